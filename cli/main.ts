@@ -1,0 +1,121 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { Command } from 'commander';
+import { settingsCatalogue } from '../lib/config.ts';
+import { describeError, SluiceError } from '../lib/errors.ts';
+import { configMarkdown, configText, validateConnectionSettings } from './config-docs.ts';
+import { red, say } from './output.ts';
+import { platformDown, platformUp, runPlatform } from './platform.ts';
+import { localStack, serviceNames, stackDown, stackStatus, stackUp } from './stack/stack.ts';
+import { runTests } from './test-runner.ts';
+
+const program = new Command('sluice')
+  .description('Stream ingestion on Apache Kafka: telemetry and price lists into PostgreSQL and ClickHouse.')
+  .showHelpAfterError();
+
+const stack = program
+  .command('stack')
+  .description(`local servers under .sluice/ (${serviceNames.join(', ')})`);
+
+stack
+  .command('up')
+  .description('start the servers that are not running and wait until they answer')
+  .argument('[services...]', 'only these services')
+  .action(async (services: string[]) => {
+    validateConnectionSettings();
+    await stackUp(services);
+  });
+
+stack
+  .command('down')
+  .description('stop the servers sluice started (data is kept)')
+  .argument('[services...]', 'only these services')
+  .action(async (services: string[]) => {
+    await stackDown(services);
+  });
+
+stack
+  .command('status')
+  .description('each service with its URL and state')
+  .option('--json', 'machine-readable output')
+  .action(async ({ json }: { json?: boolean }) => {
+    const statuses = await stackStatus();
+    if (json) {
+      process.stdout.write(`${JSON.stringify(statuses, null, 2)}\n`);
+      return;
+    }
+    for (const s of statuses) {
+      const extra = [s.detail, s.pid ? `pid ${s.pid}` : undefined].filter(Boolean).join(', ');
+      process.stdout.write(
+        `${s.name.padEnd(11)} ${s.state.padEnd(9)} ${s.url}${extra ? `  (${extra})` : ''}\n`,
+      );
+    }
+  });
+
+stack
+  .command('logs')
+  .description('show (and follow) the servers’ logs')
+  .argument('[services...]', 'only these services')
+  .option('-f, --follow', 'keep printing new lines')
+  .option('-n, --lines <n>', 'lines of history per log', '40')
+  .action(async (services: string[], { follow, lines }: { follow?: boolean; lines: string }) => {
+    const files = localStack()
+      .filter((s) => services.length === 0 || services.includes(s.name))
+      .map((s) => s.logFile)
+      .filter((file) => existsSync(file));
+    if (files.length === 0)
+      throw new SluiceError('ING_CONFIG_INVALID', 'no logs yet: run `sluice stack up` first');
+    const child = spawn('tail', ['-n', lines, ...(follow ? ['-F'] : []), ...files], { stdio: 'inherit' });
+    await new Promise((resolveExit) => child.once('exit', resolveExit));
+  });
+
+program
+  .command('up')
+  .description('start the local stack and the whole platform (API, dashboard, demo producer)')
+  .option('-d, --detach', 'run in the background; stop with `sluice down`')
+  .option('--no-demo', 'do not start the demo producer')
+  .action(async ({ detach, demo }: { detach?: boolean; demo: boolean }) => {
+    validateConnectionSettings();
+    await platformUp({ detach: Boolean(detach), demo });
+  });
+
+program
+  .command('run', { hidden: true })
+  .description('run the platform components in this process (what `sluice up --detach` starts)')
+  .option('--state <dir>', 'state directory of the background process')
+  .option('--no-demo', 'do not start the demo producer')
+  .action(async ({ demo }: { demo: boolean }) => {
+    await runPlatform({ demo });
+  });
+
+program
+  .command('down')
+  .description('stop the platform and every server sluice started')
+  .action(async () => {
+    await platformDown();
+  });
+
+program
+  .command('config')
+  .description('every setting: environment variable, default and meaning')
+  .option('--markdown', 'as the README table')
+  .action(({ markdown }: { markdown?: boolean }) => {
+    process.stdout.write(markdown ? configMarkdown(settingsCatalogue()) : configText(settingsCatalogue()));
+  });
+
+program
+  .command('test')
+  .description('start the local stack if needed, run every test, stop what was started')
+  .argument('[files...]', 'only these test files')
+  .action(async (files: string[]) => {
+    process.exitCode = await runTests(files);
+  });
+
+try {
+  await program.parseAsync();
+} catch (err) {
+  const verbose = process.env.LOG_LEVEL === 'debug' || process.env.LOG_LEVEL === 'trace';
+  say(`${red('sluice:')} ${describeError(err)}`);
+  if (verbose && err instanceof Error) say(err.stack ?? '');
+  process.exitCode = err instanceof SluiceError && err.code === 'ING_CONFIG_INVALID' ? 2 : 1;
+}

@@ -1,0 +1,26 @@
+/** Human progress output for the CLI (stderr, so stdout stays clean for --json and pipes). */
+
+const useColor = process.stderr.isTTY && !process.env.NO_COLOR;
+const paint = (code: number) => (text: string) => (useColor ? `\x1b[${code}m${text}\x1b[0m` : text);
+
+export const green = paint(32);
+export const red = paint(31);
+export const yellow = paint(33);
+export const dim = paint(2);
+export const bold = paint(1);
+
+export function say(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+export function step(subject: string, message: string): void {
+  say(`${dim('•')} ${bold(subject.padEnd(10))} ${message}`);
+}
+
+export function done(subject: string, message: string): void {
+  say(`${green('✓')} ${bold(subject.padEnd(10))} ${message}`);
+}
+
+export function failed(subject: string, message: string): void {
+  say(`${red('✗')} ${bold(subject.padEnd(10))} ${message}`);
+}

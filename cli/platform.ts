@@ -1,0 +1,110 @@
+import { join } from 'node:path';
+import { buildOverview } from '../api/overview.ts';
+import { ApiServer } from '../api/server.ts';
+import { prepareTopicsAndSchemas } from '../lib/bootstrap.ts';
+import { type Component, runComponents } from '../lib/component.ts';
+import { projectRoot, sluiceHome } from '../lib/config.ts';
+import { createKafka } from '../lib/kafka.ts';
+import { componentLogger } from '../lib/logger.ts';
+import { DemoProducer } from '../producers/demo/demo-producer.ts';
+import { bold, done, say } from './output.ts';
+import { LocalService } from './stack/service.ts';
+import { stackDown, stackUp } from './stack/stack.ts';
+
+export interface PlatformOptions {
+  demo: boolean;
+}
+
+/** Runs every platform component in this process until SIGINT/SIGTERM. */
+export async function runPlatform(
+  options: PlatformOptions,
+  onStarted?: (api: ApiServer) => void,
+): Promise<void> {
+  const logger = componentLogger('platform');
+  const kafka = createKafka('platform');
+  const serde = await prepareTopicsAndSchemas(kafka);
+  const admin = kafka.admin();
+  await admin.connect();
+  const components: Component[] = [];
+  const api = new ApiServer({
+    components: () => components,
+    overview: () => buildOverview(admin, components),
+  });
+  components.push(api);
+  if (options.demo) components.push(new DemoProducer(serde));
+  try {
+    await runComponents(components, logger, { onStarted: () => onStarted?.(api) });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+function printUrls(apiUrl: string): void {
+  say('');
+  say(`${bold('Sluice is running')}`);
+  say(`  API        ${apiUrl}/api/v1/overview`);
+  say(`  dashboard  ${apiUrl}/`);
+  say(`  metrics    ${apiUrl}/metrics`);
+  say(`  health     ${apiUrl}/readyz`);
+  say('');
+}
+
+/** The platform as a background process (`sluice up --detach`), managed like a stack server. */
+function platformService(options: PlatformOptions): LocalService {
+  const api = new ApiServer({
+    components: () => [],
+    overview: async () => Promise.reject(new Error('unused')),
+  });
+  return new LocalService(
+    {
+      name: 'platform',
+      connection: {},
+      url: api.url,
+      ports: [api.settings.port],
+      readyTimeoutMs: 90_000,
+      install: async () => {},
+      prepare: async () => {},
+      launch: (dir) => ({
+        command: process.execPath,
+        args: [
+          '--import',
+          'tsx',
+          join(projectRoot, 'cli', 'main.ts'),
+          'run',
+          '--state',
+          dir,
+          ...(options.demo ? [] : ['--no-demo']),
+        ],
+      }),
+      probe: async () => (await fetch(`${api.url}/healthz`, { signal: AbortSignal.timeout(2000) })).ok,
+    },
+    sluiceHome(),
+  );
+}
+
+export async function platformUp({ detach, demo }: PlatformOptions & { detach: boolean }): Promise<void> {
+  const startedServers = await stackUp();
+  if (detach) {
+    const service = platformService({ demo });
+    const startedNow = await service.start((message) => say(`  platform   ${message}`));
+    done(
+      'platform',
+      `${startedNow ? 'started' : 'already running'} (log: ${service.logFile}); stop with \`sluice down\``,
+    );
+    printUrls(service.definition.url);
+    return;
+  }
+  try {
+    await runPlatform({ demo }, (api) => {
+      printUrls(api.url);
+      say('Press Ctrl-C to stop.');
+    });
+  } finally {
+    if (startedServers.length > 0) await stackDown(startedServers);
+  }
+}
+
+export async function platformDown(): Promise<void> {
+  if (await platformService({ demo: false }).stop()) done('platform', 'stopped');
+  await stackDown();
+}

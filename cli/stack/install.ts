@@ -1,0 +1,90 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot, sluiceCache } from '../../lib/config.ts';
+import { SluiceError } from '../../lib/errors.ts';
+import { step } from '../output.ts';
+
+let aptUpdated = false;
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): { ok: boolean; output: string } {
+  const result = spawnSync(command, args, {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return {
+    ok: result.status === 0,
+    output: `${result.stdout ?? ''}${result.stderr ?? ''}${result.error ?? ''}`,
+  };
+}
+
+/**
+ * Makes sure a Debian package is installed: installs it when running as root,
+ * otherwise fails with the command a person has to run.
+ */
+export function ensureDebianPackage(pkg: string, probePath: string): void {
+  if (existsSync(probePath)) return;
+  if (process.getuid?.() !== 0) {
+    throw new SluiceError(
+      'ING_STACK_INSTALL_FAILED',
+      `${probePath} not found: install the Debian package with \`sudo apt-get install ${pkg}\` (or set the service's URL variable to use an existing server)`,
+    );
+  }
+  const aptEnv = { DEBIAN_FRONTEND: 'noninteractive' };
+  step('apt', `installing ${pkg}`);
+  let result = run('apt-get', ['install', '-y', '-q', '--no-install-recommends', pkg], aptEnv);
+  if (!result.ok && !aptUpdated) {
+    step('apt', 'refreshing package lists (apt-get update)');
+    run('apt-get', ['update', '-q'], aptEnv);
+    aptUpdated = true;
+    result = run('apt-get', ['install', '-y', '-q', '--no-install-recommends', pkg], aptEnv);
+  }
+  if (!result.ok || !existsSync(probePath)) {
+    throw new SluiceError(
+      'ING_STACK_INSTALL_FAILED',
+      `apt-get install ${pkg} failed:\n${result.output.trim().split('\n').slice(-10).join('\n')}`,
+    );
+  }
+}
+
+/**
+ * Runs Maven on a committed pom under deploy/local to fetch a Java server from Maven Central
+ * into the cache (outside the repo). Done once per cache name: a marker file records success.
+ */
+export function ensureMavenArtifacts(
+  pomDir: string,
+  cacheName: string,
+  args: (target: string) => string[],
+): string {
+  const target = join(sluiceCache(), cacheName);
+  const marker = join(target, '.resolved');
+  if (existsSync(marker)) return target;
+  if (spawnSync('mvn', ['-v'], { stdio: 'ignore' }).status !== 0) {
+    throw new SluiceError(
+      'ING_STACK_INSTALL_FAILED',
+      'Maven (mvn) is needed to fetch the Java servers: install it (`apt-get install maven`)',
+    );
+  }
+  step('maven', `fetching ${cacheName} from Maven Central (first run only)`);
+  mkdirSync(target, { recursive: true });
+  const result = run('mvn', ['-q', '-B', '-f', join(projectRoot, pomDir, 'pom.xml'), ...args(target)]);
+  if (!result.ok) {
+    throw new SluiceError(
+      'ING_STACK_INSTALL_FAILED',
+      `Maven could not fetch ${cacheName}:\n${result.output.trim().split('\n').slice(-15).join('\n')}`,
+    );
+  }
+  writeFileSync(marker, `${new Date().toISOString()}\n`);
+  return target;
+}
+
+/** The newest installed PostgreSQL server's bin directory (Debian keeps them per major version). */
+export function postgresBinDir(): string | undefined {
+  const base = '/usr/lib/postgresql';
+  if (!existsSync(base)) return undefined;
+  const versions = readdirSync(base)
+    .filter((entry) => existsSync(join(base, entry, 'bin', 'postgres')))
+    .sort((a, b) => Number(b) - Number(a));
+  return versions[0] === undefined ? undefined : join(base, versions[0], 'bin');
+}

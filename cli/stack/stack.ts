@@ -1,0 +1,103 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sluiceHome } from '../../lib/config.ts';
+import { describeError } from '../../lib/errors.ts';
+import { done, failed, step } from '../output.ts';
+import { clickhouseService } from './clickhouse.ts';
+import { kafkaService } from './kafka.ts';
+import { mosquittoService } from './mosquitto.ts';
+import { postgresService } from './postgres.ts';
+import { registryService } from './registry.ts';
+import { LocalService, type ServiceStatus } from './service.ts';
+import { loadStackSettings } from './settings.ts';
+
+export const serviceNames = ['kafka', 'registry', 'postgres', 'clickhouse', 'mosquitto'] as const;
+export type ServiceName = (typeof serviceNames)[number];
+
+/** The local stack: every server Sluice needs, each under `.sluice/<name>`. */
+export function localStack(home = sluiceHome()): LocalService[] {
+  const settings = loadStackSettings();
+  return [
+    new LocalService(kafkaService(settings), home),
+    new LocalService(registryService(settings), home),
+    new LocalService(postgresService(settings, join(home, 'postgres')), home),
+    new LocalService(clickhouseService(settings), home),
+    new LocalService(mosquittoService(settings), home),
+  ];
+}
+
+function select(services: LocalService[], names: readonly string[]): LocalService[] {
+  if (names.length === 0) return services;
+  const unknown = names.filter((name) => !services.some((service) => service.name === name));
+  if (unknown.length > 0)
+    throw new Error(`unknown service ${unknown.join(', ')}; the services are ${serviceNames.join(', ')}`);
+  return services.filter((service) => names.includes(service.name));
+}
+
+/** `.sluice/env`: the connection variables of every service, managed or external, for other tools. */
+function writeEnvFile(services: LocalService[], home: string): void {
+  const lines = ['# Written by `sluice stack up`: connection variables of the local stack.'];
+  for (const service of services) {
+    const envVar = service.definition.envVar as string;
+    const external = process.env[envVar];
+    const vars =
+      external === undefined
+        ? service.definition.connection
+        : (service.definition.external?.(external) ?? { [envVar]: external });
+    for (const [key, value] of Object.entries(vars)) lines.push(`${key}=${value}`);
+  }
+  mkdirSync(home, { recursive: true });
+  writeFileSync(join(home, 'env'), `${lines.join('\n')}\n`);
+}
+
+/**
+ * Starts what is not running (in parallel: the JVMs start slowly) and waits until each answers.
+ * Returns the services started by this call, so a caller can stop exactly those.
+ */
+export async function stackUp(names: readonly string[] = [], home = sluiceHome()): Promise<string[]> {
+  const all = localStack(home);
+  const services = select(all, names);
+  writeEnvFile(all, home);
+  const started: string[] = [];
+  const results = await Promise.allSettled(
+    services.map(async (service) => {
+      if (service.isExternal) {
+        done(
+          service.name,
+          `external: ${process.env[service.definition.envVar as string]} (${service.definition.envVar})`,
+        );
+        return;
+      }
+      const began = Date.now();
+      const startedNow = await service.start((message) => step(service.name, message));
+      if (startedNow) started.push(service.name);
+      const took = startedNow ? ` in ${((Date.now() - began) / 1000).toFixed(1)}s` : '';
+      const detail = service.definition.detail ? ` (${service.definition.detail})` : '';
+      done(
+        service.name,
+        `${startedNow ? 'ready' : 'already running'}${took}  ${service.definition.url}${detail}`,
+      );
+    }),
+  );
+  const failures = results.flatMap((result, index) =>
+    result.status === 'rejected' ? [`${services[index]?.name}: ${describeError(result.reason)}`] : [],
+  );
+  for (const failure of failures) failed('stack', failure);
+  if (failures.length > 0) throw new Error(`${failures.length} service(s) failed to start (see above)`);
+  done('stack', `up; connection variables in ${join(home, 'env')}`);
+  return started;
+}
+
+export async function stackDown(names: readonly string[] = [], home = sluiceHome()): Promise<void> {
+  const services = select(localStack(home), names);
+  await Promise.all(
+    services.map(async (service) => {
+      if (service.isExternal) return;
+      if (await service.stop()) done(service.name, 'stopped');
+    }),
+  );
+}
+
+export async function stackStatus(home = sluiceHome()): Promise<ServiceStatus[]> {
+  return Promise.all(localStack(home).map((service) => service.status()));
+}

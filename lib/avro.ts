@@ -1,0 +1,111 @@
+import avro from 'avsc';
+import { SluiceError } from './errors.ts';
+
+/**
+ * Avro `decimal` (bytes or fixed, two's-complement big-endian unscaled value) as an exact
+ * decimal string in JavaScript: money never passes through a float.
+ */
+class DecimalType extends avro.types.LogicalType {
+  readonly precision: number;
+  readonly scale: number;
+
+  constructor(schema: avro.Schema, opts?: avro.ForSchemaOptions) {
+    super(schema, opts);
+    const { precision, scale } = schema as { precision?: unknown; scale?: unknown };
+    this.precision = Number(precision);
+    this.scale = Number(scale ?? 0);
+    if (
+      !Number.isInteger(this.precision) ||
+      this.precision < 1 ||
+      this.scale < 0 ||
+      this.scale > this.precision
+    ) {
+      throw new SluiceError(
+        'ING_SERDE_INVALID',
+        `decimal needs 1 <= precision and 0 <= scale <= precision, got ${this.precision}/${this.scale}`,
+      );
+    }
+  }
+
+  override _fromValue(bytes: Buffer): string {
+    let unscaled = 0n;
+    for (const byte of bytes) unscaled = (unscaled << 8n) | BigInt(byte);
+    if (bytes.length > 0 && (bytes[0] as number) & 0x80) unscaled -= 1n << BigInt(bytes.length * 8);
+    return formatDecimal(unscaled, this.scale);
+  }
+
+  override _toValue(value: unknown): Buffer {
+    const unscaled = parseDecimal(value, this.scale);
+    const digits = (unscaled < 0n ? -unscaled : unscaled).toString().length;
+    if (digits > this.precision) {
+      throw new SluiceError(
+        'ING_SERDE_INVALID',
+        `decimal ${String(value)} has more than ${this.precision} digits`,
+      );
+    }
+    return toTwosComplement(unscaled);
+  }
+
+  override _resolve(type: avro.Type): ((value: string) => string) | undefined {
+    if (type instanceof DecimalType && type.scale === this.scale) return (value) => value;
+    return undefined;
+  }
+
+  override _export(attrs: avro.Schema): void {
+    Object.assign(attrs as object, { precision: this.precision, scale: this.scale });
+  }
+}
+
+const decimalPattern = /^([+-])?(\d+)?(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
+
+/** Parses "12.5", "-0.000125", "1e-7" or a finite number into an integer scaled by 10^scale, exactly. */
+export function parseDecimal(value: unknown, scale: number): bigint {
+  const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
+  const match = typeof text === 'string' ? decimalPattern.exec(text.trim()) : null;
+  if (!match || (match[2] === undefined && match[3] === undefined)) {
+    throw new SluiceError('ING_SERDE_INVALID', `not a decimal number: ${JSON.stringify(value)}`);
+  }
+  const [, sign, whole = '', fraction = '', exponentText = '0'] = match;
+  const exponent = Number(exponentText);
+  let digits = `${whole}${fraction}`;
+  // value = digits * 10^(exponent - fraction.length); we want value * 10^scale
+  const shift = exponent - fraction.length + scale;
+  if (shift >= 0) digits += '0'.repeat(shift);
+  else {
+    const dropped = digits.slice(shift);
+    if (/[1-9]/.test(dropped)) {
+      throw new SluiceError(
+        'ING_SERDE_INVALID',
+        `${JSON.stringify(value)} has more than ${scale} decimal places`,
+      );
+    }
+    digits = digits.slice(0, shift);
+  }
+  const unscaled = BigInt(digits === '' ? '0' : digits);
+  return sign === '-' ? -unscaled : unscaled;
+}
+
+export function formatDecimal(unscaled: bigint, scale: number): string {
+  const negative = unscaled < 0n;
+  const digits = (negative ? -unscaled : unscaled).toString().padStart(scale + 1, '0');
+  const whole = digits.slice(0, digits.length - scale);
+  const fraction = digits.slice(digits.length - scale).replace(/0+$/, '');
+  return `${negative ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`;
+}
+
+function toTwosComplement(value: bigint): Buffer {
+  let hex = (value < 0n ? (1n << BigInt((value.toString(2).length + 8) & ~7)) + value : value).toString(16);
+  if (hex.length % 2) hex = `0${hex}`;
+  let bytes = Buffer.from(hex, 'hex');
+  // keep the sign bit right: positive values must not start with a 1 bit, negatives must
+  if (value >= 0n && bytes.length > 0 && (bytes[0] as number) & 0x80)
+    bytes = Buffer.concat([Buffer.from([0]), bytes]);
+  while (value < 0n && bytes.length > 1 && bytes[0] === 0xff && (bytes[1] as number) & 0x80)
+    bytes = bytes.subarray(1);
+  return bytes;
+}
+
+/** The one way Sluice builds an Avro type: with its logical types registered. */
+export function avroType(schema: avro.Schema | Record<string, unknown>): avro.Type {
+  return avro.Type.forSchema(schema as avro.Schema, { logicalTypes: { decimal: DecimalType } });
+}

@@ -1,0 +1,175 @@
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { SluiceError } from './errors.ts';
+
+/**
+ * The one config loader. Every setting is an environment variable declared once with
+ * its schema, default and description; the same declaration validates input at start,
+ * prints `sluice config` and feeds the README's configuration table.
+ */
+
+export interface Setting<S extends z.ZodType = z.ZodType> {
+  env: string;
+  schema: S;
+  /** The default as it would be written in the environment; absent means required. */
+  default?: string;
+  doc: string;
+}
+
+export type SettingGroup = Record<string, Setting>;
+export type SettingsOf<G extends SettingGroup> = { [K in keyof G]: z.output<G[K]['schema']> };
+
+export function setting<S extends z.ZodType>(
+  env: string,
+  schema: S,
+  defaultValue: string | undefined,
+  doc: string,
+) {
+  return { env, schema, default: defaultValue, doc } satisfies Setting<S>;
+}
+
+const catalogue = new Map<string, SettingGroup>();
+
+/** Declares a component's settings and lists them in the catalogue for `sluice config`. */
+export function defineSettings<G extends SettingGroup>(component: string, group: G): G {
+  catalogue.set(component, group);
+  return group;
+}
+
+export function settingsCatalogue(): ReadonlyMap<string, SettingGroup> {
+  return catalogue;
+}
+
+export const projectRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
+
+/** Where the local stack keeps data and the connection file other tools read. */
+export function sluiceHome(env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env.SLUICE_HOME ?? join(projectRoot, '.sluice'));
+}
+
+export function sluiceCache(env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env.SLUICE_CACHE ?? join(homedir(), '.cache', 'sluice'));
+}
+
+/** Parses a KEY=VALUE file (the format of `.sluice/env`); blank lines and # comments are skipped. */
+export function parseEnvFile(text: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
+    if (!match?.[1]) continue;
+    values[match[1]] = (match[2] ?? '').trim().replace(/^'(.*)'$/, '$1');
+  }
+  return values;
+}
+
+/**
+ * The environment components see: the process environment over `.sluice/env`
+ * (written by `sluice stack up`), so tools started by hand find the local stack.
+ */
+export function environment(env: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
+  let fromFile: Record<string, string> = {};
+  try {
+    fromFile = parseEnvFile(readFileSync(join(sluiceHome(env), 'env'), 'utf8'));
+  } catch {
+    // no local stack file: defaults apply
+  }
+  return { ...fromFile, ...env };
+}
+
+export function loadSettings<G extends SettingGroup>(
+  group: G,
+  env: Record<string, string | undefined> = environment(),
+): SettingsOf<G> {
+  const result: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [key, spec] of Object.entries(group)) {
+    const raw = env[spec.env] ?? spec.default;
+    if (raw === undefined) {
+      problems.push(`${spec.env} is required: ${spec.doc}`);
+      continue;
+    }
+    const parsed = spec.schema.safeParse(raw);
+    if (parsed.success) result[key] = parsed.data;
+    else problems.push(`${spec.env}=${JSON.stringify(raw)} is invalid: ${parsed.error.issues[0]?.message}`);
+  }
+  if (problems.length > 0) {
+    throw new SluiceError('ING_CONFIG_INVALID', problems.join('; '));
+  }
+  return result as SettingsOf<G>;
+}
+
+// Schemas for values that arrive as strings from the environment.
+
+const hostnamePattern =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+function isHost(host: string): boolean {
+  return hostnamePattern.test(host) || isIP(host.replace(/^\[(.*)\]$/, '$1')) !== 0;
+}
+
+function parsePort(text: string): number | undefined {
+  if (!/^\d{1,5}$/.test(text)) return undefined;
+  const port = Number(text);
+  return port >= 1 && port <= 65535 ? port : undefined;
+}
+
+export const str = z.string().trim().min(1, 'must not be empty');
+
+export const port = z.string().transform((text, ctx) => {
+  const value = parsePort(text.trim());
+  if (value === undefined) ctx.addIssue({ code: 'custom', message: 'expected a port number 1-65535' });
+  return value ?? 0;
+});
+
+export const positiveInt = z.string().transform((text, ctx) => {
+  const value = Number(text.trim());
+  if (!Number.isInteger(value) || value <= 0)
+    ctx.addIssue({ code: 'custom', message: 'expected a positive integer' });
+  return value;
+});
+
+export const bool = z
+  .string()
+  .transform((text) => text.trim().toLowerCase())
+  .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' }))
+  .transform((text) => ['true', '1', 'yes'].includes(text));
+
+/** `host:port[,host:port…]`, the format of KAFKA_BROKERS. */
+export const hostPortList = z.string().transform((text, ctx) => {
+  const entries = text.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    const separator = entry.lastIndexOf(':');
+    const host = entry.slice(0, separator);
+    if (separator <= 0 || !isHost(host) || parsePort(entry.slice(separator + 1)) === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected a comma-separated list of host:port, "${entry}" is not one`,
+      });
+      return [];
+    }
+  }
+  return entries;
+});
+
+export function url(protocols: readonly string[]) {
+  return z.string().transform((text, ctx) => {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(text.trim());
+    } catch {
+      // reported below
+    }
+    if (!parsed || !protocols.includes(parsed.protocol.replace(/:$/, '')) || !parsed.hostname) {
+      ctx.addIssue({ code: 'custom', message: `expected a ${protocols.join(' or ')} URL` });
+    }
+    return text.trim().replace(/\/$/, '');
+  });
+}
+
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, { message: `expected one of ${values.join(', ')}` });
+}

@@ -1,0 +1,63 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The one metrics registry; the API serves it on /metrics. */
+export const metricsRegistry = new Registry();
+collectDefaultMetrics({ register: metricsRegistry, prefix: 'sluice_' });
+
+const eventsReceived = new Counter({
+  name: 'sluice_events_received_total',
+  help: 'Events taken in by a component.',
+  labelNames: ['component', 'topic'] as const,
+  registers: [metricsRegistry],
+});
+
+const eventsSent = new Counter({
+  name: 'sluice_events_sent_total',
+  help: 'Events a component delivered downstream (acknowledged).',
+  labelNames: ['component', 'topic'] as const,
+  registers: [metricsRegistry],
+});
+
+const errors = new Counter({
+  name: 'sluice_errors_total',
+  help: 'Errors by stage, code and disposition (retriable, poison, fatal).',
+  labelNames: ['component', 'stage', 'code', 'disposition'] as const,
+  registers: [metricsRegistry],
+});
+
+const dlqEvents = new Counter({
+  name: 'sluice_dlq_events_total',
+  help: 'Events sent to a dead-letter topic, by reason code.',
+  labelNames: ['component', 'topic', 'reason'] as const,
+  registers: [metricsRegistry],
+});
+
+const batchDuration = new Histogram({
+  name: 'sluice_batch_duration_seconds',
+  help: 'Time to process and acknowledge one batch.',
+  labelNames: ['component'] as const,
+  buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers: [metricsRegistry],
+});
+
+const health = new Gauge({
+  name: 'sluice_component_up',
+  help: 'Component health: 1 ready, 0.5 degraded, 0 down.',
+  labelNames: ['component'] as const,
+  registers: [metricsRegistry],
+});
+
+/** The standard metrics every component reports, bound to its name. */
+export function componentMetrics(component: string) {
+  return {
+    received: (topic: string, count = 1) => eventsReceived.inc({ component, topic }, count),
+    sent: (topic: string, count = 1) => eventsSent.inc({ component, topic }, count),
+    error: (stage: string, code: string, disposition: string) =>
+      errors.inc({ component, stage, code, disposition }),
+    dlq: (topic: string, reason: string, count = 1) => dlqEvents.inc({ component, topic, reason }, count),
+    timeBatch: () => batchDuration.startTimer({ component }),
+    health: (value: number) => health.set({ component }, value),
+  };
+}
+
+export type ComponentMetrics = ReturnType<typeof componentMetrics>;

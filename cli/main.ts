@@ -2,9 +2,11 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import { settingsCatalogue } from '../lib/config.ts';
+import { migrate } from '../lib/db/migrate.ts';
 import { describeError, SluiceError } from '../lib/errors.ts';
+import { createPgPool } from '../lib/postgres.ts';
 import { configMarkdown, configText, validateConnectionSettings } from './config-docs.ts';
-import { red, say } from './output.ts';
+import { done, red, say } from './output.ts';
 import { platformDown, platformUp, runPlatform } from './platform.ts';
 import { localStack, serviceNames, stackDown, stackStatus, stackUp } from './stack/stack.ts';
 import { runTests } from './test-runner.ts';
@@ -93,6 +95,21 @@ program
   .description('stop the platform and every server sluice started')
   .action(async () => {
     await platformDown();
+  });
+
+program
+  .command('db')
+  .description('PostgreSQL schema')
+  .command('migrate')
+  .description('apply the numbered migrations in lib/db/migrations that are not applied yet')
+  .action(async () => {
+    const pool = createPgPool();
+    try {
+      const applied = await migrate(pool);
+      done('db', applied.length > 0 ? `applied ${applied.join(', ')}` : 'schema up to date');
+    } finally {
+      await pool.end();
+    }
   });
 
 program

@@ -35,9 +35,8 @@ export class AvroSerde {
 
   constructor(private readonly registry: SchemaRegistryClient) {}
 
-  /** Registers the topic's schema (and its compatibility rule) and keeps its id for encoding. */
-  async register(contract: TopicContract): Promise<number> {
-    const schema = readSchema(contract.schemaFile);
+  /** Registers the topic's schema (and its compatibility rule) and keeps its id for encoding and as reader. */
+  async register(contract: TopicContract, schema = readSchema(contract.schemaFile)): Promise<number> {
     const id = await this.registry.register(contract, schema);
     const type = avroType(schema);
     this.writers.set(contract.topic, { id, type });
@@ -60,13 +59,19 @@ export class AvroSerde {
     return writer;
   }
 
+  /** Encodes in the Confluent framing; a value that does not fit the schema is a poison error naming the fields. */
   encode(topic: string, value: unknown): Buffer {
     const { id, type } = this.writer(topic);
     for (;;) {
       const buffer = this.encodeBuffer;
       buffer[0] = MAGIC;
       buffer.writeInt32BE(id, 1);
-      const end = type.encode(value, buffer, HEADER_BYTES);
+      let end: number;
+      try {
+        end = type.encode(value, buffer, HEADER_BYTES);
+      } catch (err) {
+        throw invalidValue(type, value, topic, err);
+      }
       if (end >= 0) return Buffer.from(buffer.subarray(0, end));
       // negative: the buffer was |end| bytes short
       this.encodeBuffer = Buffer.allocUnsafe(Math.max(buffer.length * 2, buffer.length - end));
@@ -157,4 +162,11 @@ export function frameSchemaId(message: Buffer | null): number {
     );
   }
   return message.readInt32BE(1);
+}
+
+function invalidValue(type: avro.Type, value: unknown, topic: string, cause: unknown): SluiceError {
+  const paths: string[] = [];
+  type.isValid(value, { errorHook: (path) => paths.push(path.join('.') || '(root)') });
+  const where = paths.length > 0 ? `invalid field(s) ${paths.join(', ')}` : (cause as Error).message;
+  return new SluiceError('ING_SERDE_INVALID', `value does not fit the ${topic} schema: ${where}`, { cause });
 }

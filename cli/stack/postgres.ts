@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { SluiceError } from '../../lib/errors.ts';
 import { ensureDebianPackage, postgresBinDir } from './install.ts';
@@ -75,8 +75,9 @@ export function postgresService(settings: StackSettings, serviceDir: string): Se
     async prepare() {
       if (existsSync(join(data, 'PG_VERSION'))) return;
       rmSync(data, { recursive: true, force: true });
-      mkdirSync(data, { recursive: true, mode: 0o700 });
-      const pwFile = join(data, '..', 'initdb.pw');
+      mkdirSync(dirname(data), { recursive: true, mode: 0o755 });
+      mkdirSync(data, { mode: 0o700 });
+      const pwFile = join(dirname(data), 'initdb.pw');
       writeFileSync(pwFile, `${password}\n`, { mode: 0o644 });
       if (account) {
         chownSync(data, account.uid, account.gid);

@@ -1,0 +1,229 @@
+import assert from 'node:assert/strict';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import mqtt from 'mqtt';
+import { portInUse } from '../cli/stack/service.ts';
+import { createClickHouse } from '../lib/clickhouse.ts';
+import { loadSettings } from '../lib/config.ts';
+import { createKafka, createProducer, ensureTopics } from '../lib/kafka.ts';
+import { mqttSettings } from '../lib/mqtt.ts';
+import { createPgPool } from '../lib/postgres.ts';
+import { createRegistryClient } from '../lib/registry.ts';
+import { sluice, uniqueSuffix } from './support.ts';
+
+interface Status {
+  name: string;
+  state: string;
+  url: string;
+  pid?: number;
+}
+
+function status(env: Record<string, string> = {}): Status[] {
+  const result = sluice(['stack', 'status', '--json'], env);
+  assert.equal(result.status, 0, result.stderr);
+  return JSON.parse(result.stdout) as Status[];
+}
+
+describe('local stack: every server answers its own protocol', () => {
+  it('Kafka: create a topic, produce idempotently, consume in a group', async () => {
+    const kafka = createKafka('stack-test');
+    const topic = `test.stack.${uniqueSuffix()}`;
+    await ensureTopics(kafka, [{ topic, numPartitions: 3 }]);
+    const producer = createProducer(kafka);
+    await producer.connect();
+    const sent = Array.from({ length: 30 }, (_, i) => `message-${i}`);
+    await producer.send({ topic, acks: -1, messages: sent.map((value, i) => ({ key: `k${i % 5}`, value })) });
+    await producer.disconnect();
+
+    const consumer = kafka.consumer({ groupId: `stack-test-${uniqueSuffix()}` });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const received: string[] = [];
+    await new Promise<void>((resolveAll, reject) => {
+      const timer = setTimeout(() => reject(new Error(`only ${received.length} of 30 consumed`)), 30_000);
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          received.push(String(message.value));
+          if (received.length === sent.length) {
+            clearTimeout(timer);
+            resolveAll();
+          }
+        },
+      });
+    });
+    await consumer.disconnect();
+    assert.deepEqual(received.sort(), [...sent].sort());
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: [topic] });
+    await admin.disconnect();
+  });
+
+  it('PostgreSQL: insert and select', async () => {
+    const pool = createPgPool();
+    try {
+      const client = await pool.connect();
+      await client.query('CREATE TEMP TABLE t (id int PRIMARY KEY, payload jsonb)');
+      await client.query('INSERT INTO t VALUES (1, \'{"a": 1}\'), (2, \'{"a": 2}\')');
+      const result = await client.query("SELECT sum((payload->>'a')::int) AS total FROM t");
+      assert.equal(Number(result.rows[0].total), 3);
+      client.release();
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('ClickHouse: create, insert and select in the sluice database', async () => {
+    const clickhouse = createClickHouse();
+    const table = `stack_test_${uniqueSuffix()}`;
+    try {
+      await clickhouse.command({
+        query: `CREATE TABLE ${table} (id UInt32, name String) ENGINE = MergeTree ORDER BY id`,
+      });
+      await clickhouse.insert({
+        table,
+        values: [
+          { id: 1, name: 'a' },
+          { id: 2, name: 'b' },
+        ],
+        format: 'JSONEachRow',
+      });
+      const rows = await (
+        await clickhouse.query({ query: `SELECT count() AS n FROM ${table}`, format: 'JSONEachRow' })
+      ).json<{ n: string }>();
+      assert.equal(Number(rows[0]?.n), 2);
+    } finally {
+      await clickhouse.command({ query: `DROP TABLE IF EXISTS ${table}` });
+      await clickhouse.close();
+    }
+  });
+
+  it('Mosquitto: a QoS 1 message reaches a subscriber', async () => {
+    const { url } = loadSettings(mqttSettings);
+    const topic = `sluice-test/${uniqueSuffix()}`;
+    const subscriber = await mqtt.connectAsync(url, { reconnectPeriod: 0 });
+    const publisher = await mqtt.connectAsync(url, { reconnectPeriod: 0 });
+    try {
+      await subscriber.subscribeAsync(topic, { qos: 1 });
+      const received = new Promise<string>((resolveMessage) =>
+        subscriber.on('message', (_t, payload) => resolveMessage(String(payload))),
+      );
+      await publisher.publishAsync(topic, '21.5', { qos: 1 });
+      assert.equal(await received, '21.5');
+    } finally {
+      await Promise.all([subscriber.endAsync(), publisher.endAsync()]);
+    }
+  });
+
+  it('Schema registry: register a schema and fetch it by id', async () => {
+    const registry = createRegistryClient();
+    const schema = {
+      type: 'record',
+      name: 'StackProbe',
+      namespace: 'io.sluice.test',
+      fields: [{ name: 'id', type: 'string' }],
+    };
+    const id = await registry.register(
+      { topic: `test.stack.${uniqueSuffix()}`, schemaFile: '', compatibility: 'BACKWARD' },
+      schema,
+    );
+    assert.ok(Number.isInteger(id) && id > 0);
+    assert.deepEqual(await registry.schemaById(id), schema);
+    assert.equal(await registry.schemaById(987_654_321), undefined);
+  });
+});
+
+describe('sluice stack CLI', () => {
+  it('reports every service running, with its URL, as JSON', () => {
+    const services = status();
+    assert.deepEqual(
+      services.map((s) => s.name),
+      ['kafka', 'registry', 'postgres', 'clickhouse', 'mosquitto'],
+    );
+    for (const service of services) {
+      assert.equal(service.state, 'running', `${service.name}: ${service.state}`);
+      assert.ok(service.url.length > 0);
+    }
+    const env = readFileSync(join(process.cwd(), '.sluice', 'env'), 'utf8');
+    for (const variable of [
+      'KAFKA_BROKERS',
+      'SCHEMA_REGISTRY_URL',
+      'DATABASE_URL',
+      'CLICKHOUSE_URL',
+      'MQTT_URL',
+    ]) {
+      assert.match(env, new RegExp(`^${variable}=`, 'm'));
+    }
+  });
+
+  it('`stack up` on a running stack is a no-op that says so', () => {
+    const before = status();
+    const result = sluice(['stack', 'up']);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stderr.match(/already running/g)?.length, 5, result.stderr);
+    assert.doesNotMatch(result.stderr, /started \(pid/);
+    assert.deepEqual(status(), before);
+  });
+
+  it('after a service is killed, `stack up` restarts only that one', async () => {
+    const before = status();
+    const mosquitto = before.find((s) => s.name === 'mosquitto');
+    assert.ok(mosquitto?.pid);
+    process.kill(mosquitto.pid, 'SIGKILL');
+    while (status().find((s) => s.name === 'mosquitto')?.state !== 'crashed') await sleep(50);
+    const result = sluice(['stack', 'up']);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stderr, /mosquitto\s+started \(pid \d+\)/);
+    assert.equal(result.stderr.match(/already running/g)?.length, 4, result.stderr);
+    const after = status();
+    for (const service of after) {
+      const old = before.find((s) => s.name === service.name);
+      assert.equal(service.state, 'running');
+      if (service.name === 'mosquitto') assert.notEqual(service.pid, old?.pid);
+      else assert.equal(service.pid, old?.pid, `${service.name} must not be restarted`);
+    }
+  });
+
+  it('a bad setting is one line naming the variable, not a stack trace', () => {
+    const result = sluice(['stack', 'up'], { KAFKA_BROKERS: 'not a host' });
+    assert.equal(result.status, 2);
+    assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+    assert.match(result.stderr, /KAFKA_BROKERS="not a host" is invalid/);
+    assert.doesNotMatch(result.stderr, /\s+at /);
+  });
+
+  it('uses an external server as it is: starts nothing for it', () => {
+    const result = sluice(['stack', 'status', '--json'], { MQTT_URL: 'mqtt://broker.example:1883' });
+    const mosquitto = (JSON.parse(result.stdout) as Status[]).find((s) => s.name === 'mosquitto');
+    assert.deepEqual([mosquitto?.state, mosquitto?.url], ['external', 'mqtt://broker.example:1883']);
+  });
+
+  it('a second stack elsewhere starts and `stack down` leaves no process behind', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'sluice-stack-test-'));
+    chmodSync(home, 0o755); // PostgreSQL runs as its own user and must reach its data dir
+    const env = { SLUICE_HOME: home, SLUICE_MOSQUITTO_PORT: '21883', SLUICE_POSTGRES_PORT: '25432' };
+    try {
+      const up = sluice(['stack', 'up', 'mosquitto', 'postgres'], env);
+      assert.equal(up.status, 0, up.stderr);
+      const running = status(env).filter((s) => s.state === 'running');
+      assert.deepEqual(running.map((s) => s.name).sort(), ['mosquitto', 'postgres']);
+      const down = sluice(['stack', 'down'], env);
+      assert.equal(down.status, 0, down.stderr);
+      for (const service of running) {
+        assert.ok(
+          !existsSync(`/proc/${service.pid}`) ||
+            readFileSync(`/proc/${service.pid}/stat`, 'utf8').includes(') Z'),
+        );
+      }
+      assert.equal(await portInUse(21883), false);
+      assert.equal(await portInUse(25432), false);
+      assert.ok(status(env).every((s) => s.state === 'stopped'));
+    } finally {
+      sluice(['stack', 'down'], env);
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});

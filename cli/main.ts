@@ -8,8 +8,8 @@ import { createPgPool } from '../lib/postgres.ts';
 import { configMarkdown, configText, validateConnectionSettings } from './config-docs.ts';
 import { done, red, say } from './output.ts';
 import { platformDown, platformUp, runPlatform } from './platform.ts';
+import { runBenchmarks, runTests } from './runners.ts';
 import { localStack, serviceNames, stackDown, stackStatus, stackUp } from './stack/stack.ts';
-import { runTests } from './test-runner.ts';
 
 const program = new Command('sluice')
   .description('Stream ingestion on Apache Kafka: telemetry and price lists into PostgreSQL and ClickHouse.')
@@ -126,6 +126,14 @@ program
   .argument('[files...]', 'only these test files')
   .action(async (files: string[]) => {
     process.exitCode = await runTests(files);
+  });
+
+program
+  .command('bench')
+  .description('start the local stack if needed and run the benchmarks in bench/ (all, or those named)')
+  .argument('[names...]', 'benchmark names (file names without .bench.ts)')
+  .action(async (names: string[]) => {
+    process.exitCode = await runBenchmarks(names);
   });
 
 try {

@@ -1,0 +1,74 @@
+import { spawn } from 'node:child_process';
+import { type Dirent, readdirSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import { projectRoot } from '../lib/config.ts';
+import { step } from './output.ts';
+import { stackDown, stackUp } from './stack/stack.ts';
+
+const sourceFolders = ['lib', 'cli', 'producers', 'processors', 'sinks', 'api', 'schemas', 'deploy', 'test'];
+
+function findFiles(dir: string, suffix: string): string[] {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : findFiles(path, suffix);
+    return entry.name.endsWith(suffix) ? [path] : [];
+  });
+}
+
+/** Brings the local stack up for `run` and stops afterwards only what this call started. */
+async function withLocalStack<T>(run: () => Promise<T>): Promise<T> {
+  const started = await stackUp();
+  try {
+    return await run();
+  } finally {
+    if (started.length > 0) {
+      step('stack', `stopping what this run started: ${started.join(', ')}`);
+      await stackDown(started);
+    }
+  }
+}
+
+function runNode(args: string[]): Promise<number> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: projectRoot, stdio: 'inherit' });
+  return new Promise((resolveExit) =>
+    child.once('exit', (code, signal) => resolveExit(code ?? (signal ? 1 : 0))),
+  );
+}
+
+/** `npm test`: every `*.test.ts` with Node's test runner; integration tests talk to the real local stack. */
+export function runTests(only: string[]): Promise<number> {
+  const files =
+    only.length > 0
+      ? only
+      : sourceFolders.flatMap((folder) => findFiles(join(projectRoot, folder), '.test.ts')).sort();
+  return withLocalStack(() => {
+    step('test', `${files.length} test files`);
+    return runNode([
+      '--test',
+      '--test-reporter=spec',
+      '--test-concurrency=2',
+      ...files.map((f) => relative(projectRoot, f)),
+    ]);
+  });
+}
+
+/** `npm run bench`: each `bench/*.bench.ts` (or those named) in its own process, one after another. */
+export function runBenchmarks(names: string[]): Promise<number> {
+  const files = findFiles(join(projectRoot, 'bench'), '.bench.ts')
+    .filter((file) => names.length === 0 || names.includes(basename(file, '.bench.ts')))
+    .sort();
+  return withLocalStack(async () => {
+    let failures = 0;
+    for (const file of files) {
+      step('bench', basename(file, '.bench.ts'));
+      if ((await runNode([relative(projectRoot, file)])) !== 0) failures += 1;
+    }
+    return failures === 0 ? 0 : 1;
+  });
+}

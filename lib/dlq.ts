@@ -1,0 +1,80 @@
+import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
+import { dlqContract } from '../schemas/catalog.ts';
+import type { DeadLetter } from '../schemas/types.ts';
+import type { SluiceError } from './errors.ts';
+import type { AvroSerde } from './serde.ts';
+
+export interface RejectedMessage {
+  topic: string;
+  partition: number;
+  message: Pick<KafkaMessage, 'offset' | 'key' | 'value' | 'headers' | 'timestamp'>;
+}
+
+function headerText(headers: IHeaders | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    result[name] = (Array.isArray(value) ? value : [value]).map(String).join(',');
+  }
+  return result;
+}
+
+/** The dead-letter envelope: the original bytes untouched, plus who rejected it, where and why. */
+export function deadLetter(
+  rejected: RejectedMessage,
+  component: string,
+  stage: string,
+  reasonCode: string,
+  reason: string,
+  { attempts = 1, traceId = null }: { attempts?: number; traceId?: string | null } = {},
+): DeadLetter {
+  const headers = headerText(rejected.message.headers);
+  return {
+    originalTopic: rejected.topic,
+    originalPartition: rejected.partition,
+    originalOffset: Number(rejected.message.offset),
+    originalTimestamp: rejected.message.timestamp ? Number(rejected.message.timestamp) : null,
+    key: rejected.message.key ?? null,
+    value: rejected.message.value ?? null,
+    headers,
+    component,
+    stage,
+    reasonCode,
+    message: reason,
+    firstFailedAt: Date.now(),
+    attempts,
+    traceId: traceId ?? headers['trace-id'] ?? null,
+  };
+}
+
+export function deadLetterFromError(
+  rejected: RejectedMessage,
+  component: string,
+  stage: string,
+  error: SluiceError,
+): DeadLetter {
+  return deadLetter(rejected, component, stage, error.code, error.message);
+}
+
+/**
+ * The Kafka message for `dlq.<source topic>`: keyed like the original, with headers naming
+ * stage, reason and original coordinates so tools can filter without decoding.
+ */
+export function dlqMessage(serde: AvroSerde, letter: DeadLetter): { topic: string; message: Message } {
+  const topic = dlqContract(letter.originalTopic).topic;
+  return {
+    topic,
+    message: {
+      key: letter.key,
+      value: serde.encode(topic, letter),
+      headers: {
+        'dlq.stage': letter.stage,
+        'dlq.reason': letter.reasonCode,
+        'dlq.component': letter.component,
+        'dlq.original.topic': letter.originalTopic,
+        'dlq.original.partition': String(letter.originalPartition),
+        'dlq.original.offset': String(letter.originalOffset),
+      },
+    },
+  };
+}

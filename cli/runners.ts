@@ -3,6 +3,7 @@ import { type Dirent, readdirSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { projectRoot } from '../lib/config.ts';
 import { step } from './output.ts';
+import { ensureDebianPackage, ensurePythonModule } from './stack/install.ts';
 import { stackDown, stackUp } from './stack/stack.ts';
 
 const sourceFolders = ['lib', 'cli', 'producers', 'processors', 'sinks', 'api', 'schemas', 'deploy', 'test'];
@@ -35,7 +36,13 @@ async function withLocalStack<T>(run: () => Promise<T>): Promise<T> {
 }
 
 function runNode(args: string[]): Promise<number> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: projectRoot, stdio: 'inherit' });
+  // JSON logs of components under test would bury the runner's report: warnings and up only, unless asked.
+  const env = { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    cwd: projectRoot,
+    stdio: 'inherit',
+    env,
+  });
   return new Promise((resolveExit) =>
     child.once('exit', (code, signal) => resolveExit(code ?? (signal ? 1 : 0))),
   );
@@ -48,6 +55,9 @@ export function runTests(only: string[]): Promise<number> {
       ? only
       : sourceFolders.flatMap((folder) => findFiles(join(projectRoot, folder), '.test.ts')).sort();
   return withLocalStack(() => {
+    // Independent clients the tests check Sluice against: librdkafka's kcat and Python's fastavro.
+    ensureDebianPackage('kcat', '/usr/bin/kcat');
+    ensurePythonModule('fastavro');
     step('test', `${files.length} test files`);
     return runNode([
       '--test',

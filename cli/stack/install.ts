@@ -88,3 +88,25 @@ export function postgresBinDir(): string | undefined {
     .sort((a, b) => Number(b) - Number(a));
   return versions[0] === undefined ? undefined : join(base, versions[0], 'bin');
 }
+
+/** Makes sure a Python module is importable, installing it from PyPI with pip when it is not. */
+export function ensurePythonModule(module: string): void {
+  if (spawnSync('python3', ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0) return;
+  step('pip', `installing ${module}`);
+  const attempts = [
+    ['-m', 'pip', 'install', '--quiet', module],
+    ['-m', 'pip', 'install', '--quiet', '--user', '--break-system-packages', module],
+  ];
+  const outputs: { ok: boolean; output: string }[] = [];
+  for (const args of attempts) {
+    const result = run('python3', args);
+    outputs.push(result);
+    if (result.ok) break;
+  }
+  if (spawnSync('python3', ['-c', `import ${module}`], { stdio: 'ignore' }).status !== 0) {
+    throw new SluiceError(
+      'ING_STACK_INSTALL_FAILED',
+      `cannot install the Python module ${module} (python3 -m pip install ${module}):\n${outputs.map((o) => o.output.trim()).join('\n')}`,
+    );
+  }
+}

@@ -16,6 +16,7 @@ import {
   str,
 } from './config.ts';
 import { componentLogger } from './logger.ts';
+import { retry } from './retry.ts';
 
 export const kafkaSettings = defineSettings('kafka', {
   brokers: setting(
@@ -88,14 +89,21 @@ export async function ensureTopics(
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: topics.map((topic) => ({
-        numPartitions: settings.partitions,
-        replicationFactor: settings.replicationFactor,
-        ...(typeof topic === 'string' ? { topic } : topic),
-      })),
-    });
+    const configs = topics.map((topic) => ({
+      numPartitions: settings.partitions,
+      replicationFactor: settings.replicationFactor,
+      ...(typeof topic === 'string' ? { topic } : topic),
+    }));
+    await admin.createTopics({ waitForLeaders: true, topics: configs });
+    // A new partition's leader can lag its metadata (NOT_LEADER_FOR_PARTITION right after
+    // creation): the topics are usable once every partition answers a ListOffsets.
+    for (const { topic } of configs) {
+      await retry(() => admin.fetchTopicOffsets(topic), {
+        retries: 20,
+        initialDelayMs: 50,
+        maxDelayMs: 1000,
+      });
+    }
   } finally {
     await admin.disconnect();
   }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mqtt from 'mqtt';
 import { portInUse } from '../cli/stack/service.ts';
+import { loadStackSettings } from '../cli/stack/settings.ts';
 import { createClickHouse } from '../lib/clickhouse.ts';
 import { loadSettings } from '../lib/config.ts';
 import { createKafka, createProducer, ensureTopics } from '../lib/kafka.ts';
@@ -133,6 +135,55 @@ describe('local stack: every server answers its own protocol', () => {
     assert.ok(Number.isInteger(id) && id > 0);
     assert.deepEqual(await registry.schemaById(id), schema);
     assert.equal(await registry.schemaById(987_654_321), undefined);
+  });
+});
+
+describe('independent clients agree', () => {
+  const run = (command: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
+    spawnSync(command, args, { encoding: 'utf8', timeout: 30_000, env: { ...process.env, ...env } });
+  const settings = loadStackSettings();
+
+  it('kcat lists the broker', () => {
+    const result = run('kcat', ['-b', `127.0.0.1:${settings.kafkaPort}`, '-L', '-m', '10']);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(
+      result.stdout,
+      new RegExp(`broker 1 at 127\\.0\\.0\\.1:${settings.kafkaPort} \\(controller\\)`),
+    );
+  });
+
+  it('psql answers on the documented port', () => {
+    const result = run(
+      'psql',
+      [
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(settings.postgresPort),
+        '-U',
+        'sluice',
+        '-d',
+        'sluice',
+        '-Atc',
+        'select 40 + 2',
+      ],
+      { PGPASSWORD: 'sluice' },
+    );
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout.trim(), '42');
+  });
+
+  it('clickhouse-client (native port) and HTTP answer', async () => {
+    const result = run('clickhouse-client', [
+      '--port',
+      String(settings.clickhouseTcpPort),
+      '-q',
+      'SELECT 40 + 2',
+    ]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout.trim(), '42');
+    const ping = await fetch(`http://127.0.0.1:${settings.clickhousePort}/ping`);
+    assert.equal((await ping.text()).trim(), 'Ok.');
   });
 });
 

@@ -67,9 +67,7 @@ function platformService(options: PlatformOptions): LocalService {
       launch: (dir) => ({
         command: process.execPath,
         args: [
-          '--import',
-          'tsx',
-          join(projectRoot, 'cli', 'main.ts'),
+          join(projectRoot, 'bin', 'sluice.mjs'),
           'run',
           '--state',
           dir,

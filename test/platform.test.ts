@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { portInUse } from '../cli/stack/service.ts';
+import { sluice } from './support.ts';
+
+/** A whole second platform on its own ports and data dir, so the shared local stack is left alone. */
+const ports = {
+  SLUICE_KAFKA_PORT: '39092',
+  SLUICE_KAFKA_CONTROLLER_PORT: '39093',
+  SLUICE_REGISTRY_PORT: '38081',
+  SLUICE_POSTGRES_PORT: '35432',
+  SLUICE_CLICKHOUSE_PORT: '38123',
+  SLUICE_CLICKHOUSE_TCP_PORT: '39000',
+  SLUICE_MOSQUITTO_PORT: '31883',
+  API_PORT: '38080',
+};
+
+describe('sluice up --detach / sluice down', () => {
+  it('runs the platform with data flowing, prints the URLs, and `down` leaves nothing behind', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'sluice-platform-test-'));
+    chmodSync(home, 0o755);
+    const env = { ...ports, SLUICE_HOME: home, DEMO_READINGS_PER_SECOND: '200' };
+    try {
+      const up = sluice(['up', '--detach'], env);
+      assert.equal(up.status, 0, up.stderr);
+      for (const line of [
+        'API        http://127.0.0.1:38080/api/v1/overview',
+        'dashboard  http://127.0.0.1:38080/',
+        'metrics    http://127.0.0.1:38080/metrics',
+      ]) {
+        assert.ok(up.stderr.includes(line), `missing "${line}" in:\n${up.stderr}`);
+      }
+      let raw = 0;
+      for (let attempt = 0; attempt < 60 && raw === 0; attempt++) {
+        const overview = (await (await fetch('http://127.0.0.1:38080/api/v1/overview')).json()) as {
+          topics: { topic: string; messages: number }[];
+        };
+        raw = overview.topics.find((t) => t.topic === 'raw.telemetry.readings.v1')?.messages ?? 0;
+        if (raw === 0) await sleep(500);
+      }
+      assert.ok(raw > 0, 'the demo producer published nothing');
+      const dashboard = await fetch('http://127.0.0.1:38080/');
+      assert.match(await dashboard.text(), /<title>Sluice<\/title>/);
+      const metrics = await (await fetch('http://127.0.0.1:38080/metrics')).text();
+      assert.match(
+        metrics,
+        /sluice_events_sent_total\{component="demo-producer",topic="raw.telemetry.readings.v1"\} [1-9]/,
+      );
+
+      const down = sluice(['down'], env);
+      assert.equal(down.status, 0, down.stderr);
+      assert.match(down.stderr, /platform\s+stopped/);
+      for (const port of Object.values(ports))
+        assert.equal(await portInUse(Number(port)), false, `port ${port} still open`);
+    } finally {
+      sluice(['down'], env);
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});

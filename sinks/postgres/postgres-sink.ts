@@ -1,4 +1,5 @@
 import { loadSettings } from '../../lib/config.ts';
+import { SluiceError } from '../../lib/errors.ts';
 import { createKafka } from '../../lib/kafka.ts';
 import { componentLogger } from '../../lib/logger.ts';
 import { createPgPool } from '../../lib/postgres.ts';
@@ -29,6 +30,12 @@ function postgresSources(
 /** The PostgreSQL sink: normalized and raw topics into PostgreSQL, exactly once per event. */
 export function createPostgresSink(settings: PostgresSinkSettings = loadSettings(postgresSinkSettings)) {
   const sources = postgresSources(settings);
+  if (sources.length === 0) {
+    throw new SluiceError(
+      'ING_CONFIG_INVALID',
+      'the PostgreSQL sink has no source topic: set at least one SINK_POSTGRES_*_TOPIC',
+    );
+  }
   const pool = createPgPool();
   const logger = componentLogger(component);
   // an idle connection dropped by a database restart must not crash the process

@@ -1,10 +1,11 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka, Producer } from 'kafkajs';
 import { createProducer, ensureTopics } from '../lib/kafka.ts';
 import { createRegistryClient } from '../lib/registry.ts';
 import { AvroSerde } from '../lib/serde.ts';
-import { topics } from '../schemas/catalog.ts';
+import { dlqContract, topics } from '../schemas/catalog.ts';
 import { samples } from '../schemas/samples.ts';
-import type { TelemetryReading } from '../schemas/types.ts';
+import type { DeadLetter, TelemetryReading } from '../schemas/types.ts';
 
 /**
  * Realistic normalized readings for sink tests and benchmarks: the sample event with distinct
@@ -67,5 +68,39 @@ export async function publishReadings(
         value: serde.encode(topic, reading),
       })),
     });
+  }
+}
+
+/** Polls `check` until it returns true; fails with `what` after `timeoutMs`. */
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+/** Reads the dead letters of `sourceTopic` (a private test topic) until `count` arrived. */
+export async function readDeadLetters(kafka: Kafka, serde: AvroSerde, sourceTopic: string, count: number) {
+  const contract = dlqContract(sourceTopic);
+  await serde.register(contract);
+  const consumer = kafka.consumer({ groupId: `test-dlq-${sourceTopic}` });
+  const letters: DeadLetter[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic: contract.topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        letters.push((await serde.decode<DeadLetter>(contract.topic, message.value)).value);
+      },
+    });
+    await waitFor(`${count} dead letters on ${contract.topic}`, async () => letters.length >= count, 30_000);
+    return letters;
+  } finally {
+    await consumer.disconnect();
   }
 }

@@ -262,13 +262,18 @@ export class PostgresWriter implements SinkWriter {
     try {
       await this.ensurePartitions(months);
       await client.query('BEGIN');
-      if (telemetry.length > 0) await client.query(insertTelemetry, [JSON.stringify(telemetry)]);
+      let inserted = 0;
+      if (telemetry.length > 0) {
+        inserted += (await client.query(insertTelemetry, [JSON.stringify(telemetry)])).rowCount ?? 0;
+      }
       if (prices.length > 0) {
         const json = JSON.stringify(prices);
-        await client.query(insertPrices, [json]);
+        inserted += (await client.query(insertPrices, [json])).rowCount ?? 0;
         await client.query(closePriceVersions, [json]);
       }
-      if (rawEvents.length > 0) await client.query(insertRawEvents, [JSON.stringify(rawEvents)]);
+      if (rawEvents.length > 0) {
+        inserted += (await client.query(insertRawEvents, [JSON.stringify(rawEvents)])).rowCount ?? 0;
+      }
       if (offsets.length > 0) {
         const rows = offsets.map(({ topic, partition, offset }) => ({
           topic,
@@ -277,10 +282,10 @@ export class PostgresWriter implements SinkWriter {
         }));
         await client.query(storeOffsets, [this.options.consumerGroup, JSON.stringify(rows)]);
       }
-      if (records.length > 0) {
+      if (inserted > 0) {
         await client.query(
           'UPDATE pipeline_runs SET rows_written = rows_written + $2, updated_at = now() WHERE run_id = $1',
-          [this.runId, telemetry.length + prices.length + rawEvents.length],
+          [this.runId, inserted],
         );
       }
       await client.query('COMMIT');

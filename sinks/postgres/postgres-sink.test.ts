@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Producer } from 'kafkajs';
+import { environment, loadSettings } from '../../lib/config.ts';
+import { createKafka } from '../../lib/kafka.ts';
+import { createPgPool } from '../../lib/postgres.ts';
+import type { AvroSerde } from '../../lib/serde.ts';
+import { uniqueSuffix } from '../../test/support.ts';
+import {
+  normalizedReadings,
+  privateTelemetryTopic,
+  publishReadings,
+  readDeadLetters,
+  waitFor,
+} from '../fixtures.ts';
+import { postgresSinkSettings } from './config.ts';
+import { createPostgresSink } from './postgres-sink.ts';
+
+describe('PostgreSQL sink (local stack)', { timeout: 120_000 }, () => {
+  const suffix = uniqueSuffix();
+  const topic = `test.normalized.telemetry.${suffix}`;
+  const prefix = `pgsink-${suffix}`;
+  const kafka = createKafka('test-postgres-sink');
+  const pool = createPgPool();
+  const settings = loadSettings(postgresSinkSettings, {
+    ...environment(),
+    SINK_POSTGRES_TELEMETRY_TOPIC: topic,
+    SINK_POSTGRES_PRICING_TOPIC: '',
+    SINK_POSTGRES_RAW_TELEMETRY_TOPIC: '',
+    SINK_POSTGRES_RAW_PRICING_TOPIC: '',
+    SINK_POSTGRES_GROUP_ID: `test-sink-postgres-${suffix}`,
+    SINK_POSTGRES_BATCH_ROWS: '1000',
+  });
+  let serde: AvroSerde;
+  let producer: Producer;
+
+  const rowCount = async () =>
+    Number(
+      (
+        await pool.query<{ n: string }>(
+          'SELECT count(*) AS n FROM telemetry_readings WHERE device_id LIKE $1',
+          [`${prefix}-%`],
+        )
+      ).rows[0]?.n,
+    );
+  const storedOffsets = async () =>
+    Number(
+      (
+        await pool.query<{ n: string }>(
+          'SELECT coalesce(sum(next_offset), 0) AS n FROM sink_offsets WHERE consumer_group = $1 AND topic = $2',
+          [settings.groupId, topic],
+        )
+      ).rows[0]?.n,
+    );
+
+  before(async () => {
+    ({ serde, producer } = await privateTelemetryTopic(kafka, topic));
+  });
+
+  after(async () => {
+    await producer.disconnect();
+    await pool.end();
+  });
+
+  it('loads every event once despite redelivered batches, stores offsets with the rows, sends the bad row to the DLQ', async () => {
+    const readings = normalizedReadings(3_000, { prefix });
+    await publishReadings(producer, serde, topic, readings);
+    await publishReadings(producer, serde, topic, readings.slice(1_000, 2_000)); // an upstream redelivery
+    const [first] = readings;
+    assert.ok(first);
+    // PostgreSQL text cannot hold NUL: this row can never be written, the rest of its batch must be
+    const poison = { ...first, eventId: `${prefix}-poison`, deviceId: `${prefix}-bad\u0000device` };
+    await publishReadings(producer, serde, topic, [poison]);
+    const published = readings.length + 1_000 + 1;
+
+    const sink = createPostgresSink(settings);
+    await sink.start();
+    try {
+      await waitFor('all offsets stored', async () => (await storedOffsets()) === published);
+      assert.equal(await rowCount(), 3_000);
+      assert.equal(sink.health().state, 'ready');
+    } finally {
+      await sink.stop(Date.now() + 10_000);
+    }
+
+    const [letter] = await readDeadLetters(kafka, serde, topic, 1);
+    assert.equal(letter?.reasonCode, 'ING_DB_REJECTED');
+    assert.equal(letter?.stage, 'write');
+    assert.deepEqual(letter?.value, serde.encode(topic, poison));
+
+    const { rows } = await pool.query(
+      `SELECT value, unit, quality_level, enrichment->>'siteName' AS site_name, source_time
+       FROM telemetry_readings WHERE event_id = $1`,
+      [first.eventId],
+    );
+    assert.deepEqual(rows[0], {
+      value: first.value,
+      unit: first.unit,
+      quality_level: first.quality.level,
+      site_name: first.enrichment.siteName,
+      source_time: new Date(first.sourceTime),
+    });
+    const run = await pool.query(
+      'SELECT status, rows_written, rows_rejected FROM pipeline_runs WHERE consumer_group = $1',
+      [settings.groupId],
+    );
+    assert.deepEqual(run.rows, [{ status: 'stopped', rows_written: '3000', rows_rejected: '1' }]);
+  });
+
+  it('resumes from its stored offsets: a restart writes nothing twice and picks up new events', async () => {
+    const more = normalizedReadings(500, { prefix: `${prefix}-more`, startMs: Date.UTC(2027, 5, 3) });
+    await publishReadings(producer, serde, topic, more);
+    const sink = createPostgresSink(settings);
+    await sink.start();
+    try {
+      await waitFor('the new events', async () => (await storedOffsets()) === 3_000 + 1_000 + 1 + 500);
+    } finally {
+      await sink.stop(Date.now() + 10_000);
+    }
+    assert.equal(await rowCount(), 3_500);
+    const run = await pool.query(
+      'SELECT rows_written FROM pipeline_runs WHERE consumer_group = $1 ORDER BY started_at DESC LIMIT 1',
+      [settings.groupId],
+    );
+    assert.equal(run.rows[0]?.rows_written, '500');
+  });
+});

@@ -84,10 +84,19 @@ const clickhouseErrorCodes: Record<string, ErrorCode> = {
   '516': 'ING_DB_MISCONFIGURED', // AUTHENTICATION_FAILED
 };
 
+/** The server's error code: parsed by the client on current servers, read from the text on 18.16 ("Code: 27, …"). */
+function serverErrorCode(err: unknown): string | undefined {
+  if (err instanceof ClickHouseError) return err.code;
+  return err instanceof Error ? /^Code: (\d+)[,.]/.exec(err.message)?.[1] : undefined;
+}
+
 export function classifyClickHouseError(err: unknown): SluiceError {
-  if (err instanceof ClickHouseError) {
-    const code = clickhouseErrorCodes[err.code];
-    if (code) return new SluiceError(code, `ClickHouse ${err.code}: ${err.message}`, { cause: err });
+  const serverCode = serverErrorCode(err);
+  const code = serverCode === undefined ? undefined : clickhouseErrorCodes[serverCode];
+  if (code) {
+    return new SluiceError(code, `ClickHouse ${serverCode}: ${(err as Error).message.trim()}`, {
+      cause: err,
+    });
   }
   const error = classifyError(err);
   if (error.code === 'ING_UNCLASSIFIED' && /timeout/i.test(error.message)) {

@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import type { Producer } from 'kafkajs';
+import { createClickHouse } from '../../lib/clickhouse.ts';
+import { environment, loadSettings } from '../../lib/config.ts';
+import { createKafka } from '../../lib/kafka.ts';
+import type { AvroSerde } from '../../lib/serde.ts';
+import { uniqueSuffix } from '../../test/support.ts';
+import {
+  normalizedReadings,
+  privateTelemetryTopic,
+  publishReadings,
+  readDeadLetters,
+  waitFor,
+} from '../fixtures.ts';
+import { createClickHouseSink } from './clickhouse-sink.ts';
+import { classifyClickHouseError } from './clickhouse-writer.ts';
+import { clickhouseSinkSettings } from './config.ts';
+
+describe('ClickHouse sink (local stack)', { timeout: 120_000 }, () => {
+  const suffix = uniqueSuffix();
+  const topic = `test.normalized.telemetry.${suffix}`;
+  const prefix = `chsink-${suffix}`;
+  const kafka = createKafka('test-clickhouse-sink');
+  const client = createClickHouse();
+  const settings = loadSettings(clickhouseSinkSettings, {
+    ...environment(),
+    SINK_CLICKHOUSE_TELEMETRY_TOPIC: topic,
+    SINK_CLICKHOUSE_PRICING_TOPIC: '',
+    SINK_CLICKHOUSE_GROUP_ID: `test-sink-clickhouse-${suffix}`,
+    SINK_CLICKHOUSE_BATCH_ROWS: '2000',
+  });
+  let serde: AvroSerde;
+  let producer: Producer;
+
+  async function rows<T>(query: string): Promise<T[]> {
+    return (await client.query({ query, format: 'JSONEachRow' })).json<T>();
+  }
+  const ours = `device_id LIKE '${prefix}-%'`;
+  const loadedOffsets = async () =>
+    Number(
+      (
+        await rows<{ n: string }>(
+          `SELECT toString(sum(next)) AS n FROM (SELECT maxMerge(next_offset) AS next FROM sink_progress
+           WHERE kafka_topic = '${topic}' GROUP BY kafka_partition)`,
+        )
+      )[0]?.n ?? 0,
+    );
+
+  before(async () => {
+    ({ serde, producer } = await privateTelemetryTopic(kafka, topic));
+  });
+
+  after(async () => {
+    await producer.disconnect();
+    await client.close();
+  });
+
+  it('loads each event once (FINAL and rollups) despite redelivered batches and a restart; a bad row goes to the DLQ', async () => {
+    const readings = normalizedReadings(6_000, { prefix, devices: 20 });
+    await publishReadings(producer, serde, topic, readings);
+    await publishReadings(producer, serde, topic, readings.slice(2_000, 3_000)); // an upstream redelivery
+    const [first] = readings;
+    assert.ok(first);
+    // a clock before 1970 does not fit ClickHouse's DateTime (it would wrap silently): rejected
+    const poison = { ...first, eventId: `${prefix}-poison`, sourceTime: -1_000 };
+    await publishReadings(producer, serde, topic, [poison]);
+    const published = readings.length + 1_000 + 1;
+
+    const sink = createClickHouseSink(settings);
+    await sink.start();
+    try {
+      await waitFor('the first half', async () => (await loadedOffsets()) >= published / 2);
+    } finally {
+      await sink.stop(Date.now() + 10_000);
+    }
+    const restarted = createClickHouseSink(settings);
+    await restarted.start();
+    try {
+      await waitFor('every offset', async () => (await loadedOffsets()) === published);
+    } finally {
+      await restarted.stop(Date.now() + 10_000);
+    }
+
+    const [counts] = await rows<{ all: string; final: string }>(
+      `SELECT (SELECT count() FROM telemetry_readings WHERE ${ours}) AS all,
+              (SELECT count() FROM telemetry_readings FINAL WHERE ${ours}) AS final`,
+    );
+    assert.deepEqual(counts, { all: '6000', final: '6000' });
+    const [rollup] = await rows<{ n: string }>(
+      `SELECT toString(sum(n)) AS n FROM (SELECT countMerge(readings) AS n FROM telemetry_rollup_hour
+       WHERE ${ours} GROUP BY device_id, metric, unit, bucket)`,
+    );
+    assert.equal(rollup?.n, '6000');
+
+    const [letter] = await readDeadLetters(kafka, serde, topic, 1);
+    assert.equal(letter?.reasonCode, 'ING_VALIDATION_FAILED');
+    assert.match(letter?.message ?? '', /sourceTime -1000 is outside 1970-2106/);
+  });
+
+  it('keeps a minute rollup equal to the aggregate of the raw rows', async () => {
+    const sample = [0, 7, 13].map((n) => `'${prefix}-dev-${n}'`).join(', ');
+    const fromRollup = await rows<Record<string, unknown>>(
+      `SELECT device_id, metric, toString(bucket) AS bucket, countMerge(readings) AS n, minMerge(min_value) AS min,
+         maxMerge(max_value) AS max, round(avgMerge(avg_value), 9) AS avg, argMaxMerge(last_value) AS last
+       FROM telemetry_rollup_minute WHERE device_id IN (${sample})
+       GROUP BY device_id, metric, bucket ORDER BY device_id, metric, bucket`,
+    );
+    const fromRaw = await rows<Record<string, unknown>>(
+      `SELECT device_id, metric, toString(toStartOfMinute(source_time)) AS bucket, count() AS n, min(value) AS min,
+         max(value) AS max, round(avg(value), 9) AS avg, argMax(value, source_ms) AS last
+       FROM telemetry_readings FINAL WHERE device_id IN (${sample})
+       GROUP BY device_id, metric, bucket ORDER BY device_id, metric, bucket`,
+    );
+    assert.ok(fromRaw.length >= 3 * 5, `expected several minutes per device, got ${fromRaw.length} rows`);
+    assert.deepEqual(fromRollup, fromRaw);
+  });
+
+  it('classifies a batch ClickHouse refuses to parse as poison', async () => {
+    const refused = await client
+      .exec({
+        query: 'INSERT INTO telemetry_readings FORMAT JSONEachRow',
+        values: Readable.from(['{"event_id":"x","value":"not a number"}']),
+      })
+      .then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+    const error = classifyClickHouseError(refused);
+    assert.equal(error.code, 'ING_DB_REJECTED');
+    assert.equal(error.disposition, 'poison');
+  });
+});

@@ -118,7 +118,7 @@ export class BatchingSink implements Component {
     this.consumer = options.kafka.consumer({
       groupId: options.groupId,
       // the loop holds a batch while the destination is down: heartbeats keep the membership
-      sessionTimeout: 30_000,
+      sessionTimeout: 15_000,
       heartbeatInterval: 3_000,
       maxWaitTimeInMs: Math.min(options.batchMaxWaitMs, 1_000),
       maxBytesPerPartition: 4 * 1024 * 1024,
@@ -369,15 +369,16 @@ export class BatchingSink implements Component {
 
   private degrade(error: SluiceError, what: string): void {
     this.metrics.error(what, error.code, error.disposition);
-    if (this.outageStartedAt === undefined) {
-      this.outageStartedAt = Date.now();
-      this.consumer.pause(this.options.sources.map((source) => ({ topic: source.topic })));
-      this.logger.warn({ err: describeError(error) }, `${what} failed; consumption paused until it succeeds`);
-    }
+    const firstFailure = this.outageStartedAt === undefined;
+    this.outageStartedAt ??= Date.now();
     this.setHealth({
       state: 'degraded',
       reason: `${what} failing since ${new Date(this.outageStartedAt).toISOString()} (${error.code}: ${error.message}); paused, lag ${this.lag()} messages`,
     });
+    if (firstFailure) {
+      this.consumer.pause(this.options.sources.map((source) => ({ topic: source.topic })));
+      this.logger.warn({ health: this.state }, `${what} failed; consumption paused until it succeeds`);
+    }
   }
 
   private recover(): void {

@@ -176,16 +176,19 @@ export class BatchingSink implements Component {
       eachBatch: async ({ batch, heartbeat }) => {
         await this.assignmentReady;
         await this.take(batch.topic, batch.partition, batch.messages, batch.highWatermark);
-        if (this.buffer.length >= this.options.batchRows) {
-          // hold this fetch until the batch is written: that is the backpressure
-          const beat = setInterval(() => heartbeat().catch(() => {}), 3_000);
-          try {
-            await this.flush();
-          } catch {
-            // reported by flush; the records stay unacknowledged and are consumed again
-          } finally {
-            clearInterval(beat);
-          }
+        if (this.buffer.length < this.options.batchRows) return;
+        // a full batch is written while the next one is fetched and decoded…
+        const flushed = this.flush(false);
+        flushed.catch(() => {}); // reported by flush; unwritten records stay buffered
+        if (this.buffer.length < 2 * this.options.batchRows) return;
+        // …but with two batches waiting this fetch is held until they are written: the backpressure
+        const beat = setInterval(() => heartbeat().catch(() => {}), 3_000);
+        try {
+          await flushed;
+        } catch {
+          // as above
+        } finally {
+          clearInterval(beat);
         }
       },
     });
@@ -233,7 +236,7 @@ export class BatchingSink implements Component {
     if (taken > 0) this.metrics.received(topic, taken);
     if (this.buffer.length > 0 && !this.flushTimer) {
       this.flushTimer = setTimeout(() => {
-        this.flush().catch(() => {});
+        this.flush(true).catch(() => {});
       }, this.options.batchMaxWaitMs);
     }
   }
@@ -250,16 +253,21 @@ export class BatchingSink implements Component {
     }
   }
 
-  /** Writes what is buffered, one batch at a time; calls are serialized. */
-  private flush(): Promise<void> {
-    this.flushing = this.flushing.catch(() => {}).then(() => this.flushBuffered());
+  /** Writes the full batches buffered (and, when `partial`, the rest too); calls are serialized. */
+  private flush(partial: boolean): Promise<void> {
+    this.flushing = this.flushing.catch(() => {}).then(() => this.flushBuffered(partial));
     return this.flushing;
   }
 
-  private async flushBuffered(): Promise<void> {
-    clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    while (this.buffer.length > 0 && !this.failure.signal.aborted) {
+  private async flushBuffered(partial: boolean): Promise<void> {
+    if (partial) {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = undefined;
+    }
+    while (
+      (this.buffer.length >= this.options.batchRows || (partial && this.buffer.length > 0)) &&
+      !this.failure.signal.aborted
+    ) {
       const batch = this.buffer.splice(0, this.options.batchRows);
       try {
         await this.writeBatch(batch);
@@ -435,7 +443,7 @@ export class BatchingSink implements Component {
     try {
       await this.consumer.stop();
       if (!this.failure.signal.aborted) {
-        await this.flush().catch((err) => {
+        await this.flush(true).catch((err) => {
           this.logger.warn(
             { err: describeError(err) },
             'last batch not written; it is consumed again on restart',

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import type { Producer } from 'kafkajs';
+import type { KafkaMessage, Producer } from 'kafkajs';
 import { createClickHouse } from '../../lib/clickhouse.ts';
 import { environment, loadSettings } from '../../lib/config.ts';
 import { createKafka } from '../../lib/kafka.ts';
+import { componentLogger } from '../../lib/logger.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
 import { uniqueSuffix } from '../../test/support.ts';
 import {
@@ -15,7 +16,7 @@ import {
   waitFor,
 } from '../fixtures.ts';
 import { createClickHouseSink } from './clickhouse-sink.ts';
-import { classifyClickHouseError } from './clickhouse-writer.ts';
+import { ClickHouseWriter, classifyClickHouseError } from './clickhouse-writer.ts';
 import { clickhouseSinkSettings } from './config.ts';
 
 describe('ClickHouse sink (local stack)', { timeout: 120_000 }, () => {
@@ -115,6 +116,52 @@ describe('ClickHouse sink (local stack)', { timeout: 120_000 }, () => {
     );
     assert.ok(fromRaw.length >= 3 * 5, `expected several minutes per device, got ${fromRaw.length} rows`);
     assert.deepEqual(fromRollup, fromRaw);
+  });
+
+  it('writes strings with tabs, newlines, quotes and backslashes back exactly (TabSeparated escaping)', async () => {
+    const odd = 'a\tb\nc\\d\'e"f\r';
+    const [sample] = normalizedReadings(1, { prefix: `${prefix}-escape` });
+    assert.ok(sample);
+    const reading = {
+      ...sample,
+      deviceId: `${prefix}-escape-${odd}`,
+      siteId: odd,
+      quality: { ...sample.quality, flags: [odd, 'stale'] },
+      enrichment: { ...sample.enrichment, tags: { [odd]: odd } },
+    };
+    const writer = new ClickHouseWriter({
+      client: createClickHouse(),
+      sources: new Map([[topic, 'telemetry']]),
+      retention: { readingsDays: 0, rollupDays: 0 },
+      retentionCheckMs: 3_600_000,
+      asyncInsert: false,
+      dedupeWindow: 10,
+      logger: componentLogger('test-clickhouse-writer'),
+    });
+    await writer.open();
+    try {
+      const record = {
+        topic,
+        partition: 0,
+        offset: '1000000',
+        message: { offset: '1000000' } as KafkaMessage,
+        value: reading,
+      };
+      await writer.write([record], [{ topic, partition: 0, offset: '1000001' }]);
+    } finally {
+      await writer.close();
+    }
+    const [row] = await rows<Record<string, unknown>>(
+      `SELECT device_id, site_id, quality_flags, tag_keys, tag_values FROM telemetry_readings
+       WHERE event_id = '${reading.eventId}' AND kafka_offset = 1000000`,
+    );
+    assert.deepEqual(row, {
+      device_id: reading.deviceId,
+      site_id: odd,
+      quality_flags: [odd, 'stale'],
+      tag_keys: [odd],
+      tag_values: [odd],
+    });
   });
 
   it('classifies a batch ClickHouse refuses to parse as poison', async () => {

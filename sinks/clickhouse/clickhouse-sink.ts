@@ -6,14 +6,14 @@ import { componentLogger } from '../../lib/logger.ts';
 import { createRegistryClient } from '../../lib/registry.ts';
 import { AvroSerde } from '../../lib/serde.ts';
 import { topics } from '../../schemas/catalog.ts';
-import { BatchingSink } from '../batching-sink.ts';
+import { BatchingSink, type BatchingSinkOptions } from '../batching-sink.ts';
 import { type ClickHouseSourceKind, ClickHouseWriter } from './clickhouse-writer.ts';
 import { type ClickHouseSinkSettings, clickhouseSinkSettings } from './config.ts';
 
 const component = 'sink-clickhouse';
 
-/** The ClickHouse sink: normalized telemetry (with rollups) and prices into ClickHouse, each row once. */
-export function createClickHouseSink(
+/** What the ClickHouse sink is made of (a benchmark wraps the writer to time it). */
+export function clickhouseSinkOptions(
   settings: ClickHouseSinkSettings = loadSettings(clickhouseSinkSettings),
 ) {
   const sources = [
@@ -43,7 +43,7 @@ export function createClickHouseSink(
     dedupeWindow: settings.dedupeWindow,
     logger: componentLogger(component),
   });
-  return new BatchingSink({
+  return {
     name: component,
     kafka: createKafka(component),
     serde: new AvroSerde(createRegistryClient()),
@@ -54,5 +54,10 @@ export function createClickHouseSink(
     batchMaxWaitMs: settings.batchMaxWaitMs,
     retryMaxDelayMs: settings.retryMaxDelayMs,
     unclassifiedRetries: settings.unclassifiedRetries,
-  });
+  } satisfies BatchingSinkOptions;
+}
+
+/** The ClickHouse sink: normalized telemetry (with rollups) and prices into ClickHouse, each row once. */
+export function createClickHouseSink(...args: Parameters<typeof clickhouseSinkOptions>): BatchingSink {
+  return new BatchingSink(clickhouseSinkOptions(...args));
 }

@@ -124,6 +124,60 @@ interface Coordinates {
   kafka_offset: number;
 }
 
+/** TabSeparated escaping of a string: the hot path skips strings with nothing to escape. */
+const tsvSpecial = /[\t\n\r\\]/;
+function tsvText(text: string): string {
+  return tsvSpecial.test(text)
+    ? text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
+    : text;
+}
+const tsvNullable = (text: string | null) => (text === null ? '\\N' : tsvText(text));
+const tsvNumber = (value: number | null) => (value === null ? '\\N' : String(value));
+function tsvArray(values: readonly string[]): string {
+  if (values.length === 0) return '[]';
+  // inside an array ClickHouse reads quoted literals: one level of backslash escaping, quotes escaped too
+  const quoted = values.map(
+    (value) =>
+      `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')}'`,
+  );
+  return `[${quoted.join(',')}]`;
+}
+
+/** Columns of telemetry_readings in the order telemetryLine writes them. */
+export const telemetryColumns = [
+  'event_id',
+  'source',
+  'device_id',
+  'site_id',
+  'metric',
+  'value',
+  'unit',
+  'original_value',
+  'original_unit',
+  'source_time',
+  'source_ms',
+  'received_at',
+  'processed_at',
+  'quality_level',
+  'quality_score',
+  'quality_flags',
+  'known_device',
+  'site_name',
+  'device_type',
+  'latitude',
+  'longitude',
+  'tag_keys',
+  'tag_values',
+  'trace_id',
+  'kafka_topic',
+  'kafka_partition',
+  'kafka_offset',
+];
+
+/**
+ * One TabSeparated row: about a third of the JSON size, and the cheapest text format for
+ * ClickHouse to parse (18.16 has no compact JSON format). Times are epoch seconds.
+ */
 export function telemetryLine(
   reading: TelemetryReading,
   coordinates: Coordinates,
@@ -136,33 +190,35 @@ export function telemetryLine(
     );
   }
   const { enrichment, quality } = reading;
-  return JSON.stringify({
-    event_id: reading.eventId,
-    source: reading.source,
-    device_id: reading.deviceId,
-    site_id: reading.siteId,
-    metric: reading.metric,
-    value: reading.value,
-    unit: reading.unit,
-    original_value: reading.originalValue,
-    original_unit: reading.originalUnit,
-    source_time: time(reading.sourceTime, 'sourceTime'),
-    source_ms: reading.sourceTime,
-    received_at: time(reading.receivedAt, 'receivedAt'),
-    processed_at: time(reading.processedAt, 'processedAt'),
-    quality_level: quality.level,
-    quality_score: quality.score,
-    quality_flags: quality.flags,
-    known_device: enrichment.known ? 1 : 0,
-    site_name: enrichment.siteName,
-    device_type: enrichment.deviceType,
-    latitude: enrichment.latitude,
-    longitude: enrichment.longitude,
-    tag_keys: Object.keys(enrichment.tags),
-    tag_values: Object.values(enrichment.tags),
-    trace_id: reading.traceId,
-    ...coordinates,
-  });
+  return [
+    tsvText(reading.eventId),
+    reading.source,
+    tsvText(reading.deviceId),
+    tsvNullable(reading.siteId),
+    tsvText(reading.metric),
+    String(reading.value),
+    tsvText(reading.unit),
+    tsvNumber(reading.originalValue),
+    tsvNullable(reading.originalUnit),
+    time(reading.sourceTime, 'sourceTime'),
+    reading.sourceTime,
+    time(reading.receivedAt, 'receivedAt'),
+    time(reading.processedAt, 'processedAt'),
+    quality.level,
+    quality.score,
+    tsvArray(quality.flags),
+    enrichment.known ? 1 : 0,
+    tsvNullable(enrichment.siteName),
+    tsvNullable(enrichment.deviceType),
+    tsvNumber(enrichment.latitude),
+    tsvNumber(enrichment.longitude),
+    tsvArray(Object.keys(enrichment.tags)),
+    tsvArray(Object.values(enrichment.tags)),
+    tsvNullable(reading.traceId),
+    tsvText(coordinates.kafka_topic),
+    coordinates.kafka_partition,
+    coordinates.kafka_offset,
+  ].join('\t');
 }
 
 const decimalText = /^-?\d+(\.\d+)?$/;
@@ -293,7 +349,7 @@ export class ClickHouseWriter implements SinkWriter {
     const time = timeOf(this.serverFeatures);
     const lines = new Map<ClickHouseSourceKind, string[]>();
     const batchIds = new Set<string>();
-    const nextOffsets = new Map<string, string>();
+    const lastOffsets = new Map<string, string>();
     for (const record of records) {
       const kind = this.options.sources.get(record.topic);
       if (!kind) throw new SluiceError('ING_PROGRAMMING', `no table for topic ${record.topic}`);
@@ -311,12 +367,17 @@ export class ClickHouseWriter implements SinkWriter {
         kind === 'telemetry'
           ? telemetryLine(record.value as TelemetryReading, coordinates, time)
           : priceLine(record.value as PriceRecord, coordinates, time);
-      nextOffsets.set(`${record.topic}:${record.partition}`, String(BigInt(record.offset) + 1n));
+      lastOffsets.set(`${record.topic}:${record.partition}`, record.offset);
       const tableLines = lines.get(kind);
       if (tableLines) tableLines.push(line);
       else lines.set(kind, [line]);
     }
-    for (const [kind, tableLines] of lines) await this.insert(tableOf[kind], tableLines);
+    for (const [kind, tableLines] of lines) {
+      if (kind === 'telemetry')
+        await this.insert(`${tableOf[kind]} (${telemetryColumns.join(', ')})`, 'TabSeparated', tableLines);
+      else await this.insert(tableOf[kind], 'JSONEachRow', tableLines);
+    }
+    const nextOffsets = new Map([...lastOffsets].map(([key, offset]) => [key, String(BigInt(offset) + 1n)]));
     return { eventIds: [...batchIds], nextOffsets };
   }
 
@@ -339,10 +400,14 @@ export class ClickHouseWriter implements SinkWriter {
     return settings;
   }
 
-  private async insert(table: string, lines: string[]): Promise<void> {
+  private async insert(
+    table: string,
+    format: 'TabSeparated' | 'JSONEachRow',
+    lines: string[],
+  ): Promise<void> {
     const result = await this.options.client.exec({
-      query: `INSERT INTO ${table} FORMAT JSONEachRow`,
-      values: Readable.from([lines.join('\n')]),
+      query: `INSERT INTO ${table} FORMAT ${format}`,
+      values: Readable.from([`${lines.join('\n')}\n`]),
       clickhouse_settings: this.insertSettings(table, lines),
     });
     for await (const _ of result.stream) {

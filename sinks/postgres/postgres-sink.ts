@@ -6,7 +6,7 @@ import { createPgPool } from '../../lib/postgres.ts';
 import { createRegistryClient } from '../../lib/registry.ts';
 import { AvroSerde } from '../../lib/serde.ts';
 import { type TopicContract, topics } from '../../schemas/catalog.ts';
-import { BatchingSink } from '../batching-sink.ts';
+import { BatchingSink, type BatchingSinkOptions } from '../batching-sink.ts';
 import { type PostgresSinkSettings, postgresSinkSettings } from './config.ts';
 import { type PostgresSourceKind, PostgresWriter } from './postgres-writer.ts';
 
@@ -27,8 +27,8 @@ function postgresSources(
     .map(({ topic, kind, schema }) => ({ contract: { ...schema, topic }, kind }));
 }
 
-/** The PostgreSQL sink: normalized and raw topics into PostgreSQL, exactly once per event. */
-export function createPostgresSink(settings: PostgresSinkSettings = loadSettings(postgresSinkSettings)) {
+/** What the PostgreSQL sink is made of (a benchmark wraps the writer to time it). */
+export function postgresSinkOptions(settings: PostgresSinkSettings = loadSettings(postgresSinkSettings)) {
   const sources = postgresSources(settings);
   if (sources.length === 0) {
     throw new SluiceError(
@@ -47,7 +47,7 @@ export function createPostgresSink(settings: PostgresSinkSettings = loadSettings
     sources: new Map(sources.map(({ contract, kind }) => [contract.topic, kind])),
     partitionsAhead: settings.partitionsAhead,
   });
-  return new BatchingSink({
+  return {
     name: component,
     kafka: createKafka(component),
     serde: new AvroSerde(createRegistryClient()),
@@ -58,5 +58,10 @@ export function createPostgresSink(settings: PostgresSinkSettings = loadSettings
     batchMaxWaitMs: settings.batchMaxWaitMs,
     retryMaxDelayMs: settings.retryMaxDelayMs,
     unclassifiedRetries: settings.unclassifiedRetries,
-  });
+  } satisfies BatchingSinkOptions;
+}
+
+/** The PostgreSQL sink: normalized and raw topics into PostgreSQL, exactly once per event. */
+export function createPostgresSink(...args: Parameters<typeof postgresSinkOptions>): BatchingSink {
+  return new BatchingSink(postgresSinkOptions(...args));
 }

@@ -7,6 +7,7 @@ import { environment, loadSettings } from '../../lib/config.ts';
 import { createKafka } from '../../lib/kafka.ts';
 import { componentLogger } from '../../lib/logger.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
+import { samples } from '../../schemas/samples.ts';
 import { uniqueSuffix } from '../../test/support.ts';
 import {
   normalizedReadings,
@@ -162,6 +163,61 @@ describe('ClickHouse sink (local stack)', { timeout: 120_000 }, () => {
       tag_keys: [odd],
       tag_values: [odd],
     });
+  });
+
+  it('keeps price versions with exact decimals', async () => {
+    const pricingTopic = `test.normalized.pricing.${suffix}`;
+    const base = samples['normalized.pricing.prices.v1'];
+    const sku = `${prefix}-sku`;
+    const prices = [
+      {
+        ...base,
+        eventId: `${prefix}-p1`,
+        sku,
+        pricePerUnitUsd: '0.123456789012',
+        effectiveFrom: Date.UTC(2026, 0, 1),
+      },
+      {
+        ...base,
+        eventId: `${prefix}-p2`,
+        sku,
+        pricePerUnitUsd: '12345678901234.5',
+        effectiveFrom: Date.UTC(2026, 5, 1),
+      },
+    ];
+    const writer = new ClickHouseWriter({
+      client: createClickHouse(),
+      sources: new Map([[pricingTopic, 'pricing']]),
+      retention: { readingsDays: 0, rollupDays: 0 },
+      retentionCheckMs: 3_600_000,
+      asyncInsert: false,
+      dedupeWindow: 10,
+      logger: componentLogger('test-clickhouse-writer'),
+    });
+    await writer.open();
+    try {
+      const records = prices.map((value, i) => ({
+        topic: pricingTopic,
+        partition: 0,
+        offset: String(i),
+        message: { offset: String(i) } as KafkaMessage,
+        value,
+      }));
+      await writer.write(records, [{ topic: pricingTopic, partition: 0, offset: '2' }]);
+      assert.deepEqual(await writer.storedOffsets(pricingTopic), [
+        { topic: pricingTopic, partition: 0, offset: '2' },
+      ]);
+    } finally {
+      await writer.close();
+    }
+    const stored = await rows<Record<string, unknown>>(
+      `SELECT toString(price_per_unit_usd) AS usd, toString(effective_from) AS since FROM pricing_prices FINAL
+       WHERE sku = '${sku}' ORDER BY effective_from`,
+    );
+    assert.deepEqual(stored, [
+      { usd: '0.123456789012', since: '2026-01-01 00:00:00' },
+      { usd: '12345678901234.500000000000', since: '2026-06-01 00:00:00' },
+    ]);
   });
 
   it('classifies a batch ClickHouse refuses to parse as poison', async () => {

@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Producer } from 'kafkajs';
 import { environment, loadSettings } from '../../lib/config.ts';
-import { createKafka } from '../../lib/kafka.ts';
+import { createKafka, ensureTopics } from '../../lib/kafka.ts';
 import { createPgPool } from '../../lib/postgres.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
+import { topics } from '../../schemas/catalog.ts';
+import { samples } from '../../schemas/samples.ts';
 import { uniqueSuffix } from '../../test/support.ts';
 import {
   normalizedReadings,
@@ -19,13 +21,14 @@ import { createPostgresSink } from './postgres-sink.ts';
 describe('PostgreSQL sink (local stack)', { timeout: 120_000 }, () => {
   const suffix = uniqueSuffix();
   const topic = `test.normalized.telemetry.${suffix}`;
+  const pricingTopic = `test.normalized.pricing.${suffix}`;
   const prefix = `pgsink-${suffix}`;
   const kafka = createKafka('test-postgres-sink');
   const pool = createPgPool();
   const settings = loadSettings(postgresSinkSettings, {
     ...environment(),
     SINK_POSTGRES_TELEMETRY_TOPIC: topic,
-    SINK_POSTGRES_PRICING_TOPIC: '',
+    SINK_POSTGRES_PRICING_TOPIC: pricingTopic,
     SINK_POSTGRES_RAW_TELEMETRY_TOPIC: '',
     SINK_POSTGRES_RAW_PRICING_TOPIC: '',
     SINK_POSTGRES_GROUP_ID: `test-sink-postgres-${suffix}`,
@@ -55,6 +58,8 @@ describe('PostgreSQL sink (local stack)', { timeout: 120_000 }, () => {
 
   before(async () => {
     ({ serde, producer } = await privateTelemetryTopic(kafka, topic));
+    await ensureTopics(kafka, [pricingTopic]);
+    await serde.register({ ...topics.normalizedPricing, topic: pricingTopic });
   });
 
   after(async () => {
@@ -123,5 +128,51 @@ describe('PostgreSQL sink (local stack)', { timeout: 120_000 }, () => {
       [settings.groupId],
     );
     assert.equal(run.rows[0]?.rows_written, '500');
+  });
+
+  it('keeps price history: each version effective until the next one, re-collected prices once', async () => {
+    const base = samples['normalized.pricing.prices.v1'];
+    const sku = `${prefix}-sku`;
+    const version = (n: number, usd: string) => ({
+      ...base,
+      eventId: `${prefix}-price-${n}`,
+      sku,
+      pricePerUnitUsd: usd,
+      effectiveFrom: Date.UTC(2026, n, 1),
+    });
+    const versions = [version(0, '0.100000000001'), version(3, '0.096'), version(6, '0.090')];
+    // out of order, and the middle one collected twice
+    const prices = [versions[2], versions[0], versions[1], versions[1]];
+    await producer.send({
+      topic: pricingTopic,
+      acks: -1,
+      messages: prices.map((price) => ({ key: sku, value: serde.encode(pricingTopic, price) })),
+    });
+    const sink = createPostgresSink(settings);
+    await sink.start();
+    const priceRows = async () =>
+      (
+        await pool.query(
+          `SELECT price_per_unit_usd::text AS usd, effective_from, effective_to FROM pricing_prices
+           WHERE sku = $1 ORDER BY effective_from`,
+          [sku],
+        )
+      ).rows;
+    try {
+      await waitFor('three price versions', async () => (await priceRows()).length === 3);
+    } finally {
+      await sink.stop(Date.now() + 10_000);
+    }
+    const [jan, apr, jul] = [0, 3, 6].map((month) => new Date(Date.UTC(2026, month, 1)));
+    assert.deepEqual(await priceRows(), [
+      { usd: '0.100000000001', effective_from: jan, effective_to: apr },
+      { usd: '0.096000000000', effective_from: apr, effective_to: jul },
+      { usd: '0.090000000000', effective_from: jul, effective_to: null },
+    ]);
+    const current = await pool.query(
+      'SELECT price_per_unit_usd::text AS usd FROM pricing_current WHERE sku = $1',
+      [sku],
+    );
+    assert.deepEqual(current.rows, [{ usd: '0.090000000000' }]);
   });
 });

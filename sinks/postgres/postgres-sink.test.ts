@@ -22,6 +22,7 @@ describe('PostgreSQL sink (local stack)', { timeout: 120_000 }, () => {
   const suffix = uniqueSuffix();
   const topic = `test.normalized.telemetry.${suffix}`;
   const pricingTopic = `test.normalized.pricing.${suffix}`;
+  const rawTopic = `test.raw.telemetry.${suffix}`;
   const prefix = `pgsink-${suffix}`;
   const kafka = createKafka('test-postgres-sink');
   const pool = createPgPool();
@@ -29,7 +30,7 @@ describe('PostgreSQL sink (local stack)', { timeout: 120_000 }, () => {
     ...environment(),
     SINK_POSTGRES_TELEMETRY_TOPIC: topic,
     SINK_POSTGRES_PRICING_TOPIC: pricingTopic,
-    SINK_POSTGRES_RAW_TELEMETRY_TOPIC: '',
+    SINK_POSTGRES_RAW_TELEMETRY_TOPIC: rawTopic,
     SINK_POSTGRES_RAW_PRICING_TOPIC: '',
     SINK_POSTGRES_GROUP_ID: `test-sink-postgres-${suffix}`,
     SINK_POSTGRES_BATCH_ROWS: '1000',
@@ -58,8 +59,9 @@ describe('PostgreSQL sink (local stack)', { timeout: 120_000 }, () => {
 
   before(async () => {
     ({ serde, producer } = await privateTelemetryTopic(kafka, topic));
-    await ensureTopics(kafka, [pricingTopic]);
+    await ensureTopics(kafka, [pricingTopic, rawTopic]);
     await serde.register({ ...topics.normalizedPricing, topic: pricingTopic });
+    await serde.register({ ...topics.rawTelemetry, topic: rawTopic });
   });
 
   after(async () => {
@@ -174,5 +176,50 @@ describe('PostgreSQL sink (local stack)', { timeout: 120_000 }, () => {
       [sku],
     );
     assert.deepEqual(current.rows, [{ usd: '0.090000000000' }]);
+  });
+
+  it('archives raw readings with the original payload as JSONB and byte for byte', async () => {
+    const sample = samples['raw.telemetry.readings.v1'];
+    const binary = Buffer.from([0x01, 0xff, 0x00, 0x7f]);
+    const raws = [
+      { ...sample, eventId: `${prefix}-raw-json`, deviceId: `${prefix}-raw` },
+      { ...sample, eventId: `${prefix}-raw-binary`, deviceId: `${prefix}-raw`, payload: binary },
+    ];
+    await producer.send({
+      topic: rawTopic,
+      acks: -1,
+      messages: raws.map((raw) => ({ key: raw.deviceId, value: serde.encode(rawTopic, raw) })),
+    });
+    const sink = createPostgresSink(settings);
+    await sink.start();
+    const archived = async () =>
+      (
+        await pool.query(
+          `SELECT event_id, kind, subject, payload, original, envelope->>'messageId' AS message_id
+           FROM raw_events WHERE topic = $1 ORDER BY kafka_offset`,
+          [rawTopic],
+        )
+      ).rows;
+    try {
+      await waitFor('two archived raw events', async () => (await archived()).length === 2);
+    } finally {
+      await sink.stop(Date.now() + 10_000);
+    }
+    const [json, bytes] = await archived();
+    assert.deepEqual(json, {
+      event_id: `${prefix}-raw-json`,
+      kind: 'telemetry',
+      subject: `${prefix}-raw`,
+      payload: JSON.parse(sample.payload.toString('utf8')),
+      original: sample.payload,
+      message_id: sample.messageId,
+    });
+    assert.deepEqual(bytes?.original, binary);
+    assert.deepEqual(bytes?.payload, { base64: binary.toString('base64') });
+    const found = await pool.query(
+      `SELECT count(*)::int AS n FROM raw_events WHERE topic = $1 AND payload @> '{"unit":"degF"}'`,
+      [rawTopic],
+    );
+    assert.equal(found.rows[0]?.n, 1);
   });
 });

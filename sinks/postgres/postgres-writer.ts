@@ -145,12 +145,17 @@ export function priceRow(price: PriceRecord) {
   };
 }
 
-/** The original as JSON when it is JSON, else its text as a JSON string: queryable either way. */
-function payloadJson(text: string): unknown {
+/**
+ * The original as JSON when it is JSON, else its text as a JSON string, else (not UTF-8 text,
+ * or holding NUL, which jsonb cannot) `{"base64": …}`: queryable either way, the bytes stay in `original`.
+ */
+export function payloadJson(bytes: Buffer): unknown {
+  const text = bytes.toString('utf8');
   try {
     return JSON.parse(text);
   } catch {
-    return text;
+    const plainText = !text.includes('\u0000') && Buffer.from(text, 'utf8').equals(bytes);
+    return plainText ? text : { base64: bytes.toString('base64') };
   }
 }
 
@@ -166,11 +171,12 @@ export function rawEventRow(record: SinkRecord, kind: 'rawTelemetry' | 'rawPrici
       subject: envelope.deviceId,
       received_ms: envelope.receivedAt,
       envelope,
-      payload: payloadJson(payload.toString('utf8')),
+      payload: payloadJson(payload),
       original: payload.toString('base64'),
     };
   }
   const { item, ...envelope } = record.value as RawPriceOffer;
+  const original = Buffer.from(item, 'utf8');
   return {
     ...coordinates,
     event_id: envelope.eventId,
@@ -179,8 +185,8 @@ export function rawEventRow(record: SinkRecord, kind: 'rawTelemetry' | 'rawPrici
     subject: `${envelope.provider}|${envelope.sku}|${envelope.region ?? ''}`,
     received_ms: envelope.fetchedAt,
     envelope,
-    payload: payloadJson(item),
-    original: Buffer.from(item, 'utf8').toString('base64'),
+    payload: payloadJson(original),
+    original: original.toString('base64'),
   };
 }
 

@@ -6,6 +6,7 @@ import { migrate } from '../lib/db/migrate.ts';
 import { describeError, SluiceError } from '../lib/errors.ts';
 import { createPgPool } from '../lib/postgres.ts';
 import { registerSchemaCommands } from './commands/schemas.ts';
+import { registerSinksCommands } from './commands/sinks.ts';
 import { configMarkdown, configText, validateConnectionSettings } from './config-docs.ts';
 import { done, red, say } from './output.ts';
 import { platformDown, platformUp, runPlatform } from './platform.ts';
@@ -138,6 +139,7 @@ program
   });
 
 registerSchemaCommands(program);
+registerSinksCommands(program);
 
 try {
   await program.parseAsync();

@@ -7,6 +7,8 @@ import { projectRoot, sluiceHome } from '../lib/config.ts';
 import { createKafka } from '../lib/kafka.ts';
 import { componentLogger } from '../lib/logger.ts';
 import { DemoProducer } from '../producers/demo/demo-producer.ts';
+import { createClickHouseSink } from '../sinks/clickhouse/clickhouse-sink.ts';
+import { createPostgresSink } from '../sinks/postgres/postgres-sink.ts';
 import { bold, done, say } from './output.ts';
 import { LocalService } from './stack/service.ts';
 import { stackDown, stackUp } from './stack/stack.ts';
@@ -32,6 +34,7 @@ export async function runPlatform(
   });
   components.push(api);
   if (options.demo) components.push(new DemoProducer(serde));
+  components.push(createPostgresSink(), createClickHouseSink());
   try {
     await runComponents(components, logger, { onStarted: () => onStarted?.(api) });
   } finally {

@@ -19,6 +19,7 @@ export const errorCodes = {
   ING_KAFKA_REJECTED: 'fatal',
   ING_DB_UNAVAILABLE: 'retriable',
   ING_DB_REJECTED: 'poison',
+  ING_DB_MISCONFIGURED: 'fatal',
   ING_NETWORK: 'retriable',
   ING_TIMEOUT: 'retriable',
   ING_SERDE_INVALID: 'poison',
@@ -90,6 +91,9 @@ const pgSqlStateClasses: Record<string, ErrorCode> = {
   '40': 'ING_DB_UNAVAILABLE', // transaction rollback (serialization failure, deadlock): retry
   '22': 'ING_DB_REJECTED', // data exception
   '23': 'ING_DB_REJECTED', // integrity constraint violation
+  '28': 'ING_DB_MISCONFIGURED', // invalid authorization (wrong user or password)
+  '3D': 'ING_DB_MISCONFIGURED', // invalid catalog name (database does not exist)
+  '42': 'ING_DB_MISCONFIGURED', // syntax error or access rule violation (missing table, no privilege)
 };
 
 function systemCode(err: unknown): string | undefined {

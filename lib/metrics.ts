@@ -47,6 +47,13 @@ const health = new Gauge({
   registers: [metricsRegistry],
 });
 
+const consumerLag = new Gauge({
+  name: 'sluice_consumer_lag_messages',
+  help: 'Messages in a partition not yet processed (high watermark minus next offset to process).',
+  labelNames: ['component', 'topic', 'partition'] as const,
+  registers: [metricsRegistry],
+});
+
 /** The standard metrics every component reports, bound to its name. */
 export function componentMetrics(component: string) {
   return {
@@ -57,6 +64,8 @@ export function componentMetrics(component: string) {
     dlq: (topic: string, reason: string, count = 1) => dlqEvents.inc({ component, topic, reason }, count),
     timeBatch: () => batchDuration.startTimer({ component }),
     health: (value: number) => health.set({ component }, value),
+    lag: (topic: string, partition: number, messages: number) =>
+      consumerLag.set({ component, topic, partition: String(partition) }, messages),
   };
 }
 

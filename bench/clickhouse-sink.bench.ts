@@ -1,0 +1,36 @@
+import { createClickHouse } from '../lib/clickhouse.ts';
+import { environment, loadSettings } from '../lib/config.ts';
+import { clickhouseSinkOptions } from '../sinks/clickhouse/clickhouse-sink.ts';
+import { clickhouseSinkSettings } from '../sinks/clickhouse/config.ts';
+import { runSinkBench } from './sink-bench.ts';
+
+// From Kafka into ClickHouse through the real sink: decode, JSONEachRow, insert, progress view.
+const client = createClickHouse();
+const batchRows = process.env.SINK_CLICKHOUSE_BATCH_ROWS ?? '10000';
+try {
+  await runSinkBench({
+    name: 'clickhouse-sink',
+    events: Number(process.env.BENCH_EVENTS ?? 300_000),
+    conditions: { 'batch rows': batchRows, 'max wait': '1000 ms', 'Kafka partitions': '6' },
+    options: (topic, groupId) =>
+      clickhouseSinkOptions(
+        loadSettings(clickhouseSinkSettings, {
+          ...environment(),
+          SINK_CLICKHOUSE_TELEMETRY_TOPIC: topic,
+          SINK_CLICKHOUSE_PRICING_TOPIC: '',
+          SINK_CLICKHOUSE_GROUP_ID: groupId,
+          SINK_CLICKHOUSE_BATCH_ROWS: batchRows,
+        }),
+      ),
+    storedOffsets: async (topic) => {
+      const result = await client.query({
+        query: `SELECT toString(sum(next)) AS n FROM (SELECT maxMerge(next_offset) AS next FROM sink_progress
+                WHERE kafka_topic = '${topic}' GROUP BY kafka_partition)`,
+        format: 'JSONEachRow',
+      });
+      return Number((await result.json<{ n: string }>())[0]?.n ?? 0);
+    },
+  });
+} finally {
+  await client.close();
+}

@@ -1,0 +1,237 @@
+import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import type { KafkaMessage, Producer } from 'kafkajs';
+import { createClickHouse } from '../../lib/clickhouse.ts';
+import { environment, loadSettings } from '../../lib/config.ts';
+import { createKafka } from '../../lib/kafka.ts';
+import { componentLogger } from '../../lib/logger.ts';
+import type { AvroSerde } from '../../lib/serde.ts';
+import { samples } from '../../schemas/samples.ts';
+import { uniqueSuffix } from '../../test/support.ts';
+import {
+  normalizedReadings,
+  privateTelemetryTopic,
+  publishReadings,
+  readDeadLetters,
+  waitFor,
+} from '../fixtures.ts';
+import { createClickHouseSink } from './clickhouse-sink.ts';
+import { ClickHouseWriter, classifyClickHouseError } from './clickhouse-writer.ts';
+import { clickhouseSinkSettings } from './config.ts';
+
+describe('ClickHouse sink (local stack)', { timeout: 120_000 }, () => {
+  const suffix = uniqueSuffix();
+  const topic = `test.normalized.telemetry.${suffix}`;
+  const prefix = `chsink-${suffix}`;
+  const kafka = createKafka('test-clickhouse-sink');
+  const client = createClickHouse();
+  const settings = loadSettings(clickhouseSinkSettings, {
+    ...environment(),
+    SINK_CLICKHOUSE_TELEMETRY_TOPIC: topic,
+    SINK_CLICKHOUSE_PRICING_TOPIC: '',
+    SINK_CLICKHOUSE_GROUP_ID: `test-sink-clickhouse-${suffix}`,
+    SINK_CLICKHOUSE_BATCH_ROWS: '2000',
+  });
+  let serde: AvroSerde;
+  let producer: Producer;
+
+  async function rows<T>(query: string): Promise<T[]> {
+    return (await client.query({ query, format: 'JSONEachRow' })).json<T>();
+  }
+  const ours = `device_id LIKE '${prefix}-%'`;
+  const loadedOffsets = async () =>
+    Number(
+      (
+        await rows<{ n: string }>(
+          `SELECT toString(sum(next)) AS n FROM (SELECT maxMerge(next_offset) AS next FROM sink_progress
+           WHERE kafka_topic = '${topic}' GROUP BY kafka_partition)`,
+        )
+      )[0]?.n ?? 0,
+    );
+
+  before(async () => {
+    ({ serde, producer } = await privateTelemetryTopic(kafka, topic));
+  });
+
+  after(async () => {
+    await producer.disconnect();
+    await client.close();
+  });
+
+  it('loads each event once (FINAL and rollups) despite redelivered batches and a restart; a bad row goes to the DLQ', async () => {
+    const readings = normalizedReadings(6_000, { prefix, devices: 20 });
+    await publishReadings(producer, serde, topic, readings);
+    await publishReadings(producer, serde, topic, readings.slice(2_000, 3_000)); // an upstream redelivery
+    const [first] = readings;
+    assert.ok(first);
+    // a clock before 1970 does not fit ClickHouse's DateTime (it would wrap silently): rejected
+    const poison = { ...first, eventId: `${prefix}-poison`, sourceTime: -1_000 };
+    await publishReadings(producer, serde, topic, [poison]);
+    const published = readings.length + 1_000 + 1;
+
+    const sink = createClickHouseSink(settings);
+    await sink.start();
+    try {
+      await waitFor('the first half', async () => (await loadedOffsets()) >= published / 2);
+    } finally {
+      await sink.stop(Date.now() + 10_000);
+    }
+    const restarted = createClickHouseSink(settings);
+    await restarted.start();
+    try {
+      await waitFor('every offset', async () => (await loadedOffsets()) === published);
+    } finally {
+      await restarted.stop(Date.now() + 10_000);
+    }
+
+    const [counts] = await rows<{ all: string; final: string }>(
+      `SELECT (SELECT count() FROM telemetry_readings WHERE ${ours}) AS all,
+              (SELECT count() FROM telemetry_readings FINAL WHERE ${ours}) AS final`,
+    );
+    assert.deepEqual(counts, { all: '6000', final: '6000' });
+    const [rollup] = await rows<{ n: string }>(
+      `SELECT toString(sum(n)) AS n FROM (SELECT countMerge(readings) AS n FROM telemetry_rollup_hour
+       WHERE ${ours} GROUP BY device_id, metric, unit, bucket)`,
+    );
+    assert.equal(rollup?.n, '6000');
+
+    const [letter] = await readDeadLetters(kafka, serde, topic, 1);
+    assert.equal(letter?.reasonCode, 'ING_VALIDATION_FAILED');
+    assert.match(letter?.message ?? '', /sourceTime -1000 is outside 1970-2106/);
+  });
+
+  it('keeps a minute rollup equal to the aggregate of the raw rows', async () => {
+    const sample = [0, 7, 13].map((n) => `'${prefix}-dev-${n}'`).join(', ');
+    const fromRollup = await rows<Record<string, unknown>>(
+      `SELECT device_id, metric, toString(bucket) AS bucket, countMerge(readings) AS n, minMerge(min_value) AS min,
+         maxMerge(max_value) AS max, round(avgMerge(avg_value), 9) AS avg, argMaxMerge(last_value) AS last
+       FROM telemetry_rollup_minute WHERE device_id IN (${sample})
+       GROUP BY device_id, metric, bucket ORDER BY device_id, metric, bucket`,
+    );
+    const fromRaw = await rows<Record<string, unknown>>(
+      `SELECT device_id, metric, toString(toStartOfMinute(source_time)) AS bucket, count() AS n, min(value) AS min,
+         max(value) AS max, round(avg(value), 9) AS avg, argMax(value, source_ms) AS last
+       FROM telemetry_readings FINAL WHERE device_id IN (${sample})
+       GROUP BY device_id, metric, bucket ORDER BY device_id, metric, bucket`,
+    );
+    assert.ok(fromRaw.length >= 3 * 5, `expected several minutes per device, got ${fromRaw.length} rows`);
+    assert.deepEqual(fromRollup, fromRaw);
+  });
+
+  it('writes strings with tabs, newlines, quotes and backslashes back exactly (TabSeparated escaping)', async () => {
+    const odd = 'a\tb\nc\\d\'e"f\r';
+    const [sample] = normalizedReadings(1, { prefix: `${prefix}-escape` });
+    assert.ok(sample);
+    const reading = {
+      ...sample,
+      deviceId: `${prefix}-escape-${odd}`,
+      siteId: odd,
+      quality: { ...sample.quality, flags: [odd, 'stale'] },
+      enrichment: { ...sample.enrichment, tags: { [odd]: odd } },
+    };
+    const writer = new ClickHouseWriter({
+      client: createClickHouse(),
+      sources: new Map([[topic, 'telemetry']]),
+      retention: { readingsDays: 0, rollupDays: 0 },
+      retentionCheckMs: 3_600_000,
+      asyncInsert: false,
+      dedupeWindow: 10,
+      logger: componentLogger('test-clickhouse-writer'),
+    });
+    await writer.open();
+    try {
+      const record = {
+        topic,
+        partition: 0,
+        offset: '1000000',
+        message: { offset: '1000000' } as KafkaMessage,
+        value: reading,
+      };
+      await writer.write([record], [{ topic, partition: 0, offset: '1000001' }]);
+    } finally {
+      await writer.close();
+    }
+    const [row] = await rows<Record<string, unknown>>(
+      `SELECT device_id, site_id, quality_flags, tag_keys, tag_values FROM telemetry_readings
+       WHERE event_id = '${reading.eventId}' AND kafka_offset = 1000000`,
+    );
+    assert.deepEqual(row, {
+      device_id: reading.deviceId,
+      site_id: odd,
+      quality_flags: [odd, 'stale'],
+      tag_keys: [odd],
+      tag_values: [odd],
+    });
+  });
+
+  it('keeps price versions with exact decimals', async () => {
+    const pricingTopic = `test.normalized.pricing.${suffix}`;
+    const base = samples['normalized.pricing.prices.v1'];
+    const sku = `${prefix}-sku`;
+    const prices = [
+      {
+        ...base,
+        eventId: `${prefix}-p1`,
+        sku,
+        pricePerUnitUsd: '0.123456789012',
+        effectiveFrom: Date.UTC(2026, 0, 1),
+      },
+      {
+        ...base,
+        eventId: `${prefix}-p2`,
+        sku,
+        pricePerUnitUsd: '12345678901234.5',
+        effectiveFrom: Date.UTC(2026, 5, 1),
+      },
+    ];
+    const writer = new ClickHouseWriter({
+      client: createClickHouse(),
+      sources: new Map([[pricingTopic, 'pricing']]),
+      retention: { readingsDays: 0, rollupDays: 0 },
+      retentionCheckMs: 3_600_000,
+      asyncInsert: false,
+      dedupeWindow: 10,
+      logger: componentLogger('test-clickhouse-writer'),
+    });
+    await writer.open();
+    try {
+      const records = prices.map((value, i) => ({
+        topic: pricingTopic,
+        partition: 0,
+        offset: String(i),
+        message: { offset: String(i) } as KafkaMessage,
+        value,
+      }));
+      await writer.write(records, [{ topic: pricingTopic, partition: 0, offset: '2' }]);
+      assert.deepEqual(await writer.storedOffsets(pricingTopic), [
+        { topic: pricingTopic, partition: 0, offset: '2' },
+      ]);
+    } finally {
+      await writer.close();
+    }
+    const stored = await rows<Record<string, unknown>>(
+      `SELECT toString(price_per_unit_usd) AS usd, toString(effective_from) AS since FROM pricing_prices FINAL
+       WHERE sku = '${sku}' ORDER BY effective_from`,
+    );
+    assert.deepEqual(stored, [
+      { usd: '0.123456789012', since: '2026-01-01 00:00:00' },
+      { usd: '12345678901234.500000000000', since: '2026-06-01 00:00:00' },
+    ]);
+  });
+
+  it('classifies a batch ClickHouse refuses to parse as poison', async () => {
+    const refused = await client
+      .exec({
+        query: 'INSERT INTO telemetry_readings FORMAT JSONEachRow',
+        values: Readable.from(['{"event_id":"x","value":"not a number"}']),
+      })
+      .then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+    const error = classifyClickHouseError(refused);
+    assert.equal(error.code, 'ING_DB_REJECTED');
+    assert.equal(error.disposition, 'poison');
+  });
+});

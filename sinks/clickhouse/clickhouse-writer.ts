@@ -1,0 +1,462 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { type ClickHouseClient, ClickHouseError } from '@clickhouse/client';
+import { classifyError, type ErrorCode, SluiceError } from '../../lib/errors.ts';
+import type { Logger } from '../../lib/logger.ts';
+import type { PriceRecord, TelemetryReading } from '../../schemas/types.ts';
+import type { PartitionOffset, SinkRecord, SinkWriter } from '../batching-sink.ts';
+import { type ClickHouseFeatures, detectFeatures, migrateClickHouse } from './clickhouse-schema.ts';
+import { applyRetention, type RetentionPolicy } from './retention.ts';
+
+export type ClickHouseSourceKind = 'telemetry' | 'pricing';
+
+const tableOf: Record<ClickHouseSourceKind, string> = {
+  telemetry: 'telemetry_readings',
+  pricing: 'pricing_prices',
+};
+
+export interface ClickHouseWriterOptions {
+  client: ClickHouseClient;
+  /** Source topic → what it holds. */
+  sources: Map<string, ClickHouseSourceKind>;
+  retention: RetentionPolicy;
+  retentionCheckMs: number;
+  asyncInsert: boolean;
+  /** Event ids remembered to drop upstream duplicates before they reach the rollups. */
+  dedupeWindow: number;
+  logger: Logger;
+}
+
+/**
+ * The most recent event ids loaded, bounded (oldest forgotten first). The raw table collapses
+ * duplicates itself (ReplacingMergeTree), but materialized-view rollups would count an event
+ * re-published upstream twice: the window keeps such a duplicate out of the insert.
+ */
+export class RecentEventIds {
+  private readonly ids = new Set<string>();
+
+  constructor(private readonly capacity: number) {}
+
+  has(id: string): boolean {
+    return this.ids.has(id);
+  }
+
+  add(id: string): void {
+    this.ids.add(id);
+    if (this.ids.size > this.capacity) {
+      const oldest = this.ids.values().next().value as string;
+      this.ids.delete(oldest);
+    }
+  }
+}
+
+/** ClickHouse error codes by what they mean for the batch (the rest: see classifyError). */
+const clickhouseErrorCodes: Record<string, ErrorCode> = {
+  // the data cannot be inserted as it is: split the batch, DLQ the bad rows
+  '6': 'ING_DB_REJECTED', // CANNOT_PARSE_TEXT
+  '26': 'ING_DB_REJECTED', // CANNOT_PARSE_QUOTED_STRING
+  '27': 'ING_DB_REJECTED', // CANNOT_PARSE_INPUT_ASSERTION_FAILED
+  '38': 'ING_DB_REJECTED', // CANNOT_PARSE_DATE
+  '41': 'ING_DB_REJECTED', // CANNOT_PARSE_DATETIME
+  '53': 'ING_DB_REJECTED', // TYPE_MISMATCH
+  '69': 'ING_DB_REJECTED', // ARGUMENT_OUT_OF_BOUND
+  '70': 'ING_DB_REJECTED', // CANNOT_CONVERT_TYPE
+  '72': 'ING_DB_REJECTED', // CANNOT_PARSE_NUMBER
+  '117': 'ING_DB_REJECTED', // INCORRECT_DATA
+  '131': 'ING_DB_REJECTED', // TOO_LARGE_STRING_SIZE
+  // the server is busy or going away: try again later
+  '159': 'ING_DB_UNAVAILABLE', // TIMEOUT_EXCEEDED
+  '202': 'ING_DB_UNAVAILABLE', // TOO_MANY_SIMULTANEOUS_QUERIES
+  '209': 'ING_DB_UNAVAILABLE', // SOCKET_TIMEOUT
+  '210': 'ING_DB_UNAVAILABLE', // NETWORK_ERROR
+  '241': 'ING_DB_UNAVAILABLE', // MEMORY_LIMIT_EXCEEDED
+  '252': 'ING_DB_UNAVAILABLE', // TOO_MANY_PARTS
+  '394': 'ING_DB_UNAVAILABLE', // QUERY_WAS_CANCELLED (server shutting down)
+  // misconfiguration: fix the tables, the user or the URL
+  '16': 'ING_DB_MISCONFIGURED', // NO_SUCH_COLUMN_IN_TABLE
+  '60': 'ING_DB_MISCONFIGURED', // UNKNOWN_TABLE
+  '62': 'ING_DB_MISCONFIGURED', // SYNTAX_ERROR
+  '81': 'ING_DB_MISCONFIGURED', // UNKNOWN_DATABASE
+  '164': 'ING_DB_MISCONFIGURED', // READONLY
+  '192': 'ING_DB_MISCONFIGURED', // UNKNOWN_USER
+  '193': 'ING_DB_MISCONFIGURED', // WRONG_PASSWORD
+  '497': 'ING_DB_MISCONFIGURED', // ACCESS_DENIED
+  '516': 'ING_DB_MISCONFIGURED', // AUTHENTICATION_FAILED
+};
+
+/** The server's error code: parsed by the client on current servers, read from the text on 18.16 ("Code: 27, …"). */
+function serverErrorCode(err: unknown): string | undefined {
+  if (err instanceof ClickHouseError) return err.code;
+  return err instanceof Error ? /^Code: (\d+)[,.]/.exec(err.message)?.[1] : undefined;
+}
+
+export function classifyClickHouseError(err: unknown): SluiceError {
+  const serverCode = serverErrorCode(err);
+  const code = serverCode === undefined ? undefined : clickhouseErrorCodes[serverCode];
+  if (code) {
+    return new SluiceError(code, `ClickHouse ${serverCode}: ${(err as Error).message.trim()}`, {
+      cause: err,
+    });
+  }
+  const error = classifyError(err);
+  if (error.code === 'ING_UNCLASSIFIED' && /timeout/i.test(error.message)) {
+    return new SluiceError('ING_TIMEOUT', error.message, { cause: err });
+  }
+  return error;
+}
+
+// DateTime is an unsigned 32-bit count of seconds: outside it ClickHouse would wrap silently.
+const maxTimeMs = 4_294_967_295_000;
+
+function timeOf(features: ClickHouseFeatures): (epochMs: number, field: string) => number {
+  return (epochMs, field) => {
+    if (!(epochMs >= 0 && epochMs <= maxTimeMs)) {
+      throw new SluiceError('ING_VALIDATION_FAILED', `${field} ${epochMs} is outside 1970-2106`);
+    }
+    // epoch seconds: no per-row date formatting (the hot path); DateTime64 takes the fraction
+    return features.dateTime64 ? epochMs / 1000 : Math.floor(epochMs / 1000);
+  };
+}
+
+interface Coordinates {
+  kafka_topic: string;
+  kafka_partition: number;
+  kafka_offset: number;
+}
+
+/** TabSeparated escaping of a string: the hot path skips strings with nothing to escape. */
+const tsvSpecial = /[\t\n\r\\]/;
+function tsvText(text: string): string {
+  return tsvSpecial.test(text)
+    ? text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
+    : text;
+}
+const tsvNullable = (text: string | null) => (text === null ? '\\N' : tsvText(text));
+const tsvNumber = (value: number | null) => (value === null ? '\\N' : String(value));
+function tsvArray(values: readonly string[]): string {
+  if (values.length === 0) return '[]';
+  // inside an array ClickHouse reads quoted literals: one level of backslash escaping, quotes escaped too
+  const quoted = values.map(
+    (value) =>
+      `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')}'`,
+  );
+  return `[${quoted.join(',')}]`;
+}
+
+/** Columns of telemetry_readings in the order telemetryLine writes them. */
+export const telemetryColumns = [
+  'event_id',
+  'source',
+  'device_id',
+  'site_id',
+  'metric',
+  'value',
+  'unit',
+  'original_value',
+  'original_unit',
+  'source_time',
+  'source_ms',
+  'received_at',
+  'processed_at',
+  'quality_level',
+  'quality_score',
+  'quality_flags',
+  'known_device',
+  'site_name',
+  'device_type',
+  'latitude',
+  'longitude',
+  'tag_keys',
+  'tag_values',
+  'trace_id',
+  'kafka_topic',
+  'kafka_partition',
+  'kafka_offset',
+];
+
+/**
+ * One TabSeparated row: about a third of the JSON size, and the cheapest text format for
+ * ClickHouse to parse (18.16 has no compact JSON format). Times are epoch seconds.
+ */
+export function telemetryLine(
+  reading: TelemetryReading,
+  coordinates: Coordinates,
+  time: ReturnType<typeof timeOf>,
+): string {
+  if (!Number.isFinite(reading.value)) {
+    throw new SluiceError(
+      'ING_VALIDATION_FAILED',
+      `value ${reading.value} of ${reading.eventId} is not a number`,
+    );
+  }
+  const { enrichment, quality } = reading;
+  return [
+    tsvText(reading.eventId),
+    reading.source,
+    tsvText(reading.deviceId),
+    tsvNullable(reading.siteId),
+    tsvText(reading.metric),
+    String(reading.value),
+    tsvText(reading.unit),
+    tsvNumber(reading.originalValue),
+    tsvNullable(reading.originalUnit),
+    time(reading.sourceTime, 'sourceTime'),
+    reading.sourceTime,
+    time(reading.receivedAt, 'receivedAt'),
+    time(reading.processedAt, 'processedAt'),
+    quality.level,
+    quality.score,
+    tsvArray(quality.flags),
+    enrichment.known ? 1 : 0,
+    tsvNullable(enrichment.siteName),
+    tsvNullable(enrichment.deviceType),
+    tsvNumber(enrichment.latitude),
+    tsvNumber(enrichment.longitude),
+    tsvArray(Object.keys(enrichment.tags)),
+    tsvArray(Object.values(enrichment.tags)),
+    tsvNullable(reading.traceId),
+    tsvText(coordinates.kafka_topic),
+    coordinates.kafka_partition,
+    coordinates.kafka_offset,
+  ].join('\t');
+}
+
+const decimalText = /^-?\d+(\.\d+)?$/;
+
+export function priceLine(
+  price: PriceRecord,
+  coordinates: Coordinates,
+  time: ReturnType<typeof timeOf>,
+): string {
+  for (const [field, value] of [
+    ['pricePerUnitUsd', price.pricePerUnitUsd],
+    ['originalAmount', price.originalAmount],
+  ] as const) {
+    if (!decimalText.test(value))
+      throw new SluiceError('ING_VALIDATION_FAILED', `${field} "${value}" is not a decimal`);
+  }
+  const json = JSON.stringify({
+    event_id: price.eventId,
+    provider: price.provider,
+    service: price.service,
+    category: price.category,
+    region: price.region,
+    region_name: price.regionName,
+    original_region: price.originalRegion,
+    sku: price.sku,
+    product: price.product,
+    unit: price.unit,
+    original_currency: price.originalCurrency,
+    original_unit: price.originalUnit,
+    price_type: price.priceType,
+    term: price.term ?? '',
+    tier_start: price.tierStart,
+    effective_from: time(price.effectiveFrom, 'effectiveFrom'),
+    collection_id: price.collectionId,
+    fetched_at: time(price.fetchedAt, 'fetchedAt'),
+    processed_at: time(price.processedAt, 'processedAt'),
+    trace_id: price.traceId,
+    ...coordinates,
+  });
+  // decimals as bare JSON numbers, digit for digit: 18.16 reads no quoted decimals, and a float would round
+  return `${json.slice(0, -1)},"price_per_unit_usd":${price.pricePerUnitUsd},"original_amount":${price.originalAmount}}`;
+}
+
+function quote(text: string): string {
+  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/**
+ * Inserts batches into ClickHouse as JSONEachRow, one insert per table. Every row carries its
+ * Kafka coordinates and a materialized view keeps the highest per partition (sink_progress):
+ * that is where consumption resumes, so a redelivered batch is never inserted twice (and the
+ * rollups never count a row twice). After an insert whose outcome is unknown (connection lost),
+ * the next attempt first drops the rows the table already has.
+ */
+export class ClickHouseWriter implements SinkWriter {
+  private features?: ClickHouseFeatures;
+  private outcomeUnknown = false;
+  private retentionTimer?: NodeJS.Timeout;
+  private readonly recentEventIds: RecentEventIds;
+
+  constructor(private readonly options: ClickHouseWriterOptions) {
+    this.recentEventIds = new RecentEventIds(options.dedupeWindow);
+  }
+
+  get serverFeatures(): ClickHouseFeatures {
+    if (!this.features) throw new SluiceError('ING_PROGRAMMING', 'ClickHouse writer used before open()');
+    return this.features;
+  }
+
+  async open(): Promise<void> {
+    const { client, logger } = this.options;
+    try {
+      this.features = await detectFeatures(client);
+      const applied = await migrateClickHouse(client, this.features);
+      logger.info({ features: this.features, applied }, 'ClickHouse schema ready');
+      await this.enforceRetention();
+      await this.rememberRecentEventIds();
+    } catch (err) {
+      throw classifyClickHouseError(err);
+    }
+    this.retentionTimer = setInterval(() => {
+      this.enforceRetention().catch((err) =>
+        logger.warn({ err: classifyClickHouseError(err).message }, 'retention run failed; next run retries'),
+      );
+    }, this.options.retentionCheckMs);
+    this.retentionTimer.unref();
+  }
+
+  /** Refills the duplicate window from the latest loaded rows, so a restart does not forget it. */
+  private async rememberRecentEventIds(): Promise<void> {
+    const telemetryTopics = [...this.options.sources].filter(([, kind]) => kind === 'telemetry');
+    if (telemetryTopics.length === 0) return;
+    const result = await this.options.client.query({
+      query: `SELECT event_id FROM telemetry_readings
+              WHERE kafka_topic IN (${telemetryTopics.map(([topic]) => quote(topic)).join(', ')})
+              ORDER BY loaded_at DESC LIMIT ${this.options.dedupeWindow}`,
+      format: 'JSONEachRow',
+    });
+    const rows = await result.json<{ event_id: string }>();
+    for (let i = rows.length - 1; i >= 0; i--)
+      this.recentEventIds.add((rows[i] as { event_id: string }).event_id);
+  }
+
+  private async enforceRetention(): Promise<void> {
+    const actions = await applyRetention(this.options.client, this.serverFeatures, this.options.retention);
+    if (actions.length > 0) this.options.logger.info({ actions }, 'retention applied');
+  }
+
+  async write(records: SinkRecord[], offsets: PartitionOffset[]): Promise<void> {
+    try {
+      const pending = this.outcomeUnknown ? await this.notYetLoaded(records) : records;
+      const { eventIds, nextOffsets } = await this.insertRows(pending);
+      for (const id of eventIds) this.recentEventIds.add(id);
+      // partitions whose last rows were not inserted (duplicates, or sent to the DLQ) record their offset directly
+      await this.storeProgress(
+        offsets.filter(({ topic, partition, offset }) => nextOffsets.get(`${topic}:${partition}`) !== offset),
+      );
+      this.outcomeUnknown = false;
+    } catch (err) {
+      const error = classifyClickHouseError(err);
+      if (error.retriable) this.outcomeUnknown = true;
+      throw error;
+    }
+  }
+
+  /** Inserts the rows; returns the telemetry event ids inserted and the offset after each partition's last row. */
+  private async insertRows(records: SinkRecord[]) {
+    const time = timeOf(this.serverFeatures);
+    const lines = new Map<ClickHouseSourceKind, string[]>();
+    const batchIds = new Set<string>();
+    const lastOffsets = new Map<string, string>();
+    for (const record of records) {
+      const kind = this.options.sources.get(record.topic);
+      if (!kind) throw new SluiceError('ING_PROGRAMMING', `no table for topic ${record.topic}`);
+      if (kind === 'telemetry') {
+        const { eventId } = record.value as TelemetryReading;
+        if (batchIds.has(eventId) || this.recentEventIds.has(eventId)) continue; // a duplicate
+        batchIds.add(eventId);
+      }
+      const coordinates = {
+        kafka_topic: record.topic,
+        kafka_partition: record.partition,
+        kafka_offset: Number(record.offset),
+      };
+      const line =
+        kind === 'telemetry'
+          ? telemetryLine(record.value as TelemetryReading, coordinates, time)
+          : priceLine(record.value as PriceRecord, coordinates, time);
+      lastOffsets.set(`${record.topic}:${record.partition}`, record.offset);
+      const tableLines = lines.get(kind);
+      if (tableLines) tableLines.push(line);
+      else lines.set(kind, [line]);
+    }
+    for (const [kind, tableLines] of lines) {
+      if (kind === 'telemetry')
+        await this.insert(`${tableOf[kind]} (${telemetryColumns.join(', ')})`, 'TabSeparated', tableLines);
+      else await this.insert(tableOf[kind], 'JSONEachRow', tableLines);
+    }
+    const nextOffsets = new Map([...lastOffsets].map(([key, offset]) => [key, String(BigInt(offset) + 1n)]));
+    return { eventIds: [...batchIds], nextOffsets };
+  }
+
+  private insertSettings(table: string, lines: string[]): Record<string, string | number> {
+    const features = this.serverFeatures;
+    const settings: Record<string, string | number> = {};
+    if (features.asyncInsert && this.options.asyncInsert) {
+      settings.async_insert = 1;
+      settings.wait_for_async_insert = 1;
+    }
+    if (features.deduplicationToken) {
+      // the same rows retried after an unknown outcome are dropped by the server as well
+      settings.insert_deduplication_token = createHash('sha256')
+        .update(table)
+        .update(lines[0] ?? '')
+        .update(lines.at(-1) ?? '')
+        .update(String(lines.length))
+        .digest('hex');
+    }
+    return settings;
+  }
+
+  private async insert(
+    table: string,
+    format: 'TabSeparated' | 'JSONEachRow',
+    lines: string[],
+  ): Promise<void> {
+    const result = await this.options.client.exec({
+      query: `INSERT INTO ${table} FORMAT ${format}`,
+      values: Readable.from([`${lines.join('\n')}\n`]),
+      clickhouse_settings: this.insertSettings(table, lines),
+    });
+    for await (const _ of result.stream) {
+      // an INSERT answers with an empty body: read it so the connection is reused
+    }
+  }
+
+  /** The records whose offsets are past what the tables hold (after an insert that may have landed). */
+  private async notYetLoaded(records: SinkRecord[]): Promise<SinkRecord[]> {
+    const stored = new Map<string, bigint>();
+    for (const topic of new Set(records.map((record) => record.topic))) {
+      for (const { partition, offset } of await this.storedOffsets(topic)) {
+        stored.set(`${topic}:${partition}`, BigInt(offset));
+      }
+    }
+    return records.filter(
+      (record) => BigInt(record.offset) >= (stored.get(`${record.topic}:${record.partition}`) ?? 0n),
+    );
+  }
+
+  /** Offsets of a batch whose tail went to the DLQ: recorded so those rows are not read again. */
+  private async storeProgress(offsets: PartitionOffset[]): Promise<void> {
+    for (const { topic, partition, offset } of offsets) {
+      const kind = this.options.sources.get(topic);
+      if (!kind) continue;
+      await this.options.client.command({
+        query: `INSERT INTO sink_progress SELECT ${quote(tableOf[kind])}, ${quote(topic)}, ${partition}, maxState(toUInt64(${BigInt(offset)}))`,
+      });
+    }
+  }
+
+  async storedOffsets(topic: string, partitions?: number[]): Promise<PartitionOffset[]> {
+    try {
+      const result = await this.options.client.query({
+        query: `SELECT kafka_partition, toString(maxMerge(next_offset)) AS next_offset FROM sink_progress
+                WHERE kafka_topic = ${quote(topic)} GROUP BY kafka_partition`,
+        format: 'JSONEachRow',
+      });
+      const rows = await result.json<{ kafka_partition: number; next_offset: string }>();
+      return rows
+        .filter((row) => !partitions || partitions.includes(Number(row.kafka_partition)))
+        .map((row) => ({ topic, partition: Number(row.kafka_partition), offset: row.next_offset }));
+    } catch (err) {
+      throw classifyClickHouseError(err);
+    }
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.retentionTimer);
+    await this.options.client.close();
+  }
+}

@@ -1,0 +1,55 @@
+import { bool, defineSettings, positiveInt, type SettingsOf, setting } from '../../lib/config.ts';
+import { topics } from '../../schemas/catalog.ts';
+import { commonSinkSettings, nonNegativeInt, optionalTopic } from '../sink-settings.ts';
+
+export const clickhouseSinkSettings = defineSettings('sink-clickhouse', {
+  ...commonSinkSettings('SINK_CLICKHOUSE', 'ClickHouse', {
+    groupId: 'sluice-sink-clickhouse',
+    batchRows: '10000',
+    batchMaxWaitMs: '1000',
+  }),
+  telemetryTopic: setting(
+    'SINK_CLICKHOUSE_TELEMETRY_TOPIC',
+    optionalTopic,
+    topics.normalizedTelemetry.topic,
+    'Normalized telemetry topic loaded into telemetry_readings and its rollups (empty: not loaded).',
+  ),
+  pricingTopic: setting(
+    'SINK_CLICKHOUSE_PRICING_TOPIC',
+    optionalTopic,
+    topics.normalizedPricing.topic,
+    'Normalized price topic loaded into pricing_prices (empty: not loaded).',
+  ),
+  retentionDays: setting(
+    'SINK_CLICKHOUSE_RETENTION_DAYS',
+    nonNegativeInt,
+    '0',
+    'Days of telemetry_readings kept (TTL on current ClickHouse, whole-month partition drops on 18.16); 0 keeps all.',
+  ),
+  rollupRetentionDays: setting(
+    'SINK_CLICKHOUSE_ROLLUP_RETENTION_DAYS',
+    nonNegativeInt,
+    '0',
+    'Days of minute and hour rollups kept, as above; 0 keeps all.',
+  ),
+  retentionCheckMinutes: setting(
+    'SINK_CLICKHOUSE_RETENTION_CHECK_MINUTES',
+    positiveInt,
+    '60',
+    'How often the running sink applies retention (drops expired partitions on 18.16).',
+  ),
+  dedupeWindow: setting(
+    'SINK_CLICKHOUSE_DEDUPE_WINDOW',
+    positiveInt,
+    '200000',
+    'Recent telemetry event ids remembered (refilled from the table at start) so a duplicate re-published upstream is not counted twice in the rollups.',
+  ),
+  asyncInsert: setting(
+    'SINK_CLICKHOUSE_ASYNC_INSERT',
+    bool,
+    'false',
+    'Use server-side async inserts (waiting for them) where the server has them (21.11+); ignored on older servers.',
+  ),
+});
+
+export type ClickHouseSinkSettings = SettingsOf<typeof clickhouseSinkSettings>;

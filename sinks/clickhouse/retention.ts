@@ -1,0 +1,61 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import { type ClickHouseFeatures, rollupTables } from './clickhouse-schema.ts';
+
+/** Days of data kept; 0 keeps everything. */
+export interface RetentionPolicy {
+  readingsDays: number;
+  rollupDays: number;
+}
+
+const dayMs = 86_400_000;
+
+/** Monthly partitions (YYYYMM) that end before the cutoff: every row in them is older than retention. */
+export function expiredPartitions(partitions: readonly string[], cutoffMs: number): string[] {
+  return partitions.filter((partition) => {
+    const match = /^(\d{4})(\d{2})$/.exec(partition);
+    if (!match) return false;
+    const nextMonthStart = Date.UTC(Number(match[1]), Number(match[2]), 1);
+    return nextMonthStart <= cutoffMs;
+  });
+}
+
+function retainedTables(policy: RetentionPolicy) {
+  return [
+    { table: 'telemetry_readings', column: 'source_time', days: policy.readingsDays },
+    ...Object.values(rollupTables).map(({ table }) => ({ table, column: 'bucket', days: policy.rollupDays })),
+  ].filter(({ days }) => days > 0);
+}
+
+/**
+ * Applies retention: a TTL where the server has it (it then expires rows itself), else drops
+ * the monthly partitions entirely older than the retention (whole months: up to a month more is kept).
+ * Returns what it did, for the log and the CLI.
+ */
+export async function applyRetention(
+  client: ClickHouseClient,
+  features: ClickHouseFeatures,
+  policy: RetentionPolicy,
+  now = Date.now(),
+): Promise<string[]> {
+  const actions: string[] = [];
+  for (const { table, column, days } of retainedTables(policy)) {
+    if (features.ttl) {
+      await client.command({
+        query: `ALTER TABLE ${table} MODIFY TTL toDateTime(${column}) + toIntervalDay(${days})`,
+      });
+      actions.push(`${table}: TTL ${days} days`);
+      continue;
+    }
+    const result = await client.query({
+      query: `SELECT DISTINCT partition FROM system.parts
+              WHERE database = currentDatabase() AND table = '${table}' AND active`,
+      format: 'JSONEachRow',
+    });
+    const partitions = (await result.json<{ partition: string }>()).map((row) => row.partition);
+    for (const partition of expiredPartitions(partitions, now - days * dayMs)) {
+      await client.command({ query: `ALTER TABLE ${table} DROP PARTITION ${partition}` });
+      actions.push(`${table}: dropped partition ${partition} (older than ${days} days)`);
+    }
+  }
+  return actions;
+}

@@ -1,0 +1,43 @@
+import { defineSettings, positiveInt, type SettingsOf, setting } from '../../lib/config.ts';
+import { topics } from '../../schemas/catalog.ts';
+import { commonSinkSettings, optionalTopic } from '../sink-settings.ts';
+
+export const postgresSinkSettings = defineSettings('sink-postgres', {
+  ...commonSinkSettings('SINK_POSTGRES', 'PostgreSQL', {
+    groupId: 'sluice-sink-postgres',
+    batchRows: '5000',
+    batchMaxWaitMs: '250',
+  }),
+  telemetryTopic: setting(
+    'SINK_POSTGRES_TELEMETRY_TOPIC',
+    optionalTopic,
+    topics.normalizedTelemetry.topic,
+    'Normalized telemetry topic loaded into telemetry_readings (empty: not loaded).',
+  ),
+  pricingTopic: setting(
+    'SINK_POSTGRES_PRICING_TOPIC',
+    optionalTopic,
+    topics.normalizedPricing.topic,
+    'Normalized price topic loaded into pricing_prices (empty: not loaded).',
+  ),
+  rawTelemetryTopic: setting(
+    'SINK_POSTGRES_RAW_TELEMETRY_TOPIC',
+    optionalTopic,
+    topics.rawTelemetry.topic,
+    'Raw telemetry topic archived into raw_events (empty: not archived).',
+  ),
+  rawPricingTopic: setting(
+    'SINK_POSTGRES_RAW_PRICING_TOPIC',
+    optionalTopic,
+    topics.rawPricing.topic,
+    'Raw price offer topic archived into raw_events (empty: not archived).',
+  ),
+  partitionsAhead: setting(
+    'SINK_POSTGRES_PARTITIONS_AHEAD',
+    positiveInt,
+    '3',
+    'Monthly telemetry_readings partitions created ahead of the current month (months seen in data are created as they come).',
+  ),
+});
+
+export type PostgresSinkSettings = SettingsOf<typeof postgresSinkSettings>;

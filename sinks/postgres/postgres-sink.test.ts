@@ -1,0 +1,225 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Producer } from 'kafkajs';
+import { environment, loadSettings } from '../../lib/config.ts';
+import { createKafka, ensureTopics } from '../../lib/kafka.ts';
+import { createPgPool } from '../../lib/postgres.ts';
+import type { AvroSerde } from '../../lib/serde.ts';
+import { topics } from '../../schemas/catalog.ts';
+import { samples } from '../../schemas/samples.ts';
+import { uniqueSuffix } from '../../test/support.ts';
+import {
+  normalizedReadings,
+  privateTelemetryTopic,
+  publishReadings,
+  readDeadLetters,
+  waitFor,
+} from '../fixtures.ts';
+import { postgresSinkSettings } from './config.ts';
+import { createPostgresSink } from './postgres-sink.ts';
+
+describe('PostgreSQL sink (local stack)', { timeout: 120_000 }, () => {
+  const suffix = uniqueSuffix();
+  const topic = `test.normalized.telemetry.${suffix}`;
+  const pricingTopic = `test.normalized.pricing.${suffix}`;
+  const rawTopic = `test.raw.telemetry.${suffix}`;
+  const prefix = `pgsink-${suffix}`;
+  const kafka = createKafka('test-postgres-sink');
+  const pool = createPgPool();
+  const settings = loadSettings(postgresSinkSettings, {
+    ...environment(),
+    SINK_POSTGRES_TELEMETRY_TOPIC: topic,
+    SINK_POSTGRES_PRICING_TOPIC: pricingTopic,
+    SINK_POSTGRES_RAW_TELEMETRY_TOPIC: rawTopic,
+    SINK_POSTGRES_RAW_PRICING_TOPIC: '',
+    SINK_POSTGRES_GROUP_ID: `test-sink-postgres-${suffix}`,
+    SINK_POSTGRES_BATCH_ROWS: '1000',
+  });
+  let serde: AvroSerde;
+  let producer: Producer;
+
+  const rowCount = async () =>
+    Number(
+      (
+        await pool.query<{ n: string }>(
+          'SELECT count(*) AS n FROM telemetry_readings WHERE device_id LIKE $1',
+          [`${prefix}-%`],
+        )
+      ).rows[0]?.n,
+    );
+  const storedOffsets = async () =>
+    Number(
+      (
+        await pool.query<{ n: string }>(
+          'SELECT coalesce(sum(next_offset), 0) AS n FROM sink_offsets WHERE consumer_group = $1 AND topic = $2',
+          [settings.groupId, topic],
+        )
+      ).rows[0]?.n,
+    );
+
+  before(async () => {
+    ({ serde, producer } = await privateTelemetryTopic(kafka, topic));
+    await ensureTopics(kafka, [pricingTopic, rawTopic]);
+    await serde.register({ ...topics.normalizedPricing, topic: pricingTopic });
+    await serde.register({ ...topics.rawTelemetry, topic: rawTopic });
+  });
+
+  after(async () => {
+    await producer.disconnect();
+    await pool.end();
+  });
+
+  it('loads every event once despite redelivered batches, stores offsets with the rows, sends the bad row to the DLQ', async () => {
+    const readings = normalizedReadings(3_000, { prefix });
+    await publishReadings(producer, serde, topic, readings);
+    await publishReadings(producer, serde, topic, readings.slice(1_000, 2_000)); // an upstream redelivery
+    const [first] = readings;
+    assert.ok(first);
+    // PostgreSQL text cannot hold NUL: this row can never be written, the rest of its batch must be
+    const poison = { ...first, eventId: `${prefix}-poison`, deviceId: `${prefix}-bad\u0000device` };
+    await publishReadings(producer, serde, topic, [poison]);
+    const published = readings.length + 1_000 + 1;
+
+    const sink = createPostgresSink(settings);
+    await sink.start();
+    try {
+      await waitFor('all offsets stored', async () => (await storedOffsets()) === published);
+      assert.equal(await rowCount(), 3_000);
+      assert.equal(sink.health().state, 'ready');
+    } finally {
+      await sink.stop(Date.now() + 10_000);
+    }
+
+    const [letter] = await readDeadLetters(kafka, serde, topic, 1);
+    assert.equal(letter?.reasonCode, 'ING_DB_REJECTED');
+    assert.equal(letter?.stage, 'write');
+    assert.deepEqual(letter?.value, serde.encode(topic, poison));
+
+    const { rows } = await pool.query(
+      `SELECT value, unit, quality_level, enrichment->>'siteName' AS site_name, source_time
+       FROM telemetry_readings WHERE event_id = $1`,
+      [first.eventId],
+    );
+    assert.deepEqual(rows[0], {
+      value: first.value,
+      unit: first.unit,
+      quality_level: first.quality.level,
+      site_name: first.enrichment.siteName,
+      source_time: new Date(first.sourceTime),
+    });
+    const run = await pool.query(
+      'SELECT status, rows_written, rows_rejected FROM pipeline_runs WHERE consumer_group = $1',
+      [settings.groupId],
+    );
+    assert.deepEqual(run.rows, [{ status: 'stopped', rows_written: '3000', rows_rejected: '1' }]);
+  });
+
+  it('resumes from its stored offsets: a restart writes nothing twice and picks up new events', async () => {
+    const more = normalizedReadings(500, { prefix: `${prefix}-more`, startMs: Date.UTC(2027, 5, 3) });
+    await publishReadings(producer, serde, topic, more);
+    const sink = createPostgresSink(settings);
+    await sink.start();
+    try {
+      await waitFor('the new events', async () => (await storedOffsets()) === 3_000 + 1_000 + 1 + 500);
+    } finally {
+      await sink.stop(Date.now() + 10_000);
+    }
+    assert.equal(await rowCount(), 3_500);
+    const run = await pool.query(
+      'SELECT rows_written FROM pipeline_runs WHERE consumer_group = $1 ORDER BY started_at DESC LIMIT 1',
+      [settings.groupId],
+    );
+    assert.equal(run.rows[0]?.rows_written, '500');
+  });
+
+  it('keeps price history: each version effective until the next one, re-collected prices once', async () => {
+    const base = samples['normalized.pricing.prices.v1'];
+    const sku = `${prefix}-sku`;
+    const version = (n: number, usd: string) => ({
+      ...base,
+      eventId: `${prefix}-price-${n}`,
+      sku,
+      pricePerUnitUsd: usd,
+      effectiveFrom: Date.UTC(2026, n, 1),
+    });
+    const versions = [version(0, '0.100000000001'), version(3, '0.096'), version(6, '0.090')];
+    // out of order, and the middle one collected twice
+    const prices = [versions[2], versions[0], versions[1], versions[1]];
+    await producer.send({
+      topic: pricingTopic,
+      acks: -1,
+      messages: prices.map((price) => ({ key: sku, value: serde.encode(pricingTopic, price) })),
+    });
+    const sink = createPostgresSink(settings);
+    await sink.start();
+    const priceRows = async () =>
+      (
+        await pool.query(
+          `SELECT price_per_unit_usd::text AS usd, effective_from, effective_to FROM pricing_prices
+           WHERE sku = $1 ORDER BY effective_from`,
+          [sku],
+        )
+      ).rows;
+    try {
+      await waitFor('three price versions', async () => (await priceRows()).length === 3);
+    } finally {
+      await sink.stop(Date.now() + 10_000);
+    }
+    const [jan, apr, jul] = [0, 3, 6].map((month) => new Date(Date.UTC(2026, month, 1)));
+    assert.deepEqual(await priceRows(), [
+      { usd: '0.100000000001', effective_from: jan, effective_to: apr },
+      { usd: '0.096000000000', effective_from: apr, effective_to: jul },
+      { usd: '0.090000000000', effective_from: jul, effective_to: null },
+    ]);
+    const current = await pool.query(
+      'SELECT price_per_unit_usd::text AS usd FROM pricing_current WHERE sku = $1',
+      [sku],
+    );
+    assert.deepEqual(current.rows, [{ usd: '0.090000000000' }]);
+  });
+
+  it('archives raw readings with the original payload as JSONB and byte for byte', async () => {
+    const sample = samples['raw.telemetry.readings.v1'];
+    const binary = Buffer.from([0x01, 0xff, 0x00, 0x7f]);
+    const raws = [
+      { ...sample, eventId: `${prefix}-raw-json`, deviceId: `${prefix}-raw` },
+      { ...sample, eventId: `${prefix}-raw-binary`, deviceId: `${prefix}-raw`, payload: binary },
+    ];
+    await producer.send({
+      topic: rawTopic,
+      acks: -1,
+      messages: raws.map((raw) => ({ key: raw.deviceId, value: serde.encode(rawTopic, raw) })),
+    });
+    const sink = createPostgresSink(settings);
+    await sink.start();
+    const archived = async () =>
+      (
+        await pool.query(
+          `SELECT event_id, kind, subject, payload, original, envelope->>'messageId' AS message_id
+           FROM raw_events WHERE topic = $1 ORDER BY kafka_offset`,
+          [rawTopic],
+        )
+      ).rows;
+    try {
+      await waitFor('two archived raw events', async () => (await archived()).length === 2);
+    } finally {
+      await sink.stop(Date.now() + 10_000);
+    }
+    const [json, bytes] = await archived();
+    assert.deepEqual(json, {
+      event_id: `${prefix}-raw-json`,
+      kind: 'telemetry',
+      subject: `${prefix}-raw`,
+      payload: JSON.parse(sample.payload.toString('utf8')),
+      original: sample.payload,
+      message_id: sample.messageId,
+    });
+    assert.deepEqual(bytes?.original, binary);
+    assert.deepEqual(bytes?.payload, { base64: binary.toString('base64') });
+    const found = await pool.query(
+      `SELECT count(*)::int AS n FROM raw_events WHERE topic = $1 AND payload @> '{"unit":"degF"}'`,
+      [rawTopic],
+    );
+    assert.equal(found.rows[0]?.n, 1);
+  });
+});

@@ -1,0 +1,337 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type pg from 'pg';
+import { migrate } from '../../lib/db/migrate.ts';
+import { classifyError, SluiceError } from '../../lib/errors.ts';
+import type {
+  PriceRecord,
+  RawPriceOffer,
+  RawTelemetryReading,
+  TelemetryReading,
+} from '../../schemas/types.ts';
+import type { PartitionOffset, SinkRecord, SinkWriter } from '../batching-sink.ts';
+
+/** What a source topic holds, which decides the table it is loaded into. */
+export type PostgresSourceKind = 'telemetry' | 'pricing' | 'rawTelemetry' | 'rawPricing';
+
+export interface PostgresWriterOptions {
+  pool: pg.Pool;
+  consumerGroup: string;
+  component: string;
+  /** Source topic → what it holds. */
+  sources: Map<string, PostgresSourceKind>;
+  partitionsAhead: number;
+}
+
+// Rows travel as one JSON parameter expanded by json_to_recordset: one round trip per batch,
+// and no per-value array literal building on the Node side.
+
+const insertTelemetry = `
+INSERT INTO telemetry_readings (event_id, source, device_id, site_id, metric, value, unit, original_value,
+  original_unit, source_time, received_at, processed_at, quality_level, quality_score, quality_flags,
+  enrichment, lineage_topic, lineage_partition, lineage_offset, trace_id)
+SELECT event_id, source, device_id, site_id, metric, value, unit, original_value, original_unit,
+  to_timestamp(source_ms / 1000.0), to_timestamp(received_ms / 1000.0), to_timestamp(processed_ms / 1000.0),
+  quality_level, quality_score, quality_flags, enrichment, lineage_topic, lineage_partition, lineage_offset,
+  trace_id
+FROM json_to_recordset($1::json) AS r(event_id text, source text, device_id text, site_id text, metric text,
+  value double precision, unit text, original_value double precision, original_unit text, source_ms bigint,
+  received_ms bigint, processed_ms bigint, quality_level text, quality_score double precision,
+  quality_flags jsonb, enrichment jsonb, lineage_topic text, lineage_partition integer, lineage_offset bigint,
+  trace_id text)
+ON CONFLICT (event_id, source_time) DO NOTHING`;
+
+const insertPrices = `
+INSERT INTO pricing_prices (event_id, provider, service, category, region, region_name, original_region, sku,
+  product, price_per_unit_usd, unit, original_amount, original_currency, original_unit, price_type, term,
+  tier_start, effective_from, collection_id, fetched_at, processed_at, lineage_topic, lineage_partition,
+  lineage_offset, trace_id)
+SELECT event_id, provider, service, category, region, region_name, original_region, sku, product,
+  price_per_unit_usd, unit, original_amount, original_currency, original_unit, price_type, term, tier_start,
+  to_timestamp(effective_ms / 1000.0), collection_id, to_timestamp(fetched_ms / 1000.0),
+  to_timestamp(processed_ms / 1000.0), lineage_topic, lineage_partition, lineage_offset, trace_id
+FROM json_to_recordset($1::json) AS r(event_id text, provider text, service text, category text, region text,
+  region_name text, original_region text, sku text, product text, price_per_unit_usd numeric, unit text,
+  original_amount numeric, original_currency text, original_unit text, price_type text, term text,
+  tier_start double precision, effective_ms bigint, collection_id text, fetched_ms bigint, processed_ms bigint,
+  lineage_topic text, lineage_partition integer, lineage_offset bigint, trace_id text)
+ON CONFLICT (event_id) DO NOTHING`;
+
+/** Closes each version of the touched price keys at the next version's start: history, not overwrites. */
+const closePriceVersions = `
+WITH touched AS (
+  SELECT DISTINCT provider, sku, region, price_type, term, tier_start
+  FROM json_to_recordset($1::json) AS k(provider text, sku text, region text, price_type text, term text,
+    tier_start double precision)
+), versions AS (
+  SELECT p.event_id, lead(p.effective_from) OVER (
+    PARTITION BY p.provider, p.sku, p.region, p.price_type, p.term, p.tier_start
+    ORDER BY p.effective_from, p.event_id) AS next_from
+  FROM pricing_prices p
+  JOIN touched t USING (provider, sku, region, price_type, term, tier_start)
+)
+UPDATE pricing_prices p SET effective_to = v.next_from
+FROM versions v
+WHERE p.event_id = v.event_id AND p.effective_to IS DISTINCT FROM v.next_from`;
+
+const insertRawEvents = `
+INSERT INTO raw_events (topic, kafka_partition, kafka_offset, event_id, kind, source, subject, received_at,
+  envelope, payload, original)
+SELECT topic, kafka_partition, kafka_offset, event_id, kind, source, subject,
+  to_timestamp(received_ms / 1000.0), envelope, payload, decode(original, 'base64')
+FROM json_to_recordset($1::json) AS r(topic text, kafka_partition integer, kafka_offset bigint, event_id text,
+  kind text, source text, subject text, received_ms bigint, envelope jsonb, payload jsonb, original text)
+ON CONFLICT (topic, kafka_partition, kafka_offset) DO NOTHING`;
+
+const storeOffsets = `
+INSERT INTO sink_offsets (consumer_group, topic, partition, next_offset)
+SELECT $1, topic, partition, next_offset
+FROM json_to_recordset($2::json) AS o(topic text, partition integer, next_offset bigint)
+ON CONFLICT (consumer_group, topic, partition)
+DO UPDATE SET next_offset = GREATEST(sink_offsets.next_offset, EXCLUDED.next_offset), updated_at = now()`;
+
+export function telemetryRow(reading: TelemetryReading) {
+  return {
+    event_id: reading.eventId,
+    source: reading.source,
+    device_id: reading.deviceId,
+    site_id: reading.siteId,
+    metric: reading.metric,
+    value: reading.value,
+    unit: reading.unit,
+    original_value: reading.originalValue,
+    original_unit: reading.originalUnit,
+    source_ms: reading.sourceTime,
+    received_ms: reading.receivedAt,
+    processed_ms: reading.processedAt,
+    quality_level: reading.quality.level,
+    quality_score: reading.quality.score,
+    quality_flags: reading.quality.flags,
+    enrichment: reading.enrichment,
+    lineage_topic: reading.lineage.topic,
+    lineage_partition: reading.lineage.partition,
+    lineage_offset: reading.lineage.offset,
+    trace_id: reading.traceId,
+  };
+}
+
+export function priceRow(price: PriceRecord) {
+  return {
+    event_id: price.eventId,
+    provider: price.provider,
+    service: price.service,
+    category: price.category,
+    region: price.region,
+    region_name: price.regionName,
+    original_region: price.originalRegion,
+    sku: price.sku,
+    product: price.product,
+    price_per_unit_usd: price.pricePerUnitUsd,
+    unit: price.unit,
+    original_amount: price.originalAmount,
+    original_currency: price.originalCurrency,
+    original_unit: price.originalUnit,
+    price_type: price.priceType,
+    term: price.term ?? '',
+    tier_start: price.tierStart,
+    effective_ms: price.effectiveFrom,
+    collection_id: price.collectionId,
+    fetched_ms: price.fetchedAt,
+    processed_ms: price.processedAt,
+    lineage_topic: price.lineage.topic,
+    lineage_partition: price.lineage.partition,
+    lineage_offset: price.lineage.offset,
+    trace_id: price.traceId,
+  };
+}
+
+/**
+ * The original as JSON when it is JSON, else its text as a JSON string, else (not UTF-8 text,
+ * or holding NUL, which jsonb cannot) `{"base64": …}`: queryable either way, the bytes stay in `original`.
+ */
+export function payloadJson(bytes: Buffer): unknown {
+  const text = bytes.toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch {
+    const plainText = !text.includes('\u0000') && Buffer.from(text, 'utf8').equals(bytes);
+    return plainText ? text : { base64: bytes.toString('base64') };
+  }
+}
+
+export function rawEventRow(record: SinkRecord, kind: 'rawTelemetry' | 'rawPricing') {
+  const coordinates = { topic: record.topic, kafka_partition: record.partition, kafka_offset: record.offset };
+  if (kind === 'rawTelemetry') {
+    const { payload, ...envelope } = record.value as RawTelemetryReading;
+    return {
+      ...coordinates,
+      event_id: envelope.eventId,
+      kind: 'telemetry',
+      source: envelope.source,
+      subject: envelope.deviceId,
+      received_ms: envelope.receivedAt,
+      envelope,
+      payload: payloadJson(payload),
+      original: payload.toString('base64'),
+    };
+  }
+  const { item, ...envelope } = record.value as RawPriceOffer;
+  const original = Buffer.from(item, 'utf8');
+  return {
+    ...coordinates,
+    event_id: envelope.eventId,
+    kind: 'pricing',
+    source: envelope.provider,
+    subject: `${envelope.provider}|${envelope.sku}|${envelope.region ?? ''}`,
+    received_ms: envelope.fetchedAt,
+    envelope,
+    payload: payloadJson(original),
+    original: original.toString('base64'),
+  };
+}
+
+const monthIndex = (epochMs: number) => {
+  const date = new Date(epochMs);
+  return date.getUTCFullYear() * 12 + date.getUTCMonth();
+};
+
+const monthStart = (index: number) =>
+  `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}-01`;
+
+/** pg reports a dropped connection without a SQLSTATE; those are outages, not bad data. */
+function classifyPostgresError(err: unknown): SluiceError {
+  const error = classifyError(err);
+  if (
+    error.code === 'ING_UNCLASSIFIED' &&
+    /Connection terminated|connection timeout|Client has encountered a connection error|Connection refused/i.test(
+      error.message,
+    )
+  ) {
+    return new SluiceError('ING_DB_UNAVAILABLE', error.message, { cause: err });
+  }
+  return error;
+}
+
+/**
+ * Writes a batch into PostgreSQL in one transaction: rows by event id with ON CONFLICT DO NOTHING
+ * and the consumed offsets in sink_offsets, so a batch and its offsets land together or not at all.
+ */
+export class PostgresWriter implements SinkWriter {
+  private readonly knownMonths = new Set<number>();
+  readonly runId = randomUUID();
+
+  constructor(private readonly options: PostgresWriterOptions) {}
+
+  async open(): Promise<void> {
+    const { pool, component, consumerGroup, partitionsAhead } = this.options;
+    try {
+      await migrate(pool);
+      const now = monthIndex(Date.now());
+      await this.ensurePartitions(Array.from({ length: partitionsAhead + 1 }, (_, i) => now + i));
+      await pool.query(
+        `INSERT INTO pipeline_runs (run_id, component, consumer_group, host, pid, status)
+         VALUES ($1, $2, $3, $4, $5, 'running')`,
+        [this.runId, component, consumerGroup, hostname(), process.pid],
+      );
+    } catch (err) {
+      throw classifyPostgresError(err);
+    }
+  }
+
+  private async ensurePartitions(months: Iterable<number>): Promise<void> {
+    for (const month of months) {
+      if (this.knownMonths.has(month)) continue;
+      await this.options.pool.query('SELECT ensure_telemetry_partition($1::date)', [monthStart(month)]);
+      this.knownMonths.add(month);
+    }
+  }
+
+  async write(records: SinkRecord[], offsets: PartitionOffset[]): Promise<void> {
+    const telemetry: ReturnType<typeof telemetryRow>[] = [];
+    const prices: ReturnType<typeof priceRow>[] = [];
+    const rawEvents: ReturnType<typeof rawEventRow>[] = [];
+    const months = new Set<number>();
+    for (const record of records) {
+      const kind = this.options.sources.get(record.topic);
+      if (kind === 'telemetry') {
+        const row = telemetryRow(record.value as TelemetryReading);
+        months.add(monthIndex(row.source_ms));
+        telemetry.push(row);
+      } else if (kind === 'pricing') prices.push(priceRow(record.value as PriceRecord));
+      else if (kind === 'rawTelemetry' || kind === 'rawPricing') rawEvents.push(rawEventRow(record, kind));
+      else throw new SluiceError('ING_PROGRAMMING', `no table for topic ${record.topic}`);
+    }
+    const client = await this.options.pool.connect().catch((err) => {
+      throw classifyPostgresError(err);
+    });
+    let broken: Error | undefined;
+    try {
+      await this.ensurePartitions(months);
+      await client.query('BEGIN');
+      let inserted = 0;
+      if (telemetry.length > 0) {
+        inserted += (await client.query(insertTelemetry, [JSON.stringify(telemetry)])).rowCount ?? 0;
+      }
+      if (prices.length > 0) {
+        const json = JSON.stringify(prices);
+        inserted += (await client.query(insertPrices, [json])).rowCount ?? 0;
+        await client.query(closePriceVersions, [json]);
+      }
+      if (rawEvents.length > 0) {
+        inserted += (await client.query(insertRawEvents, [JSON.stringify(rawEvents)])).rowCount ?? 0;
+      }
+      if (offsets.length > 0) {
+        const rows = offsets.map(({ topic, partition, offset }) => ({
+          topic,
+          partition,
+          next_offset: offset,
+        }));
+        await client.query(storeOffsets, [this.options.consumerGroup, JSON.stringify(rows)]);
+      }
+      if (inserted > 0) {
+        await client.query(
+          'UPDATE pipeline_runs SET rows_written = rows_written + $2, updated_at = now() WHERE run_id = $1',
+          [this.runId, inserted],
+        );
+      }
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
+      const error = classifyPostgresError(err);
+      if (/no partition of relation/.test(error.message)) {
+        // a partition was dropped behind our back: forget what we know and create it again
+        this.knownMonths.clear();
+        throw new SluiceError('ING_DB_UNAVAILABLE', error.message, { cause: err });
+      }
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async storedOffsets(topic: string, partitions: number[]): Promise<PartitionOffset[]> {
+    try {
+      const { rows } = await this.options.pool.query<{ partition: number; next_offset: string }>(
+        `SELECT partition, next_offset FROM sink_offsets
+         WHERE consumer_group = $1 AND topic = $2 AND partition = ANY($3::int[])`,
+        [this.options.consumerGroup, topic, partitions],
+      );
+      return rows.map((row) => ({ topic, partition: row.partition, offset: String(row.next_offset) }));
+    } catch (err) {
+      throw classifyPostgresError(err);
+    }
+  }
+
+  async close(outcome: { rowsRejected: number; error?: string }): Promise<void> {
+    await this.options.pool
+      .query(
+        `UPDATE pipeline_runs SET status = $2, rows_rejected = $3, error = $4, finished_at = now(), updated_at = now()
+         WHERE run_id = $1`,
+        [this.runId, outcome.error ? 'failed' : 'stopped', outcome.rowsRejected, outcome.error ?? null],
+      )
+      .catch(() => {});
+    await this.options.pool.end();
+  }
+}

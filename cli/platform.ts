@@ -7,6 +7,7 @@ import { projectRoot, sluiceHome } from '../lib/config.ts';
 import { createKafka } from '../lib/kafka.ts';
 import { componentLogger } from '../lib/logger.ts';
 import { DemoProducer } from '../producers/demo/demo-producer.ts';
+import { telemetryProducers } from '../producers/telemetry-producers.ts';
 import { bold, done, say } from './output.ts';
 import { LocalService } from './stack/service.ts';
 import { stackDown, stackUp } from './stack/stack.ts';
@@ -31,6 +32,7 @@ export async function runPlatform(
     overview: () => buildOverview(admin, components),
   });
   components.push(api);
+  components.push(...(await telemetryProducers(serde)));
   if (options.demo) components.push(new DemoProducer(serde));
   try {
     await runComponents(components, logger, { onStarted: () => onStarted?.(api) });

@@ -45,7 +45,7 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
 
-function isSpace(byte: number): boolean {
+export function isSpace(byte: number): boolean {
   return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 }
 
@@ -417,6 +417,40 @@ export function readingFields(value: unknown, defaults: Partial<ReadingFields> =
     };
   } catch (err) {
     return { ok: false, reason: (err as Error).message };
+  }
+}
+
+/**
+ * One NDJSON line (already known not to be blank): its routing fields and trimmed bytes, or why
+ * it is refused. Lines are independent, so a bad line names its line and column and the others go on.
+ */
+export function ndjsonLine(
+  bytes: Buffer,
+  line: number,
+  limits: { maxReadingBytes: number; maxJsonDepth: number },
+): { payload: Buffer } & ({ fields: ReadingFields } | { reason: string }) {
+  const payload = Buffer.from(bytes.toString('utf8').trim());
+  if (payload.length > limits.maxReadingBytes) {
+    return {
+      payload: Buffer.alloc(0),
+      reason: `the reading is ${payload.length} bytes; the limit is ${limits.maxReadingBytes}`,
+    };
+  }
+  if (payload[0] !== OPEN_BRACE) return { payload, reason: 'a reading must be a JSON object' };
+  try {
+    const splitter = new JsonSplitter({
+      maxDepth: limits.maxJsonDepth,
+      maxElementBytes: limits.maxReadingBytes,
+    });
+    const [element] = splitter.push(bytes);
+    splitter.end();
+    const parsed = readingFields(parseJsonElement(element as JsonElement));
+    return parsed.ok ? { payload, fields: parsed.fields } : { payload, reason: parsed.reason };
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    const column = (err.problem.position ?? 0) + 1;
+    const why = err.problem.message.replace(/ at byte \d+/, '').replace(/^malformed JSON: /, '');
+    return { payload, reason: `malformed JSON at line ${line} column ${column}: ${why}` };
   }
 }
 

@@ -29,7 +29,7 @@ async function post(
   const response = await fetch(`${gateway.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-api-key': ingestKey, ...headers },
-    body,
+    body: typeof body === 'string' ? body : new Uint8Array(body),
   });
   const text = await response.text();
   return { status: response.status, headers: response.headers, json: text ? JSON.parse(text) : {} };

@@ -3,8 +3,10 @@ import {
   csvLayout,
   csvRowFields,
   InputError,
+  isSpace,
   JsonSplitter,
   lineAndColumn,
+  ndjsonLine,
   parseJsonElement,
   type ReadingFields,
   readingFields,
@@ -93,38 +95,9 @@ function ndjsonItems(body: Buffer, limits: IngestLimits): IngestItem[] {
     if (lineEnd < 0) lineEnd = body.length;
     const bytes = body.subarray(lineStart, lineEnd);
     lineStart = lineEnd + 1;
-    const text = bytes.toString('utf8').trim();
-    if (text === '') continue;
+    if (bytes.every(isSpace)) continue;
     if (items.length >= limits.maxItems) throw tooMany(limits);
-    const index = items.length;
-    const payload = Buffer.from(text);
-    if (payload.length > limits.maxReadingBytes) {
-      items.push({ index, line, payload: Buffer.alloc(0), reason: tooLarge(payload.length, limits) });
-      continue;
-    }
-    if (!text.startsWith('{')) {
-      items.push({ index, line, payload, reason: 'a reading must be a JSON object' });
-      continue;
-    }
-    try {
-      const splitter = new JsonSplitter({
-        maxDepth: limits.maxJsonDepth,
-        maxElementBytes: limits.maxReadingBytes,
-      });
-      const [element] = splitter.push(bytes);
-      splitter.end();
-      const parsed = readingFields(parseJsonElement(element as NonNullable<typeof element>));
-      items.push(
-        parsed.ok
-          ? { index, line, payload, fields: parsed.fields }
-          : { index, line, payload, reason: parsed.reason },
-      );
-    } catch (err) {
-      if (!(err instanceof InputError)) throw err;
-      const column = (err.problem.position ?? 0) + 1;
-      const why = err.problem.message.replace(/ at byte \d+/, '').replace(/^malformed JSON: /, '');
-      items.push({ index, line, payload, reason: `malformed JSON at line ${line} column ${column}: ${why}` });
-    }
+    items.push({ index: items.length, line, ...ndjsonLine(bytes, line, limits) });
   }
   return items;
 }

@@ -156,7 +156,15 @@ export class RawTelemetryPublisher {
     const producer = createProducer(this.kafka, {
       retry: { retries: this.options.sendRetries, initialRetryTime: 100, maxRetryTime: 2000 },
     });
-    await producer.connect();
+    try {
+      await producer.connect();
+    } catch (err) {
+      await producer.disconnect().catch(() => {});
+      // kafkajs gives up with a non-retriable "retries exceeded": for a producer waiting on its broker it is retriable
+      throw new SluiceError('ING_KAFKA_UNAVAILABLE', `cannot connect to Kafka: ${describeError(err)}`, {
+        cause: err,
+      });
+    }
     this.producer = producer;
   }
 
@@ -301,14 +309,21 @@ export class RawTelemetryPublisher {
     const old = this.producer;
     this.producer = undefined;
     this.reconnecting = (async () => {
-      await old?.disconnect().catch(() => {});
+      // a producer whose broker vanished may never finish disconnecting: give it a moment, then drop it
+      const dropped = new AbortController();
+      await Promise.race([
+        old?.disconnect().catch(() => {}),
+        sleep(2000, undefined, { signal: dropped.signal }).catch(() => {}),
+      ]);
+      dropped.abort();
       await retry(() => this.newProducer(), {
         retries: Number.POSITIVE_INFINITY,
         initialDelayMs: 250,
         maxDelayMs: 5000,
         signal: this.stopping.signal,
-        onRetry: (error) => {
+        onRetry: (error, attempt) => {
           this.lastError = error.message;
+          this.logger.debug({ err: error.message, attempt }, 'Kafka still unavailable');
         },
       });
       if (this.state === 'reconnecting') this.state = 'ready';

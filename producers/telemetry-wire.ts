@@ -71,12 +71,25 @@ export class JsonSplitter {
   private oversize = false;
   private count = 0;
   private expectingAfterComma = false;
+  private pendingError?: InputError;
 
   constructor(private readonly limits: { maxDepth: number; maxElementBytes: number; maxElements?: number }) {}
 
   /** Feeds the next chunk; returns the elements completed in it. Throws InputError on a structural problem. */
   push(chunk: Buffer): JsonElement[] {
+    if (this.pendingError) throw this.pendingError;
     const elements: JsonElement[] = [];
+    try {
+      this.scan(chunk, elements);
+    } catch (err) {
+      // the elements completed before the problem are good: hand them out, fail on the next call
+      if (elements.length === 0 || !(err instanceof InputError)) throw err;
+      this.pendingError = err;
+    }
+    return elements;
+  }
+
+  private scan(chunk: Buffer, elements: JsonElement[]): void {
     let segmentStart = this.elementStart >= 0 ? 0 : -1;
     for (let i = 0; i < chunk.length; i++) {
       const byte = chunk[i] as number;
@@ -150,11 +163,11 @@ export class JsonSplitter {
     }
     if (this.elementStart >= 0 && segmentStart >= 0) this.keep(chunk.subarray(segmentStart));
     this.offset += chunk.length;
-    return elements;
   }
 
   /** Call after the last chunk: throws when the document is incomplete. */
   end(): void {
+    if (this.pendingError) throw this.pendingError;
     if (this.state !== 'end' || this.inString) {
       this.fail(this.offset, 'unexpected end of JSON input');
     }

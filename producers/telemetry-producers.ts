@@ -1,7 +1,9 @@
 import type { Component } from '../lib/component.ts';
 import { loadSettings } from '../lib/config.ts';
 import type { AvroSerde } from '../lib/serde.ts';
+import { httpGatewaySettings } from './http-gateway/config.ts';
 import { modbusSettings } from './modbus/config.ts';
+import { mqttBridgeSettings } from './mqtt-bridge/config.ts';
 import { opcuaSettings } from './opcua/config.ts';
 
 export const producerNames = ['http-gateway', 'mqtt-bridge', 'opcua-client', 'modbus-poller'] as const;
@@ -17,11 +19,11 @@ export async function telemetryProducers(serde: AvroSerde, names?: readonly stri
   const components: Component[] = [];
   if (wanted('http-gateway')) {
     const { HttpGateway } = await import('./http-gateway/http-gateway.ts');
-    components.push(new HttpGateway({ serde }));
+    components.push(new HttpGateway({ serde }, loadSettings(httpGatewaySettings)));
   }
   if (wanted('mqtt-bridge')) {
     const { MqttBridge } = await import('./mqtt-bridge/mqtt-bridge.ts');
-    components.push(new MqttBridge(serde));
+    components.push(new MqttBridge(serde, { settings: loadSettings(mqttBridgeSettings) }));
   }
   const opcua = loadSettings(opcuaSettings);
   if (wanted('opcua-client', opcua.nodes.length > 0)) {

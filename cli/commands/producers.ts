@@ -38,6 +38,9 @@ async function importTelemetry(file: string, format: ImportFormat | undefined): 
       '  import  {bar} {percentage}% | {done}/{size} | {rows} rows | {rate} rows/s | ETA {eta_formatted}',
     barsize: 30,
     hideCursor: true,
+    // without a terminal (CI, logs) print the line every 2 s instead of redrawing it
+    noTTYOutput: true,
+    notTTYSchedule: 2000,
     etaBuffer: 50,
   });
   const started = Date.now();

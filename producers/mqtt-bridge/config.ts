@@ -46,6 +46,12 @@ export const mqttBridgeSettings = defineSettings('mqtt bridge', {
     '2000',
     'QoS 1 messages the broker may have unacknowledged at once (they are acknowledged after Kafka); bounds memory.',
   ),
+  maxBufferedEvents: setting(
+    'MQTT_BRIDGE_MAX_BUFFERED_EVENTS',
+    positiveInt,
+    '200000',
+    'Messages taken from the broker but not yet acknowledged by Kafka; beyond it new batches wait (unacknowledged) and retry.',
+  ),
   kafkaBatchBytes: setting(
     'MQTT_BRIDGE_KAFKA_BATCH_BYTES',
     positiveInt,

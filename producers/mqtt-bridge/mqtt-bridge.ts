@@ -78,7 +78,7 @@ export class MqttBridge implements Component {
       serde,
       this.metrics,
       {
-        maxBufferedEvents: this.settings.receiveMaximum * 4,
+        maxBufferedEvents: this.settings.maxBufferedEvents,
         maxBatchBytes: this.settings.kafkaBatchBytes,
         sendTimeoutMs: 30_000,
         sendRetries: 5,
@@ -257,7 +257,8 @@ export class MqttBridge implements Component {
   private async deliver(messages: Message[]): Promise<void> {
     await retry(() => this.publisher.publish(messages), {
       retries: Number.POSITIVE_INFINITY,
-      maxDelayMs: 10_000,
+      // a full buffer clears in milliseconds: a long backoff here would idle the bridge
+      maxDelayMs: 2000,
       signal: this.stopping.signal,
       onRetry: (err) => {
         this.lastError = describeError(err);

@@ -18,7 +18,6 @@ export const errorCodes = {
   ING_KAFKA_UNAVAILABLE: 'retriable',
   ING_KAFKA_REJECTED: 'fatal',
   ING_BACKPRESSURE: 'retriable',
-  ING_AUTH_DENIED: 'fatal',
   ING_DB_UNAVAILABLE: 'retriable',
   ING_DB_REJECTED: 'poison',
   ING_NETWORK: 'retriable',

@@ -7,6 +7,7 @@ import { projectRoot, sluiceHome } from '../lib/config.ts';
 import { createKafka } from '../lib/kafka.ts';
 import { componentLogger } from '../lib/logger.ts';
 import { DemoProducer } from '../producers/demo/demo-producer.ts';
+import { telemetryProducers } from '../producers/telemetry-producers.ts';
 import { createClickHouseSink } from '../sinks/clickhouse/clickhouse-sink.ts';
 import { createPostgresSink } from '../sinks/postgres/postgres-sink.ts';
 import { bold, done, say } from './output.ts';
@@ -33,6 +34,7 @@ export async function runPlatform(
     overview: () => buildOverview(admin, components),
   });
   components.push(api);
+  components.push(...(await telemetryProducers(serde)));
   if (options.demo) components.push(new DemoProducer(serde));
   components.push(createPostgresSink(), createClickHouseSink());
   try {

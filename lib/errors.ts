@@ -17,6 +17,7 @@ export const errorCodes = {
   ING_STACK_NOT_READY: 'retriable',
   ING_KAFKA_UNAVAILABLE: 'retriable',
   ING_KAFKA_REJECTED: 'fatal',
+  ING_BACKPRESSURE: 'retriable',
   ING_DB_UNAVAILABLE: 'retriable',
   ING_DB_REJECTED: 'poison',
   ING_DB_MISCONFIGURED: 'fatal',

@@ -5,6 +5,7 @@ import {
   type LogEntry,
   Partitioners,
   type Producer,
+  type RetryOptions,
 } from 'kafkajs';
 import {
   defineSettings,
@@ -112,8 +113,13 @@ export async function ensureTopics(
 /**
  * The producer every component uses: idempotent with acks=all, so a retried send never
  * duplicates or reorders; one request in flight keeps kafkajs' sequence numbers safe.
+ * kafkajs retries an idempotent send forever by default; a caller that must answer in
+ * bounded time (the HTTP gateway) passes `retry` and replaces the producer after a failure.
  */
-export function createProducer(kafka: Kafka, options: { transactionalId?: string } = {}): Producer {
+export function createProducer(
+  kafka: Kafka,
+  options: { transactionalId?: string; retry?: RetryOptions } = {},
+): Producer {
   return kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
@@ -121,5 +127,6 @@ export function createProducer(kafka: Kafka, options: { transactionalId?: string
     // murmur2, as the Java client: a key lands on the same partition whoever produces it
     createPartitioner: Partitioners.DefaultPartitioner,
     transactionalId: options.transactionalId,
+    retry: options.retry,
   });
 }

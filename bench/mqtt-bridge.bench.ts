@@ -1,0 +1,120 @@
+/**
+ * MQTT bridge throughput: publishers send QoS 1 readings to Mosquitto; the bridge (its own
+ * process, `sluice producers run mqtt-bridge`) moves them to Kafka, acknowledging each MQTT
+ * message after Kafka acknowledged it. Measured from the first publish until Kafka holds them all.
+ *
+ *   node --import tsx bench/mqtt-bridge.bench.ts
+ *   BENCH_MESSAGES=100000 BENCH_PUBLISHERS=4 to change the conditions.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import mqtt from 'mqtt';
+import { prepareTopicsAndSchemas } from '../lib/bootstrap.ts';
+import { loadSettings, projectRoot } from '../lib/config.ts';
+import { createKafka } from '../lib/kafka.ts';
+import { mqttSettings } from '../lib/mqtt.ts';
+import { rawTopicEnd, type TopicPosition } from '../producers/testing.ts';
+import { topics } from '../schemas/catalog.ts';
+import { uniqueSuffix } from '../test/support.ts';
+
+const messages = Number(process.env.BENCH_MESSAGES ?? 100_000);
+const publishers = Number(process.env.BENCH_PUBLISHERS ?? 4);
+const run = uniqueSuffix();
+const prefix = `bench-${run}`;
+const brokerUrl = loadSettings(mqttSettings).url;
+
+function total(position: TopicPosition): number {
+  return position.reduce((sum, { offset }) => sum + Number(offset), 0);
+}
+
+const kafka = createKafka('bench-mqtt-bridge');
+await prepareTopicsAndSchemas(kafka);
+const bridge = spawn(
+  process.execPath,
+  ['--import', 'tsx', join(projectRoot, 'cli/main.ts'), 'producers', 'run', 'mqtt-bridge'],
+  {
+    cwd: projectRoot,
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      MQTT_BRIDGE_TOPICS: `${prefix}/sites/{siteId}/devices/{deviceId}/metrics/{metric#}`,
+      MQTT_BRIDGE_CLIENT_ID: prefix,
+      MQTT_BRIDGE_SHARE_GROUP: prefix,
+      MQTT_BRIDGE_SESSION_EXPIRY_SECONDS: '60',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  },
+);
+const clients = await Promise.all(
+  Array.from({ length: publishers }, (_, i) =>
+    mqtt.connectAsync(brokerUrl, { clientId: `${prefix}-pub-${i}` }),
+  ),
+);
+try {
+  // the bridge is subscribed once a probe message reaches Kafka
+  const probeStart = total(await rawTopicEnd(kafka));
+  for (let attempt = 0; ; attempt++) {
+    if (attempt > 120) throw new Error('the bridge did not start in 60 s');
+    await clients[0]?.publishAsync(`${prefix}/sites/s/devices/probe/metrics/m`, '1', { qos: 1 });
+    await sleep(500);
+    if (total(await rawTopicEnd(kafka)) > probeStart) break;
+  }
+  await sleep(1000);
+  const before = total(await rawTopicEnd(kafka));
+  const started = performance.now();
+  const perClient = Math.ceil(messages / publishers);
+  const publishing = clients.map(async (client, c) => {
+    for (let sent = 0; sent < perClient; ) {
+      const burst = Math.min(1000, perClient - sent);
+      await Promise.all(
+        Array.from({ length: burst }, (_, i) => {
+          const n = sent + i;
+          const payload = `{"value":${(n % 1000) / 10},"unit":"degC","ts":${1_714_550_400_000 + n}}`;
+          return client.publishAsync(
+            `${prefix}/sites/site-${c}/devices/dev-${n % 500}/metrics/temperature`,
+            payload,
+            {
+              qos: 1,
+            },
+          );
+        }),
+      );
+      sent += burst;
+    }
+  });
+  await Promise.all(publishing);
+  const published = performance.now();
+  let landed = 0;
+  while (landed < perClient * publishers && performance.now() - started < 120_000) {
+    await sleep(100);
+    landed = total(await rawTopicEnd(kafka)) - before;
+  }
+  const done = performance.now();
+  const rows: [string, string, string][] = [
+    ['messages published (QoS 1)', (perClient * publishers).toLocaleString('en'), 'messages'],
+    ['messages in Kafka', landed.toLocaleString('en'), 'messages'],
+    [
+      'publish rate into Mosquitto',
+      Math.round((perClient * publishers) / ((published - started) / 1000)).toLocaleString('en'),
+      'msg/s',
+    ],
+    [
+      'bridge rate, first publish → all in Kafka',
+      Math.round(landed / ((done - started) / 1000)).toLocaleString('en'),
+      'msg/s',
+    ],
+    ['elapsed', ((done - started) / 1000).toFixed(1), 's'],
+  ];
+  process.stdout.write(
+    `\nMQTT bridge → ${topics.rawTelemetry.topic}: ${publishers} publishers, QoS 1 JSON payloads, bridge in its own process (receive-maximum 2000, acks after Kafka, acks=all)\n\n`,
+  );
+  process.stdout.write(`${'metric'.padEnd(44)} ${'value'.padStart(12)}  unit\n`);
+  for (const [metric, value, unit] of rows)
+    process.stdout.write(`${metric.padEnd(44)} ${value.padStart(12)}  ${unit}\n`);
+  process.stdout.write('\n(Kafka offsets include anything else produced to the shared topic meanwhile.)\n');
+} finally {
+  await Promise.all(clients.map((client) => client.endAsync()));
+  bridge.kill('SIGTERM');
+  await new Promise((resolve) => bridge.once('exit', resolve));
+}

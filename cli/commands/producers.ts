@@ -1,0 +1,178 @@
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { createApiKey, listApiKeys, parseRoles, revokeApiKey } from '../../lib/api-keys.ts';
+import { prepareTopicsAndSchemas } from '../../lib/bootstrap.ts';
+import { runComponents } from '../../lib/component.ts';
+import { SluiceError } from '../../lib/errors.ts';
+import { createKafka } from '../../lib/kafka.ts';
+import { componentLogger } from '../../lib/logger.ts';
+import { createPgPool } from '../../lib/postgres.ts';
+import { type ImportFormat, importFormats } from '../../producers/file-import/config.ts';
+import { producerNames } from '../../producers/telemetry-producers.ts';
+import { bold, done, failed, say, step, yellow } from '../output.ts';
+
+async function withPool<T>(work: (pool: ReturnType<typeof createPgPool>) => Promise<T>): Promise<T> {
+  const pool = createPgPool();
+  try {
+    return await work(pool);
+  } finally {
+    await pool.end();
+  }
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KiB`;
+  if (bytes < 1024 * 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+  return `${(bytes / 1024 / 1024 / 1024).toFixed(2)} GiB`;
+}
+
+// The producers load Express, MQTT and protocol libraries: imported when a command needs them.
+
+async function importTelemetry(file: string, format: ImportFormat | undefined): Promise<number> {
+  const { TelemetryFileImport } = await import('../../producers/file-import/file-import.ts');
+  const kafka = createKafka('file-import');
+  const serde = await prepareTopicsAndSchemas(kafka);
+  const bar = new SingleBar({
+    stream: process.stderr,
+    format:
+      '  import  {bar} {percentage}% | {done}/{size} | {rows} rows | {rate} rows/s | ETA {eta_formatted}',
+    barsize: 30,
+    hideCursor: true,
+    // without a terminal (CI, logs) print the line every 2 s instead of redrawing it
+    noTTYOutput: true,
+    notTTYSchedule: 2000,
+    etaBuffer: 50,
+  });
+  const started = Date.now();
+  let barStarted = false;
+  const job = new TelemetryFileImport(serde, file, {
+    format,
+    kafka,
+    onProgress: (progress) => {
+      const payload = {
+        rows: progress.rows,
+        rate: Math.round(progress.rows / Math.max((Date.now() - started) / 1000, 0.001)),
+        done: formatBytes(progress.bytesRead),
+        size: formatBytes(progress.totalBytes),
+      };
+      if (!barStarted) {
+        bar.start(Math.max(progress.totalBytes, 1), progress.bytesRead, payload);
+        barStarted = true;
+      } else bar.update(progress.bytesRead, payload);
+    },
+  });
+  const onSignal = () => {
+    say(yellow('  stopping: sending what was read, then summarising'));
+    void job.stop(Date.now() + 30_000);
+  };
+  process.once('SIGINT', onSignal);
+  let summary: Awaited<ReturnType<typeof job.run>>;
+  try {
+    summary = await job.run();
+  } finally {
+    if (barStarted) bar.stop();
+    process.off('SIGINT', onSignal);
+  }
+  const rate = `${summary.readingsPerSecond.toLocaleString('en')} readings/s`;
+  done(
+    'import',
+    `${bold(summary.accepted.toLocaleString('en'))} accepted, ${bold(summary.rejected.toLocaleString('en'))} rejected in ${summary.seconds.toFixed(1)}s (${rate})`,
+  );
+  for (const [reason, count] of Object.entries(summary.reasons).sort((a, b) => b[1] - a[1])) {
+    say(`    ${String(count).padStart(8)}  ${reason}`);
+  }
+  if (summary.rejectsFile) step('import', `rejected rows with their reasons: ${summary.rejectsFile}`);
+  if (summary.stopped)
+    failed('import', 'stopped before the end of the file; run it again (readings keep their eventIds)');
+  if (summary.error) {
+    const where = [
+      summary.error.line && `line ${summary.error.line}`,
+      summary.error.position !== undefined && `byte ${summary.error.position}`,
+    ]
+      .filter(Boolean)
+      .join(', ');
+    failed('import', `the file is unreadable from ${where || 'here'} on: ${summary.error.message}`);
+    return 1;
+  }
+  return summary.stopped ? 1 : 0;
+}
+
+/** `sluice apikey …`, `sluice import telemetry FILE` and `sluice producers run …`. */
+export function registerProducersCommands(program: Command): void {
+  const apikey = program.command('apikey').description('API keys for the ingest gateway and the API');
+
+  apikey
+    .command('create')
+    .description('create a key and print it once (only its hash is stored)')
+    .requiredOption('--name <name>', 'who or what uses the key')
+    .option('--roles <roles>', 'comma-separated roles: ingest, read, admin', 'ingest')
+    .action(async ({ name, roles }: { name: string; roles: string }) => {
+      const created = await withPool((pool) => createApiKey(pool, { name, roles: parseRoles(roles) }));
+      done(
+        'apikey',
+        `created "${created.name}" (prefix ${created.prefix}, roles ${created.roles.join(', ')})`,
+      );
+      say(yellow('  the key is shown only this once; keep it in a secret store'));
+      process.stdout.write(`${created.key}\n`);
+    });
+
+  apikey
+    .command('list')
+    .description('the keys with their prefix, roles and state (never the key)')
+    .action(async () => {
+      const keys = await withPool((pool) => listApiKeys(pool));
+      for (const key of keys) {
+        const state = key.revokedAt ? `revoked ${key.revokedAt.toISOString()}` : 'active';
+        process.stdout.write(
+          `${key.prefix}  ${key.name.padEnd(24)} ${key.roles.join(',').padEnd(18)} ${state}\n`,
+        );
+      }
+    });
+
+  apikey
+    .command('revoke')
+    .description('revoke the key with this prefix (gateways forget it within their cache time)')
+    .argument('<prefix>', 'the 8-character prefix shown by create and list')
+    .action(async (prefix: string) => {
+      const count = await withPool((pool) => revokeApiKey(pool, prefix));
+      if (count === 0) throw new SluiceError('ING_CONFIG_INVALID', `no active key has the prefix ${prefix}`);
+      done('apikey', `revoked ${prefix}`);
+    });
+
+  program
+    .command('import')
+    .description('import data from files')
+    .command('telemetry')
+    .description('stream a CSV, NDJSON or JSON-array file of readings into raw.telemetry.readings.v1')
+    .argument('<file>', 'the file; rejected rows are written next to it as FILE.rejected.ndjson')
+    .option('--format <format>', `one of ${importFormats.join(', ')} (default: from the extension)`)
+    .action(async (file: string, { format }: { format?: string }) => {
+      if (format !== undefined && !(importFormats as readonly string[]).includes(format)) {
+        throw new SluiceError('ING_CONFIG_INVALID', `--format must be one of ${importFormats.join(', ')}`);
+      }
+      process.exitCode = await importTelemetry(file, format as ImportFormat | undefined);
+    });
+
+  program
+    .command('producers')
+    .description('telemetry producers')
+    .command('run')
+    .description('run producers in the foreground until Ctrl-C (all that are configured when none is named)')
+    .argument('[names...]', `any of ${producerNames.join(', ')}`)
+    .action(async (names: string[]) => {
+      const unknown = names.filter((name) => !(producerNames as readonly string[]).includes(name));
+      if (unknown.length > 0) {
+        throw new SluiceError(
+          'ING_CONFIG_INVALID',
+          `unknown producer ${unknown.join(', ')}; the producers are ${producerNames.join(', ')}`,
+        );
+      }
+      const { telemetryProducers } = await import('../../producers/telemetry-producers.ts');
+      const serde = await prepareTopicsAndSchemas(createKafka('producers'));
+      const components = await telemetryProducers(serde, names.length > 0 ? names : undefined);
+      await runComponents(components, componentLogger('producers'), {
+        onStarted: () =>
+          done('producers', `running ${components.map((c) => c.name).join(', ')}; Ctrl-C stops`),
+      });
+    });
+}

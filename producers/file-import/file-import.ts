@@ -1,0 +1,383 @@
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, statSync, type WriteStream } from 'node:fs';
+import { basename, extname } from 'node:path';
+import { parse as parseCsv } from 'csv-parse';
+import type { Kafka, Message } from 'kafkajs';
+import type { Component, Health } from '../../lib/component.ts';
+import { loadSettings } from '../../lib/config.ts';
+import { classifyError, describeError, SluiceError } from '../../lib/errors.ts';
+import { createKafka } from '../../lib/kafka.ts';
+import { componentLogger, newTraceId } from '../../lib/logger.ts';
+import { componentMetrics } from '../../lib/metrics.ts';
+import { retry } from '../../lib/retry.ts';
+import type { AvroSerde } from '../../lib/serde.ts';
+import { RawTelemetryPublisher, rawReading } from '../raw-telemetry.ts';
+import {
+  csvLayout,
+  csvRowFields,
+  InputError,
+  type InputProblem,
+  isSpace,
+  JsonSplitter,
+  ndjsonLine,
+  parseJsonElement,
+  type ReadingFields,
+  readingFields,
+} from '../telemetry-wire.ts';
+import { type FileImportSettings, fileImportSettings, type ImportFormat } from './config.ts';
+
+const contentTypes: Record<ImportFormat, string> = {
+  csv: 'text/csv',
+  ndjson: 'application/x-ndjson',
+  json: 'application/json',
+};
+
+const extensions: Record<string, ImportFormat> = {
+  '.csv': 'csv',
+  '.ndjson': 'ndjson',
+  '.jsonl': 'ndjson',
+  '.json': 'json',
+};
+
+export function formatOfFile(file: string): ImportFormat {
+  const format = extensions[extname(file).toLowerCase()];
+  if (!format) {
+    throw new SluiceError(
+      'ING_CONFIG_INVALID',
+      `cannot tell the format of ${file} from its extension; name it .csv, .ndjson, .jsonl or .json, or pass --format`,
+    );
+  }
+  return format;
+}
+
+/** One reading found in the file, or why a row/line/element is refused. */
+type FileItem = { line?: number; index: number; payload: Buffer } & (
+  | { fields: ReadingFields }
+  | { reason: string }
+);
+
+export interface ImportProgress {
+  bytesRead: number;
+  totalBytes: number;
+  rows: number;
+  accepted: number;
+  rejected: number;
+}
+
+export interface ImportSummary {
+  file: string;
+  format: ImportFormat;
+  accepted: number;
+  rejected: number;
+  /** Rejections grouped by reason (numbers in a reason are replaced by N). */
+  reasons: Record<string, number>;
+  /** Where the rejected rows were written, one JSON line each, when there were any. */
+  rejectsFile?: string;
+  seconds: number;
+  readingsPerSecond: number;
+  /** Set when the file could not be read to its end (the readings before it were imported). */
+  error?: InputProblem;
+  stopped: boolean;
+}
+
+/**
+ * `sluice import telemetry FILE`: streams a CSV, NDJSON or JSON-array file of any size into the raw
+ * topic in bounded memory (one batch being read while the previous one is sent). Rejected rows go
+ * to `FILE.rejected.ndjson` with their reason; a re-import gives every reading the same eventId
+ * (the file name and line are its message id unless the row carries one).
+ */
+export class TelemetryFileImport implements Component {
+  readonly name = 'file-import';
+  private readonly logger = componentLogger(this.name);
+  private readonly metrics = componentMetrics(this.name);
+  private readonly publisher: RawTelemetryPublisher;
+  private readonly stopping = new AbortController();
+  private readonly format: ImportFormat;
+  private readonly settings: FileImportSettings;
+  private running?: Promise<ImportSummary>;
+  private rejects?: WriteStream;
+  private progress: ImportProgress;
+  private readonly reasons: Record<string, number> = {};
+  private readonly traceId = newTraceId();
+  private readonly startedAt = Date.now();
+  private lastError?: string;
+  private readonly onProgress?: (progress: ImportProgress) => void;
+
+  constructor(
+    serde: AvroSerde,
+    private readonly file: string,
+    options: {
+      format?: ImportFormat;
+      kafka?: Kafka;
+      onProgress?: (progress: ImportProgress) => void;
+      settings?: FileImportSettings;
+    } = {},
+  ) {
+    this.settings = options.settings ?? loadSettings(fileImportSettings);
+    this.format = options.format ?? formatOfFile(file);
+    this.onProgress = options.onProgress;
+    this.progress = { bytesRead: 0, totalBytes: statSync(file).size, rows: 0, accepted: 0, rejected: 0 };
+    this.publisher = new RawTelemetryPublisher(
+      options.kafka ?? createKafka(this.name),
+      serde,
+      this.metrics,
+      {
+        maxBufferedEvents: this.settings.batchEvents * 2,
+        maxBatchBytes: this.settings.kafkaBatchBytes,
+        sendTimeoutMs: this.settings.sendTimeoutMs,
+        sendRetries: 5,
+      },
+      this.name,
+    );
+  }
+
+  get rejectsFile(): string {
+    return `${this.file}.rejected.ndjson`;
+  }
+
+  async start(): Promise<void> {
+    this.running = this.run();
+  }
+
+  /** Imports the whole file; resolves with the summary. */
+  async run(): Promise<ImportSummary> {
+    await this.publisher.connect();
+    let batch: Message[] = [];
+    let inFlight: Promise<void> | undefined;
+    let error: InputProblem | undefined;
+    const source = { bytesRead: 0 };
+    const tick = setInterval(() => {
+      this.progress.bytesRead = source.bytesRead;
+      this.onProgress?.({ ...this.progress });
+    }, 200);
+    try {
+      for await (const item of this.items(source)) {
+        this.progress.rows++;
+        if ('reason' in item) {
+          await this.reject(item, item.reason);
+          continue;
+        }
+        try {
+          batch.push(this.publisher.encode(this.reading(item)));
+        } catch (err) {
+          await this.reject(item, classifyError(err).message);
+          continue;
+        }
+        if (batch.length >= this.settings.batchEvents) {
+          await inFlight;
+          inFlight = this.publish(batch);
+          batch = [];
+        }
+        if (this.stopping.signal.aborted) break;
+      }
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      error = err.problem;
+      this.logger.error({ problem: err.problem }, 'import stopped at a structural error');
+    } finally {
+      clearInterval(tick);
+    }
+    await inFlight;
+    await this.publish(batch);
+    this.rejects?.end();
+    if (this.rejects) await once(this.rejects, 'close');
+    await this.publisher.close(Date.now() + 5000);
+    this.progress.bytesRead = this.progress.totalBytes;
+    this.onProgress?.({ ...this.progress });
+    const seconds = (Date.now() - this.startedAt) / 1000;
+    return {
+      file: this.file,
+      format: this.format,
+      accepted: this.progress.accepted,
+      rejected: this.progress.rejected,
+      reasons: this.reasons,
+      rejectsFile: this.rejects ? this.rejectsFile : undefined,
+      seconds,
+      readingsPerSecond: Math.round(this.progress.accepted / Math.max(seconds, 0.001)),
+      error,
+      stopped: this.stopping.signal.aborted,
+    };
+  }
+
+  private reading(item: FileItem & { fields: ReadingFields }) {
+    const where = item.line ?? item.index;
+    return rawReading({
+      ...item.fields,
+      source: 'file',
+      messageId: item.fields.messageId ?? `${basename(this.file)}:${where}`,
+      contentType: contentTypes[this.format],
+      payload: item.payload,
+      attributes: { file: basename(this.file), [item.line === undefined ? 'index' : 'line']: String(where) },
+      traceId: this.traceId,
+    });
+  }
+
+  /** Sends a batch, retrying while Kafka is unavailable: an import never skips readings. */
+  private async publish(batch: Message[]): Promise<void> {
+    if (batch.length === 0) return;
+    await retry(() => this.publisher.publish(batch), {
+      retries: Number.POSITIVE_INFINITY,
+      maxDelayMs: 10_000,
+      onRetry: (err, attempt, delayMs) => {
+        this.lastError = describeError(err);
+        this.logger.warn({ err: this.lastError, attempt, delayMs }, 'Kafka unavailable; retrying the batch');
+      },
+    });
+    this.lastError = undefined;
+    this.progress.accepted += batch.length;
+  }
+
+  private async reject(item: FileItem, reason: string): Promise<void> {
+    this.progress.rejected++;
+    this.metrics.error('parse', 'ING_VALIDATION_FAILED', 'poison');
+    const kind = reason.replace(/\d+/g, 'N');
+    this.reasons[kind] = (this.reasons[kind] ?? 0) + 1;
+    this.rejects ??= createWriteStream(this.rejectsFile);
+    const line = `${JSON.stringify({ line: item.line, index: item.index, reason, payload: item.payload.toString('utf8') })}\n`;
+    if (!this.rejects.write(line)) await once(this.rejects, 'drain');
+  }
+
+  private items(source: { bytesRead: number }): AsyncGenerator<FileItem> {
+    if (this.format === 'csv') return this.csvItems(source);
+    if (this.format === 'ndjson') return this.ndjsonItems(source);
+    return this.jsonItems(source);
+  }
+
+  private async *chunks(source: { bytesRead: number }): AsyncGenerator<Buffer> {
+    const stream = createReadStream(this.file, { highWaterMark: 256 * 1024 });
+    for await (const chunk of stream) {
+      source.bytesRead = stream.bytesRead;
+      yield chunk as Buffer;
+    }
+  }
+
+  private async *ndjsonItems(source: { bytesRead: number }): AsyncGenerator<FileItem> {
+    let carry: Buffer[] = [];
+    let carried = 0;
+    let oversize = false;
+    let line = 0;
+    let index = 0;
+    const limit = this.settings.maxReadingBytes;
+    const finish = (bytes: Buffer): FileItem | undefined => {
+      line++;
+      if (oversize) {
+        oversize = false;
+        return { line, index: index++, payload: Buffer.alloc(0), reason: `the line is over ${limit} bytes` };
+      }
+      if (bytes.every(isSpace)) return undefined;
+      return { line, index: index++, ...ndjsonLine(bytes, line, this.settings) };
+    };
+    for await (const chunk of this.chunks(source)) {
+      let start = 0;
+      for (let end = chunk.indexOf(0x0a); end >= 0; end = chunk.indexOf(0x0a, start)) {
+        const piece = chunk.subarray(start, end);
+        const bytes = carried > 0 ? Buffer.concat([...carry, piece]) : piece;
+        carry = [];
+        carried = 0;
+        start = end + 1;
+        const item = finish(bytes);
+        if (item) yield item;
+      }
+      if (start < chunk.length && !oversize) {
+        carry.push(Buffer.from(chunk.subarray(start)));
+        carried += chunk.length - start;
+        if (carried > limit) {
+          // a line longer than any reading may be: stop keeping it, report it when it ends
+          oversize = true;
+          carry = [];
+          carried = 0;
+        }
+      }
+    }
+    const item = finish(Buffer.concat(carry));
+    if (item) yield item;
+  }
+
+  private async *jsonItems(source: { bytesRead: number }): AsyncGenerator<FileItem> {
+    const splitter = new JsonSplitter({
+      maxDepth: this.settings.maxJsonDepth,
+      maxElementBytes: this.settings.maxReadingBytes,
+    });
+    for await (const chunk of this.chunks(source)) {
+      for (const element of splitter.push(chunk)) {
+        const base = { index: element.index, payload: element.bytes };
+        if (element.size !== undefined) {
+          yield {
+            ...base,
+            reason: `the reading is ${element.size} bytes; the limit is ${this.settings.maxReadingBytes}`,
+          };
+          continue;
+        }
+        try {
+          const parsed = readingFields(parseJsonElement(element));
+          yield parsed.ok ? { ...base, fields: parsed.fields } : { ...base, reason: parsed.reason };
+        } catch (err) {
+          if (!(err instanceof InputError)) throw err;
+          yield { ...base, reason: err.message };
+        }
+      }
+    }
+    splitter.end();
+  }
+
+  private async *csvItems(source: { bytesRead: number }): AsyncGenerator<FileItem> {
+    const stream = createReadStream(this.file, { highWaterMark: 256 * 1024 });
+    const parser = stream.pipe(
+      parseCsv({
+        bom: true,
+        raw: true,
+        info: true,
+        relax_column_count: true,
+        skip_empty_lines: true,
+        max_record_size: this.settings.maxReadingBytes,
+      }),
+    );
+    let layout: ReturnType<typeof csvLayout> | undefined;
+    let headerBytes = Buffer.alloc(0);
+    let index = 0;
+    try {
+      for await (const { record, raw, info } of parser as AsyncIterable<{
+        record: string[];
+        raw: string;
+        info: { lines: number };
+      }>) {
+        source.bytesRead = stream.bytesRead;
+        if (!layout) {
+          layout = csvLayout(record);
+          headerBytes = Buffer.from(raw.endsWith('\n') ? raw : `${raw}\n`);
+          continue;
+        }
+        const payload = Buffer.concat([headerBytes, Buffer.from(raw)]);
+        const result = csvRowFields(layout, record);
+        if (!result.ok) {
+          yield { line: info.lines, index: index++, payload, reason: result.reason };
+          continue;
+        }
+        for (const fields of result.readings) yield { line: info.lines, index: index++, payload, fields };
+      }
+    } catch (err) {
+      if (err instanceof InputError) throw err;
+      const line = (err as { lines?: number }).lines;
+      throw new InputError({
+        error: 'malformed_csv',
+        message: `malformed CSV: ${(err as Error).message}`,
+        line,
+      });
+    } finally {
+      stream.destroy();
+    }
+  }
+
+  async stop(deadline: number): Promise<void> {
+    this.stopping.abort();
+    const giveUp = new Promise<void>((resolve) =>
+      setTimeout(resolve, Math.max(0, deadline - Date.now())).unref(),
+    );
+    await Promise.race([this.running?.catch(() => undefined), giveUp]);
+  }
+
+  health(): Health {
+    if (!this.running) return { state: 'down', reason: 'not started' };
+    return this.lastError ? { state: 'degraded', reason: this.lastError } : { state: 'ready' };
+  }
+}

@@ -1,0 +1,349 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Kafka, Message } from 'kafkajs';
+import type pg from 'pg';
+import { type ApiKeyIdentity, ApiKeyVerifier } from '../../lib/api-keys.ts';
+import type { Component, Health } from '../../lib/component.ts';
+import { loadSettings } from '../../lib/config.ts';
+import { classifyError, describeError } from '../../lib/errors.ts';
+import { createKafka } from '../../lib/kafka.ts';
+import { componentLogger, newTraceId } from '../../lib/logger.ts';
+import { componentMetrics } from '../../lib/metrics.ts';
+import { createPgPool } from '../../lib/postgres.ts';
+import type { AvroSerde } from '../../lib/serde.ts';
+import { topics } from '../../schemas/catalog.ts';
+import { RawTelemetryPublisher, rawReading } from '../raw-telemetry.ts';
+import { InputError, maxFieldLength } from '../telemetry-wire.ts';
+import { type HttpGatewaySettings, httpGatewaySettings } from './config.ts';
+import { contentTypes, type IngestFormat, type IngestItem, parseIngestBody } from './ingest-body.ts';
+
+const topic = topics.rawTelemetry.topic;
+
+export type ItemResult =
+  | { index: number; line?: number; status: 'accepted'; eventId: string }
+  | { index: number; line?: number; status: 'rejected'; reason: string };
+
+export interface IngestAnswer {
+  accepted: number;
+  rejected: number;
+  results: ItemResult[];
+}
+
+/** Media types each route takes, mapped to the body format. */
+const mediaTypes: Record<string, IngestFormat> = {
+  'application/json': 'json',
+  'application/x-ndjson': 'ndjson',
+  'application/ndjson': 'ndjson',
+  'application/jsonl': 'ndjson',
+  'text/csv': 'csv',
+  'application/csv': 'csv',
+};
+
+const traceIdPattern = /^[0-9a-f]{32}$/;
+
+function mediaType(req: Request): string {
+  return (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+function apiKeyOf(req: Request): string | undefined {
+  const header = req.headers['x-api-key'];
+  if (typeof header === 'string' && header) return header.trim();
+  const authorization = req.headers.authorization;
+  const bearer = authorization && /^Bearer\s+(\S+)$/i.exec(authorization);
+  return bearer ? bearer[1] : undefined;
+}
+
+/** `traceparent` (W3C) or `x-trace-id` when well formed, else a new one: one trace id per request. */
+function traceIdOf(req: Request): string {
+  const parent = req.headers.traceparent;
+  const fromParent = typeof parent === 'string' ? parent.split('-')[1] : undefined;
+  if (fromParent && traceIdPattern.test(fromParent)) return fromParent;
+  const header = req.headers['x-trace-id'];
+  return typeof header === 'string' && traceIdPattern.test(header) ? header : newTraceId();
+}
+
+export interface HttpGatewayDependencies {
+  serde: AvroSerde;
+  kafka?: Kafka;
+  pool?: pg.Pool;
+}
+
+/**
+ * The HTTP ingest gateway: devices POST readings (JSON object or array, NDJSON, CSV) with an API
+ * key of the `ingest` role; the answer is 202 only after Kafka acknowledged every accepted
+ * reading, and lists per reading whether it was accepted (with its eventId) or why not.
+ */
+export class HttpGateway implements Component {
+  readonly name = 'http-gateway';
+  private readonly logger = componentLogger(this.name);
+  private readonly metrics = componentMetrics(this.name);
+  readonly settings: HttpGatewaySettings;
+  private readonly publisher: RawTelemetryPublisher;
+  private readonly pool: pg.Pool;
+  private readonly ownsPool: boolean;
+  private readonly verifier: ApiKeyVerifier;
+  private server?: Server;
+
+  constructor(
+    deps: HttpGatewayDependencies,
+    settings: HttpGatewaySettings = loadSettings(httpGatewaySettings),
+  ) {
+    this.settings = settings;
+    this.publisher = new RawTelemetryPublisher(
+      deps.kafka ?? createKafka(this.name),
+      deps.serde,
+      this.metrics,
+      {
+        maxBufferedEvents: settings.maxBufferedEvents,
+        maxBatchBytes: settings.kafkaBatchBytes,
+        sendTimeoutMs: settings.sendTimeoutMs,
+        sendRetries: settings.sendRetries,
+      },
+      this.name,
+    );
+    this.ownsPool = deps.pool === undefined;
+    this.pool = deps.pool ?? createPgPool();
+    this.verifier = new ApiKeyVerifier(this.pool, settings.apiKeyCacheMs);
+  }
+
+  /** The address it listens on (the real port when configured with 0). */
+  get url(): string {
+    const address = this.server?.address() as AddressInfo | null | undefined;
+    return `http://${this.settings.host}:${address?.port ?? this.settings.port}`;
+  }
+
+  app(): express.Express {
+    const app = express();
+    app.disable('x-powered-by');
+    app.set('trust proxy', false);
+    app.get('/healthz', (_req, res) => {
+      const health = this.health();
+      res.status(health.state === 'down' ? 503 : 200).json(health);
+    });
+    const body = express.raw({ type: () => true, limit: this.settings.maxBodyBytes });
+    app.post('/v1/ingest/telemetry', this.authenticate, this.accept(['json', 'ndjson']), body, this.ingest);
+    app.post('/v1/ingest/telemetry/csv', this.authenticate, this.accept(['csv']), body, this.ingest);
+    app.use((_req, res) => {
+      res.status(404).json({ error: 'not_found', message: 'no such route; POST /v1/ingest/telemetry[/csv]' });
+    });
+    app.use(this.errorHandler);
+    return app;
+  }
+
+  private readonly authenticate = async (req: Request, res: Response, next: NextFunction) => {
+    const key = apiKeyOf(req);
+    if (!key) {
+      res
+        .status(401)
+        .set('WWW-Authenticate', 'Bearer')
+        .json({ error: 'unauthenticated', message: 'send an API key in the X-API-Key header' });
+      return;
+    }
+    let identity: ApiKeyIdentity | undefined;
+    try {
+      identity = await this.verifier.verify(key);
+    } catch (err) {
+      next(err);
+      return;
+    }
+    if (!identity) {
+      res
+        .status(401)
+        .set('WWW-Authenticate', 'Bearer')
+        .json({ error: 'unauthenticated', message: 'the API key is unknown or revoked' });
+      return;
+    }
+    if (!identity.roles.includes('ingest')) {
+      res.status(403).json({
+        error: 'forbidden',
+        message: `the API key "${identity.name}" has roles ${identity.roles.join(', ')}; ingest needs the ingest role`,
+      });
+      return;
+    }
+    res.locals.apiKey = identity;
+    next();
+  };
+
+  private accept(formats: IngestFormat[]) {
+    return (req: Request, res: Response, next: NextFunction) => {
+      const format = mediaTypes[mediaType(req)];
+      if (!format || !formats.includes(format)) {
+        res.status(415).json({
+          error: 'unsupported_media_type',
+          message: `Content-Type ${JSON.stringify(req.headers['content-type'] ?? '')} is not accepted here; send ${formats.map((f) => contentTypes[f]).join(' or ')}`,
+        });
+        return;
+      }
+      res.locals.format = format;
+      next();
+    };
+  }
+
+  private readonly ingest = async (req: Request, res: Response) => {
+    const format = res.locals.format as IngestFormat;
+    const idempotencyKey = req.headers['idempotency-key'];
+    if (typeof idempotencyKey === 'string' && idempotencyKey.length > maxFieldLength) {
+      res.status(400).json({
+        error: 'invalid_idempotency_key',
+        message: `Idempotency-Key is ${idempotencyKey.length} characters; the limit is ${maxFieldLength}`,
+      });
+      return;
+    }
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    let items: IngestItem[];
+    try {
+      items = parseIngestBody(body, format, this.settings);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      this.metrics.error('parse', err.code, err.disposition);
+      res.status(err.problem.error === 'too_many_items' ? 413 : 400).json(err.problem);
+      return;
+    }
+    this.metrics.received(topic, items.length);
+    const answer = this.readings(items, {
+      receivedAt: Date.now(),
+      traceId: traceIdOf(req),
+      contentType: contentTypes[format],
+      clientAddress: req.socket.remoteAddress ?? '',
+      apiKey: (res.locals.apiKey as ApiKeyIdentity).name,
+      idempotencyKey: typeof idempotencyKey === 'string' && idempotencyKey ? idempotencyKey : undefined,
+    });
+    try {
+      await this.publisher.publish(answer.messages);
+    } catch (err) {
+      const error = classifyError(err);
+      res
+        .status(error.code === 'ING_BACKPRESSURE' ? 429 : 503)
+        .set('Retry-After', String(this.settings.retryAfterSeconds))
+        .json({
+          error: error.code === 'ING_BACKPRESSURE' ? 'busy' : 'unavailable',
+          message: `${error.message}; nothing of this request was accepted, send it again`,
+        });
+      return;
+    }
+    const { results, accepted } = answer;
+    res.status(accepted > 0 || results.length === 0 ? 202 : 422).json({
+      accepted,
+      rejected: results.length - accepted,
+      results,
+    } satisfies IngestAnswer);
+  };
+
+  /** Builds the raw events of the accepted items; encoding problems reject the single reading. */
+  private readings(
+    items: IngestItem[],
+    context: {
+      receivedAt: number;
+      traceId: string;
+      contentType: string;
+      clientAddress: string;
+      apiKey: string;
+      idempotencyKey?: string;
+    },
+  ): { messages: Message[]; results: ItemResult[]; accepted: number } {
+    const messages: Message[] = [];
+    const results: ItemResult[] = [];
+    const attributes = { clientAddress: context.clientAddress, apiKey: context.apiKey };
+    for (const item of items) {
+      if ('reason' in item) {
+        results.push({ index: item.index, line: item.line, status: 'rejected', reason: item.reason });
+        this.metrics.error('parse', 'ING_VALIDATION_FAILED', 'poison');
+        continue;
+      }
+      const { fields } = item;
+      const messageId =
+        fields.messageId ??
+        (context.idempotencyKey ? `${context.idempotencyKey}:${item.line ?? item.index}` : null);
+      try {
+        // no object spreads on this path: they cost more per reading than hashing and encoding
+        const reading = rawReading(
+          {
+            source: 'http',
+            deviceId: fields.deviceId,
+            siteId: fields.siteId,
+            metric: fields.metric,
+            value: fields.value,
+            unit: fields.unit,
+            sourceTime: fields.sourceTime,
+            messageId,
+            contentType: context.contentType,
+            payload: item.payload,
+            attributes,
+            traceId: context.traceId,
+          },
+          context.receivedAt,
+        );
+        messages.push(this.publisher.encode(reading));
+        results.push({ index: item.index, line: item.line, status: 'accepted', eventId: reading.eventId });
+      } catch (err) {
+        const error = classifyError(err);
+        this.metrics.error('encode', error.code, error.disposition);
+        results.push({ index: item.index, line: item.line, status: 'rejected', reason: error.message });
+      }
+    }
+    return { messages, results, accepted: messages.length };
+  }
+
+  private readonly errorHandler = (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const status = (err as { status?: number; type?: string }).status;
+    if ((err as { type?: string }).type === 'entity.too.large') {
+      res.status(413).json({
+        error: 'body_too_large',
+        message: `the body is larger than ${this.settings.maxBodyBytes} bytes; split the batch`,
+      });
+      return;
+    }
+    if (status && status >= 400 && status < 500) {
+      res.status(status).json({ error: 'bad_request', message: (err as Error).message });
+      return;
+    }
+    const error = classifyError(err);
+    this.metrics.error('http', error.code, error.disposition);
+    this.logger.error({ err: describeError(err), path: req.path }, 'request failed');
+    res
+      .status(error.retriable ? 503 : 500)
+      .set(error.retriable ? { 'Retry-After': String(this.settings.retryAfterSeconds) } : {})
+      .json({ error: error.code, message: error.message });
+  };
+
+  async start(): Promise<void> {
+    await this.publisher.connect();
+    const app = this.app();
+    await new Promise<void>((resolveListen, reject) => {
+      const server = app.listen(this.settings.port, this.settings.host, (err?: Error) =>
+        err ? reject(err) : resolveListen(),
+      );
+      // readings from devices on slow links: allow a request 60 s, keep idle connections 65 s
+      server.requestTimeout = 60_000;
+      server.keepAliveTimeout = 65_000;
+      this.server = server;
+    });
+    this.metrics.health(1);
+    this.logger.info({ url: this.url }, 'accepting telemetry');
+  }
+
+  async stop(deadline: number): Promise<void> {
+    const server = this.server;
+    if (server) {
+      // stop intake first; requests already in flight still get their answer
+      const closed = new Promise<void>((resolveClose) => server.close(() => resolveClose()));
+      server.closeIdleConnections();
+      await Promise.race([
+        closed,
+        new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref()),
+      ]);
+      server.closeAllConnections();
+    }
+    await this.publisher.close(deadline);
+    if (this.ownsPool) await this.pool.end();
+    this.metrics.health(0);
+  }
+
+  health(): Health {
+    if (!this.server?.listening) return { state: 'down', reason: 'not listening' };
+    const publisher = this.publisher.health();
+    this.metrics.health(publisher.state === 'ready' ? 1 : publisher.state === 'degraded' ? 0.5 : 0);
+    return publisher;
+  }
+}

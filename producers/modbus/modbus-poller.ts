@@ -1,0 +1,176 @@
+import type { Kafka, Message } from 'kafkajs';
+import modbusSerial from 'modbus-serial';
+import type { Component, Health } from '../../lib/component.ts';
+import { loadSettings } from '../../lib/config.ts';
+import { classifyError, describeError } from '../../lib/errors.ts';
+import { createKafka } from '../../lib/kafka.ts';
+import { componentLogger } from '../../lib/logger.ts';
+import { componentMetrics } from '../../lib/metrics.ts';
+import { retry } from '../../lib/retry.ts';
+import type { AvroSerde } from '../../lib/serde.ts';
+import { topics } from '../../schemas/catalog.ts';
+import { RawTelemetryPublisher, rawReading } from '../raw-telemetry.ts';
+import { type ModbusSettings, modbusSettings, type RegisterSpec } from './config.ts';
+import { registerCount, scaledValue } from './registers.ts';
+
+const topic = topics.rawTelemetry.topic;
+
+// modbus-serial is CommonJS with `module.exports = ModbusRTU`; its typings describe an ES default
+type ModbusClient = InstanceType<typeof modbusSerial.default>;
+const ModbusRTU = modbusSerial as unknown as new () => ModbusClient;
+
+/**
+ * Polls Modbus TCP holding/input registers at a fixed interval and publishes each value as a raw
+ * reading (the registers as read, type, byte order, scale and offset kept in the payload). A poll
+ * waits until Kafka acknowledged the previous one, so a slow Kafka slows polling instead of
+ * piling up readings; a failed read drops the connection and the next poll reconnects.
+ */
+export class ModbusPoller implements Component {
+  readonly name = 'modbus-poller';
+  private readonly logger = componentLogger(this.name);
+  private readonly metrics = componentMetrics(this.name);
+  readonly settings: ModbusSettings;
+  private readonly publisher: RawTelemetryPublisher;
+  private client?: ModbusClient;
+  private loop?: Promise<void>;
+  private readonly stopping = new AbortController();
+  private lastError?: string;
+  private polls = 0;
+
+  constructor(serde: AvroSerde, options: { kafka?: Kafka; settings?: ModbusSettings } = {}) {
+    this.settings = options.settings ?? loadSettings(modbusSettings);
+    this.publisher = new RawTelemetryPublisher(
+      options.kafka ?? createKafka(this.name),
+      serde,
+      this.metrics,
+      { maxBufferedEvents: 100_000, maxBatchBytes: 900_000, sendTimeoutMs: 30_000, sendRetries: 5 },
+      this.name,
+    );
+  }
+
+  get pollCount(): number {
+    return this.polls;
+  }
+
+  async start(): Promise<void> {
+    await this.publisher.connect();
+    this.loop = this.run();
+  }
+
+  private async connected(): Promise<ModbusClient> {
+    if (this.client?.isOpen) return this.client;
+    const client = new ModbusRTU();
+    await client.connectTCP(this.settings.host, { port: this.settings.port });
+    client.setID(this.settings.unitId);
+    client.setTimeout(this.settings.timeoutMs);
+    this.client = client;
+    this.logger.info({ host: this.settings.host, port: this.settings.port }, 'connected');
+    return client;
+  }
+
+  private async run(): Promise<void> {
+    const signal = this.stopping.signal;
+    while (!signal.aborted) {
+      const began = Date.now();
+      try {
+        const messages = await this.poll();
+        this.metrics.received(topic, messages.length);
+        await retry(() => this.publisher.publish(messages), {
+          retries: Number.POSITIVE_INFINITY,
+          maxDelayMs: 10_000,
+          signal,
+        });
+        this.polls++;
+        this.lastError = undefined;
+      } catch (err) {
+        if (signal.aborted) break;
+        const error = classifyError(err);
+        this.lastError = describeError(err);
+        this.metrics.error('poll', error.code, error.disposition);
+        this.logger.warn({ err: this.lastError }, 'poll failed; reconnecting at the next poll');
+        this.client?.close(() => {});
+        this.client = undefined;
+      }
+      const wait = Math.max(0, this.settings.pollIntervalMs - (Date.now() - began));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, wait);
+        signal.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(timer);
+            resolve();
+          },
+          { once: true },
+        );
+      });
+    }
+  }
+
+  /** Reads every configured register once; one reading each. */
+  private async poll(): Promise<Message[]> {
+    const client = await this.connected();
+    const receivedAt = Date.now();
+    const messages: Message[] = [];
+    for (const spec of this.settings.registers) {
+      const count = registerCount(spec.type);
+      const { data } =
+        spec.table === 'holding'
+          ? await client.readHoldingRegisters(spec.address, count)
+          : await client.readInputRegisters(spec.address, count);
+      messages.push(this.publisher.encode(this.reading(spec, data, receivedAt)));
+    }
+    return messages;
+  }
+
+  private reading(spec: RegisterSpec, registers: number[], receivedAt: number) {
+    const { host, port, unitId } = this.settings;
+    const payload = {
+      host,
+      port,
+      unitId,
+      table: spec.table,
+      address: spec.address,
+      registers,
+      type: spec.type,
+      byteOrder: spec.byteOrder,
+      scale: spec.scale,
+      offset: spec.offset,
+    };
+    return rawReading(
+      {
+        source: 'modbus',
+        deviceId: spec.deviceId,
+        siteId: spec.siteId,
+        metric: spec.metric,
+        value: scaledValue(registers, spec),
+        unit: spec.unit,
+        contentType: 'application/vnd.modbus.registers+json',
+        payload: Buffer.from(JSON.stringify(payload)),
+        attributes: {
+          modbusEndpoint: `${host}:${port}`,
+          modbusUnit: String(unitId),
+          modbusTable: spec.table,
+          modbusAddress: String(spec.address),
+        },
+      },
+      receivedAt,
+    );
+  }
+
+  async stop(deadline: number): Promise<void> {
+    this.stopping.abort();
+    await this.loop;
+    await new Promise<void>((resolve) =>
+      this.client?.isOpen ? this.client.close(() => resolve()) : resolve(),
+    );
+    await this.publisher.close(deadline);
+    this.metrics.health(0);
+  }
+
+  health(): Health {
+    if (!this.loop) return { state: 'down', reason: 'not started' };
+    const publisher = this.publisher.health();
+    if (publisher.state !== 'ready') return publisher;
+    return this.lastError ? { state: 'degraded', reason: this.lastError } : { state: 'ready' };
+  }
+}

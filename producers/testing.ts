@@ -1,0 +1,88 @@
+import type { Kafka } from 'kafkajs';
+import type pg from 'pg';
+import { type ApiKeyRole, createApiKey, revokeApiKey } from '../lib/api-keys.ts';
+import type { AvroSerde } from '../lib/serde.ts';
+import { topics } from '../schemas/catalog.ts';
+import type { RawTelemetryReading } from '../schemas/types.ts';
+import { uniqueSuffix } from '../test/support.ts';
+
+/** Test helpers of the producers: read back what landed in the raw topic, make API keys. */
+
+const topic = topics.rawTelemetry.topic;
+
+export type TopicPosition = { partition: number; offset: string }[];
+
+/** The raw topic's end offsets now, so a test reads only what it produced afterwards. */
+export async function rawTopicEnd(kafka: Kafka): Promise<TopicPosition> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return (await admin.fetchTopicOffsets(topic)).map(({ partition, offset }) => ({ partition, offset }));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Consumes the raw topic from `from`, decoding every message with the registered schema, until
+ * `count` readings matching `match` arrived (then waits `settleMs` more to catch extras).
+ */
+export async function readRawReadings(
+  kafka: Kafka,
+  serde: AvroSerde,
+  from: TopicPosition,
+  match: (reading: RawTelemetryReading) => boolean,
+  { count, timeoutMs = 30_000, settleMs = 500 }: { count: number; timeoutMs?: number; settleMs?: number },
+): Promise<RawTelemetryReading[]> {
+  const consumer = kafka.consumer({ groupId: `test-producers-${uniqueSuffix()}`, maxWaitTimeInMs: 200 });
+  await consumer.connect();
+  // keyed by partition and offset: a message fetched before the seek applies may come twice
+  const found = new Map<string, RawTelemetryReading>();
+  let settleTimer: NodeJS.Timeout | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await consumer.subscribe({ topic });
+    const arrived = new Promise<void>((resolveAll, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`only ${found.size} of ${count} readings arrived in ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      void consumer
+        .run({
+          eachMessage: async ({ partition, message }) => {
+            const { value } = await serde.decode<RawTelemetryReading>(topic, message.value);
+            if (!match(value)) return;
+            found.set(`${partition}:${message.offset}`, value);
+            if (found.size >= count && !settleTimer) {
+              clearTimeout(timer);
+              settleTimer = setTimeout(resolveAll, settleMs);
+            }
+          },
+        })
+        .then(() => {
+          for (const { partition, offset } of from) consumer.seek({ topic, partition, offset });
+        })
+        .catch(reject);
+    });
+    await arrived;
+  } finally {
+    clearTimeout(timer);
+    clearTimeout(settleTimer);
+    await consumer.disconnect();
+  }
+  return [...found.values()];
+}
+
+/** A fresh API key for one test; revoke it with the returned function. */
+export async function testApiKey(
+  pool: pg.Pool,
+  roles: ApiKeyRole[],
+): Promise<{ key: string; revoke: () => Promise<void> }> {
+  const created = await createApiKey(pool, { name: `test-${uniqueSuffix()}`, roles });
+  return {
+    key: created.key,
+    revoke: async () => {
+      await revokeApiKey(pool, created.prefix);
+    },
+  };
+}

@@ -1,0 +1,421 @@
+import type {
+  Admin,
+  Consumer,
+  EachBatchPayload,
+  IHeaders,
+  Kafka,
+  KafkaMessage,
+  Message,
+  Producer,
+} from 'kafkajs';
+import type { Component, Health } from '../../lib/component.ts';
+import { deadLetter, dlqMessage } from '../../lib/dlq.ts';
+import { classifyError, describeError, type SluiceError } from '../../lib/errors.ts';
+import { createKafka, createProducer, ensureTopics } from '../../lib/kafka.ts';
+import { componentLogger, type Logger } from '../../lib/logger.ts';
+import { type ComponentMetrics, componentMetrics } from '../../lib/metrics.ts';
+import { createRegistryClient } from '../../lib/registry.ts';
+import { AvroSerde } from '../../lib/serde.ts';
+import type { TopicContract } from '../../schemas/catalog.ts';
+import type { RunnerSettings } from './config.ts';
+import { DedupeWindow } from './dedupe.ts';
+import { processorMetrics } from './metrics.ts';
+import type { Outcome, Pipeline, RecordMeta, Rejection } from './pipeline.ts';
+
+export interface RunnerTopics {
+  input: TopicContract;
+  output: TopicContract;
+  dlq: TopicContract;
+}
+
+export interface RunnerProgress {
+  /** Raw records processed and committed (restored records not counted). */
+  processed: number;
+  accepted: number;
+  rejected: number;
+  duplicates: number;
+}
+
+export interface RunnerOptions<In, Out> {
+  pipeline: Pipeline<In, Out>;
+  settings: RunnerSettings;
+  topics: RunnerTopics;
+  kafka?: Kafka;
+  /** Stop consuming once every listed partition reached this offset (reprocessing, benchmarks). */
+  until?: ReadonlyMap<number, number>;
+  onProgress?: (progress: RunnerProgress) => void;
+}
+
+/** What the runner knows about one assigned partition. */
+interface PartitionState {
+  /** Transactional producer of this partition (transactions on) or the shared one. */
+  producer: Producer;
+  window: DedupeWindow;
+  /** Records before this offset only rebuild the dedupe window; they were committed before. */
+  restoreUntil: number;
+  /** The offset the next batch must start at (or after, when the broker filtered records). */
+  nextOffset: number;
+  /** False until the consumer was moved to the start of the restore range. */
+  positioned: boolean;
+}
+
+const heartbeatEvery = 500;
+
+/**
+ * Consume → process → produce with Kafka transactions: each batch of a partition is processed
+ * through the pipeline and its outputs, dead letters and next offset are committed in one
+ * transaction, so every raw event yields its outputs exactly once, also across crashes.
+ *
+ * Fencing: one transactional id per input partition (`<prefix>-<topic>-<partition>`). A new owner of
+ * a partition initialises that id first, which aborts whatever a previous owner (crashed, or a
+ * zombie after a rebalance) left open and fences it off, and only then reads the committed offset.
+ */
+export class TransactionalRunner<In, Out> implements Component {
+  readonly name: string;
+  private readonly pipeline: Pipeline<In, Out>;
+  private readonly settings: RunnerSettings;
+  private readonly topics: RunnerTopics;
+  private readonly logger: Logger;
+  private readonly metrics: ComponentMetrics;
+  private readonly extraMetrics: ReturnType<typeof processorMetrics>;
+  private readonly until?: ReadonlyMap<number, number>;
+  private readonly onProgress?: (progress: RunnerProgress) => void;
+  private readonly partitions = new Map<number, PartitionState>();
+  private readonly finishedPartitions = new Set<number>();
+  private readonly progress: RunnerProgress = { processed: 0, accepted: 0, rejected: 0, duplicates: 0 };
+  private kafka?: Kafka;
+  private admin?: Admin;
+  private consumer?: Consumer;
+  private sharedProducer?: Producer;
+  private serde?: AvroSerde;
+  private state: Health = { state: 'down', reason: 'not started' };
+  private resolveFinished?: () => void;
+  /** Resolves once every partition of `until` is done (never, without `until`). */
+  readonly finished: Promise<void>;
+
+  constructor(options: RunnerOptions<In, Out>) {
+    this.pipeline = options.pipeline;
+    this.name = options.pipeline.component;
+    this.settings = options.settings;
+    this.topics = options.topics;
+    this.kafka = options.kafka;
+    this.until = options.until;
+    this.onProgress = options.onProgress;
+    this.logger = componentLogger(this.name, { input: this.topics.input.topic });
+    this.metrics = componentMetrics(this.name);
+    this.extraMetrics = processorMetrics(this.name);
+    this.finished = new Promise((resolveFinished) => {
+      this.resolveFinished = resolveFinished;
+    });
+    if (this.until && this.until.size === 0) this.resolveFinished?.();
+  }
+
+  async start(): Promise<void> {
+    this.kafka ??= createKafka(this.name);
+    const kafka = this.kafka;
+    const { input, output, dlq } = this.topics;
+    await ensureTopics(kafka, [input.topic, output.topic, dlq.topic]);
+    this.serde = new AvroSerde(createRegistryClient());
+    await this.serde.registerAll([input, output, dlq]);
+    this.admin = kafka.admin();
+    await this.admin.connect();
+    if (!this.settings.transactions) {
+      this.sharedProducer = createProducer(kafka);
+      await this.sharedProducer.connect();
+    }
+    const consumer = kafka.consumer({
+      groupId: this.settings.groupId,
+      sessionTimeout: this.settings.sessionTimeoutMs,
+      heartbeatInterval: this.settings.heartbeatIntervalMs,
+      maxBytesPerPartition: this.settings.maxBytesPerPartition,
+      maxBytes: this.settings.maxBytes,
+      maxWaitTimeInMs: 250,
+      readUncommitted: false,
+      allowAutoTopicCreation: false,
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      const assigned = new Set(payload.memberAssignment[input.topic] ?? []);
+      for (const partition of [...this.partitions.keys()]) {
+        if (!assigned.has(partition)) void this.closePartition(partition);
+      }
+      this.logger.info({ partitions: [...assigned] }, 'partitions assigned');
+      this.state = { state: 'ready' };
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.state = { state: payload.restart ? 'degraded' : 'down', reason: describeError(payload.error) };
+      this.metrics.health(payload.restart ? 0.5 : 0);
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [input.topic], fromBeginning: this.settings.fromBeginning });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.settings.concurrency,
+      eachBatch: (payload) => this.handleBatch(payload),
+    });
+    this.state = { state: 'degraded', reason: 'joining the consumer group' };
+  }
+
+  private async handleBatch({ batch, resolveOffset, heartbeat }: EachBatchPayload): Promise<void> {
+    const partition = batch.partition;
+    if (this.finishedPartitions.has(partition)) return;
+    const firstOffset = Number(batch.firstOffset());
+    let state = this.partitions.get(partition);
+    if (state && firstOffset < state.nextOffset) {
+      // The consumer went back (retry after a failure, rebalance): rebuild from the committed offset.
+      await this.closePartition(partition);
+      state = undefined;
+    }
+    if (!state) {
+      state = await this.openPartition(partition);
+      this.partitions.set(partition, state);
+    }
+    if (!state.positioned) {
+      state.positioned = true;
+      if (firstOffset !== state.nextOffset) {
+        this.consumer?.seek({ topic: batch.topic, partition, offset: String(state.nextOffset) });
+        return;
+      }
+    }
+    const endTimer = this.metrics.timeBatch();
+    const outputs: Message[] = [];
+    const deadLetters: Message[] = [];
+    const counts = { processed: 0, accepted: 0, rejected: 0, duplicates: 0 };
+    const rejectionCodes: string[] = [];
+    for (let index = 0; index < batch.messages.length; index++) {
+      const message = batch.messages[index] as KafkaMessage;
+      const offset = Number(message.offset);
+      if (offset < state.nextOffset) continue;
+      const meta: RecordMeta = {
+        topic: batch.topic,
+        partition,
+        offset,
+        timestamp: Number(message.timestamp),
+      };
+      const outcome = await this.evaluate(message, meta, state.window);
+      if (offset >= state.restoreUntil) {
+        counts.processed += 1;
+        if (outcome.kind === 'duplicate') counts.duplicates += 1;
+        else {
+          const encoded = outcome.kind === 'output' ? this.encodeOutput(outcome, message) : outcome;
+          if ('rejection' in encoded) {
+            counts.rejected += 1;
+            rejectionCodes.push(encoded.rejection.code);
+            deadLetters.push(this.deadLetter(message, meta, encoded.rejection));
+          } else {
+            counts.accepted += 1;
+            outputs.push(encoded);
+          }
+        }
+      }
+      if (index % heartbeatEvery === heartbeatEvery - 1) await heartbeat();
+    }
+    const lastOffset = batch.lastOffset();
+    const nextOffset = Number(lastOffset) + 1;
+    try {
+      if (counts.processed > 0) await this.commit(state, partition, outputs, deadLetters, nextOffset);
+    } catch (err) {
+      await this.closePartition(partition);
+      const error = classifyError(err);
+      this.metrics.error('commit', error.code, error.disposition);
+      this.state = { state: 'degraded', reason: describeError(err) };
+      throw error;
+    } finally {
+      endTimer();
+    }
+    resolveOffset(lastOffset);
+    state.nextOffset = nextOffset;
+    this.account(partition, counts, rejectionCodes, state);
+    const end = this.until?.get(partition);
+    if (end !== undefined && nextOffset >= end) this.finishPartition(partition);
+  }
+
+  /** Decode, then the pipeline; a record that cannot be decoded is rejected by the decode stage. */
+  private async evaluate(
+    message: KafkaMessage,
+    meta: RecordMeta,
+    window: DedupeWindow,
+  ): Promise<Outcome<Out>> {
+    const serde = this.serde as AvroSerde;
+    let event: In;
+    try {
+      event = serde.decodeSync<In>(meta.topic, message.value).value;
+    } catch (syncError) {
+      try {
+        if ((syncError as SluiceError).code !== 'ING_SERDE_UNKNOWN_SCHEMA') throw syncError;
+        event = (await serde.decode<In>(meta.topic, message.value)).value;
+      } catch (err) {
+        const error = classifyError(err);
+        if (error.disposition !== 'poison') throw error;
+        return { kind: 'rejected', rejection: { stage: 'decode', code: error.code, message: error.message } };
+      }
+    }
+    return this.pipeline.process(event, meta, window);
+  }
+
+  private encodeOutput(
+    outcome: Extract<Outcome<Out>, { kind: 'output' }>,
+    source: KafkaMessage,
+  ): Message | { rejection: Rejection } {
+    try {
+      return {
+        key: outcome.key,
+        value: (this.serde as AvroSerde).encode(this.topics.output.topic, outcome.value),
+        headers: traceHeaders(source.headers),
+      };
+    } catch (err) {
+      const error = classifyError(err);
+      if (error.disposition !== 'poison') throw error;
+      return { rejection: { stage: 'encode', code: error.code, message: error.message } };
+    }
+  }
+
+  private deadLetter(message: KafkaMessage, meta: RecordMeta, rejection: Rejection): Message {
+    const letter = deadLetter(
+      { topic: meta.topic, partition: meta.partition, message },
+      this.name,
+      rejection.stage,
+      rejection.code,
+      rejection.message,
+    );
+    return dlqMessage(this.serde as AvroSerde, letter, this.topics.dlq.topic).message;
+  }
+
+  private async commit(
+    state: PartitionState,
+    partition: number,
+    outputs: Message[],
+    deadLetters: Message[],
+    nextOffset: number,
+  ): Promise<void> {
+    const topicMessages = [
+      { topic: this.topics.output.topic, messages: outputs },
+      { topic: this.topics.dlq.topic, messages: deadLetters },
+    ].filter((entry) => entry.messages.length > 0);
+    const offsets = [{ topic: this.topics.input.topic, partition, offset: String(nextOffset) }];
+    if (!this.settings.transactions) {
+      if (topicMessages.length > 0) await state.producer.sendBatch({ acks: -1, topicMessages });
+      await this.consumer?.commitOffsets(offsets);
+      return;
+    }
+    const transaction = await state.producer.transaction();
+    try {
+      if (topicMessages.length > 0) await transaction.sendBatch({ acks: -1, topicMessages });
+      await transaction.sendOffsets({
+        consumerGroupId: this.settings.groupId,
+        topics: [{ topic: this.topics.input.topic, partitions: [{ partition, offset: String(nextOffset) }] }],
+      });
+      await transaction.commit();
+    } catch (err) {
+      if (transaction.isActive()) await transaction.abort().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /**
+   * Takes a partition over: fence its transactional id (aborting what a previous owner left open),
+   * then read the committed offset and plan the replay of the records that rebuild the dedupe window.
+   */
+  private async openPartition(partition: number): Promise<PartitionState> {
+    const topic = this.topics.input.topic;
+    let producer = this.sharedProducer;
+    if (!producer) {
+      producer = createProducer(this.kafka as Kafka, {
+        transactionalId: `${this.settings.transactionalIdPrefix}-${topic}-${partition}`,
+      });
+      await producer.connect();
+      const fence = await producer.transaction();
+      await fence.abort();
+    }
+    const admin = this.admin as Admin;
+    const [committed] = (await admin.fetchOffsets({ groupId: this.settings.groupId, topics: [topic] }))
+      .flatMap((entry) => entry.partitions)
+      .filter((entry) => entry.partition === partition)
+      .map((entry) => Number(entry.offset));
+    const watermarks = (await admin.fetchTopicOffsets(topic)).find((entry) => entry.partition === partition);
+    const low = Number(watermarks?.low ?? 0);
+    const high = Number(watermarks?.high ?? 0);
+    const start =
+      committed !== undefined && committed >= 0 ? committed : this.settings.fromBeginning ? low : high;
+    const restoreFrom = Math.max(low, start - this.settings.dedupeWindowEvents);
+    this.logger.info({ partition, committed: start, restoreFrom }, 'partition opened');
+    return {
+      producer,
+      window: new DedupeWindow(this.settings.dedupeWindowEvents, this.settings.dedupeWindowMs),
+      restoreUntil: start,
+      nextOffset: restoreFrom,
+      positioned: false,
+    };
+  }
+
+  private async closePartition(partition: number): Promise<void> {
+    const state = this.partitions.get(partition);
+    this.partitions.delete(partition);
+    if (state && state.producer !== this.sharedProducer) {
+      await state.producer.disconnect().catch((err) => {
+        this.logger.warn({ partition, err: describeError(err) }, 'producer did not disconnect cleanly');
+      });
+    }
+  }
+
+  private account(
+    partition: number,
+    counts: RunnerProgress,
+    rejectionCodes: string[],
+    state: PartitionState,
+  ): void {
+    const { input, output, dlq } = this.topics;
+    if (counts.processed > 0) this.metrics.received(input.topic, counts.processed);
+    if (counts.accepted > 0) this.metrics.sent(output.topic, counts.accepted);
+    for (const code of rejectionCodes) {
+      this.metrics.dlq(dlq.topic, code);
+      this.metrics.error('pipeline', code, 'poison');
+    }
+    if (counts.duplicates > 0) this.extraMetrics.duplicates(input.topic, counts.duplicates);
+    this.extraMetrics.windowIds(input.topic, partition, state.window.size);
+    this.progress.processed += counts.processed;
+    this.progress.accepted += counts.accepted;
+    this.progress.rejected += counts.rejected;
+    this.progress.duplicates += counts.duplicates;
+    this.metrics.health(1);
+    this.state = { state: 'ready' };
+    this.onProgress?.({ ...this.progress });
+  }
+
+  private finishPartition(partition: number): void {
+    this.finishedPartitions.add(partition);
+    this.consumer?.pause([{ topic: this.topics.input.topic, partitions: [partition] }]);
+    if ([...(this.until?.keys() ?? [])].every((p) => this.finishedPartitions.has(p)))
+      this.resolveFinished?.();
+  }
+
+  totals(): RunnerProgress {
+    return { ...this.progress };
+  }
+
+  async stop(deadline: number): Promise<void> {
+    const shutdown = async () => {
+      await this.consumer?.disconnect();
+      for (const partition of [...this.partitions.keys()]) await this.closePartition(partition);
+      await this.sharedProducer?.disconnect();
+      await this.admin?.disconnect();
+    };
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolveTimeout) => {
+      timer = setTimeout(resolveTimeout, Math.max(0, deadline - Date.now()));
+    });
+    await Promise.race([shutdown(), timeout]).finally(() => clearTimeout(timer));
+    this.state = { state: 'down', reason: 'stopped' };
+    this.metrics.health(0);
+  }
+
+  health(): Health {
+    return this.state;
+  }
+}
+
+function traceHeaders(headers: IHeaders | undefined): IHeaders | undefined {
+  const traceId = headers?.['trace-id'];
+  return traceId === undefined ? undefined : { 'trace-id': traceId };
+}

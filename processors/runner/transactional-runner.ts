@@ -193,7 +193,9 @@ export class TransactionalRunner<In, Out> implements Component {
         offset,
         timestamp: Number(message.timestamp),
       };
-      const outcome = await this.evaluate(message, meta, state.window);
+      const outcome =
+        this.evaluate(message, meta, state.window) ??
+        (await this.evaluateSlowly(message, meta, state.window));
       if (offset >= state.restoreUntil) {
         counts.processed += 1;
         if (outcome.kind === 'duplicate') counts.duplicates += 1;
@@ -231,25 +233,31 @@ export class TransactionalRunner<In, Out> implements Component {
     if (end !== undefined && nextOffset >= end) this.finishPartition(partition);
   }
 
-  /** Decode, then the pipeline; a record that cannot be decoded is rejected by the decode stage. */
-  private async evaluate(
+  /**
+   * Decode, then the pipeline; a record that cannot be decoded is rejected by the decode stage.
+   * Synchronous on the hot path; undefined when the writer schema must first be fetched.
+   */
+  private evaluate(message: KafkaMessage, meta: RecordMeta, window: DedupeWindow): Outcome<Out> | undefined {
+    let event: In;
+    try {
+      event = (this.serde as AvroSerde).decodeSync<In>(meta.topic, message.value).value;
+    } catch (err) {
+      if ((err as SluiceError).code === 'ING_SERDE_UNKNOWN_SCHEMA') return undefined;
+      return decodeRejection(err);
+    }
+    return this.pipeline.process(event, meta, window);
+  }
+
+  private async evaluateSlowly(
     message: KafkaMessage,
     meta: RecordMeta,
     window: DedupeWindow,
   ): Promise<Outcome<Out>> {
-    const serde = this.serde as AvroSerde;
     let event: In;
     try {
-      event = serde.decodeSync<In>(meta.topic, message.value).value;
-    } catch (syncError) {
-      try {
-        if ((syncError as SluiceError).code !== 'ING_SERDE_UNKNOWN_SCHEMA') throw syncError;
-        event = (await serde.decode<In>(meta.topic, message.value)).value;
-      } catch (err) {
-        const error = classifyError(err);
-        if (error.disposition !== 'poison') throw error;
-        return { kind: 'rejected', rejection: { stage: 'decode', code: error.code, message: error.message } };
-      }
+      event = (await (this.serde as AvroSerde).decode<In>(meta.topic, message.value)).value;
+    } catch (err) {
+      return decodeRejection(err);
     }
     return this.pipeline.process(event, meta, window);
   }
@@ -413,6 +421,13 @@ export class TransactionalRunner<In, Out> implements Component {
   health(): Health {
     return this.state;
   }
+}
+
+/** Poison decode errors reject the record; anything else (registry down) fails the batch to be retried. */
+function decodeRejection(err: unknown): { kind: 'rejected'; rejection: Rejection } {
+  const error = classifyError(err);
+  if (error.disposition !== 'poison') throw error;
+  return { kind: 'rejected', rejection: { stage: 'decode', code: error.code, message: error.message } };
 }
 
 function traceHeaders(headers: IHeaders | undefined): IHeaders | undefined {

@@ -16,7 +16,13 @@ export interface DeviceRecord {
 
 export type DeviceLookup = (deviceId: string) => DeviceRecord | undefined;
 
-export type EnrichedReading = NormalizedReading & { enrichment: Enrichment };
+/** What enrichment adds to a normalized reading: the site (sent, else the registry's) and registry facts. */
+export interface Enriched {
+  siteId: string | null;
+  enrichment: Enrichment;
+  /** Flags raised here: unknown_device, site_mismatch, unit_mismatch. */
+  flags: string[];
+}
 
 const unknownDevice: Enrichment = {
   known: false,
@@ -28,15 +34,16 @@ const unknownDevice: Enrichment = {
 };
 
 /**
- * Adds what the registry knows about the device. An unknown device is kept and flagged; a unit
- * other than the registry expects, or a site other than the registry's, is flagged too.
+ * Looks the device up in the registry. An unknown device is kept and flagged; a unit other than
+ * the registry expects, or a site other than the registry's, is flagged too.
  */
-export function enrich(reading: NormalizedReading, lookup: DeviceLookup): EnrichedReading {
+export function enrich(
+  reading: Pick<NormalizedReading, 'deviceId' | 'siteId' | 'originalUnit'>,
+  lookup: DeviceLookup,
+): Enriched {
   const device = lookup(reading.deviceId);
-  if (!device) {
-    return { ...reading, flags: [...reading.flags, 'unknown_device'], enrichment: unknownDevice };
-  }
-  const flags = [...reading.flags];
+  if (!device) return { siteId: reading.siteId, enrichment: unknownDevice, flags: ['unknown_device'] };
+  const flags: string[] = [];
   if (reading.siteId !== null && device.siteId !== null && reading.siteId !== device.siteId) {
     flags.push('site_mismatch');
   }
@@ -45,7 +52,6 @@ export function enrich(reading: NormalizedReading, lookup: DeviceLookup): Enrich
     if (!expected || expected !== findUnit(reading.originalUnit)) flags.push('unit_mismatch');
   }
   return {
-    ...reading,
     siteId: reading.siteId ?? device.siteId,
     flags,
     enrichment: {

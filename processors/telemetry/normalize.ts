@@ -20,11 +20,6 @@ export type NormalizedReading = Pick<
   | 'traceId'
 > & { flags: string[] };
 
-/** Conversion leaves float noise (82.50000000000001): 12 significant digits are beyond any sensor. */
-function tidy(value: number): number {
-  return Number(value.toPrecision(12));
-}
-
 export function normalize(
   reading: ValidatedReading,
   settings: Pick<StageSettings, 'temperatureUnit'>,
@@ -33,7 +28,7 @@ export function normalize(
   let value = toBase(reading.value, unit);
   let canonicalUnit = baseUnits[metric.quantity];
   if (metric.quantity === 'temperature' && settings.temperatureUnit === 'K') {
-    value += 273.15;
+    value = Number((value + 273.15).toPrecision(12));
     canonicalUnit = 'K';
   }
   return {
@@ -42,7 +37,7 @@ export function normalize(
     deviceId: raw.deviceId,
     siteId: raw.siteId,
     metric: metric.name,
-    value: tidy(value),
+    value,
     unit: canonicalUnit,
     originalValue: raw.value,
     originalUnit: raw.unit,

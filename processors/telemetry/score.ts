@@ -1,8 +1,7 @@
-import type { Quality, QualityLevel, TelemetryReading } from '../../schemas/types.ts';
+import type { Quality, QualityLevel } from '../../schemas/types.ts';
 import type { StageSettings } from './config.ts';
-import type { EnrichedReading } from './enrich.ts';
-
-export type ScoredReading = Omit<TelemetryReading, 'processedAt' | 'lineage'>;
+import type { Enriched } from './enrich.ts';
+import type { NormalizedReading } from './normalize.ts';
 
 /** How much each flag costs the precision factor (1 = nothing). */
 const precisionWeights: Record<string, number> = {
@@ -23,19 +22,21 @@ const notMeasured = new Set([
   'unit_mismatch',
   'unknown_device',
   'stale',
+  'no_source_time',
 ]);
 
-function staleness(reading: EnrichedReading, staleAfterMs: number): number {
+type Timed = Pick<NormalizedReading, 'receivedAt' | 'sourceTime' | 'flags'>;
+
+function staleness(reading: Timed, staleAfterMs: number): number {
   const age = reading.receivedAt - reading.sourceTime;
   return age <= staleAfterMs ? 1 : Math.max(0.1, staleAfterMs / age);
 }
 
 /** Unknown devices count half; known ones by how much of the registry entry is filled in. */
-function completeness(reading: EnrichedReading): number {
-  const { enrichment } = reading;
+function completeness({ enrichment, siteId }: Enriched): number {
   if (!enrichment.known) return 0.5;
   const present = [
-    reading.siteId,
+    siteId,
     enrichment.siteName,
     enrichment.deviceType,
     enrichment.latitude !== null && enrichment.longitude !== null ? true : null,
@@ -48,17 +49,19 @@ function completeness(reading: EnrichedReading): number {
  * time) and enrichment completeness: score = product of the three, level from score and flags.
  */
 export function score(
-  reading: EnrichedReading,
+  reading: Timed,
+  enriched: Enriched,
   settings: Pick<StageSettings, 'staleAfterMs'>,
-): ScoredReading {
+): Quality {
   const stalenessFactor = staleness(reading, settings.staleAfterMs);
-  const flags = [...new Set(stalenessFactor < 1 ? [...reading.flags, 'stale'] : reading.flags)].sort();
-  const precision = flags.reduce((factor, flag) => factor * (precisionWeights[flag] ?? 1), 1);
-  const value = Math.round(precision * stalenessFactor * completeness(reading) * 1000) / 1000;
+  const raised = [...reading.flags, ...enriched.flags];
+  if (stalenessFactor < 1) raised.push('stale');
+  const flags = raised.length > 1 ? [...new Set(raised)].sort() : raised;
+  let precision = 1;
+  for (const flag of flags) precision *= precisionWeights[flag] ?? 1;
+  const value = Math.round(precision * stalenessFactor * completeness(enriched) * 1000) / 1000;
   let level: QualityLevel = 'estimated';
   if (value < 0.5 || flags.includes('bad_status')) level = 'rough';
   else if (value >= 0.8 && !flags.some((flag) => notMeasured.has(flag))) level = 'measured';
-  const quality: Quality = { level, score: value, flags };
-  const { flags: _flags, ...rest } = reading;
-  return { ...rest, quality };
+  return { level, score: value, flags };
 }

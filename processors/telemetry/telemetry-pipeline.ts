@@ -24,15 +24,30 @@ export class TelemetryPipeline implements Pipeline<RawTelemetryReading, Telemetr
   process(raw: RawTelemetryReading, meta: RecordMeta, window: DedupeWindow): Outcome<TelemetryReading> {
     const validated = validate(raw, this.settings);
     if (!validated.ok) return { kind: 'rejected', rejection: validated.rejection };
-    const scored = score(enrich(normalize(validated.value, this.settings), this.devices), this.settings);
+    const reading = normalize(validated.value, this.settings);
+    const enriched = enrich(reading, this.devices);
+    const quality = score(reading, enriched, this.settings);
     if (isDuplicate(raw.eventId, meta, window)) return { kind: 'duplicate', eventId: raw.eventId };
     return {
       kind: 'output',
       key: raw.deviceId,
       value: {
-        ...scored,
+        eventId: reading.eventId,
+        source: reading.source,
+        deviceId: reading.deviceId,
+        siteId: enriched.siteId,
+        metric: reading.metric,
+        value: reading.value,
+        unit: reading.unit,
+        originalValue: reading.originalValue,
+        originalUnit: reading.originalUnit,
+        sourceTime: reading.sourceTime,
+        receivedAt: reading.receivedAt,
         processedAt: this.now(),
+        quality,
+        enrichment: enriched.enrichment,
         lineage: { topic: meta.topic, partition: meta.partition, offset: meta.offset },
+        traceId: reading.traceId,
       },
     };
   }

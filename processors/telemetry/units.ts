@@ -121,6 +121,11 @@ export function findUnit(spelling: string): UnitDefinition | undefined {
   return exactIndex.get(trimmed) ?? lowerCaseIndex.get(trimmed.toLowerCase()) ?? undefined;
 }
 
+/**
+ * The value in its quantity's base unit. Conversion leaves float noise (82.50000000000001, or
+ * -459.67 °F landing below absolute zero): 12 significant digits are beyond any sensor.
+ */
 export function toBase(value: number, unit: UnitDefinition): number {
-  return value * unit.factor + unit.offset;
+  if (unit.factor === 1 && unit.offset === 0) return value;
+  return Number((value * unit.factor + unit.offset).toPrecision(12));
 }

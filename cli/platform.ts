@@ -6,6 +6,8 @@ import { type Component, runComponents } from '../lib/component.ts';
 import { projectRoot, sluiceHome } from '../lib/config.ts';
 import { createKafka } from '../lib/kafka.ts';
 import { componentLogger } from '../lib/logger.ts';
+import { createPricingProcessor } from '../processors/pricing/pricing-processor.ts';
+import { TelemetryProcessor } from '../processors/telemetry/telemetry-processor.ts';
 import { DemoProducer } from '../producers/demo/demo-producer.ts';
 import { bold, done, say } from './output.ts';
 import { LocalService } from './stack/service.ts';
@@ -30,7 +32,7 @@ export async function runPlatform(
     components: () => components,
     overview: () => buildOverview(admin, components),
   });
-  components.push(api);
+  components.push(api, new TelemetryProcessor(), createPricingProcessor());
   if (options.demo) components.push(new DemoProducer(serde));
   try {
     await runComponents(components, logger, { onStarted: () => onStarted?.(api) });

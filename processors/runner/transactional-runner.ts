@@ -61,6 +61,13 @@ interface PartitionState {
 
 const heartbeatEvery = 500;
 
+interface BatchResult {
+  outputs: Message[];
+  deadLetters: Message[];
+  counts: RunnerProgress;
+  rejectionCodes: string[];
+}
+
 /**
  * Consume → process → produce with Kafka transactions: each batch of a partition is processed
  * through the pipeline and its outputs, dead letters and next offset are committed in one
@@ -81,6 +88,7 @@ export class TransactionalRunner<In, Out> implements Component {
   private readonly until?: ReadonlyMap<number, number>;
   private readonly onProgress?: (progress: RunnerProgress) => void;
   private readonly partitions = new Map<number, PartitionState>();
+  private readonly partitionTurns = new Map<number, Promise<void>>();
   private readonly finishedPartitions = new Set<number>();
   private readonly progress: RunnerProgress = { processed: 0, accepted: 0, rejected: 0, duplicates: 0 };
   private kafka?: Kafka;
@@ -136,8 +144,12 @@ export class TransactionalRunner<In, Out> implements Component {
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       const assigned = new Set(payload.memberAssignment[input.topic] ?? []);
-      for (const partition of [...this.partitions.keys()]) {
-        if (!assigned.has(partition)) void this.closePartition(partition);
+      for (const [partition, state] of [...this.partitions]) {
+        // A rejoin moves every partition back to its committed offset: a partition still
+        // rebuilding its window (or waiting for its seek) would resume past the records it
+        // has not replayed yet, so it starts over; settled partitions are at the committed offset.
+        const settled = state.positioned && state.nextOffset >= state.restoreUntil;
+        if (!assigned.has(partition) || !settled) void this.closePartition(partition, state);
       }
       this.logger.info({ partitions: [...assigned] }, 'partitions assigned');
       this.state = { state: 'ready' };
@@ -157,14 +169,34 @@ export class TransactionalRunner<In, Out> implements Component {
     this.state = { state: 'degraded', reason: 'joining the consumer group' };
   }
 
-  private async handleBatch({ batch, resolveOffset, heartbeat }: EachBatchPayload): Promise<void> {
+  /**
+   * Around a rebalance kafkajs can hand out a second batch of a partition while the first is still
+   * in flight; batches of one partition must run one after the other, so each waits its turn.
+   */
+  private async handleBatch(payload: EachBatchPayload): Promise<void> {
+    const partition = payload.batch.partition;
+    const previous = this.partitionTurns.get(partition) ?? Promise.resolve();
+    let release: () => void = () => undefined;
+    const turn = previous.then(() => new Promise<void>((resolveTurn) => (release = resolveTurn)));
+    this.partitionTurns.set(partition, turn);
+    await previous;
+    try {
+      await this.processBatch(payload);
+    } finally {
+      release();
+      if (this.partitionTurns.get(partition) === turn) this.partitionTurns.delete(partition);
+    }
+  }
+
+  private async processBatch({ batch, resolveOffset, heartbeat }: EachBatchPayload): Promise<void> {
     const partition = batch.partition;
     if (this.finishedPartitions.has(partition)) return;
     const firstOffset = Number(batch.firstOffset());
     let state = this.partitions.get(partition);
+    // Later than expected is fine (records filtered by read_committed); earlier means the consumer
+    // went back (retry after a failure): rebuild from the committed offset.
     if (state && firstOffset < state.nextOffset) {
-      // The consumer went back (retry after a failure, rebalance): rebuild from the committed offset.
-      await this.closePartition(partition);
+      await this.closePartition(partition, state);
       state = undefined;
     }
     if (!state) {
@@ -174,22 +206,63 @@ export class TransactionalRunner<In, Out> implements Component {
     if (!state.positioned) {
       state.positioned = true;
       if (firstOffset !== state.nextOffset) {
+        this.logger.debug({ partition, firstOffset, to: state.nextOffset }, 'seeking to the restore start');
         this.consumer?.seek({ topic: batch.topic, partition, offset: String(state.nextOffset) });
         return;
       }
     }
     const endTimer = this.metrics.timeBatch();
-    const outputs: Message[] = [];
-    const deadLetters: Message[] = [];
-    const counts = { processed: 0, accepted: 0, rejected: 0, duplicates: 0 };
-    const rejectionCodes: string[] = [];
+    const lastOffset = batch.lastOffset();
+    const nextOffset = Number(lastOffset) + 1;
+    let result: BatchResult;
+    try {
+      result = await this.transform(batch, state, heartbeat);
+      if (result.counts.processed > 0) {
+        await this.commit(state, partition, result.outputs, result.deadLetters, nextOffset);
+      }
+    } catch (err) {
+      // The window may hold ids of records that were not committed: rebuild it from the committed offset.
+      await this.closePartition(partition, state);
+      const error = classifyError(err);
+      this.metrics.error('batch', error.code, error.disposition);
+      this.state = { state: 'degraded', reason: describeError(err) };
+      // rethrown as it came: kafkajs tells a rebalance (rejoin) from a failure (retry) by the error
+      throw err;
+    } finally {
+      endTimer();
+    }
+    const { counts, rejectionCodes } = result;
+    resolveOffset(lastOffset);
+    this.logger.debug(
+      { partition, firstOffset, nextOffset, restoreUntil: state.restoreUntil, ...counts },
+      'batch committed',
+    );
+    state.nextOffset = nextOffset;
+    this.account(partition, counts, rejectionCodes, state);
+    const end = this.until?.get(partition);
+    if (end !== undefined && nextOffset >= end) this.finishPartition(partition);
+  }
+
+  /** Runs the batch's records through the pipeline; records before `restoreUntil` only rebuild the window. */
+  private async transform(
+    batch: EachBatchPayload['batch'],
+    state: PartitionState,
+    heartbeat: () => Promise<void>,
+  ): Promise<BatchResult> {
+    const result: BatchResult = {
+      outputs: [],
+      deadLetters: [],
+      counts: { processed: 0, accepted: 0, rejected: 0, duplicates: 0 },
+      rejectionCodes: [],
+    };
+    const { counts } = result;
     for (let index = 0; index < batch.messages.length; index++) {
       const message = batch.messages[index] as KafkaMessage;
       const offset = Number(message.offset);
       if (offset < state.nextOffset) continue;
       const meta: RecordMeta = {
         topic: batch.topic,
-        partition,
+        partition: batch.partition,
         offset,
         timestamp: Number(message.timestamp),
       };
@@ -203,34 +276,17 @@ export class TransactionalRunner<In, Out> implements Component {
           const encoded = outcome.kind === 'output' ? this.encodeOutput(outcome, message) : outcome;
           if ('rejection' in encoded) {
             counts.rejected += 1;
-            rejectionCodes.push(encoded.rejection.code);
-            deadLetters.push(this.deadLetter(message, meta, encoded.rejection));
+            result.rejectionCodes.push(encoded.rejection.code);
+            result.deadLetters.push(this.deadLetter(message, meta, encoded.rejection));
           } else {
             counts.accepted += 1;
-            outputs.push(encoded);
+            result.outputs.push(encoded);
           }
         }
       }
       if (index % heartbeatEvery === heartbeatEvery - 1) await heartbeat();
     }
-    const lastOffset = batch.lastOffset();
-    const nextOffset = Number(lastOffset) + 1;
-    try {
-      if (counts.processed > 0) await this.commit(state, partition, outputs, deadLetters, nextOffset);
-    } catch (err) {
-      await this.closePartition(partition);
-      const error = classifyError(err);
-      this.metrics.error('commit', error.code, error.disposition);
-      this.state = { state: 'degraded', reason: describeError(err) };
-      throw error;
-    } finally {
-      endTimer();
-    }
-    resolveOffset(lastOffset);
-    state.nextOffset = nextOffset;
-    this.account(partition, counts, rejectionCodes, state);
-    const end = this.until?.get(partition);
-    if (end !== undefined && nextOffset >= end) this.finishPartition(partition);
+    return result;
   }
 
   /**
@@ -357,9 +413,9 @@ export class TransactionalRunner<In, Out> implements Component {
     };
   }
 
-  private async closePartition(partition: number): Promise<void> {
-    const state = this.partitions.get(partition);
-    this.partitions.delete(partition);
+  /** Forgets the partition's state (only if it is still `state`, when given) and closes its producer. */
+  private async closePartition(partition: number, state = this.partitions.get(partition)): Promise<void> {
+    if (this.partitions.get(partition) === state) this.partitions.delete(partition);
     if (state && state.producer !== this.sharedProducer) {
       await state.producer.disconnect().catch((err) => {
         this.logger.warn({ partition, err: describeError(err) }, 'producer did not disconnect cleanly');

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { seededRandom } from '../../test/telemetry-load.ts';
 import { DedupeWindow, isDuplicate } from './dedupe.ts';
 
 const meta = (offset: number, timestamp = 1_000_000 + offset) => ({
@@ -57,4 +58,36 @@ describe('dedupe window', () => {
     const resumed = ids.slice(committed).map((id, i) => rebuilt.admit(id, committed + i, committed + i));
     assert.deepEqual(resumed, liveResults.slice(committed));
   });
+
+  for (const [maxEvents, maxAgeMs, poolSize] of [
+    [700, 5_000, 3000],
+    [8, Number.MAX_SAFE_INTEGER, 20],
+  ] as const) {
+    it(`agrees with a plain list model under churn (window ${maxEvents}), for hex and other ids alike`, () => {
+      const random = seededRandom(7);
+      const pool = Array.from({ length: poolSize }, (_, i) =>
+        i % 5 === 0
+          ? `Device-Msg-${i}`
+          : (i * 2654435761 + 12345).toString(16).padStart(32, 'a').slice(0, 32),
+      );
+      const window = new DedupeWindow(maxEvents, maxAgeMs);
+      const model: { id: string; offset: number; timestamp: number }[] = [];
+      let newest = Number.NEGATIVE_INFINITY;
+      for (let offset = 0; offset < 40_000; offset++) {
+        const id = pool[Math.floor(random() * pool.length)] as string;
+        const timestamp = offset * 3 + Math.floor(random() * 50);
+        newest = Math.max(newest, timestamp);
+        while (
+          model[0] &&
+          (model[0].offset <= offset - maxEvents || model[0].timestamp < newest - maxAgeMs)
+        ) {
+          model.shift();
+        }
+        const expected = !model.some((entry) => entry.id === id);
+        if (expected) model.push({ id, offset, timestamp });
+        assert.equal(window.admit(id, offset, timestamp), expected, `offset ${offset}`);
+        assert.equal(window.size, model.length);
+      }
+    });
+  }
 });

@@ -354,18 +354,18 @@ export class TransactionalRunner<In, Out> implements Component {
     nextOffset: number,
   ): Promise<void> {
     const topicMessages = [
-      { topic: this.topics.output.topic, messages: outputs },
-      { topic: this.topics.dlq.topic, messages: deadLetters },
-    ].filter((entry) => entry.messages.length > 0);
+      ...chunks(outputs).map((messages) => ({ topic: this.topics.output.topic, messages })),
+      ...chunks(deadLetters).map((messages) => ({ topic: this.topics.dlq.topic, messages })),
+    ];
     const offsets = [{ topic: this.topics.input.topic, partition, offset: String(nextOffset) }];
     if (!this.settings.transactions) {
-      if (topicMessages.length > 0) await state.producer.sendBatch({ acks: -1, topicMessages });
+      for (const entry of topicMessages) await state.producer.send({ acks: -1, ...entry });
       await this.consumer?.commitOffsets(offsets);
       return;
     }
     const transaction = await state.producer.transaction();
     try {
-      if (topicMessages.length > 0) await transaction.sendBatch({ acks: -1, topicMessages });
+      for (const entry of topicMessages) await transaction.send({ acks: -1, ...entry });
       await transaction.sendOffsets({
         consumerGroupId: this.settings.groupId,
         topics: [{ topic: this.topics.input.topic, partitions: [{ partition, offset: String(nextOffset) }] }],
@@ -484,6 +484,20 @@ function decodeRejection(err: unknown): { kind: 'rejected'; rejection: Rejection
   const error = classifyError(err);
   if (error.disposition !== 'poison') throw error;
   return { kind: 'rejected', rejection: { stage: 'decode', code: error.code, message: error.message } };
+}
+
+/**
+ * kafkajs groups a send's messages per partition by copying the group's array for every message
+ * (quadratic), and a batch's outputs all go to one partition: sending in slices keeps that linear.
+ */
+const sendSlice = 1000;
+
+function chunks(messages: Message[]): Message[][] {
+  const slices: Message[][] = [];
+  for (let start = 0; start < messages.length; start += sendSlice) {
+    slices.push(messages.slice(start, start + sendSlice));
+  }
+  return slices;
 }
 
 function traceHeaders(headers: IHeaders | undefined): IHeaders | undefined {

@@ -51,6 +51,8 @@ async function runProcessor(kafka: ReturnType<typeof createKafka>, name: string,
   let firstCount = 0;
   let lastAt = 0;
   let lastCount = 0;
+  let firstCpu: NodeJS.CpuUsage | undefined;
+  let lastCpu: NodeJS.CpuUsage | undefined;
   const processor = new TelemetryProcessor({
     settings: settingsFor(name, transactions),
     component: `bench-${name}`,
@@ -59,9 +61,11 @@ async function runProcessor(kafka: ReturnType<typeof createKafka>, name: string,
       if (firstAt === 0) {
         firstAt = performance.now();
         firstCount = processed;
+        firstCpu = process.cpuUsage();
       }
       lastAt = performance.now();
       lastCount = processed;
+      lastCpu = process.cpuUsage(firstCpu);
     },
   });
   const started = performance.now();
@@ -71,7 +75,13 @@ async function runProcessor(kafka: ReturnType<typeof createKafka>, name: string,
   const rss = process.memoryUsage().rss;
   await processor.stop(Date.now() + 10_000);
   const rate = (lastCount - firstCount) / ((lastAt - firstAt) / 1000);
+  const cpuSeconds = lastCpu ? (lastCpu.user + lastCpu.system) / 1e6 : Number.NaN;
   rows.push([`throughput, transactions ${transactions ? 'on' : 'off'}`, rate.toFixed(0), 'events/s']);
+  rows.push([
+    `events per CPU-second of this process, transactions ${transactions ? 'on' : 'off'}`,
+    ((lastCount - firstCount) / cpuSeconds).toFixed(0),
+    'events/CPU-s',
+  ]);
   rows.push([
     `wall time incl. start and group join, transactions ${transactions ? 'on' : 'off'}`,
     wall.toFixed(1),
@@ -110,22 +120,24 @@ function stagesOnly(serde: AvroSerde, encoded: Buffer[]): void {
   ]);
 }
 
-function heapUsedAfterGc(gc: () => void): number {
+/** JavaScript heap plus ArrayBuffer memory (the window's typed arrays live outside the heap). */
+function memoryAfterGc(gc: () => void): number {
   gc();
   gc();
-  return process.memoryUsage().heapUsed;
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  return heapUsed + arrayBuffers;
 }
 
 function windowMemory(): void {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
   const ids = 1_000_000;
-  const before = heapUsedAfterGc(gc);
+  const before = memoryAfterGc(gc);
   const window = new DedupeWindow(ids, 3_600_000);
   for (let i = 0; i < ids; i++) window.admit(buildId(i), i, 0);
-  const after = heapUsedAfterGc(gc);
+  const after = memoryAfterGc(gc);
   rows.push([
-    'dedupe window memory per million ids (32-hex-char ids)',
+    'dedupe window memory per million ids (32-hex-char ids, heap + typed arrays)',
     ((after - before) / 2 ** 20).toFixed(0),
     'MiB',
   ]);

@@ -5,6 +5,7 @@ import { settingsCatalogue } from '../lib/config.ts';
 import { migrate } from '../lib/db/migrate.ts';
 import { describeError, SluiceError } from '../lib/errors.ts';
 import { createPgPool } from '../lib/postgres.ts';
+import { registerProcessorsCommands } from './commands/processors.ts';
 import { registerProducersCommands } from './commands/producers.ts';
 import { registerSchemaCommands } from './commands/schemas.ts';
 import { registerSinksCommands } from './commands/sinks.ts';
@@ -142,6 +143,7 @@ program
 registerSchemaCommands(program);
 registerSinksCommands(program);
 registerProducersCommands(program);
+registerProcessorsCommands(program);
 
 try {
   await program.parseAsync();

@@ -6,6 +6,8 @@ import { type Component, runComponents } from '../lib/component.ts';
 import { projectRoot, sluiceHome } from '../lib/config.ts';
 import { createKafka } from '../lib/kafka.ts';
 import { componentLogger } from '../lib/logger.ts';
+import { createPricingProcessor } from '../processors/pricing/pricing-processor.ts';
+import { TelemetryProcessor } from '../processors/telemetry/telemetry-processor.ts';
 import { DemoProducer } from '../producers/demo/demo-producer.ts';
 import { telemetryProducers } from '../producers/telemetry-producers.ts';
 import { createClickHouseSink } from '../sinks/clickhouse/clickhouse-sink.ts';
@@ -33,10 +35,11 @@ export async function runPlatform(
     components: () => components,
     overview: () => buildOverview(admin, components),
   });
-  components.push(api);
+  // Started downstream first and stopped in reverse, so intake stops before what drains it.
+  components.push(api, createPostgresSink(), createClickHouseSink());
+  components.push(new TelemetryProcessor(), createPricingProcessor());
   components.push(...(await telemetryProducers(serde)));
   if (options.demo) components.push(new DemoProducer(serde));
-  components.push(createPostgresSink(), createClickHouseSink());
   try {
     await runComponents(components, logger, { onStarted: () => onStarted?.(api) });
   } finally {

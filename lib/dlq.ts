@@ -57,11 +57,14 @@ export function deadLetterFromError(
 }
 
 /**
- * The Kafka message for `dlq.<source topic>`: keyed like the original, with headers naming
- * stage, reason and original coordinates so tools can filter without decoding.
+ * The Kafka message for `dlq.<source topic>` (or the topic given): keyed like the original, with
+ * headers naming stage, reason and original coordinates so tools can filter without decoding.
  */
-export function dlqMessage(serde: AvroSerde, letter: DeadLetter): { topic: string; message: Message } {
-  const topic = dlqContract(letter.originalTopic).topic;
+export function dlqMessage(
+  serde: AvroSerde,
+  letter: DeadLetter,
+  topic = dlqContract(letter.originalTopic).topic,
+): { topic: string; message: Message } {
   return {
     topic,
     message: {

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { defineSettings, type SettingsOf, setting } from '../../lib/config.ts';
+import { topics } from '../../schemas/catalog.ts';
+import { runnerSettings } from '../runner/config.ts';
+
+/** `EUR=1.08,GBP=1.27`: USD per one unit of each currency, as exact decimal strings. */
+const usdRates = z.string().transform((text, ctx) => {
+  const rates: Record<string, string> = { USD: '1' };
+  for (const entry of text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
+    const match = /^([A-Z]{3})=(\d+(?:\.\d+)?)$/.exec(entry);
+    if (!match) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected CUR=rate entries like EUR=1.08, "${entry}" is not one`,
+      });
+      continue;
+    }
+    rates[match[1] as string] = match[2] as string;
+  }
+  return rates;
+});
+
+export const pricingSettings = defineSettings('pricing processor', {
+  ...runnerSettings('PROCESSOR_PRICING', {
+    inputTopic: topics.rawPricing.topic,
+    outputTopic: topics.normalizedPricing.topic,
+    groupId: 'sluice-pricing-processor',
+  }),
+  usdRates: setting(
+    'PROCESSOR_PRICING_USD_RATES',
+    usdRates,
+    'EUR=1.08,GBP=1.27,JPY=0.0067,INR=0.012,AUD=0.66,CAD=0.73,BRL=0.18,CHF=1.13,SEK=0.095,KRW=0.00072',
+    'USD per unit of each listed currency (CUR=rate,…); a price in a currency not listed goes to the DLQ.',
+  ),
+});
+
+export type PricingSettings = SettingsOf<typeof pricingSettings>;

@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { bool, positiveInt, type SettingsOf, setting, str } from '../../lib/config.ts';
+import { dlqContract, type TopicContract } from '../../schemas/catalog.ts';
+
+/** A Kafka topic name: the characters Kafka allows, at most 249 of them. */
+export const topicName = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9._-]{1,249}$/, 'expected a Kafka topic name (letters, digits, . _ -)');
+
+interface RunnerDefaults {
+  inputTopic: string;
+  outputTopic: string;
+  groupId: string;
+}
+
+/**
+ * The settings every processor runner has, under the processor's own prefix
+ * (e.g. PROCESSOR_TELEMETRY_INPUT_TOPIC), so each processor documents and overrides them alone.
+ */
+export function runnerSettings(prefix: string, defaults: RunnerDefaults) {
+  return {
+    inputTopic: setting(`${prefix}_INPUT_TOPIC`, topicName, defaults.inputTopic, 'Raw topic to consume.'),
+    outputTopic: setting(
+      `${prefix}_OUTPUT_TOPIC`,
+      topicName,
+      defaults.outputTopic,
+      'Normalized topic to produce to.',
+    ),
+    dlqTopic: setting(
+      `${prefix}_DLQ_TOPIC`,
+      z.union([z.literal('auto'), topicName]),
+      'auto',
+      'Dead-letter topic for poison events; auto means dlq.<input topic>.',
+    ),
+    groupId: setting(
+      `${prefix}_GROUP_ID`,
+      str,
+      defaults.groupId,
+      'Consumer group: instances sharing it split the input partitions between them.',
+    ),
+    transactionalIdPrefix: setting(
+      `${prefix}_TRANSACTIONAL_ID_PREFIX`,
+      str,
+      defaults.groupId,
+      'Prefix of the transactional ids, one per input partition (<prefix>-<topic>-<partition>).',
+    ),
+    transactions: setting(
+      `${prefix}_TRANSACTIONS`,
+      bool,
+      'true',
+      'Exactly once with Kafka transactions; false gives at-least-once (offsets committed after the send).',
+    ),
+    concurrency: setting(
+      `${prefix}_CONCURRENCY`,
+      positiveInt,
+      '3',
+      'Partitions processed at the same time by one instance (each with its own transaction).',
+    ),
+    maxBytesPerPartition: setting(
+      `${prefix}_MAX_BYTES_PER_PARTITION`,
+      positiveInt,
+      '1048576',
+      'Largest fetch per partition; bounds a batch (and a transaction).',
+    ),
+    maxBytes: setting(
+      `${prefix}_MAX_BYTES`,
+      positiveInt,
+      '8388608',
+      'Largest fetch response over all partitions; keeps memory flat.',
+    ),
+    sessionTimeoutMs: setting(
+      `${prefix}_SESSION_TIMEOUT_MS`,
+      positiveInt,
+      '30000',
+      'Time after which a silent instance leaves the group and its partitions move on.',
+    ),
+    heartbeatIntervalMs: setting(
+      `${prefix}_HEARTBEAT_INTERVAL_MS`,
+      positiveInt,
+      '3000',
+      'Heartbeat interval, also honoured inside long batches.',
+    ),
+    fromBeginning: setting(
+      `${prefix}_FROM_BEGINNING`,
+      bool,
+      'true',
+      'Where a new consumer group starts: the oldest retained event (true) or new events only.',
+    ),
+    dedupeWindowEvents: setting(
+      `${prefix}_DEDUPE_WINDOW_EVENTS`,
+      positiveInt,
+      '100000',
+      'Dedupe window per partition, in records: an id repeated within this many records is dropped.',
+    ),
+    dedupeWindowMs: setting(
+      `${prefix}_DEDUPE_WINDOW_MS`,
+      positiveInt,
+      '3600000',
+      'Dedupe window per partition, in record-timestamp time: older ids are forgotten.',
+    ),
+  };
+}
+
+export type RunnerSettings = SettingsOf<ReturnType<typeof runnerSettings>>;
+
+export function dlqTopicOf(settings: Pick<RunnerSettings, 'dlqTopic' | 'inputTopic'>): string {
+  return settings.dlqTopic === 'auto' ? `dlq.${settings.inputTopic}` : settings.dlqTopic;
+}
+
+/** The runner's three topics: the configured names with the schemas of the given raw and normalized contracts. */
+export function runnerTopics(
+  settings: Pick<RunnerSettings, 'dlqTopic' | 'inputTopic' | 'outputTopic'>,
+  raw: TopicContract,
+  normalized: TopicContract,
+) {
+  return {
+    input: { ...raw, topic: settings.inputTopic },
+    output: { ...normalized, topic: settings.outputTopic },
+    dlq: { ...dlqContract(settings.inputTopic), topic: dlqTopicOf(settings) },
+  };
+}

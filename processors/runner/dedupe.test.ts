@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { seededRandom } from '../../test/telemetry-load.ts';
+import { DedupeWindow, isDuplicate } from './dedupe.ts';
+
+const meta = (offset: number, timestamp = 1_000_000 + offset) => ({
+  topic: 't',
+  partition: 0,
+  offset,
+  timestamp,
+});
+
+describe('dedupe window', () => {
+  it('drops an id seen within the window and keeps new ones', () => {
+    const window = new DedupeWindow(100, 60_000);
+    const ids = ['a1', 'b2', 'a1', 'c3', 'b2', 'ö-ü-ß'];
+    assert.deepEqual(
+      ids.map((id, offset) => isDuplicate(id, meta(offset), window)),
+      [false, false, true, false, true, false],
+    );
+    assert.equal(window.size, 4);
+  });
+
+  it('forgets ids older than maxEvents records', () => {
+    const window = new DedupeWindow(3, 60_000);
+    assert.equal(isDuplicate('x', meta(0), window), false);
+    assert.equal(isDuplicate('x', meta(2), window), true);
+    assert.equal(
+      isDuplicate('x', meta(3), window),
+      false,
+      'offset 0 left the window of 3 records at offset 3',
+    );
+  });
+
+  it('forgets ids older than maxAgeMs of record time', () => {
+    const window = new DedupeWindow(1000, 5_000);
+    assert.equal(isDuplicate('x', meta(0, 10_000), window), false);
+    assert.equal(isDuplicate('x', meta(1, 15_000), window), true);
+    assert.equal(isDuplicate('x', meta(2, 15_001), window), false);
+  });
+
+  it('stays bounded: never more ids than records in the window', () => {
+    const window = new DedupeWindow(1000, Number.MAX_SAFE_INTEGER);
+    for (let offset = 0; offset < 50_000; offset++) window.admit(`id-${offset}`, offset, offset);
+    assert.equal(window.size, 1000);
+    assert.equal(window.admit('id-49000', 50_000, 50_000), true, 'id-49000 was evicted');
+    assert.equal(window.admit('id-49999', 50_001, 50_001), false);
+  });
+
+  it('rebuilds exactly by replaying the records before a committed offset', () => {
+    const ids = Array.from({ length: 500 }, (_, i) => `id-${i % 180}`);
+    const live = new DedupeWindow(100, 60_000);
+    const liveResults = ids.map((id, offset) => live.admit(id, offset, offset));
+    const committed = 300;
+    const rebuilt = new DedupeWindow(100, 60_000);
+    for (let offset = committed - 100; offset < committed; offset++)
+      rebuilt.admit(ids[offset] as string, offset, offset);
+    const resumed = ids.slice(committed).map((id, i) => rebuilt.admit(id, committed + i, committed + i));
+    assert.deepEqual(resumed, liveResults.slice(committed));
+  });
+
+  for (const [maxEvents, maxAgeMs, poolSize] of [
+    [700, 5_000, 3000],
+    [8, Number.MAX_SAFE_INTEGER, 20],
+  ] as const) {
+    it(`agrees with a plain list model under churn (window ${maxEvents}), for hex and other ids alike`, () => {
+      const random = seededRandom(7);
+      const pool = Array.from({ length: poolSize }, (_, i) =>
+        i % 5 === 0
+          ? `Device-Msg-${i}`
+          : (i * 2654435761 + 12345).toString(16).padStart(32, 'a').slice(0, 32),
+      );
+      const window = new DedupeWindow(maxEvents, maxAgeMs);
+      const model: { id: string; offset: number; timestamp: number }[] = [];
+      let newest = Number.NEGATIVE_INFINITY;
+      for (let offset = 0; offset < 40_000; offset++) {
+        const id = pool[Math.floor(random() * pool.length)] as string;
+        const timestamp = offset * 3 + Math.floor(random() * 50);
+        newest = Math.max(newest, timestamp);
+        while (
+          model[0] &&
+          (model[0].offset <= offset - maxEvents || model[0].timestamp < newest - maxAgeMs)
+        ) {
+          model.shift();
+        }
+        const expected = !model.some((entry) => entry.id === id);
+        if (expected) model.push({ id, offset, timestamp });
+        assert.equal(window.admit(id, offset, timestamp), expected, `offset ${offset}`);
+        assert.equal(window.size, model.length);
+      }
+    });
+  }
+});

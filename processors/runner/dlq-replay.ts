@@ -1,0 +1,80 @@
+import type { IHeaders, Kafka, Message } from 'kafkajs';
+import { createProducer } from '../../lib/kafka.ts';
+import type { AvroSerde } from '../../lib/serde.ts';
+import { dlqContract, readSchema } from '../../schemas/catalog.ts';
+import type { DeadLetter } from '../../schemas/types.ts';
+import { readTopicToEnd } from './topic-reader.ts';
+
+export interface ReplayFilter {
+  reason?: string;
+  stage?: string;
+  /** Only dead letters at or after this DLQ offset in each partition. */
+  fromOffset?: number;
+  limit?: number;
+  dryRun?: boolean;
+}
+
+export interface ReplayResult {
+  scanned: number;
+  selected: number;
+  replayed: number;
+}
+
+export function selects(letter: DeadLetter, offset: number, filter: ReplayFilter): boolean {
+  return (
+    (filter.reason === undefined || letter.reasonCode === filter.reason) &&
+    (filter.stage === undefined || letter.stage === filter.stage) &&
+    (filter.fromOffset === undefined || offset >= filter.fromOffset)
+  );
+}
+
+/**
+ * Re-publishes selected dead letters, byte for byte, to the topic they came from (after a fix in
+ * the stages or the data), with their original key and headers plus where they were replayed from.
+ */
+export async function replayDeadLetters(
+  kafka: Kafka,
+  serde: AvroSerde,
+  dlqTopic: string,
+  filter: ReplayFilter,
+  progress: { onPlanned?: (records: number) => void; onPosition?: (records: number) => void } = {},
+): Promise<ReplayResult> {
+  await serde.register(
+    { ...dlqContract(dlqTopic.replace(/^dlq\./, '')), topic: dlqTopic },
+    readSchema('dlq.v1.avsc'),
+  );
+  const producer = createProducer(kafka);
+  await producer.connect();
+  const result: ReplayResult = { scanned: 0, selected: 0, replayed: 0 };
+  try {
+    await readTopicToEnd(kafka, dlqTopic, {
+      ...progress,
+      onMessages: async (partition, messages) => {
+        const batch = new Map<string, Message[]>();
+        for (const message of messages) {
+          result.scanned += 1;
+          const letter = serde.decodeSync<DeadLetter>(dlqTopic, message.value).value;
+          if (!selects(letter, Number(message.offset), filter)) continue;
+          if (filter.limit !== undefined && result.selected >= filter.limit) continue;
+          result.selected += 1;
+          const headers: IHeaders = {
+            ...letter.headers,
+            'dlq.replayed-from': `${dlqTopic}/${partition}/${message.offset}`,
+          };
+          const list = batch.get(letter.originalTopic) ?? [];
+          list.push({ key: letter.key, value: letter.value, headers });
+          batch.set(letter.originalTopic, list);
+        }
+        if (filter.dryRun || batch.size === 0) return;
+        await producer.sendBatch({
+          acks: -1,
+          topicMessages: [...batch].map(([topic, list]) => ({ topic, messages: list })),
+        });
+        for (const list of batch.values()) result.replayed += list.length;
+      },
+    });
+  } finally {
+    await producer.disconnect();
+  }
+  return result;
+}

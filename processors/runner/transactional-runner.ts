@@ -1,0 +1,506 @@
+import type {
+  Admin,
+  Consumer,
+  EachBatchPayload,
+  IHeaders,
+  Kafka,
+  KafkaMessage,
+  Message,
+  Producer,
+} from 'kafkajs';
+import type { Component, Health } from '../../lib/component.ts';
+import { deadLetter, dlqMessage } from '../../lib/dlq.ts';
+import { classifyError, describeError, type SluiceError } from '../../lib/errors.ts';
+import { createKafka, createProducer, ensureTopics } from '../../lib/kafka.ts';
+import { componentLogger, type Logger } from '../../lib/logger.ts';
+import { type ComponentMetrics, componentMetrics } from '../../lib/metrics.ts';
+import { createRegistryClient } from '../../lib/registry.ts';
+import { AvroSerde } from '../../lib/serde.ts';
+import type { TopicContract } from '../../schemas/catalog.ts';
+import type { RunnerSettings } from './config.ts';
+import { DedupeWindow } from './dedupe.ts';
+import { processorMetrics } from './metrics.ts';
+import type { Outcome, Pipeline, RecordMeta, Rejection } from './pipeline.ts';
+
+export interface RunnerTopics {
+  input: TopicContract;
+  output: TopicContract;
+  dlq: TopicContract;
+}
+
+export interface RunnerProgress {
+  /** Raw records processed and committed (restored records not counted). */
+  processed: number;
+  accepted: number;
+  rejected: number;
+  duplicates: number;
+}
+
+export interface RunnerOptions<In, Out> {
+  pipeline: Pipeline<In, Out>;
+  settings: RunnerSettings;
+  topics: RunnerTopics;
+  kafka?: Kafka;
+  /** Stop consuming once every listed partition reached this offset (reprocessing, benchmarks). */
+  until?: ReadonlyMap<number, number>;
+  onProgress?: (progress: RunnerProgress) => void;
+}
+
+/** What the runner knows about one assigned partition. */
+interface PartitionState {
+  /** Transactional producer of this partition (transactions on) or the shared one. */
+  producer: Producer;
+  window: DedupeWindow;
+  /** Records before this offset only rebuild the dedupe window; they were committed before. */
+  restoreUntil: number;
+  /** The offset the next batch must start at (or after, when the broker filtered records). */
+  nextOffset: number;
+  /** False until the consumer was moved to the start of the restore range. */
+  positioned: boolean;
+}
+
+const heartbeatEvery = 500;
+
+interface BatchResult {
+  outputs: Message[];
+  deadLetters: Message[];
+  counts: RunnerProgress;
+  rejectionCodes: string[];
+}
+
+/**
+ * Consume → process → produce with Kafka transactions: each batch of a partition is processed
+ * through the pipeline and its outputs, dead letters and next offset are committed in one
+ * transaction, so every raw event yields its outputs exactly once, also across crashes.
+ *
+ * Fencing: one transactional id per input partition (`<prefix>-<topic>-<partition>`). A new owner of
+ * a partition initialises that id first, which aborts whatever a previous owner (crashed, or a
+ * zombie after a rebalance) left open and fences it off, and only then reads the committed offset.
+ */
+export class TransactionalRunner<In, Out> implements Component {
+  readonly name: string;
+  private readonly pipeline: Pipeline<In, Out>;
+  private readonly settings: RunnerSettings;
+  private readonly topics: RunnerTopics;
+  private readonly logger: Logger;
+  private readonly metrics: ComponentMetrics;
+  private readonly extraMetrics: ReturnType<typeof processorMetrics>;
+  private readonly until?: ReadonlyMap<number, number>;
+  private readonly onProgress?: (progress: RunnerProgress) => void;
+  private readonly partitions = new Map<number, PartitionState>();
+  private readonly partitionTurns = new Map<number, Promise<void>>();
+  private readonly finishedPartitions = new Set<number>();
+  private readonly progress: RunnerProgress = { processed: 0, accepted: 0, rejected: 0, duplicates: 0 };
+  private kafka?: Kafka;
+  private admin?: Admin;
+  private consumer?: Consumer;
+  private sharedProducer?: Producer;
+  private serde?: AvroSerde;
+  private state: Health = { state: 'down', reason: 'not started' };
+  private resolveFinished?: () => void;
+  /** Resolves once every partition of `until` is done (never, without `until`). */
+  readonly finished: Promise<void>;
+
+  constructor(options: RunnerOptions<In, Out>) {
+    this.pipeline = options.pipeline;
+    this.name = options.pipeline.component;
+    this.settings = options.settings;
+    this.topics = options.topics;
+    this.kafka = options.kafka;
+    this.until = options.until;
+    this.onProgress = options.onProgress;
+    this.logger = componentLogger(this.name, { input: this.topics.input.topic });
+    this.metrics = componentMetrics(this.name);
+    this.extraMetrics = processorMetrics(this.name);
+    this.finished = new Promise((resolveFinished) => {
+      this.resolveFinished = resolveFinished;
+    });
+    if (this.until && this.until.size === 0) this.resolveFinished?.();
+  }
+
+  async start(): Promise<void> {
+    this.kafka ??= createKafka(this.name);
+    const kafka = this.kafka;
+    const { input, output, dlq } = this.topics;
+    await ensureTopics(kafka, [input.topic, output.topic, dlq.topic]);
+    this.serde = new AvroSerde(createRegistryClient());
+    await this.serde.registerAll([input, output, dlq]);
+    this.admin = kafka.admin();
+    await this.admin.connect();
+    if (!this.settings.transactions) {
+      this.sharedProducer = createProducer(kafka);
+      await this.sharedProducer.connect();
+    }
+    const consumer = kafka.consumer({
+      groupId: this.settings.groupId,
+      sessionTimeout: this.settings.sessionTimeoutMs,
+      heartbeatInterval: this.settings.heartbeatIntervalMs,
+      maxBytesPerPartition: this.settings.maxBytesPerPartition,
+      maxBytes: this.settings.maxBytes,
+      maxWaitTimeInMs: 250,
+      readUncommitted: false,
+      allowAutoTopicCreation: false,
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      const assigned = new Set(payload.memberAssignment[input.topic] ?? []);
+      for (const [partition, state] of [...this.partitions]) {
+        // A rejoin moves every partition back to its committed offset: a partition still
+        // rebuilding its window (or waiting for its seek) would resume past the records it
+        // has not replayed yet, so it starts over; settled partitions are at the committed offset.
+        const settled = state.positioned && state.nextOffset >= state.restoreUntil;
+        if (!assigned.has(partition) || !settled) void this.closePartition(partition, state);
+      }
+      this.logger.info({ partitions: [...assigned] }, 'partitions assigned');
+      this.state = { state: 'ready' };
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.state = { state: payload.restart ? 'degraded' : 'down', reason: describeError(payload.error) };
+      this.metrics.health(payload.restart ? 0.5 : 0);
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [input.topic], fromBeginning: this.settings.fromBeginning });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.settings.concurrency,
+      eachBatch: (payload) => this.handleBatch(payload),
+    });
+    this.state = { state: 'degraded', reason: 'joining the consumer group' };
+  }
+
+  /**
+   * Around a rebalance kafkajs can hand out a second batch of a partition while the first is still
+   * in flight; batches of one partition must run one after the other, so each waits its turn.
+   */
+  private async handleBatch(payload: EachBatchPayload): Promise<void> {
+    const partition = payload.batch.partition;
+    const previous = this.partitionTurns.get(partition) ?? Promise.resolve();
+    let release: () => void = () => undefined;
+    const turn = previous.then(() => new Promise<void>((resolveTurn) => (release = resolveTurn)));
+    this.partitionTurns.set(partition, turn);
+    await previous;
+    try {
+      await this.processBatch(payload);
+    } finally {
+      release();
+      if (this.partitionTurns.get(partition) === turn) this.partitionTurns.delete(partition);
+    }
+  }
+
+  private async processBatch({ batch, resolveOffset, heartbeat }: EachBatchPayload): Promise<void> {
+    const partition = batch.partition;
+    if (this.finishedPartitions.has(partition)) return;
+    const firstOffset = Number(batch.firstOffset());
+    let state = this.partitions.get(partition);
+    // Later than expected is fine (records filtered by read_committed); earlier means the consumer
+    // went back (retry after a failure): rebuild from the committed offset.
+    if (state && firstOffset < state.nextOffset) {
+      await this.closePartition(partition, state);
+      state = undefined;
+    }
+    if (!state) {
+      state = await this.openPartition(partition);
+      this.partitions.set(partition, state);
+    }
+    if (!state.positioned) {
+      state.positioned = true;
+      if (firstOffset !== state.nextOffset) {
+        this.logger.debug({ partition, firstOffset, to: state.nextOffset }, 'seeking to the restore start');
+        this.consumer?.seek({ topic: batch.topic, partition, offset: String(state.nextOffset) });
+        return;
+      }
+    }
+    const endTimer = this.metrics.timeBatch();
+    const lastOffset = batch.lastOffset();
+    const nextOffset = Number(lastOffset) + 1;
+    let result: BatchResult;
+    try {
+      result = await this.transform(batch, state, heartbeat);
+      if (result.counts.processed > 0) {
+        await this.commit(state, partition, result.outputs, result.deadLetters, nextOffset);
+      }
+    } catch (err) {
+      // The window may hold ids of records that were not committed: rebuild it from the committed offset.
+      await this.closePartition(partition, state);
+      const error = classifyError(err);
+      this.metrics.error('batch', error.code, error.disposition);
+      this.state = { state: 'degraded', reason: describeError(err) };
+      // rethrown as it came: kafkajs tells a rebalance (rejoin) from a failure (retry) by the error
+      throw err;
+    } finally {
+      endTimer();
+    }
+    const { counts, rejectionCodes } = result;
+    resolveOffset(lastOffset);
+    this.logger.debug(
+      { partition, firstOffset, nextOffset, restoreUntil: state.restoreUntil, ...counts },
+      'batch committed',
+    );
+    state.nextOffset = nextOffset;
+    this.account(partition, counts, rejectionCodes, state);
+    const end = this.until?.get(partition);
+    if (end !== undefined && nextOffset >= end) this.finishPartition(partition);
+  }
+
+  /** Runs the batch's records through the pipeline; records before `restoreUntil` only rebuild the window. */
+  private async transform(
+    batch: EachBatchPayload['batch'],
+    state: PartitionState,
+    heartbeat: () => Promise<void>,
+  ): Promise<BatchResult> {
+    const result: BatchResult = {
+      outputs: [],
+      deadLetters: [],
+      counts: { processed: 0, accepted: 0, rejected: 0, duplicates: 0 },
+      rejectionCodes: [],
+    };
+    const { counts } = result;
+    for (let index = 0; index < batch.messages.length; index++) {
+      const message = batch.messages[index] as KafkaMessage;
+      const offset = Number(message.offset);
+      if (offset < state.nextOffset) continue;
+      const meta: RecordMeta = {
+        topic: batch.topic,
+        partition: batch.partition,
+        offset,
+        timestamp: Number(message.timestamp),
+      };
+      const outcome =
+        this.evaluate(message, meta, state.window) ??
+        (await this.evaluateSlowly(message, meta, state.window));
+      if (offset >= state.restoreUntil) {
+        counts.processed += 1;
+        if (outcome.kind === 'duplicate') counts.duplicates += 1;
+        else {
+          const encoded = outcome.kind === 'output' ? this.encodeOutput(outcome, message) : outcome;
+          if ('rejection' in encoded) {
+            counts.rejected += 1;
+            result.rejectionCodes.push(encoded.rejection.code);
+            result.deadLetters.push(this.deadLetter(message, meta, encoded.rejection));
+          } else {
+            counts.accepted += 1;
+            result.outputs.push(encoded);
+          }
+        }
+      }
+      if (index % heartbeatEvery === heartbeatEvery - 1) await heartbeat();
+    }
+    return result;
+  }
+
+  /**
+   * Decode, then the pipeline; a record that cannot be decoded is rejected by the decode stage.
+   * Synchronous on the hot path; undefined when the writer schema must first be fetched.
+   */
+  private evaluate(message: KafkaMessage, meta: RecordMeta, window: DedupeWindow): Outcome<Out> | undefined {
+    let event: In;
+    try {
+      event = (this.serde as AvroSerde).decodeSync<In>(meta.topic, message.value).value;
+    } catch (err) {
+      if ((err as SluiceError).code === 'ING_SERDE_UNKNOWN_SCHEMA') return undefined;
+      return decodeRejection(err);
+    }
+    return this.pipeline.process(event, meta, window);
+  }
+
+  private async evaluateSlowly(
+    message: KafkaMessage,
+    meta: RecordMeta,
+    window: DedupeWindow,
+  ): Promise<Outcome<Out>> {
+    let event: In;
+    try {
+      event = (await (this.serde as AvroSerde).decode<In>(meta.topic, message.value)).value;
+    } catch (err) {
+      return decodeRejection(err);
+    }
+    return this.pipeline.process(event, meta, window);
+  }
+
+  private encodeOutput(
+    outcome: Extract<Outcome<Out>, { kind: 'output' }>,
+    source: KafkaMessage,
+  ): Message | { rejection: Rejection } {
+    try {
+      return {
+        key: outcome.key,
+        value: (this.serde as AvroSerde).encode(this.topics.output.topic, outcome.value),
+        headers: traceHeaders(source.headers),
+      };
+    } catch (err) {
+      const error = classifyError(err);
+      if (error.disposition !== 'poison') throw error;
+      return { rejection: { stage: 'encode', code: error.code, message: error.message } };
+    }
+  }
+
+  private deadLetter(message: KafkaMessage, meta: RecordMeta, rejection: Rejection): Message {
+    const letter = deadLetter(
+      { topic: meta.topic, partition: meta.partition, message },
+      this.name,
+      rejection.stage,
+      rejection.code,
+      rejection.message,
+    );
+    return dlqMessage(this.serde as AvroSerde, letter, this.topics.dlq.topic).message;
+  }
+
+  private async commit(
+    state: PartitionState,
+    partition: number,
+    outputs: Message[],
+    deadLetters: Message[],
+    nextOffset: number,
+  ): Promise<void> {
+    const topicMessages = [
+      ...chunks(outputs).map((messages) => ({ topic: this.topics.output.topic, messages })),
+      ...chunks(deadLetters).map((messages) => ({ topic: this.topics.dlq.topic, messages })),
+    ];
+    const offsets = [{ topic: this.topics.input.topic, partition, offset: String(nextOffset) }];
+    if (!this.settings.transactions) {
+      for (const entry of topicMessages) await state.producer.send({ acks: -1, ...entry });
+      await this.consumer?.commitOffsets(offsets);
+      return;
+    }
+    const transaction = await state.producer.transaction();
+    try {
+      for (const entry of topicMessages) await transaction.send({ acks: -1, ...entry });
+      await transaction.sendOffsets({
+        consumerGroupId: this.settings.groupId,
+        topics: [{ topic: this.topics.input.topic, partitions: [{ partition, offset: String(nextOffset) }] }],
+      });
+      await transaction.commit();
+    } catch (err) {
+      if (transaction.isActive()) await transaction.abort().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /**
+   * Takes a partition over: fence its transactional id (aborting what a previous owner left open),
+   * then read the committed offset and plan the replay of the records that rebuild the dedupe window.
+   */
+  private async openPartition(partition: number): Promise<PartitionState> {
+    const topic = this.topics.input.topic;
+    let producer = this.sharedProducer;
+    if (!producer) {
+      producer = createProducer(this.kafka as Kafka, {
+        transactionalId: `${this.settings.transactionalIdPrefix}-${topic}-${partition}`,
+      });
+      await producer.connect();
+      const fence = await producer.transaction();
+      await fence.abort();
+    }
+    const admin = this.admin as Admin;
+    const [committed] = (await admin.fetchOffsets({ groupId: this.settings.groupId, topics: [topic] }))
+      .flatMap((entry) => entry.partitions)
+      .filter((entry) => entry.partition === partition)
+      .map((entry) => Number(entry.offset));
+    const watermarks = (await admin.fetchTopicOffsets(topic)).find((entry) => entry.partition === partition);
+    const low = Number(watermarks?.low ?? 0);
+    const high = Number(watermarks?.high ?? 0);
+    const start =
+      committed !== undefined && committed >= 0 ? committed : this.settings.fromBeginning ? low : high;
+    const restoreFrom = Math.max(low, start - this.settings.dedupeWindowEvents);
+    this.logger.info({ partition, committed: start, restoreFrom }, 'partition opened');
+    return {
+      producer,
+      window: new DedupeWindow(this.settings.dedupeWindowEvents, this.settings.dedupeWindowMs),
+      restoreUntil: start,
+      nextOffset: restoreFrom,
+      positioned: false,
+    };
+  }
+
+  /** Forgets the partition's state (only if it is still `state`, when given) and closes its producer. */
+  private async closePartition(partition: number, state = this.partitions.get(partition)): Promise<void> {
+    if (this.partitions.get(partition) === state) this.partitions.delete(partition);
+    if (state && state.producer !== this.sharedProducer) {
+      await state.producer.disconnect().catch((err) => {
+        this.logger.warn({ partition, err: describeError(err) }, 'producer did not disconnect cleanly');
+      });
+    }
+  }
+
+  private account(
+    partition: number,
+    counts: RunnerProgress,
+    rejectionCodes: string[],
+    state: PartitionState,
+  ): void {
+    const { input, output, dlq } = this.topics;
+    if (counts.processed > 0) this.metrics.received(input.topic, counts.processed);
+    if (counts.accepted > 0) this.metrics.sent(output.topic, counts.accepted);
+    for (const code of rejectionCodes) {
+      this.metrics.dlq(dlq.topic, code);
+      this.metrics.error('pipeline', code, 'poison');
+    }
+    if (counts.duplicates > 0) this.extraMetrics.duplicates(input.topic, counts.duplicates);
+    this.extraMetrics.windowIds(input.topic, partition, state.window.size);
+    this.progress.processed += counts.processed;
+    this.progress.accepted += counts.accepted;
+    this.progress.rejected += counts.rejected;
+    this.progress.duplicates += counts.duplicates;
+    this.metrics.health(1);
+    this.state = { state: 'ready' };
+    this.onProgress?.({ ...this.progress });
+  }
+
+  private finishPartition(partition: number): void {
+    this.finishedPartitions.add(partition);
+    this.consumer?.pause([{ topic: this.topics.input.topic, partitions: [partition] }]);
+    if ([...(this.until?.keys() ?? [])].every((p) => this.finishedPartitions.has(p)))
+      this.resolveFinished?.();
+  }
+
+  totals(): RunnerProgress {
+    return { ...this.progress };
+  }
+
+  async stop(deadline: number): Promise<void> {
+    const shutdown = async () => {
+      await this.consumer?.disconnect();
+      for (const partition of [...this.partitions.keys()]) await this.closePartition(partition);
+      await this.sharedProducer?.disconnect();
+      await this.admin?.disconnect();
+    };
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolveTimeout) => {
+      timer = setTimeout(resolveTimeout, Math.max(0, deadline - Date.now()));
+    });
+    await Promise.race([shutdown(), timeout]).finally(() => clearTimeout(timer));
+    this.state = { state: 'down', reason: 'stopped' };
+    this.metrics.health(0);
+  }
+
+  health(): Health {
+    return this.state;
+  }
+}
+
+/** Poison decode errors reject the record; anything else (registry down) fails the batch to be retried. */
+function decodeRejection(err: unknown): { kind: 'rejected'; rejection: Rejection } {
+  const error = classifyError(err);
+  if (error.disposition !== 'poison') throw error;
+  return { kind: 'rejected', rejection: { stage: 'decode', code: error.code, message: error.message } };
+}
+
+/**
+ * kafkajs groups a send's messages per partition by copying the group's array for every message
+ * (quadratic), and a batch's outputs all go to one partition: sending in slices keeps that linear.
+ */
+const sendSlice = 1000;
+
+function chunks(messages: Message[]): Message[][] {
+  const slices: Message[][] = [];
+  for (let start = 0; start < messages.length; start += sendSlice) {
+    slices.push(messages.slice(start, start + sendSlice));
+  }
+  return slices;
+}
+
+function traceHeaders(headers: IHeaders | undefined): IHeaders | undefined {
+  const traceId = headers?.['trace-id'];
+  return traceId === undefined ? undefined : { 'trace-id': traceId };
+}

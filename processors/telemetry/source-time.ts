@@ -1,0 +1,69 @@
+/**
+ * Device times as sent: epoch seconds, milliseconds, microseconds or nanoseconds (told apart by
+ * magnitude; seconds may carry a fraction) or ISO-8601 with a UTC offset. Returns UTC epoch ms.
+ */
+
+const isoPattern =
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)$/i;
+const epochPattern = /^[+-]?\d{1,20}(?:\.\d{1,9})?$/;
+
+export type SourceTimeResult = { ok: true; epochMs: number } | { ok: false; reason: string };
+
+function parseIso(match: RegExpExecArray): SourceTimeResult {
+  const [, year, month, day, hour, minute, second = '0', fraction = '', zone = 'Z'] = match;
+  const fields = [year, month, day, hour, minute, second].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const [y, mo, d, h, mi, s] = fields;
+  const millis = Number(fraction.padEnd(3, '0').slice(0, 3));
+  const local = Date.UTC(y, mo - 1, d, h, mi, s, millis);
+  const check = new Date(local);
+  // Date.UTC rolls 2026-02-30 over to March: refuse dates that do not exist
+  if (
+    check.getUTCFullYear() !== y ||
+    check.getUTCMonth() !== mo - 1 ||
+    check.getUTCDate() !== d ||
+    h > 23 ||
+    mi > 59 ||
+    s > 60
+  ) {
+    return { ok: false, reason: 'is not a real date and time' };
+  }
+  let offsetMinutes = 0;
+  if (zone.toUpperCase() !== 'Z') {
+    const sign = zone.startsWith('-') ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    const offsetHours = Number(digits.slice(0, 2));
+    const offsetMins = Number(digits.slice(2) || '0');
+    if (offsetHours > 18 || offsetMins > 59) return { ok: false, reason: 'has an impossible UTC offset' };
+    offsetMinutes = sign * (offsetHours * 60 + offsetMins);
+  }
+  return { ok: true, epochMs: local - offsetMinutes * 60_000 };
+}
+
+function parseEpoch(text: string): SourceTimeResult {
+  const value = Number(text);
+  const magnitude = Math.abs(value);
+  // seconds until year 5138, then ms, µs, ns: the ranges do not overlap for any plausible reading
+  if (magnitude < 1e11) return { ok: true, epochMs: Math.round(value * 1000) };
+  if (magnitude >= 1e20) return { ok: false, reason: 'is too large for an epoch time' };
+  if (text.includes('.')) return { ok: false, reason: 'has a fraction on a milli/micro/nanosecond epoch' };
+  const divisor = magnitude < 1e14 ? 1 : magnitude < 1e17 ? 1000 : 1_000_000;
+  return { ok: true, epochMs: Math.floor(value / divisor) };
+}
+
+export function parseSourceTime(text: string): SourceTimeResult {
+  const trimmed = text.trim();
+  if (trimmed.length > 40) return { ok: false, reason: 'is longer than 40 characters' };
+  if (epochPattern.test(trimmed)) return parseEpoch(trimmed);
+  const iso = isoPattern.exec(trimmed);
+  if (iso) return parseIso(iso);
+  if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(trimmed))
+    return { ok: false, reason: 'has no UTC offset (add Z or ±hh:mm)' };
+  return { ok: false, reason: 'is neither epoch seconds/ms/µs/ns nor ISO-8601 with offset' };
+}

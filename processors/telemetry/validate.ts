@@ -1,0 +1,181 @@
+import type { RawTelemetryReading } from '../../schemas/types.ts';
+import { accept, reject, type StageResult } from '../runner/pipeline.ts';
+import type { StageSettings } from './config.ts';
+import { findMetric, isKnownMetric, type MetricDefinition } from './metric-names.ts';
+import { parseSourceTime } from './source-time.ts';
+import { baseUnits, findUnit, toBase, type UnitDefinition } from './units.ts';
+
+/** A reading that passed every check, with what the checks parsed (so later stages need not again). */
+export interface ValidatedReading {
+  raw: RawTelemetryReading;
+  value: number;
+  /** The unit as sent; for a known metric sent without unit, its base unit (flag unit_missing). */
+  unit: UnitDefinition;
+  metric: MetricDefinition;
+  /** UTC epoch ms: the device time, or receivedAt when the device sent none. */
+  sourceTime: number;
+  flags: string[];
+}
+
+const stage = 'validate';
+
+// Ids reach SQL, URLs, file names and dashboards: letters, digits and . _ : @ - only.
+const idPattern = /^[A-Za-z0-9][A-Za-z0-9._:@-]*$/;
+const metricPattern = /^[A-Za-z0-9][A-Za-z0-9 ._-]*$/;
+const limits = { id: 128, metric: 64, unit: 32, attributes: 64, attributeKey: 128, attributeValue: 1024 };
+
+/** Shows an offending value safely in a DLQ message: JSON-escaped and cut short. */
+function shown(value: string): string {
+  return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
+}
+
+function checkId(field: string, value: string | null, required: boolean): StageResult<null> {
+  if (value === null || value === '') {
+    return required ? reject(stage, 'field_missing', `${field} is missing`) : accept(null);
+  }
+  if (value.length > limits.id) {
+    return reject(stage, 'id_invalid', `${field} is ${value.length} characters long (at most ${limits.id})`);
+  }
+  if (!idPattern.test(value)) {
+    return reject(
+      stage,
+      'id_invalid',
+      `${field} ${shown(value)} has characters outside A-Z a-z 0-9 . _ : @ -`,
+    );
+  }
+  return accept(null);
+}
+
+type StatusSeverity = 'good' | 'uncertain' | 'bad';
+
+/** OPC UA StatusCode severity: the top two bits (00 good, 01 uncertain, 1x bad), or the name's prefix. */
+export function opcuaSeverity(statusCode: string): StatusSeverity {
+  const text = statusCode.trim();
+  if (/^(0x[0-9a-f]{1,8}|\d{1,10})$/i.test(text)) {
+    const bits = Number(text) >>> 30;
+    return bits === 0 ? 'good' : bits === 1 ? 'uncertain' : 'bad';
+  }
+  if (/^good/i.test(text)) return 'good';
+  if (/^uncertain/i.test(text)) return 'uncertain';
+  return 'bad';
+}
+
+export function validate(raw: RawTelemetryReading, settings: StageSettings): StageResult<ValidatedReading> {
+  const flags: string[] = [];
+  for (const [field, value, required] of [
+    ['eventId', raw.eventId, true],
+    ['deviceId', raw.deviceId, true],
+    ['siteId', raw.siteId, false],
+    ['messageId', raw.messageId, false],
+  ] as const) {
+    const checked = checkId(field, value, required);
+    if (!checked.ok) return checked;
+  }
+  if (raw.metric === '') return reject(stage, 'field_missing', 'metric is missing');
+  if (raw.metric.length > limits.metric || !metricPattern.test(raw.metric)) {
+    return reject(
+      stage,
+      'id_invalid',
+      `metric ${shown(raw.metric)} must be at most ${limits.metric} of A-Z a-z 0-9 space . _ -`,
+    );
+  }
+  if (raw.payload.length > settings.maxPayloadBytes) {
+    return reject(
+      stage,
+      'payload_too_large',
+      `payload is ${raw.payload.length} bytes (at most ${settings.maxPayloadBytes})`,
+    );
+  }
+  const attributes = Object.entries(raw.attributes);
+  if (
+    attributes.length > limits.attributes ||
+    attributes.some(([k, v]) => k.length > limits.attributeKey || v.length > limits.attributeValue)
+  ) {
+    return reject(
+      stage,
+      'attributes_too_large',
+      `attributes exceed ${limits.attributes} entries, ${limits.attributeKey}-character keys or ${limits.attributeValue}-character values`,
+    );
+  }
+
+  const statusCode = raw.attributes['opcua.statusCode'];
+  if (statusCode !== undefined) {
+    const severity = opcuaSeverity(statusCode);
+    if (severity === 'bad' && settings.opcuaBadStatus === 'reject') {
+      return reject(stage, 'bad_status', `OPC UA status ${shown(statusCode)} is Bad`);
+    }
+    if (severity !== 'good') flags.push(`${severity}_status`);
+  }
+
+  if (raw.value === null) return reject(stage, 'value_missing', 'the payload held no numeric value');
+  if (!Number.isFinite(raw.value)) {
+    return reject(stage, 'value_not_finite', `value ${raw.value} is not a finite number`);
+  }
+
+  let unit: UnitDefinition | undefined;
+  let metric: MetricDefinition | undefined;
+  if (raw.unit === null || raw.unit.trim() === '') {
+    if (!isKnownMetric(raw.metric)) {
+      return reject(
+        stage,
+        'unit_missing',
+        `metric ${shown(raw.metric)} is not a known metric and has no unit`,
+      );
+    }
+    metric = findMetric(raw.metric);
+    unit = metric ? findUnit(baseUnits[metric.quantity]) : undefined;
+    flags.push('unit_missing');
+  } else {
+    if (raw.unit.length > limits.unit) {
+      return reject(stage, 'unit_unknown', `unit is longer than ${limits.unit} characters`);
+    }
+    unit = findUnit(raw.unit);
+    if (!unit) return reject(stage, 'unit_unknown', `unit ${shown(raw.unit)} is not in the unit table`);
+    metric = findMetric(raw.metric, unit.quantity);
+  }
+  if (!metric || !unit) return reject(stage, 'id_invalid', `metric ${shown(raw.metric)} has no usable name`);
+  if (metric.quantity !== unit.quantity) {
+    return reject(
+      stage,
+      'unit_mismatch',
+      `${metric.name} is a ${metric.quantity} but ${unit.symbol} measures ${unit.quantity}`,
+    );
+  }
+  const base = toBase(raw.value, unit);
+  if (base < metric.min || base > metric.max) {
+    const baseUnit = baseUnits[metric.quantity];
+    const bound = base < metric.min ? `below ${metric.min}` : `above ${metric.max}`;
+    const detail = metric.quantity === 'temperature' && base < metric.min ? ' (absolute zero)' : '';
+    return reject(
+      stage,
+      'value_out_of_range',
+      `${metric.name} ${raw.value} ${unit.symbol} = ${Number(base.toPrecision(6))} ${baseUnit} is ${bound} ${baseUnit}${detail}`,
+    );
+  }
+
+  let sourceTime = raw.receivedAt;
+  if (raw.sourceTime === null) flags.push('no_source_time');
+  else {
+    const parsed = parseSourceTime(raw.sourceTime);
+    if (!parsed.ok)
+      return reject(stage, 'time_invalid', `sourceTime ${shown(raw.sourceTime)} ${parsed.reason}`);
+    sourceTime = parsed.epochMs;
+  }
+  const ahead = sourceTime - raw.receivedAt;
+  if (ahead > settings.maxFutureSkewMs) {
+    return reject(
+      stage,
+      'time_in_future',
+      `sourceTime is ${Math.round(ahead / 1000)} s ahead of the receive time (at most ${settings.maxFutureSkewMs / 1000} s)`,
+    );
+  }
+  if (ahead > settings.clockSkewFlagMs) flags.push('clock_skew');
+  if (sourceTime < settings.minSourceTime) {
+    return reject(
+      stage,
+      'time_too_old',
+      `sourceTime ${new Date(sourceTime).toISOString()} is before ${new Date(settings.minSourceTime).toISOString()}`,
+    );
+  }
+  return accept({ raw, value: raw.value, unit, metric, sourceTime, flags });
+}

@@ -81,7 +81,7 @@ export function createKafka(component: string, settings: KafkaSettings = loadSet
   });
 }
 
-/** Creates the topics that are missing; existing topics are left as they are. */
+/** Creates the topics that are missing and waits until they are usable; existing topics are left as they are. */
 export async function ensureTopics(
   kafka: Kafka,
   topics: (string | ITopicConfig)[],
@@ -90,11 +90,16 @@ export async function ensureTopics(
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const configs = topics.map((topic) => ({
-      numPartitions: settings.partitions,
-      replicationFactor: settings.replicationFactor,
-      ...(typeof topic === 'string' ? { topic } : topic),
-    }));
+    const existing = new Set(await admin.listTopics());
+    const configs = topics
+      .map((topic) => ({
+        numPartitions: settings.partitions,
+        replicationFactor: settings.replicationFactor,
+        ...(typeof topic === 'string' ? { topic } : topic),
+      }))
+      .filter(({ topic }) => !existing.has(topic));
+    if (configs.length === 0) return;
+    // Another process may create the same topic meanwhile: kafkajs then answers false, not an error.
     await admin.createTopics({ waitForLeaders: true, topics: configs });
     // A new partition's leader can lag its metadata (NOT_LEADER_FOR_PARTITION right after
     // creation): the topics are usable once every partition answers a ListOffsets.

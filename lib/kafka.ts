@@ -1,4 +1,5 @@
 import {
+  type ICustomPartitioner,
   type ITopicConfig,
   Kafka,
   logLevel as KafkaLogLevel,
@@ -130,8 +131,42 @@ export function createProducer(
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
     // murmur2, as the Java client: a key lands on the same partition whoever produces it
-    createPartitioner: Partitioners.DefaultPartitioner,
+    createPartitioner: memoizedDefaultPartitioner,
     transactionalId: options.transactionalId,
     retry: options.retry,
   });
 }
+
+/** Keys remembered per topic before the memo starts over (bounds its memory). */
+const memoizedKeysPerTopic = 100_000;
+
+/**
+ * kafkajs' DefaultPartitioner (murmur2) with the partition of each string key remembered: kafkajs
+ * hashes every message's key anew (a Buffer copy and a JavaScript murmur2), and the same devices
+ * produce over and over. The partition is a pure function of the key and the partition count, so
+ * the memo is dropped whenever the count changes; messages with an explicit partition, a Buffer
+ * key or no key go to kafkajs' partitioner as they are.
+ */
+export const memoizedDefaultPartitioner: ICustomPartitioner = () => {
+  const partitioner = Partitioners.DefaultPartitioner();
+  const memos = new Map<string, { partitionCount: number; byKey: Map<string, number> }>();
+  return (args) => {
+    const { topic, partitionMetadata, message } = args;
+    const key = message.key;
+    if (typeof key !== 'string' || (message.partition !== undefined && message.partition !== null)) {
+      return partitioner(args);
+    }
+    let memo = memos.get(topic);
+    if (memo?.partitionCount !== partitionMetadata.length) {
+      memo = { partitionCount: partitionMetadata.length, byKey: new Map() };
+      memos.set(topic, memo);
+    }
+    let partition = memo.byKey.get(key);
+    if (partition === undefined) {
+      partition = partitioner(args);
+      if (memo.byKey.size >= memoizedKeysPerTopic) memo.byKey.clear();
+      memo.byKey.set(key, partition);
+    }
+    return partition;
+  };
+};

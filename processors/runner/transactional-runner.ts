@@ -7,6 +7,7 @@ import type {
   KafkaMessage,
   Message,
   Producer,
+  TopicMessages,
 } from 'kafkajs';
 import type { Component, Health } from '../../lib/component.ts';
 import { deadLetter, dlqMessage } from '../../lib/dlq.ts';
@@ -353,19 +354,16 @@ export class TransactionalRunner<In, Out> implements Component {
     deadLetters: Message[],
     nextOffset: number,
   ): Promise<void> {
-    const topicMessages = [
-      ...chunks(outputs).map((messages) => ({ topic: this.topics.output.topic, messages })),
-      ...chunks(deadLetters).map((messages) => ({ topic: this.topics.dlq.topic, messages })),
-    ];
+    const sends = sendsOf(this.topics.output.topic, outputs, this.topics.dlq.topic, deadLetters);
     const offsets = [{ topic: this.topics.input.topic, partition, offset: String(nextOffset) }];
     if (!this.settings.transactions) {
-      for (const entry of topicMessages) await state.producer.send({ acks: -1, ...entry });
+      for (const topicMessages of sends) await state.producer.sendBatch({ acks: -1, topicMessages });
       await this.consumer?.commitOffsets(offsets);
       return;
     }
     const transaction = await state.producer.transaction();
     try {
-      for (const entry of topicMessages) await transaction.send({ acks: -1, ...entry });
+      for (const topicMessages of sends) await transaction.sendBatch({ acks: -1, topicMessages });
       await transaction.sendOffsets({
         consumerGroupId: this.settings.groupId,
         topics: [{ topic: this.topics.input.topic, partitions: [{ partition, offset: String(nextOffset) }] }],
@@ -488,16 +486,31 @@ function decodeRejection(err: unknown): { kind: 'rejected'; rejection: Rejection
 
 /**
  * kafkajs groups a send's messages per partition by copying the group's array for every message
- * (quadratic), and a batch's outputs all go to one partition: sending in slices keeps that linear.
+ * (quadratic), and a batch's outputs mostly go to one partition: sending in slices keeps that linear.
  */
 const sendSlice = 1000;
 
-function chunks(messages: Message[]): Message[][] {
-  const slices: Message[][] = [];
-  for (let start = 0; start < messages.length; start += sendSlice) {
-    slices.push(messages.slice(start, start + sendSlice));
+/**
+ * The sends of one batch: outputs and dead letters in slices, the n-th slice of each topic in the
+ * n-th send (one produce request carries both topics; kafkajs takes each topic once per send).
+ */
+function sendsOf(
+  outputTopic: string,
+  outputs: Message[],
+  dlqTopic: string,
+  deadLetters: Message[],
+): TopicMessages[][] {
+  const sends: TopicMessages[][] = [];
+  for (let start = 0; start < Math.max(outputs.length, deadLetters.length); start += sendSlice) {
+    const send: TopicMessages[] = [];
+    if (start < outputs.length)
+      send.push({ topic: outputTopic, messages: outputs.slice(start, start + sendSlice) });
+    if (start < deadLetters.length) {
+      send.push({ topic: dlqTopic, messages: deadLetters.slice(start, start + sendSlice) });
+    }
+    sends.push(send);
   }
-  return slices;
+  return sends;
 }
 
 function traceHeaders(headers: IHeaders | undefined): IHeaders | undefined {

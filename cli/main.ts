@@ -5,6 +5,7 @@ import { settingsCatalogue } from '../lib/config.ts';
 import { migrate } from '../lib/db/migrate.ts';
 import { describeError, SluiceError } from '../lib/errors.ts';
 import { createPgPool } from '../lib/postgres.ts';
+import { registerCollectCommands } from './commands/collect.ts';
 import { configMarkdown, configText, validateConnectionSettings } from './config-docs.ts';
 import { done, red, say } from './output.ts';
 import { platformDown, platformUp, runPlatform } from './platform.ts';
@@ -135,6 +136,8 @@ program
   .action(async (names: string[]) => {
     process.exitCode = await runBenchmarks(names);
   });
+
+registerCollectCommands(program);
 
 try {
   await program.parseAsync();

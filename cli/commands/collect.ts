@@ -47,7 +47,7 @@ async function collect(request: CollectionRequest, json: boolean): Promise<void>
     await producer.connect();
     const collection = await openCollection(
       request,
-      { pool, producer, serde },
+      { kafka, pool, producer, serde },
       {
         onProgress: ({ run, streamsDone, streamsTotal }) => {
           bar.setTotal(streamsTotal);

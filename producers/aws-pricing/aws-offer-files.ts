@@ -163,7 +163,7 @@ export class AwsOfferFileSource implements PriceSource<OfferFileCursor> {
 
   async plan({ signal }: SourceContext): Promise<StreamState<OfferFileCursor>[]> {
     const indexUrl = this.resolve('/offers/v1.0/aws/index.json');
-    const index = (await this.client.getJson(indexUrl, signal)) as {
+    const index = (await this.client.getJson(indexUrl, signal)).body as {
       offers?: Record<string, { currentRegionIndexUrl?: string }>;
     };
     if (!index?.offers) {
@@ -186,7 +186,7 @@ export class AwsOfferFileSource implements PriceSource<OfferFileCursor> {
       const regionIndexPath = index.offers[code]?.currentRegionIndexUrl;
       if (!regionIndexPath) continue;
       const regionIndexUrl = this.resolve(regionIndexPath);
-      const regionIndex = (await this.client.getJson(regionIndexUrl, signal)) as {
+      const regionIndex = (await this.client.getJson(regionIndexUrl, signal)).body as {
         regions?: Record<string, { regionCode?: string; currentVersionUrl?: string }>;
       };
       if (!regionIndex?.regions) {

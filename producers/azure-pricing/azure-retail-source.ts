@@ -84,12 +84,67 @@ function isItem(value: unknown): value is AzureItem {
   return typeof item?.meterId === 'string' && typeof item.effectiveStartDate === 'string';
 }
 
+/** Index of the quote closing the string that opens at `open` (a quote preceded by an odd run of backslashes is escaped). */
+function stringEnd(text: string, open: number): number {
+  let close = text.indexOf('"', open + 1);
+  while (close > 0) {
+    let backslashes = 0;
+    while (text.charCodeAt(close - 1 - backslashes) === 0x5c) backslashes++;
+    if (backslashes % 2 === 0) return close;
+    close = text.indexOf('"', close + 1);
+  }
+  return text.length;
+}
+
+/**
+ * The source text of each element of the array under `key` in the top-level object of `text`
+ * (JSON that already parsed), so items are published exactly as the API wrote them.
+ */
+export function rawArrayElements(text: string, key: string): string[] | undefined {
+  const quotedKey = `"${key}"`;
+  const elements: string[] = [];
+  let depth = 0;
+  let arrayDepth = -1;
+  let afterKey = false;
+  let elementStart = -1;
+  const endElement = (end: number) => {
+    if (elementStart >= 0) elements.push(text.slice(elementStart, end).trimEnd());
+    elementStart = -1;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      const start = i;
+      i = stringEnd(text, i);
+      if (depth === 1 && arrayDepth < 0)
+        afterKey = i - start + 1 === quotedKey.length && text.startsWith(quotedKey, start);
+      if (depth === arrayDepth && elementStart < 0) elementStart = start;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (depth === arrayDepth && elementStart < 0) elementStart = i;
+      depth++;
+      if (c === 0x5b && afterKey && depth === 2) arrayDepth = 2;
+      afterKey = false;
+    } else if (c === 0x7d || c === 0x5d) {
+      if (depth === arrayDepth) {
+        endElement(i);
+        return elements;
+      }
+      depth--;
+    } else if (c === 0x2c && depth === arrayDepth) {
+      endElement(i);
+    } else if (depth === arrayDepth && elementStart < 0 && c > 0x20) {
+      elementStart = i;
+    }
+  }
+  return undefined;
+}
+
 /**
  * The raw events of one page. A page without an `Items` array or with an item lacking its
  * natural key (meterId, effectiveStartDate) is not a Retail Prices page: it fails as a whole.
  */
 export function azurePageOffers(
-  body: unknown,
+  { text, body }: { text: string; body: unknown },
   context: { runId: string; url: string; page: number; apiVersion: string; fetchedAt: number },
 ): { offers: RawPriceOffer[]; nextPageLink: string | null } {
   const page = body as { Items?: unknown; NextPageLink?: unknown } | null;
@@ -97,6 +152,16 @@ export function azurePageOffers(
     throw new SluiceError(
       'ING_PRICING_PAGE_INVALID',
       `${context.url} is not a Retail Prices page (no Items array)`,
+      {
+        details: { url: context.url },
+      },
+    );
+  }
+  const rawItems = rawArrayElements(text, 'Items');
+  if (rawItems?.length !== page.Items.length) {
+    throw new SluiceError(
+      'ING_PRICING_PAGE_INVALID',
+      `${context.url}: the Items array could not be delimited`,
       {
         details: { url: context.url },
       },
@@ -124,7 +189,7 @@ export function azurePageOffers(
       collectionId: context.runId,
       sku,
       region: item.armRegionName || null,
-      item: JSON.stringify(item),
+      item: rawItems[index] as string,
       sourceUrl: context.url,
       fetchedAt: context.fetchedAt,
       attributes,
@@ -172,8 +237,8 @@ export class AzureRetailSource implements PriceSource<AzureCursor> {
   ): AsyncIterable<FetchedPage<AzureCursor>> {
     let url = stream.cursor?.url;
     for (let page = stream.page + 1; url && !signal.aborted; page++) {
-      const body = await this.client.getJson(url, signal);
-      const { offers, nextPageLink } = azurePageOffers(body, {
+      const fetched = await this.client.getJson(url, signal);
+      const { offers, nextPageLink } = azurePageOffers(fetched, {
         runId,
         url,
         page,

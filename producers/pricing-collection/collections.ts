@@ -1,4 +1,4 @@
-import type { Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 import type pg from 'pg';
 import { loadSettings } from '../../lib/config.ts';
 import { componentLogger } from '../../lib/logger.ts';
@@ -12,6 +12,7 @@ import { awsPricingSettings } from '../aws-pricing/config.ts';
 import { AzureRetailSource } from '../azure-pricing/azure-retail-source.ts';
 import { azurePricingSettings } from '../azure-pricing/config.ts';
 import { collectionSettings } from './config.ts';
+import { OfferPublisher } from './offer-publisher.ts';
 import { type CollectionProgress, type PriceSource, PricingCollector } from './pricing-collector.ts';
 import { type CollectionRun, CollectionRunStore, type RunFilters } from './run-store.ts';
 
@@ -58,7 +59,7 @@ export interface Collection {
  */
 export async function openCollection(
   request: CollectionRequest,
-  deps: { pool: pg.Pool; producer: Producer; serde: AvroSerde },
+  deps: { kafka: Kafka; pool: pg.Pool; producer: Producer; serde: AvroSerde },
   options: SourceOptions & { onProgress?: (progress: CollectionProgress) => void } = {},
 ): Promise<Collection> {
   const store = new CollectionRunStore(deps.pool);
@@ -79,13 +80,29 @@ export async function openCollection(
       throw err;
     }
   }
+  const settings = loadSettings(collectionSettings, options.env);
+  let publisher: OfferPublisher;
+  try {
+    publisher = await OfferPublisher.start(
+      deps.kafka,
+      deps.serde,
+      settings.publisherThreads,
+      settings.compression,
+      `${run.provider}-pricing-publisher`,
+    );
+  } catch (err) {
+    source.close?.();
+    await release();
+    throw err;
+  }
   const collector = new PricingCollector({
     source,
     store,
+    publisher,
     producer: deps.producer,
     serde: deps.serde,
     run,
-    settings: loadSettings(collectionSettings, options.env),
+    settings,
     onProgress: options.onProgress,
   });
   return {
@@ -93,6 +110,7 @@ export async function openCollection(
     run,
     close: async () => {
       source.close?.();
+      await publisher.close();
       await release();
     },
   };

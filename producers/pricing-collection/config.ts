@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineSettings, positiveInt, type SettingsOf, setting } from '../../lib/config.ts';
+import { defineSettings, oneOf, positiveInt, type SettingsOf, setting } from '../../lib/config.ts';
 
 /** Requests per second may be fractional (0.5 = one request every two seconds). */
 const positiveNumber = z.string().transform((text, ctx) => {
@@ -74,6 +74,18 @@ export const collectionSettings = defineSettings('pricing collection', {
     positiveInt,
     '5000',
     'Most price items sent to Kafka in one acknowledged batch; the checkpoint advances after each batch.',
+  ),
+  publisherThreads: setting(
+    'PRICING_COLLECTION_PUBLISHER_THREADS',
+    positiveInt,
+    '2',
+    'Worker threads publishing raw offers, each with its own idempotent producer (Kafka encoding is the CPU bottleneck).',
+  ),
+  compression: setting(
+    'PRICING_COLLECTION_COMPRESSION',
+    oneOf(['gzip', 'none']),
+    'gzip',
+    'Compression of the raw offer batches: price items are repetitive JSON, gzip shrinks them about tenfold.',
   ),
   progressEventMs: setting(
     'PRICING_COLLECTION_PROGRESS_EVENT_MS',

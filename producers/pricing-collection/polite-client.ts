@@ -143,7 +143,7 @@ export class PoliteClient {
    * GET a JSON page. A body cut short by a dropped connection is retried; a complete body that is
    * not JSON (truncated by the server, an HTML error page) is ING_PRICING_PAGE_INVALID: its page fails.
    */
-  getJson(url: string, signal: AbortSignal): Promise<unknown> {
+  getJson(url: string, signal: AbortSignal): Promise<{ text: string; body: unknown }> {
     return this.call(
       `GET ${url}`,
       async () => {
@@ -155,7 +155,7 @@ export class PoliteClient {
           throw fetchFailure(err, url);
         }
         try {
-          return JSON.parse(text) as unknown;
+          return { text, body: JSON.parse(text) as unknown };
         } catch (err) {
           const type = response.headers.get('content-type') ?? 'no content type';
           throw new SluiceError(

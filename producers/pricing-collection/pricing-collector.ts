@@ -7,9 +7,10 @@ import { retry } from '../../lib/retry.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
 import type { CloudProvider, RawPriceOffer } from '../../schemas/types.ts';
 import type { CollectionSettings } from './config.ts';
+import type { OfferPublisher } from './offer-publisher.ts';
 import { PageQueue } from './page-queue.ts';
 import type { PoliteClient } from './polite-client.ts';
-import { offersTopic, publishOffers } from './raw-offers.ts';
+import { offersTopic } from './raw-offers.ts';
 import { publishRunEvent } from './run-events.ts';
 import type {
   CollectionRun,
@@ -60,6 +61,9 @@ type QueueEntry =
 export interface PricingCollectorOptions {
   source: PriceSource;
   store: CollectionRunStore;
+  /** Publishes the raw offers (worker threads). */
+  publisher: OfferPublisher;
+  /** Publishes the run events. */
   producer: Producer;
   serde: AvroSerde;
   /** A run in status running, held by this process (see CollectionRunStore.lock). */
@@ -221,8 +225,13 @@ export class PricingCollector implements Component {
     this.fetching.abort();
   }
 
+  /**
+   * Sends batch after batch; a batch's checkpoint is written to PostgreSQL while the next batch
+   * is on its way to Kafka, and always in order, after its own batch was acknowledged.
+   */
   private async publishPages(): Promise<void> {
-    const { producer, serde, store, settings } = this.options;
+    const { publisher, store, settings } = this.options;
+    let checkpointing: Promise<boolean> = Promise.resolve(true);
     for (
       let batch = await this.queue.take(settings.publishBatchItems);
       batch;
@@ -230,32 +239,35 @@ export class PricingCollector implements Component {
     ) {
       const endTimer = this.metrics.timeBatch();
       const offers = batch.flatMap((entry) => (entry.kind === 'page' ? entry.page.offers : []));
-      if (offers.length > 0) {
-        try {
-          await retry(() => publishOffers(producer, serde, offers), { retries: 5 });
-        } catch (err) {
-          const error = classifyError(err);
-          this.metrics.error('publish', error.code, error.disposition);
-          this.queue.discard();
-          this.fail(
-            new SluiceError('ING_KAFKA_UNAVAILABLE', `publishing to Kafka failed: ${describeError(err)}`, {
-              cause: err,
-              disposition: 'fatal',
-            }),
-          );
-          return;
-        }
-        this.metrics.sent(offersTopic, offers.length);
+      try {
+        if (offers.length > 0) await retry(() => publisher.publish(offers), { retries: 5 });
+      } catch (err) {
+        const error = classifyError(err);
+        this.metrics.error('publish', error.code, error.disposition);
+        this.queue.discard();
+        await checkpointing;
+        this.fail(
+          new SluiceError('ING_KAFKA_UNAVAILABLE', `publishing to Kafka failed: ${describeError(err)}`, {
+            cause: err,
+            disposition: 'fatal',
+          }),
+        );
+        return;
       }
+      this.metrics.sent(offersTopic, offers.length);
+      if (!(await checkpointing)) this.cancel('cancelled from another process');
       const { delta, pages } = this.acknowledge(batch);
       this.attemptPublished += offers.length;
-      const stillRunning = await store.recordProgress(
+      const itemsPerSecond = this.itemsPerSecond();
+      checkpointing = store.recordProgress(
         this.run.runId,
-        { streams: this.streams },
+        { streams: [...this.streams] },
         delta,
-        this.itemsPerSecond(),
+        itemsPerSecond,
         pages,
       );
+      // awaited with the next batch; marked handled so a failure surfaces there, not as an unhandled rejection
+      checkpointing.catch(() => {});
       endTimer();
       this.run = {
         ...this.run,
@@ -263,7 +275,7 @@ export class PricingCollector implements Component {
         items: this.run.items + delta.items,
         published: this.run.published + delta.published,
         failed: this.run.failed + delta.failed,
-        itemsPerSecond: this.itemsPerSecond(),
+        itemsPerSecond,
       };
       this.metrics.health(this.health().state === 'ready' ? 1 : 0.5);
       this.options.onProgress?.({
@@ -271,9 +283,9 @@ export class PricingCollector implements Component {
         streamsDone: this.streams.filter((stream) => stream.cursor === null).length,
         streamsTotal: this.streams.length,
       });
-      if (!stillRunning) this.cancel('cancelled from another process');
       await this.publishRunState(false);
     }
+    if (!(await checkpointing)) this.cancel('cancelled from another process');
   }
 
   /** Advances the streams' acknowledged state over a batch Kafka accepted, in arrival order. */

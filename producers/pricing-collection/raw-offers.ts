@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
-import type { Producer } from 'kafkajs';
-import type { AvroSerde } from '../../lib/serde.ts';
+import { hash } from 'node:crypto';
 import { topics } from '../../schemas/catalog.ts';
-import type { CloudProvider, RawPriceOffer } from '../../schemas/types.ts';
+import type { CloudProvider } from '../../schemas/types.ts';
 
 export const offersTopic = topics.rawPricing.topic;
 
@@ -11,24 +9,5 @@ export const offersTopic = topics.rawPricing.topic;
  * a page produces the same ids, so the duplicates collapse downstream.
  */
 export function pricingEventId(provider: CloudProvider, naturalKey: string, effectiveDate: string): string {
-  return createHash('sha256')
-    .update(`${provider}\u0000${naturalKey}\u0000${effectiveDate}`)
-    .digest('hex')
-    .slice(0, 32);
-}
-
-/** Publishes offers keyed provider|sku|region (the order that matters for one price), resolved once Kafka acknowledged all. */
-export async function publishOffers(
-  producer: Producer,
-  serde: AvroSerde,
-  offers: RawPriceOffer[],
-): Promise<void> {
-  await producer.send({
-    topic: offersTopic,
-    acks: -1,
-    messages: offers.map((offer) => ({
-      key: `${offer.provider}|${offer.sku}|${offer.region ?? ''}`,
-      value: serde.encode(offersTopic, offer),
-    })),
-  });
+  return hash('sha256', `${provider}\u0000${naturalKey}\u0000${effectiveDate}`, 'hex').slice(0, 32);
 }

@@ -132,10 +132,6 @@ export class OfferFileWalker extends Transform {
   }
 }
 
-function isRetriable(err: unknown): boolean {
-  return classifyError(err).retriable;
-}
-
 /**
  * The bulk offer files over plain HTTPS: offer index → each service's region index → one offer
  * file per service and region, streamed (never loaded whole) and checkpointed every `chunkItems`.
@@ -239,14 +235,15 @@ export class AwsOfferFileSource implements PriceSource<OfferFileCursor> {
         return;
       } catch (err) {
         if (signal.aborted) throw err;
-        if (isRetriable(err) && reopened < this.settings.retries) {
+        const error = fileError(err, cursor.url, handedOn);
+        if (error.retriable && reopened < this.settings.retries) {
           this.logger.warn(
-            { url: cursor.url, offset: handedOn, err: describeError(err) },
+            { url: cursor.url, offset: handedOn, err: error.message },
             'offer file interrupted; re-opening',
           );
           continue;
         }
-        throw fileError(err, cursor.url, handedOn);
+        throw error;
       }
     }
   }
@@ -254,9 +251,15 @@ export class AwsOfferFileSource implements PriceSource<OfferFileCursor> {
 
 /** Errors of the JSON parser mean the file itself is broken: its stream fails with a clear reason. */
 function fileError(err: unknown, url: string, offset: number): SluiceError {
-  if (err instanceof SluiceError) return err;
   const message = describeError(err);
-  if (/Parser cannot parse input|incomplete|unexpected/i.test(message)) {
+  if (err instanceof SluiceError) {
+    return new SluiceError(err.code, `offer file ${url} failed after item ${offset}: ${message}`, {
+      cause: err,
+      disposition: err.disposition,
+      details: { url },
+    });
+  }
+  if (/^Parser (cannot parse input|has expected)/.test(message)) {
     return new SluiceError(
       'ING_PRICING_PAGE_INVALID',
       `offer file ${url} is not valid JSON after item ${offset}: ${message}`,

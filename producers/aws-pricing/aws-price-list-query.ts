@@ -3,7 +3,7 @@ import { SluiceError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { ComponentMetrics } from '../../lib/metrics.ts';
 import type { RawPriceOffer } from '../../schemas/types.ts';
-import { PoliteClient } from '../pricing-collection/polite-client.ts';
+import { PoliteClient, retryAfterMs } from '../pricing-collection/polite-client.ts';
 import type { FetchedPage, PriceSource, SourceContext } from '../pricing-collection/pricing-collector.ts';
 import type { RunFilters, StreamState } from '../pricing-collection/run-store.ts';
 import { type AwsFilters, awsPriceOffers, commaList, parseAwsFilters } from './aws-price-items.ts';
@@ -18,7 +18,12 @@ export interface QueryCursor {
 
 /** SDK errors carry the HTTP status and the service's error name: map them onto the taxonomy. */
 export function classifyPricingApiError(err: unknown): SluiceError {
-  const error = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  const error = err as {
+    name?: string;
+    message?: string;
+    $metadata?: { httpStatusCode?: number };
+    $response?: { headers?: Record<string, string | undefined> };
+  };
   const status = error.$metadata?.httpStatusCode;
   const message = `Price List Query API: ${error.name ?? 'error'}${status ? ` (HTTP ${status})` : ''}: ${error.message ?? String(err)}`;
   if (error.name === 'CredentialsProviderError') {
@@ -28,8 +33,13 @@ export function classifyPricingApiError(err: unknown): SluiceError {
       { cause: err },
     );
   }
-  if (status === 429 || error.name === 'ThrottlingException')
-    return new SluiceError('ING_FETCH_THROTTLED', message, { cause: err });
+  if (status === 429 || error.name === 'ThrottlingException') {
+    const retryAfter = retryAfterMs(error.$response?.headers?.['retry-after'] ?? null);
+    return new SluiceError('ING_FETCH_THROTTLED', message, {
+      cause: err,
+      details: { retryAfterMs: retryAfter },
+    });
+  }
   if (
     (status !== undefined && status >= 500) ||
     error.name === 'InternalErrorException' ||

@@ -1,4 +1,4 @@
-import { pipeline, Readable, Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import type { Health } from '../../lib/component.ts';
 import { classifyError, describeError, SluiceError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -194,7 +194,7 @@ export class PoliteClient {
   }
 }
 
-/** Passes the body through, failing it when no chunk arrived for `idleMs`. */
+/** Passes the body through, failing it when no chunk arrived for `idleMs` or the connection dropped. */
 function withIdleTimeout(body: Readable, idleMs: number, url: string): Readable {
   const onIdle = () =>
     watched.destroy(new SluiceError('ING_TIMEOUT', `${url} sent nothing for ${idleMs} ms`));
@@ -205,8 +205,12 @@ function withIdleTimeout(body: Readable, idleMs: number, url: string): Readable 
       callback(null, chunk);
     },
   });
-  watched.once('close', () => clearTimeout(timer));
-  // a dropped connection surfaces as an error of `watched`, which its reader sees
-  pipeline(body, watched, () => clearTimeout(timer));
+  watched.once('close', () => {
+    clearTimeout(timer);
+    body.destroy();
+  });
+  // fetch reports a dropped connection as TypeError('terminated'): name it, so the reader may re-open
+  body.once('error', (err) => watched.destroy(fetchFailure(err, url)));
+  body.pipe(watched);
   return watched;
 }

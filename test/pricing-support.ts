@@ -75,33 +75,43 @@ export class CollectionHarness {
     }
   }
 
-  async endOffsets(): Promise<Map<number, bigint>> {
+  async endOffsets(topic: string = offersTopic): Promise<Map<number, bigint>> {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      const offsets = await admin.fetchTopicOffsets(offersTopic);
+      const offsets = await admin.fetchTopicOffsets(topic);
       return new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
     } finally {
       await admin.disconnect();
     }
   }
 
-  /**
-   * The raw offers of one collection published between two snapshots of the topic's end offsets,
-   * read back with a consumer of its own group and decoded with the serde.
-   */
-  async offersOf(
+  /** The raw offers of one collection published between two snapshots of the topic's end offsets. */
+  offersOf(
     collectionId: string,
     from: Map<number, bigint>,
     to: Map<number, bigint>,
   ): Promise<RawPriceOffer[]> {
+    return this.read<RawPriceOffer>(offersTopic, from, to, (offer) => offer.collectionId === collectionId);
+  }
+
+  /**
+   * The events of a topic between two snapshots of its end offsets that `keep` selects, read back
+   * with a consumer of its own group and decoded with the serde.
+   */
+  async read<T>(
+    topic: string,
+    from: Map<number, bigint>,
+    to: Map<number, bigint>,
+    keep: (value: T) => boolean,
+  ): Promise<T[]> {
     const groupId = `pricing-test-${uniqueSuffix()}`;
     const admin = this.kafka.admin();
     await admin.connect();
     try {
       await admin.setOffsets({
         groupId,
-        topic: offersTopic,
+        topic,
         partitions: [...from].map(([partition, offset]) => ({ partition, offset: String(offset) })),
       });
     } finally {
@@ -110,15 +120,16 @@ export class CollectionHarness {
     const remaining = new Set(
       [...to].filter(([partition, end]) => end > (from.get(partition) ?? 0n)).map(([p]) => p),
     );
-    const offers: RawPriceOffer[] = [];
-    if (remaining.size === 0) return offers;
+    const values: T[] = [];
+    if (remaining.size === 0) return values;
     const consumer = this.kafka.consumer({ groupId, maxBytes: 8 * 1024 * 1024 });
     await consumer.connect();
     try {
-      await consumer.subscribe({ topic: offersTopic });
+      await consumer.subscribe({ topic });
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(
-          () => reject(new Error(`topic not read to its end in 90 s (${offers.length} offers so far)`)),
+          () =>
+            reject(new Error(`${topic} not read to its end in 90 s (${values.length} events kept so far)`)),
           90_000,
         );
         consumer
@@ -128,8 +139,8 @@ export class CollectionHarness {
               const end = to.get(batch.partition) ?? 0n;
               for (const message of batch.messages) {
                 if (BigInt(message.offset) >= end) break;
-                const { value } = await this.serde.decode<RawPriceOffer>(offersTopic, message.value);
-                if (value.collectionId === collectionId) offers.push(value);
+                const { value } = await this.serde.decode<T>(topic, message.value);
+                if (keep(value)) values.push(value);
               }
               // lastOffset() also counts control records, which are never delivered as messages
               if (BigInt(batch.lastOffset()) + 1n >= end) remaining.delete(batch.partition);
@@ -144,7 +155,7 @@ export class CollectionHarness {
     } finally {
       await consumer.disconnect();
     }
-    return offers;
+    return values;
   }
 
   async close(): Promise<void> {

@@ -46,7 +46,10 @@ export const awsPricingSettings = defineSettings('aws pricing collector', {
     '1000',
     'Price items of an offer file per checkpointed chunk (the resume offset advances chunk by chunk).',
   ),
-  ...politenessSettings('AWS_PRICING', 'AWS price list endpoints', { concurrency: '4' }),
+  ...politenessSettings('AWS_PRICING', 'AWS price list endpoints', {
+    concurrency: '4',
+    streams: 'Offer files (bulk) or service and region queries (Query API)',
+  }),
 });
 
 export type AwsPricingSettings = SettingsOf<typeof awsPricingSettings>;

@@ -14,7 +14,10 @@ export const azurePricingSettings = defineSettings('azure pricing collector', {
     '2023-01-01-preview',
     'api-version query parameter sent with the first page (NextPageLink carries it on).',
   ),
-  ...politenessSettings('AZURE_PRICING', 'the Azure Retail Prices API', { concurrency: '2' }),
+  ...politenessSettings('AZURE_PRICING', 'the Azure Retail Prices API', {
+    concurrency: '2',
+    streams: 'Service streams (one per name given to --service)',
+  }),
 });
 
 export type AzurePricingSettings = SettingsOf<typeof azurePricingSettings>;

@@ -13,7 +13,11 @@ const positiveNumber = z.string().transform((text, ctx) => {
  * How a collector treats a provider's servers. Each provider declares the same knobs under its own
  * prefix (AZURE_PRICING_…, AWS_PRICING_…), so one provider can be throttled without touching the other.
  */
-export function politenessSettings(prefix: string, provider: string, defaults: { concurrency: string }) {
+export function politenessSettings(
+  prefix: string,
+  provider: string,
+  defaults: { concurrency: string; streams: string },
+) {
   return {
     requestsPerSecond: setting(
       `${prefix}_RATE_LIMIT_RPS`,
@@ -25,13 +29,13 @@ export function politenessSettings(prefix: string, provider: string, defaults: {
       `${prefix}_CONCURRENCY`,
       positiveInt,
       defaults.concurrency,
-      `Streams (${provider} services, regions or offer files) collected at the same time.`,
+      `${defaults.streams} collected at the same time.`,
     ),
     requestTimeoutMs: setting(
       `${prefix}_REQUEST_TIMEOUT_MS`,
       positiveInt,
       '30000',
-      `Time allowed for ${provider} to answer a page (for offer files: to send the headers, then between chunks).`,
+      `Time allowed for ${provider} to answer a request (a streamed file: for its headers, then between chunks).`,
     ),
     retries: setting(
       `${prefix}_RETRIES`,
@@ -74,6 +78,12 @@ export const collectionSettings = defineSettings('pricing collection', {
     positiveInt,
     '5000',
     'Most price items sent to Kafka in one acknowledged batch; the checkpoint advances after each batch.',
+  ),
+  batchesInFlight: setting(
+    'PRICING_COLLECTION_BATCHES_IN_FLIGHT',
+    positiveInt,
+    '3',
+    'Batches on their way to Kafka at once; they are acknowledged and checkpointed strictly in order.',
   ),
   publisherThreads: setting(
     'PRICING_COLLECTION_PUBLISHER_THREADS',

@@ -54,6 +54,13 @@ export interface CollectionProgress {
   streamsTotal: number;
 }
 
+interface InFlightBatch {
+  batch: QueueEntry[];
+  published: number;
+  sent: Promise<void>;
+  endTimer: () => void;
+}
+
 type QueueEntry =
   | { kind: 'page'; stream: string; page: FetchedPage<unknown>; size: number }
   | { kind: 'failed'; stream: string; error: SluiceError; size: number };
@@ -226,66 +233,84 @@ export class PricingCollector implements Component {
   }
 
   /**
-   * Sends batch after batch; a batch's checkpoint is written to PostgreSQL while the next batch
-   * is on its way to Kafka, and always in order, after its own batch was acknowledged.
+   * Keeps up to `batchesInFlight` batches on their way to Kafka while the next pages are fetched;
+   * batches are acknowledged in the order they were taken, and each one's checkpoint is written to
+   * PostgreSQL only after it (and every batch before it) was acknowledged.
    */
   private async publishPages(): Promise<void> {
-    const { publisher, store, settings } = this.options;
+    const { publisher, settings } = this.options;
+    const inFlight: InFlightBatch[] = [];
     let checkpointing: Promise<boolean> = Promise.resolve(true);
-    for (
-      let batch = await this.queue.take(settings.publishBatchItems);
-      batch;
-      batch = await this.queue.take(settings.publishBatchItems)
-    ) {
-      const endTimer = this.metrics.timeBatch();
-      const offers = batch.flatMap((entry) => (entry.kind === 'page' ? entry.page.offers : []));
-      try {
-        if (offers.length > 0) await retry(() => publisher.publish(offers), { retries: 5 });
-      } catch (err) {
-        const error = classifyError(err);
-        this.metrics.error('publish', error.code, error.disposition);
-        this.queue.discard();
-        await checkpointing;
-        this.fail(
-          new SluiceError('ING_KAFKA_UNAVAILABLE', `publishing to Kafka failed: ${describeError(err)}`, {
-            cause: err,
-            disposition: 'fatal',
-          }),
-        );
-        return;
+    try {
+      for (
+        let batch = await this.queue.take(settings.publishBatchItems);
+        batch;
+        batch = await this.queue.take(settings.publishBatchItems)
+      ) {
+        const offers = batch.flatMap((entry) => (entry.kind === 'page' ? entry.page.offers : []));
+        const sent =
+          offers.length > 0 ? retry(() => publisher.publish(offers), { retries: 5 }) : Promise.resolve();
+        // awaited in order below; marked handled so a later batch's failure is not an unhandled rejection
+        sent.catch(() => {});
+        inFlight.push({ batch, published: offers.length, sent, endTimer: this.metrics.timeBatch() });
+        if (inFlight.length >= settings.batchesInFlight) {
+          ({ checkpointing } = await this.settle(inFlight.shift() as InFlightBatch, checkpointing));
+        }
       }
-      this.metrics.sent(offersTopic, offers.length);
-      if (!(await checkpointing)) this.cancel('cancelled from another process');
-      const { delta, pages } = this.acknowledge(batch);
-      this.attemptPublished += offers.length;
-      const itemsPerSecond = this.itemsPerSecond();
-      checkpointing = store.recordProgress(
-        this.run.runId,
-        { streams: [...this.streams] },
-        delta,
-        itemsPerSecond,
-        pages,
+      for (let next = inFlight.shift(); next; next = inFlight.shift()) {
+        ({ checkpointing } = await this.settle(next, checkpointing));
+      }
+    } catch (err) {
+      const error = classifyError(err);
+      this.metrics.error('publish', error.code, error.disposition);
+      this.queue.discard();
+      this.fail(
+        new SluiceError('ING_KAFKA_UNAVAILABLE', `publishing to Kafka failed: ${describeError(err)}`, {
+          cause: err,
+          disposition: 'fatal',
+        }),
       );
-      // awaited with the next batch; marked handled so a failure surfaces there, not as an unhandled rejection
-      checkpointing.catch(() => {});
-      endTimer();
-      this.run = {
-        ...this.run,
-        pages: this.run.pages + delta.pages,
-        items: this.run.items + delta.items,
-        published: this.run.published + delta.published,
-        failed: this.run.failed + delta.failed,
-        itemsPerSecond,
-      };
-      this.metrics.health(this.health().state === 'ready' ? 1 : 0.5);
-      this.options.onProgress?.({
-        run: this.run,
-        streamsDone: this.streams.filter((stream) => stream.cursor === null).length,
-        streamsTotal: this.streams.length,
-      });
-      await this.publishRunState(false);
     }
     if (!(await checkpointing)) this.cancel('cancelled from another process');
+  }
+
+  /** Waits for a batch's acknowledgement, then starts writing its checkpoint (awaited with the next one). */
+  private async settle(
+    entry: InFlightBatch,
+    previousCheckpoint: Promise<boolean>,
+  ): Promise<{ checkpointing: Promise<boolean> }> {
+    await entry.sent;
+    this.metrics.sent(offersTopic, entry.published);
+    if (!(await previousCheckpoint)) this.cancel('cancelled from another process');
+    const { delta, pages } = this.acknowledge(entry.batch);
+    this.attemptPublished += entry.published;
+    const itemsPerSecond = this.itemsPerSecond();
+    const checkpointing = this.options.store.recordProgress(
+      this.run.runId,
+      { streams: [...this.streams] },
+      delta,
+      itemsPerSecond,
+      pages,
+    );
+    // awaited with the next batch; marked handled so a failure surfaces there, not as an unhandled rejection
+    checkpointing.catch(() => {});
+    entry.endTimer();
+    this.run = {
+      ...this.run,
+      pages: this.run.pages + delta.pages,
+      items: this.run.items + delta.items,
+      published: this.run.published + delta.published,
+      failed: this.run.failed + delta.failed,
+      itemsPerSecond,
+    };
+    this.metrics.health(this.health().state === 'ready' ? 1 : 0.5);
+    this.options.onProgress?.({
+      run: this.run,
+      streamsDone: this.streams.filter((stream) => stream.cursor === null).length,
+      streamsTotal: this.streams.length,
+    });
+    await this.publishRunState(false);
+    return { checkpointing };
   }
 
   /** Advances the streams' acknowledged state over a batch Kafka accepted, in arrival order. */

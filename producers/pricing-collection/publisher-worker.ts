@@ -12,10 +12,13 @@ if (!port) throw new Error('publisher-worker runs as a worker thread');
 const { name, compression } = workerData as { name: string; compression: 'gzip' | 'none' };
 const producer = createProducer(createKafka(name));
 
-port.on('message', async (message: EncodedBatch | 'close') => {
+/** One send at a time on the idempotent producer; the next batch waits here, ready, instead of in the collector. */
+let previous: Promise<void> = Promise.resolve();
+
+async function handle(message: EncodedBatch | 'close'): Promise<void> {
   if (message === 'close') {
     await producer.disconnect();
-    port.close();
+    port?.close();
     return;
   }
   let reply: PublisherReply;
@@ -29,7 +32,11 @@ port.on('message', async (message: EncodedBatch | 'close') => {
       error: { code: error.code, disposition: error.disposition, message: describeError(err) },
     };
   }
-  port.postMessage(reply);
+  port?.postMessage(reply);
+}
+
+port.on('message', (message: EncodedBatch | 'close') => {
+  previous = previous.then(() => handle(message));
 });
 
 try {

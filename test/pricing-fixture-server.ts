@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { gzipSync } from 'node:zlib';
 
 /**
  * A local stand-in for the public price endpoints (the machines here have no internet), serving
@@ -38,6 +39,8 @@ export interface FixtureOptions {
   awsServices: Record<string, string[]>;
   awsQueryPages: number;
   awsQueryProductsPerPage: number;
+  /** Compress JSON answers with gzip when the client accepts it, as the real endpoints do. */
+  gzip: boolean;
 }
 
 const defaults: FixtureOptions = {
@@ -47,6 +50,7 @@ const defaults: FixtureOptions = {
   awsServices: { AmazonEC2: ['us-east-1', 'eu-west-1'], AmazonS3: ['us-east-1'] },
   awsQueryPages: 3,
   awsQueryProductsPerPage: 20,
+  gzip: false,
 };
 
 const azureRegions = [
@@ -266,8 +270,14 @@ export class PricingFixtureServer {
         return;
       }
       const fault = this.takeFault(answer.route, answer.page);
-      this.requests.push({ route: answer.route, page: answer.page, at, answer: fault?.kind ?? 'ok' });
-      await this.respond(res, answer.contentType, answer.body, fault);
+      const gzip = this.options.gzip && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+      this.requests.push({
+        route: answer.route,
+        page: answer.page,
+        at,
+        answer: fault?.kind ?? (gzip ? 'ok-gzip' : 'ok'),
+      });
+      await this.respond(res, answer.contentType, answer.body, fault, gzip);
     } catch (err) {
       res
         .writeHead(400, { 'content-type': 'application/json' })
@@ -280,6 +290,7 @@ export class PricingFixtureServer {
     contentType: string,
     body: string | (() => Iterable<string>),
     fault: Fault | undefined,
+    gzip = false,
   ): Promise<void> {
     switch (fault?.kind) {
       case 'throttle':
@@ -318,6 +329,17 @@ export class PricingFixtureServer {
         res.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(full) });
         res.write(cut, () => res.socket?.destroy());
       }
+      return;
+    }
+    if (text !== undefined && gzip) {
+      const zipped = gzipSync(text);
+      res
+        .writeHead(200, {
+          'content-type': contentType,
+          'content-encoding': 'gzip',
+          'content-length': zipped.length,
+        })
+        .end(zipped);
       return;
     }
     if (text !== undefined) {

@@ -247,6 +247,10 @@ export class AwsOfferFileSource implements PriceSource<OfferFileCursor> {
       }
     }
   }
+
+  close(): void {
+    this.client.close();
+  }
 }
 
 /** Errors of the JSON parser mean the file itself is broken: its stream fails with a clear reason. */

@@ -139,6 +139,7 @@ export class AwsPriceListQuerySource implements PriceSource<QueryCursor> {
 
   close(): void {
     this.sdk.destroy();
+    this.client.close();
   }
 }
 

@@ -249,4 +249,8 @@ export class AzureRetailSource implements PriceSource<AzureCursor> {
       url = nextPageLink ?? undefined;
     }
   }
+
+  close(): void {
+    this.client.close();
+  }
 }

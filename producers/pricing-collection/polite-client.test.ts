@@ -19,13 +19,17 @@ const settings: PolitenessSettings = {
   circuitCooldownMs: 60_000,
 };
 
+const clients: PoliteClient[] = [];
+
 function client(overrides: Partial<PolitenessSettings> = {}) {
-  return new PoliteClient(
+  const created = new PoliteClient(
     'fixture',
     { ...settings, ...overrides },
     componentLogger('polite-client-test'),
     componentMetrics('polite-client-test'),
   );
+  clients.push(created);
+  return created;
 }
 
 async function failure(promise: Promise<unknown>): Promise<SluiceError> {
@@ -45,6 +49,7 @@ describe('polite HTTP client against the fixture server', () => {
     fixture = await PricingFixtureServer.start({ azurePages: 3, azureItemsPerPage: 5 });
   });
   after(async () => {
+    for (const polite of clients) polite.close();
     await fixture.close();
   });
 
@@ -113,6 +118,22 @@ describe('polite HTTP client against the fixture server', () => {
       assert.match(error.message, /is not valid JSON/);
       assert.equal(error.details?.url, fixture.azureUrl);
       assert.equal(fixture.requestsOf('azure').length, 1);
+    }
+  });
+
+  it('reads gzip-compressed answers', async () => {
+    const zipped = await PricingFixtureServer.start({ azurePages: 1, azureItemsPerPage: 5, gzip: true });
+    const polite = client();
+    try {
+      const { body } = await polite.getJson(zipped.azureUrl, signal);
+      assert.equal((body as { Items: unknown[] }).Items.length, 5);
+      assert.deepEqual(
+        zipped.requestsOf('azure').map((r) => r.answer),
+        ['ok-gzip'],
+      );
+    } finally {
+      polite.close();
+      await zipped.close();
     }
   });
 

@@ -1,6 +1,9 @@
-import { Readable, Transform } from 'node:stream';
+import http, { type IncomingMessage } from 'node:http';
+import https from 'node:https';
+import { PassThrough, type Readable } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Health } from '../../lib/component.ts';
-import { classifyError, describeError, SluiceError } from '../../lib/errors.ts';
+import { classifyError, SluiceError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { ComponentMetrics } from '../../lib/metrics.ts';
 import { retry } from '../../lib/retry.ts';
@@ -33,20 +36,18 @@ export function httpStatusError(
   return new SluiceError('ING_FETCH_REJECTED', message, { details });
 }
 
-/** fetch() reports timeouts and dropped sockets as DOMException/TypeError: name them for the retrier. */
-function fetchFailure(err: unknown, url: string): SluiceError {
+/** Names socket errors and aborts for the retrier, with the URL they concern. */
+function requestFailure(err: unknown, url: string): SluiceError {
   if (err instanceof SluiceError) return err;
-  const name = (err as { name?: string } | null)?.name;
-  if (name === 'TimeoutError')
-    return new SluiceError('ING_TIMEOUT', `no answer from ${url} in time`, { cause: err });
-  if (name === 'AbortError')
+  if ((err as { name?: string } | null)?.name === 'AbortError') {
     return new SluiceError('ING_NETWORK', `request to ${url} aborted`, { cause: err });
-  if (err instanceof TypeError) {
-    return new SluiceError('ING_NETWORK', `connection to ${url} failed: ${describeError(err)}`, {
-      cause: err,
-    });
   }
-  return classifyError(err);
+  const error = classifyError(err);
+  return new SluiceError(error.code, `${url}: ${error.message}`, {
+    cause: err,
+    disposition: error.disposition,
+    details: { url },
+  });
 }
 
 /** Throttling is the server asking us to slow down, not failing: it never opens the circuit. */
@@ -68,6 +69,10 @@ export class PoliteClient {
   readonly breaker: CircuitBreaker;
   private readonly limiter: RateLimiter;
   private retrying?: string;
+  private readonly agents = {
+    http: new http.Agent({ keepAlive: true }),
+    https: new https.Agent({ keepAlive: true }),
+  };
 
   constructor(
     readonly target: string,
@@ -121,22 +126,53 @@ export class PoliteClient {
     return result;
   }
 
-  private async send(url: string, signal: AbortSignal): Promise<Response> {
-    const timeout = AbortSignal.timeout(this.settings.requestTimeoutMs);
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        signal: AbortSignal.any([signal, timeout]),
-        headers: { accept: 'application/json' },
-      });
-    } catch (err) {
-      throw fetchFailure(err, url);
-    }
-    if (!response.ok) {
-      const body = await response.text().catch(() => '');
-      throw httpStatusError(response.status, url, response.headers.get('retry-after'), body);
-    }
-    return response;
+  /**
+   * One GET over keep-alive connections (node:http costs a third of fetch's CPU per page, which
+   * matters at tens of thousands of items per second). Resolves with a 2xx response whose body is
+   * decompressed; redirects are followed; `requestTimeoutMs` is the longest silence allowed, before
+   * the headers and between chunks of the body alike.
+   */
+  private send(
+    url: string,
+    signal: AbortSignal,
+    redirects = 0,
+  ): Promise<{ body: Readable; contentType: string }> {
+    return new Promise((resolve, reject) => {
+      const secure = url.startsWith('https:');
+      const request = (secure ? https : http).get(
+        url,
+        {
+          agent: secure ? this.agents.https : this.agents.http,
+          signal,
+          headers: { accept: 'application/json', 'accept-encoding': 'gzip, deflate, br' },
+        },
+        (response) => {
+          const status = response.statusCode ?? 0;
+          const location = response.headers.location;
+          if (status >= 300 && status < 400 && location && redirects < 5) {
+            response.resume();
+            resolve(this.send(new URL(location, url).toString(), signal, redirects + 1));
+            return;
+          }
+          const body = decoded(response, url);
+          if (status < 200 || status >= 300) {
+            readText(body, 2048)
+              .catch(() => '')
+              .then((text) =>
+                reject(httpStatusError(status, url, headerValue(response.headers['retry-after']), text)),
+              );
+            return;
+          }
+          resolve({ body, contentType: response.headers['content-type'] ?? 'no content type' });
+        },
+      );
+      request.setTimeout(this.settings.requestTimeoutMs, () =>
+        request.destroy(
+          new SluiceError('ING_TIMEOUT', `${url} sent nothing for ${this.settings.requestTimeoutMs} ms`),
+        ),
+      );
+      request.once('error', (err) => reject(requestFailure(err, url)));
+    });
   }
 
   /**
@@ -147,20 +183,14 @@ export class PoliteClient {
     return this.call(
       `GET ${url}`,
       async () => {
-        const response = await this.send(url, signal);
-        let text: string;
-        try {
-          text = await response.text();
-        } catch (err) {
-          throw fetchFailure(err, url);
-        }
+        const { body, contentType } = await this.send(url, signal);
+        const text = await readText(body);
         try {
           return { text, body: JSON.parse(text) as unknown };
         } catch (err) {
-          const type = response.headers.get('content-type') ?? 'no content type';
           throw new SluiceError(
             'ING_PRICING_PAGE_INVALID',
-            `body of ${url} is not valid JSON (${text.length} characters, ${type}): ${(err as Error).message}`,
+            `body of ${url} is not valid JSON (${text.length} characters, ${contentType}): ${(err as Error).message}`,
             { cause: err, details: { url } },
           );
         }
@@ -171,20 +201,16 @@ export class PoliteClient {
 
   /**
    * GET a large file as a stream: retried until the headers arrive; the body then arrives as it
-   * comes, with `requestTimeoutMs` allowed between chunks (a stalled transfer fails, a slow one does not).
+   * comes (a stalled transfer fails after `requestTimeoutMs` of silence, a slow one does not).
    */
   getStream(url: string, signal: AbortSignal): Promise<Readable> {
-    return this.call(
-      `GET ${url}`,
-      async () => {
-        const response = await this.send(url, signal);
-        if (!response.body)
-          throw new SluiceError('ING_PRICING_PAGE_INVALID', `${url} answered without a body`);
-        const body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
-        return withIdleTimeout(body, this.settings.requestTimeoutMs, url);
-      },
-      { signal },
-    );
+    return this.call(`GET ${url}`, async () => (await this.send(url, signal)).body, { signal });
+  }
+
+  /** Closes the kept-alive connections. */
+  close(): void {
+    this.agents.http.destroy();
+    this.agents.https.destroy();
   }
 
   health(): Health {
@@ -194,23 +220,45 @@ export class PoliteClient {
   }
 }
 
-/** Passes the body through, failing it when no chunk arrived for `idleMs` or the connection dropped. */
-function withIdleTimeout(body: Readable, idleMs: number, url: string): Readable {
-  const onIdle = () =>
-    watched.destroy(new SluiceError('ING_TIMEOUT', `${url} sent nothing for ${idleMs} ms`));
-  const timer = setTimeout(onIdle, idleMs);
-  const watched = new Transform({
-    transform(chunk, _encoding, callback) {
-      timer.refresh();
-      callback(null, chunk);
-    },
-  });
-  watched.once('close', () => {
-    clearTimeout(timer);
-    body.destroy();
-  });
-  // fetch reports a dropped connection as TypeError('terminated'): name it, so the reader may re-open
-  body.once('error', (err) => watched.destroy(fetchFailure(err, url)));
-  body.pipe(watched);
-  return watched;
+function headerValue(value: string | string[] | undefined): string | null {
+  return (Array.isArray(value) ? value[0] : value) ?? null;
+}
+
+/**
+ * The response body, decompressed as its Content-Encoding says; a dropped connection surfaces as
+ * an ING_NETWORK error of the returned stream, so readers can tell it from a broken body.
+ */
+function decoded(response: IncomingMessage, url: string): Readable {
+  const encoding = response.headers['content-encoding'];
+  const decoder =
+    encoding === 'gzip'
+      ? createGunzip()
+      : encoding === 'deflate'
+        ? createInflate()
+        : encoding === 'br'
+          ? createBrotliDecompress()
+          : undefined;
+  const output: Readable = decoder ?? new PassThrough();
+  response.once('error', (err) => output.destroy(requestFailure(err, url)));
+  response.once('aborted', () =>
+    output.destroy(new SluiceError('ING_NETWORK', `connection to ${url} dropped while reading the body`)),
+  );
+  output.once('close', () => response.destroy());
+  response.pipe(output as PassThrough);
+  return output;
+}
+
+/** Reads a whole body as UTF-8 (at most `limit` bytes, for error excerpts). */
+async function readText(body: Readable, limit = Number.POSITIVE_INFINITY): Promise<string> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of body) {
+    chunks.push(chunk as Buffer);
+    length += (chunk as Buffer).length;
+    if (length >= limit) {
+      body.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }

@@ -56,6 +56,8 @@ interface Row {
   items: number;
   seconds: number;
   itemsPerSecond: number;
+  /** CPU of this process (all threads) per item: what the machine must supply, whatever else runs on it. */
+  cpuMicrosPerItem: number;
 }
 
 async function measure(scenario: string, provider: CloudProvider, filters: RunFilters): Promise<Row> {
@@ -65,13 +67,21 @@ async function measure(scenario: string, provider: CloudProvider, filters: RunFi
     { env },
   );
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   await collector.start();
   const run = await collector.finished;
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   await close();
   if (run.status !== 'succeeded')
     throw new Error(`${scenario}: run ${run.runId} ${run.status}: ${run.error}`);
-  return { scenario, items: run.published, seconds, itemsPerSecond: run.published / seconds };
+  return {
+    scenario,
+    items: run.published,
+    seconds,
+    itemsPerSecond: run.published / seconds,
+    cpuMicrosPerItem: (cpu.user + cpu.system) / run.published,
+  };
 }
 
 const rows: Row[] = [];
@@ -88,11 +98,11 @@ try {
 const conditions = loadConditions();
 process.stdout.write(
   `\npricing collectors → raw.pricing.offers.v1 (acks=all, idempotent, ${conditions})\n` +
-    `${'scenario'.padEnd(40)} ${'items'.padStart(8)} ${'seconds'.padStart(8)} ${'items/s'.padStart(9)}\n`,
+    `${'scenario'.padEnd(40)} ${'items'.padStart(8)} ${'seconds'.padStart(8)} ${'items/s'.padStart(9)} ${'CPU µs/item'.padStart(12)}\n`,
 );
 for (const row of rows) {
   process.stdout.write(
-    `${row.scenario.padEnd(40)} ${String(row.items).padStart(8)} ${row.seconds.toFixed(2).padStart(8)} ${Math.round(row.itemsPerSecond).toString().padStart(9)}\n`,
+    `${row.scenario.padEnd(40)} ${String(row.items).padStart(8)} ${row.seconds.toFixed(2).padStart(8)} ${Math.round(row.itemsPerSecond).toString().padStart(9)} ${row.cpuMicrosPerItem.toFixed(1).padStart(12)}\n`,
   );
 }
 

@@ -170,8 +170,8 @@ export function azurePageOffers(
   const nextPageLink = typeof page.NextPageLink === 'string' && page.NextPageLink ? page.NextPageLink : null;
   const attributes = {
     page: String(context.page),
+    // the page's URL is the event's sourceUrl; NextPageLink is left out: ~170 bytes on every item
     apiVersion: context.apiVersion,
-    ...(nextPageLink ? { nextPageLink } : {}),
   };
   const offers = page.Items.map((item: unknown, index): RawPriceOffer => {
     if (!isItem(item)) {

@@ -108,5 +108,5 @@ for (const row of rows) {
 
 function loadConditions(): string {
   const e = environment();
-  return `batch ${e.PRICING_COLLECTION_PUBLISH_BATCH_ITEMS ?? '5000'} items, compression ${e.PRICING_COLLECTION_COMPRESSION ?? 'gzip'}, Azure ${azurePages}×${itemsPerPage} items per stream, AWS ${awsProductsPerFile} products (×3 price dimensions) per file`;
+  return `batch ${e.PRICING_COLLECTION_PUBLISH_BATCH_ITEMS ?? '5000'} items, compression ${e.PRICING_COLLECTION_COMPRESSION ?? 'none'}, Azure ${azurePages}×${itemsPerPage} items per stream, AWS ${awsProductsPerFile} products (×3 price dimensions) per file`;
 }

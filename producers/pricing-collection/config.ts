@@ -93,9 +93,9 @@ export const collectionSettings = defineSettings('pricing collection', {
   ),
   compression: setting(
     'PRICING_COLLECTION_COMPRESSION',
-    oneOf(['gzip', 'none']),
-    'gzip',
-    'Compression of the raw offer batches: price items are repetitive JSON, gzip shrinks them about tenfold.',
+    oneOf(['none', 'gzip']),
+    'none',
+    'Compression of the raw offer batches: gzip shrinks the JSON items about fivefold but costs kafkajs ~15 µs of CPU per item.',
   ),
   progressEventMs: setting(
     'PRICING_COLLECTION_PROGRESS_EVENT_MS',

@@ -88,8 +88,8 @@ export const collectionSettings = defineSettings('pricing collection', {
   publisherThreads: setting(
     'PRICING_COLLECTION_PUBLISHER_THREADS',
     positiveInt,
-    '2',
-    'Worker threads publishing raw offers, each with its own idempotent producer (Kafka encoding is the CPU bottleneck).',
+    '1',
+    'Worker threads publishing raw offers, each with its own idempotent producer (more only pay off with spare cores).',
   ),
   compression: setting(
     'PRICING_COLLECTION_COMPRESSION',

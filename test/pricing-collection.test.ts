@@ -119,9 +119,10 @@ describe('sluice collect: a run killed with SIGKILL resumes without losing or re
       await harness.endOffsets(topics.pricingCollectionRuns.topic),
       (event) => event.runId === runId,
     );
-    assert.equal(events.at(0)?.status, 'running');
-    assert.equal(events.at(-1)?.status, 'succeeded');
-    assert.equal(events.at(-1)?.published, 20_000);
+    assert.equal(events.at(0)?.value.status, 'running');
+    assert.equal(events.at(-1)?.value.status, 'succeeded');
+    assert.equal(events.at(-1)?.value.published, 20_000);
+    assert.equal(events.at(-1)?.key, runId);
   });
 
   it('a run cancelled from another process stops and is marked cancelled', async () => {

@@ -43,6 +43,12 @@ export function fixtureEnv(
   };
 }
 
+export interface ReadEvent<T> {
+  value: T;
+  key: string | null;
+  partition: number;
+}
+
 /** The shared clients a collection needs, for one test file. */
 export class CollectionHarness {
   private constructor(
@@ -87,12 +93,18 @@ export class CollectionHarness {
   }
 
   /** The raw offers of one collection published between two snapshots of the topic's end offsets. */
-  offersOf(
+  async offersOf(
     collectionId: string,
     from: Map<number, bigint>,
     to: Map<number, bigint>,
   ): Promise<RawPriceOffer[]> {
-    return this.read<RawPriceOffer>(offersTopic, from, to, (offer) => offer.collectionId === collectionId);
+    const events = await this.read<RawPriceOffer>(
+      offersTopic,
+      from,
+      to,
+      (offer) => offer.collectionId === collectionId,
+    );
+    return events.map((event) => event.value);
   }
 
   /**
@@ -104,7 +116,7 @@ export class CollectionHarness {
     from: Map<number, bigint>,
     to: Map<number, bigint>,
     keep: (value: T) => boolean,
-  ): Promise<T[]> {
+  ): Promise<ReadEvent<T>[]> {
     const groupId = `pricing-test-${uniqueSuffix()}`;
     const admin = this.kafka.admin();
     await admin.connect();
@@ -120,7 +132,7 @@ export class CollectionHarness {
     const remaining = new Set(
       [...to].filter(([partition, end]) => end > (from.get(partition) ?? 0n)).map(([p]) => p),
     );
-    const values: T[] = [];
+    const values: ReadEvent<T>[] = [];
     if (remaining.size === 0) return values;
     const consumer = this.kafka.consumer({ groupId, maxBytes: 8 * 1024 * 1024 });
     await consumer.connect();
@@ -140,7 +152,8 @@ export class CollectionHarness {
               for (const message of batch.messages) {
                 if (BigInt(message.offset) >= end) break;
                 const { value } = await this.serde.decode<T>(topic, message.value);
-                if (keep(value)) values.push(value);
+                if (keep(value))
+                  values.push({ value, key: message.key?.toString() ?? null, partition: batch.partition });
               }
               // lastOffset() also counts control records, which are never delivered as messages
               if (BigInt(batch.lastOffset()) + 1n >= end) remaining.delete(batch.partition);

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { SluiceError } from '../../lib/errors.ts';
+import { keyPartition } from '../../lib/kafka.ts';
+import { topics } from '../../schemas/catalog.ts';
+import type { RawPriceOffer } from '../../schemas/types.ts';
 import { azureItem, PricingFixtureServer } from '../../test/pricing-fixture-server.ts';
 import { CollectionHarness, fixtureEnv } from '../../test/pricing-support.ts';
 import { uniqueSuffix } from '../../test/support.ts';
@@ -138,6 +141,19 @@ describe('Azure collector against the fixture server, Kafka and PostgreSQL', () 
       assert.ok(field in sample, `item keeps ${field}`);
     }
     assert.equal(sample.currencyCode, 'EUR');
+
+    // keyed provider|sku|region, on the partition the Java client would pick for that key
+    const events = await harness.read<RawPriceOffer>(
+      topics.rawPricing.topic,
+      from,
+      to,
+      (o) => o.collectionId === runId,
+    );
+    const partitions = (await harness.endOffsets()).size;
+    for (const { key, partition, value } of events) {
+      assert.equal(key, `azure|${value.sku}|${value.region ?? ''}`);
+      assert.equal(partition, keyPartition(Buffer.from(key ?? ''), partitions));
+    }
   });
 
   it('records a truncated page as a failed page, not a crash, and a resume finishes the run', async () => {

@@ -11,10 +11,10 @@ export type OfferCompression = 'none' | 'gzip';
 /** Offers encoded for one publishing thread: the values back to back in one transferable buffer. */
 export interface EncodedBatch {
   batchId: number;
-  keys: string[];
   partitions: number[];
-  values: ArrayBuffer;
-  /** End offset of each value in `values`. */
+  /** Each message's key bytes then value bytes, back to back. */
+  data: ArrayBuffer;
+  /** End offsets in `data`: of message i's key at 2i, of its value at 2i + 1. */
   ends: number[];
 }
 
@@ -35,21 +35,22 @@ export async function sendEncoded(
   batch: EncodedBatch,
   compression: OfferCompression,
 ): Promise<void> {
-  const data = Buffer.from(batch.values);
+  const data = Buffer.from(batch.data);
   let messages: Message[] = [];
   let start = 0;
   let sendStart = 0;
-  for (let i = 0; i < batch.keys.length; i++) {
-    const end = batch.ends[i] as number;
+  for (let i = 0; i < batch.partitions.length; i++) {
+    const keyEnd = batch.ends[2 * i] as number;
+    const end = batch.ends[2 * i + 1] as number;
     if (messages.length > 0 && end - sendStart > maxSendBytes) {
       await send(producer, messages, compression);
       messages = [];
       sendStart = start;
     }
     messages.push({
-      key: batch.keys[i] as string,
+      key: data.subarray(start, keyEnd),
       partition: batch.partitions[i] as number,
-      value: data.subarray(start, end),
+      value: data.subarray(keyEnd, end),
     });
     start = end;
   }
@@ -161,39 +162,37 @@ export class OfferPublisher {
   /** Resolves once Kafka acknowledged every offer; a value that does not fit the schema is a poison error before anything is sent. */
   async publish(offers: RawPriceOffer[]): Promise<void> {
     const parts = Array.from({ length: this.count }, () => ({
-      keys: [] as string[],
       partitions: [] as number[],
-      values: [] as Buffer[],
+      chunks: [] as Buffer[],
       bytes: 0,
     }));
     for (const offer of offers) {
-      const key = offerKey(offer);
-      const partition = keyPartition(Buffer.from(key), this.partitions);
+      const key = Buffer.from(offerKey(offer));
+      const partition = keyPartition(key, this.partitions);
       const part = parts[partition % this.count] as (typeof parts)[number];
       const value = this.serde.encode(offersTopic, offer);
-      part.keys.push(key);
       part.partitions.push(partition);
-      part.values.push(value);
-      part.bytes += value.length;
+      part.chunks.push(key, value);
+      part.bytes += key.length + value.length;
     }
     await Promise.all(
       parts.map((part, index) => {
-        if (part.keys.length === 0) return undefined;
-        const values = new ArrayBuffer(part.bytes);
-        const view = new Uint8Array(values);
+        if (part.partitions.length === 0) return undefined;
+        const data = new ArrayBuffer(part.bytes);
+        const view = new Uint8Array(data);
         const ends: number[] = [];
         let offset = 0;
-        for (const value of part.values) {
-          view.set(value, offset);
-          offset += value.length;
+        for (const chunk of part.chunks) {
+          view.set(chunk, offset);
+          offset += chunk.length;
           ends.push(offset);
         }
         const batchId = this.nextBatchId++;
         const thread = this.threads[index] as PublisherThread;
         return new Promise<void>((resolve, reject) => {
           thread.pending.set(batchId, { resolve, reject });
-          const batch: EncodedBatch = { batchId, keys: part.keys, partitions: part.partitions, values, ends };
-          thread.worker.postMessage(batch, [values]);
+          const batch: EncodedBatch = { batchId, partitions: part.partitions, data, ends };
+          thread.worker.postMessage(batch, [data]);
         });
       }),
     );

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { prepareTopicsAndSchemas } from '../lib/bootstrap.ts';
 import { environment, projectRoot } from '../lib/config.ts';
@@ -15,7 +16,7 @@ import type { CloudProvider } from '../schemas/types.ts';
  * (acks=all, idempotent producer) per second, with a checkpoint in PostgreSQL after every batch.
  */
 
-const azurePages = 600;
+const azurePages = 400;
 const itemsPerPage = 100;
 const awsProductsPerFile = 6000;
 const fixtureOptions = {
@@ -84,6 +85,7 @@ async function measure(scenario: string, provider: CloudProvider, filters: RunFi
   };
 }
 
+const loadAtStart = loadavg()[0] ?? 0;
 const rows: Row[] = [];
 try {
   rows.push(await measure('azure, 1 stream (NextPageLink chain)', 'azure', {}));
@@ -108,5 +110,5 @@ for (const row of rows) {
 
 function loadConditions(): string {
   const e = environment();
-  return `batch ${e.PRICING_COLLECTION_PUBLISH_BATCH_ITEMS ?? '5000'} items, compression ${e.PRICING_COLLECTION_COMPRESSION ?? 'none'}, Azure ${azurePages}×${itemsPerPage} items per stream, AWS ${awsProductsPerFile} products (×3 price dimensions) per file`;
+  return `${cpus().length} cores, load average ${loadAtStart.toFixed(1)} at start, batch ${e.PRICING_COLLECTION_PUBLISH_BATCH_ITEMS ?? '5000'} items, compression ${e.PRICING_COLLECTION_COMPRESSION ?? 'none'}, Azure ${azurePages}×${itemsPerPage} items per stream, AWS ${awsProductsPerFile} products (×3 price dimensions) per file`;
 }

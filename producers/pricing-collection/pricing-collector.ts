@@ -218,7 +218,8 @@ export class PricingCollector implements Component {
         if (!(await this.queue.push(entry))) return;
       }
     } catch (err) {
-      if (this.fetching.signal.aborted && this.cancelReason) return;
+      // stopped for a cancel or another stream's fatal error: not a failure of this stream
+      if (this.fetching.signal.aborted) return;
       const error = classifyError(err);
       this.metrics.error('fetch', error.code, error.disposition);
       this.logger.warn({ stream: stream.key, code: error.code, err: describeError(err) }, 'page failed');

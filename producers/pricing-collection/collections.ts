@@ -68,8 +68,13 @@ export async function openCollection(
   let release: () => Promise<void>;
   if (request.kind === 'new') {
     source = createPriceSource(request.provider, request.filters, options);
-    run = await store.create(request.provider, request.filters, request.runId);
-    release = await store.lock(run.runId);
+    try {
+      run = await store.create(request.provider, request.filters, request.runId);
+      release = await store.lock(run.runId);
+    } catch (err) {
+      source.close();
+      throw err;
+    }
   } else {
     release = await store.lock(request.runId);
     try {
@@ -91,7 +96,7 @@ export async function openCollection(
       `${run.provider}-pricing-publisher`,
     );
   } catch (err) {
-    source.close?.();
+    source.close();
     await release();
     throw err;
   }
@@ -109,7 +114,7 @@ export async function openCollection(
     collector,
     run,
     close: async () => {
-      source.close?.();
+      source.close();
       await publisher.close();
       await release();
     },

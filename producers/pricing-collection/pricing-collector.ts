@@ -44,8 +44,8 @@ export interface PriceSource<C = unknown> {
   plan(context: SourceContext): Promise<StreamState<C>[]>;
   /** The pages of one stream, in order, from `stream.cursor` on. */
   pages(stream: StreamState<C>, context: SourceContext): AsyncIterable<FetchedPage<C>>;
-  /** Releases clients the source holds (an SDK's sockets). */
-  close?(): void;
+  /** Releases the connections the source keeps open. */
+  close(): void;
 }
 
 export interface CollectionProgress {

@@ -5,6 +5,7 @@ import { settingsCatalogue } from '../lib/config.ts';
 import { migrate } from '../lib/db/migrate.ts';
 import { describeError, SluiceError } from '../lib/errors.ts';
 import { createPgPool } from '../lib/postgres.ts';
+import { registerCollectCommands } from './commands/collect.ts';
 import { registerProcessorsCommands } from './commands/processors.ts';
 import { registerProducersCommands } from './commands/producers.ts';
 import { registerSchemaCommands } from './commands/schemas.ts';
@@ -144,6 +145,7 @@ registerSchemaCommands(program);
 registerSinksCommands(program);
 registerProducersCommands(program);
 registerProcessorsCommands(program);
+registerCollectCommands(program);
 
 try {
   await program.parseAsync();

@@ -26,6 +26,11 @@ export const errorCodes = {
   ING_SERDE_INVALID: 'poison',
   ING_SERDE_UNKNOWN_SCHEMA: 'poison',
   ING_VALIDATION_FAILED: 'poison',
+  ING_FETCH_THROTTLED: 'retriable',
+  ING_FETCH_UPSTREAM: 'retriable',
+  ING_FETCH_REJECTED: 'fatal',
+  ING_FETCH_CIRCUIT_OPEN: 'fatal',
+  ING_PRICING_PAGE_INVALID: 'poison',
   ING_PROGRAMMING: 'fatal',
   ING_UNCLASSIFIED: 'retriable',
 } as const satisfies Record<string, Disposition>;

@@ -8,6 +8,8 @@ export interface RetryOptions {
   maxDelayMs: number;
   factor: number;
   signal?: AbortSignal;
+  /** A wait the failing side asked for (HTTP Retry-After); the backoff never waits less. */
+  requestedDelayMs?: (error: SluiceError) => number | undefined;
   onRetry?: (error: SluiceError, attempt: number, delayMs: number) => void;
 }
 
@@ -42,7 +44,7 @@ export async function retry<T>(
     } catch (err) {
       const error = classifyError(err);
       if (!error.retriable || attempt >= opts.retries || opts.signal?.aborted) throw error;
-      const delayMs = backoffDelay(attempt, opts);
+      const delayMs = Math.max(backoffDelay(attempt, opts), opts.requestedDelayMs?.(error) ?? 0);
       opts.onRetry?.(error, attempt + 1, delayMs);
       await sleep(delayMs, undefined, { signal: opts.signal }).catch(() => {
         throw error;

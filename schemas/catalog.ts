@@ -44,6 +44,11 @@ export const topics = {
     schemaFile: 'normalized.pricing.prices.v1.avsc',
     compatibility: 'FULL_TRANSITIVE',
   },
+  pricingCollectionRuns: {
+    topic: 'ops.pricing.collection-runs.v1',
+    schemaFile: 'ops.pricing.collection-runs.v1.avsc',
+    compatibility: 'BACKWARD',
+  },
 } as const satisfies Record<string, TopicContract>;
 
 /** Poison events of a topic go to `dlq.<topic>`, all with the dead-letter envelope schema. */
@@ -56,6 +61,7 @@ export const sourceTopics = [
   topics.rawPricing,
   topics.normalizedTelemetry,
   topics.normalizedPricing,
+  topics.pricingCollectionRuns,
 ];
 
 /** Every topic Sluice owns, with its dead-letter topic where events are consumed from it. */

@@ -1,4 +1,5 @@
 import type {
+  CollectionRunEvent,
   DeadLetter,
   PriceRecord,
   RawPriceOffer,
@@ -123,4 +124,19 @@ export const samples = {
     attempts: 1,
     traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
   } satisfies DeadLetter,
+  'ops.pricing.collection-runs.v1': {
+    runId: 'run-2026-11-21-azure-01',
+    provider: 'azure',
+    filters: { serviceName: 'Virtual Machines', currencyCode: 'USD' },
+    status: 'succeeded',
+    pages: 4812,
+    items: 481_200,
+    published: 481_200,
+    failed: 0,
+    itemsPerSecond: 23_950.5,
+    startedAt: 1_763_709_330_400,
+    finishedAt: 1_763_709_350_500,
+    error: null,
+    emittedAt: 1_763_709_350_510,
+  } satisfies CollectionRunEvent,
 };

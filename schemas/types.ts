@@ -169,6 +169,42 @@ export interface TelemetryReading {
   traceId: null | string;
 }
 
+/** Cloud provider. */
+export type CollectionProvider = 'aws' | 'azure';
+
+/** Run status. */
+export type CollectionRunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+/** State of a price collection run, published when it starts, progresses, resumes and ends. Key: runId. */
+export interface CollectionRunEvent {
+  /** Id of the collection run (collectionId of its raw.pricing.offers.v1 events). */
+  runId: string;
+  /** Cloud provider collected. */
+  provider: CollectionProvider;
+  /** Filters of the run as given (service, region, price type, currency, source). */
+  filters: Record<string, string>;
+  /** Status when the event was published. */
+  status: CollectionRunStatus;
+  /** Pages (or offer-file chunks) completed so far. */
+  pages: number;
+  /** Price items read so far. */
+  items: number;
+  /** Items Kafka acknowledged so far. */
+  published: number;
+  /** Pages that failed (each recorded with its error). */
+  failed: number;
+  /** Published items per second of the latest attempt. */
+  itemsPerSecond: null | number;
+  /** When the run was created (UTC, epoch milliseconds). */
+  startedAt: number;
+  /** When the run ended; null while running. */
+  finishedAt: null | number;
+  /** Why the run failed or was cancelled. */
+  error: null | string;
+  /** When this event was published. */
+  emittedAt: number;
+}
+
 /** One price item exactly as a cloud price list returned it. Key: provider|sku|region. */
 export interface RawPriceOffer {
   /** Deterministic id: hex SHA-256 prefix of provider, natural key and the item's effective date, so re-collecting the same price gives the same id. */

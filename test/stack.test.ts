@@ -9,7 +9,7 @@ import mqtt from 'mqtt';
 import { portInUse } from '../cli/stack/service.ts';
 import { loadStackSettings } from '../cli/stack/settings.ts';
 import { createClickHouse } from '../lib/clickhouse.ts';
-import { loadSettings } from '../lib/config.ts';
+import { loadSettings, sluiceHome } from '../lib/config.ts';
 import { createKafka, createProducer, ensureTopics } from '../lib/kafka.ts';
 import { mqttSettings } from '../lib/mqtt.ts';
 import { createPgPool } from '../lib/postgres.ts';
@@ -198,7 +198,7 @@ describe('sluice stack CLI', () => {
       assert.equal(service.state, 'running', `${service.name}: ${service.state}`);
       assert.ok(service.url.length > 0);
     }
-    const env = readFileSync(join(process.cwd(), '.sluice', 'env'), 'utf8');
+    const env = readFileSync(join(sluiceHome(), 'env'), 'utf8');
     for (const variable of [
       'KAFKA_BROKERS',
       'SCHEMA_REGISTRY_URL',

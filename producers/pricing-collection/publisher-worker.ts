@@ -1,0 +1,50 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { classifyError, describeError } from '../../lib/errors.ts';
+import { createKafka, createProducer } from '../../lib/kafka.ts';
+import { type EncodedBatch, type PublisherReply, sendEncoded } from './offer-publisher.ts';
+
+/**
+ * One publishing thread: its own idempotent producer sends the Avro-encoded offers the collector
+ * hands over (zero-copy) and answers once Kafka acknowledged them, or with the classified error.
+ */
+const port = parentPort;
+if (!port) throw new Error('publisher-worker runs as a worker thread');
+const { name, compression } = workerData as { name: string; compression: 'gzip' | 'none' };
+const producer = createProducer(createKafka(name));
+
+/** One send at a time on the idempotent producer; the next batch waits here, ready, instead of in the collector. */
+let previous: Promise<void> = Promise.resolve();
+
+async function handle(message: EncodedBatch | 'close'): Promise<void> {
+  if (message === 'close') {
+    await producer.disconnect();
+    port?.close();
+    return;
+  }
+  let reply: PublisherReply;
+  try {
+    await sendEncoded(producer, message, compression);
+    reply = { batchId: message.batchId };
+  } catch (err) {
+    const error = classifyError(err);
+    reply = {
+      batchId: message.batchId,
+      error: { code: error.code, disposition: error.disposition, message: describeError(err) },
+    };
+  }
+  port?.postMessage(reply);
+}
+
+port.on('message', (message: EncodedBatch | 'close') => {
+  previous = previous.then(() => handle(message));
+});
+
+try {
+  await producer.connect();
+  port.postMessage('ready');
+} catch (err) {
+  port.postMessage({
+    batchId: -1,
+    error: { code: classifyError(err).code, disposition: 'fatal', message: describeError(err) },
+  });
+}

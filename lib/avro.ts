@@ -105,7 +105,59 @@ function toTwosComplement(value: bigint): Buffer {
   return bytes;
 }
 
-/** The one way Sluice builds an Avro type: with its logical types registered. */
+interface Tap {
+  buf: Buffer;
+  pos: number;
+}
+
+/**
+ * Avro `string` with a single-pass path for short ASCII strings (ids, units, metric names: most
+ * of our strings). avsc measures every string with Buffer.byteLength, a native call that costs
+ * more than writing the string; here the length byte and the characters are written in one loop,
+ * and anything else (non-ASCII, long strings, a full buffer) takes avsc's own path. Same bytes.
+ */
+// avsc's typings leave out the internal `_write` that its compiled record writers call.
+const AvscStringType = avro.types.StringType as unknown as new (
+  schema: avro.Schema,
+) => avro.Type & { _write(tap: Tap, value: unknown): void };
+
+class StringType extends AvscStringType {
+  override _write(tap: Tap, value: unknown): void {
+    if (typeof value === 'string' && value.length < 64) {
+      const length = value.length;
+      const buffer = tap.buf;
+      const start = tap.pos;
+      if (start + 1 + length <= buffer.length) {
+        let at = start + 1;
+        for (let i = 0; i < length; i++) {
+          const code = value.charCodeAt(i);
+          if (code >= 0x80) return super._write(tap, value);
+          buffer[at++] = code;
+        }
+        buffer[start] = length << 1; // zig-zag varint of a length below 64: one byte
+        tap.pos = at;
+        return;
+      }
+    }
+    super._write(tap, value);
+  }
+}
+
+function isPlainString(schema: unknown): boolean {
+  return (
+    schema === 'string' ||
+    (typeof schema === 'object' &&
+      schema !== null &&
+      (schema as { type?: unknown; logicalType?: unknown }).type === 'string' &&
+      !(schema as { logicalType?: unknown }).logicalType)
+  );
+}
+
+/** The one way Sluice builds an Avro type: with its logical types and the fast string type. */
 export function avroType(schema: avro.Schema | Record<string, unknown>): avro.Type {
-  return avro.Type.forSchema(schema as avro.Schema, { logicalTypes: { decimal: DecimalType } });
+  return avro.Type.forSchema(schema as avro.Schema, {
+    logicalTypes: { decimal: DecimalType },
+    typeHook: (candidate) =>
+      isPlainString(candidate) ? new StringType({ type: 'string' } as avro.Schema) : undefined,
+  });
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import avro from 'avsc';
 import { avroType, formatDecimal, parseDecimal } from './avro.ts';
 
 describe('decimal logical type', () => {
@@ -43,5 +44,37 @@ describe('decimal logical type', () => {
     assert.deepEqual([...cents.toBuffer('2.55')], [4, 0x00, 0xff]);
     assert.equal(parseDecimal('2.55', 2), 255n);
     assert.equal(formatDecimal(-5n, 3), '-0.005');
+  });
+});
+
+describe('string encoding', () => {
+  it('writes the same bytes as stock avsc, ASCII or not, short or long', () => {
+    const schema = {
+      type: 'record',
+      name: 'S',
+      fields: [
+        { name: 's', type: 'string' },
+        { name: 'm', type: { type: 'map', values: 'string' } },
+      ],
+    } as const;
+    const ours = avroType(schema);
+    const stock = avro.Type.forSchema(schema as unknown as avro.Schema);
+    for (const s of [
+      '',
+      'degC',
+      'x'.repeat(63),
+      'x'.repeat(64),
+      'y'.repeat(200),
+      'Temp °F',
+      'Ωmega',
+      '温度',
+      'emoji 🌡️',
+      'tab\there',
+    ]) {
+      const value = { s, m: { [s]: s } };
+      const bytes = ours.toBuffer(value);
+      assert.deepEqual(bytes, stock.toBuffer(value), JSON.stringify(s));
+      assert.deepEqual({ ...ours.fromBuffer(bytes) }, value);
+    }
   });
 });

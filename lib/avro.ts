@@ -129,14 +129,17 @@ class StringType extends AvscStringType {
       const start = tap.pos;
       if (start + 1 + length <= buffer.length) {
         let at = start + 1;
-        for (let i = 0; i < length; i++) {
+        let ascii = true;
+        for (let i = 0; i < length && ascii; i++) {
           const code = value.charCodeAt(i);
-          if (code >= 0x80) return super._write(tap, value);
+          ascii = code < 0x80;
           buffer[at++] = code;
         }
-        buffer[start] = length << 1; // zig-zag varint of a length below 64: one byte
-        tap.pos = at;
-        return;
+        if (ascii) {
+          buffer[start] = length << 1; // zig-zag varint of a length below 64: one byte
+          tap.pos = at;
+          return;
+        }
       }
     }
     super._write(tap, value);

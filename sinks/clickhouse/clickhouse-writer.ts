@@ -34,19 +34,28 @@ export interface ClickHouseWriterOptions {
  */
 export class RecentEventIds {
   private readonly ids = new Set<string>();
+  /**
+   * The ids in arrival order, as a ring: the slot to fill next holds the oldest. Evicting through
+   * the Set's own iterator instead costs a scan over every deleted slot V8 keeps until it rehashes.
+   */
+  private readonly arrivals: (string | undefined)[];
+  private nextSlot = 0;
 
-  constructor(private readonly capacity: number) {}
+  constructor(private readonly capacity: number) {
+    this.arrivals = new Array<string | undefined>(capacity).fill(undefined);
+  }
 
   has(id: string): boolean {
     return this.ids.has(id);
   }
 
   add(id: string): void {
+    if (this.ids.has(id)) return;
+    const oldest = this.arrivals[this.nextSlot];
+    if (oldest !== undefined) this.ids.delete(oldest);
+    this.arrivals[this.nextSlot] = id;
+    this.nextSlot = (this.nextSlot + 1) % this.capacity;
     this.ids.add(id);
-    if (this.ids.size > this.capacity) {
-      const oldest = this.ids.values().next().value as string;
-      this.ids.delete(oldest);
-    }
   }
 }
 

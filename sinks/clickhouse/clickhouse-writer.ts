@@ -142,14 +142,22 @@ function tsvText(text: string): string {
 }
 const tsvNullable = (text: string | null) => (text === null ? '\\N' : tsvText(text));
 const tsvNumber = (value: number | null) => (value === null ? '\\N' : String(value));
+/** An array item: inside an array ClickHouse reads quoted literals, so quotes are escaped too. */
+const arrayItemSpecial = /[\t\n\r\\']/;
+function arrayItem(value: string): string {
+  return arrayItemSpecial.test(value)
+    ? value
+        .replace(/\\/g, '\\\\')
+        .replace(/'/g, "\\'")
+        .replace(/\t/g, '\\t')
+        .replace(/\n/g, '\\n')
+        .replace(/\r/g, '\\r')
+    : value;
+}
 function tsvArray(values: readonly string[]): string {
-  if (values.length === 0) return '[]';
-  // inside an array ClickHouse reads quoted literals: one level of backslash escaping, quotes escaped too
-  const quoted = values.map(
-    (value) =>
-      `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')}'`,
-  );
-  return `[${quoted.join(',')}]`;
+  let text = '';
+  for (const value of values) text += `${text === '' ? "'" : ",'"}${arrayItem(value)}'`;
+  return `[${text}]`;
 }
 
 /** Columns of telemetry_readings in the order telemetryLine writes them. */

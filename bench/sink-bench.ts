@@ -55,10 +55,14 @@ export async function runSinkBench(plan: SinkBenchPlan): Promise<void> {
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
   }, 50);
+  const cpuBefore = process.cpuUsage();
   await sink.start();
   const began = performance.now();
   await waitFor('every event loaded', async () => (await plan.storedOffsets(topic)) >= plan.events, 120_000);
   const seconds = (performance.now() - began) / 1000;
+  // the whole process (sink and the bench's polling): judged per event, wall clock is shared with others
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuMicros = cpu.user + cpu.system;
   clearInterval(sampler);
   await sink.stop(Date.now() + 10_000);
 
@@ -67,6 +71,8 @@ export async function runSinkBench(plan: SinkBenchPlan): Promise<void> {
     ['rows loaded', String(sink.rowsWritten), 'rows'],
     ['elapsed (start → all offsets stored)', seconds.toFixed(2), 's'],
     ['throughput', Math.round(plan.events / seconds).toLocaleString('en-US'), 'rows/s'],
+    ['CPU time per event', (cpuMicros / plan.events).toFixed(2), 'µs'],
+    ['events per CPU-second', Math.round(plan.events / (cpuMicros / 1e6)).toLocaleString('en-US'), 'rows'],
     ['batches', String(latencies.length), ''],
     ['batch write latency p50', percentile(latencies, 50).toFixed(1), 'ms'],
     ['batch write latency p99', percentile(latencies, 99).toFixed(1), 'ms'],

@@ -34,19 +34,28 @@ export interface ClickHouseWriterOptions {
  */
 export class RecentEventIds {
   private readonly ids = new Set<string>();
+  /**
+   * The ids in arrival order, as a ring: the slot to fill next holds the oldest. Evicting through
+   * the Set's own iterator instead costs a scan over every deleted slot V8 keeps until it rehashes.
+   */
+  private readonly arrivals: (string | undefined)[];
+  private nextSlot = 0;
 
-  constructor(private readonly capacity: number) {}
+  constructor(private readonly capacity: number) {
+    this.arrivals = new Array<string | undefined>(capacity).fill(undefined);
+  }
 
   has(id: string): boolean {
     return this.ids.has(id);
   }
 
   add(id: string): void {
+    if (this.ids.has(id)) return;
+    const oldest = this.arrivals[this.nextSlot];
+    if (oldest !== undefined) this.ids.delete(oldest);
+    this.arrivals[this.nextSlot] = id;
+    this.nextSlot = (this.nextSlot + 1) % this.capacity;
     this.ids.add(id);
-    if (this.ids.size > this.capacity) {
-      const oldest = this.ids.values().next().value as string;
-      this.ids.delete(oldest);
-    }
   }
 }
 
@@ -133,14 +142,22 @@ function tsvText(text: string): string {
 }
 const tsvNullable = (text: string | null) => (text === null ? '\\N' : tsvText(text));
 const tsvNumber = (value: number | null) => (value === null ? '\\N' : String(value));
+/** An array item: inside an array ClickHouse reads quoted literals, so quotes are escaped too. */
+const arrayItemSpecial = /[\t\n\r\\']/;
+function arrayItem(value: string): string {
+  return arrayItemSpecial.test(value)
+    ? value
+        .replace(/\\/g, '\\\\')
+        .replace(/'/g, "\\'")
+        .replace(/\t/g, '\\t')
+        .replace(/\n/g, '\\n')
+        .replace(/\r/g, '\\r')
+    : value;
+}
 function tsvArray(values: readonly string[]): string {
-  if (values.length === 0) return '[]';
-  // inside an array ClickHouse reads quoted literals: one level of backslash escaping, quotes escaped too
-  const quoted = values.map(
-    (value) =>
-      `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')}'`,
-  );
-  return `[${quoted.join(',')}]`;
+  let text = '';
+  for (const value of values) text += `${text === '' ? "'" : ",'"}${arrayItem(value)}'`;
+  return `[${text}]`;
 }
 
 /** Columns of telemetry_readings in the order telemetryLine writes them. */

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
+import { migrate } from '../../lib/db/migrate.ts';
 import { SluiceError } from '../../lib/errors.ts';
 import { ensureDebianPackage, postgresBinDir } from './install.ts';
 import type { ServiceDefinition } from './service.ts';
@@ -132,6 +133,13 @@ export function postgresService(settings: StackSettings, serviceDir: string): Se
         const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
         if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${database}`);
       });
+      // The local database comes with Sluice's schema, as `sluice db migrate` would apply it.
+      const pool = new pg.Pool({ connectionString: url, max: 1 });
+      try {
+        await migrate(pool);
+      } finally {
+        await pool.end();
+      }
     },
   };
 }

@@ -161,13 +161,14 @@ export class TransactionalRunner<In, Out> implements Component {
     });
     await consumer.connect();
     await consumer.subscribe({ topics: [input.topic], fromBeginning: this.settings.fromBeginning });
+    // Set before run(): the group can be joined (GROUP_JOIN → ready) before run() resolves.
+    this.state = { state: 'degraded', reason: 'joining the consumer group' };
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.settings.concurrency,
       eachBatch: (payload) => this.handleBatch(payload),
     });
-    this.state = { state: 'degraded', reason: 'joining the consumer group' };
   }
 
   /**

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Consumer, Kafka } from 'kafkajs';
 import { createKafka, createProducer, ensureTopics } from '../lib/kafka.ts';
+import { retry } from '../lib/retry.ts';
 import { uniqueSuffix } from './support.ts';
 
 /**
@@ -63,9 +64,12 @@ describe('Kafka compatibility (kafkajs against the running broker)', () => {
       assert.ok(cluster.brokers.length >= 1);
       await withTopics(kafka, [topic], async () => {
         assert.ok((await admin.listTopics()).includes(topic));
-        const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+        // this client connected before the topic existed: its metadata catches up on a retriable error
+        const metadata = await retry(() => admin.fetchTopicMetadata({ topics: [topic] }), {
+          initialDelayMs: 50,
+        });
         assert.equal(metadata.topics[0]?.partitions.length, 3);
-        const offsets = await admin.fetchTopicOffsets(topic);
+        const offsets = await retry(() => admin.fetchTopicOffsets(topic), { initialDelayMs: 50 });
         assert.deepEqual(
           offsets.map((o) => o.high),
           ['0', '0', '0'],

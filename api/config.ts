@@ -11,3 +11,7 @@ export const apiSettings = defineSettings('api', {
 });
 
 export type ApiSettings = SettingsOf<typeof apiSettings>;
+
+export function apiUrl(settings: ApiSettings): string {
+  return `http://${settings.host}:${settings.port}`;
+}

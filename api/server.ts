@@ -6,7 +6,7 @@ import { loadSettings } from '../lib/config.ts';
 import { classifyError } from '../lib/errors.ts';
 import { componentLogger } from '../lib/logger.ts';
 import { componentMetrics, metricsRegistry } from '../lib/metrics.ts';
-import { type ApiSettings, apiSettings } from './config.ts';
+import { type ApiSettings, apiSettings, apiUrl } from './config.ts';
 import type { Overview } from './overview.ts';
 
 const dashboardHtml = readFileSync(new URL('./dashboard.html', import.meta.url), 'utf8');
@@ -33,7 +33,7 @@ export class ApiServer implements Component {
   }
 
   get url(): string {
-    return `http://${this.settings.host}:${this.settings.port}`;
+    return apiUrl(this.settings);
   }
 
   app(): express.Express {

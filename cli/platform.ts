@@ -1,9 +1,10 @@
 import { join } from 'node:path';
+import { apiSettings, apiUrl } from '../api/config.ts';
 import { buildOverview } from '../api/overview.ts';
 import { ApiServer } from '../api/server.ts';
 import { prepareTopicsAndSchemas } from '../lib/bootstrap.ts';
 import { type Component, runComponents } from '../lib/component.ts';
-import { projectRoot, sluiceHome } from '../lib/config.ts';
+import { loadSettings, projectRoot, sluiceHome } from '../lib/config.ts';
 import { createKafka } from '../lib/kafka.ts';
 import { componentLogger } from '../lib/logger.ts';
 import { createPricingProcessor } from '../processors/pricing/pricing-processor.ts';
@@ -59,16 +60,14 @@ function printUrls(apiUrl: string): void {
 
 /** The platform as a background process (`sluice up --detach`), managed like a stack server. */
 function platformService(options: PlatformOptions): LocalService {
-  const api = new ApiServer({
-    components: () => [],
-    overview: async () => Promise.reject(new Error('unused')),
-  });
+  const settings = loadSettings(apiSettings);
+  const url = apiUrl(settings);
   return new LocalService(
     {
       name: 'platform',
       connection: {},
-      url: api.url,
-      ports: [api.settings.port],
+      url,
+      ports: [settings.port],
       readyTimeoutMs: 90_000,
       install: async () => {},
       prepare: async () => {},
@@ -82,7 +81,7 @@ function platformService(options: PlatformOptions): LocalService {
           ...(options.demo ? [] : ['--no-demo']),
         ],
       }),
-      probe: async () => (await fetch(`${api.url}/healthz`, { signal: AbortSignal.timeout(2000) })).ok,
+      probe: async () => (await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) })).ok,
     },
     sluiceHome(),
   );

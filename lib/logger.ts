@@ -34,7 +34,3 @@ export function componentLogger(component: string, bindings: Record<string, unkn
 export function newTraceId(): string {
   return randomBytes(16).toString('hex');
 }
-
-export function withTrace(logger: Logger, traceId: string): Logger {
-  return logger.child({ traceId });
-}

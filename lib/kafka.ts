@@ -17,6 +17,7 @@ import {
   setting,
   str,
 } from './config.ts';
+import { SluiceError } from './errors.ts';
 import { componentLogger } from './logger.ts';
 import { retry } from './retry.ts';
 
@@ -92,18 +93,17 @@ export async function ensureTopics(
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
-    const configs = topics
-      .map((topic) => ({
-        numPartitions: settings.partitions,
-        replicationFactor: settings.replicationFactor,
-        ...(typeof topic === 'string' ? { topic } : topic),
-      }))
-      .filter(({ topic }) => !existing.has(topic));
-    if (configs.length === 0) return;
+    const configs = topics.map((topic) => ({
+      numPartitions: settings.partitions,
+      replicationFactor: settings.replicationFactor,
+      ...(typeof topic === 'string' ? { topic } : topic),
+    }));
+    const missing = configs.filter(({ topic }) => !existing.has(topic));
     // Another process may create the same topic meanwhile: kafkajs then answers false, not an error.
-    await admin.createTopics({ waitForLeaders: true, topics: configs });
-    // A new partition's leader can lag its metadata (NOT_LEADER_FOR_PARTITION right after
-    // creation): the topics are usable once every partition answers a ListOffsets.
+    if (missing.length > 0) await admin.createTopics({ waitForLeaders: true, topics: missing });
+    // A new partition's leader can lag its metadata (NOT_LEADER_FOR_PARTITION right after creation),
+    // also for a topic another process has just created: every topic is usable once every
+    // partition answers a ListOffsets.
     for (const { topic } of configs) {
       await retry(() => admin.fetchTopicOffsets(topic), {
         retries: 20,
@@ -113,6 +113,66 @@ export async function ensureTopics(
     }
   } finally {
     await admin.disconnect();
+  }
+}
+
+export interface PartitionWatermarks {
+  partition: number;
+  /** Log start offset: the oldest retained record. */
+  low: number;
+  /** High watermark: one past the last record written, committed or not. */
+  high: number;
+}
+
+type ClusterFactory = (options: { isolationLevel: number; allowAutoTopicCreation: boolean }) => {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  addTargetTopic(topic: string): Promise<void>;
+  findTopicPartitionMetadata(topic: string): { partitionId: number }[];
+  fetchTopicsOffset(
+    topics: { topic: string; fromBeginning: boolean; partitions: { partition: number }[] }[],
+  ): Promise<{ partitions: { partition: number; offset: string }[] }[]>;
+};
+
+const readUncommitted = 0;
+
+/**
+ * Each partition's log start and high watermark. kafkajs' admin lists offsets read_committed, so
+ * its `high` is the last stable offset: it stays behind a transaction the producer has already
+ * committed until the broker has written the commit markers (asynchronously), and a reader that
+ * stops there misses committed records. kafkajs has no public call for the high watermark, so this
+ * asks through a read_uncommitted cluster of the client's own (private) factory.
+ */
+export async function topicWatermarks(kafka: Kafka, topic: string): Promise<PartitionWatermarks[]> {
+  const factorySymbol = Object.getOwnPropertySymbols(kafka).find(
+    (symbol) => symbol.description === 'private:Kafka:createCluster',
+  );
+  if (!factorySymbol)
+    throw new SluiceError('ING_PROGRAMMING', 'this kafkajs has no cluster factory to list high watermarks');
+  const createCluster = (kafka as unknown as Record<symbol, ClusterFactory>)[factorySymbol] as ClusterFactory;
+  const cluster = createCluster({ isolationLevel: readUncommitted, allowAutoTopicCreation: false });
+  await cluster.connect();
+  try {
+    return await retry(async () => {
+      await cluster.addTargetTopic(topic);
+      const partitions = cluster
+        .findTopicPartitionMetadata(topic)
+        .map(({ partitionId }) => ({ partition: partitionId }));
+      const offsets = async (fromBeginning: boolean) =>
+        new Map(
+          (
+            (await cluster.fetchTopicsOffset([{ topic, fromBeginning, partitions }]))[0]?.partitions ?? []
+          ).map(({ partition, offset }) => [partition, Number(offset)]),
+        );
+      const [low, high] = [await offsets(true), await offsets(false)];
+      return partitions.map(({ partition }) => ({
+        partition,
+        low: low.get(partition) ?? 0,
+        high: high.get(partition) ?? 0,
+      }));
+    });
+  } finally {
+    await cluster.disconnect();
   }
 }
 

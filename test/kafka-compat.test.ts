@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Consumer, Kafka } from 'kafkajs';
-import { createKafka, createProducer, ensureTopics } from '../lib/kafka.ts';
+import { createKafka, createProducer, ensureTopics, topicWatermarks } from '../lib/kafka.ts';
 import { retry } from '../lib/retry.ts';
 import { uniqueSuffix } from './support.ts';
 
@@ -186,6 +186,37 @@ describe('Kafka compatibility (kafkajs against the running broker)', () => {
         committed?.partitions.reduce((sum, p) => sum + Number(p.offset), 0),
         10,
       );
+    });
+  });
+
+  it('high watermarks include an open transaction, where the admin stops at the last stable offset', async () => {
+    const topic = `test.compat.watermarks.${uniqueSuffix()}`;
+    await withTopics(kafka, [topic], async () => {
+      const transactional = createProducer(kafka, { transactionalId: `compat-wm-${uniqueSuffix()}` });
+      await transactional.connect();
+      const open = await transactional.transaction();
+      await open.send({
+        topic,
+        messages: [
+          { value: 'a', partition: 0 },
+          { value: 'b', partition: 0 },
+        ],
+      });
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const stable = await admin.fetchTopicOffsets(topic);
+        assert.equal(stable.find((p) => p.partition === 0)?.high, '0');
+        const watermarks = await topicWatermarks(kafka, topic);
+        assert.deepEqual(
+          watermarks.sort((a, b) => a.partition - b.partition),
+          [0, 1, 2].map((partition) => ({ partition, low: 0, high: partition === 0 ? 2 : 0 })),
+        );
+      } finally {
+        await open.abort();
+        await transactional.disconnect();
+        await admin.disconnect();
+      }
     });
   });
 });

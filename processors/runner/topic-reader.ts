@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { SluiceError } from '../../lib/errors.ts';
+import { topicWatermarks } from '../../lib/kafka.ts';
 
 export interface ReadOptions {
   /** Start offsets per partition; partitions not listed start at the oldest retained record. */
@@ -16,8 +17,8 @@ export interface ReadOptions {
 }
 
 /**
- * Reads a topic's committed records from the start offsets up to the end offsets it had when
- * called (the snapshot keeps the read bounded), with a throw-away consumer group that is deleted
+ * Reads a topic's committed records from the start offsets up to the high watermarks it had when
+ * called (the snapshot keeps the read bounded; a transaction still open there is waited for), with a throw-away consumer group that is deleted
  * afterwards. Transaction markers and aborted records count towards the end but are not delivered.
  */
 export async function readTopicToEnd(kafka: Kafka, topic: string, options: ReadOptions): Promise<void> {
@@ -28,10 +29,10 @@ export async function readTopicToEnd(kafka: Kafka, topic: string, options: ReadO
   try {
     const ends = new Map<number, number>();
     const starts = new Map<number, number>();
-    for (const { partition, low, high } of await admin.fetchTopicOffsets(topic)) {
-      const start = Math.max(Number(low), options.from?.get(partition) ?? Number(low));
-      if (start < Number(high)) {
-        ends.set(partition, Number(high));
+    for (const { partition, low, high } of await topicWatermarks(kafka, topic)) {
+      const start = Math.max(low, options.from?.get(partition) ?? low);
+      if (start < high) {
+        ends.set(partition, high);
         starts.set(partition, start);
       }
     }

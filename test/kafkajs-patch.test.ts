@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { describe, it } from 'node:test';
+
+/**
+ * patches/kafkajs+2.2.4.patch rewrites kafkajs' per-record hot paths (record encoding and decoding,
+ * varints, CRC32C, grouping by partition) for speed. These check the rewritten pieces keep the wire
+ * format: values at the varint boundaries, headers, null keys and values, and the CRC check value.
+ */
+const require = createRequire(import.meta.url);
+interface KafkaEncoder {
+  buffer: Buffer;
+  writeVarLong(value: number): KafkaEncoder;
+}
+interface KafkaDecoder {
+  offset: number;
+  readVarInt(): number;
+  readVarLong(): unknown;
+  readVarLongOrNumber(): unknown;
+}
+const Encoder = require('kafkajs/src/protocol/encoder.js') as {
+  new (): KafkaEncoder;
+  sizeOfVarLong(value: number): number;
+};
+const Decoder = require('kafkajs/src/protocol/decoder.js') as new (buffer: Buffer) => KafkaDecoder;
+const encodeRecord = require('kafkajs/src/protocol/recordBatch/record/v0/index.js') as (
+  record: Record<string, unknown>,
+) => { buffer: Buffer };
+const decodeRecord = require('kafkajs/src/protocol/recordBatch/record/v0/decoder.js') as (
+  decoder: KafkaDecoder,
+  context: Record<string, unknown>,
+) => Record<string, unknown>;
+const crc32C = require('kafkajs/src/protocol/recordBatch/crc32C/crc32C.js') as (buffer: Buffer) => number;
+const groupMessagesPerPartition = require('kafkajs/src/producer/groupMessagesPerPartition.js') as (
+  args: Record<string, unknown>,
+) => Record<string, unknown[]>;
+
+/** A decoder past the record's length prefix, where the batch decoder hands records over. */
+function afterLength(record: Buffer): KafkaDecoder {
+  const decoder = new Decoder(record);
+  assert.equal(decoder.readVarInt(), record.length - decoder.offset);
+  return decoder;
+}
+
+const boundaries = [0, 1, -1, 63, -64, 64, -65, 8191, 8192, 2 ** 27 - 1, -(2 ** 27), 2 ** 30 - 1, -(2 ** 30)];
+const longBoundaries = [...boundaries, 2 ** 30, -(2 ** 30) - 1, 2 ** 35, -(2 ** 40), 1_763_709_330_400];
+
+describe('kafkajs patch keeps the wire format', () => {
+  it('varlongs of every size read back, as numbers up to four bytes', () => {
+    for (const value of longBoundaries) {
+      const bytes = new Encoder().writeVarLong(value).buffer;
+      const decoder = new Decoder(bytes);
+      assert.equal(String(decoder.readVarLongOrNumber()), String(value));
+      assert.equal(decoder.offset, bytes.length);
+      assert.equal(String(new Decoder(bytes).readVarLong()), String(value));
+      assert.equal(Encoder.sizeOfVarLong(value), bytes.length);
+    }
+  });
+
+  it('records with headers, null keys and large deltas round-trip with exact offsets and timestamps', () => {
+    const records = [
+      { key: Buffer.from('device-1'), value: randomBytes(300), offsetDelta: 0, timestampDelta: 0 },
+      { key: null, value: 'héllo', offsetDelta: 70_000, timestampDelta: 2 ** 35, headers: { a: '1' } },
+      { key: 'k', value: null, offsetDelta: 8191, timestampDelta: 64, headers: { t: ['x', 'y'], u: 'z' } },
+    ];
+    const context = { firstOffset: '9007199254740000', firstTimestamp: '1763709330400', magicByte: 2 };
+    for (const record of records) {
+      const decoded = decodeRecord(afterLength(encodeRecord(record).buffer), context);
+      assert.equal(decoded.offset, String(9007199254740000n + BigInt(record.offsetDelta)));
+      assert.equal(decoded.timestamp, String(1763709330400n + BigInt(record.timestampDelta)));
+      assert.deepEqual(decoded.key, record.key === null ? null : Buffer.from(record.key));
+      assert.deepEqual(decoded.value, record.value === null ? null : Buffer.from(record.value));
+      const headers = Object.fromEntries(
+        Object.entries(record.headers ?? {}).map(([key, value]) => [
+          key,
+          Array.isArray(value) ? value.map((v) => Buffer.from(v)) : Buffer.from(value),
+        ]),
+      );
+      assert.deepEqual({ ...(decoded.headers as object) }, headers);
+    }
+  });
+
+  it('offsets past 2^53 fall back to exact Long arithmetic', () => {
+    const bytes = encodeRecord({ key: null, value: 'v', offsetDelta: 5, timestampDelta: 1 }).buffer;
+    const decoded = decodeRecord(afterLength(bytes), {
+      firstOffset: '9223372036854775000',
+      firstTimestamp: '0',
+    });
+    assert.equal(decoded.offset, '9223372036854775005');
+  });
+
+  it('CRC32C gives the Castagnoli check value and agrees byte-at-a-time on every length', () => {
+    assert.equal(crc32C(Buffer.from('123456789')), 0xe3069283);
+    const table = Array.from({ length: 256 }, (_, n) => {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
+      return c >>> 0;
+    });
+    for (let length = 0; length < 40; length++) {
+      const bytes = randomBytes(length);
+      let crc = 0xffffffff;
+      for (const byte of bytes) crc = (table[(crc ^ byte) & 0xff] as number) ^ (crc >>> 8);
+      assert.equal(crc32C(bytes), (crc ^ 0xffffffff) >>> 0);
+    }
+  });
+
+  it('groups messages by partition in their order', () => {
+    const messages = Array.from({ length: 10 }, (_, i) => ({ value: String(i) }));
+    const grouped = groupMessagesPerPartition({
+      topic: 't',
+      partitionMetadata: [{ partitionId: 0 }, { partitionId: 1 }],
+      messages,
+      partitioner: ({ message }: { message: { value: string } }) => Number(message.value) % 2,
+    });
+    assert.deepEqual(grouped, {
+      0: messages.filter((_, i) => i % 2 === 0),
+      1: messages.filter((_, i) => i % 2),
+    });
+  });
+});

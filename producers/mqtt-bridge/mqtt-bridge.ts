@@ -28,7 +28,8 @@ export function mqttReadingFields(
 ): { fields: ReadingFields; json: boolean } {
   const defaults = { deviceId: fromTopic.deviceId, metric: fromTopic.metric, siteId: fromTopic.siteId };
   const bare: ReadingFields = { ...defaults, value: null, unit: null, sourceTime: null, messageId: null };
-  const first = payload.findIndex((byte) => !isSpace(byte));
+  let first = 0;
+  while (first < payload.length && isSpace(payload[first] as number)) first++;
   if (payload[first] === 0x7b) {
     try {
       const parsed = readingFields(JSON.parse(payload.toString('utf8')), defaults);
@@ -42,6 +43,8 @@ export function mqttReadingFields(
 
 interface PendingBatch {
   messages: Message[];
+  /** MQTT messages taken into the batch, counted once per batch (not per message) in the metrics. */
+  received: number;
   /** Settles when Kafka acknowledged the batch; the PUBACKs of its MQTT messages wait for it. */
   delivered?: Promise<void>;
 }
@@ -190,7 +193,6 @@ export class MqttBridge implements Component {
   private take(packet: IPublishPacket): void {
     const receivedAt = Date.now();
     const mqttTopic = packet.topic;
-    this.metrics.received(topic);
     const fromTopic = this.match(mqttTopic);
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
     let message: Message | undefined;
@@ -226,12 +228,13 @@ export class MqttBridge implements Component {
       this.logger.warn({ mqttTopic }, 'topic matches no template; acknowledged and dropped');
     }
     if (!this.batch) {
-      const batch: PendingBatch = { messages: [] };
+      const batch: PendingBatch = { messages: [], received: 0 };
       this.batch = batch;
       batch.delivered = new Promise<void>((resolveDelivered, reject) => {
         // every message parsed from the same socket read joins this batch
         setImmediate(() => {
           this.batch = undefined;
+          this.metrics.received(topic, batch.received);
           const sending = this.deliver(batch.messages);
           this.inFlight.add(sending);
           sending.then(resolveDelivered, reject).finally(() => this.inFlight.delete(sending));
@@ -239,6 +242,7 @@ export class MqttBridge implements Component {
       });
       batch.delivered.catch(() => {});
     }
+    this.batch.received++;
     if (message) this.batch.messages.push(message);
     if (packet.qos > 0 && packet.messageId !== undefined) {
       this.pendingAcks.set(packet.messageId, this.batch.delivered as Promise<void>);

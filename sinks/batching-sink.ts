@@ -221,13 +221,20 @@ export class BatchingSink implements Component {
     const partitionKey = key(topic, partition);
     this.highWatermarks.set(partitionKey, BigInt(highWatermark));
     const position = this.positions.get(partitionKey) ?? -1n;
+    // offsets ascend: once one is at the stored position, so are the rest
+    let belowPosition = position >= 0n;
     let taken = 0;
     for (const message of messages) {
-      if (BigInt(message.offset) < position) continue; // already in the destination
+      if (belowPosition) {
+        if (BigInt(message.offset) < position) continue; // already in the destination
+        belowPosition = false;
+      }
       taken++;
       const record: Buffered = { topic, partition, offset: message.offset, message, value: undefined };
       try {
-        record.value = await this.decode(topic, message);
+        const value = this.decode(topic, message);
+        // awaited only when a writer schema had to be fetched: a microtask per record costs
+        record.value = value instanceof Promise ? await value : value;
       } catch (err) {
         record.decodeError = classifyError(err);
       }

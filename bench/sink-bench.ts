@@ -1,8 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { createKafka } from '../lib/kafka.ts';
+import { dlqContract } from '../schemas/catalog.ts';
 import { BatchingSink, type BatchingSinkOptions } from '../sinks/batching-sink.ts';
 import { normalizedReadings, privateTelemetryTopic, publishReadings, waitFor } from '../sinks/fixtures.ts';
 import { uniqueSuffix } from '../test/support.ts';
+import { deleteTopics } from '../test/telemetry-load.ts';
 
 export interface SinkBenchPlan {
   name: string;
@@ -65,6 +67,7 @@ export async function runSinkBench(plan: SinkBenchPlan): Promise<void> {
   const cpuMicros = cpu.user + cpu.system;
   clearInterval(sampler);
   await sink.stop(Date.now() + 10_000);
+  await deleteTopics(kafka, [topic, dlqContract(topic).topic]);
 
   latencies.sort((a, b) => a - b);
   const figures: [string, string, string][] = [

@@ -7,8 +7,10 @@ import { environment, loadSettings } from '../../lib/config.ts';
 import { createKafka } from '../../lib/kafka.ts';
 import { componentLogger } from '../../lib/logger.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
+import { dlqContract } from '../../schemas/catalog.ts';
 import { samples } from '../../schemas/samples.ts';
 import { uniqueSuffix } from '../../test/support.ts';
+import { deleteTopics } from '../../test/telemetry-load.ts';
 import {
   normalizedReadings,
   privateTelemetryTopic,
@@ -23,6 +25,7 @@ import { clickhouseSinkSettings } from './config.ts';
 describe('ClickHouse sink (local stack)', { timeout: 120_000 }, () => {
   const suffix = uniqueSuffix();
   const topic = `test.normalized.telemetry.${suffix}`;
+  const pricingTopic = `test.normalized.pricing.${suffix}`;
   const prefix = `chsink-${suffix}`;
   const kafka = createKafka('test-clickhouse-sink');
   const client = createClickHouse();
@@ -57,6 +60,10 @@ describe('ClickHouse sink (local stack)', { timeout: 120_000 }, () => {
   after(async () => {
     await producer.disconnect();
     await client.close();
+    await deleteTopics(
+      kafka,
+      [topic, pricingTopic].flatMap((name) => [name, dlqContract(name).topic]),
+    );
   });
 
   it('loads each event once (FINAL and rollups) despite redelivered batches and a restart; a bad row goes to the DLQ', async () => {
@@ -166,7 +173,6 @@ describe('ClickHouse sink (local stack)', { timeout: 120_000 }, () => {
   });
 
   it('keeps price versions with exact decimals', async () => {
-    const pricingTopic = `test.normalized.pricing.${suffix}`;
     const base = samples['normalized.pricing.prices.v1'];
     const sku = `${prefix}-sku`;
     const prices = [

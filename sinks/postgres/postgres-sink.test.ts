@@ -5,9 +5,10 @@ import { environment, loadSettings } from '../../lib/config.ts';
 import { createKafka, ensureTopics } from '../../lib/kafka.ts';
 import { createPgPool } from '../../lib/postgres.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
-import { topics } from '../../schemas/catalog.ts';
+import { dlqContract, topics } from '../../schemas/catalog.ts';
 import { samples } from '../../schemas/samples.ts';
 import { uniqueSuffix } from '../../test/support.ts';
+import { deleteTopics } from '../../test/telemetry-load.ts';
 import {
   normalizedReadings,
   privateTelemetryTopic,
@@ -67,6 +68,10 @@ describe('PostgreSQL sink (local stack)', { timeout: 120_000 }, () => {
   after(async () => {
     await producer.disconnect();
     await pool.end();
+    await deleteTopics(
+      kafka,
+      [topic, pricingTopic, rawTopic].flatMap((name) => [name, dlqContract(name).topic]),
+    );
   });
 
   it('loads every event once despite redelivered batches, stores offsets with the rows, sends the bad row to the DLQ', async () => {

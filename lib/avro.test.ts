@@ -177,7 +177,9 @@ const longs = [
   -9_007_199_254_740_990,
 ];
 
-/** The base record with each string and each long in every place that holds one. */
+const doubles = [0, -0, 1.5, -180.5, 1e-310, Number.MAX_VALUE, Number.POSITIVE_INFINITY, Number.NaN];
+
+/** The base record with each string, double and long in every place that holds one. */
 function variants(): Record<string, unknown>[] {
   const values: Record<string, unknown>[] = [base];
   for (const s of strings) {
@@ -193,6 +195,7 @@ function variants(): Record<string, unknown>[] {
       note: s,
     });
   }
+  for (const x of doubles) values.push({ ...base, value: x, ratio: x, maybeDouble: x });
   for (const n of longs) {
     values.push({ ...base, count: n, at: n, counts: { [String(n)]: n }, maybeLong: n, maybeList: [n] });
   }

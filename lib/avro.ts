@@ -113,8 +113,8 @@ function toTwosComplement(value: bigint): Buffer {
 // Faster Avro types. avsc reads and writes through a Tap (a buffer and a position) and lets a
 // typeHook supply the type for any schema; the types below replace avsc's where its generic
 // paths cost the most in our records, and fall back to avsc's own code for anything unusual.
-// They produce the same bytes and values as avsc (lib/avro.test.ts checks them against it).
-// Measured with `node --import tsx bench/serde.bench.ts`.
+// They produce the same bytes and values as avsc (lib/avro.test.ts checks them against it);
+// bench/serde.bench.ts measures them.
 
 /** What avsc's typings leave out: every type and resolver reads and writes through a Tap. */
 interface TapCodec {
@@ -349,7 +349,10 @@ export function avroType(schema: avro.Schema | Record<string, unknown>): avro.Ty
 /** Strings cut out of one latin1 copy keep at most this many bytes of it alive. */
 const TEXT_WINDOW_BYTES = 1024;
 
-/** Recently seen map keys (hashed into slots) and their bytes, for BodyTap#readKey. */
+/**
+ * Recently seen map keys (hashed into slots) and their bytes, for BodyTap#readKey. A cached key
+ * may hold on to the latin1 copy it was cut from: 256 KB at most.
+ */
 const KEY_SLOTS = 256;
 const KEY_BYTES = 32;
 const keyStrings: (string | undefined)[] = new Array(KEY_SLOTS).fill(undefined);

@@ -1,5 +1,9 @@
 import avro from 'avsc';
+import avscUtils from 'avsc/lib/utils.js';
 import { SluiceError } from './errors.ts';
+
+const { Tap } = avscUtils;
+type Tap = InstanceType<typeof Tap>;
 
 /**
  * Avro `decimal` (bytes or fixed, two's-complement big-endian unscaled value) as an exact
@@ -105,62 +109,388 @@ function toTwosComplement(value: bigint): Buffer {
   return bytes;
 }
 
-interface Tap {
-  buf: Buffer;
-  pos: number;
+// ---------------------------------------------------------------------------------------------
+// Faster Avro types. avsc reads and writes through a Tap (a buffer and a position) and lets a
+// typeHook supply the type for any schema; the types below replace avsc's where its generic
+// paths cost the most in our records, and fall back to avsc's own code for anything unusual.
+// They produce the same bytes and values as avsc (lib/avro.test.ts checks them against it);
+// bench/serde.bench.ts measures them.
+
+/** What avsc's typings leave out: every type and resolver reads and writes through a Tap. */
+interface TapCodec {
+  _read(tap: Tap): unknown;
+  _write(tap: Tap, value: unknown): void;
+}
+
+type AvscTypeClass<Schema> = new (schema: Schema, opts?: avro.ForSchemaOptions) => avro.Type & TapCodec;
+
+/** Node's Buffer methods behind toString and write, without their argument checks (avsc uses them too). */
+interface NativeBuffer extends Buffer {
+  latin1Slice(start: number, end: number): string;
+  utf8Slice(start: number, end: number): string;
+  utf8Write(value: string, offset: number, maxBytes: number): number;
+}
+
+/** Below this length, copying a string's characters in JS beats a native write call. */
+const SHORT_STRING = 16;
+
+/**
+ * Writes an Avro string. avsc measures every string with Buffer.byteLength, then copies its
+ * characters in JS (up to 64 bytes) or writes it natively: two passes, and String#charCodeAt
+ * costs some 35 instructions per character. Here an ASCII string is written in one pass: a short
+ * one copied in JS with its length byte, a longer one natively after room for its length. Other
+ * strings take avsc's path (its bytes for ill-formed UTF-16 differ from Node's UTF-8 writer).
+ */
+function writeString(tap: Tap, value: string): void {
+  const length = value.length;
+  const buffer = tap.buf;
+  const start = tap.pos;
+  if (length < SHORT_STRING) {
+    if (start + 1 + length <= buffer.length) {
+      let at = start + 1;
+      let ascii = true;
+      for (let i = 0; i < length && ascii; i++) {
+        const code = value.charCodeAt(i);
+        ascii = code < 0x80;
+        buffer[at++] = code;
+      }
+      if (ascii) {
+        buffer[start] = length << 1; // zig-zag varint of a length below 64: one byte
+        tap.pos = at;
+        return;
+      }
+    }
+  } else if (length < 8192 && start + 2 + 3 * length <= buffer.length) {
+    // With room for 3 bytes per UTF-16 unit the whole string is written, and it is ASCII if it
+    // took one byte per unit. Room for the varint of that byte count is kept before it.
+    const lengthBytes = length < 64 ? 1 : 2;
+    const bytes = (buffer as NativeBuffer).utf8Write(value, start + lengthBytes, 3 * length);
+    if (bytes === length) {
+      if (lengthBytes === 1) buffer[start] = length << 1;
+      else {
+        buffer[start] = ((length << 1) & 0x7f) | 0x80;
+        buffer[start + 1] = length >> 6;
+      }
+      tap.pos = start + lengthBytes + length;
+      return;
+    }
+  }
+  tap.writeString(value);
 }
 
 /**
- * Avro `string` with a single-pass path for short ASCII strings (ids, units, metric names: most
- * of our strings). avsc measures every string with Buffer.byteLength, a native call that costs
- * more than writing the string; here the length byte and the characters are written in one loop,
- * and anything else (non-ASCII, long strings, a full buffer) takes avsc's own path. Same bytes.
+ * Writes a long as avsc does (zig-zag varint), without its float loop for values past 2^30:
+ * there each `f & 0x7f` on a double above 2^31 takes V8's slow truncation. Timestamps in
+ * milliseconds are such values. Here the low 28 bits and the rest are split once, then written
+ * with integer arithmetic.
  */
-// avsc's typings leave out the internal `_write` that its compiled record writers call.
-const AvscStringType = avro.types.StringType as unknown as new (
-  schema: avro.Schema,
-) => avro.Type & { _write(tap: Tap, value: unknown): void };
+function writeLong(tap: Tap, value: number): void {
+  if (value >= -0x40000000 && value < 0x40000000) {
+    tap.writeLong(value);
+    return;
+  }
+  const zigZag = value >= 0 ? value * 2 : -value * 2 - 1; // exact: |value| < 2^53
+  let high = Math.floor(zigZag / 0x10000000); // at least 8, below 2^26
+  const low = zigZag - high * 0x10000000;
+  const buffer = tap.buf;
+  let at = tap.pos;
+  buffer[at++] = (low & 0x7f) | 0x80;
+  buffer[at++] = ((low >> 7) & 0x7f) | 0x80;
+  buffer[at++] = ((low >> 14) & 0x7f) | 0x80;
+  buffer[at++] = ((low >> 21) & 0x7f) | 0x80;
+  while (high > 0x7f) {
+    buffer[at++] = (high & 0x7f) | 0x80;
+    high >>>= 7;
+  }
+  buffer[at++] = high;
+  tap.pos = at;
+}
 
-class StringType extends AvscStringType {
+/** avsc's bounds for a long that reads back exactly. */
+const MAX_SAFE_LONG = 9007199254740990;
+
+class StringType extends (avro.types.StringType as unknown as AvscTypeClass<avro.Schema>) {
   override _write(tap: Tap, value: unknown): void {
-    if (typeof value === 'string' && value.length < 64) {
-      const length = value.length;
-      const buffer = tap.buf;
-      const start = tap.pos;
-      if (start + 1 + length <= buffer.length) {
-        let at = start + 1;
-        let ascii = true;
-        for (let i = 0; i < length && ascii; i++) {
-          const code = value.charCodeAt(i);
-          ascii = code < 0x80;
-          buffer[at++] = code;
-        }
-        if (ascii) {
-          buffer[start] = length << 1; // zig-zag varint of a length below 64: one byte
-          tap.pos = at;
-          return;
-        }
-      }
-    }
-    super._write(tap, value);
+    if (typeof value === 'string') writeString(tap, value);
+    else super._write(tap, value); // throws avsc's invalid-value error
   }
 }
 
-function isPlainString(schema: unknown): boolean {
-  return (
-    schema === 'string' ||
-    (typeof schema === 'object' &&
-      schema !== null &&
-      (schema as { type?: unknown; logicalType?: unknown }).type === 'string' &&
-      !(schema as { logicalType?: unknown }).logicalType)
-  );
+class LongType extends (avro.types.LongType as unknown as AvscTypeClass<avro.Schema>) {
+  override _write(tap: Tap, value: unknown): void {
+    if (Number.isInteger(value) && Math.abs(value as number) <= MAX_SAFE_LONG) {
+      writeLong(tap, value as number);
+    } else super._write(tap, value); // throws avsc's invalid-value error
+  }
 }
 
-/** The one way Sluice builds an Avro type: with its logical types and the fast string type. */
+/** avsc's map, writing its keys with writeString and reading them with BodyTap#readKey. */
+class MapType extends (avro.types.MapType as unknown as AvscTypeClass<avro.Schema>) {
+  declare readonly valuesType: avro.Type & TapCodec;
+
+  override _read(tap: Tap): unknown {
+    if (!(tap instanceof BodyTap)) return super._read(tap);
+    const values = this.valuesType;
+    const map: Record<string, unknown> = {};
+    // a corrupt count stops at the body's end, where decodeAvro throws
+    for (let count = tap.readLong(); count !== 0 && tap.isValid(); count = tap.readLong()) {
+      if (count < 0) {
+        count = -count;
+        tap.readLong(); // the block's size in bytes
+      }
+      for (; count > 0 && tap.isValid(); count--) {
+        const key = tap.readKey();
+        map[key] = values._read(tap);
+      }
+    }
+    return map;
+  }
+
+  override _write(tap: Tap, value: unknown): void {
+    if (!value || typeof value !== 'object' || Array.isArray(value)) {
+      super._write(tap, value); // throws avsc's invalid-value error
+      return;
+    }
+    const values = this.valuesType;
+    const keys = Object.keys(value);
+    if (keys.length > 0) {
+      tap.writeLong(keys.length);
+      for (const key of keys) {
+        writeString(tap, key);
+        values._write(tap, (value as Record<string, unknown>)[key]);
+      }
+    }
+    tap.writeLong(0);
+  }
+}
+
+const UnwrappedUnionType = avro.types.UnwrappedUnionType as unknown as AvscTypeClass<avro.Type[]>;
+
+/** What `typeof` says of a value of this type, for the types whose values it tells apart. */
+function typeofValues(type: avro.Type): string | undefined {
+  switch (type.typeName) {
+    case 'string':
+    case 'enum':
+      return 'string';
+    case 'int':
+    case 'long':
+    case 'float':
+    case 'double':
+      return 'number';
+    case 'boolean':
+      return 'boolean';
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * An optional field's union, ["null", T] or [T, "null"], read and written without avsc's
+ * generic branch lookup (a bucket name per value, then a dictionary); values of any other shape
+ * take avsc's path, which throws the same errors. avsc freezes its types, so the branch indices
+ * live in the closure of a class made for each such union.
+ */
+function nullableUnionType(types: avro.Type[], opts: avro.ForSchemaOptions): avro.Type {
+  const nullIndex = types.findIndex((type) => type.typeName === 'null');
+  const valueIndex = 1 - nullIndex;
+  const valueType = types[valueIndex] as avro.Type & TapCodec;
+  const valueTypeof = typeofValues(valueType);
+  class NullableUnionType extends UnwrappedUnionType {
+    override _read(tap: Tap): unknown {
+      const index = tap.readLong();
+      if (index === nullIndex) return null;
+      if (index === valueIndex) return valueType._read(tap);
+      throw new Error(`invalid union index: ${index}`);
+    }
+
+    override _write(tap: Tap, value: unknown): void {
+      // the index's varint is one byte, 2 * index; past the buffer's end the write is dropped
+      // and the position still moves on, as with avsc's writers
+      if (value === null) tap.buf[tap.pos++] = nullIndex << 1;
+      else if (typeof value === valueTypeof) {
+        tap.buf[tap.pos++] = valueIndex << 1;
+        valueType._write(tap, value);
+      } else super._write(tap, value);
+    }
+  }
+  return new NullableUnionType(types, opts);
+}
+
+const logicalTypes = { decimal: DecimalType };
+
+/** The schema of a `typeName` that avsc would build as that type, not as one of our logical types. */
+function isPlain(schema: unknown, typeName: string): boolean {
+  if (schema === typeName) return true;
+  const { type, logicalType } = (schema ?? {}) as { type?: unknown; logicalType?: unknown };
+  return type === typeName && !(typeof logicalType === 'string' && logicalType in logicalTypes);
+}
+
+function fastType(schema: avro.Schema, opts: avro.ForSchemaOptions): avro.Type | undefined {
+  if (isPlain(schema, 'string')) return new StringType({ type: 'string' });
+  if (isPlain(schema, 'long')) return new LongType({ type: 'long' });
+  if (typeof schema === 'object' && isPlain(schema, 'map')) return new MapType(schema, opts);
+  if (Array.isArray(schema) && schema.length === 2 && schema.filter((s) => isPlain(s, 'null')).length === 1) {
+    return nullableUnionType(
+      schema.map((branch) => avro.Type.forSchema(branch, opts)),
+      opts,
+    );
+  }
+  return undefined;
+}
+
+/** The one way Sluice builds an Avro type: with its logical types and the faster types above. */
 export function avroType(schema: avro.Schema | Record<string, unknown>): avro.Type {
-  return avro.Type.forSchema(schema as avro.Schema, {
-    logicalTypes: { decimal: DecimalType },
-    typeHook: (candidate) =>
-      isPlainString(candidate) ? new StringType({ type: 'string' } as avro.Schema) : undefined,
-  });
+  return avro.Type.forSchema(schema as avro.Schema, { logicalTypes, typeHook: fastType });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decoding
+
+/** Strings cut out of one latin1 copy keep at most this many bytes of it alive. */
+const TEXT_WINDOW_BYTES = 1024;
+
+/**
+ * Recently seen map keys (hashed into slots) and their bytes, for BodyTap#readKey. A cached key
+ * may hold on to the latin1 copy it was cut from: 256 KB at most.
+ */
+const KEY_SLOTS = 256;
+const KEY_BYTES = 32;
+const keyStrings: (string | undefined)[] = new Array(KEY_SLOTS).fill(undefined);
+const keyBytes = new Uint8Array(KEY_SLOTS * KEY_BYTES);
+
+/**
+ * A Tap that decodes ASCII strings without a native call each. avsc's readString calls
+ * utf8Slice per string, and that call costs more than everything else in a record of short
+ * strings. Here the bytes ahead are copied into one latin1 string once, and each ASCII string
+ * is cut out of it with substring (a JIT builtin); a string holding any non-ASCII byte still
+ * goes through utf8Slice. Same strings: ASCII bytes mean the same in latin1 and UTF-8.
+ */
+class BodyTap extends Tap {
+  private text = '';
+  private textStart = 0;
+  private textEnd = 0;
+
+  override readString(): string {
+    const length = this.readLong();
+    const buffer = this.buf;
+    const start = this.pos;
+    const end = start + length;
+    if (length < 0 || end > buffer.length) {
+      this._invalidate(); // decodeAvro reports the truncated or corrupt body
+      return '';
+    }
+    this.pos = end;
+    let bits = 0;
+    for (let i = start; i < end; i++) bits |= buffer[i] as number;
+    return bits > 0x7f ? (buffer as NativeBuffer).utf8Slice(start, end) : this.ascii(start, end);
+  }
+
+  /**
+   * A map key: the same string as readString, but an ASCII key seen recently is returned as
+   * the very string returned then. V8 looks up every new string used as a property name in its
+   * string table; the one it has seen before it need not.
+   */
+  readKey(): string {
+    const length = this.readLong();
+    const buffer = this.buf;
+    const start = this.pos;
+    const end = start + length;
+    if (length < 0 || end > buffer.length) {
+      this._invalidate();
+      return '';
+    }
+    this.pos = end;
+    let bits = 0;
+    let hash = length;
+    for (let i = start; i < end; i++) {
+      const byte = buffer[i] as number;
+      bits |= byte;
+      hash = (Math.imul(hash, 31) + byte) | 0;
+    }
+    if (bits > 0x7f) return (buffer as NativeBuffer).utf8Slice(start, end);
+    if (length > KEY_BYTES) return this.ascii(start, end);
+    const slot = hash & (KEY_SLOTS - 1);
+    const cached = keyStrings[slot];
+    if (cached !== undefined && cached.length === length) {
+      const at = slot * KEY_BYTES - start;
+      let same = true;
+      for (let i = start; i < end && same; i++) same = keyBytes[at + i] === buffer[i];
+      if (same) return cached;
+    }
+    const key = this.ascii(start, end);
+    keyStrings[slot] = key;
+    keyBytes.set(buffer.subarray(start, end), slot * KEY_BYTES);
+    return key;
+  }
+
+  /** The ASCII bytes from start to end as a string, cut out of the latin1 copy. */
+  private ascii(start: number, end: number): string {
+    if (start < this.textStart || end > this.textEnd) {
+      const buffer = this.buf as NativeBuffer;
+      this.textStart = start;
+      this.textEnd = Math.max(end, Math.min(buffer.length, start + TEXT_WINDOW_BYTES));
+      this.text = buffer.latin1Slice(start, this.textEnd);
+    }
+    return this.text.substring(start - this.textStart, end - this.textStart);
+  }
+}
+
+/**
+ * Decodes the one value that fills `buffer` from `start` to its end, with `reader` a type or a
+ * resolver from its createResolver. Like Type#fromBuffer, a truncated body or trailing bytes throw.
+ */
+export function decodeAvro(reader: avro.Type | avro.Resolver, buffer: Buffer, start = 0): unknown {
+  const tap = new BodyTap(buffer, start);
+  const value = (reader as unknown as TapCodec)._read(tap);
+  if (tap.pos > buffer.length) throw new Error('truncated buffer');
+  if (tap.pos < buffer.length) throw new Error('trailing data');
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encoding
+
+const SLAB_BYTES = 64 * 1024;
+
+/**
+ * Encodes values one after another into a shared slab and hands out views on it, so each
+ * encoded value costs one Buffer object and no copy. A view keeps its slab alive; values over
+ * a quarter of a slab get a buffer of their own.
+ */
+export class AvroEncoder {
+  private slab = Buffer.allocUnsafe(SLAB_BYTES);
+  private used = 0;
+
+  /** The bytes of `prefix` followed by the Avro encoding of `value`. */
+  encode(type: avro.Type, value: unknown, prefix: Buffer): Buffer {
+    const start = this.used;
+    const end = writePrefixed(this.slab, start, type, value, prefix);
+    if (end <= this.slab.length) {
+      this.used = end;
+      return this.slab.subarray(start, end);
+    }
+    const size = end - start;
+    if (size > SLAB_BYTES / 4) {
+      const own = Buffer.allocUnsafe(size);
+      writePrefixed(own, 0, type, value, prefix);
+      return own;
+    }
+    this.slab = Buffer.allocUnsafe(SLAB_BYTES);
+    this.used = 0;
+    return this.encode(type, value, prefix);
+  }
+}
+
+/** Writes from `start` and returns where the value ends, past the buffer's end when it did not fit. */
+function writePrefixed(
+  buffer: Buffer,
+  start: number,
+  type: avro.Type,
+  value: unknown,
+  prefix: Buffer,
+): number {
+  for (let i = 0; i < prefix.length; i++) buffer[start + i] = prefix[i] as number;
+  const tap = new Tap(buffer, start + prefix.length);
+  (type as unknown as TapCodec)._write(tap, value);
+  return tap.pos;
 }

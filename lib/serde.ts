@@ -1,6 +1,6 @@
 import type avro from 'avsc';
 import { readSchema, type TopicContract } from '../schemas/catalog.ts';
-import { avroType } from './avro.ts';
+import { AvroEncoder, avroType, decodeAvro } from './avro.ts';
 import { SluiceError } from './errors.ts';
 import type { SchemaRegistryClient } from './registry.ts';
 
@@ -11,6 +11,8 @@ const HEADER_BYTES = 5;
 interface Writer {
   id: number;
   type: avro.Type;
+  /** Magic byte and schema id: what precedes every body this writer encodes. */
+  header: Buffer;
 }
 
 export interface Decoded<T> {
@@ -31,7 +33,7 @@ export class AvroSerde {
     string,
     { type: avro.Type; resolvers: Map<number, avro.Resolver | null> }
   >();
-  private encodeBuffer = Buffer.allocUnsafe(64 * 1024);
+  private readonly encoder = new AvroEncoder();
 
   constructor(private readonly registry: SchemaRegistryClient) {}
 
@@ -39,7 +41,7 @@ export class AvroSerde {
   async register(contract: TopicContract, schema = readSchema(contract.schemaFile)): Promise<number> {
     const id = await this.registry.register(contract, schema);
     const type = avroType(schema);
-    this.writers.set(contract.topic, { id, type });
+    this.writers.set(contract.topic, { id, type, header: frameHeader(id) });
     this.writerTypes.set(id, type);
     this.readers.set(contract.topic, { type, resolvers: new Map([[id, null]]) });
     return id;
@@ -59,22 +61,16 @@ export class AvroSerde {
     return writer;
   }
 
-  /** Encodes in the Confluent framing; a value that does not fit the schema is a poison error naming the fields. */
+  /**
+   * Encodes in the Confluent framing; a value that does not fit the schema is a poison error naming
+   * the fields. The bytes are a view on a slab shared with other encoded values (see AvroEncoder).
+   */
   encode(topic: string, value: unknown): Buffer {
-    const { id, type } = this.writer(topic);
-    for (;;) {
-      const buffer = this.encodeBuffer;
-      buffer[0] = MAGIC;
-      buffer.writeInt32BE(id, 1);
-      let end: number;
-      try {
-        end = type.encode(value, buffer, HEADER_BYTES);
-      } catch (err) {
-        throw invalidValue(type, value, topic, err);
-      }
-      if (end >= 0) return Buffer.from(buffer.subarray(0, end));
-      // negative: the buffer was |end| bytes short
-      this.encodeBuffer = Buffer.allocUnsafe(Math.max(buffer.length * 2, buffer.length - end));
+    const { type, header } = this.writer(topic);
+    try {
+      return this.encoder.encode(type, value, header);
+    } catch (err) {
+      throw invalidValue(type, value, topic, err);
     }
   }
 
@@ -106,8 +102,7 @@ export class AvroSerde {
       reader.resolvers.set(schemaId, resolver);
     }
     try {
-      const body = (message as Buffer).subarray(HEADER_BYTES);
-      const value = resolver ? reader.type.fromBuffer(body, resolver) : reader.type.fromBuffer(body);
+      const value = decodeAvro(resolver ?? reader.type, message as Buffer, HEADER_BYTES);
       return { schemaId, value: value as T };
     } catch (err) {
       throw new SluiceError(
@@ -145,6 +140,13 @@ export class AvroSerde {
     }
     return pending;
   }
+}
+
+function frameHeader(schemaId: number): Buffer {
+  const header = Buffer.alloc(HEADER_BYTES);
+  header[0] = MAGIC;
+  header.writeInt32BE(schemaId, 1);
+  return header;
 }
 
 /** Reads the schema id from the 5-byte header; anything else is poison. */

@@ -300,6 +300,43 @@ describe('fast Avro types', () => {
     }
   });
 
+  it('tells ASCII strings from the others wherever they sit in memory, next to any bytes', () => {
+    const type = avroType('string');
+    const stock = avro.Type.forSchema('string');
+    const pieces = ['a', 'Z', '~', '\u0000', 'é', '€', '😀'];
+    const texts = [''];
+    for (let length = 1; length <= 9; length++) {
+      for (let i = 0; i < 12; i++) {
+        texts.push(Array.from({ length }, (_, j) => pieces[(i * 7 + j * (i + 1)) % pieces.length]).join(''));
+      }
+      texts.push(`${'a'.repeat(length - 1)}é`, `é${'a'.repeat(length - 1)}`);
+    }
+    const bodies = texts.map((text) => type.toBuffer(text));
+    // and ill-formed UTF-8: one byte past 0x7f anywhere among ASCII bytes
+    for (let length = 1; length <= 9; length++) {
+      for (let at = 0; at < length; at++) {
+        const bytes = Buffer.alloc(length, 'a');
+        bytes[at] = 0x80;
+        bodies.push(Buffer.concat([Buffer.from([length * 2]), bytes]));
+      }
+    }
+    for (const body of bodies) {
+      const expected = stock.fromBuffer(body);
+      for (let offset = 0; offset < 4; offset++) {
+        for (let start = 0; start < 5; start++) {
+          for (const after of [0, 8]) {
+            // bytes past 0x7f all around the body in the same memory, outside the Buffer too
+            const memory = Buffer.alloc(offset + start + body.length + after, 0xff);
+            const buffer = memory.subarray(offset, offset + start + body.length);
+            body.copy(buffer, start);
+            const label = `${body.toString('hex')} ${offset} ${start} ${after}`;
+            assert.equal(decodeAvro(type, buffer, start), expected, label);
+          }
+        }
+      }
+    }
+  });
+
   it('reads strings past the latin1 window and around large bytes', () => {
     const type = avroType({
       type: 'record',

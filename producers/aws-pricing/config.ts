@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineSettings, type SettingsOf, setting, str, url } from '../../lib/config.ts';
+import { defineSettings, positiveInt, type SettingsOf, setting, str, url } from '../../lib/config.ts';
 import { politenessSettings } from '../pricing-collection/config.ts';
 
 const optionalUrl = z.string().transform((text, ctx) => {
@@ -37,12 +37,7 @@ export const awsPricingSettings = defineSettings('aws pricing collector', {
   ),
   chunkItems: setting(
     'AWS_PRICING_CHUNK_ITEMS',
-    z.string().transform((text, ctx) => {
-      const value = Number(text.trim());
-      if (!Number.isInteger(value) || value < 1)
-        ctx.addIssue({ code: 'custom', message: 'expected a positive integer' });
-      return value;
-    }),
+    positiveInt,
     '1000',
     'Price items of an offer file per checkpointed chunk (the resume offset advances chunk by chunk).',
   ),

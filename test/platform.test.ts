@@ -7,16 +7,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { portInUse } from '../cli/stack/service.ts';
 import { sluice } from './support.ts';
 
+// Fixed ports below 32768: Linux gives 32768–60999 to outgoing connections as ephemeral ports, which
+// can take a port a test server is about to bind (a Kafka here once failed to start that way).
 /** A whole second platform on its own ports and data dir, so the shared local stack is left alone. */
 const ports = {
-  SLUICE_KAFKA_PORT: '39092',
-  SLUICE_KAFKA_CONTROLLER_PORT: '39093',
-  SLUICE_REGISTRY_PORT: '38081',
-  SLUICE_POSTGRES_PORT: '35432',
-  SLUICE_CLICKHOUSE_PORT: '38123',
-  SLUICE_CLICKHOUSE_TCP_PORT: '39000',
+  SLUICE_KAFKA_PORT: '27092',
+  SLUICE_KAFKA_CONTROLLER_PORT: '27093',
+  SLUICE_REGISTRY_PORT: '27081',
+  SLUICE_POSTGRES_PORT: '27432',
+  SLUICE_CLICKHOUSE_PORT: '27123',
+  SLUICE_CLICKHOUSE_TCP_PORT: '27900',
   SLUICE_MOSQUITTO_PORT: '31883',
-  API_PORT: '38080',
+  API_PORT: '27080',
 };
 
 describe('sluice up --detach / sluice down', () => {
@@ -28,24 +30,24 @@ describe('sluice up --detach / sluice down', () => {
       const up = sluice(['up', '--detach'], env);
       assert.equal(up.status, 0, up.stderr);
       for (const line of [
-        'API        http://127.0.0.1:38080/api/v1/overview',
-        'dashboard  http://127.0.0.1:38080/',
-        'metrics    http://127.0.0.1:38080/metrics',
+        'API        http://127.0.0.1:27080/api/v1/overview',
+        'dashboard  http://127.0.0.1:27080/',
+        'metrics    http://127.0.0.1:27080/metrics',
       ]) {
         assert.ok(up.stderr.includes(line), `missing "${line}" in:\n${up.stderr}`);
       }
       let raw = 0;
       for (let attempt = 0; attempt < 60 && raw === 0; attempt++) {
-        const overview = (await (await fetch('http://127.0.0.1:38080/api/v1/overview')).json()) as {
+        const overview = (await (await fetch('http://127.0.0.1:27080/api/v1/overview')).json()) as {
           topics: { topic: string; messages: number }[];
         };
         raw = overview.topics.find((t) => t.topic === 'raw.telemetry.readings.v1')?.messages ?? 0;
         if (raw === 0) await sleep(500);
       }
       assert.ok(raw > 0, 'the demo producer published nothing');
-      const dashboard = await fetch('http://127.0.0.1:38080/');
+      const dashboard = await fetch('http://127.0.0.1:27080/');
       assert.match(await dashboard.text(), /<title>Sluice<\/title>/);
-      const metrics = await (await fetch('http://127.0.0.1:38080/metrics')).text();
+      const metrics = await (await fetch('http://127.0.0.1:27080/metrics')).text();
       assert.match(
         metrics,
         /sluice_events_sent_total\{component="demo-producer",topic="raw.telemetry.readings.v1"\} [1-9]/,

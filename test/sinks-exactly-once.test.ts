@@ -27,7 +27,7 @@ describe('sinks: exactly once through SIGKILL and database restarts', { timeout:
   const home = mkdtempSync(join(tmpdir(), 'sluice-sinks-'));
   // PostgreSQL runs as its own user when we are root: it must reach its data dir under here
   chmodSync(home, 0o755);
-  const ports = { postgres: 34632, clickhouse: 34623, clickhouseTcp: 34624 };
+  const ports = { postgres: 24632, clickhouse: 24623, clickhouseTcp: 24624 };
   const stackEnv = {
     SLUICE_HOME: home,
     SLUICE_POSTGRES_PORT: String(ports.postgres),

@@ -76,11 +76,13 @@ const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
 /** Offsets after the last record of each partition in `records` (records are in offset order per partition). */
 export function nextOffsets(records: readonly { topic: string; partition: number; offset: string }[]) {
-  const last = new Map<string, PartitionOffset>();
-  for (const { topic, partition, offset } of records) {
-    last.set(key(topic, partition), { topic, partition, offset: String(BigInt(offset) + 1n) });
-  }
-  return [...last.values()];
+  const last = new Map<string, { topic: string; partition: number; offset: string }>();
+  for (const record of records) last.set(key(record.topic, record.partition), record);
+  return [...last.values()].map(({ topic, partition, offset }) => ({
+    topic,
+    partition,
+    offset: String(BigInt(offset) + 1n),
+  }));
 }
 
 /**

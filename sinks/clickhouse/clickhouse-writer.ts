@@ -30,13 +30,16 @@ export interface ClickHouseWriterOptions {
 /**
  * The most recent event ids loaded, bounded (oldest forgotten first). The raw table collapses
  * duplicates itself (ReplacingMergeTree), but materialized-view rollups would count an event
- * re-published upstream twice: the window keeps such a duplicate out of the insert.
+ * re-published upstream twice: the window keeps such a duplicate out of the insert. An id is
+ * claimed while its batch is inserted and then committed (or released if the insert failed),
+ * so one Set lookup per row finds duplicates both in the window and in the batch.
  */
 export class RecentEventIds {
   private readonly ids = new Set<string>();
   /**
-   * The ids in arrival order, as a ring: the slot to fill next holds the oldest. Evicting through
-   * the Set's own iterator instead costs a scan over every deleted slot V8 keeps until it rehashes.
+   * The committed ids in arrival order, as a ring: the slot to fill next holds the oldest.
+   * Evicting through the Set's own iterator instead costs a scan over every deleted slot V8
+   * keeps until it rehashes.
    */
   private readonly arrivals: (string | undefined)[];
   private nextSlot = 0;
@@ -49,13 +52,31 @@ export class RecentEventIds {
     return this.ids.has(id);
   }
 
-  add(id: string): void {
-    if (this.ids.has(id)) return;
-    const oldest = this.arrivals[this.nextSlot];
-    if (oldest !== undefined) this.ids.delete(oldest);
-    this.arrivals[this.nextSlot] = id;
-    this.nextSlot = (this.nextSlot + 1) % this.capacity;
+  /** False when the id is in the window or already claimed; otherwise claims it. */
+  claim(id: string): boolean {
+    if (this.ids.has(id)) return false;
     this.ids.add(id);
+    return true;
+  }
+
+  /** The claimed ids were loaded: they join the window, evicting the oldest. */
+  commit(claimed: readonly string[]): void {
+    for (const id of claimed) {
+      const oldest = this.arrivals[this.nextSlot];
+      if (oldest !== undefined) this.ids.delete(oldest);
+      this.arrivals[this.nextSlot] = id;
+      this.nextSlot = (this.nextSlot + 1) % this.capacity;
+    }
+  }
+
+  /** The claimed ids were not loaded: forgotten, so the retry inserts them. */
+  release(claimed: readonly string[]): void {
+    for (const id of claimed) this.ids.delete(id);
+  }
+
+  /** Ids known to be loaded (refilling the window at start). */
+  add(ids: readonly string[]): void {
+    this.commit(ids.filter((id) => this.claim(id)));
   }
 }
 
@@ -155,6 +176,7 @@ function arrayItem(value: string): string {
     : value;
 }
 function tsvArray(values: readonly string[]): string {
+  if (values.length === 0) return '[]';
   let text = '';
   for (const value of values) text += `${text === '' ? "'" : ",'"}${arrayItem(value)}'`;
   return `[${text}]`;
@@ -335,8 +357,7 @@ export class ClickHouseWriter implements SinkWriter {
       format: 'JSONEachRow',
     });
     const rows = await result.json<{ event_id: string }>();
-    for (let i = rows.length - 1; i >= 0; i--)
-      this.recentEventIds.add((rows[i] as { event_id: string }).event_id);
+    this.recentEventIds.add(rows.map((row) => row.event_id).reverse());
   }
 
   private async enforceRetention(): Promise<void> {
@@ -347,11 +368,12 @@ export class ClickHouseWriter implements SinkWriter {
   async write(records: SinkRecord[], offsets: PartitionOffset[]): Promise<void> {
     try {
       const pending = this.outcomeUnknown ? await this.notYetLoaded(records) : records;
-      const { eventIds, nextOffsets } = await this.insertRows(pending);
-      for (const id of eventIds) this.recentEventIds.add(id);
+      const lastInserted = await this.insertRows(pending);
       // partitions whose last rows were not inserted (duplicates, or sent to the DLQ) record their offset directly
       await this.storeProgress(
-        offsets.filter(({ topic, partition, offset }) => nextOffsets.get(`${topic}:${partition}`) !== offset),
+        offsets.filter(
+          ({ topic, partition, offset }) => lastInserted.get(`${topic}:${partition}`) !== BigInt(offset) - 1n,
+        ),
       );
       this.outcomeUnknown = false;
     } catch (err) {
@@ -361,41 +383,52 @@ export class ClickHouseWriter implements SinkWriter {
     }
   }
 
-  /** Inserts the rows; returns the telemetry event ids inserted and the offset after each partition's last row. */
-  private async insertRows(records: SinkRecord[]) {
+  /** Inserts the rows; returns the offset of each partition's last inserted row. */
+  private async insertRows(records: SinkRecord[]): Promise<Map<string, bigint>> {
     const time = timeOf(this.serverFeatures);
     const lines = new Map<ClickHouseSourceKind, string[]>();
-    const batchIds = new Set<string>();
-    const lastOffsets = new Map<string, string>();
-    for (const record of records) {
-      const kind = this.options.sources.get(record.topic);
-      if (!kind) throw new SluiceError('ING_PROGRAMMING', `no table for topic ${record.topic}`);
-      if (kind === 'telemetry') {
-        const { eventId } = record.value as TelemetryReading;
-        if (batchIds.has(eventId) || this.recentEventIds.has(eventId)) continue; // a duplicate
-        batchIds.add(eventId);
+    const claimed: string[] = [];
+    const lastInserted = new Map<string, bigint>();
+    let previous: SinkRecord | undefined;
+    try {
+      for (const record of records) {
+        const kind = this.options.sources.get(record.topic);
+        if (!kind) throw new SluiceError('ING_PROGRAMMING', `no table for topic ${record.topic}`);
+        if (kind === 'telemetry') {
+          const { eventId } = record.value as TelemetryReading;
+          if (!this.recentEventIds.claim(eventId)) continue; // a duplicate
+          claimed.push(eventId);
+        }
+        const coordinates = {
+          kafka_topic: record.topic,
+          kafka_partition: record.partition,
+          kafka_offset: Number(record.offset),
+        };
+        const line =
+          kind === 'telemetry'
+            ? telemetryLine(record.value as TelemetryReading, coordinates, time)
+            : priceLine(record.value as PriceRecord, coordinates, time);
+        // noted when the partition changes (not per row): a partition's later run overwrites its earlier one
+        if (previous && (previous.partition !== record.partition || previous.topic !== record.topic)) {
+          lastInserted.set(`${previous.topic}:${previous.partition}`, BigInt(previous.offset));
+        }
+        previous = record;
+        const tableLines = lines.get(kind);
+        if (tableLines) tableLines.push(line);
+        else lines.set(kind, [line]);
       }
-      const coordinates = {
-        kafka_topic: record.topic,
-        kafka_partition: record.partition,
-        kafka_offset: Number(record.offset),
-      };
-      const line =
-        kind === 'telemetry'
-          ? telemetryLine(record.value as TelemetryReading, coordinates, time)
-          : priceLine(record.value as PriceRecord, coordinates, time);
-      lastOffsets.set(`${record.topic}:${record.partition}`, record.offset);
-      const tableLines = lines.get(kind);
-      if (tableLines) tableLines.push(line);
-      else lines.set(kind, [line]);
+      if (previous) lastInserted.set(`${previous.topic}:${previous.partition}`, BigInt(previous.offset));
+      for (const [kind, tableLines] of lines) {
+        if (kind === 'telemetry')
+          await this.insert(`${tableOf[kind]} (${telemetryColumns.join(', ')})`, 'TabSeparated', tableLines);
+        else await this.insert(tableOf[kind], 'JSONEachRow', tableLines);
+      }
+    } catch (err) {
+      this.recentEventIds.release(claimed);
+      throw err;
     }
-    for (const [kind, tableLines] of lines) {
-      if (kind === 'telemetry')
-        await this.insert(`${tableOf[kind]} (${telemetryColumns.join(', ')})`, 'TabSeparated', tableLines);
-      else await this.insert(tableOf[kind], 'JSONEachRow', tableLines);
-    }
-    const nextOffsets = new Map([...lastOffsets].map(([key, offset]) => [key, String(BigInt(offset) + 1n)]));
-    return { eventIds: [...batchIds], nextOffsets };
+    this.recentEventIds.commit(claimed);
+    return lastInserted;
   }
 
   private insertSettings(table: string, lines: string[]): Record<string, string | number> {

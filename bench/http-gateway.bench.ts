@@ -12,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { createApiKey, revokeApiKey } from '../lib/api-keys.ts';
 import { prepareTopicsAndSchemas } from '../lib/bootstrap.ts';
+import { componentNodeFlags } from '../lib/component.ts';
 import { projectRoot } from '../lib/config.ts';
 import { createKafka } from '../lib/kafka.ts';
 import { createPgPool } from '../lib/postgres.ts';
@@ -62,7 +63,15 @@ const bodies = Array.from({ length: 32 }, (_, b) =>
 
 const gateway = spawn(
   process.execPath,
-  ['--import', 'tsx', join(projectRoot, 'cli/main.ts'), 'producers', 'run', 'http-gateway'],
+  [
+    ...componentNodeFlags,
+    '--import',
+    'tsx',
+    join(projectRoot, 'cli/main.ts'),
+    'producers',
+    'run',
+    'http-gateway',
+  ],
   {
     cwd: projectRoot,
     env: { ...process.env, HTTP_GATEWAY_PORT: String(port), LOG_LEVEL: 'warn' },

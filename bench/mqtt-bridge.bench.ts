@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mqtt from 'mqtt';
 import { prepareTopicsAndSchemas } from '../lib/bootstrap.ts';
+import { componentNodeFlags } from '../lib/component.ts';
 import { loadSettings, projectRoot } from '../lib/config.ts';
 import { createKafka } from '../lib/kafka.ts';
 import { mqttSettings } from '../lib/mqtt.ts';
@@ -32,7 +33,15 @@ const kafka = createKafka('bench-mqtt-bridge');
 await prepareTopicsAndSchemas(kafka);
 const bridge = spawn(
   process.execPath,
-  ['--import', 'tsx', join(projectRoot, 'cli/main.ts'), 'producers', 'run', 'mqtt-bridge'],
+  [
+    ...componentNodeFlags,
+    '--import',
+    'tsx',
+    join(projectRoot, 'cli/main.ts'),
+    'producers',
+    'run',
+    'mqtt-bridge',
+  ],
   {
     cwd: projectRoot,
     env: {

@@ -3,7 +3,7 @@ import { apiSettings, apiUrl } from '../api/config.ts';
 import { buildOverview } from '../api/overview.ts';
 import { ApiServer } from '../api/server.ts';
 import { prepareTopicsAndSchemas } from '../lib/bootstrap.ts';
-import { type Component, runComponents } from '../lib/component.ts';
+import { type Component, componentNodeFlags, runComponents } from '../lib/component.ts';
 import { loadSettings, projectRoot, sluiceHome } from '../lib/config.ts';
 import { createKafka } from '../lib/kafka.ts';
 import { componentLogger } from '../lib/logger.ts';
@@ -74,6 +74,7 @@ function platformService(options: PlatformOptions): LocalService {
       launch: (dir) => ({
         command: process.execPath,
         args: [
+          ...componentNodeFlags,
           join(projectRoot, 'bin', 'sluice.mjs'),
           'run',
           '--state',

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { type Dirent, readdirSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
+import { componentNodeFlags } from '../lib/component.ts';
 import { projectRoot } from '../lib/config.ts';
 import { step } from './output.ts';
 import { ensureDebianPackage, ensurePythonModule } from './stack/install.ts';
@@ -38,7 +39,7 @@ async function withLocalStack<T>(run: () => Promise<T>): Promise<T> {
 function runNode(args: string[]): Promise<number> {
   // JSON logs of components under test would bury the runner's report: warnings and up only, unless asked.
   const env = { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+  const child = spawn(process.execPath, [...componentNodeFlags, '--import', 'tsx', ...args], {
     cwd: projectRoot,
     stdio: 'inherit',
     env,

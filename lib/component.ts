@@ -2,6 +2,14 @@ import { once } from 'node:events';
 import { describeError } from './errors.ts';
 import type { Logger } from './logger.ts';
 
+/**
+ * V8 flags every Sluice process starts with (`bin/sluice.mjs`'s shebang and `npm start` repeat
+ * them: V8 reads them only at start). Components allocate objects per record and hold a batch
+ * for a while; with a 64 MiB young generation most of it dies young instead of being promoted
+ * and marked (ClickHouse sink bench: 23.8 → 21.0 µs CPU per row).
+ */
+export const componentNodeFlags = ['--max-semi-space-size=64'];
+
 export type HealthState = 'ready' | 'degraded' | 'down';
 
 export interface Health {

@@ -125,14 +125,29 @@ interface TapCodec {
 type AvscTypeClass<Schema> = new (schema: Schema, opts?: avro.ForSchemaOptions) => avro.Type & TapCodec;
 
 /** Node's Buffer methods behind toString and write, without their argument checks (avsc uses them too). */
-interface NativeBuffer extends Buffer {
+export interface NativeBuffer extends Buffer {
   latin1Slice(start: number, end: number): string;
   utf8Slice(start: number, end: number): string;
   utf8Write(value: string, offset: number, maxBytes: number): number;
 }
 
 /** Below this length, copying a string's characters in JS beats a native write call. */
-const SHORT_STRING = 16;
+export const SHORT_STRING = 16;
+
+/**
+ * Copies a string shorter than SHORT_STRING into `buffer` at `at` if it is ASCII (one byte per
+ * character) and fits; returns where it ends, or -1 (then the bytes written mean nothing).
+ */
+export function copyShortAscii(buffer: Buffer, at: number, value: string): number {
+  const length = value.length;
+  if (at + length > buffer.length) return -1;
+  for (let i = 0; i < length; i++) {
+    const code = value.charCodeAt(i);
+    if (code >= 0x80) return -1;
+    buffer[at + i] = code;
+  }
+  return at + length;
+}
 
 /**
  * Writes an Avro string. avsc measures every string with Buffer.byteLength, then copies its
@@ -146,19 +161,11 @@ function writeString(tap: Tap, value: string): void {
   const buffer = tap.buf;
   const start = tap.pos;
   if (length < SHORT_STRING) {
-    if (start + 1 + length <= buffer.length) {
-      let at = start + 1;
-      let ascii = true;
-      for (let i = 0; i < length && ascii; i++) {
-        const code = value.charCodeAt(i);
-        ascii = code < 0x80;
-        buffer[at++] = code;
-      }
-      if (ascii) {
-        buffer[start] = length << 1; // zig-zag varint of a length below 64: one byte
-        tap.pos = at;
-        return;
-      }
+    const end = copyShortAscii(buffer, start + 1, value);
+    if (end >= 0) {
+      buffer[start] = length << 1; // zig-zag varint of a length below 64: one byte
+      tap.pos = end;
+      return;
     }
   } else if (length < 8192 && start + 2 + 3 * length <= buffer.length) {
     // With room for 3 bytes per UTF-16 unit the whole string is written, and it is ASCII if it

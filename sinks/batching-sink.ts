@@ -77,7 +77,14 @@ const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 /** Offsets after the last record of each partition in `records` (records are in offset order per partition). */
 export function nextOffsets(records: readonly { topic: string; partition: number; offset: string }[]) {
   const last = new Map<string, { topic: string; partition: number; offset: string }>();
-  for (const record of records) last.set(key(record.topic, record.partition), record);
+  let previous: (typeof records)[number] | undefined;
+  for (const record of records) {
+    // noted when the partition changes, not per record: a partition's later run overwrites its earlier one
+    if (previous && (previous.partition !== record.partition || previous.topic !== record.topic))
+      last.set(key(previous.topic, previous.partition), previous);
+    previous = record;
+  }
+  if (previous) last.set(key(previous.topic, previous.partition), previous);
   return [...last.values()].map(({ topic, partition, offset }) => ({
     topic,
     partition,

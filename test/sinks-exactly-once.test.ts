@@ -143,6 +143,18 @@ describe('sinks: exactly once through SIGKILL and database restarts', { timeout:
     rmSync(home, { recursive: true, force: true });
   });
 
+  /** waitFor, failing with the sinks' last log lines: what a stuck sink was doing. */
+  async function waitForSinks(what: string, condition: () => Promise<boolean>): Promise<void> {
+    try {
+      await waitFor(what, condition, 120_000);
+    } catch (err) {
+      const tails = Object.entries(logs).map(
+        ([kind, lines]) => `${kind} sink:\n${lines.slice(-25).join('\n')}`,
+      );
+      throw new Error(`${(err as Error).message}\n${tails.join('\n')}`);
+    }
+  }
+
   it('loads 100,000 events exactly once into PostgreSQL and ClickHouse', async () => {
     const readings = normalizedReadings(events, { prefix, devices: 200 });
     const chunk = 5_000;
@@ -164,23 +176,22 @@ describe('sinks: exactly once through SIGKILL and database restarts', { timeout:
     let postgresSink = startSink('postgres');
     let clickhouseSink = startSink('clickhouse');
 
-    await waitFor('PostgreSQL partly loaded', async () => (await postgresRows()) >= 15_000, 120_000);
+    await waitForSinks('PostgreSQL partly loaded', async () => (await postgresRows()) >= 15_000);
     assert.equal(await kill(postgresSink, 'SIGKILL'), null);
     const postgresAtKill = await postgresRows();
     postgresSink = startSink('postgres');
 
-    await waitFor('ClickHouse partly loaded', async () => (await clickhouseRows()) >= 15_000, 120_000);
+    await waitForSinks('ClickHouse partly loaded', async () => (await clickhouseRows()) >= 15_000);
     assert.equal(await kill(clickhouseSink, 'SIGKILL'), null);
     const clickhouseAtKill = await clickhouseRows();
     clickhouseSink = startSink('clickhouse');
 
     await publishing;
-    await waitFor(
+    await waitForSinks(
       'both restarted sinks writing',
       async () =>
         (await postgresRows()) >= postgresAtKill + 10_000 &&
         (await clickhouseRows()) >= clickhouseAtKill + 10_000,
-      120_000,
     );
     // both databases go away while the last events arrive, and come back
     stack('down');
@@ -188,15 +199,10 @@ describe('sinks: exactly once through SIGKILL and database restarts', { timeout:
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     stack('up');
 
-    await waitFor(
-      'PostgreSQL offsets at the end',
-      async () => (await postgresOffsets()) === published,
-      120_000,
-    );
-    await waitFor(
+    await waitForSinks('PostgreSQL offsets at the end', async () => (await postgresOffsets()) === published);
+    await waitForSinks(
       'ClickHouse offsets at the end',
       async () => (await clickhouseOffsets()) === published,
-      120_000,
     );
 
     assert.equal(await postgresRows(), events);

@@ -126,14 +126,17 @@ describe('ClickHouse sink (local stack)', { timeout: 120_000 }, () => {
     assert.deepEqual(fromRollup, fromRaw);
   });
 
-  it('writes strings with tabs, newlines, quotes and backslashes back exactly (TabSeparated escaping)', async () => {
-    const odd = 'a\tb\nc\\d\'e"f\r';
+  it('writes strings (tabs, quotes, non-ASCII, short and long), numbers and times back exactly (RowBinary)', async () => {
+    const odd = 'a\tb\nc\\d\'e"f\r Zürich 東京 🌡';
+    const long = `${'Ω≈ç√∫'.repeat(30)}-${'x'.repeat(200)}`; // a length varint of two bytes
     const [sample] = normalizedReadings(1, { prefix: `${prefix}-escape` });
     assert.ok(sample);
     const reading = {
       ...sample,
       deviceId: `${prefix}-escape-${odd}`,
-      siteId: odd,
+      siteId: long,
+      value: -1234.5678e-3,
+      sourceTime: Date.UTC(2026, 10, 22, 5, 30, 15, 250),
       quality: { ...sample.quality, flags: [odd, 'stale'] },
       enrichment: { ...sample.enrichment, tags: { [odd]: odd } },
     };
@@ -160,12 +163,20 @@ describe('ClickHouse sink (local stack)', { timeout: 120_000 }, () => {
       await writer.close();
     }
     const [row] = await rows<Record<string, unknown>>(
-      `SELECT device_id, site_id, quality_flags, tag_keys, tag_values FROM telemetry_readings
+      `SELECT device_id, site_id, quality_flags, tag_keys, tag_values, value, toString(source_ms) AS source_ms_text,
+         toString(toUnixTimestamp(source_time)) AS source_seconds, kafka_partition, toString(kafka_offset) AS offset_text,
+         latitude FROM telemetry_readings
        WHERE event_id = '${reading.eventId}' AND kafka_offset = 1000000`,
     );
     assert.deepEqual(row, {
       device_id: reading.deviceId,
-      site_id: odd,
+      site_id: long,
+      value: -1.2345678,
+      source_ms_text: String(reading.sourceTime),
+      source_seconds: String(Math.floor(reading.sourceTime / 1000)),
+      kafka_partition: 0,
+      offset_text: '1000000',
+      latitude: reading.enrichment.latitude,
       quality_flags: [odd, 'stale'],
       tag_keys: [odd],
       tag_values: [odd],

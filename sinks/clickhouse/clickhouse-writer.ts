@@ -4,9 +4,10 @@ import { type ClickHouseClient, ClickHouseError } from '@clickhouse/client';
 import { classifyError, type ErrorCode, SluiceError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { PriceRecord, TelemetryReading } from '../../schemas/types.ts';
-import type { PartitionOffset, SinkRecord, SinkWriter } from '../batching-sink.ts';
+import { nextOffsets, type PartitionOffset, type SinkRecord, type SinkWriter } from '../batching-sink.ts';
 import { type ClickHouseFeatures, detectFeatures, migrateClickHouse } from './clickhouse-schema.ts';
 import { applyRetention, type RetentionPolicy } from './retention.ts';
+import { RowBinaryWriter } from './row-binary.ts';
 
 export type ClickHouseSourceKind = 'telemetry' | 'pricing';
 
@@ -138,13 +139,18 @@ export function classifyClickHouseError(err: unknown): SluiceError {
 // DateTime is an unsigned 32-bit count of seconds: outside it ClickHouse would wrap silently.
 const maxTimeMs = 4_294_967_295_000;
 
+function checkedTime(epochMs: number, field: string): number {
+  if (!(epochMs >= 0 && epochMs <= maxTimeMs)) {
+    throw new SluiceError('ING_VALIDATION_FAILED', `${field} ${epochMs} is outside 1970-2106`);
+  }
+  return epochMs;
+}
+
+/** A time as JSONEachRow takes it: epoch seconds, with the fraction for DateTime64. */
 function timeOf(features: ClickHouseFeatures): (epochMs: number, field: string) => number {
   return (epochMs, field) => {
-    if (!(epochMs >= 0 && epochMs <= maxTimeMs)) {
-      throw new SluiceError('ING_VALIDATION_FAILED', `${field} ${epochMs} is outside 1970-2106`);
-    }
-    // epoch seconds: no per-row date formatting (the hot path); DateTime64 takes the fraction
-    return features.dateTime64 ? epochMs / 1000 : Math.floor(epochMs / 1000);
+    const checked = checkedTime(epochMs, field);
+    return features.dateTime64 ? checked / 1000 : Math.floor(checked / 1000);
   };
 }
 
@@ -154,35 +160,7 @@ interface Coordinates {
   kafka_offset: number;
 }
 
-/** TabSeparated escaping of a string: the hot path skips strings with nothing to escape. */
-const tsvSpecial = /[\t\n\r\\]/;
-function tsvText(text: string): string {
-  return tsvSpecial.test(text)
-    ? text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
-    : text;
-}
-const tsvNullable = (text: string | null) => (text === null ? '\\N' : tsvText(text));
-const tsvNumber = (value: number | null) => (value === null ? '\\N' : String(value));
-/** An array item: inside an array ClickHouse reads quoted literals, so quotes are escaped too. */
-const arrayItemSpecial = /[\t\n\r\\']/;
-function arrayItem(value: string): string {
-  return arrayItemSpecial.test(value)
-    ? value
-        .replace(/\\/g, '\\\\')
-        .replace(/'/g, "\\'")
-        .replace(/\t/g, '\\t')
-        .replace(/\n/g, '\\n')
-        .replace(/\r/g, '\\r')
-    : value;
-}
-function tsvArray(values: readonly string[]): string {
-  if (values.length === 0) return '[]';
-  let text = '';
-  for (const value of values) text += `${text === '' ? "'" : ",'"}${arrayItem(value)}'`;
-  return `[${text}]`;
-}
-
-/** Columns of telemetry_readings in the order telemetryLine writes them. */
+/** Columns of telemetry_readings in the order writeTelemetryRow writes them. */
 export const telemetryColumns = [
   'event_id',
   'source',
@@ -214,50 +192,53 @@ export const telemetryColumns = [
 ];
 
 /**
- * One TabSeparated row: about a third of the JSON size, and the cheapest text format for
- * ClickHouse to parse (18.16 has no compact JSON format). Times are epoch seconds.
+ * One telemetry_readings row in RowBinary (the cheapest format for both sides: see
+ * RowBinaryWriter), checked first so an invalid reading writes nothing.
  */
-export function telemetryLine(
+export function writeTelemetryRow(
+  rows: RowBinaryWriter,
   reading: TelemetryReading,
   coordinates: Coordinates,
-  time: ReturnType<typeof timeOf>,
-): string {
+  features: ClickHouseFeatures,
+): void {
   if (!Number.isFinite(reading.value)) {
     throw new SluiceError(
       'ING_VALIDATION_FAILED',
       `value ${reading.value} of ${reading.eventId} is not a number`,
     );
   }
+  const sourceTime = checkedTime(reading.sourceTime, 'sourceTime');
+  const receivedAt = checkedTime(reading.receivedAt, 'receivedAt');
+  const processedAt = checkedTime(reading.processedAt, 'processedAt');
+  const milliseconds = features.dateTime64;
   const { enrichment, quality } = reading;
-  return [
-    tsvText(reading.eventId),
-    reading.source,
-    tsvText(reading.deviceId),
-    tsvNullable(reading.siteId),
-    tsvText(reading.metric),
-    String(reading.value),
-    tsvText(reading.unit),
-    tsvNumber(reading.originalValue),
-    tsvNullable(reading.originalUnit),
-    time(reading.sourceTime, 'sourceTime'),
-    reading.sourceTime,
-    time(reading.receivedAt, 'receivedAt'),
-    time(reading.processedAt, 'processedAt'),
-    quality.level,
-    quality.score,
-    tsvArray(quality.flags),
-    enrichment.known ? 1 : 0,
-    tsvNullable(enrichment.siteName),
-    tsvNullable(enrichment.deviceType),
-    tsvNumber(enrichment.latitude),
-    tsvNumber(enrichment.longitude),
-    tsvArray(Object.keys(enrichment.tags)),
-    tsvArray(Object.values(enrichment.tags)),
-    tsvNullable(reading.traceId),
-    tsvText(coordinates.kafka_topic),
-    coordinates.kafka_partition,
-    coordinates.kafka_offset,
-  ].join('\t');
+  rows.string(reading.eventId);
+  rows.string(reading.source);
+  rows.string(reading.deviceId);
+  rows.nullableString(reading.siteId);
+  rows.string(reading.metric);
+  rows.float64(reading.value);
+  rows.string(reading.unit);
+  rows.nullableFloat64(reading.originalValue);
+  rows.nullableString(reading.originalUnit);
+  rows.time(sourceTime, milliseconds);
+  rows.int64(sourceTime);
+  rows.time(receivedAt, milliseconds);
+  rows.time(processedAt, milliseconds);
+  rows.string(quality.level);
+  rows.float64(quality.score);
+  rows.stringArray(quality.flags);
+  rows.uint8(enrichment.known ? 1 : 0);
+  rows.nullableString(enrichment.siteName);
+  rows.nullableString(enrichment.deviceType);
+  rows.nullableFloat64(enrichment.latitude);
+  rows.nullableFloat64(enrichment.longitude);
+  rows.stringArray(Object.keys(enrichment.tags));
+  rows.stringArray(Object.values(enrichment.tags));
+  rows.nullableString(reading.traceId);
+  rows.string(coordinates.kafka_topic);
+  rows.uint16(coordinates.kafka_partition);
+  rows.int64(coordinates.kafka_offset);
 }
 
 const decimalText = /^-?\d+(\.\d+)?$/;
@@ -306,7 +287,7 @@ function quote(text: string): string {
 }
 
 /**
- * Inserts batches into ClickHouse as JSONEachRow, one insert per table. Every row carries its
+ * Inserts batches into ClickHouse (telemetry as RowBinary, prices as JSONEachRow), one insert per table. Every row carries its
  * Kafka coordinates and a materialized view keeps the highest per partition (sink_progress):
  * that is where consumption resumes, so a redelivered batch is never inserted twice (and the
  * rollups never count a row twice). After an insert whose outcome is unknown (connection lost),
@@ -368,13 +349,11 @@ export class ClickHouseWriter implements SinkWriter {
   async write(records: SinkRecord[], offsets: PartitionOffset[]): Promise<void> {
     try {
       const pending = this.outcomeUnknown ? await this.notYetLoaded(records) : records;
-      const lastInserted = await this.insertRows(pending);
-      // partitions whose last rows were not inserted (duplicates, or sent to the DLQ) record their offset directly
-      await this.storeProgress(
-        offsets.filter(
-          ({ topic, partition, offset }) => lastInserted.get(`${topic}:${partition}`) !== BigInt(offset) - 1n,
-        ),
+      const inserted = new Set(
+        nextOffsets(await this.insertRows(pending)).map((p) => `${p.topic}:${p.partition}:${p.offset}`),
       );
+      // partitions whose last rows were not inserted (duplicates, or sent to the DLQ) record their offset directly
+      await this.storeProgress(offsets.filter((p) => !inserted.has(`${p.topic}:${p.partition}:${p.offset}`)));
       this.outcomeUnknown = false;
     } catch (err) {
       const error = classifyClickHouseError(err);
@@ -383,13 +362,14 @@ export class ClickHouseWriter implements SinkWriter {
     }
   }
 
-  /** Inserts the rows; returns the offset of each partition's last inserted row. */
-  private async insertRows(records: SinkRecord[]): Promise<Map<string, bigint>> {
-    const time = timeOf(this.serverFeatures);
-    const lines = new Map<ClickHouseSourceKind, string[]>();
+  /** Inserts the rows; returns those inserted (not duplicates). */
+  private async insertRows(records: SinkRecord[]): Promise<SinkRecord[]> {
+    const features = this.serverFeatures;
+    const time = timeOf(features);
+    const telemetryRows = new RowBinaryWriter(records.length * 320);
+    const priceLines: string[] = [];
     const claimed: string[] = [];
-    const lastInserted = new Map<string, bigint>();
-    let previous: SinkRecord | undefined;
+    const inserted: SinkRecord[] = [];
     try {
       for (const record of records) {
         const kind = this.options.sources.get(record.topic);
@@ -404,34 +384,27 @@ export class ClickHouseWriter implements SinkWriter {
           kafka_partition: record.partition,
           kafka_offset: Number(record.offset),
         };
-        const line =
-          kind === 'telemetry'
-            ? telemetryLine(record.value as TelemetryReading, coordinates, time)
-            : priceLine(record.value as PriceRecord, coordinates, time);
-        // noted when the partition changes (not per row): a partition's later run overwrites its earlier one
-        if (previous && (previous.partition !== record.partition || previous.topic !== record.topic)) {
-          lastInserted.set(`${previous.topic}:${previous.partition}`, BigInt(previous.offset));
-        }
-        previous = record;
-        const tableLines = lines.get(kind);
-        if (tableLines) tableLines.push(line);
-        else lines.set(kind, [line]);
-      }
-      if (previous) lastInserted.set(`${previous.topic}:${previous.partition}`, BigInt(previous.offset));
-      for (const [kind, tableLines] of lines) {
         if (kind === 'telemetry')
-          await this.insert(`${tableOf[kind]} (${telemetryColumns.join(', ')})`, 'TabSeparated', tableLines);
-        else await this.insert(tableOf[kind], 'JSONEachRow', tableLines);
+          writeTelemetryRow(telemetryRows, record.value as TelemetryReading, coordinates, features);
+        else priceLines.push(priceLine(record.value as PriceRecord, coordinates, time));
+        inserted.push(record);
+      }
+      const rowBinary = telemetryRows.bytes();
+      if (rowBinary.length > 0) {
+        await this.insert(`${tableOf.telemetry} (${telemetryColumns.join(', ')})`, 'RowBinary', rowBinary);
+      }
+      if (priceLines.length > 0) {
+        await this.insert(tableOf.pricing, 'JSONEachRow', Buffer.from(`${priceLines.join('\n')}\n`));
       }
     } catch (err) {
       this.recentEventIds.release(claimed);
       throw err;
     }
     this.recentEventIds.commit(claimed);
-    return lastInserted;
+    return inserted;
   }
 
-  private insertSettings(table: string, lines: string[]): Record<string, string | number> {
+  private insertSettings(table: string, body: Buffer): Record<string, string | number> {
     const features = this.serverFeatures;
     const settings: Record<string, string | number> = {};
     if (features.asyncInsert && this.options.asyncInsert) {
@@ -440,25 +413,16 @@ export class ClickHouseWriter implements SinkWriter {
     }
     if (features.deduplicationToken) {
       // the same rows retried after an unknown outcome are dropped by the server as well
-      settings.insert_deduplication_token = createHash('sha256')
-        .update(table)
-        .update(lines[0] ?? '')
-        .update(lines.at(-1) ?? '')
-        .update(String(lines.length))
-        .digest('hex');
+      settings.insert_deduplication_token = createHash('sha256').update(table).update(body).digest('hex');
     }
     return settings;
   }
 
-  private async insert(
-    table: string,
-    format: 'TabSeparated' | 'JSONEachRow',
-    lines: string[],
-  ): Promise<void> {
+  private async insert(table: string, format: 'RowBinary' | 'JSONEachRow', body: Buffer): Promise<void> {
     const result = await this.options.client.exec({
       query: `INSERT INTO ${table} FORMAT ${format}`,
-      values: Readable.from([`${lines.join('\n')}\n`]),
-      clickhouse_settings: this.insertSettings(table, lines),
+      values: Readable.from([body]),
+      clickhouse_settings: this.insertSettings(table, body),
     });
     for await (const _ of result.stream) {
       // an INSERT answers with an empty body: read it so the connection is reused

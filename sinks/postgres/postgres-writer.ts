@@ -23,10 +23,34 @@ export interface PostgresWriterOptions {
   partitionsAhead: number;
 }
 
-// Rows travel as one JSON parameter expanded by json(b)_to_recordset: one round trip per batch,
-// and no per-value array literal building on the Node side. Telemetry, the hot path, goes
-// through jsonb: PostgreSQL expands it in half the time json takes (measured: 96 vs 198 ms
-// per 5,000 rows).
+// Telemetry, the hot path, travels as one array per column expanded by unnest: PostgreSQL reads
+// array literals in about two thirds of the time jsonb_to_recordset takes for the same rows
+// (measured: 155–194 vs 242 ms per 5,000 rows into the partitioned, indexed table). Prices and raw
+// events travel as one JSON parameter expanded by jsonb_to_recordset: one round trip per batch.
+
+/** The columns of the telemetry insert, in unnest's order, with the array type each travels as. */
+const telemetryColumns = [
+  ['event_id', 'text'],
+  ['source', 'text'],
+  ['device_id', 'text'],
+  ['site_id', 'text'],
+  ['metric', 'text'],
+  ['value', 'float8'],
+  ['unit', 'text'],
+  ['original_value', 'float8'],
+  ['original_unit', 'text'],
+  ['source_ms', 'bigint'],
+  ['received_ms', 'bigint'],
+  ['processed_ms', 'bigint'],
+  ['quality_level', 'text'],
+  ['quality_score', 'float8'],
+  ['quality_flags', 'text'],
+  ['enrichment', 'text'],
+  ['lineage_topic', 'text'],
+  ['lineage_partition', 'int'],
+  ['lineage_offset', 'bigint'],
+  ['trace_id', 'text'],
+] as const;
 
 const insertTelemetry = `
 INSERT INTO telemetry_readings (event_id, source, device_id, site_id, metric, value, unit, original_value,
@@ -34,13 +58,10 @@ INSERT INTO telemetry_readings (event_id, source, device_id, site_id, metric, va
   enrichment, lineage_topic, lineage_partition, lineage_offset, trace_id)
 SELECT event_id, source, device_id, site_id, metric, value, unit, original_value, original_unit,
   to_timestamp(source_ms / 1000.0), to_timestamp(received_ms / 1000.0), to_timestamp(processed_ms / 1000.0),
-  quality_level, quality_score, quality_flags, enrichment, lineage_topic, lineage_partition, lineage_offset,
-  trace_id
-FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, source text, device_id text, site_id text, metric text,
-  value double precision, unit text, original_value double precision, original_unit text, source_ms bigint,
-  received_ms bigint, processed_ms bigint, quality_level text, quality_score double precision,
-  quality_flags jsonb, enrichment jsonb, lineage_topic text, lineage_partition integer, lineage_offset bigint,
-  trace_id text)
+  quality_level, quality_score, quality_flags::jsonb, enrichment::jsonb, lineage_topic, lineage_partition,
+  lineage_offset, trace_id
+FROM unnest(${telemetryColumns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})
+  AS r(${telemetryColumns.map(([name]) => name).join(', ')})
 ON CONFLICT (event_id, source_time) DO NOTHING`;
 
 const insertPrices = `
@@ -92,29 +113,37 @@ FROM json_to_recordset($2::json) AS o(topic text, partition integer, next_offset
 ON CONFLICT (consumer_group, topic, partition)
 DO UPDATE SET next_offset = GREATEST(sink_offsets.next_offset, EXCLUDED.next_offset), updated_at = now()`;
 
-export function telemetryRow(reading: TelemetryReading) {
-  return {
-    event_id: reading.eventId,
-    source: reading.source,
-    device_id: reading.deviceId,
-    site_id: reading.siteId,
-    metric: reading.metric,
-    value: reading.value,
-    unit: reading.unit,
-    original_value: reading.originalValue,
-    original_unit: reading.originalUnit,
-    source_ms: reading.sourceTime,
-    received_ms: reading.receivedAt,
-    processed_ms: reading.processedAt,
-    quality_level: reading.quality.level,
-    quality_score: reading.quality.score,
-    quality_flags: reading.quality.flags,
-    enrichment: reading.enrichment,
-    lineage_topic: reading.lineage.topic,
-    lineage_partition: reading.lineage.partition,
-    lineage_offset: reading.lineage.offset,
-    trace_id: reading.traceId,
-  };
+/** The values of a reading in telemetryColumns' order. */
+export function telemetryValues(reading: TelemetryReading): unknown[] {
+  if (!Number.isFinite(reading.value)) {
+    // an array literal would carry NaN or Infinity into the table: refused like the row it is
+    throw new SluiceError(
+      'ING_VALIDATION_FAILED',
+      `value ${reading.value} of ${reading.eventId} is not a number`,
+    );
+  }
+  return [
+    reading.eventId,
+    reading.source,
+    reading.deviceId,
+    reading.siteId,
+    reading.metric,
+    reading.value,
+    reading.unit,
+    reading.originalValue,
+    reading.originalUnit,
+    reading.sourceTime,
+    reading.receivedAt,
+    reading.processedAt,
+    reading.quality.level,
+    reading.quality.score,
+    JSON.stringify(reading.quality.flags),
+    JSON.stringify(reading.enrichment),
+    reading.lineage.topic,
+    reading.lineage.partition,
+    reading.lineage.offset,
+    reading.traceId,
+  ];
 }
 
 export function priceRow(price: PriceRecord) {
@@ -249,16 +278,17 @@ export class PostgresWriter implements SinkWriter {
   }
 
   async write(records: SinkRecord[], offsets: PartitionOffset[]): Promise<void> {
-    const telemetry: ReturnType<typeof telemetryRow>[] = [];
+    const telemetry: unknown[][] = telemetryColumns.map(() => []);
     const prices: ReturnType<typeof priceRow>[] = [];
     const rawEvents: ReturnType<typeof rawEventRow>[] = [];
     const months = new Set<number>();
     for (const record of records) {
       const kind = this.options.sources.get(record.topic);
       if (kind === 'telemetry') {
-        const row = telemetryRow(record.value as TelemetryReading);
-        months.add(monthIndex(row.source_ms));
-        telemetry.push(row);
+        const reading = record.value as TelemetryReading;
+        const values = telemetryValues(reading);
+        for (let column = 0; column < values.length; column++) telemetry[column]?.push(values[column]);
+        months.add(monthIndex(reading.sourceTime));
       } else if (kind === 'pricing') prices.push(priceRow(record.value as PriceRecord));
       else if (kind === 'rawTelemetry' || kind === 'rawPricing') rawEvents.push(rawEventRow(record, kind));
       else throw new SluiceError('ING_PROGRAMMING', `no table for topic ${record.topic}`);
@@ -271,8 +301,8 @@ export class PostgresWriter implements SinkWriter {
       await this.ensurePartitions(months);
       await client.query('BEGIN');
       let inserted = 0;
-      if (telemetry.length > 0) {
-        inserted += (await client.query(insertTelemetry, [JSON.stringify(telemetry)])).rowCount ?? 0;
+      if ((telemetry[0]?.length ?? 0) > 0) {
+        inserted += (await client.query(insertTelemetry, telemetry)).rowCount ?? 0;
       }
       if (prices.length > 0) {
         const json = JSON.stringify(prices);

@@ -11,7 +11,13 @@ import { backoffDelay, retry } from '../../lib/retry.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
 import { topics } from '../../schemas/catalog.ts';
 import { RawTelemetryPublisher, rawReading } from '../raw-telemetry.ts';
-import { isSpace, numericValue, type ReadingFields, readingFields } from '../telemetry-wire.ts';
+import {
+  type FieldsResult,
+  isSpace,
+  numericValue,
+  type ReadingFields,
+  readingFields,
+} from '../telemetry-wire.ts';
 import { type MqttBridgeSettings, mqttBridgeSettings } from './config.ts';
 import type { TopicFields, TopicTemplate } from './topic-template.ts';
 
@@ -26,19 +32,35 @@ export function mqttReadingFields(
   payload: Buffer,
   fromTopic: TopicFields,
 ): { fields: ReadingFields; json: boolean } {
-  const defaults = { deviceId: fromTopic.deviceId, metric: fromTopic.metric, siteId: fromTopic.siteId };
-  const bare: ReadingFields = { ...defaults, value: null, unit: null, sourceTime: null, messageId: null };
   let first = 0;
   while (first < payload.length && isSpace(payload[first] as number)) first++;
   if (payload[first] === 0x7b) {
+    const defaults = { deviceId: fromTopic.deviceId, metric: fromTopic.metric, siteId: fromTopic.siteId };
+    let parsed: FieldsResult | undefined;
     try {
-      const parsed = readingFields(JSON.parse(payload.toString('utf8')), defaults);
-      return { fields: parsed.ok ? parsed.fields : bare, json: true };
+      parsed = readingFields(JSON.parse(payload.toString('utf8')), defaults);
     } catch {
-      return { fields: bare, json: true };
+      parsed = undefined;
     }
+    return { fields: parsed?.ok ? parsed.fields : topicFields(fromTopic, null), json: true };
   }
-  return { fields: { ...bare, value: numericValue(payload.toString('utf8')) }, json: false };
+  return { fields: topicFields(fromTopic, numericValue(payload.toString('utf8'))), json: false };
+}
+
+/**
+ * What the topic says, with `value`. Written out field by field: object spreads on this path
+ * (`{ ...defaults, value }`) measured 5 µs a message, more than parsing its JSON.
+ */
+function topicFields(fromTopic: TopicFields, value: number | null): ReadingFields {
+  return {
+    deviceId: fromTopic.deviceId,
+    metric: fromTopic.metric,
+    siteId: fromTopic.siteId,
+    value,
+    unit: null,
+    sourceTime: null,
+    messageId: null,
+  };
 }
 
 interface PendingBatch {
@@ -199,18 +221,22 @@ export class MqttBridge implements Component {
     if (fromTopic) {
       const { fields, json } = mqttReadingFields(payload, fromTopic);
       try {
+        const attributes: Record<string, string> = { mqttTopic, qos: String(packet.qos) };
+        if (packet.retain) attributes.retain = 'true';
         message = this.publisher.encode(
           rawReading(
             {
-              ...fields,
+              deviceId: fields.deviceId,
+              siteId: fields.siteId,
+              metric: fields.metric,
+              value: fields.value,
+              unit: fields.unit,
+              sourceTime: fields.sourceTime,
+              messageId: fields.messageId,
               source: 'mqtt',
               contentType: json ? 'application/json' : 'text/plain',
               payload,
-              attributes: {
-                mqttTopic,
-                qos: String(packet.qos),
-                ...(packet.retain ? { retain: 'true' } : {}),
-              },
+              attributes,
             },
             receivedAt,
           ),

@@ -4,9 +4,11 @@
  * Kafka (acks=all, idempotent producer). Counts what Kafka acknowledged, not what was sent.
  *
  *   node --import tsx bench/http-gateway.bench.ts
- *   BENCH_SECONDS=10 BENCH_BATCH=500 BENCH_CONNECTIONS=16 to change the conditions.
+ *   BENCH_SECONDS=10 BENCH_BATCH=500 BENCH_CONNECTIONS=16 HTTP_GATEWAY_WORKERS=2 to change the conditions
+ *   (the gateway runs as many worker processes as there are cores here: one per core).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
@@ -23,6 +25,7 @@ import { uniqueSuffix } from '../test/support.ts';
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const batch = Number(process.env.BENCH_BATCH ?? 500);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const workers = process.env.HTTP_GATEWAY_WORKERS ?? String(availableParallelism());
 const port = 31090;
 const url = `http://127.0.0.1:${port}`;
 
@@ -74,7 +77,12 @@ const gateway = spawn(
   ],
   {
     cwd: projectRoot,
-    env: { ...process.env, HTTP_GATEWAY_PORT: String(port), LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      HTTP_GATEWAY_PORT: String(port),
+      HTTP_GATEWAY_WORKERS: workers,
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   },
 );
@@ -120,7 +128,7 @@ try {
     ['latency max', String(result.latency.max), 'ms'],
   ];
   process.stdout.write(
-    `\nHTTP gateway → ${topics.rawTelemetry.topic}: ${seconds}s, ${connections} connections, batches of ${batch} JSON readings, acks=all idempotent producer, gateway in its own process\n\n`,
+    `\nHTTP gateway → ${topics.rawTelemetry.topic}: ${seconds}s, ${connections} connections, batches of ${batch} JSON readings, acks=all idempotent producer, gateway in its own ${workers} worker process(es)\n\n`,
   );
   process.stdout.write(`${'metric'.padEnd(36)} ${'value'.padStart(14)}  unit\n`);
   for (const [metric, value, unit] of rows)

@@ -154,4 +154,6 @@ try {
   say(`${red('sluice:')} ${describeError(err)}`);
   if (verbose && err instanceof Error) say(err.stack ?? '');
   process.exitCode = err instanceof SluiceError && err.code === 'ING_CONFIG_INVALID' ? 2 : 1;
+  // what a failed command leaves open (a Kafka connection of a component that did not start) must not keep it running
+  process.exit();
 }

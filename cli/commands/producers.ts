@@ -1,13 +1,17 @@
+import cluster from 'node:cluster';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { createApiKey, listApiKeys, parseRoles, revokeApiKey } from '../../lib/api-keys.ts';
 import { prepareTopicsAndSchemas } from '../../lib/bootstrap.ts';
+import { superviseWorkers } from '../../lib/cluster.ts';
 import { runComponents } from '../../lib/component.ts';
+import { loadSettings } from '../../lib/config.ts';
 import { SluiceError } from '../../lib/errors.ts';
 import { createKafka } from '../../lib/kafka.ts';
 import { componentLogger } from '../../lib/logger.ts';
 import { createPgPool } from '../../lib/postgres.ts';
 import { type ImportFormat, importFormats } from '../../producers/file-import/config.ts';
+import { httpGatewaySettings } from '../../producers/http-gateway/config.ts';
 import { producerNames } from '../../producers/telemetry-producers.ts';
 import { bold, done, failed, say, step, yellow } from '../output.ts';
 
@@ -167,12 +171,31 @@ export function registerProducersCommands(program: Command): void {
           `unknown producer ${unknown.join(', ')}; the producers are ${producerNames.join(', ')}`,
         );
       }
+      const logger = componentLogger('producers');
+      const { workers } = loadSettings(httpGatewaySettings);
+      if (workers > 1 && cluster.isPrimary) {
+        if (names.length === 1 && names[0] === 'http-gateway') {
+          done('producers', `http-gateway in ${workers} worker processes; Ctrl-C stops`);
+          process.exitCode = await superviseWorkers(workers, logger);
+          return;
+        }
+        logger.warn(
+          'HTTP_GATEWAY_WORKERS applies when the gateway runs alone (sluice producers run http-gateway); one process serves it here',
+        );
+      }
       const { telemetryProducers } = await import('../../producers/telemetry-producers.ts');
       const serde = await prepareTopicsAndSchemas(createKafka('producers'));
       const components = await telemetryProducers(serde, names.length > 0 ? names : undefined);
-      await runComponents(components, componentLogger('producers'), {
-        onStarted: () =>
-          done('producers', `running ${components.map((c) => c.name).join(', ')}; Ctrl-C stops`),
-      });
+      try {
+        await runComponents(components, logger, {
+          onStarted: () => {
+            if (cluster.isPrimary)
+              done('producers', `running ${components.map((c) => c.name).join(', ')}; Ctrl-C stops`);
+          },
+        });
+      } finally {
+        // a cluster worker's channel to the primary would keep it alive once its gateway stopped (or failed)
+        if (cluster.isWorker) cluster.worker?.disconnect();
+      }
     });
 }

@@ -13,6 +13,12 @@ export const httpGatewaySettings = defineSettings('http gateway', {
     '8090',
     'Port of POST /v1/ingest/telemetry and /v1/ingest/telemetry/csv.',
   ),
+  workers: setting(
+    'HTTP_GATEWAY_WORKERS',
+    positiveInt,
+    '1',
+    'Processes serving the port when the gateway runs alone (`sluice producers run http-gateway`): Node cluster workers, each with its own Kafka producer. One process uses one core; give it the cores you can spare.',
+  ),
   maxBodyBytes: setting(
     'HTTP_GATEWAY_MAX_BODY_BYTES',
     positiveInt,

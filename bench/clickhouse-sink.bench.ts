@@ -1,5 +1,5 @@
 import { createClickHouse } from '../lib/clickhouse.ts';
-import { environment, loadSettings } from '../lib/config.ts';
+import { loadSettings } from '../lib/config.ts';
 import { clickhouseSinkOptions } from '../sinks/clickhouse/clickhouse-sink.ts';
 import { clickhouseSinkSettings } from '../sinks/clickhouse/config.ts';
 import { runSinkBench } from './sink-bench.ts';
@@ -9,19 +9,16 @@ const client = createClickHouse();
 const batchRows = process.env.SINK_CLICKHOUSE_BATCH_ROWS ?? '10000';
 try {
   await runSinkBench({
-    name: 'clickhouse-sink',
+    command: 'clickhouse',
     events: Number(process.env.BENCH_EVENTS ?? 300_000),
     conditions: { 'batch rows': batchRows, 'max wait': '1000 ms', 'Kafka partitions': '6' },
-    options: (topic, groupId) =>
-      clickhouseSinkOptions(
-        loadSettings(clickhouseSinkSettings, {
-          ...environment(),
-          SINK_CLICKHOUSE_TELEMETRY_TOPIC: topic,
-          SINK_CLICKHOUSE_PRICING_TOPIC: '',
-          SINK_CLICKHOUSE_GROUP_ID: groupId,
-          SINK_CLICKHOUSE_BATCH_ROWS: batchRows,
-        }),
-      ),
+    env: (topic, groupId) => ({
+      SINK_CLICKHOUSE_TELEMETRY_TOPIC: topic,
+      SINK_CLICKHOUSE_PRICING_TOPIC: '',
+      SINK_CLICKHOUSE_GROUP_ID: groupId,
+      SINK_CLICKHOUSE_BATCH_ROWS: batchRows,
+    }),
+    options: (env) => clickhouseSinkOptions(loadSettings(clickhouseSinkSettings, env)),
     storedOffsets: async (topic) => {
       const result = await client.query({
         query: `SELECT toString(sum(next)) AS n FROM (SELECT maxMerge(next_offset) AS next FROM sink_progress

@@ -1,4 +1,4 @@
-import { environment, loadSettings } from '../lib/config.ts';
+import { loadSettings } from '../lib/config.ts';
 import { createPgPool } from '../lib/postgres.ts';
 import { postgresSinkSettings } from '../sinks/postgres/config.ts';
 import { postgresSinkOptions } from '../sinks/postgres/postgres-sink.ts';
@@ -9,25 +9,22 @@ const pool = createPgPool();
 const batchRows = process.env.SINK_POSTGRES_BATCH_ROWS ?? '5000';
 try {
   await runSinkBench({
-    name: 'postgres-sink',
+    command: 'postgres',
     events: Number(process.env.BENCH_EVENTS ?? 200_000),
     conditions: {
       'batch rows': batchRows,
       'max wait': '250 ms',
       path: 'exactly-once (rows + sink_offsets in one transaction)',
     },
-    options: (topic, groupId) =>
-      postgresSinkOptions(
-        loadSettings(postgresSinkSettings, {
-          ...environment(),
-          SINK_POSTGRES_TELEMETRY_TOPIC: topic,
-          SINK_POSTGRES_PRICING_TOPIC: '',
-          SINK_POSTGRES_RAW_TELEMETRY_TOPIC: '',
-          SINK_POSTGRES_RAW_PRICING_TOPIC: '',
-          SINK_POSTGRES_GROUP_ID: groupId,
-          SINK_POSTGRES_BATCH_ROWS: batchRows,
-        }),
-      ),
+    env: (topic, groupId) => ({
+      SINK_POSTGRES_TELEMETRY_TOPIC: topic,
+      SINK_POSTGRES_PRICING_TOPIC: '',
+      SINK_POSTGRES_RAW_TELEMETRY_TOPIC: '',
+      SINK_POSTGRES_RAW_PRICING_TOPIC: '',
+      SINK_POSTGRES_GROUP_ID: groupId,
+      SINK_POSTGRES_BATCH_ROWS: batchRows,
+    }),
+    options: (env) => postgresSinkOptions(loadSettings(postgresSinkSettings, env)),
     storedOffsets: async (topic) =>
       Number(
         (

@@ -1,4 +1,12 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { Kafka } from 'kafkajs';
+import { componentNodeFlags } from '../lib/component.ts';
+import { environment, projectRoot } from '../lib/config.ts';
 import { createKafka } from '../lib/kafka.ts';
 import { dlqContract } from '../schemas/catalog.ts';
 import { BatchingSink, type BatchingSinkOptions } from '../sinks/batching-sink.ts';
@@ -7,27 +15,28 @@ import { uniqueSuffix } from '../test/support.ts';
 import { deleteTopics } from '../test/telemetry-load.ts';
 
 export interface SinkBenchPlan {
-  name: string;
+  /** `sluice sink <command>`, and the benchmark's name (`<command>-sink`). */
+  command: 'clickhouse' | 'postgres';
   events: number;
-  /** Builds the sink's parts for a private topic and consumer group. */
-  options(topic: string, groupId: string): BatchingSinkOptions;
+  /** The settings (as environment variables) that point the sink at a private topic and group. */
+  env(topic: string, groupId: string): Record<string, string>;
+  /** Builds the sink's parts from those settings. */
+  options(env: Record<string, string | undefined>): BatchingSinkOptions;
   /** Sum of the next offsets the destination holds for the topic (all consumed when it equals events). */
   storedOffsets(topic: string): Promise<number>;
   conditions: Record<string, string>;
 }
 
+type Figure = [string, string, string];
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 }
 
-/**
- * Publishes `events` normalized readings to a private topic (not timed), then times the sink
- * from start until the destination holds every offset: rows/s, per-batch write latency, peak RSS.
- */
-export async function runSinkBench(plan: SinkBenchPlan): Promise<void> {
+/** A private topic holding `events` normalized readings (published before any timing starts). */
+async function loadedTopic(kafka: Kafka, plan: SinkBenchPlan): Promise<string> {
   const suffix = uniqueSuffix();
   const topic = `bench.normalized.telemetry.${suffix}`;
-  const kafka = createKafka(`bench-${plan.name}`);
   const { serde, producer } = await privateTelemetryTopic(kafka, topic);
   process.stderr.write(`publishing ${plan.events} events to ${topic}…\n`);
   await publishReadings(
@@ -38,8 +47,12 @@ export async function runSinkBench(plan: SinkBenchPlan): Promise<void> {
     10_000,
   );
   await producer.disconnect();
+  return topic;
+}
 
-  const options = plan.options(topic, `bench-${plan.name}-${suffix}`);
+/** The sink in this process: rows/s, CPU per event, per-batch write latency, peak RSS. */
+async function inProcess(plan: SinkBenchPlan, topic: string): Promise<Figure[]> {
+  const options = plan.options({ ...environment(), ...plan.env(topic, `bench-${topic}`) });
   const latencies: number[] = [];
   const { writer } = options;
   const timedWriter: typeof writer = {
@@ -57,36 +70,138 @@ export async function runSinkBench(plan: SinkBenchPlan): Promise<void> {
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
   }, 50);
-  const cpuBefore = process.cpuUsage();
   await sink.start();
-  const began = performance.now();
-  await waitFor('every event loaded', async () => (await plan.storedOffsets(topic)) >= plan.events, 120_000);
-  const seconds = (performance.now() - began) / 1000;
   // the whole process (sink and the bench's polling): judged per event, wall clock is shared with others
-  const cpu = process.cpuUsage(cpuBefore);
-  const cpuMicros = cpu.user + cpu.system;
+  const timing = await timeLoad(plan, topic, 'one process', () => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1e6;
+  });
   clearInterval(sampler);
   await sink.stop(Date.now() + 10_000);
-  await deleteTopics(kafka, [topic, dlqContract(topic).topic]);
-
   latencies.sort((a, b) => a - b);
-  const figures: [string, string, string][] = [
+  return [
     ['rows loaded', String(sink.rowsWritten), 'rows'],
-    ['elapsed (start → all offsets stored)', seconds.toFixed(2), 's'],
-    ['throughput', Math.round(plan.events / seconds).toLocaleString('en-US'), 'rows/s'],
-    ['CPU time per event', (cpuMicros / plan.events).toFixed(2), 'µs'],
-    ['events per CPU-second', Math.round(plan.events / (cpuMicros / 1e6)).toLocaleString('en-US'), 'rows'],
+    ...timing,
     ['batches', String(latencies.length), ''],
     ['batch write latency p50', percentile(latencies, 50).toFixed(1), 'ms'],
     ['batch write latency p99', percentile(latencies, 99).toFixed(1), 'ms'],
     ['peak RSS', (peakRss / 2 ** 20).toFixed(0), 'MiB'],
   ];
+}
+
+/**
+ * Waits until the destination holds every offset, sampling progress and CPU; the rate and the
+ * CPU per event are taken between 20% and 90% loaded, the steady state: start-up, group joins
+ * and the last partial batches stay out of it.
+ */
+async function timeLoad(
+  plan: SinkBenchPlan,
+  topic: string,
+  label: string,
+  cpuSeconds: () => number,
+): Promise<Figure[]> {
+  const samples: { at: number; loaded: number; cpu: number }[] = [];
+  await waitFor(
+    'every event loaded',
+    async () => {
+      const loaded = await plan.storedOffsets(topic);
+      samples.push({ at: performance.now(), loaded, cpu: cpuSeconds() });
+      return loaded >= plan.events;
+    },
+    120_000,
+  );
+  const from = samples.find((sample) => sample.loaded >= 0.2 * plan.events);
+  const to = samples.find((sample) => sample.loaded >= 0.9 * plan.events);
+  const first = samples[0];
+  const last = samples.at(-1);
+  if (!from || !to || !first || !last || to === from)
+    throw new Error('too few progress samples to time the load');
+  const events = to.loaded - from.loaded;
+  return [
+    [`elapsed (start → all offsets stored), ${label}`, ((last.at - first.at) / 1000).toFixed(2), 's'],
+    [
+      `throughput 20–90% loaded, ${label}`,
+      Math.round(events / ((to.at - from.at) / 1000)).toLocaleString('en-US'),
+      'rows/s',
+    ],
+    [`CPU time per event 20–90% loaded, ${label}`, (((to.cpu - from.cpu) * 1e6) / events).toFixed(2), 'µs'],
+  ];
+}
+
+/** CPU seconds a process used so far (utime + stime, in USER_HZ ticks of 1/100 s). */
+function cpuSecondsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function peakRssOf(pid: number): number {
+  const line = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(line?.[1] ?? 0) * 1024;
+}
+
+/**
+ * `processes` copies of `sluice sink <command>` in one consumer group, as scaled in production
+ * (partitions are the unit): rows/s and CPU per event over all of them, peak RSS of the largest.
+ */
+async function separateProcesses(plan: SinkBenchPlan, topic: string, processes: number): Promise<Figure[]> {
+  const env = { ...process.env, ...plan.env(topic, `bench-${topic}`), LOG_LEVEL: 'warn' };
+  const children = Array.from({ length: processes }, () =>
+    spawn(
+      process.execPath,
+      [...componentNodeFlags, join(projectRoot, 'bin', 'sluice.mjs'), 'sink', plan.command],
+      {
+        cwd: projectRoot,
+        env,
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
+    ),
+  );
+  try {
+    const pids = children.map((child) => child.pid as number);
+    const timing = await timeLoad(plan, topic, `${processes} processes`, () =>
+      pids.reduce((sum, pid) => sum + cpuSecondsOf(pid), 0),
+    );
+    const peakRss = Math.max(...pids.map(peakRssOf));
+    return [
+      ...timing,
+      [`peak RSS of one of the ${processes} processes`, (peakRss / 2 ** 20).toFixed(0), 'MiB'],
+    ];
+  } finally {
+    for (const child of children) {
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+    }
+  }
+}
+
+/**
+ * Times the sink from start until the destination holds every offset of a private topic of
+ * `events` normalized readings: once in this process, then as separate processes sharing the
+ * partitions (BENCH_SINK_PROCESSES, by default one per core; 1 skips it).
+ */
+export async function runSinkBench(plan: SinkBenchPlan): Promise<void> {
+  const name = `${plan.command}-sink`;
+  const processes = Number(process.env.BENCH_SINK_PROCESSES ?? availableParallelism());
+  const kafka = createKafka(`bench-${name}`);
+  const topics: string[] = [];
+  const figures: Figure[] = [];
+  try {
+    topics.push(await loadedTopic(kafka, plan));
+    figures.push(...(await inProcess(plan, topics[0] as string)));
+    if (processes > 1) {
+      topics.push(await loadedTopic(kafka, plan));
+      figures.push(...(await separateProcesses(plan, topics[1] as string, processes)));
+    }
+  } finally {
+    await deleteTopics(kafka, [...topics, ...topics.map((topic) => dlqContract(topic).topic)]);
+  }
   const lines = [
-    `\n${plan.name} benchmark — ${Object.entries({ events: String(plan.events), ...plan.conditions })
+    `\n${name} benchmark — ${Object.entries({ events: String(plan.events), ...plan.conditions })
       .map(([k, v]) => `${k}: ${v}`)
       .join(', ')}`,
-    `${'metric'.padEnd(40)} ${'value'.padStart(12)}  unit`,
-    ...figures.map(([metric, value, unit]) => `${metric.padEnd(40)} ${value.padStart(12)}  ${unit}`),
+    `${'metric'.padEnd(48)} ${'value'.padStart(12)}  unit`,
+    ...figures.map(([metric, value, unit]) => `${metric.padEnd(48)} ${value.padStart(12)}  ${unit}`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -141,12 +141,14 @@ export const SHORT_STRING = 16;
 export function copyShortAscii(buffer: Buffer, at: number, value: string): number {
   const length = value.length;
   if (at + length > buffer.length) return -1;
-  for (let i = 0; i < length; i++) {
+  let position = at;
+  let ascii = true;
+  for (let i = 0; i < length && ascii; i++) {
     const code = value.charCodeAt(i);
-    if (code >= 0x80) return -1;
-    buffer[at + i] = code;
+    ascii = code < 0x80;
+    buffer[position++] = code;
   }
-  return at + length;
+  return ascii ? position : -1;
 }
 
 /**

@@ -7,20 +7,18 @@
  *   BENCH_SECONDS=10 BENCH_BATCH=500 BENCH_CONNECTIONS=16 HTTP_GATEWAY_WORKERS=2 to change the conditions
  *   (the gateway runs as many worker processes as there are cores here: one per core).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { createApiKey, revokeApiKey } from '../lib/api-keys.ts';
 import { prepareTopicsAndSchemas } from '../lib/bootstrap.ts';
-import { componentNodeFlags } from '../lib/component.ts';
-import { projectRoot } from '../lib/config.ts';
 import { createKafka } from '../lib/kafka.ts';
 import { createPgPool } from '../lib/postgres.ts';
 import { rawTopicEnd, type TopicPosition } from '../producers/testing.ts';
 import { topics } from '../schemas/catalog.ts';
 import { uniqueSuffix } from '../test/support.ts';
+import { startProducer } from './producer-process.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const batch = Number(process.env.BENCH_BATCH ?? 500);
@@ -64,28 +62,10 @@ const bodies = Array.from({ length: 32 }, (_, b) =>
   ),
 );
 
-const gateway = spawn(
-  process.execPath,
-  [
-    ...componentNodeFlags,
-    '--import',
-    'tsx',
-    join(projectRoot, 'cli/main.ts'),
-    'producers',
-    'run',
-    'http-gateway',
-  ],
-  {
-    cwd: projectRoot,
-    env: {
-      ...process.env,
-      HTTP_GATEWAY_PORT: String(port),
-      HTTP_GATEWAY_WORKERS: workers,
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  },
-);
+const gateway = startProducer('http-gateway', {
+  HTTP_GATEWAY_PORT: String(port),
+  HTTP_GATEWAY_WORKERS: workers,
+});
 try {
   await waitHealthy(gateway);
   // warm up: JIT, connections, producer metadata

@@ -1,23 +1,13 @@
-/**
- * MQTT bridge throughput: publishers send QoS 1 readings to Mosquitto; the bridge (its own
- * process, `sluice producers run mqtt-bridge`) moves them to Kafka, acknowledging each MQTT
- * message after Kafka acknowledged it. Measured from the first publish until Kafka holds them all.
- *
- *   node --import tsx bench/mqtt-bridge.bench.ts
- *   BENCH_MESSAGES=100000 BENCH_PUBLISHERS=4 to change the conditions.
- */
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mqtt from 'mqtt';
 import { prepareTopicsAndSchemas } from '../lib/bootstrap.ts';
-import { componentNodeFlags } from '../lib/component.ts';
-import { loadSettings, projectRoot } from '../lib/config.ts';
+import { loadSettings } from '../lib/config.ts';
 import { createKafka } from '../lib/kafka.ts';
 import { mqttSettings } from '../lib/mqtt.ts';
 import { rawTopicEnd, type TopicPosition } from '../producers/testing.ts';
 import { topics } from '../schemas/catalog.ts';
 import { uniqueSuffix } from '../test/support.ts';
+import { startProducer } from './producer-process.ts';
 
 const messages = Number(process.env.BENCH_MESSAGES ?? 100_000);
 const publishers = Number(process.env.BENCH_PUBLISHERS ?? 4);
@@ -31,30 +21,12 @@ function total(position: TopicPosition): number {
 
 const kafka = createKafka('bench-mqtt-bridge');
 await prepareTopicsAndSchemas(kafka);
-const bridge = spawn(
-  process.execPath,
-  [
-    ...componentNodeFlags,
-    '--import',
-    'tsx',
-    join(projectRoot, 'cli/main.ts'),
-    'producers',
-    'run',
-    'mqtt-bridge',
-  ],
-  {
-    cwd: projectRoot,
-    env: {
-      ...process.env,
-      LOG_LEVEL: 'warn',
-      MQTT_BRIDGE_TOPICS: `${prefix}/sites/{siteId}/devices/{deviceId}/metrics/{metric#}`,
-      MQTT_BRIDGE_CLIENT_ID: prefix,
-      MQTT_BRIDGE_SHARE_GROUP: prefix,
-      MQTT_BRIDGE_SESSION_EXPIRY_SECONDS: '60',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  },
-);
+const bridge = startProducer('mqtt-bridge', {
+  MQTT_BRIDGE_TOPICS: `${prefix}/sites/{siteId}/devices/{deviceId}/metrics/{metric#}`,
+  MQTT_BRIDGE_CLIENT_ID: prefix,
+  MQTT_BRIDGE_SHARE_GROUP: prefix,
+  MQTT_BRIDGE_SESSION_EXPIRY_SECONDS: '60',
+});
 const clients = await Promise.all(
   Array.from({ length: publishers }, (_, i) =>
     mqtt.connectAsync(brokerUrl, { clientId: `${prefix}-pub-${i}` }),

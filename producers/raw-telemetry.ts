@@ -9,6 +9,7 @@ import { retry } from '../lib/retry.ts';
 import type { AvroSerde } from '../lib/serde.ts';
 import { topics } from '../schemas/catalog.ts';
 import type { RawTelemetryReading, TelemetrySource } from '../schemas/types.ts';
+import type { ReadingFields } from './telemetry-wire.ts';
 
 const topic = topics.rawTelemetry.topic;
 
@@ -65,6 +66,46 @@ export function rawReading(input: RawReadingInput, receivedAt = Date.now()): Raw
     attributes: input.attributes ?? {},
     traceId: input.traceId ?? null,
   };
+}
+
+/** What a transport adds to the fields it parsed from a reading. */
+export interface ReadingEnvelope {
+  source: TelemetrySource;
+  contentType: string;
+  /** The original bytes, kept verbatim. */
+  payload: Buffer;
+  attributes: Record<string, string>;
+  /** Replaces the parsed message id when set (one derived from an Idempotency-Key, a file line). */
+  messageId?: string | null;
+  traceId?: string | null;
+}
+
+/**
+ * The raw reading of parsed fields in their envelope. Built field by field: object spreads on
+ * this per-reading path cost more than hashing and encoding the reading (5 µs in the MQTT bridge).
+ */
+export function readingFromFields(
+  fields: ReadingFields,
+  envelope: ReadingEnvelope,
+  receivedAt?: number,
+): RawTelemetryReading {
+  return rawReading(
+    {
+      source: envelope.source,
+      deviceId: fields.deviceId,
+      siteId: fields.siteId,
+      metric: fields.metric,
+      value: fields.value,
+      unit: fields.unit,
+      sourceTime: fields.sourceTime,
+      messageId: envelope.messageId ?? fields.messageId,
+      contentType: envelope.contentType,
+      payload: envelope.payload,
+      attributes: envelope.attributes,
+      traceId: envelope.traceId ?? null,
+    },
+    receivedAt,
+  );
 }
 
 /** The Kafka message of a reading: keyed by device (per-device order), Avro in the Confluent framing. */

@@ -11,7 +11,7 @@ import { componentLogger, newTraceId } from '../../lib/logger.ts';
 import { componentMetrics } from '../../lib/metrics.ts';
 import { retry } from '../../lib/retry.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
-import { RawTelemetryPublisher, rawReading } from '../raw-telemetry.ts';
+import { RawTelemetryPublisher, readingFromFields } from '../raw-telemetry.ts';
 import {
   csvLayout,
   csvRowFields,
@@ -201,8 +201,7 @@ export class TelemetryFileImport implements Component {
 
   private reading(item: FileItem & { fields: ReadingFields }) {
     const where = item.line ?? item.index;
-    return rawReading({
-      ...item.fields,
+    return readingFromFields(item.fields, {
       source: 'file',
       messageId: item.fields.messageId ?? `${basename(this.file)}:${where}`,
       contentType: contentTypes[this.format],

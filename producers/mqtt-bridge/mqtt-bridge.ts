@@ -10,7 +10,7 @@ import { mqttSettings } from '../../lib/mqtt.ts';
 import { backoffDelay, retry } from '../../lib/retry.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
 import { topics } from '../../schemas/catalog.ts';
-import { RawTelemetryPublisher, rawReading } from '../raw-telemetry.ts';
+import { RawTelemetryPublisher, readingFromFields } from '../raw-telemetry.ts';
 import {
   type FieldsResult,
   isSpace,
@@ -224,20 +224,9 @@ export class MqttBridge implements Component {
         const attributes: Record<string, string> = { mqttTopic, qos: String(packet.qos) };
         if (packet.retain) attributes.retain = 'true';
         message = this.publisher.encode(
-          rawReading(
-            {
-              deviceId: fields.deviceId,
-              siteId: fields.siteId,
-              metric: fields.metric,
-              value: fields.value,
-              unit: fields.unit,
-              sourceTime: fields.sourceTime,
-              messageId: fields.messageId,
-              source: 'mqtt',
-              contentType: json ? 'application/json' : 'text/plain',
-              payload,
-              attributes,
-            },
+          readingFromFields(
+            fields,
+            { source: 'mqtt', contentType: json ? 'application/json' : 'text/plain', payload, attributes },
             receivedAt,
           ),
         );

@@ -1,0 +1,17 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { componentNodeFlags } from '../lib/component.ts';
+import { projectRoot } from '../lib/config.ts';
+
+/** `sluice producers run <name>` in its own process, as in production, with these settings. */
+export function startProducer(name: string, settings: Record<string, string>): ChildProcess {
+  return spawn(
+    process.execPath,
+    [...componentNodeFlags, join(projectRoot, 'bin', 'sluice.mjs'), 'producers', 'run', name],
+    {
+      cwd: projectRoot,
+      env: { ...process.env, LOG_LEVEL: 'warn', ...settings },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
+}

@@ -161,7 +161,7 @@ interface Coordinates {
 }
 
 /** Columns of telemetry_readings in the order writeTelemetryRow writes them. */
-export const telemetryColumns = [
+const telemetryColumns = [
   'event_id',
   'source',
   'device_id',
@@ -195,7 +195,7 @@ export const telemetryColumns = [
  * One telemetry_readings row in RowBinary (the cheapest format for both sides: see
  * RowBinaryWriter), checked first so an invalid reading writes nothing.
  */
-export function writeTelemetryRow(
+function writeTelemetryRow(
   rows: RowBinaryWriter,
   reading: TelemetryReading,
   coordinates: Coordinates,
@@ -243,11 +243,7 @@ export function writeTelemetryRow(
 
 const decimalText = /^-?\d+(\.\d+)?$/;
 
-export function priceLine(
-  price: PriceRecord,
-  coordinates: Coordinates,
-  time: ReturnType<typeof timeOf>,
-): string {
+function priceLine(price: PriceRecord, coordinates: Coordinates, time: ReturnType<typeof timeOf>): string {
   for (const [field, value] of [
     ['pricePerUnitUsd', price.pricePerUnitUsd],
     ['originalAmount', price.originalAmount],

@@ -114,7 +114,7 @@ ON CONFLICT (consumer_group, topic, partition)
 DO UPDATE SET next_offset = GREATEST(sink_offsets.next_offset, EXCLUDED.next_offset), updated_at = now()`;
 
 /** The values of a reading in telemetryColumns' order. */
-export function telemetryValues(reading: TelemetryReading): unknown[] {
+function telemetryValues(reading: TelemetryReading): unknown[] {
   if (!Number.isFinite(reading.value)) {
     // an array literal would carry NaN or Infinity into the table: refused like the row it is
     throw new SluiceError(

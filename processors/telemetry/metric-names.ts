@@ -58,13 +58,23 @@ for (const [name, quantity, spellings, range] of metricRows) {
 }
 
 /** `Temp_F`, `tempF`, `Flow Rate` → `temp_f`, `temp_f`, `flow_rate`. */
+/** Names seen and their snake_case: a stream repeats a few metric names, and four regex passes cost more than a lookup. */
+const slugs = new Map<string, string>();
+const maxSlugs = 10_000;
+
 export function snakeCase(name: string): string {
-  return name
-    .trim()
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '');
+  let slug = slugs.get(name);
+  if (slug === undefined) {
+    slug = name
+      .trim()
+      .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_+|_+$/g, '');
+    if (slugs.size >= maxSlugs) slugs.clear();
+    slugs.set(name, slug);
+  }
+  return slug;
 }
 
 /**

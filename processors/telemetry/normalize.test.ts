@@ -105,6 +105,9 @@ describe('normalize: timestamps to UTC epoch milliseconds', () => {
     ['ISO-8601 nanosecond fraction', '2026-11-21T08:15:30.250999999Z', utc],
     ['ISO-8601 with space, no seconds', '2026-11-21 08:15Z', Date.parse('2026-11-21T08:15:00Z')],
     ['lower-case z', '2026-11-21t08:15:30.250z', utc],
+    ['leap day', '2028-02-29T12:00:00Z', Date.parse('2028-02-29T12:00:00Z')],
+    ['leap day of a year divisible by 400', '2000-02-29T00:00:00Z', Date.parse('2000-02-29T00:00:00Z')],
+    ['last day of a 31-day month', '2026-12-31T23:59:59.999Z', Date.parse('2026-12-31T23:59:59.999Z')],
   ];
   for (const [name, text, expected] of times) {
     it(name, () => {
@@ -116,6 +119,13 @@ describe('normalize: timestamps to UTC epoch milliseconds', () => {
     '2026-11-21T08:15:30',
     '2026-13-01T00:00:00Z',
     '2026-11-21T24:00:00Z',
+    '2026-02-29T00:00:00Z',
+    '2100-02-29T00:00:00Z',
+    '2026-04-31T00:00:00Z',
+    '2026-00-10T00:00:00Z',
+    '2026-11-00T00:00:00Z',
+    '0050-01-01T00:00:00Z',
+    '2026-11-21T08:60:00Z',
     '2026-11-21T08:00:00+19:00',
     'NaN',
     '',

@@ -100,7 +100,9 @@ export async function ensureTopics(
     }));
     const missing = configs.filter(({ topic }) => !existing.has(topic));
     // Another process may create the same topic meanwhile: kafkajs then answers false, not an error.
-    if (missing.length > 0) await admin.createTopics({ waitForLeaders: true, topics: missing });
+    // Not kafkajs' waitForLeaders: it gives up on UNKNOWN_TOPIC_OR_PARTITION, which a broker may
+    // still answer right after the creation (seen in CI); the wait below retries it.
+    if (missing.length > 0) await admin.createTopics({ waitForLeaders: false, topics: missing });
     // A new partition's leader can lag its metadata (NOT_LEADER_FOR_PARTITION right after creation),
     // also for a topic another process has just created: every topic is usable once every
     // partition answers a ListOffsets.

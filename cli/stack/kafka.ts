@@ -67,8 +67,10 @@ export function kafkaService(settings: StackSettings): ServiceDefinition {
         DATA_DIR: data,
       });
       if (existsSync(join(data, 'meta.properties'))) return;
-      // A KRaft cluster id is a random UUID in base64url (22 characters).
-      const clusterId = randomBytes(16).toString('base64url');
+      // A KRaft cluster id is a random UUID in base64url (22 characters), never starting with '-'
+      // (Kafka's own Uuid.randomUuid skips those too): the storage tool would read it as an option.
+      let clusterId = randomBytes(16).toString('base64url');
+      while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');
       const format = spawnSync(
         'java',
         java(dir, 'kafka.tools.StorageTool', ['format', '-t', clusterId, '-c', config, '-g']),

@@ -83,7 +83,14 @@ export async function stackUp(names: readonly string[] = [], home = sluiceHome()
     result.status === 'rejected' ? [`${services[index]?.name}: ${describeError(result.reason)}`] : [],
   );
   for (const failure of failures) failed('stack', failure);
-  if (failures.length > 0) throw new Error(`${failures.length} service(s) failed to start (see above)`);
+  if (failures.length > 0) {
+    // a half-started stack is of no use to anyone: what this call started does not outlive the failure
+    if (started.length > 0) {
+      step('stack', `stopping what this call started: ${started.join(', ')}`);
+      await stackDown(started, home);
+    }
+    throw new Error(`${failures.length} service(s) failed to start (see above)`);
+  }
   done('stack', `up; connection variables in ${join(home, 'env')}`);
   return started;
 }

@@ -4,12 +4,12 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { prepareTopicsAndSchemas } from '../../lib/bootstrap.ts';
 import { projectRoot } from '../../lib/config.ts';
 import { createKafka } from '../../lib/kafka.ts';
 import { createPgPool } from '../../lib/postgres.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
+import { waitFor } from '../../sinks/fixtures.ts';
 import { uniqueSuffix } from '../../test/support.ts';
 import { rawTopicEnd, readRawReadings, testApiKey } from '../testing.ts';
 
@@ -63,15 +63,12 @@ describe('HTTP gateway in two worker processes', { timeout: 120_000 }, () => {
     );
     gateway = child;
     const exited = once(child, 'exit');
-    let ready = false;
-    for (let i = 0; i < 120 && !ready; i++) {
-      ready = await fetch(`${url}/healthz`).then(
+    await waitFor('the gateway to answer /healthz', () =>
+      fetch(`${url}/healthz`).then(
         (response) => response.ok,
         () => false,
-      );
-      if (!ready) await sleep(500);
-    }
-    assert.ok(ready, 'the gateway answers /healthz');
+      ),
+    );
     assert.equal(childrenOf(child.pid as number).length, 2, 'two worker processes');
 
     // separate connections, so the primary hands them to both workers

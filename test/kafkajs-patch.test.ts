@@ -15,6 +15,10 @@ interface KafkaEncoder {
 }
 interface KafkaDecoder {
   offset: number;
+  buffer: Buffer;
+  readString(): string | null;
+  readInt16(): number;
+  readInt32(): number;
   readVarInt(): number;
   readVarLong(): unknown;
   readVarLongOrNumber(): unknown;
@@ -34,6 +38,12 @@ const decodeRecord = require('kafkajs/src/protocol/recordBatch/record/v0/decoder
 type Checksum = (buffer: Buffer) => number;
 const crc32C = require('kafkajs/src/protocol/recordBatch/crc32C/index.js') as Checksum;
 const javascriptCrc32C = require('kafkajs/src/protocol/recordBatch/crc32C/crc32C.js') as Checksum;
+const produceRequest = require('kafkajs/src/protocol/requests/produce/v3/request.js') as (
+  args: Record<string, unknown>,
+) => { encode(): Promise<{ buffer: Buffer }> };
+const decodeRecordBatch = require('kafkajs/src/protocol/recordBatch/v0/decoder.js') as (
+  decoder: KafkaDecoder,
+) => Promise<{ records: Record<string, unknown>[]; firstTimestamp: string; inTransaction: boolean }>;
 const groupMessagesPerPartition = require('kafkajs/src/producer/groupMessagesPerPartition.js') as (
   args: Record<string, unknown>,
 ) => Record<string, unknown[]>;
@@ -112,5 +122,90 @@ describe('kafkajs patch keeps the wire format', () => {
       0: messages.filter((_, i) => i % 2 === 0),
       1: messages.filter((_, i) => i % 2),
     });
+  });
+
+  it('writes a produce request in one pass: lengths, CRCs and records read back', async () => {
+    const long = 'ü'.repeat(40) + 'x'.repeat(70);
+    const partitions = [
+      {
+        partition: 0,
+        firstSequence: 7,
+        messages: [
+          {
+            key: 'device-1',
+            value: randomBytes(300),
+            timestamp: '1763709330400',
+            headers: { 'trace-id': 'abc' },
+          },
+          {
+            key: long,
+            value: null,
+            timestamp: '1763709330405',
+            headers: { ünï: Buffer.from('ß'), t: ['x', 'y'] },
+          },
+          { key: Buffer.from([0, 255]), value: 'héllo', timestamp: '1763709330401' },
+        ],
+      },
+      { partition: 3, messages: [{ key: null, value: randomBytes(70_000), timestamp: '1763709330500' }] },
+    ];
+    const request = produceRequest({
+      acks: -1,
+      timeout: 30_000,
+      transactionalId: 'txn-1',
+      producerId: 42,
+      producerEpoch: 3,
+      topicData: [
+        { topic: 'first', partitions },
+        { topic: 'second', partitions: [partitions[1]] },
+      ],
+    });
+    const bytes = (await request.encode()).buffer;
+    const decoder = new Decoder(bytes);
+    assert.equal(decoder.readString(), 'txn-1');
+    assert.equal(decoder.readInt16(), -1);
+    assert.equal(decoder.readInt32(), 30_000);
+    const topics: Record<string, Record<number, Record<string, unknown>[]>> = {};
+    for (let topicCount = decoder.readInt32(); topicCount > 0; topicCount--) {
+      const topic = decoder.readString() as string;
+      topics[topic] = {};
+      for (let partitionCount = decoder.readInt32(); partitionCount > 0; partitionCount--) {
+        const partition = decoder.readInt32();
+        const size = decoder.readInt32();
+        const batchStart = decoder.offset;
+        const batchBytes = bytes.subarray(batchStart, batchStart + size);
+        assert.equal(batchBytes.readInt32BE(8), size - 12, 'batch length');
+        assert.equal(batchBytes.readUInt32BE(17), javascriptCrc32C(batchBytes.subarray(21)) >>> 0, 'CRC');
+        const batch = await decodeRecordBatch(decoder);
+        assert.equal(decoder.offset, batchStart + size);
+        assert.equal(batch.inTransaction, true);
+        (topics[topic] as Record<number, Record<string, unknown>[]>)[partition] = batch.records;
+      }
+    }
+    assert.equal(decoder.offset, bytes.length);
+    const sent = (index: number) => partitions[index]?.messages ?? [];
+    for (const [topic, expected] of [
+      ['first', { 0: sent(0), 3: sent(1) }],
+      ['second', { 3: sent(1) }],
+    ] as const) {
+      for (const [partition, messages] of Object.entries(expected)) {
+        const records = topics[topic]?.[Number(partition)] ?? [];
+        assert.equal(records.length, messages.length);
+        records.forEach((record, i) => {
+          const message = messages[i] as {
+            key: unknown;
+            value: unknown;
+            timestamp: string;
+            headers?: object;
+          };
+          assert.equal(record.timestamp, message.timestamp);
+          assert.deepEqual(record.key, message.key === null ? null : Buffer.from(message.key as string));
+          assert.deepEqual(
+            record.value,
+            message.value === null ? null : Buffer.from(message.value as string),
+          );
+          assert.deepEqual(Object.keys(record.headers as object), Object.keys(message.headers ?? {}));
+        });
+      }
+    }
   });
 });

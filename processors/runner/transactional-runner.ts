@@ -486,14 +486,21 @@ function decodeRejection(err: unknown): { kind: 'rejected'; rejection: Rejection
 }
 
 /**
- * kafkajs groups a send's messages per partition by copying the group's array for every message
- * (quadratic), and a batch's outputs mostly go to one partition: sending in slices keeps that linear.
+ * Bytes of records per send. kafkajs puts a send's messages for a partition in one record batch,
+ * which the broker refuses past its message.max.bytes (1 MiB by default), also when every key of
+ * a send lands in one partition.
  */
-const sendSlice = 1000;
+const sendBytes = 768 * 1024;
+
+/** Bytes a message takes in a record batch, headers estimated (a trace id at most). */
+function recordBytes(message: Message): number {
+  const key = message.key;
+  return (message.value?.length ?? 0) + (key ? Buffer.byteLength(key) : 0) + 96;
+}
 
 /**
- * The sends of one batch: outputs and dead letters in slices, the n-th slice of each topic in the
- * n-th send (one produce request carries both topics; kafkajs takes each topic once per send).
+ * The sends of one batch: outputs and dead letters, as few sends as sendBytes allows (one produce
+ * request per send, so a batch usually costs one round trip).
  */
 function sendsOf(
   outputTopic: string,
@@ -502,15 +509,30 @@ function sendsOf(
   deadLetters: Message[],
 ): TopicMessages[][] {
   const sends: TopicMessages[][] = [];
-  for (let start = 0; start < Math.max(outputs.length, deadLetters.length); start += sendSlice) {
-    const send: TopicMessages[] = [];
-    if (start < outputs.length)
-      send.push({ topic: outputTopic, messages: outputs.slice(start, start + sendSlice) });
-    if (start < deadLetters.length) {
-      send.push({ topic: dlqTopic, messages: deadLetters.slice(start, start + sendSlice) });
+  let send: TopicMessages[] = [];
+  let bytes = 0;
+  for (const [topic, messages] of [
+    [outputTopic, outputs],
+    [dlqTopic, deadLetters],
+  ] as const) {
+    let current: TopicMessages | undefined;
+    for (const message of messages) {
+      const size = recordBytes(message);
+      if (bytes + size > sendBytes && bytes > 0) {
+        sends.push(send);
+        send = [];
+        bytes = 0;
+        current = undefined;
+      }
+      if (!current) {
+        current = { topic, messages: [] };
+        send.push(current);
+      }
+      current.messages.push(message);
+      bytes += size;
     }
-    sends.push(send);
   }
+  if (send.length > 0) sends.push(send);
   return sends;
 }
 

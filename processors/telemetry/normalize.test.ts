@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { seededRandom } from '../../test/telemetry-load.ts';
 import { findMetric, snakeCase } from './metric-names.ts';
 import { normalize } from './normalize.ts';
 import { parseSourceTime } from './source-time.ts';
 import { defaultStageSettings, reading } from './stage-fixtures.ts';
-import { findUnit } from './units.ts';
+import { findUnit, roundToTwelveDigits } from './units.ts';
 import { validate } from './validate.ts';
 
 function normalized(overrides: Parameters<typeof reading>[0], temperatureUnit: 'degC' | 'K' = 'degC') {
@@ -56,6 +57,18 @@ describe('normalize: units to canonical SI', () => {
     const result = normalized({ metric: 'temperature', unit: 'degF', value: 212 }, 'K');
     assert.equal(result.unit, 'K');
     assert.equal(result.value, 373.15);
+  });
+
+  it('rounds converted values to 12 significant digits as toPrecision does', () => {
+    const random = seededRandom(7);
+    for (let i = 0; i < 100_000; i++) {
+      const value = (random() - 0.5) * 10 ** Math.floor(random() * 26 - 13) * (5 / 9);
+      assert.equal(roundToTwelveDigits(value), Number(value.toPrecision(12)), String(value));
+    }
+    for (const value of [0, 1, 10, 1e10, 99_999_999_999.5, 1e11, 1e-10, 9.99e-11, 82.50000000000001]) {
+      assert.equal(roundToTwelveDigits(value), Number(value.toPrecision(12)), String(value));
+      assert.equal(roundToTwelveDigits(-value), Number((-value).toPrecision(12)), String(-value));
+    }
   });
 
   it('finds units by exact spelling, then case-insensitively only where unambiguous', () => {

@@ -127,5 +127,30 @@ export function findUnit(spelling: string): UnitDefinition | undefined {
  */
 export function toBase(value: number, unit: UnitDefinition): number {
   if (unit.factor === 1 && unit.offset === 0) return value;
-  return Number((value * unit.factor + unit.offset).toPrecision(12));
+  return roundToTwelveDigits(value * unit.factor + unit.offset);
+}
+
+/** 10^0 … 10^22, every one exact in a double. */
+const powersOfTen = Array.from({ length: 23 }, (_, exponent) => 10 ** exponent);
+
+/**
+ * Number(value.toPrecision(12)) without the string round trip (a third of the normalize stage).
+ * Where 10^(12 - digits) is exact, magnitude × 10^(12 - digits) is below 10^12 and off by less than
+ * 10^-4 from the exact product, so rounding it to an integer is the rounding toPrecision makes
+ * unless it lies that close to a half (then toPrecision decides); dividing the integer by the power
+ * gives the double nearest the 12-digit decimal, as parsing does. Other magnitudes take toPrecision.
+ */
+export function roundToTwelveDigits(value: number): number {
+  const magnitude = Math.abs(value);
+  if (!(magnitude >= 1e-10 && magnitude < 1e11)) return Number(value.toPrecision(12));
+  // digits before the decimal point: 10^(digits - 1) <= magnitude < 10^digits (log10 can be one off)
+  let digits = Math.floor(Math.log10(magnitude)) + 1;
+  if (digits < 11 && magnitude >= (powersOfTen[digits] as number)) digits += 1;
+  else if (digits > 1 && magnitude < (powersOfTen[digits - 1] as number)) digits -= 1;
+  const scale = powersOfTen[12 - digits] as number;
+  const scaled = magnitude * scale;
+  const fraction = scaled - Math.floor(scaled);
+  if (Math.abs(fraction - 0.5) < 1e-3) return Number(value.toPrecision(12));
+  const rounded = Math.round(scaled) / scale;
+  return value < 0 ? -rounded : rounded;
 }

@@ -90,4 +90,18 @@ describe('dedupe window', () => {
       }
     });
   }
+
+  it('grows its id table as ids arrive and keeps finding and evicting every id', () => {
+    const window = new DedupeWindow(10_000, Number.MAX_SAFE_INTEGER);
+    const id = (i: number) =>
+      (i * 2654435761).toString(16).padStart(16, '0').slice(-16) + i.toString(16).padStart(16, '0');
+    for (let offset = 0; offset < 25_000; offset++)
+      assert.equal(window.admit(id(offset), offset, offset), true);
+    assert.equal(window.size, 10_000);
+    for (let i = 15_001; i < 25_000; i++)
+      assert.equal(window.admit(id(i), 25_000, 25_000), false, `id ${i} is held`);
+    let offset = 25_000;
+    for (let i = 0; i < 15_000; i += 97)
+      assert.equal(window.admit(id(i), offset++, offset), true, `id ${i} was evicted`);
+  });
 });

@@ -23,20 +23,38 @@ function readHexId(id: string, words: Uint32Array, at: number): boolean {
 /**
  * A set of 128-bit ids in flat typed arrays (open addressing, linear probing, backward-shift
  * deletion): 34 bytes a slot instead of ~150 for a JavaScript string in a Set. The slot hash is
- * seeded per process, so ids chosen by a producer cannot pile up in one probe run.
+ * seeded per process, so ids chosen by a producer cannot pile up in one probe run. The table
+ * starts small and doubles as ids arrive, up to twice `maxIds` slots: memory follows the ids held,
+ * and a window that is not full probes a table that stays in the CPU caches.
  */
 class HexIdSet {
-  private readonly words: Uint32Array;
-  private readonly used: Uint8Array;
-  private readonly mask: number;
+  private words: Uint32Array;
+  private used: Uint8Array;
+  private mask: number;
+  private size = 0;
+  private readonly maxCapacity: number;
   private readonly seed = randomInt(1, 2 ** 31);
 
   constructor(maxIds: number) {
     let capacity = 16;
     while (capacity < maxIds * 2) capacity *= 2;
-    this.mask = capacity - 1;
+    this.maxCapacity = capacity;
+    const initial = Math.min(capacity, 4096);
+    this.mask = initial - 1;
+    this.words = new Uint32Array(initial * 4);
+    this.used = new Uint8Array(initial);
+  }
+
+  /** Rehashes into a table twice the size. */
+  private grow(): void {
+    const { words, used } = this;
+    const capacity = used.length * 2;
     this.words = new Uint32Array(capacity * 4);
     this.used = new Uint8Array(capacity);
+    this.mask = capacity - 1;
+    for (let slot = 0; slot < used.length; slot++) {
+      if (used[slot]) this.place(-this.find(words, slot * 4) - 1, words, slot * 4);
+    }
   }
 
   private home(w: Uint32Array, at: number): number {
@@ -71,14 +89,21 @@ class HexIdSet {
   add(w: Uint32Array, at: number): boolean {
     const slot = this.find(w, at);
     if (slot >= 0) return false;
-    const empty = -slot - 1;
+    if ((this.size + 1) * 2 > this.used.length && this.used.length < this.maxCapacity) {
+      this.grow();
+      this.place(-this.find(w, at) - 1, w, at);
+    } else this.place(-slot - 1, w, at);
+    this.size += 1;
+    return true;
+  }
+
+  private place(empty: number, w: Uint32Array, at: number): void {
     this.used[empty] = 1;
     const base = empty * 4;
     this.words[base] = w[at] as number;
     this.words[base + 1] = w[at + 1] as number;
     this.words[base + 2] = w[at + 2] as number;
     this.words[base + 3] = w[at + 3] as number;
-    return true;
   }
 
   delete(w: Uint32Array, at: number): void {
@@ -93,6 +118,7 @@ class HexIdSet {
       hole = next;
     }
     this.used[hole] = 0;
+    this.size -= 1;
   }
 }
 
@@ -100,8 +126,8 @@ class HexIdSet {
  * The event ids accepted in the last `maxEvents` records of one partition and within `maxAgeMs`
  * of the newest record timestamp seen. Bounded by records (offsets), not by ids, so the window at
  * any committed offset can be rebuilt exactly by replaying the `maxEvents` records before it.
- * Memory is allocated up front and stays flat: ~70 bytes per record of window for hex ids
- * (Sluice's event ids); other ids fall back to a string set.
+ * Memory is bounded: ~70 bytes per record of a full window for hex ids (Sluice's event ids), less
+ * until it fills; other ids fall back to a string set.
  */
 export class DedupeWindow {
   private readonly hexIds: HexIdSet;

@@ -141,14 +141,14 @@ export const SHORT_STRING = 16;
 export function copyShortAscii(buffer: Buffer, at: number, value: string): number {
   const length = value.length;
   if (at + length > buffer.length) return -1;
-  let position = at;
-  let ascii = true;
-  for (let i = 0; i < length && ascii; i++) {
+  // one test after the loop instead of one a character: the loop copies short strings only
+  let bits = 0;
+  for (let i = 0; i < length; i++) {
     const code = value.charCodeAt(i);
-    ascii = code < 0x80;
-    buffer[position++] = code;
+    bits |= code;
+    buffer[at + i] = code;
   }
-  return ascii ? position : -1;
+  return bits < 0x80 ? at + length : -1;
 }
 
 /**

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { type ClickHouseClient, ClickHouseError } from '@clickhouse/client';
 import { classifyError, type ErrorCode, SluiceError } from '../../lib/errors.ts';
+import { EventIdSet } from '../../lib/event-id-set.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { PriceRecord, TelemetryReading } from '../../schemas/types.ts';
 import { nextOffsets, type PartitionOffset, type SinkRecord, type SinkWriter } from '../batching-sink.ts';
@@ -33,14 +34,12 @@ export interface ClickHouseWriterOptions {
  * duplicates itself (ReplacingMergeTree), but materialized-view rollups would count an event
  * re-published upstream twice: the window keeps such a duplicate out of the insert. An id is
  * claimed while its batch is inserted and then committed (or released if the insert failed),
- * so one Set lookup per row finds duplicates both in the window and in the batch.
+ * so one set lookup per row finds duplicates both in the window and in the batch.
  */
 export class RecentEventIds {
-  private readonly ids = new Set<string>();
+  private readonly ids = new EventIdSet();
   /**
    * The committed ids in arrival order, as a ring: the slot to fill next holds the oldest.
-   * Evicting through the Set's own iterator instead costs a scan over every deleted slot V8
-   * keeps until it rehashes.
    */
   private readonly arrivals: (string | undefined)[];
   private nextSlot = 0;
@@ -55,9 +54,7 @@ export class RecentEventIds {
 
   /** False when the id is in the window or already claimed; otherwise claims it. */
   claim(id: string): boolean {
-    if (this.ids.has(id)) return false;
-    this.ids.add(id);
-    return true;
+    return this.ids.add(id);
   }
 
   /** The claimed ids were loaded: they join the window, evicting the oldest. */

@@ -4,9 +4,10 @@ import { clickhouseSinkOptions } from '../sinks/clickhouse/clickhouse-sink.ts';
 import { clickhouseSinkSettings } from '../sinks/clickhouse/config.ts';
 import { runSinkBench } from './sink-bench.ts';
 
-// From Kafka into ClickHouse through the real sink: decode, JSONEachRow, insert, progress view.
+// From Kafka into ClickHouse through the real sink: decode, RowBinary, insert, progress view.
 const client = createClickHouse();
-const batchRows = process.env.SINK_CLICKHOUSE_BATCH_ROWS ?? '10000';
+// the sink's own default unless SINK_CLICKHOUSE_BATCH_ROWS says otherwise
+const batchRows = String(loadSettings(clickhouseSinkSettings).batchRows);
 try {
   await runSinkBench({
     command: 'clickhouse',

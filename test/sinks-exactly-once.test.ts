@@ -69,6 +69,8 @@ describe('sinks: exactly once through SIGKILL and database restarts', { timeout:
             SINK_CLICKHOUSE_PRICING_TOPIC: '',
             SINK_CLICKHOUSE_GROUP_ID: `test-e2e-clickhouse-${suffix}`,
             SINK_CLICKHOUSE_RETRY_MAX_DELAY_MS: '1000',
+            // several batches, so the kills and the restart land between and inside them
+            SINK_CLICKHOUSE_BATCH_ROWS: '10000',
           },
     );
     const child = spawn(process.execPath, [join(projectRoot, 'bin', 'sluice.mjs'), 'sink', kind], {

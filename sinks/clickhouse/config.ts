@@ -5,7 +5,9 @@ import { commonSinkSettings, nonNegativeInt, optionalTopic } from '../sink-setti
 export const clickhouseSinkSettings = defineSettings('sink-clickhouse', {
   ...commonSinkSettings('SINK_CLICKHOUSE', 'ClickHouse', {
     groupId: 'sluice-sink-clickhouse',
-    batchRows: '10000',
+    // ClickHouse 18.16 spends ~30 ms of CPU on every insert whatever its size (measured with
+    // clickhouse-client: 10 × 10k rows 5.5 µs a row, 2 × 50k rows 2.6 µs a row, rollups included)
+    batchRows: '50000',
     batchMaxWaitMs: '1000',
   }),
   telemetryTopic: setting(

@@ -3,6 +3,7 @@ import type { Kafka, Producer } from 'kafkajs';
 import { createProducer, ensureTopics } from '../lib/kafka.ts';
 import { createRegistryClient } from '../lib/registry.ts';
 import { AvroSerde } from '../lib/serde.ts';
+import { telemetryEventId } from '../producers/raw-telemetry.ts';
 import { dlqContract, topics } from '../schemas/catalog.ts';
 import { samples } from '../schemas/samples.ts';
 import type { DeadLetter, TelemetryReading } from '../schemas/types.ts';
@@ -24,13 +25,17 @@ export function normalizedReadings(
   return Array.from({ length: count }, (_, i) => {
     const device = i % devices;
     const tick = Math.floor(i / devices);
+    const deviceId = `${prefix}-dev-${device}`;
+    const metric = metrics[tick % metrics.length] as string;
+    const sourceTime = startMs + tick * 1_000 + (i % 1000);
     return {
       ...sample,
-      eventId: `${prefix}-${i}`,
-      deviceId: `${prefix}-dev-${device}`,
-      metric: metrics[tick % metrics.length] as string,
+      // minted as the producers mint them (32 hex characters): sinks keep such ids compactly
+      eventId: telemetryEventId(sample.source, deviceId, metric, String(i), sourceTime),
+      deviceId,
+      metric,
       value: Math.round((20 + 10 * Math.sin(i / 97) + device / 10) * 1000) / 1000,
-      sourceTime: startMs + tick * 1_000 + (i % 1000),
+      sourceTime,
       receivedAt: startMs + tick * 1_000 + 1_500,
       processedAt: startMs + tick * 1_000 + 1_600,
       lineage: { ...sample.lineage, offset: i },

@@ -116,6 +116,7 @@ export class HttpGateway implements Component {
   app(): express.Express {
     const app = express();
     app.disable('x-powered-by');
+    app.disable('etag'); // answers to POSTs are not cached: hashing each one is wasted
     app.set('trust proxy', false);
     app.get('/healthz', (_req, res) => {
       const health = this.health();

@@ -57,24 +57,34 @@ describe('telemetry processor: scaling out and in', () => {
 
   it('a second instance joins mid-run and the first leaves mid-run: every reading exactly once', async () => {
     const load = buildLoad({ unique: 28_000, duplicates: 1_500, invalid: 500, devicePrefix: `rb-${suffix}` });
+    // half now, half once the second instance holds partitions: both have work however fast the first is
+    const half = load.events.length / 2;
     const producer = createProducer(kafka);
     await producer.connect();
-    await publishLoad(producer, serde, input, load.events);
-    await producer.disconnect();
+    await publishLoad(producer, serde, input, load.events.slice(0, half));
 
     const first = instance('a');
     await first.start();
     const progress = () => committedCount(kafka, groupId, input);
-    while ((await progress()) < 5_000) await sleep(100);
+    const waitUntil = async (what: string, done: () => boolean | Promise<boolean>) => {
+      const deadline = Date.now() + 90_000;
+      while (!(await done())) {
+        assert.ok(Date.now() < deadline, what);
+        await sleep(100);
+      }
+    };
+    await waitUntil('the first instance did not start', async () => (await progress()) >= 5_000);
     const second = instance('b');
     await second.start();
-    while ((await progress()) < 15_000) await sleep(100);
+    await waitUntil('the second instance did not join', () => second.runner.health().state === 'ready');
+    await publishLoad(producer, serde, input, load.events.slice(half));
+    await producer.disconnect();
+    await waitUntil('the second instance did no work', () => second.runner.totals().processed > 0);
     await first.stop(Date.now() + 15_000);
-    const deadline = Date.now() + 90_000;
-    while ((await progress()) < load.events.length) {
-      assert.ok(Date.now() < deadline, 'the remaining instance did not finish');
-      await sleep(200);
-    }
+    await waitUntil(
+      'the remaining instance did not finish',
+      async () => (await progress()) >= load.events.length,
+    );
     await second.stop(Date.now() + 15_000);
     assert.ok(first.runner.totals().processed > 0 && second.runner.totals().processed > 0, 'both did work');
 

@@ -29,6 +29,13 @@ describe('validate', () => {
     ['empty device id', { deviceId: '' }, 'field_missing'],
     ['emoji metric', { metric: 'temp🔥' }, 'id_invalid'],
     ['empty metric', { metric: '' }, 'field_missing'],
+    [
+      '65 attributes',
+      { attributes: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`k${i}`, 'v'])) },
+      'attributes_too_large',
+    ],
+    ['attribute key of 129 characters', { attributes: { ['k'.repeat(129)]: 'v' } }, 'attributes_too_large'],
+    ['attribute value of 1025 characters', { attributes: { k: 'v'.repeat(1025) } }, 'attributes_too_large'],
     ['no value', { value: null }, 'value_missing'],
     ['NaN', { value: Number.NaN }, 'value_not_finite'],
     ['+Infinity', { value: Number.POSITIVE_INFINITY }, 'value_not_finite'],

@@ -29,9 +29,10 @@ function shown(value: string): string {
   return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
 }
 
-function checkId(field: string, value: string | null, required: boolean): StageResult<null> {
+/** Why an id is refused, or undefined when it is fine (no result object on the hot path). */
+function idRejection(field: string, value: string | null, required: boolean): StageResult<never> | undefined {
   if (value === null || value === '') {
-    return required ? reject(stage, 'field_missing', `${field} is missing`) : accept(null);
+    return required ? reject(stage, 'field_missing', `${field} is missing`) : undefined;
   }
   if (value.length > limits.id) {
     return reject(stage, 'id_invalid', `${field} is ${value.length} characters long (at most ${limits.id})`);
@@ -43,7 +44,24 @@ function checkId(field: string, value: string | null, required: boolean): StageR
       `${field} ${shown(value)} has characters outside A-Z a-z 0-9 . _ : @ -`,
     );
   }
-  return accept(null);
+  return undefined;
+}
+
+/** True when the attributes stay within their limits (counted in place: no entries array per reading). */
+function attributesWithinLimits(attributes: Record<string, string>): boolean {
+  let count = 0;
+  for (const key in attributes) {
+    count += 1;
+    const value = attributes[key] as string;
+    if (
+      count > limits.attributes ||
+      key.length > limits.attributeKey ||
+      value.length > limits.attributeValue
+    ) {
+      return false;
+    }
+  }
+  return true;
 }
 
 type StatusSeverity = 'good' | 'uncertain' | 'bad';
@@ -62,15 +80,12 @@ export function opcuaSeverity(statusCode: string): StatusSeverity {
 
 export function validate(raw: RawTelemetryReading, settings: StageSettings): StageResult<ValidatedReading> {
   const flags: string[] = [];
-  for (const [field, value, required] of [
-    ['eventId', raw.eventId, true],
-    ['deviceId', raw.deviceId, true],
-    ['siteId', raw.siteId, false],
-    ['messageId', raw.messageId, false],
-  ] as const) {
-    const checked = checkId(field, value, required);
-    if (!checked.ok) return checked;
-  }
+  const idProblem =
+    idRejection('eventId', raw.eventId, true) ??
+    idRejection('deviceId', raw.deviceId, true) ??
+    idRejection('siteId', raw.siteId, false) ??
+    idRejection('messageId', raw.messageId, false);
+  if (idProblem) return idProblem;
   if (raw.metric === '') return reject(stage, 'field_missing', 'metric is missing');
   if (raw.metric.length > limits.metric || !metricPattern.test(raw.metric)) {
     return reject(
@@ -86,11 +101,7 @@ export function validate(raw: RawTelemetryReading, settings: StageSettings): Sta
       `payload is ${raw.payload.length} bytes (at most ${settings.maxPayloadBytes})`,
     );
   }
-  const attributes = Object.entries(raw.attributes);
-  if (
-    attributes.length > limits.attributes ||
-    attributes.some(([k, v]) => k.length > limits.attributeKey || v.length > limits.attributeValue)
-  ) {
+  if (!attributesWithinLimits(raw.attributes)) {
     return reject(
       stage,
       'attributes_too_large',

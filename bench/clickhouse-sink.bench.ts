@@ -11,7 +11,7 @@ const batchRows = String(loadSettings(clickhouseSinkSettings).batchRows);
 try {
   await runSinkBench({
     command: 'clickhouse',
-    events: Number(process.env.BENCH_EVENTS ?? 300_000),
+    events: Number(process.env.BENCH_EVENTS ?? 1_000_000),
     conditions: { 'batch rows': batchRows, 'max wait': '1000 ms', 'Kafka partitions': '6' },
     env: (topic, groupId) => ({
       SINK_CLICKHOUSE_TELEMETRY_TOPIC: topic,

@@ -14,19 +14,43 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 3);
 const serde = new AvroSerde(createRegistryClient());
 await serde.registerAll([topics.rawTelemetry, topics.normalizedTelemetry]);
 
-const raw: RawTelemetryReading[] = Array.from({ length: 10_000 }, (_, i) => ({
-  ...samples['raw.telemetry.readings.v1'],
-  eventId: `${i.toString(16).padStart(8, '0')}6f1c2b8e0a9d4e3f8b7a6c5d`,
-  deviceId: `device-${i % 500}`,
-  value: 20 + (i % 100) / 10,
-  receivedAt: 1_763_709_330_400 + i,
-}));
+/** A flat copy of a string, as decoded strings are (one built by concatenation is a rope). */
+const flat = (text: string) => Buffer.from(text).toString();
+const hex32 = (i: number) =>
+  flat(`${(i * 2654435761).toString(16).padStart(16, '0').slice(-16)}${i.toString(16).padStart(16, '0')}`);
+
+// What varies from event to event in real traffic varies here too: ids, device, value, times,
+// payload, trace; what repeats in real traffic (source, units, metric, site, content type) repeats.
+const raw: RawTelemetryReading[] = Array.from({ length: 10_000 }, (_, i) => {
+  const value = 20 + (i % 100) / 10;
+  const sourceTime = new Date(1_763_709_330_250 + i * 250).toISOString();
+  const deviceId = flat(`device-${i % 500}`);
+  return {
+    ...samples['raw.telemetry.readings.v1'],
+    eventId: hex32(i),
+    deviceId,
+    value,
+    sourceTime,
+    receivedAt: 1_763_709_330_400 + i * 250,
+    messageId: flat(`m-${i}`),
+    payload: Buffer.from(`{"value":${value},"unit":"degF","ts":"${sourceTime}"}`),
+    attributes: {
+      'mqtt.topic': flat(`sites/plant-north/devices/${deviceId}/metrics/Temp_F`),
+      'mqtt.qos': '1',
+    },
+    traceId: hex32(i + 7_777_777),
+  };
+});
 const normalized: TelemetryReading[] = raw.map((r, i) => ({
   ...samples['normalized.telemetry.readings.v1'],
   eventId: r.eventId,
   deviceId: r.deviceId,
   value: r.value as number,
+  sourceTime: 1_763_709_330_250 + i * 250,
+  receivedAt: r.receivedAt,
+  processedAt: r.receivedAt + 112,
   lineage: { topic: topics.rawTelemetry.topic, partition: i % 6, offset: i },
+  traceId: r.traceId,
 }));
 
 const rows: [string, number, string][] = [];

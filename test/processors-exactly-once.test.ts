@@ -43,6 +43,9 @@ function startProcessor(): ChildProcess {
       PROCESSOR_TELEMETRY_TRANSACTIONAL_ID_PREFIX: groupId,
       PROCESSOR_TELEMETRY_SESSION_TIMEOUT_MS: '6000',
       PROCESSOR_TELEMETRY_HEARTBEAT_INTERVAL_MS: '1000',
+      // batches of ~150 records: hundreds of transactions, so each kill lands inside the run
+      // (with 1 MiB batches a fast run went from the second kill's mark to the end between two polls)
+      PROCESSOR_TELEMETRY_MAX_BYTES_PER_PARTITION: '65536',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -58,6 +58,8 @@ interface PartitionState {
   nextOffset: number;
   /** False until the consumer was moved to the start of the restore range. */
   positioned: boolean;
+  /** The transaction of the partition's last batch, until it settles. */
+  committing?: Promise<void>;
 }
 
 const heartbeatEvery = 500;
@@ -91,6 +93,9 @@ export class TransactionalRunner<In, Out> implements Component {
   private readonly partitions = new Map<number, PartitionState>();
   private readonly partitionTurns = new Map<number, Promise<void>>();
   private readonly finishedPartitions = new Set<number>();
+  /** Transactions in flight, and the first one that failed after its batch was handed back. */
+  private readonly commits = new Set<Promise<void>>();
+  private commitFailure: unknown;
   private readonly progress: RunnerProgress = { processed: 0, accepted: 0, rejected: 0, duplicates: 0 };
   private kafka?: Kafka;
   private admin?: Admin;
@@ -150,7 +155,7 @@ export class TransactionalRunner<In, Out> implements Component {
         // rebuilding its window (or waiting for its seek) would resume past the records it
         // has not replayed yet, so it starts over; settled partitions are at the committed offset.
         const settled = state.positioned && state.nextOffset >= state.restoreUntil;
-        if (!assigned.has(partition) || !settled) void this.closePartition(partition, state);
+        if (!assigned.has(partition) || !settled) void this.closeWhenCommitted(partition, state);
       }
       this.logger.info({ partitions: [...assigned] }, 'partitions assigned');
       this.state = { state: 'ready' };
@@ -173,26 +178,49 @@ export class TransactionalRunner<In, Out> implements Component {
 
   /**
    * Around a rebalance kafkajs can hand out a second batch of a partition while the first is still
-   * in flight; batches of one partition must run one after the other, so each waits its turn.
+   * in flight; batches of one partition must run one after the other, so each waits its turn. A
+   * turn lasts until the batch's transaction has committed, which is after kafkajs got the batch
+   * back (see processBatch).
    */
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
+    const failure = this.commitFailure;
+    if (failure !== undefined) {
+      // a transaction that failed after its batch was handed back: raised here, where kafkajs
+      // handles it as it would have in that batch (a rejoin for a rebalance, a restart otherwise)
+      this.commitFailure = undefined;
+      throw failure;
+    }
     const partition = payload.batch.partition;
     const previous = this.partitionTurns.get(partition) ?? Promise.resolve();
     let release: () => void = () => undefined;
     const turn = previous.then(() => new Promise<void>((resolveTurn) => (release = resolveTurn)));
     this.partitionTurns.set(partition, turn);
-    await previous;
-    try {
-      await this.processBatch(payload);
-    } finally {
+    const endTurn = () => {
       release();
       if (this.partitionTurns.get(partition) === turn) this.partitionTurns.delete(partition);
+    };
+    await previous;
+    let committing: Promise<void> | undefined;
+    try {
+      ({ committing } = await this.processBatch(payload));
+    } finally {
+      if (committing) void committing.finally(endTurn);
+      else endTurn();
     }
   }
 
-  private async processBatch({ batch, resolveOffset, heartbeat }: EachBatchPayload): Promise<void> {
+  /**
+   * Processes a batch and starts its transaction; hands back the commit in flight. kafkajs fetches
+   * again only once every batch of its last fetch is handed back, so awaiting each commit here
+   * left the process idle while the last ones and the next fetch went back and forth.
+   */
+  private async processBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+  }: EachBatchPayload): Promise<{ committing?: Promise<void> }> {
     const partition = batch.partition;
-    if (this.finishedPartitions.has(partition)) return;
+    if (this.finishedPartitions.has(partition)) return {};
     const firstOffset = Number(batch.firstOffset());
     let state = this.partitions.get(partition);
     // Later than expected is fine (records filtered by read_committed); earlier means the consumer
@@ -210,7 +238,7 @@ export class TransactionalRunner<In, Out> implements Component {
       if (firstOffset !== state.nextOffset) {
         this.logger.debug({ partition, firstOffset, to: state.nextOffset }, 'seeking to the restore start');
         this.consumer?.seek({ topic: batch.topic, partition, offset: String(state.nextOffset) });
-        return;
+        return {};
       }
     }
     const endTimer = this.metrics.timeBatch();
@@ -219,30 +247,51 @@ export class TransactionalRunner<In, Out> implements Component {
     let result: BatchResult;
     try {
       result = await this.transform(batch, state, heartbeat);
-      if (result.counts.processed > 0) {
-        await this.commit(state, partition, result.outputs, result.deadLetters, nextOffset);
-      }
     } catch (err) {
-      // The window may hold ids of records that were not committed: rebuild it from the committed offset.
-      await this.closePartition(partition, state);
-      const error = classifyError(err);
-      this.metrics.error('batch', error.code, error.disposition);
-      this.state = { state: 'degraded', reason: describeError(err) };
+      endTimer();
+      await this.failBatch(partition, state, err);
       // rethrown as it came: kafkajs tells a rebalance (rejoin) from a failure (retry) by the error
       throw err;
-    } finally {
-      endTimer();
     }
-    const { counts, rejectionCodes } = result;
+    const { counts, rejectionCodes, outputs, deadLetters } = result;
+    // the next fetch may start from here; the partition's next batch waits for this commit (its turn)
     resolveOffset(lastOffset);
-    this.logger.debug(
-      { partition, firstOffset, nextOffset, restoreUntil: state.restoreUntil, ...counts },
-      'batch committed',
-    );
     state.nextOffset = nextOffset;
-    this.account(partition, counts, rejectionCodes, state);
-    const end = this.until?.get(partition);
-    if (end !== undefined && nextOffset >= end) this.finishPartition(partition);
+    const opened = state;
+    const committing = (
+      counts.processed > 0
+        ? this.commit(opened, partition, outputs, deadLetters, nextOffset)
+        : Promise.resolve()
+    ).then(
+      () => {
+        endTimer();
+        this.logger.debug(
+          { partition, firstOffset, nextOffset, restoreUntil: opened.restoreUntil, ...counts },
+          'batch committed',
+        );
+        this.account(partition, counts, rejectionCodes, opened);
+        const end = this.until?.get(partition);
+        if (end !== undefined && nextOffset >= end) this.finishPartition(partition);
+      },
+      async (err: unknown) => {
+        endTimer();
+        await this.failBatch(partition, opened, err);
+        this.commitFailure ??= err;
+      },
+    );
+    opened.committing = committing;
+    this.commits.add(committing);
+    void committing.finally(() => this.commits.delete(committing));
+    // wrapped: an async function returning the promise itself would settle only with it
+    return { committing };
+  }
+
+  /** A batch that failed: its records are not committed, and the window may hold their ids, so the partition is rebuilt. */
+  private async failBatch(partition: number, state: PartitionState, err: unknown): Promise<void> {
+    await this.closePartition(partition, state);
+    const error = classifyError(err);
+    this.metrics.error('batch', error.code, error.disposition);
+    this.state = { state: 'degraded', reason: describeError(err) };
   }
 
   /** Runs the batch's records through the pipeline; records before `restoreUntil` only rebuild the window. */
@@ -412,6 +461,12 @@ export class TransactionalRunner<In, Out> implements Component {
     };
   }
 
+  /** Closes the partition once the transaction in flight for it settled (its producer is needed until then). */
+  private async closeWhenCommitted(partition: number, state: PartitionState): Promise<void> {
+    await state.committing?.catch(() => undefined);
+    await this.closePartition(partition, state);
+  }
+
   /** Forgets the partition's state (only if it is still `state`, when given) and closes its producer. */
   private async closePartition(partition: number, state = this.partitions.get(partition)): Promise<void> {
     if (this.partitions.get(partition) === state) this.partitions.delete(partition);
@@ -460,6 +515,7 @@ export class TransactionalRunner<In, Out> implements Component {
   async stop(deadline: number): Promise<void> {
     const shutdown = async () => {
       await this.consumer?.disconnect();
+      await Promise.allSettled([...this.commits]);
       for (const partition of [...this.partitions.keys()]) await this.closePartition(partition);
       await this.sharedProducer?.disconnect();
       await this.admin?.disconnect();

@@ -24,19 +24,30 @@ const suffix = uniqueSuffix();
 const input = `test.raw.telemetry.rb.${suffix}`;
 const output = `test.normalized.telemetry.rb.${suffix}`;
 const groupId = `test-rebalance-${suffix}`;
+const fencedInput = `test.raw.telemetry.fence.${suffix}`;
+const fencedOutput = `test.normalized.telemetry.fence.${suffix}`;
+const fencedGroupId = `test-fence-${suffix}`;
 
-function instance(name: string): TelemetryProcessor {
+function instance(name: string, topic = input, outputTopic = output, group = groupId): TelemetryProcessor {
   const settings = loadSettings(telemetrySettings, {
-    PROCESSOR_TELEMETRY_INPUT_TOPIC: input,
-    PROCESSOR_TELEMETRY_OUTPUT_TOPIC: output,
-    PROCESSOR_TELEMETRY_GROUP_ID: groupId,
-    PROCESSOR_TELEMETRY_TRANSACTIONAL_ID_PREFIX: groupId,
+    PROCESSOR_TELEMETRY_INPUT_TOPIC: topic,
+    PROCESSOR_TELEMETRY_OUTPUT_TOPIC: outputTopic,
+    PROCESSOR_TELEMETRY_GROUP_ID: group,
+    PROCESSOR_TELEMETRY_TRANSACTIONAL_ID_PREFIX: group,
     PROCESSOR_TELEMETRY_SESSION_TIMEOUT_MS: '6000',
     PROCESSOR_TELEMETRY_HEARTBEAT_INTERVAL_MS: '500',
     // small batches, so partitions move while work is in flight
     PROCESSOR_TELEMETRY_MAX_BYTES_PER_PARTITION: '16384',
   });
   return new TelemetryProcessor({ settings, component: `rebalance-${name}` });
+}
+
+async function waitUntil(what: string, done: () => boolean | Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  while (!(await done())) {
+    assert.ok(Date.now() < deadline, what);
+    await sleep(100);
+  }
 }
 
 describe('telemetry processor: scaling out and in', () => {
@@ -46,13 +57,25 @@ describe('telemetry processor: scaling out and in', () => {
   before(async () => {
     kafka = createKafka('rebalance-test');
     serde = new AvroSerde(createRegistryClient());
-    await privateRawTopic(kafka, serde, input);
-    await serde.register({ ...topics.normalizedTelemetry, topic: output });
-    await serde.register(dlqContract(input), readSchema('dlq.v1.avsc'));
+    for (const [raw, normalized] of [
+      [input, output],
+      [fencedInput, fencedOutput],
+    ] as const) {
+      await privateRawTopic(kafka, serde, raw);
+      await serde.register({ ...topics.normalizedTelemetry, topic: normalized });
+      await serde.register(dlqContract(raw), readSchema('dlq.v1.avsc'));
+    }
   });
 
   after(async () => {
-    await deleteTopics(kafka, [input, output, `dlq.${input}`]);
+    await deleteTopics(kafka, [
+      input,
+      output,
+      `dlq.${input}`,
+      fencedInput,
+      fencedOutput,
+      `dlq.${fencedInput}`,
+    ]);
   });
 
   it('a second instance joins mid-run and the first leaves mid-run: every reading exactly once', async () => {
@@ -66,13 +89,6 @@ describe('telemetry processor: scaling out and in', () => {
     const first = instance('a');
     await first.start();
     const progress = () => committedCount(kafka, groupId, input);
-    const waitUntil = async (what: string, done: () => boolean | Promise<boolean>) => {
-      const deadline = Date.now() + 90_000;
-      while (!(await done())) {
-        assert.ok(Date.now() < deadline, what);
-        await sleep(100);
-      }
-    };
     await waitUntil('the first instance did not start', async () => (await progress()) >= 5_000);
     const second = instance('b');
     await second.start();
@@ -95,5 +111,46 @@ describe('telemetry processor: scaling out and in', () => {
     );
     assert.equal(readings.length, load.validIds.size);
     assert.deepEqual(new Set(readings.map((reading) => reading.eventId)), load.validIds);
+  });
+
+  it('producers fenced mid-run (a successor took their transactional ids): every reading exactly once', async () => {
+    const load = buildLoad({
+      unique: 14_000,
+      duplicates: 700,
+      invalid: 300,
+      devicePrefix: `fence-${suffix}`,
+    });
+    const producer = createProducer(kafka);
+    await producer.connect();
+    await publishLoad(producer, serde, fencedInput, load.events);
+    await producer.disconnect();
+    const processor = instance('fenced', fencedInput, fencedOutput, fencedGroupId);
+    await processor.start();
+    const progress = () => committedCount(kafka, fencedGroupId, fencedInput);
+    await waitUntil('the processor did not start', async () => (await progress()) >= 2_000);
+    // what a new owner of the partitions does first: its transactions abort and fence the running ones
+    for (let partition = 0; partition < 6; partition++) {
+      const successor = createProducer(kafka, {
+        transactionalId: `${fencedGroupId}-${fencedInput}-${partition}`,
+      });
+      await successor.connect();
+      await (await successor.transaction()).abort();
+      await successor.disconnect();
+    }
+    await waitUntil(
+      'the processor did not finish after being fenced',
+      async () => (await progress()) >= load.events.length,
+    );
+    await processor.stop(Date.now() + 15_000);
+
+    const readings = await readAll(
+      kafka,
+      fencedOutput,
+      (value) => serde.decodeSync<TelemetryReading>(fencedOutput, value).value,
+    );
+    assert.equal(readings.length, load.validIds.size);
+    assert.deepEqual(new Set(readings.map((reading) => reading.eventId)), load.validIds);
+    const letters = await readAll(kafka, `dlq.${fencedInput}`, (value) => value);
+    assert.equal(letters.length, load.invalidIds.size);
   });
 });

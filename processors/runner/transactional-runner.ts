@@ -188,7 +188,7 @@ export class TransactionalRunner<In, Out> implements Component {
       // a transaction that failed after its batch was handed back: raised here, where kafkajs
       // handles it as it would have in that batch (a rejoin for a rebalance, a restart otherwise)
       this.commitFailure = undefined;
-      throw failure;
+      throw forKafkajs(failure);
     }
     const partition = payload.batch.partition;
     const previous = this.partitionTurns.get(partition) ?? Promise.resolve();
@@ -250,11 +250,11 @@ export class TransactionalRunner<In, Out> implements Component {
     } catch (err) {
       endTimer();
       await this.failBatch(partition, state, err);
-      // rethrown as it came: kafkajs tells a rebalance (rejoin) from a failure (retry) by the error
-      throw err;
+      throw forKafkajs(err);
     }
     const { counts, rejectionCodes, outputs, deadLetters } = result;
     // the next fetch may start from here; the partition's next batch waits for this commit (its turn)
+    const committedOffset = state.nextOffset;
     resolveOffset(lastOffset);
     state.nextOffset = nextOffset;
     const opened = state;
@@ -277,6 +277,9 @@ export class TransactionalRunner<In, Out> implements Component {
         endTimer();
         await this.failBatch(partition, opened, err);
         this.commitFailure ??= err;
+        // fetched again from the last commit (and the failure raised with it), also when nothing
+        // new arrives on the partition
+        this.consumer?.seek({ topic: batch.topic, partition, offset: String(committedOffset) });
       },
     );
     opened.committing = committing;
@@ -532,6 +535,30 @@ export class TransactionalRunner<In, Out> implements Component {
   health(): Health {
     return this.state;
   }
+}
+
+/** Kafka error types of a transactional producer whose id another producer took over. */
+const fencedErrorTypes = new Set([
+  'INVALID_PRODUCER_EPOCH',
+  'PRODUCER_FENCED',
+  'INVALID_PRODUCER_ID_MAPPING',
+]);
+
+/**
+ * The error to hand kafkajs for a failed batch: as it came (kafkajs tells a rebalance, which it
+ * rejoins, from a failure, which it retries, by the error), except a fenced producer. kafkajs stops
+ * a consumer for good after a non-retriable error, and fencing is one; retried, the consumer rejoins
+ * and reopens the partitions it still owns (fencing their ids anew), while a partition that moved to
+ * another instance stays with it.
+ */
+function forKafkajs(err: unknown): unknown {
+  let cause = err as { type?: string; cause?: unknown } | undefined;
+  while (cause?.cause) cause = cause.cause as { type?: string; cause?: unknown };
+  if (cause?.type === undefined || !fencedErrorTypes.has(cause.type)) return err;
+  return Object.assign(new Error(`transactional producer fenced (${cause.type}); rejoining the group`), {
+    name: 'KafkaJSError',
+    retriable: true,
+  });
 }
 
 /** Poison decode errors reject the record; anything else (registry down) fails the batch to be retried. */

@@ -67,6 +67,17 @@ describe('telemetry processor: scaling out and in', () => {
     }
   });
 
+  /** The normalized topic holds each valid reading exactly once. */
+  async function assertEveryValidReadingOnce(topic: string, validIds: Set<string>): Promise<void> {
+    const readings = await readAll(
+      kafka,
+      topic,
+      (value) => serde.decodeSync<TelemetryReading>(topic, value).value,
+    );
+    assert.equal(readings.length, validIds.size);
+    assert.deepEqual(new Set(readings.map((reading) => reading.eventId)), validIds);
+  }
+
   after(async () => {
     await deleteTopics(kafka, [
       input,
@@ -104,13 +115,7 @@ describe('telemetry processor: scaling out and in', () => {
     await second.stop(Date.now() + 15_000);
     assert.ok(first.runner.totals().processed > 0 && second.runner.totals().processed > 0, 'both did work');
 
-    const readings = await readAll(
-      kafka,
-      output,
-      (value) => serde.decodeSync<TelemetryReading>(output, value).value,
-    );
-    assert.equal(readings.length, load.validIds.size);
-    assert.deepEqual(new Set(readings.map((reading) => reading.eventId)), load.validIds);
+    await assertEveryValidReadingOnce(output, load.validIds);
   });
 
   it('producers fenced mid-run (a successor took their transactional ids): every reading exactly once', async () => {
@@ -143,13 +148,7 @@ describe('telemetry processor: scaling out and in', () => {
     );
     await processor.stop(Date.now() + 15_000);
 
-    const readings = await readAll(
-      kafka,
-      fencedOutput,
-      (value) => serde.decodeSync<TelemetryReading>(fencedOutput, value).value,
-    );
-    assert.equal(readings.length, load.validIds.size);
-    assert.deepEqual(new Set(readings.map((reading) => reading.eventId)), load.validIds);
+    await assertEveryValidReadingOnce(fencedOutput, load.validIds);
     const letters = await readAll(kafka, `dlq.${fencedInput}`, (value) => value);
     assert.equal(letters.length, load.invalidIds.size);
   });

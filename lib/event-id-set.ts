@@ -4,7 +4,7 @@ const hexDigit = new Int8Array(128).fill(-1);
 for (let digit = 0; digit < 16; digit++) hexDigit['0123456789abcdef'.charCodeAt(digit)] = digit;
 
 /** Reads a 32-character lower-case hex id into four 32-bit words; false for any other id. */
-export function readHexId(id: string, words: Uint32Array, at: number): boolean {
+function readHexId(id: string, words: Uint32Array, at: number): boolean {
   if (id.length !== 32) return false;
   for (let word = 0; word < 4; word++) {
     let value = 0;
@@ -26,7 +26,7 @@ export function readHexId(id: string, words: Uint32Array, at: number): boolean {
  * probe run. The table doubles when half full: memory follows the ids held (the caller bounds
  * them), and a small set probes a table that stays in the CPU caches.
  */
-export class HexIdSet {
+class HexIdSet {
   private words = new Uint32Array(4096 * 4);
   private used = new Uint8Array(4096);
   private mask = 4095;
@@ -129,14 +129,27 @@ export class EventIdSet {
 
   /** Adds the id; false when it was there already. */
   add(id: string): boolean {
-    if (readHexId(id, this.scratch, 0)) return this.hexIds.add(this.scratch, 0);
-    if (this.otherIds.has(id)) return false;
+    return this.addKeepingWords(id, this.scratch, 0) !== 'duplicate';
+  }
+
+  /**
+   * Adds the id and says how it is kept; a hex id's four words are also written to `words` at `at`
+   * (where the dedupe window keeps them, to delete the id by its words later).
+   */
+  addKeepingWords(id: string, words: Uint32Array, at: number): 'duplicate' | 'hex' | 'other' {
+    if (readHexId(id, words, at)) return this.hexIds.add(words, at) ? 'hex' : 'duplicate';
+    if (this.otherIds.has(id)) return 'duplicate';
     this.otherIds.add(id);
-    return true;
+    return 'other';
   }
 
   delete(id: string): void {
     if (readHexId(id, this.scratch, 0)) this.hexIds.delete(this.scratch, 0);
     else this.otherIds.delete(id);
+  }
+
+  /** Deletes the hex id whose words addKeepingWords wrote at `at`. */
+  deleteWords(words: Uint32Array, at: number): void {
+    this.hexIds.delete(words, at);
   }
 }

@@ -1,4 +1,4 @@
-import { HexIdSet, readHexId } from '../../lib/event-id-set.ts';
+import { EventIdSet } from '../../lib/event-id-set.ts';
 import type { RecordMeta } from './pipeline.ts';
 
 /**
@@ -9,15 +9,13 @@ import type { RecordMeta } from './pipeline.ts';
  * until it fills; other ids fall back to a string set.
  */
 export class DedupeWindow {
-  private readonly hexIds: HexIdSet;
-  private readonly otherIds = new Set<string>();
+  private readonly ids = new EventIdSet();
   // A ring of the admitted ids in offset order, for eviction.
   private readonly ringWords: Uint32Array;
   private readonly ringOffsets: Float64Array;
   private readonly ringTimestamps: Float64Array;
   /** Ring positions holding an id that is not 32 lower-case hex characters. */
   private readonly ringOthers = new Map<number, string>();
-  private readonly scratch = new Uint32Array(4);
   private head = 0;
   private count = 0;
   private newestTimestamp = Number.NEGATIVE_INFINITY;
@@ -26,7 +24,6 @@ export class DedupeWindow {
     readonly maxEvents: number,
     readonly maxAgeMs: number,
   ) {
-    this.hexIds = new HexIdSet();
     this.ringWords = new Uint32Array(maxEvents * 4);
     this.ringOffsets = new Float64Array(maxEvents);
     this.ringTimestamps = new Float64Array(maxEvents);
@@ -40,14 +37,11 @@ export class DedupeWindow {
   admit(eventId: string, offset: number, timestamp: number): boolean {
     if (timestamp > this.newestTimestamp) this.newestTimestamp = timestamp;
     this.evictBefore(offset - this.maxEvents, this.newestTimestamp - this.maxAgeMs);
-    const hex = readHexId(eventId, this.scratch, 0);
-    if (hex ? !this.hexIds.add(this.scratch, 0) : this.otherIds.has(eventId)) return false;
+    // the tail slot is free: eviction by offset leaves at most maxEvents - 1 records
     const tail = (this.head + this.count) % this.maxEvents;
-    if (hex) this.ringWords.set(this.scratch, tail * 4);
-    else {
-      this.otherIds.add(eventId);
-      this.ringOthers.set(tail, eventId);
-    }
+    const kept = this.ids.addKeepingWords(eventId, this.ringWords, tail * 4);
+    if (kept === 'duplicate') return false;
+    if (kept === 'other') this.ringOthers.set(tail, eventId);
     this.ringOffsets[tail] = offset;
     this.ringTimestamps[tail] = timestamp;
     this.count += 1;
@@ -64,9 +58,9 @@ export class DedupeWindow {
         return;
       }
       const other = this.ringOthers.get(head);
-      if (other === undefined) this.hexIds.delete(this.ringWords, head * 4);
+      if (other === undefined) this.ids.deleteWords(this.ringWords, head * 4);
       else {
-        this.otherIds.delete(other);
+        this.ids.delete(other);
         this.ringOthers.delete(head);
       }
       this.head = (head + 1) % this.maxEvents;

@@ -6,7 +6,8 @@ import { runSinkBench } from './sink-bench.ts';
 
 // From Kafka into PostgreSQL on the exactly-once path: rows and offsets in one transaction.
 const pool = createPgPool();
-const batchRows = process.env.SINK_POSTGRES_BATCH_ROWS ?? '5000';
+// the sink's own default unless SINK_POSTGRES_BATCH_ROWS says otherwise
+const batchRows = String(loadSettings(postgresSinkSettings).batchRows);
 try {
   await runSinkBench({
     command: 'postgres',

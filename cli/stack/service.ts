@@ -32,6 +32,7 @@ export interface ServiceDefinition {
   marker?: string;
   /** Longest time from launch to ready before start is declared failed. */
   readyTimeoutMs: number;
+  /** Fetches the server's software when missing; blocks the event loop (apt, Maven), so it runs before any launch. */
   install(): Promise<void>;
   /** Writes config files and initializes the data dir; must be idempotent. */
   prepare(dir: string): Promise<void>;
@@ -160,7 +161,6 @@ export class LocalService {
         );
       }
     }
-    await this.definition.install();
     mkdirSync(this.dir, { recursive: true });
     await this.definition.prepare(this.dir);
     const launch = this.definition.launch(this.dir);

@@ -59,6 +59,9 @@ export async function stackUp(names: readonly string[] = [], home = sluiceHome()
   const services = select(all, names);
   writeEnvFile(all, home);
   const started: string[] = [];
+  // apt and Maven run synchronously: were they interleaved with launches, a server's ready deadline
+  // would expire while the event loop waited for another server's install
+  for (const service of services) if (!service.isExternal) await service.definition.install();
   const results = await Promise.allSettled(
     services.map(async (service) => {
       if (service.isExternal) {

@@ -273,6 +273,12 @@ describe('fast Avro types', () => {
       assert.deepEqual(plain(decodeAvro(ours, Buffer.concat([Buffer.from([9, 9]), bytes]), 2)), plain(value));
     }
   });
+  it('decodeAvro reads bytes as views on the body, equal to what avsc copies out', () => {
+    const bytes = stock.toBuffer(base);
+    const decoded = decodeAvro(ours, bytes) as { payload: Buffer };
+    assert.deepEqual(decoded.payload, (stock.fromBuffer(bytes) as { payload: Buffer }).payload);
+    assert.equal(decoded.payload.buffer, bytes.buffer);
+  });
 
   it('decodeAvro throws on garbage instead of hanging or returning junk silently', {
     timeout: 10_000,

@@ -402,6 +402,16 @@ class BodyTap extends Tap {
   }
 
   /**
+   * Bytes and fixed values as views on the body, where avsc copies each into a buffer of its
+   * own: a view keeps the body's memory (a fetched batch) alive only as long as the value lives.
+   */
+  override readFixed(length: number): Buffer | undefined {
+    const start = this.pos;
+    this.pos = start + length;
+    return this.pos > this.buf.length ? undefined : this.buf.subarray(start, this.pos);
+  }
+
+  /**
    * Whether the bytes from start to end are all ASCII. A JS loop over a Buffer costs some 20
    * instructions a byte (V8 checks the typed array again on every access), more than the rest
    * of decoding a string, so the bytes are tested four at a time, in the aligned 32-bit words

@@ -7,6 +7,7 @@ declare module 'avsc/lib/utils.js' {
     pos: number;
     readLong(): number;
     readString(): string | undefined;
+    readFixed(length: number): Buffer | undefined;
     writeLong(n: number): void;
     writeString(s: string): void;
     isValid(): boolean;

@@ -1,8 +1,9 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { CompressionTypes, type Kafka, type Message, type Producer } from 'kafkajs';
-import { type Disposition, type ErrorCode, SluiceError } from '../../lib/errors.ts';
+import { SluiceError } from '../../lib/errors.ts';
 import { keyPartition } from '../../lib/kafka.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
+import { fromThreadError, startTypeScriptThread, type ThreadError } from '../../lib/threads.ts';
 import type { RawPriceOffer } from '../../schemas/types.ts';
 import { offersTopic } from './raw-offers.ts';
 
@@ -20,7 +21,7 @@ export interface EncodedBatch {
 
 export interface PublisherReply {
   batchId: number;
-  error?: { code: ErrorCode; disposition: Disposition; message: string };
+  error?: ThreadError;
 }
 
 /**
@@ -118,9 +119,10 @@ export class OfferPublisher {
   }
 
   private async spawn(name: string, compression: OfferCompression): Promise<void> {
-    // the worker loads TypeScript through tsx, however this process was started
-    const bootstrap = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./publisher-worker.ts', import.meta.url).href)}); })`;
-    const worker = new Worker(bootstrap, { eval: true, workerData: { name, compression } });
+    const worker = startTypeScriptThread(new URL('./publisher-worker.ts', import.meta.url), {
+      name,
+      compression,
+    });
     const thread: PublisherThread = { worker, pending: new Map() };
     await new Promise<void>((resolve, reject) => {
       const onMessage = (message: PublisherReply | 'ready') => {
@@ -129,22 +131,13 @@ export class OfferPublisher {
           return;
         }
         if (message.batchId === -1 && message.error) {
-          reject(
-            new SluiceError(message.error.code, message.error.message, {
-              disposition: message.error.disposition,
-            }),
-          );
+          reject(fromThreadError(message.error));
           return;
         }
         const waiter = thread.pending.get(message.batchId);
         thread.pending.delete(message.batchId);
-        if (message.error) {
-          waiter?.reject(
-            new SluiceError(message.error.code, message.error.message, {
-              disposition: message.error.disposition,
-            }),
-          );
-        } else waiter?.resolve();
+        if (message.error) waiter?.reject(fromThreadError(message.error));
+        else waiter?.resolve();
       };
       worker.on('message', onMessage);
       worker.once('error', (err) => {

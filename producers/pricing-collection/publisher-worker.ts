@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { classifyError, describeError } from '../../lib/errors.ts';
 import { createKafka, createProducer } from '../../lib/kafka.ts';
+import { toThreadError } from '../../lib/threads.ts';
 import { type EncodedBatch, type PublisherReply, sendEncoded } from './offer-publisher.ts';
 
 /**
@@ -26,11 +26,7 @@ async function handle(message: EncodedBatch | 'close'): Promise<void> {
     await sendEncoded(producer, message, compression);
     reply = { batchId: message.batchId };
   } catch (err) {
-    const error = classifyError(err);
-    reply = {
-      batchId: message.batchId,
-      error: { code: error.code, disposition: error.disposition, message: describeError(err) },
-    };
+    reply = { batchId: message.batchId, error: toThreadError(err) };
   }
   port?.postMessage(reply);
 }
@@ -43,8 +39,5 @@ try {
   await producer.connect();
   port.postMessage('ready');
 } catch (err) {
-  port.postMessage({
-    batchId: -1,
-    error: { code: classifyError(err).code, disposition: 'fatal', message: describeError(err) },
-  });
+  port.postMessage({ batchId: -1, error: toThreadError(err, 'fatal') });
 }

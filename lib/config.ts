@@ -132,6 +132,14 @@ export const positiveInt = z.string().transform((text, ctx) => {
   return value;
 });
 
+/** A whole number ≥ 0 from the environment (0 usually meaning "off"). */
+export const nonNegativeInt = z.string().transform((text, ctx) => {
+  const value = Number(text.trim());
+  if (!Number.isInteger(value) || value < 0)
+    ctx.addIssue({ code: 'custom', message: 'expected a whole number ≥ 0' });
+  return value;
+});
+
 export const bool = z
   .string()
   .transform((text) => text.trim().toLowerCase())

@@ -48,11 +48,3 @@ export function commonSinkSettings(prefix: string, destination: string, defaults
     ),
   };
 }
-
-/** A whole number ≥ 0 from the environment (0 usually meaning "off"). */
-export const nonNegativeInt = z.string().transform((text, ctx) => {
-  const value = Number(text.trim());
-  if (!Number.isInteger(value) || value < 0)
-    ctx.addIssue({ code: 'custom', message: 'expected a whole number ≥ 0' });
-  return value;
-});

@@ -1,6 +1,13 @@
-import { bool, defineSettings, positiveInt, type SettingsOf, setting } from '../../lib/config.ts';
+import {
+  bool,
+  defineSettings,
+  nonNegativeInt,
+  positiveInt,
+  type SettingsOf,
+  setting,
+} from '../../lib/config.ts';
 import { topics } from '../../schemas/catalog.ts';
-import { commonSinkSettings, nonNegativeInt, optionalTopic } from '../sink-settings.ts';
+import { commonSinkSettings, optionalTopic } from '../sink-settings.ts';
 
 export const clickhouseSinkSettings = defineSettings('sink-clickhouse', {
   ...commonSinkSettings('SINK_CLICKHOUSE', 'ClickHouse', {

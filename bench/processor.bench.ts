@@ -11,12 +11,12 @@ import { loadSettings } from '../lib/config.ts';
 import { createKafka, createProducer } from '../lib/kafka.ts';
 import { createRegistryClient } from '../lib/registry.ts';
 import { AvroSerde } from '../lib/serde.ts';
-import { DedupeWindow } from '../processors/runner/dedupe.ts';
+import { DedupeWindow, isDuplicate } from '../processors/runner/dedupe.ts';
+import { RecordEvaluator } from '../processors/runner/evaluation.ts';
 import { telemetrySettings } from '../processors/telemetry/config.ts';
 import { TelemetryPipeline } from '../processors/telemetry/telemetry-pipeline.ts';
-import { TelemetryProcessor } from '../processors/telemetry/telemetry-processor.ts';
+import { createTelemetryProcessor } from '../processors/telemetry/telemetry-processor.ts';
 import { topics } from '../schemas/catalog.ts';
-import type { RawTelemetryReading } from '../schemas/types.ts';
 import { uniqueSuffix } from '../test/support.ts';
 import { buildLoad, deleteTopics, privateRawTopic, publishLoad } from '../test/telemetry-load.ts';
 
@@ -53,7 +53,7 @@ async function runProcessor(kafka: ReturnType<typeof createKafka>, name: string,
   let lastCount = 0;
   let firstCpu: NodeJS.CpuUsage | undefined;
   let lastCpu: NodeJS.CpuUsage | undefined;
-  const processor = new TelemetryProcessor({
+  const processor = createTelemetryProcessor({
     settings: settingsFor(name, transactions),
     component: `bench-${name}`,
     until: await endOffsets(kafka),
@@ -70,7 +70,7 @@ async function runProcessor(kafka: ReturnType<typeof createKafka>, name: string,
   });
   const started = performance.now();
   await processor.start();
-  await processor.runner.finished;
+  await processor.finished;
   const wall = (performance.now() - started) / 1000;
   const rss = process.memoryUsage().rss;
   await processor.stop(Date.now() + 10_000);
@@ -95,21 +95,21 @@ async function runProcessor(kafka: ReturnType<typeof createKafka>, name: string,
   return `bench.normalized.telemetry.${name}.${suffix}`;
 }
 
-/** The stages alone: decode, validate → dedupe, encode; the ceiling Kafka I/O takes its share of. */
+/** The stages alone: decode, validate → score, encode, dedupe; the ceiling Kafka I/O takes its share of. */
 function stagesOnly(serde: AvroSerde, encoded: Buffer[]): void {
   const settings = settingsFor('stages', true);
-  const pipeline = new TelemetryPipeline(settings, () => undefined);
+  const records = new RecordEvaluator(
+    new TelemetryPipeline(settings, () => undefined),
+    serde,
+    topics.normalizedTelemetry.topic,
+  );
   const window = new DedupeWindow(settings.dedupeWindowEvents, settings.dedupeWindowMs);
   const started = performance.now();
   let offset = 0;
   for (const value of encoded) {
-    const raw = serde.decodeSync<RawTelemetryReading>(input, value).value;
-    const outcome = pipeline.process(
-      raw,
-      { topic: input, partition: 0, offset, timestamp: raw.receivedAt },
-      window,
-    );
-    if (outcome.kind === 'output') serde.encode(topics.normalizedTelemetry.topic, outcome.value);
+    const meta = { topic: input, partition: 0, offset, timestamp: 1_763_709_330_400 + offset };
+    const evaluated = records.evaluateSync(value, meta);
+    if (evaluated?.eventId !== undefined) isDuplicate(evaluated.eventId, meta, window);
     offset += 1;
   }
   const seconds = (performance.now() - started) / 1000;
@@ -183,7 +183,7 @@ process.stdout.write(
     '',
     `Telemetry processor benchmark: ${load.events.length} raw events (5% re-sent, 2% invalid), 6 partitions,`,
     `Avro in and out, one Node process, fetch ≤ ${settings.maxBytesPerPartition} B per partition (one transaction per partition batch),`,
-    `${settings.concurrency} partitions in parallel, broker on the same machine (${(await import('node:os')).cpus().length} cores).`,
+    `${settings.concurrency} partitions in parallel, ${settings.threads} pipeline threads, broker on the same machine (${(await import('node:os')).cpus().length} cores).`,
     '',
     `${'metric'.padEnd(72)} ${'value'.padStart(10)}  unit`,
     ...rows.map(([metric, value, unit]) => `${metric.padEnd(72)} ${value.padStart(10)}  ${unit}`),

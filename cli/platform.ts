@@ -8,7 +8,7 @@ import { loadSettings, projectRoot, sluiceHome } from '../lib/config.ts';
 import { createKafka } from '../lib/kafka.ts';
 import { componentLogger } from '../lib/logger.ts';
 import { createPricingProcessor } from '../processors/pricing/pricing-processor.ts';
-import { TelemetryProcessor } from '../processors/telemetry/telemetry-processor.ts';
+import { createTelemetryProcessor } from '../processors/telemetry/telemetry-processor.ts';
 import { DemoProducer } from '../producers/demo/demo-producer.ts';
 import { telemetryProducers } from '../producers/telemetry-producers.ts';
 import { createClickHouseSink } from '../sinks/clickhouse/clickhouse-sink.ts';
@@ -38,7 +38,7 @@ export async function runPlatform(
   });
   // Started downstream first and stopped in reverse, so intake stops before what drains it.
   components.push(api, createPostgresSink(), createClickHouseSink());
-  components.push(new TelemetryProcessor(), createPricingProcessor());
+  components.push(createTelemetryProcessor(), createPricingProcessor());
   components.push(...(await telemetryProducers(serde)));
   if (options.demo) components.push(new DemoProducer(serde));
   try {

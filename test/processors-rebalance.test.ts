@@ -6,8 +6,9 @@ import { loadSettings } from '../lib/config.ts';
 import { createKafka, createProducer } from '../lib/kafka.ts';
 import { createRegistryClient } from '../lib/registry.ts';
 import { AvroSerde } from '../lib/serde.ts';
+import type { TransactionalRunner } from '../processors/runner/transactional-runner.ts';
 import { telemetrySettings } from '../processors/telemetry/config.ts';
-import { TelemetryProcessor } from '../processors/telemetry/telemetry-processor.ts';
+import { createTelemetryProcessor } from '../processors/telemetry/telemetry-processor.ts';
 import { dlqContract, readSchema, topics } from '../schemas/catalog.ts';
 import type { TelemetryReading } from '../schemas/types.ts';
 import { uniqueSuffix } from './support.ts';
@@ -28,7 +29,7 @@ const fencedInput = `test.raw.telemetry.fence.${suffix}`;
 const fencedOutput = `test.normalized.telemetry.fence.${suffix}`;
 const fencedGroupId = `test-fence-${suffix}`;
 
-function instance(name: string, topic = input, outputTopic = output, group = groupId): TelemetryProcessor {
+function instance(name: string, topic = input, outputTopic = output, group = groupId): TransactionalRunner {
   const settings = loadSettings(telemetrySettings, {
     PROCESSOR_TELEMETRY_INPUT_TOPIC: topic,
     PROCESSOR_TELEMETRY_OUTPUT_TOPIC: outputTopic,
@@ -39,7 +40,7 @@ function instance(name: string, topic = input, outputTopic = output, group = gro
     // small batches, so partitions move while work is in flight
     PROCESSOR_TELEMETRY_MAX_BYTES_PER_PARTITION: '16384',
   });
-  return new TelemetryProcessor({ settings, component: `rebalance-${name}` });
+  return createTelemetryProcessor({ settings, component: `rebalance-${name}` });
 }
 
 async function waitUntil(what: string, done: () => boolean | Promise<boolean>): Promise<void> {
@@ -103,17 +104,17 @@ describe('telemetry processor: scaling out and in', () => {
     await waitUntil('the first instance did not start', async () => (await progress()) >= 5_000);
     const second = instance('b');
     await second.start();
-    await waitUntil('the second instance did not join', () => second.runner.health().state === 'ready');
+    await waitUntil('the second instance did not join', () => second.health().state === 'ready');
     await publishLoad(producer, serde, input, load.events.slice(half));
     await producer.disconnect();
-    await waitUntil('the second instance did no work', () => second.runner.totals().processed > 0);
+    await waitUntil('the second instance did no work', () => second.totals().processed > 0);
     await first.stop(Date.now() + 15_000);
     await waitUntil(
       'the remaining instance did not finish',
       async () => (await progress()) >= load.events.length,
     );
     await second.stop(Date.now() + 15_000);
-    assert.ok(first.runner.totals().processed > 0 && second.runner.totals().processed > 0, 'both did work');
+    assert.ok(first.totals().processed > 0 && second.totals().processed > 0, 'both did work');
 
     await assertEveryValidReadingOnce(output, load.validIds);
   });

@@ -14,7 +14,7 @@ import { replayDeadLetters } from '../../processors/runner/dlq-replay.ts';
 import { planReplay, positionGroup, withAdmin } from '../../processors/runner/reprocess.ts';
 import type { RunnerProgress } from '../../processors/runner/transactional-runner.ts';
 import { telemetrySettings } from '../../processors/telemetry/config.ts';
-import { TelemetryProcessor } from '../../processors/telemetry/telemetry-processor.ts';
+import { createTelemetryProcessor } from '../../processors/telemetry/telemetry-processor.ts';
 import { done, step } from '../output.ts';
 
 const pipelines = ['telemetry', 'pricing'] as const;
@@ -50,7 +50,7 @@ function createProcessor(name: PipelineName, overrides: ProcessorOverrides = {})
   const options = { until: overrides.until, onProgress: overrides.onProgress };
   if (name === 'telemetry') {
     const settings = rename(loadSettings(telemetrySettings));
-    return { inputTopic: settings.inputTopic, component: new TelemetryProcessor({ ...options, settings }) };
+    return { inputTopic: settings.inputTopic, component: createTelemetryProcessor({ ...options, settings }) };
   }
   const settings = rename(loadSettings(pricingSettings));
   return { inputTopic: settings.inputTopic, component: createPricingProcessor({ ...options, settings }) };
@@ -120,10 +120,9 @@ export function registerProcessorsCommands(program: Command): void {
           bar.update(Math.min(plan.records, progress.processed));
         },
       });
-      const runner = 'runner' in component ? component.runner : component;
       await component.start();
       try {
-        await runner.finished;
+        await component.finished;
       } finally {
         bar.update(plan.records);
         bar.stop();

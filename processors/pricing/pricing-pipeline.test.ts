@@ -3,7 +3,6 @@ import { describe, it } from 'node:test';
 import { loadSettings } from '../../lib/config.ts';
 import { samples } from '../../schemas/samples.ts';
 import type { RawPriceOffer } from '../../schemas/types.ts';
-import { DedupeWindow } from '../runner/dedupe.ts';
 import { pricingSettings } from './config.ts';
 import { divide, ratio, toDecimalString } from './decimal.ts';
 import { parsePriceUnit } from './price-units.ts';
@@ -72,11 +71,7 @@ function aws(
 }
 
 function run(offer: RawPriceOffer) {
-  return pipeline.process(
-    offer,
-    { topic: 'raw.pricing.offers.v1', partition: 0, offset: 7, timestamp: 0 },
-    new DedupeWindow(10, 1000),
-  );
+  return pipeline.process(offer, { topic: 'raw.pricing.offers.v1', partition: 0, offset: 7, timestamp: 0 });
 }
 
 describe('pricing pipeline', () => {

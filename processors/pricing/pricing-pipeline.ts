@@ -1,13 +1,12 @@
 import type { PriceRecord, RawPriceOffer } from '../../schemas/types.ts';
-import { type DedupeWindow, isDuplicate } from '../runner/dedupe.ts';
-import type { Outcome, Pipeline, RecordMeta } from '../runner/pipeline.ts';
+import type { Outcome, Pipeline, RecordMeta, RunningPipeline } from '../runner/pipeline.ts';
 import type { PricingSettings } from './config.ts';
 import { parseOffer } from './offers.ts';
 import { canonicalPrice } from './pricing-stages.ts';
 import { normalizeRegion } from './regions.ts';
 import { categoryOf } from './service-categories.ts';
 
-/** parse → categorize → region → canonical unit and USD → dedupe, one raw price offer at a time. */
+/** parse → categorize → region → canonical unit and USD, one raw price offer at a time (the runner dedupes). */
 export class PricingPipeline implements Pipeline<RawPriceOffer, PriceRecord> {
   readonly component: string;
   private readonly now: () => number;
@@ -20,16 +19,16 @@ export class PricingPipeline implements Pipeline<RawPriceOffer, PriceRecord> {
     this.now = now;
   }
 
-  process(offer: RawPriceOffer, meta: RecordMeta, window: DedupeWindow): Outcome<PriceRecord> {
+  process(offer: RawPriceOffer, meta: RecordMeta): Outcome<PriceRecord> {
     const listed = parseOffer(offer);
     if (!listed.ok) return { kind: 'rejected', rejection: listed.rejection };
     const price = canonicalPrice(listed.value, this.settings.usdRates);
     if (!price.ok) return { kind: 'rejected', rejection: price.rejection };
     const { service, serviceFamily, region: originalRegion } = listed.value;
     const region = normalizeRegion(originalRegion);
-    if (isDuplicate(offer.eventId, meta, window)) return { kind: 'duplicate', eventId: offer.eventId };
     return {
       kind: 'output',
+      eventId: offer.eventId,
       key: `${offer.provider}|${offer.sku}|${offer.region ?? ''}`,
       value: {
         eventId: offer.eventId,
@@ -58,4 +57,12 @@ export class PricingPipeline implements Pipeline<RawPriceOffer, PriceRecord> {
       },
     };
   }
+}
+
+/** The pricing pipeline: it holds nothing to start (see StartPipeline). */
+export async function startPipeline(
+  settings: PricingSettings,
+  component: string,
+): Promise<RunningPipeline<RawPriceOffer, PriceRecord>> {
+  return { pipeline: new PricingPipeline(settings, { component }), stop: async () => undefined };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bool, positiveInt, type SettingsOf, setting, str } from '../../lib/config.ts';
+import { bool, nonNegativeInt, positiveInt, type SettingsOf, setting, str } from '../../lib/config.ts';
 import { dlqContract, type TopicContract } from '../../schemas/catalog.ts';
 
 /** A Kafka topic name: the characters Kafka allows, at most 249 of them. */
@@ -54,8 +54,14 @@ export function runnerSettings(prefix: string, defaults: RunnerDefaults) {
     concurrency: setting(
       `${prefix}_CONCURRENCY`,
       positiveInt,
-      '3',
+      '6',
       'Partitions processed at the same time by one instance (each with its own transaction).',
+    ),
+    threads: setting(
+      `${prefix}_THREADS`,
+      nonNegativeInt,
+      '2',
+      'Worker threads that decode, run the stages and encode, so one instance uses more than one core; 0 runs them on the main thread beside Kafka.',
     ),
     maxBytesPerPartition: setting(
       `${prefix}_MAX_BYTES_PER_PARTITION`,

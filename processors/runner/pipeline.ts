@@ -1,4 +1,4 @@
-import type { DedupeWindow } from './dedupe.ts';
+import type { Health } from '../../lib/component.ts';
 
 /** Where a raw record was read from; stages use the timestamp (never the wall clock) so replays agree. */
 export interface RecordMeta {
@@ -28,17 +28,31 @@ export function reject<T = never>(stage: string, code: string, message: string):
   return { ok: false, rejection: { stage, code, message } };
 }
 
+/** What the stages made of one event; the runner's dedupe window then drops repeated event ids. */
 export type Outcome<Out> =
-  | { kind: 'output'; key: string; value: Out }
-  | { kind: 'rejected'; rejection: Rejection }
-  | { kind: 'duplicate'; eventId: string };
+  | { kind: 'output'; eventId: string; key: string; value: Out }
+  | { kind: 'rejected'; rejection: Rejection };
 
-/**
- * What a processor does to one decoded event: pure apart from the dedupe window, which the
- * runner owns per partition and rebuilds on assignment by replaying the partition's tail.
- */
+/** What a processor does to one decoded event: pure, so it can run on any thread. */
 export interface Pipeline<In, Out> {
   /** Component name (metrics, logs, DLQ envelope). */
   readonly component: string;
-  process(event: In, meta: RecordMeta, window: DedupeWindow): Outcome<Out>;
+  process(event: In, meta: RecordMeta): Outcome<Out>;
 }
+
+/** A pipeline with what it holds started (a device directory, its connections). */
+export interface RunningPipeline<In, Out> {
+  pipeline: Pipeline<In, Out>;
+  /** Degraded or down when what the stages look things up in is. */
+  health?(): Health;
+  stop(): Promise<void>;
+}
+
+/**
+ * What a processor's pipeline module exports as `startPipeline`: the runner imports the module by
+ * URL and calls it on its own thread or in each pipeline thread, with the processor's settings.
+ */
+export type StartPipeline<In, Out> = (
+  settings: never,
+  component: string,
+) => Promise<RunningPipeline<In, Out>>;

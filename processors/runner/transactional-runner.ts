@@ -11,7 +11,7 @@ import type {
 } from 'kafkajs';
 import type { Component, Health } from '../../lib/component.ts';
 import { deadLetter, dlqMessage } from '../../lib/dlq.ts';
-import { classifyError, describeError, type SluiceError } from '../../lib/errors.ts';
+import { classifyError, describeError } from '../../lib/errors.ts';
 import { createKafka, createProducer, ensureTopics } from '../../lib/kafka.ts';
 import { componentLogger, type Logger } from '../../lib/logger.ts';
 import { type ComponentMetrics, componentMetrics } from '../../lib/metrics.ts';
@@ -19,9 +19,11 @@ import { createRegistryClient } from '../../lib/registry.ts';
 import { AvroSerde } from '../../lib/serde.ts';
 import type { TopicContract } from '../../schemas/catalog.ts';
 import type { RunnerSettings } from './config.ts';
-import { DedupeWindow } from './dedupe.ts';
+import { DedupeWindow, isDuplicate } from './dedupe.ts';
+import { type Evaluated, RecordEvaluator } from './evaluation.ts';
 import { processorMetrics } from './metrics.ts';
-import type { Outcome, Pipeline, RecordMeta, Rejection } from './pipeline.ts';
+import type { RecordMeta, Rejection, RunningPipeline, StartPipeline } from './pipeline.ts';
+import { PipelineThreads } from './pipeline-threads.ts';
 
 export interface RunnerTopics {
   input: TopicContract;
@@ -37,8 +39,12 @@ export interface RunnerProgress {
   duplicates: number;
 }
 
-export interface RunnerOptions<In, Out> {
-  pipeline: Pipeline<In, Out>;
+export interface RunnerOptions {
+  /** Component name (metrics, logs, DLQ envelope). */
+  component: string;
+  /** URL of the module whose `startPipeline` builds the pipeline, here or in each pipeline thread. */
+  pipelineModule: string;
+  /** The processor's settings: the runner's, and what its pipeline reads. */
   settings: RunnerSettings;
   topics: RunnerTopics;
   kafka?: Kafka;
@@ -58,8 +64,8 @@ interface PartitionState {
   nextOffset: number;
   /** False until the consumer was moved to the start of the restore range. */
   positioned: boolean;
-  /** The transaction of the partition's last batch, until it settles. */
-  committing?: Promise<void>;
+  /** The partition's batch in flight, from its evaluation until its transaction settles. */
+  inFlight?: Promise<void>;
 }
 
 const heartbeatEvery = 500;
@@ -80,9 +86,9 @@ interface BatchResult {
  * a partition initialises that id first, which aborts whatever a previous owner (crashed, or a
  * zombie after a rebalance) left open and fences it off, and only then reads the committed offset.
  */
-export class TransactionalRunner<In, Out> implements Component {
+export class TransactionalRunner implements Component {
   readonly name: string;
-  private readonly pipeline: Pipeline<In, Out>;
+  private readonly pipelineModule: string;
   private readonly settings: RunnerSettings;
   private readonly topics: RunnerTopics;
   private readonly logger: Logger;
@@ -102,14 +108,18 @@ export class TransactionalRunner<In, Out> implements Component {
   private consumer?: Consumer;
   private sharedProducer?: Producer;
   private serde?: AvroSerde;
+  /** The pipeline on this thread (no pipeline threads), and its evaluator. */
+  private running?: RunningPipeline<unknown, unknown>;
+  private records?: RecordEvaluator<unknown, unknown>;
+  private threads?: PipelineThreads;
   private state: Health = { state: 'down', reason: 'not started' };
   private resolveFinished?: () => void;
   /** Resolves once every partition of `until` is done (never, without `until`). */
   readonly finished: Promise<void>;
 
-  constructor(options: RunnerOptions<In, Out>) {
-    this.pipeline = options.pipeline;
-    this.name = options.pipeline.component;
+  constructor(options: RunnerOptions) {
+    this.name = options.component;
+    this.pipelineModule = options.pipelineModule;
     this.settings = options.settings;
     this.topics = options.topics;
     this.kafka = options.kafka;
@@ -131,6 +141,7 @@ export class TransactionalRunner<In, Out> implements Component {
     await ensureTopics(kafka, [input.topic, output.topic, dlq.topic]);
     this.serde = new AvroSerde(createRegistryClient());
     await this.serde.registerAll([input, output, dlq]);
+    await this.startPipeline();
     this.admin = kafka.admin();
     await this.admin.connect();
     if (!this.settings.transactions) {
@@ -244,10 +255,16 @@ export class TransactionalRunner<In, Out> implements Component {
     const endTimer = this.metrics.timeBatch();
     const lastOffset = batch.lastOffset();
     const nextOffset = Number(lastOffset) + 1;
+    // closing the partition (a rejoin) waits for this: its producer must outlive the transaction
+    let settled: () => void = () => undefined;
+    state.inFlight = new Promise((resolveSettled) => {
+      settled = resolveSettled;
+    });
     let result: BatchResult;
     try {
       result = await this.transform(batch, state, heartbeat);
     } catch (err) {
+      settled();
       endTimer();
       await this.failBatch(partition, state, err);
       throw forKafkajs(err);
@@ -282,9 +299,11 @@ export class TransactionalRunner<In, Out> implements Component {
         this.consumer?.seek({ topic: batch.topic, partition, offset: String(committedOffset) });
       },
     );
-    opened.committing = committing;
     this.commits.add(committing);
-    void committing.finally(() => this.commits.delete(committing));
+    void committing.finally(() => {
+      this.commits.delete(committing);
+      settled();
+    });
     // wrapped: an async function returning the promise itself would settle only with it
     return { committing };
   }
@@ -297,7 +316,30 @@ export class TransactionalRunner<In, Out> implements Component {
     this.state = { state: 'degraded', reason: describeError(err) };
   }
 
-  /** Runs the batch's records through the pipeline; records before `restoreUntil` only rebuild the window. */
+  /** The pipeline here, or on pipeline threads (`threads` > 0). */
+  private async startPipeline(): Promise<void> {
+    const { input, output } = this.topics;
+    if (this.settings.threads > 0) {
+      this.threads = await PipelineThreads.start(this.settings.threads, {
+        pipelineModule: this.pipelineModule,
+        settings: this.settings,
+        component: this.name,
+        input,
+        output,
+      });
+      return;
+    }
+    const { startPipeline } = (await import(this.pipelineModule)) as {
+      startPipeline: StartPipeline<unknown, unknown>;
+    };
+    this.running = await startPipeline(this.settings as never, this.name);
+    this.records = new RecordEvaluator(this.running.pipeline, this.serde as AvroSerde, output.topic);
+  }
+
+  /**
+   * Runs the batch's records through decode → stages → encode (on pipeline threads, or here one by
+   * one), then the partition's dedupe window; records before `restoreUntil` only rebuild the window.
+   */
   private async transform(
     batch: EachBatchPayload['batch'],
     state: PartitionState,
@@ -310,83 +352,41 @@ export class TransactionalRunner<In, Out> implements Component {
       rejectionCodes: [],
     };
     const { counts } = result;
-    for (let index = 0; index < batch.messages.length; index++) {
-      const message = batch.messages[index] as KafkaMessage;
-      const offset = Number(message.offset);
-      if (offset < state.nextOffset) continue;
+    const messages = batch.messages.filter((message) => Number(message.offset) >= state.nextOffset);
+    const evaluated = await this.threads?.evaluate(batch.topic, batch.partition, messages);
+    const records = this.records as RecordEvaluator<unknown, unknown>;
+    for (let index = 0; index < messages.length; index++) {
+      const message = messages[index] as KafkaMessage;
       const meta: RecordMeta = {
         topic: batch.topic,
         partition: batch.partition,
-        offset,
+        offset: Number(message.offset),
         timestamp: Number(message.timestamp),
       };
-      const outcome =
-        this.evaluate(message, meta, state.window) ??
-        (await this.evaluateSlowly(message, meta, state.window));
-      if (offset >= state.restoreUntil) {
+      const outcome: Evaluated =
+        evaluated?.[index] ??
+        records.evaluateSync(message.value, meta) ??
+        (await records.evaluateSlowly(message.value, meta));
+      const duplicate = outcome.eventId !== undefined && isDuplicate(outcome.eventId, meta, state.window);
+      if (meta.offset >= state.restoreUntil) {
         counts.processed += 1;
-        if (outcome.kind === 'duplicate') counts.duplicates += 1;
-        else {
-          const encoded = outcome.kind === 'output' ? this.encodeOutput(outcome, message) : outcome;
-          if ('rejection' in encoded) {
-            counts.rejected += 1;
-            result.rejectionCodes.push(encoded.rejection.code);
-            result.deadLetters.push(this.deadLetter(message, meta, encoded.rejection));
-          } else {
-            counts.accepted += 1;
-            result.outputs.push(encoded);
-          }
+        if (duplicate) counts.duplicates += 1;
+        else if (outcome.kind === 'rejected') {
+          counts.rejected += 1;
+          result.rejectionCodes.push(outcome.rejection.code);
+          result.deadLetters.push(this.deadLetter(message, meta, outcome.rejection));
+        } else {
+          counts.accepted += 1;
+          result.outputs.push({
+            key: outcome.key,
+            value: outcome.value,
+            headers: traceHeaders(message.headers),
+          });
         }
       }
       if (index % heartbeatEvery === heartbeatEvery - 1) await heartbeat();
     }
     return result;
-  }
-
-  /**
-   * Decode, then the pipeline; a record that cannot be decoded is rejected by the decode stage.
-   * Synchronous on the hot path; undefined when the writer schema must first be fetched.
-   */
-  private evaluate(message: KafkaMessage, meta: RecordMeta, window: DedupeWindow): Outcome<Out> | undefined {
-    let event: In;
-    try {
-      event = (this.serde as AvroSerde).decodeSync<In>(meta.topic, message.value).value;
-    } catch (err) {
-      if ((err as SluiceError).code === 'ING_SERDE_UNKNOWN_SCHEMA') return undefined;
-      return decodeRejection(err);
-    }
-    return this.pipeline.process(event, meta, window);
-  }
-
-  private async evaluateSlowly(
-    message: KafkaMessage,
-    meta: RecordMeta,
-    window: DedupeWindow,
-  ): Promise<Outcome<Out>> {
-    let event: In;
-    try {
-      event = (await (this.serde as AvroSerde).decode<In>(meta.topic, message.value)).value;
-    } catch (err) {
-      return decodeRejection(err);
-    }
-    return this.pipeline.process(event, meta, window);
-  }
-
-  private encodeOutput(
-    outcome: Extract<Outcome<Out>, { kind: 'output' }>,
-    source: KafkaMessage,
-  ): Message | { rejection: Rejection } {
-    try {
-      return {
-        key: outcome.key,
-        value: (this.serde as AvroSerde).encode(this.topics.output.topic, outcome.value),
-        headers: traceHeaders(source.headers),
-      };
-    } catch (err) {
-      const error = classifyError(err);
-      if (error.disposition !== 'poison') throw error;
-      return { rejection: { stage: 'encode', code: error.code, message: error.message } };
-    }
   }
 
   private deadLetter(message: KafkaMessage, meta: RecordMeta, rejection: Rejection): Message {
@@ -464,9 +464,9 @@ export class TransactionalRunner<In, Out> implements Component {
     };
   }
 
-  /** Closes the partition once the transaction in flight for it settled (its producer is needed until then). */
+  /** Closes the partition once its batch in flight settled (the producer is needed until its transaction ends). */
   private async closeWhenCommitted(partition: number, state: PartitionState): Promise<void> {
-    await state.committing?.catch(() => undefined);
+    await state.inFlight;
     await this.closePartition(partition, state);
   }
 
@@ -522,6 +522,8 @@ export class TransactionalRunner<In, Out> implements Component {
       for (const partition of [...this.partitions.keys()]) await this.closePartition(partition);
       await this.sharedProducer?.disconnect();
       await this.admin?.disconnect();
+      await this.threads?.stop();
+      await this.running?.stop();
     };
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolveTimeout) => {
@@ -533,7 +535,8 @@ export class TransactionalRunner<In, Out> implements Component {
   }
 
   health(): Health {
-    return this.state;
+    if (this.state.state !== 'ready') return this.state;
+    return (this.threads ? this.threads.health() : this.running?.health?.()) ?? this.state;
   }
 }
 
@@ -559,13 +562,6 @@ function forKafkajs(err: unknown): unknown {
     name: 'KafkaJSError',
     retriable: true,
   });
-}
-
-/** Poison decode errors reject the record; anything else (registry down) fails the batch to be retried. */
-function decodeRejection(err: unknown): { kind: 'rejected'; rejection: Rejection } {
-  const error = classifyError(err);
-  if (error.disposition !== 'poison') throw error;
-  return { kind: 'rejected', rejection: { stage: 'decode', code: error.code, message: error.message } };
 }
 
 /**

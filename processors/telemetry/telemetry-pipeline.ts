@@ -1,13 +1,15 @@
+import { componentLogger } from '../../lib/logger.ts';
+import { createPgPool } from '../../lib/postgres.ts';
 import type { RawTelemetryReading, TelemetryReading } from '../../schemas/types.ts';
-import { type DedupeWindow, isDuplicate } from '../runner/dedupe.ts';
-import type { Outcome, Pipeline, RecordMeta } from '../runner/pipeline.ts';
-import type { StageSettings } from './config.ts';
+import type { Outcome, Pipeline, RecordMeta, RunningPipeline } from '../runner/pipeline.ts';
+import type { StageSettings, TelemetrySettings } from './config.ts';
+import { DeviceDirectory } from './device-directory.ts';
 import { type DeviceLookup, enrich } from './enrich.ts';
 import { normalize } from './normalize.ts';
 import { score } from './score.ts';
 import { validate } from './validate.ts';
 
-/** validate → normalize → enrich → score → dedupe, one raw reading at a time. */
+/** validate → normalize → enrich → score, one raw reading at a time (the runner dedupes). */
 export class TelemetryPipeline implements Pipeline<RawTelemetryReading, TelemetryReading> {
   readonly component: string;
   private readonly now: () => number;
@@ -21,15 +23,15 @@ export class TelemetryPipeline implements Pipeline<RawTelemetryReading, Telemetr
     this.now = now;
   }
 
-  process(raw: RawTelemetryReading, meta: RecordMeta, window: DedupeWindow): Outcome<TelemetryReading> {
+  process(raw: RawTelemetryReading, meta: RecordMeta): Outcome<TelemetryReading> {
     const validated = validate(raw, this.settings);
     if (!validated.ok) return { kind: 'rejected', rejection: validated.rejection };
     const reading = normalize(validated.value, this.settings);
     const enriched = enrich(reading, this.devices);
     const quality = score(reading, enriched, this.settings);
-    if (isDuplicate(raw.eventId, meta, window)) return { kind: 'duplicate', eventId: raw.eventId };
     return {
       kind: 'output',
+      eventId: raw.eventId,
       key: raw.deviceId,
       value: {
         eventId: reading.eventId,
@@ -51,4 +53,27 @@ export class TelemetryPipeline implements Pipeline<RawTelemetryReading, Telemetr
       },
     };
   }
+}
+
+/** The telemetry pipeline over the device registry in PostgreSQL (see StartPipeline). */
+export async function startPipeline(
+  settings: TelemetrySettings,
+  component: string,
+): Promise<RunningPipeline<RawTelemetryReading, TelemetryReading>> {
+  const pool = createPgPool();
+  const directory = new DeviceDirectory(pool, settings.deviceRefreshMs, componentLogger(component));
+  try {
+    await directory.start();
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
+  return {
+    pipeline: new TelemetryPipeline(settings, directory.lookup, { component }),
+    health: () => directory.health(),
+    async stop() {
+      directory.stop();
+      await pool.end();
+    },
+  };
 }

@@ -20,7 +20,7 @@ import {
   readAll,
 } from '../../test/telemetry-load.ts';
 import { telemetrySettings } from './config.ts';
-import { TelemetryProcessor } from './telemetry-processor.ts';
+import { createTelemetryProcessor } from './telemetry-processor.ts';
 
 const suffix = uniqueSuffix();
 const input = `test.raw.telemetry.${suffix}`;
@@ -78,11 +78,12 @@ describe('telemetry processor on the local stack', () => {
   });
 
   it('normalizes, enriches, dedupes and dead-letters a mixed load exactly once, and resumes after a restart', async () => {
+    // the first instance runs its pipeline on the main thread, the second on two pipeline threads
     const load = buildLoad({ unique: 2400, duplicates: 150, invalid: 50, devicePrefix });
     const half = Math.floor(load.events.length / 2);
     await publishLoad(producer, serde, input, load.events.slice(0, half));
 
-    const first = new TelemetryProcessor({ settings: settingsFor() });
+    const first = createTelemetryProcessor({ settings: settingsFor({ PROCESSOR_TELEMETRY_THREADS: '0' }) });
     await first.start();
     await waitFor(async () => (await committedCount(kafka, groupId, input)) === half, 60_000, 'first half');
     assert.equal(first.health().state, 'ready');
@@ -91,7 +92,7 @@ describe('telemetry processor on the local stack', () => {
     // The second instance rebuilds the dedupe window from the committed offsets: re-sends of
     // readings the first instance processed are still recognised.
     await publishLoad(producer, serde, input, load.events.slice(half));
-    const second = new TelemetryProcessor({ settings: settingsFor() });
+    const second = createTelemetryProcessor({ settings: settingsFor({ PROCESSOR_TELEMETRY_THREADS: '2' }) });
     await second.start();
     await waitFor(
       async () => (await committedCount(kafka, groupId, input)) === load.events.length,

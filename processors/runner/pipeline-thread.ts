@@ -1,0 +1,100 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { createRegistryClient } from '../../lib/registry.ts';
+import { AvroSerde } from '../../lib/serde.ts';
+import { toThreadError } from '../../lib/threads.ts';
+import { type Evaluated, RecordEvaluator } from './evaluation.ts';
+import type { Rejection, RunningPipeline, StartPipeline } from './pipeline.ts';
+import {
+  replyKinds,
+  type ThreadJob,
+  type ThreadMessage,
+  type ThreadReply,
+  type ThreadSetup,
+} from './pipeline-threads.ts';
+
+// A pipeline thread (see PipelineThreads): evaluates the batches the main thread posts.
+const port = parentPort as NonNullable<typeof parentPort>;
+const setup = workerData as ThreadSetup;
+const post = (message: ThreadMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
+
+let running: RunningPipeline<unknown, unknown>;
+const serde = new AvroSerde(createRegistryClient());
+try {
+  const { startPipeline } = (await import(setup.pipelineModule)) as {
+    startPipeline: StartPipeline<unknown, unknown>;
+  };
+  // the same schemas as the main thread registered: registering again returns their ids
+  await serde.registerAll([setup.input, setup.output]);
+  running = await startPipeline(setup.settings as never, setup.component);
+} catch (err) {
+  post({ startFailed: toThreadError(err) });
+  port.close();
+  throw err;
+}
+const evaluator = new RecordEvaluator(running.pipeline, serde, setup.output.topic);
+
+port.on('message', (message: ThreadJob | { stop: true }) => {
+  if ('stop' in message) {
+    void running.stop().finally(() => post({ stopped: true }));
+    return;
+  }
+  evaluate(message).then(
+    (reply) => post(reply, [reply.body]),
+    (err: unknown) => post({ id: message.id, error: toThreadError(err) }),
+  );
+});
+post({ ready: true });
+
+async function evaluate(job: ThreadJob): Promise<ThreadReply> {
+  const body = Buffer.from(job.body);
+  const count = job.starts.length;
+  const kinds = new Uint8Array(count);
+  const eventIds: string[] = new Array(count);
+  const keys: string[] = [];
+  const values: Buffer[] = [];
+  const rejections: Rejection[] = [];
+  let bytes = 0;
+  for (let i = 0; i < count; i++) {
+    const start = job.starts[i] as number;
+    const value = start < 0 ? null : body.subarray(start, job.ends[i]);
+    const meta = {
+      topic: job.topic,
+      partition: job.partition,
+      offset: job.offsets[i] as number,
+      timestamp: job.timestamps[i] as number,
+    };
+    const evaluated: Evaluated =
+      evaluator.evaluateSync(value, meta) ?? (await evaluator.evaluateSlowly(value, meta));
+    if (evaluated.kind === 'output') {
+      kinds[i] = replyKinds.output;
+      eventIds[i] = evaluated.eventId;
+      keys.push(evaluated.key);
+      values.push(evaluated.value);
+      bytes += evaluated.value.length;
+    } else {
+      kinds[i] = evaluated.eventId === undefined ? replyKinds.rejected : replyKinds.rejectedWithId;
+      eventIds[i] = evaluated.eventId ?? '';
+      rejections.push(evaluated.rejection);
+    }
+  }
+  // its own memory (not Node's shared pool): the buffer is transferred, not copied
+  const out = Buffer.allocUnsafeSlow(bytes);
+  const ends = new Int32Array(values.length);
+  let at = 0;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i] as Buffer;
+    out.set(value, at);
+    at += value.length;
+    ends[i] = at;
+  }
+  return {
+    id: job.id,
+    kinds,
+    eventIds,
+    keys,
+    body: out.buffer as ArrayBuffer,
+    ends,
+    rejections,
+    health: running.health?.(),
+  };
+}

@@ -17,35 +17,48 @@ const port = parentPort as NonNullable<typeof parentPort>;
 const setup = workerData as ThreadSetup;
 const post = (message: ThreadMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
-let running: RunningPipeline<unknown, unknown>;
 const serde = new AvroSerde(createRegistryClient());
-try {
-  const { startPipeline } = (await import(setup.pipelineModule)) as {
-    startPipeline: StartPipeline<unknown, unknown>;
-  };
-  // the same schemas as the main thread registered: registering again returns their ids
-  await serde.registerAll([setup.input, setup.output]);
-  running = await startPipeline(setup.settings as never, setup.component);
-} catch (err) {
-  post({ startFailed: toThreadError(err) });
-  port.close();
-  throw err;
-}
-const evaluator = new RecordEvaluator(running.pipeline, serde, setup.output.topic);
 
-port.on('message', (message: ThreadJob | { stop: true }) => {
-  if ('stop' in message) {
-    void running.stop().finally(() => post({ stopped: true }));
-    return;
+/** The pipeline, or undefined once the reason it could not start was posted. */
+async function start(): Promise<RunningPipeline<unknown, unknown> | undefined> {
+  try {
+    const { startPipeline } = (await import(setup.pipelineModule)) as {
+      startPipeline: StartPipeline<unknown, unknown>;
+    };
+    // the same schemas as the main thread registered: registering again returns their ids
+    await serde.registerAll([setup.input, setup.output]);
+    return await startPipeline(setup.settings as never, setup.component);
+  } catch (err) {
+    // posted, not thrown: a thrown error can overtake the message, and its reason would be lost
+    post({ startFailed: toThreadError(err) });
+    port.close();
+    return undefined;
   }
-  evaluate(message).then(
-    (reply) => post(reply, [reply.body]),
-    (err: unknown) => post({ id: message.id, error: toThreadError(err) }),
-  );
-});
-post({ ready: true });
+}
 
-async function evaluate(job: ThreadJob): Promise<ThreadReply> {
+const started = await start();
+if (started) serve(started);
+
+function serve(running: RunningPipeline<unknown, unknown>): void {
+  const evaluator = new RecordEvaluator(running.pipeline, serde, setup.output.topic);
+  port.on('message', (message: ThreadJob | { stop: true }) => {
+    if ('stop' in message) {
+      void running.stop().finally(() => post({ stopped: true }));
+      return;
+    }
+    evaluate(message, evaluator, running).then(
+      (reply) => post(reply, [reply.body]),
+      (err: unknown) => post({ id: message.id, error: toThreadError(err) }),
+    );
+  });
+  post({ ready: true });
+}
+
+async function evaluate(
+  job: ThreadJob,
+  evaluator: RecordEvaluator<unknown, unknown>,
+  running: RunningPipeline<unknown, unknown>,
+): Promise<ThreadReply> {
   const body = Buffer.from(job.body);
   const count = job.starts.length;
   const kinds = new Uint8Array(count);

@@ -174,8 +174,12 @@ export class PipelineThreads {
     return this.failure ? { state: 'down', reason: this.failure.message } : this.lastHealth;
   }
 
-  /** Lets each thread stop its pipeline (closing its connections), then ends it. */
+  /** Lets each thread stop its pipeline (closing its connections), then ends it; a failed pool is ended at once. */
   async stop(): Promise<void> {
+    if (this.failure) {
+      await Promise.all(this.threads.map((thread) => thread.worker.terminate()));
+      return;
+    }
     await Promise.all(
       this.threads.map(async (thread) => {
         const stopped = new Promise<void>((done) => {

@@ -74,6 +74,9 @@ export class SchemaRegistryClient {
       return id;
     } catch (err) {
       const message = (err as Error).message ?? String(err);
+      // A new subject registered from two places at once: both set its compatibility, and Apicurio
+      // refuses the second rule. The rule is there now, so registering again goes through.
+      if (/rule named 'COMPATIBILITY' already exists/i.test(message)) return this.register(contract, schema);
       if (/incompatible|409/i.test(message)) {
         throw new SluiceError(
           'ING_SERDE_INVALID',

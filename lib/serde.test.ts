@@ -51,6 +51,16 @@ describe('Avro serde against the registry', () => {
     }
   });
 
+  it('a new subject registered from several places at once (a processor and its threads) gets one id', async () => {
+    const registries = Array.from({ length: 8 }, () => createRegistryClient());
+    const schema = readSchema(topics.normalizedTelemetry.schemaFile);
+    for (let round = 0; round < 8; round++) {
+      const contract = testContract(topics.normalizedTelemetry);
+      const ids = await Promise.all(registries.map((registry) => registry.register(contract, schema)));
+      assert.equal(new Set(ids).size, 1, `ids ${ids.join(', ')}`);
+    }
+  });
+
   it('a consumer on v1 reads events written with an added optional field, and v2 reads v1 events', async () => {
     const contract = testContract(topics.normalizedTelemetry);
     const v1 = readSchema(contract.schemaFile) as Schema;

@@ -195,10 +195,7 @@ export function createProducer(
     // murmur2, as the Java client: a key lands on the same partition whoever produces it
     createPartitioner: javaCompatiblePartitioner,
     transactionalId: options.transactionalId,
-    // kafkajs waits 300 ms before its first retry; a transaction begun while the broker still
-    // completes the previous one (CONCURRENT_TRANSACTIONS, common right after fencing) clears in
-    // tens of milliseconds, so start where the Java client does (retry.backoff.ms = 100)
-    retry: options.retry ?? { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100 },
+    retry: options.retry,
   });
 }
 

@@ -17,8 +17,9 @@ export interface ThreadError {
   message: string;
 }
 
-export function toThreadError(err: unknown, disposition = classifyError(err).disposition): ThreadError {
-  return { code: classifyError(err).code, disposition, message: describeError(err) };
+export function toThreadError(err: unknown, disposition?: Disposition): ThreadError {
+  const error = classifyError(err);
+  return { code: error.code, disposition: disposition ?? error.disposition, message: describeError(err) };
 }
 
 export function fromThreadError({ code, disposition, message }: ThreadError, context = ''): SluiceError {

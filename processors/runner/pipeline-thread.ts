@@ -3,7 +3,7 @@ import { createRegistryClient } from '../../lib/registry.ts';
 import { AvroSerde } from '../../lib/serde.ts';
 import { toThreadError } from '../../lib/threads.ts';
 import { type Evaluated, RecordEvaluator } from './evaluation.ts';
-import type { Rejection, RunningPipeline, StartPipeline } from './pipeline.ts';
+import { type Rejection, type RunningPipeline, startPipelineModule } from './pipeline.ts';
 import {
   replyKinds,
   type ThreadJob,
@@ -22,12 +22,9 @@ const serde = new AvroSerde(createRegistryClient());
 /** The pipeline, or undefined once the reason it could not start was posted. */
 async function start(): Promise<RunningPipeline<unknown, unknown> | undefined> {
   try {
-    const { startPipeline } = (await import(setup.pipelineModule)) as {
-      startPipeline: StartPipeline<unknown, unknown>;
-    };
     // the same schemas as the main thread registered: registering again returns their ids
     await serde.registerAll([setup.input, setup.output]);
-    return await startPipeline(setup.settings as never, setup.component);
+    return await startPipelineModule(setup.pipelineModule, setup.settings, setup.component);
   } catch (err) {
     // posted, not thrown: a thrown error can overtake the message, and its reason would be lost
     post({ startFailed: toThreadError(err) });

@@ -56,3 +56,15 @@ export type StartPipeline<In, Out> = (
   settings: never,
   component: string,
 ) => Promise<RunningPipeline<In, Out>>;
+
+/** Imports a processor's pipeline module (by URL) and starts its pipeline. */
+export async function startPipelineModule(
+  pipelineModule: string,
+  settings: unknown,
+  component: string,
+): Promise<RunningPipeline<unknown, unknown>> {
+  const { startPipeline } = (await import(pipelineModule)) as {
+    startPipeline: StartPipeline<unknown, unknown>;
+  };
+  return startPipeline(settings as never, component);
+}

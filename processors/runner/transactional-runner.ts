@@ -22,7 +22,7 @@ import type { RunnerSettings } from './config.ts';
 import { DedupeWindow, isDuplicate } from './dedupe.ts';
 import { type Evaluated, RecordEvaluator } from './evaluation.ts';
 import { processorMetrics } from './metrics.ts';
-import type { RecordMeta, Rejection, RunningPipeline, StartPipeline } from './pipeline.ts';
+import { type RecordMeta, type Rejection, type RunningPipeline, startPipelineModule } from './pipeline.ts';
 import { PipelineThreads } from './pipeline-threads.ts';
 
 export interface RunnerTopics {
@@ -329,10 +329,7 @@ export class TransactionalRunner implements Component {
       });
       return;
     }
-    const { startPipeline } = (await import(this.pipelineModule)) as {
-      startPipeline: StartPipeline<unknown, unknown>;
-    };
-    this.running = await startPipeline(this.settings as never, this.name);
+    this.running = await startPipelineModule(this.pipelineModule, this.settings, this.name);
     this.records = new RecordEvaluator(this.running.pipeline, this.serde as AvroSerde, output.topic);
   }
 

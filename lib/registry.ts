@@ -64,7 +64,7 @@ export class SchemaRegistryClient {
   }
 
   /** Registers the schema under `<topic>-value` with the contract's compatibility level; returns its id. */
-  async register(contract: TopicContract, schema: Record<string, unknown>): Promise<number> {
+  async register(contract: TopicContract, schema: Record<string, unknown>, attempts = 3): Promise<number> {
     const subject = subjectOf(contract.topic);
     try {
       const { id } = await this.client.register(
@@ -74,9 +74,8 @@ export class SchemaRegistryClient {
       return id;
     } catch (err) {
       const message = (err as Error).message ?? String(err);
-      // A new subject registered from two places at once: both set its compatibility, and Apicurio
-      // refuses the second rule. The rule is there now, so registering again goes through.
-      if (/rule named 'COMPATIBILITY' already exists/i.test(message)) return this.register(contract, schema);
+      if (attempts > 1 && isConcurrentRuleCreation(message))
+        return this.register(contract, schema, attempts - 1);
       if (/incompatible|409/i.test(message)) {
         throw new SluiceError(
           'ING_SERDE_INVALID',
@@ -87,24 +86,24 @@ export class SchemaRegistryClient {
           },
         );
       }
-      if (/does not match the configuration/i.test(message)) {
+      if (attempts > 1 && /does not match the configuration/i.test(message)) {
         await this.setCompatibility(subject, contract.compatibility);
-        return this.register(contract, schema);
+        return this.register(contract, schema, attempts - 1);
       }
       throw err;
     }
   }
 
-  async setCompatibility(subject: string, compatibility: Compatibility): Promise<void> {
+  async setCompatibility(subject: string, compatibility: Compatibility, attempts = 3): Promise<void> {
     const { status, data } = await this.request('PUT', `/config/${encodeURIComponent(subject)}`, {
       compatibility,
     });
-    if (status !== 200) {
-      throw new SluiceError(
-        'ING_KAFKA_REJECTED',
-        `cannot set ${compatibility} on ${subject}: ${JSON.stringify(data)}`,
-      );
+    if (status === 200) return;
+    const refusal = JSON.stringify(data);
+    if (attempts > 1 && isConcurrentRuleCreation(refusal)) {
+      return this.setCompatibility(subject, compatibility, attempts - 1);
     }
+    throw new SluiceError('ING_KAFKA_REJECTED', `cannot set ${compatibility} on ${subject}: ${refusal}`);
   }
 
   async compatibility(subject: string): Promise<Compatibility | undefined> {
@@ -151,4 +150,13 @@ export function createRegistryClient(
   settings: RegistrySettings = loadSettings(registrySettings),
 ): SchemaRegistryClient {
   return new SchemaRegistryClient(settings.url);
+}
+
+/**
+ * Apicurio refuses to create a subject's compatibility rule that another client created a moment
+ * before (a new subject registered from several processes or threads at once). The rule exists
+ * then, so the same call repeated updates it and goes through.
+ */
+function isConcurrentRuleCreation(message: string): boolean {
+  return /rule named 'COMPATIBILITY' already exists/i.test(message);
 }

@@ -4,7 +4,15 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { allContracts, readSchema, schemasDir, type TopicContract, topics } from '../schemas/catalog.ts';
+import {
+  allContracts,
+  dlqContract,
+  readSchema,
+  schemasDir,
+  subjectOf,
+  type TopicContract,
+  topics,
+} from '../schemas/catalog.ts';
 import { samples } from '../schemas/samples.ts';
 import { sluice, uniqueSuffix } from '../test/support.ts';
 import { loadSettings } from './config.ts';
@@ -58,6 +66,26 @@ describe('Avro serde against the registry', () => {
       const contract = testContract(topics.normalizedTelemetry);
       const ids = await Promise.all(registries.map((registry) => registry.register(contract, schema)));
       assert.equal(new Set(ids).size, 1, `ids ${ids.join(', ')}`);
+    }
+  });
+
+  it('a subject registered elsewhere without a rule gets its compatibility from several places at once', async () => {
+    const registries = Array.from({ length: 8 }, () => createRegistryClient());
+    const schema = readSchema('dlq.v1.avsc');
+    for (let round = 0; round < 4; round++) {
+      const subject = subjectOf(testContract(dlqContract(topics.normalizedTelemetry.topic)).topic);
+      // registered as another tool would, with no rule: each client then sees NONE and sets BACKWARD
+      const plainRegistration = await fetch(
+        `${registries[0]?.baseUrl}/subjects/${encodeURIComponent(subject)}/versions`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+          body: JSON.stringify({ schema: JSON.stringify(schema) }),
+        },
+      );
+      assert.equal(plainRegistration.status, 200, await plainRegistration.text());
+      await Promise.all(registries.map((registry) => registry.setCompatibility(subject, 'BACKWARD')));
+      assert.equal(await registries[0]?.compatibility(subject), 'BACKWARD');
     }
   });
 

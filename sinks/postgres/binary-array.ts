@@ -1,0 +1,131 @@
+import type { NativeBuffer } from '../../lib/avro.ts';
+import { SluiceError } from '../../lib/errors.ts';
+
+/** The element types the sink sends, with their PostgreSQL type oids (array_recv checks them). */
+const elementOids = { text: 25, int4: 23, int8: 20, float8: 701, timestamptz: 1184 } as const;
+
+export type ElementType = keyof typeof elementOids;
+
+/** ndim, has-null flag, element oid, then the one dimension's length and lower bound. */
+const HEADER_BYTES = 20;
+const TWO_32 = 0x1_0000_0000;
+/** 2000-01-01T00:00:00Z, PostgreSQL's epoch for timestamps, in Unix milliseconds. */
+const POSTGRES_EPOCH_MS = 946_684_800_000;
+
+/**
+ * A one-dimensional PostgreSQL array in its binary wire format (what array_send writes), built
+ * element by element in one growing buffer. pg sends a Buffer parameter in binary, so the server
+ * reads numbers and times as their bytes and texts with a length, where a text array literal has
+ * it scan, unquote and convert every element (most of its time per row, measured). Nulls are
+ * element lengths of -1.
+ */
+export class BinaryArray {
+  private buffer: Buffer;
+  private at = HEADER_BYTES;
+  private count = 0;
+  private hasNull = false;
+
+  constructor(
+    readonly type: ElementType,
+    initialBytes = 4096,
+  ) {
+    this.buffer = Buffer.allocUnsafe(Math.max(initialBytes, HEADER_BYTES));
+  }
+
+  get length(): number {
+    return this.count;
+  }
+
+  /** Appends a value: a string for text, a number otherwise (epoch milliseconds for timestamptz). */
+  push(value: string | number | null): void {
+    this.count++;
+    if (value === null) {
+      this.hasNull = true;
+      this.room(4).writeInt32BE(-1, this.at);
+      this.at += 4;
+      return;
+    }
+    switch (this.type) {
+      case 'text':
+        this.text(value as string);
+        return;
+      case 'float8':
+        this.room(12).writeInt32BE(8, this.at);
+        this.buffer.writeDoubleBE(value as number, this.at + 4);
+        this.at += 12;
+        return;
+      case 'int4':
+        if ((value as number) !== ((value as number) | 0)) throw notRepresentable(value, this.type);
+        this.room(8).writeInt32BE(4, this.at);
+        this.buffer.writeInt32BE(value as number, this.at + 4);
+        this.at += 8;
+        return;
+      case 'int8':
+        if (!Number.isSafeInteger(value)) throw notRepresentable(value, this.type);
+        this.int64(value as number);
+        return;
+      case 'timestamptz':
+        if (!Number.isSafeInteger(value)) throw notRepresentable(value, this.type);
+        this.microseconds((value as number) - POSTGRES_EPOCH_MS);
+        return;
+    }
+  }
+
+  /** The array's bytes; valid until the next push. */
+  bytes(): Buffer {
+    const buffer = this.buffer;
+    buffer.writeInt32BE(1, 0);
+    buffer.writeInt32BE(this.hasNull ? 1 : 0, 4);
+    buffer.writeInt32BE(elementOids[this.type], 8);
+    buffer.writeInt32BE(this.count, 12);
+    buffer.writeInt32BE(1, 16);
+    return buffer.subarray(0, this.at);
+  }
+
+  private room(bytes: number): Buffer {
+    if (this.at + bytes > this.buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.max(2 * this.buffer.length, this.at + bytes));
+      this.buffer.copy(grown, 0, 0, this.at);
+      this.buffer = grown;
+    }
+    return this.buffer;
+  }
+
+  /** UTF-8 written once after room for its length (at most 3 bytes per UTF-16 unit), the length filled in after. */
+  private text(value: string): void {
+    const buffer = this.room(4 + 3 * value.length);
+    const bytes = (buffer as NativeBuffer).utf8Write(value, this.at + 4, 3 * value.length);
+    buffer.writeInt32BE(bytes, this.at);
+    this.at += 4 + bytes;
+  }
+
+  /** A safe integer as a big-endian int64, in two 32-bit halves (two's complement through floor). */
+  private int64(value: number): void {
+    const high = Math.floor(value / TWO_32);
+    const buffer = this.room(12);
+    buffer.writeInt32BE(8, this.at);
+    buffer.writeInt32BE(high, this.at + 4);
+    buffer.writeUInt32BE(value - high * TWO_32, this.at + 8);
+    this.at += 12;
+  }
+
+  /**
+   * Milliseconds since PostgreSQL's epoch as int64 microseconds, exact past 2^53 µs (split before
+   * multiplying); a safe integer's high half fits in 32 bits. The server checks its own range.
+   */
+  private microseconds(milliseconds: number): void {
+    const msHigh = Math.floor(milliseconds / TWO_32);
+    const lowMicros = (milliseconds - msHigh * TWO_32) * 1000; // below 2^42: exact
+    const carry = Math.floor(lowMicros / TWO_32);
+    const buffer = this.room(12);
+    buffer.writeInt32BE(8, this.at);
+    buffer.writeInt32BE(msHigh * 1000 + carry, this.at + 4);
+    buffer.writeUInt32BE(lowMicros - carry * TWO_32, this.at + 8);
+    this.at += 12;
+  }
+}
+
+/** A value the element type cannot hold: the row is refused as bad data (the batch is split to find it). */
+function notRepresentable(value: unknown, type: ElementType): SluiceError {
+  return new SluiceError('ING_VALIDATION_FAILED', `${String(value)} is not a valid ${type}`);
+}

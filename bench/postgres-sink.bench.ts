@@ -5,7 +5,13 @@ import { postgresSinkOptions } from '../sinks/postgres/postgres-sink.ts';
 import { runSinkBench } from './sink-bench.ts';
 
 // From Kafka into PostgreSQL on the exactly-once path: rows and offsets in one transaction.
+// The readings fall in a month of their own, in the future, so every run loads an empty monthly
+// partition (dropped afterwards) and runs compare; a run used to land in the partition every
+// earlier run had filled. Loading into a partition that already holds 6 million rows measured
+// 45,880–47,534 rows/s against 49,475–49,832 into an empty one (see migration 050).
 const pool = createPgPool();
+const month = new Date(Date.UTC(2090 + Math.floor(Math.random() * 10), Math.floor(Math.random() * 12), 1));
+const partition = `telemetry_readings_${month.getUTCFullYear()}${String(month.getUTCMonth() + 1).padStart(2, '0')}`;
 // the sink's own default unless SINK_POSTGRES_BATCH_ROWS says otherwise
 const batchRows = String(loadSettings(postgresSinkSettings).batchRows);
 try {
@@ -16,7 +22,9 @@ try {
       'batch rows': batchRows,
       'max wait': '250 ms',
       path: 'exactly-once (rows + sink_offsets in one transaction)',
+      partition: `${partition} (empty at start)`,
     },
+    readingsStartMs: month.getTime() + 86_400_000,
     env: (topic, groupId) => ({
       SINK_POSTGRES_TELEMETRY_TOPIC: topic,
       SINK_POSTGRES_PRICING_TOPIC: '',
@@ -37,5 +45,6 @@ try {
       ),
   });
 } finally {
+  await pool.query(`DROP TABLE IF EXISTS ${partition}`);
   await pool.end();
 }

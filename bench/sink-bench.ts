@@ -25,6 +25,8 @@ export interface SinkBenchPlan {
   /** Sum of the next offsets the destination holds for the topic (all consumed when it equals events). */
   storedOffsets(topic: string): Promise<number>;
   conditions: Record<string, string>;
+  /** Source time of the first reading (default: normalizedReadings' own). */
+  readingsStartMs?: number;
 }
 
 type Figure = [string, string, string];
@@ -43,7 +45,11 @@ async function loadedTopic(kafka: Kafka, plan: SinkBenchPlan): Promise<string> {
     producer,
     serde,
     topic,
-    normalizedReadings(plan.events, { prefix: `bench-${suffix}`, devices: 500 }),
+    normalizedReadings(plan.events, {
+      prefix: `bench-${suffix}`,
+      devices: 500,
+      startMs: plan.readingsStartMs,
+    }),
     10_000,
   );
   await producer.disconnect();

@@ -28,36 +28,46 @@ export interface PostgresWriterOptions {
 // BinaryArray): 5,000 rows in one round trip, read by the server without parsing text. Prices and
 // raw events travel as one JSON parameter expanded by jsonb_to_recordset.
 
-/** The columns of the telemetry insert, in unnest's order, with the array element type each travels as. */
-const telemetryColumns = [
-  ['event_id', 'text'],
-  ['source', 'text'],
-  ['device_id', 'text'],
-  ['site_id', 'text'],
-  ['metric', 'text'],
-  ['value', 'float8'],
-  ['unit', 'text'],
-  ['original_value', 'float8'],
-  ['original_unit', 'text'],
-  ['source_time', 'timestamptz'],
-  ['received_at', 'timestamptz'],
-  ['processed_at', 'timestamptz'],
-  ['quality_level', 'text'],
-  ['quality_score', 'float8'],
-  ['quality_flags', 'text'],
-  ['enrichment', 'text'],
-  ['lineage_topic', 'text'],
-  ['lineage_partition', 'int4'],
-  ['lineage_offset', 'int8'],
-  ['trace_id', 'text'],
-] as const satisfies readonly (readonly [string, ElementType])[];
+/** A column of the telemetry insert: the array element type it travels as, and its value in a reading. */
+interface TelemetryColumn {
+  name: string;
+  type: ElementType;
+  value(reading: TelemetryReading): string | number | null;
+}
 
-const columnNames = telemetryColumns.map(([name]) => name).join(', ');
+/** The columns of the telemetry insert, in unnest's order. */
+const telemetryColumns: readonly TelemetryColumn[] = [
+  { name: 'event_id', type: 'text', value: (r) => r.eventId },
+  { name: 'source', type: 'text', value: (r) => r.source },
+  { name: 'device_id', type: 'text', value: (r) => r.deviceId },
+  { name: 'site_id', type: 'text', value: (r) => r.siteId },
+  { name: 'metric', type: 'text', value: (r) => r.metric },
+  { name: 'value', type: 'float8', value: (r) => r.value },
+  { name: 'unit', type: 'text', value: (r) => r.unit },
+  { name: 'original_value', type: 'float8', value: (r) => r.originalValue },
+  { name: 'original_unit', type: 'text', value: (r) => r.originalUnit },
+  { name: 'source_time', type: 'timestamptz', value: (r) => r.sourceTime },
+  { name: 'received_at', type: 'timestamptz', value: (r) => r.receivedAt },
+  { name: 'processed_at', type: 'timestamptz', value: (r) => r.processedAt },
+  { name: 'quality_level', type: 'text', value: (r) => r.quality.level },
+  { name: 'quality_score', type: 'float8', value: (r) => r.quality.score },
+  { name: 'quality_flags', type: 'text', value: (r) => JSON.stringify(r.quality.flags) },
+  { name: 'enrichment', type: 'text', value: (r) => JSON.stringify(r.enrichment) },
+  { name: 'lineage_topic', type: 'text', value: (r) => r.lineage.topic },
+  { name: 'lineage_partition', type: 'int4', value: (r) => r.lineage.partition },
+  { name: 'lineage_offset', type: 'int8', value: (r) => r.lineage.offset },
+  { name: 'trace_id', type: 'text', value: (r) => r.traceId },
+];
+
+/** Columns that travel as text and are stored as jsonb. */
+const jsonColumns = new Set(['quality_flags', 'enrichment']);
+
+const columnNames = telemetryColumns.map(({ name }) => name).join(', ');
 
 const insertTelemetry = `
 INSERT INTO telemetry_readings (${columnNames})
-SELECT ${telemetryColumns.map(([name]) => (name === 'quality_flags' || name === 'enrichment' ? `${name}::jsonb` : name)).join(', ')}
-FROM unnest(${telemetryColumns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')}) AS r(${columnNames})
+SELECT ${telemetryColumns.map(({ name }) => (jsonColumns.has(name) ? `${name}::jsonb` : name)).join(', ')}
+FROM unnest(${telemetryColumns.map(({ type }, i) => `$${i + 1}::${type}[]`).join(', ')}) AS r(${columnNames})
 ON CONFLICT (event_id, source_time) DO NOTHING`;
 
 const insertPrices = `
@@ -109,8 +119,8 @@ FROM json_to_recordset($2::json) AS o(topic text, partition integer, next_offset
 ON CONFLICT (consumer_group, topic, partition)
 DO UPDATE SET next_offset = GREATEST(sink_offsets.next_offset, EXCLUDED.next_offset), updated_at = now()`;
 
-/** The values of a reading in telemetryColumns' order. */
-function telemetryValues(reading: TelemetryReading): (string | number | null)[] {
+/** Appends a reading to the column arrays (telemetryColumns' order). */
+function appendTelemetry(columns: BinaryArray[], reading: TelemetryReading): void {
   if (!Number.isFinite(reading.value)) {
     // a float8 array would carry NaN or Infinity into the table: refused like the row it is
     throw new SluiceError(
@@ -118,28 +128,9 @@ function telemetryValues(reading: TelemetryReading): (string | number | null)[] 
       `value ${reading.value} of ${reading.eventId} is not a number`,
     );
   }
-  return [
-    reading.eventId,
-    reading.source,
-    reading.deviceId,
-    reading.siteId,
-    reading.metric,
-    reading.value,
-    reading.unit,
-    reading.originalValue,
-    reading.originalUnit,
-    reading.sourceTime,
-    reading.receivedAt,
-    reading.processedAt,
-    reading.quality.level,
-    reading.quality.score,
-    JSON.stringify(reading.quality.flags),
-    JSON.stringify(reading.enrichment),
-    reading.lineage.topic,
-    reading.lineage.partition,
-    reading.lineage.offset,
-    reading.traceId,
-  ];
+  for (let i = 0; i < telemetryColumns.length; i++) {
+    (columns[i] as BinaryArray).push((telemetryColumns[i] as TelemetryColumn).value(reading));
+  }
 }
 
 export function priceRow(price: PriceRecord) {
@@ -274,7 +265,7 @@ export class PostgresWriter implements SinkWriter {
   }
 
   async write(records: SinkRecord[], offsets: PartitionOffset[]): Promise<void> {
-    const telemetry = telemetryColumns.map(([, type]) => new BinaryArray(type, 16 * records.length));
+    const telemetry = telemetryColumns.map(({ type }) => new BinaryArray(type, 16 * records.length));
     const prices: ReturnType<typeof priceRow>[] = [];
     const rawEvents: ReturnType<typeof rawEventRow>[] = [];
     const months = new Set<number>();
@@ -282,9 +273,7 @@ export class PostgresWriter implements SinkWriter {
       const kind = this.options.sources.get(record.topic);
       if (kind === 'telemetry') {
         const reading = record.value as TelemetryReading;
-        const values = telemetryValues(reading);
-        for (let column = 0; column < values.length; column++)
-          telemetry[column]?.push(values[column] ?? null);
+        appendTelemetry(telemetry, reading);
         months.add(monthIndex(reading.sourceTime));
       } else if (kind === 'pricing') prices.push(priceRow(record.value as PriceRecord));
       else if (kind === 'rawTelemetry' || kind === 'rawPricing') rawEvents.push(rawEventRow(record, kind));

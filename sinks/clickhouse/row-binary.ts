@@ -1,4 +1,5 @@
 import { copyShortAscii, type NativeBuffer, SHORT_STRING } from '../../lib/avro.ts';
+import { GrowingBuffer } from '../../lib/growing-buffer.ts';
 
 /**
  * Rows in ClickHouse's RowBinary format, written straight into one growing buffer: numbers as
@@ -6,26 +7,14 @@ import { copyShortAscii, type NativeBuffer, SHORT_STRING } from '../../lib/avro.
  * null byte before the value, arrays as a varint count before the items. No number is turned
  * into text and no string is escaped, on our side or on the server's (18.16 reads it as well).
  */
-export class RowBinaryWriter {
-  private buffer: Buffer;
-  private at = 0;
-
+export class RowBinaryWriter extends GrowingBuffer {
   constructor(initialBytes = 64 * 1024) {
-    this.buffer = Buffer.allocUnsafe(initialBytes);
+    super(initialBytes);
   }
 
   /** The rows written so far; the view is valid until the next write. */
   bytes(): Buffer {
     return this.buffer.subarray(0, this.at);
-  }
-
-  private room(bytes: number): Buffer {
-    if (this.at + bytes > this.buffer.length) {
-      const grown = Buffer.allocUnsafe(Math.max(2 * this.buffer.length, this.at + bytes));
-      this.buffer.copy(grown, 0, 0, this.at);
-      this.buffer = grown;
-    }
-    return this.buffer;
   }
 
   private varUInt(value: number): void {

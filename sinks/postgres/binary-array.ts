@@ -1,5 +1,6 @@
 import type { NativeBuffer } from '../../lib/avro.ts';
 import { SluiceError } from '../../lib/errors.ts';
+import { GrowingBuffer } from '../../lib/growing-buffer.ts';
 
 /** The element types the sink sends, with their PostgreSQL type oids (array_recv checks them). */
 const elementOids = { text: 25, int4: 23, int8: 20, float8: 701, timestamptz: 1184 } as const;
@@ -19,9 +20,7 @@ const POSTGRES_EPOCH_MS = 946_684_800_000;
  * it scan, unquote and convert every element (most of its time per row, measured). Nulls are
  * element lengths of -1.
  */
-export class BinaryArray {
-  private buffer: Buffer;
-  private at = HEADER_BYTES;
+export class BinaryArray extends GrowingBuffer {
   private count = 0;
   private hasNull = false;
 
@@ -29,7 +28,7 @@ export class BinaryArray {
     readonly type: ElementType,
     initialBytes = 4096,
   ) {
-    this.buffer = Buffer.allocUnsafe(Math.max(initialBytes, HEADER_BYTES));
+    super(initialBytes, HEADER_BYTES);
   }
 
   get length(): number {
@@ -80,15 +79,6 @@ export class BinaryArray {
     buffer.writeInt32BE(this.count, 12);
     buffer.writeInt32BE(1, 16);
     return buffer.subarray(0, this.at);
-  }
-
-  private room(bytes: number): Buffer {
-    if (this.at + bytes > this.buffer.length) {
-      const grown = Buffer.allocUnsafe(Math.max(2 * this.buffer.length, this.at + bytes));
-      this.buffer.copy(grown, 0, 0, this.at);
-      this.buffer = grown;
-    }
-    return this.buffer;
   }
 
   /** UTF-8 written once after room for its length (at most 3 bytes per UTF-16 unit), the length filled in after. */

@@ -40,11 +40,16 @@ export class AvroSerde {
   /** Registers the topic's schema (and its compatibility rule) and keeps its id for encoding and as reader. */
   async register(contract: TopicContract, schema = readSchema(contract.schemaFile)): Promise<number> {
     const id = await this.registry.register(contract, schema);
+    this.adopt(contract, id, schema);
+    return id;
+  }
+
+  /** Uses a schema id registered elsewhere (by the thread that started this one), without asking the registry. */
+  adopt(contract: TopicContract, id: number, schema = readSchema(contract.schemaFile)): void {
     const type = avroType(schema);
     this.writers.set(contract.topic, { id, type, header: frameHeader(id) });
     this.writerTypes.set(id, type);
     this.readers.set(contract.topic, { type, resolvers: new Map([[id, null]]) });
-    return id;
   }
 
   async registerAll(contracts: TopicContract[]): Promise<void> {

@@ -22,8 +22,8 @@ const serde = new AvroSerde(createRegistryClient());
 /** The pipeline, or undefined once the reason it could not start was posted. */
 async function start(): Promise<RunningPipeline<unknown, unknown> | undefined> {
   try {
-    // the same schemas as the main thread registered: registering again returns their ids
-    await serde.registerAll([setup.input, setup.output]);
+    serde.adopt(setup.input, setup.schemaIds.input);
+    serde.adopt(setup.output, setup.schemaIds.output);
     return await startPipelineModule(setup.pipelineModule, setup.settings, setup.component);
   } catch (err) {
     // posted, not thrown: a thrown error can overtake the message, and its reason would be lost

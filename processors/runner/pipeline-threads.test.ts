@@ -15,13 +15,15 @@ import { PipelineThreads, type ThreadSetup } from './pipeline-threads.ts';
 const input = topics.rawPricing;
 const output = topics.normalizedPricing;
 const settings = loadSettings(pricingSettings, {});
-const setup: ThreadSetup = {
+/** What the threads start with, once `serde` registered the two schemas. */
+const setupFor = (serde: AvroSerde): ThreadSetup => ({
   pipelineModule: new URL('../pricing/pricing-pipeline.ts', import.meta.url).href,
   settings,
   component: 'pipeline-threads-test',
   input,
   output,
-};
+  schemaIds: { input: serde.schemaId(input.topic), output: serde.schemaId(output.topic) },
+});
 
 function message(value: Buffer | null, offset: number): KafkaMessage {
   return {
@@ -47,7 +49,7 @@ describe('pipeline threads', () => {
 
   before(async () => {
     await serde.registerAll([input, output]);
-    threads = await PipelineThreads.start(2, setup);
+    threads = await PipelineThreads.start(2, setupFor(serde));
   });
 
   after(async () => {
@@ -92,7 +94,7 @@ describe('pipeline threads', () => {
   it('a thread whose pipeline cannot start fails the start with its reason', async () => {
     await assert.rejects(
       PipelineThreads.start(1, {
-        ...setup,
+        ...setupFor(serde),
         pipelineModule: new URL('./no-such-module.ts', import.meta.url).href,
       }),
       (err: Error) => /pipeline thread did not start: .*no-such-module/.test(err.message),

@@ -15,6 +15,8 @@ export interface ThreadSetup {
   component: string;
   input: TopicContract;
   output: TopicContract;
+  /** The ids the main thread registered the input and output schemas under. */
+  schemaIds: { input: number; output: number };
 }
 
 /**

@@ -319,6 +319,7 @@ export class TransactionalRunner implements Component {
   /** The pipeline here, or on pipeline threads (`threads` > 0). */
   private async startPipeline(): Promise<void> {
     const { input, output } = this.topics;
+    const serde = this.serde as AvroSerde;
     if (this.settings.threads > 0) {
       this.threads = await PipelineThreads.start(this.settings.threads, {
         pipelineModule: this.pipelineModule,
@@ -326,11 +327,12 @@ export class TransactionalRunner implements Component {
         component: this.name,
         input,
         output,
+        schemaIds: { input: serde.schemaId(input.topic), output: serde.schemaId(output.topic) },
       });
       return;
     }
     this.running = await startPipelineModule(this.pipelineModule, this.settings, this.name);
-    this.records = new RecordEvaluator(this.running.pipeline, this.serde as AvroSerde, output.topic);
+    this.records = new RecordEvaluator(this.running.pipeline, serde, output.topic);
   }
 
   /**

@@ -125,20 +125,19 @@ export const port = z.string().transform((text, ctx) => {
   return value ?? 0;
 });
 
-export const positiveInt = z.string().transform((text, ctx) => {
-  const value = Number(text.trim());
-  if (!Number.isInteger(value) || value <= 0)
-    ctx.addIssue({ code: 'custom', message: 'expected a positive integer' });
-  return value;
-});
+/** A whole number from the environment, at least `min`; `expected` says so in the error. */
+function wholeNumber(min: number, expected: string) {
+  return z.string().transform((text, ctx) => {
+    const value = Number(text.trim());
+    if (!Number.isInteger(value) || value < min) ctx.addIssue({ code: 'custom', message: expected });
+    return value;
+  });
+}
+
+export const positiveInt = wholeNumber(1, 'expected a positive integer');
 
 /** A whole number ≥ 0 from the environment (0 usually meaning "off"). */
-export const nonNegativeInt = z.string().transform((text, ctx) => {
-  const value = Number(text.trim());
-  if (!Number.isInteger(value) || value < 0)
-    ctx.addIssue({ code: 'custom', message: 'expected a whole number ≥ 0' });
-  return value;
-});
+export const nonNegativeInt = wholeNumber(0, 'expected a whole number ≥ 0');
 
 export const bool = z
   .string()

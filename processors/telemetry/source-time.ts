@@ -70,15 +70,18 @@ function digitsAt(text: string, at: number, count: number): number {
   return value;
 }
 
-const canonicalIsoSeparators = [
-  [4, '-'],
-  [7, '-'],
-  [10, 'T'],
-  [13, ':'],
-  [16, ':'],
-  [19, '.'],
-  [23, 'Z'],
-].map(([at, char]) => [at as number, (char as string).charCodeAt(0)]);
+/** Where "YYYY-MM-DDTHH:MM:SS.sssZ" has its separators, and their character codes. */
+const canonicalIsoSeparators = (
+  [
+    [4, '-'],
+    [7, '-'],
+    [10, 'T'],
+    [13, ':'],
+    [16, ':'],
+    [19, '.'],
+    [23, 'Z'],
+  ] as const
+).map(([at, char]) => [at, char.charCodeAt(0)] as const);
 
 /**
  * "2026-11-21T09:15:30.250Z", what toISOString and most devices send, read by position: the
@@ -87,8 +90,7 @@ const canonicalIsoSeparators = [
  */
 function parseCanonicalIso(text: string): SourceTimeResult | undefined {
   if (text.length !== 24) return undefined;
-  for (const [at, code] of canonicalIsoSeparators)
-    if (text.charCodeAt(at as number) !== code) return undefined;
+  for (const [at, code] of canonicalIsoSeparators) if (text.charCodeAt(at) !== code) return undefined;
   const y = digitsAt(text, 0, 4);
   const mo = digitsAt(text, 5, 2);
   const d = digitsAt(text, 8, 2);

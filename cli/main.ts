@@ -120,7 +120,7 @@ program
 program
   .command('config')
   .description('every setting: environment variable, default and meaning')
-  .option('--markdown', 'as the README table')
+  .option('--markdown', 'as the table in docs/configuration.md')
   .action(({ markdown }: { markdown?: boolean }) => {
     process.stdout.write(markdown ? configMarkdown(settingsCatalogue()) : configText(settingsCatalogue()));
   });

@@ -9,7 +9,7 @@ import { SluiceError } from './errors.ts';
 /**
  * The one config loader. Every setting is an environment variable declared once with
  * its schema, default and description; the same declaration validates input at start,
- * prints `sluice config` and feeds the README's configuration table.
+ * prints `sluice config` and feeds docs/configuration.md.
  */
 
 export interface Setting<S extends z.ZodType = z.ZodType> {

@@ -4,7 +4,7 @@ import { SluiceError } from '../../lib/errors.ts';
 /**
  * ClickHouse DDL that adapts to the server: Debian's 18.16 lacks DateTime64, LowCardinality,
  * TTL, async inserts and non-replicated insert deduplication, current servers have them all.
- * The tables mean the same on both (see the README, "Querying ClickHouse directly").
+ * The tables mean the same on both (see docs/sinks.md, "Querying ClickHouse directly").
  */
 
 export interface ClickHouseFeatures {

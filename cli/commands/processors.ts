@@ -35,6 +35,8 @@ interface ProcessorOverrides {
   outputTopic?: string;
   until?: ReadonlyMap<number, number>;
   onProgress?: (progress: RunnerProgress) => void;
+  /** False for a replay: its events were counted in their collection runs' outcomes already. */
+  countRuns?: boolean;
 }
 
 /** The processor with its settings from the environment, optionally in another group (reprocessing). */
@@ -53,6 +55,7 @@ function createProcessor(name: PipelineName, overrides: ProcessorOverrides = {})
     return { inputTopic: settings.inputTopic, component: createTelemetryProcessor({ ...options, settings }) };
   }
   const settings = rename(loadSettings(pricingSettings));
+  if (overrides.countRuns === false) settings.outcomesTopic = '';
   return { inputTopic: settings.inputTopic, component: createPricingProcessor({ ...options, settings }) };
 }
 
@@ -115,6 +118,7 @@ export function registerProcessorsCommands(program: Command): void {
         groupId,
         outputTopic: to,
         until: plan.ends,
+        countRuns: false,
         onProgress: (progress) => {
           last = progress;
           bar.update(Math.min(plan.records, progress.processed));

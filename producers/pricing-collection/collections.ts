@@ -49,6 +49,8 @@ export interface Collection {
   /** Not started yet: start it directly or under runComponents. */
   collector: PricingCollector;
   run: CollectionRun;
+  /** Where the run fetches from (a resume: the endpoint configured now, not the one of the first attempt). */
+  endpoint: { url: string; setting: string };
   /** Releases the run (its lock) and the source's clients; call after the collector finished. */
   close: () => Promise<void>;
 }
@@ -88,13 +90,12 @@ export async function openCollection(
   const settings = loadSettings(collectionSettings, options.env);
   let publisher: OfferPublisher;
   try {
-    publisher = await OfferPublisher.start(
-      deps.kafka,
-      deps.serde,
-      settings.publisherThreads,
-      settings.compression,
-      `${run.provider}-pricing-publisher`,
-    );
+    publisher = await OfferPublisher.start(deps.kafka, deps.serde, {
+      topic: settings.offersTopic,
+      threads: settings.publisherThreads,
+      compression: settings.compression,
+      name: `${run.provider}-pricing-publisher`,
+    });
   } catch (err) {
     source.close();
     await release();
@@ -113,6 +114,7 @@ export async function openCollection(
   return {
     collector,
     run,
+    endpoint: source.endpoint,
     close: async () => {
       source.close();
       await publisher.close();

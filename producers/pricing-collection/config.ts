@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { defineSettings, oneOf, positiveInt, type SettingsOf, setting } from '../../lib/config.ts';
+import {
+  defineSettings,
+  nonNegativeInt,
+  oneOf,
+  positiveInt,
+  type SettingsOf,
+  setting,
+  topicName,
+} from '../../lib/config.ts';
+import { topics } from '../../schemas/catalog.ts';
 
 /** Requests per second may be fractional (0.5 = one request every two seconds). */
 const positiveNumber = z.string().transform((text, ctx) => {
@@ -73,6 +82,12 @@ export function politenessSettings(
 export type PolitenessSettings = SettingsOf<ReturnType<typeof politenessSettings>>;
 
 export const collectionSettings = defineSettings('pricing collection', {
+  offersTopic: setting(
+    'PRICING_COLLECTION_OFFERS_TOPIC',
+    topicName,
+    topics.rawPricing.topic,
+    'Topic the raw price offers are published to (each message carries its run id in the run-id header).',
+  ),
   publishBatchItems: setting(
     'PRICING_COLLECTION_PUBLISH_BATCH_ITEMS',
     positiveInt,
@@ -102,6 +117,12 @@ export const collectionSettings = defineSettings('pricing collection', {
     positiveInt,
     '10000',
     'Interval between run progress events on ops.pricing.collection-runs.v1 (start and end are always sent).',
+  ),
+  outcomeWaitMs: setting(
+    'PRICING_COLLECTION_OUTCOME_WAIT_MS',
+    nonNegativeInt,
+    '20000',
+    "After a run, how long `sluice collect` waits for the pricing processor's outcome to change before reporting what it has (normalized, dead-lettered) as pending; 0 does not wait.",
   ),
   cancelPollMs: setting(
     'PRICING_COLLECTION_CANCEL_POLL_MS',

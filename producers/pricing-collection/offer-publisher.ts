@@ -1,17 +1,19 @@
 import type { Worker } from 'node:worker_threads';
 import { CompressionTypes, type Kafka, type Message, type Producer } from 'kafkajs';
 import { SluiceError } from '../../lib/errors.ts';
-import { keyPartition } from '../../lib/kafka.ts';
+import { ensureTopics, keyPartition } from '../../lib/kafka.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
 import { fromThreadError, startTypeScriptThread, type ThreadError } from '../../lib/threads.ts';
+import { runIdHeader, topics } from '../../schemas/catalog.ts';
 import type { RawPriceOffer } from '../../schemas/types.ts';
-import { offersTopic } from './raw-offers.ts';
 
 export type OfferCompression = 'none' | 'gzip';
 
 /** Offers encoded for one publishing thread: the values back to back in one transferable buffer. */
 export interface EncodedBatch {
   batchId: number;
+  /** The collection run every offer of the batch belongs to: sent as each message's run-id header. */
+  runId: string;
   partitions: number[];
   /** Each message's key bytes then value bytes, back to back. */
   data: ArrayBuffer;
@@ -33,10 +35,12 @@ const maxSendBytes = 900 * 1024;
 /** Sends an encoded batch with one producer, in sends under the broker's size limit; resolves once all are acknowledged. */
 export async function sendEncoded(
   producer: Producer,
+  topic: string,
   batch: EncodedBatch,
   compression: OfferCompression,
 ): Promise<void> {
   const data = Buffer.from(batch.data);
+  const headers = { [runIdHeader]: batch.runId };
   let messages: Message[] = [];
   let start = 0;
   let sendStart = 0;
@@ -44,7 +48,7 @@ export async function sendEncoded(
     const keyEnd = batch.ends[2 * i] as number;
     const end = batch.ends[2 * i + 1] as number;
     if (messages.length > 0 && end - sendStart > maxSendBytes) {
-      await send(producer, messages, compression);
+      await send(producer, topic, messages, compression);
       messages = [];
       sendStart = start;
     }
@@ -52,15 +56,16 @@ export async function sendEncoded(
       key: data.subarray(start, keyEnd),
       partition: batch.partitions[i] as number,
       value: data.subarray(keyEnd, end),
+      headers,
     });
     start = end;
   }
-  if (messages.length > 0) await send(producer, messages, compression);
+  if (messages.length > 0) await send(producer, topic, messages, compression);
 }
 
-function send(producer: Producer, messages: Message[], compression: OfferCompression) {
+function send(producer: Producer, topic: string, messages: Message[], compression: OfferCompression) {
   return producer.send({
-    topic: offersTopic,
+    topic,
     acks: -1,
     compression: compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
     messages,
@@ -89,29 +94,32 @@ export class OfferPublisher {
 
   private constructor(
     private readonly serde: AvroSerde,
+    readonly topic: string,
     private readonly count: number,
     private readonly partitions: number,
   ) {}
 
+  /** Starts the publishing threads for `topic` (the raw offers topic, or a test's own), creating it and registering its schema if needed. */
   static async start(
     kafka: Kafka,
     serde: AvroSerde,
-    threads: number,
-    compression: OfferCompression,
-    name: string,
+    options: { topic: string; threads: number; compression: OfferCompression; name: string },
   ): Promise<OfferPublisher> {
+    const { topic, threads, compression, name } = options;
+    await ensureTopics(kafka, [topic]);
+    await serde.register({ ...topics.rawPricing, topic });
     const admin = kafka.admin();
     await admin.connect();
     let partitions: number;
     try {
-      const metadata = await admin.fetchTopicMetadata({ topics: [offersTopic] });
+      const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
       partitions = metadata.topics[0]?.partitions.length ?? 0;
     } finally {
       await admin.disconnect();
     }
     if (partitions < 1)
-      throw new SluiceError('ING_KAFKA_UNAVAILABLE', `topic ${offersTopic} has no partitions yet`);
-    const publisher = new OfferPublisher(serde, threads, partitions);
+      throw new SluiceError('ING_KAFKA_UNAVAILABLE', `topic ${topic} has no partitions yet`);
+    const publisher = new OfferPublisher(serde, topic, threads, partitions);
     await Promise.all(
       Array.from({ length: threads }, (_, index) => publisher.spawn(`${name}-${index}`, compression)),
     );
@@ -121,6 +129,7 @@ export class OfferPublisher {
   private async spawn(name: string, compression: OfferCompression): Promise<void> {
     const worker = startTypeScriptThread(new URL('./publisher-worker.ts', import.meta.url), {
       name,
+      topic: this.topic,
       compression,
     });
     const thread: PublisherThread = { worker, pending: new Map() };
@@ -152,8 +161,11 @@ export class OfferPublisher {
     this.threads.push(thread);
   }
 
-  /** Resolves once Kafka acknowledged every offer; a value that does not fit the schema is a poison error before anything is sent. */
-  async publish(offers: RawPriceOffer[]): Promise<void> {
+  /**
+   * Publishes one run's offers; resolves once Kafka acknowledged every one. A value that does not
+   * fit the schema is a poison error before anything is sent.
+   */
+  async publish(runId: string, offers: RawPriceOffer[]): Promise<void> {
     const parts = Array.from({ length: this.count }, () => ({
       partitions: [] as number[],
       chunks: [] as Buffer[],
@@ -163,7 +175,7 @@ export class OfferPublisher {
       const key = Buffer.from(offerKey(offer));
       const partition = keyPartition(key, this.partitions);
       const part = parts[partition % this.count] as (typeof parts)[number];
-      const value = this.serde.encode(offersTopic, offer);
+      const value = this.serde.encode(this.topic, offer);
       part.partitions.push(partition);
       part.chunks.push(key, value);
       part.bytes += key.length + value.length;
@@ -184,7 +196,7 @@ export class OfferPublisher {
         const thread = this.threads[index] as PublisherThread;
         return new Promise<void>((resolve, reject) => {
           thread.pending.set(batchId, { resolve, reject });
-          const batch: EncodedBatch = { batchId, partitions: part.partitions, data, ends };
+          const batch: EncodedBatch = { batchId, runId, partitions: part.partitions, data, ends };
           thread.worker.postMessage(batch, [data]);
         });
       }),

@@ -10,7 +10,6 @@ import type { CollectionSettings } from './config.ts';
 import type { OfferPublisher } from './offer-publisher.ts';
 import { PageQueue } from './page-queue.ts';
 import type { PoliteClient } from './polite-client.ts';
-import { offersTopic } from './raw-offers.ts';
 import { publishRunEvent } from './run-events.ts';
 import type {
   CollectionRun,
@@ -38,6 +37,8 @@ export interface SourceContext {
 export interface PriceSource<C = unknown> {
   readonly provider: CloudProvider;
   readonly client: PoliteClient;
+  /** Where pages are fetched from, and the setting that says so: a resume fetches from there too. */
+  readonly endpoint: { url: string; setting: string };
   /** Streams collected at the same time. */
   readonly concurrency: number;
   /** The streams of a new run, each at its first cursor (AWS discovers them from the offer index). */
@@ -208,7 +209,7 @@ export class PricingCollector implements Component {
   private async fetchStream(stream: StreamState): Promise<void> {
     try {
       for await (const page of this.options.source.pages(stream, this.context)) {
-        this.metrics.received(offersTopic, page.offers.length);
+        this.metrics.received(this.options.publisher.topic, page.offers.length);
         const entry = {
           kind: 'page',
           stream: stream.key,
@@ -250,7 +251,9 @@ export class PricingCollector implements Component {
       ) {
         const offers = batch.flatMap((entry) => (entry.kind === 'page' ? entry.page.offers : []));
         const sent =
-          offers.length > 0 ? retry(() => publisher.publish(offers), { retries: 5 }) : Promise.resolve();
+          offers.length > 0
+            ? retry(() => publisher.publish(this.run.runId, offers), { retries: 5 })
+            : Promise.resolve();
         // awaited in order below; marked handled so a later batch's failure is not an unhandled rejection
         sent.catch(() => {});
         inFlight.push({ batch, published: offers.length, sent, endTimer: this.metrics.timeBatch() });
@@ -281,7 +284,7 @@ export class PricingCollector implements Component {
     previousCheckpoint: Promise<boolean>,
   ): Promise<{ checkpointing: Promise<boolean> }> {
     await entry.sent;
-    this.metrics.sent(offersTopic, entry.published);
+    this.metrics.sent(this.options.publisher.topic, entry.published);
     if (!(await previousCheckpoint)) this.cancel('cancelled from another process');
     const { delta, pages } = this.acknowledge(entry.batch);
     this.attemptPublished += entry.published;

@@ -9,7 +9,11 @@ import { type EncodedBatch, type PublisherReply, sendEncoded } from './offer-pub
  */
 const port = parentPort;
 if (!port) throw new Error('publisher-worker runs as a worker thread');
-const { name, compression } = workerData as { name: string; compression: 'gzip' | 'none' };
+const { name, topic, compression } = workerData as {
+  name: string;
+  topic: string;
+  compression: 'gzip' | 'none';
+};
 const producer = createProducer(createKafka(name));
 
 /** One send at a time on the idempotent producer; the next batch waits here, ready, instead of in the collector. */
@@ -23,7 +27,7 @@ async function handle(message: EncodedBatch | 'close'): Promise<void> {
   }
   let reply: PublisherReply;
   try {
-    await sendEncoded(producer, message, compression);
+    await sendEncoded(producer, topic, message, compression);
     reply = { batchId: message.batchId };
   } catch (err) {
     reply = { batchId: message.batchId, error: toThreadError(err) };

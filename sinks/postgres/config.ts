@@ -32,6 +32,12 @@ export const postgresSinkSettings = defineSettings('sink-postgres', {
     topics.rawPricing.topic,
     'Raw price offer topic archived into raw_events (empty: not archived).',
   ),
+  runOutcomesTopic: setting(
+    'SINK_POSTGRES_RUN_OUTCOMES_TOPIC',
+    optionalTopic,
+    topics.pricingRunOutcomes.topic,
+    'Collection run outcomes (from the pricing processor) loaded into collection_run_outcomes, which the run records read (empty: not loaded).',
+  ),
   partitionsAhead: setting(
     'SINK_POSTGRES_PARTITIONS_AHEAD',
     positiveInt,

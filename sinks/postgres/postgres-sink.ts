@@ -21,6 +21,7 @@ function postgresSources(
     { topic: settings.pricingTopic, kind: 'pricing', schema: topics.normalizedPricing },
     { topic: settings.rawTelemetryTopic, kind: 'rawTelemetry', schema: topics.rawTelemetry },
     { topic: settings.rawPricingTopic, kind: 'rawPricing', schema: topics.rawPricing },
+    { topic: settings.runOutcomesTopic, kind: 'runOutcomes', schema: topics.pricingRunOutcomes },
   ] as const;
   return configured
     .filter(({ topic }) => topic !== '')

@@ -59,7 +59,7 @@ describe('sluice collect: a run killed with SIGKILL resumes without losing or re
   let harness: CollectionHarness;
   let store: CollectionRunStore;
   before(async () => {
-    fixture = await PricingFixtureServer.start({ azurePages: 200, azureItemsPerPage: 100 });
+    fixture = await PricingFixtureServer.start({ synthetic: { azurePages: 200, azureItemsPerPage: 100 } });
     harness = await CollectionHarness.start();
     store = new CollectionRunStore(harness.pool);
   });

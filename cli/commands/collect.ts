@@ -2,15 +2,19 @@ import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { prepareTopicsAndSchemas } from '../../lib/bootstrap.ts';
 import { runComponents } from '../../lib/component.ts';
+import { loadSettings } from '../../lib/config.ts';
 import { SluiceError } from '../../lib/errors.ts';
 import { createKafka, createProducer } from '../../lib/kafka.ts';
 import { componentLogger } from '../../lib/logger.ts';
 import { createPgPool } from '../../lib/postgres.ts';
 import { type CollectionRequest, openCollection } from '../../producers/pricing-collection/collections.ts';
+import { collectionSettings } from '../../producers/pricing-collection/config.ts';
 import { publishRunEvent } from '../../producers/pricing-collection/run-events.ts';
 import {
+  awaitProcessing,
   type CollectionRun,
   CollectionRunStore,
+  processingResult,
   type RunFilters,
 } from '../../producers/pricing-collection/run-store.ts';
 import type { CloudProvider } from '../../schemas/types.ts';
@@ -25,6 +29,27 @@ function definedFilters(filters: Record<string, string | undefined>): RunFilters
 function summary(run: CollectionRun): string {
   const rate = run.itemsPerSecond === null ? '' : `, ${Math.round(run.itemsPerSecond)} items/s`;
   return `${run.runId} ${run.status}: ${run.pages} pages, ${run.items} items, ${run.published} published, ${run.failed} failed pages${rate}`;
+}
+
+/** What the pricing processor made of the run's events: counts, then each dead-letter reason. */
+function processingSummary(run: CollectionRun): string {
+  const {
+    normalized = 0,
+    deadLettered = 0,
+    duplicates = 0,
+    deadLetterReasons = [],
+    notes = {},
+  } = run.processing ?? {};
+  const handled = normalized + deadLettered + duplicates;
+  const lines = [
+    `processed: ${normalized} normalized, ${deadLettered} dead-lettered, ${duplicates} already known` +
+      (handled < run.published ? ` (${handled} of ${run.published} handled so far)` : ''),
+    ...deadLetterReasons.map(
+      (reason) => `  dead letters ${reason.stage}/${reason.code} ×${reason.count}: ${reason.example}`,
+    ),
+    ...Object.entries(notes).map(([note, count]) => `  noted ${note} ×${count}`),
+  ];
+  return lines.join('\n');
 }
 
 /** Runs a collection in this process with a progress bar; Ctrl-C cancels it (what was fetched is still published). */
@@ -61,8 +86,11 @@ async function collect(request: CollectionRequest, json: boolean): Promise<void>
       },
     );
     const { runId } = collection.run;
+    const { url, setting } = collection.endpoint;
     say(
-      `collecting ${collection.run.provider} prices as run ${runId} (resume with \`sluice collect resume ${runId}\`)`,
+      request.kind === 'resume'
+        ? `resuming ${collection.run.provider} run ${runId} from its checkpoint, fetching from ${url} (${setting}; the checkpoint keeps positions, not hosts)`
+        : `collecting ${collection.run.provider} prices as run ${runId} from ${url} (resume with \`sluice collect resume ${runId}\`)`,
     );
     bar.start(1, 0, {
       runId,
@@ -84,12 +112,29 @@ async function collect(request: CollectionRequest, json: boolean): Promise<void>
       bar.stop();
       await collection.close();
     }
-    if (json) process.stdout.write(`${JSON.stringify(ended, null, 2)}\n`);
-    if (ended.status === 'succeeded') done('collect', summary(ended));
-    else {
-      failed('collect', `${summary(ended)}\n  reason: ${ended.error}`);
-      process.exitCode = 1;
+    const { outcomeWaitMs } = loadSettings(collectionSettings);
+    if (ended.published > 0 && outcomeWaitMs > 0) {
+      say(
+        `waiting for the pricing processor's outcome of ${ended.published} events (up to ${outcomeWaitMs} ms without progress)`,
+      );
+      ended = await awaitProcessing(new CollectionRunStore(pool), runId, { idleMs: outcomeWaitMs });
+      await publishRunEvent(producer, serde, ended);
     }
+    if (json) process.stdout.write(`${JSON.stringify(ended, null, 2)}\n`);
+    const result = processingResult(ended);
+    const pending =
+      result === 'pending'
+        ? `\n  the rest is not processed yet: are \`sluice process pricing\` and \`sluice sink postgres\` running? See \`sluice collect show ${runId}\` later`
+        : '';
+    const processed =
+      outcomeWaitMs > 0 && ended.published > 0 ? `\n  ${processingSummary(ended)}${pending}` : '';
+    if (ended.status !== 'succeeded') {
+      failed('collect', `${summary(ended)}\n  reason: ${ended.error}${processed}`);
+      process.exitCode = 1;
+    } else if (result === 'dead_lettered') {
+      failed('collect', `${summary(ended)}, but every event was dead-lettered${processed}`);
+      process.exitCode = 1;
+    } else done('collect', `${summary(ended)}${processed}`);
   } finally {
     await producer.disconnect();
     await pool.end();
@@ -98,8 +143,9 @@ async function collect(request: CollectionRequest, json: boolean): Promise<void>
 
 function printRuns(runs: CollectionRun[]): void {
   for (const run of runs) {
+    const { normalized = 0, deadLettered = 0 } = run.processing ?? {};
     process.stdout.write(
-      `${run.runId.padEnd(36)} ${run.provider.padEnd(5)} ${run.status.padEnd(9)} ${String(run.published).padStart(9)} items ${String(run.failed).padStart(4)} failed  ${run.startedAt.toISOString()}  ${JSON.stringify(run.filters)}\n`,
+      `${run.runId.padEnd(36)} ${run.provider.padEnd(5)} ${run.status.padEnd(9)} ${String(run.published).padStart(9)} items ${String(normalized).padStart(9)} normalized ${String(deadLettered).padStart(7)} DLQ  ${processingResult(run).padEnd(20)} ${String(run.failed).padStart(4)} failed pages  ${run.startedAt.toISOString()}  ${JSON.stringify(run.filters)}\n`,
     );
   }
 }
@@ -251,6 +297,7 @@ export function registerCollectCommands(program: Command): void {
         }
         printRuns([run]);
         if (run.error) process.stdout.write(`  error: ${run.error}\n`);
+        process.stdout.write(`  ${processingSummary(run)}\n`);
         for (const page of failedPages) {
           process.stdout.write(
             `  failed ${page.stream} page ${page.page} (${page.attempts} attempts): ${page.error}\n`,

@@ -27,6 +27,8 @@ function collectProcess(args: string[], fixture: PricingFixtureServer): ChildPro
       PRICING_COLLECTION_PUBLISH_BATCH_ITEMS: '1000',
       PRICING_COLLECTION_PUBLISHER_THREADS: '1',
       PRICING_COLLECTION_CANCEL_POLL_MS: '200',
+      // no processor runs here: the run's processing outcome is not awaited
+      PRICING_COLLECTION_OUTCOME_WAIT_MS: '0',
     },
   });
 }

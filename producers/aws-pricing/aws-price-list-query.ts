@@ -156,7 +156,7 @@ export class AwsPriceListQuerySource implements PriceSource<QueryCursor> {
 }
 
 /** A PriceList element is a JSON string: one product with all its terms (`terms.<type>.<sku.offerTermCode>`). */
-function priceListOffers(
+export function priceListOffers(
   text: string,
   index: number,
   context: { runId: string; sourceUrl: string; page: number },

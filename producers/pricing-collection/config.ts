@@ -94,6 +94,12 @@ export const collectionSettings = defineSettings('pricing collection', {
     '5000',
     'Most price items sent to Kafka in one acknowledged batch; the checkpoint advances after each batch.',
   ),
+  publishBatchBytes: setting(
+    'PRICING_COLLECTION_PUBLISH_BATCH_BYTES',
+    positiveInt,
+    '4194304',
+    "Most bytes of price items in one batch, whichever limit comes first (an AWS item with its product is ~2 KB, an Azure item ~0.7 KB); fetching runs at most two batches ahead, so this bounds a collector's memory.",
+  ),
   batchesInFlight: setting(
     'PRICING_COLLECTION_BATCHES_IN_FLIGHT',
     positiveInt,

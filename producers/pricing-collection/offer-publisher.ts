@@ -9,16 +9,23 @@ import type { RawPriceOffer } from '../../schemas/types.ts';
 
 export type OfferCompression = 'none' | 'gzip';
 
-/** Offers encoded for one publishing thread: the values back to back in one transferable buffer. */
-export interface EncodedBatch {
-  batchId: number;
-  /** The collection run every offer of the batch belongs to: sent as each message's run-id header. */
-  runId: string;
+/** One page's offers encoded for one publishing thread: key and value bytes back to back, transferable. */
+export interface EncodedSegment {
+  /** Index of the publishing thread that owns the segment's partitions. */
+  thread: number;
   partitions: number[];
   /** Each message's key bytes then value bytes, back to back. */
   data: ArrayBuffer;
   /** End offsets in `data`: of message i's key at 2i, of its value at 2i + 1. */
   ends: number[];
+}
+
+/** What a publishing thread is handed: one batch's segments of one run, sent (and retried) there. */
+export interface PublisherJob {
+  batchId: number;
+  /** The collection run every offer of the batch belongs to: sent as each message's run-id header. */
+  runId: string;
+  segments: EncodedSegment[];
 }
 
 export interface PublisherReply {
@@ -32,33 +39,36 @@ export interface PublisherReply {
  */
 const maxSendBytes = 900 * 1024;
 
-/** Sends an encoded batch with one producer, in sends under the broker's size limit; resolves once all are acknowledged. */
+/** Sends a job's segments with one producer, in sends under the broker's size limit; resolves once all are acknowledged. */
 export async function sendEncoded(
   producer: Producer,
   topic: string,
-  batch: EncodedBatch,
+  job: PublisherJob,
   compression: OfferCompression,
 ): Promise<void> {
-  const data = Buffer.from(batch.data);
-  const headers = { [runIdHeader]: batch.runId };
+  const headers = { [runIdHeader]: job.runId };
   let messages: Message[] = [];
-  let start = 0;
-  let sendStart = 0;
-  for (let i = 0; i < batch.partitions.length; i++) {
-    const keyEnd = batch.ends[2 * i] as number;
-    const end = batch.ends[2 * i + 1] as number;
-    if (messages.length > 0 && end - sendStart > maxSendBytes) {
-      await send(producer, topic, messages, compression);
-      messages = [];
-      sendStart = start;
+  let sendBytes = 0;
+  for (const segment of job.segments) {
+    const data = Buffer.from(segment.data);
+    let start = 0;
+    for (let i = 0; i < segment.partitions.length; i++) {
+      const keyEnd = segment.ends[2 * i] as number;
+      const end = segment.ends[2 * i + 1] as number;
+      if (messages.length > 0 && sendBytes + end - start > maxSendBytes) {
+        await send(producer, topic, messages, compression);
+        messages = [];
+        sendBytes = 0;
+      }
+      messages.push({
+        key: data.subarray(start, keyEnd),
+        partition: segment.partitions[i] as number,
+        value: data.subarray(keyEnd, end),
+        headers,
+      });
+      sendBytes += end - start;
+      start = end;
     }
-    messages.push({
-      key: data.subarray(start, keyEnd),
-      partition: batch.partitions[i] as number,
-      value: data.subarray(keyEnd, end),
-      headers,
-    });
-    start = end;
   }
   if (messages.length > 0) await send(producer, topic, messages, compression);
 }
@@ -72,10 +82,21 @@ function send(producer: Producer, topic: string, messages: Message[], compressio
   });
 }
 
+/** Bytes of encoded segments. */
+export function encodedBytes(segments: readonly EncodedSegment[]): number {
+  return segments.reduce((sum, segment) => sum + segment.data.byteLength, 0);
+}
+
 /** The message key: provider|sku|region, so every version of one price lands on one partition, in order. */
 export function offerKey(offer: RawPriceOffer): string {
   return `${offer.provider}|${offer.sku}|${offer.region ?? ''}`;
 }
+
+/**
+ * A publishing thread holds a batch or two on their way to Kafka: a small young generation and a
+ * bounded old one keep its heap from growing to the process's defaults (a collector's RSS budget).
+ */
+const publisherHeap = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 48 };
 
 interface PublisherThread {
   worker: Worker;
@@ -127,11 +148,11 @@ export class OfferPublisher {
   }
 
   private async spawn(name: string, compression: OfferCompression): Promise<void> {
-    const worker = startTypeScriptThread(new URL('./publisher-worker.ts', import.meta.url), {
-      name,
-      topic: this.topic,
-      compression,
-    });
+    const worker = startTypeScriptThread(
+      new URL('./publisher-worker.ts', import.meta.url),
+      { name, topic: this.topic, compression },
+      publisherHeap,
+    );
     const thread: PublisherThread = { worker, pending: new Map() };
     await new Promise<void>((resolve, reject) => {
       const onMessage = (message: PublisherReply | 'ready') => {
@@ -162,10 +183,11 @@ export class OfferPublisher {
   }
 
   /**
-   * Publishes one run's offers; resolves once Kafka acknowledged every one. A value that does not
-   * fit the schema is a poison error before anything is sent.
+   * Encodes offers for the publishing threads, one segment per thread (a value that does not fit
+   * the schema is a poison error here, before anything is sent). Encoded, a page waits for Kafka as
+   * bytes outside the JS heap, and its offers are let go while young.
    */
-  async publish(runId: string, offers: RawPriceOffer[]): Promise<void> {
+  encode(offers: RawPriceOffer[]): EncodedSegment[] {
     const parts = Array.from({ length: this.count }, () => ({
       partitions: [] as number[],
       chunks: [] as Buffer[],
@@ -180,24 +202,38 @@ export class OfferPublisher {
       part.chunks.push(key, value);
       part.bytes += key.length + value.length;
     }
+    return parts.flatMap((part, thread) => {
+      if (part.partitions.length === 0) return [];
+      const data = new ArrayBuffer(part.bytes);
+      const view = new Uint8Array(data);
+      const ends: number[] = [];
+      let offset = 0;
+      for (const chunk of part.chunks) {
+        view.set(chunk, offset);
+        offset += chunk.length;
+        ends.push(offset);
+      }
+      return [{ thread, partitions: part.partitions, data, ends }];
+    });
+  }
+
+  /**
+   * Hands one run's encoded segments to their threads (transferred, not copied: each thread retries
+   * its own sends); resolves once Kafka acknowledged every offer.
+   */
+  async publish(runId: string, segments: EncodedSegment[]): Promise<void> {
     await Promise.all(
-      parts.map((part, index) => {
-        if (part.partitions.length === 0) return undefined;
-        const data = new ArrayBuffer(part.bytes);
-        const view = new Uint8Array(data);
-        const ends: number[] = [];
-        let offset = 0;
-        for (const chunk of part.chunks) {
-          view.set(chunk, offset);
-          offset += chunk.length;
-          ends.push(offset);
-        }
+      this.threads.map((thread, index) => {
+        const own = segments.filter((segment) => segment.thread === index);
+        if (own.length === 0) return undefined;
         const batchId = this.nextBatchId++;
-        const thread = this.threads[index] as PublisherThread;
+        const job: PublisherJob = { batchId, runId, segments: own };
         return new Promise<void>((resolve, reject) => {
           thread.pending.set(batchId, { resolve, reject });
-          const batch: EncodedBatch = { batchId, runId, partitions: part.partitions, data, ends };
-          thread.worker.postMessage(batch, [data]);
+          thread.worker.postMessage(
+            job,
+            own.map((segment) => segment.data),
+          );
         });
       }),
     );

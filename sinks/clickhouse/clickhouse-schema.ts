@@ -320,6 +320,7 @@ export const clickhouseMigrations: ClickHouseMigration[] = [
 export async function migrateClickHouse(
   client: ClickHouseClient,
   features: ClickHouseFeatures,
+  migrations: readonly ClickHouseMigration[] = clickhouseMigrations,
 ): Promise<string[]> {
   await client.command({
     query: `CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -335,7 +336,7 @@ export async function migrateClickHouse(
   });
   const applied = new Set((await result.json<{ version: number }>()).map((row) => Number(row.version)));
   const done: string[] = [];
-  for (const migration of clickhouseMigrations) {
+  for (const migration of migrations) {
     if (applied.has(migration.version)) continue;
     await migration.apply(client, features);
     await client.insert({

@@ -15,6 +15,7 @@ import { once } from 'node:events';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { collectionNodeFlags } from '../cli/commands/collect.ts';
 import { componentNodeFlags } from '../lib/component.ts';
 import { environment, projectRoot } from '../lib/config.ts';
 import { createKafka, ensureTopics } from '../lib/kafka.ts';
@@ -58,20 +59,21 @@ function peakRssMiB(pid: number): number {
   return match ? Number(match[1]) / 1024 : Number.NaN;
 }
 
+/**
+ * `sluice <args>` in its own process: a component with componentNodeFlags, as `sluice up` starts it;
+ * a collection with collectionNodeFlags, as `sluice collect` runs itself (so the process measured is
+ * the one collecting).
+ */
 function sluice(
   args: string[],
   env: Record<string, string | undefined>,
-  output: 'pipe' | 'ignore' = 'ignore',
+  { flags = componentNodeFlags, output = 'ignore' }: { flags?: string[]; output?: 'pipe' | 'ignore' } = {},
 ) {
-  const child = spawn(
-    process.execPath,
-    [...componentNodeFlags, join(projectRoot, 'bin', 'sluice.mjs'), ...args],
-    {
-      cwd: projectRoot,
-      env,
-      stdio: ['ignore', output, 'inherit'],
-    },
-  );
+  const child = spawn(process.execPath, [...flags, join(projectRoot, 'bin', 'sluice.mjs'), ...args], {
+    cwd: projectRoot,
+    env,
+    stdio: ['ignore', output, 'inherit'],
+  });
   children.push(child);
   return child;
 }
@@ -122,11 +124,10 @@ try {
   const processor = sluice(['process', 'pricing'], env);
 
   const started = performance.now();
-  const collector = sluice(
-    ['collect', 'aws', '--service', service, '--region', region, '--json'],
-    env,
-    'pipe',
-  );
+  const collector = sluice(['collect', 'aws', '--service', service, '--region', region, '--json'], env, {
+    flags: collectionNodeFlags(),
+    output: 'pipe',
+  });
   let json = '';
   collector.stdout?.on('data', (chunk) => {
     json += String(chunk);

@@ -45,7 +45,13 @@ export interface OfferFileCursor {
  */
 class ProductSpool {
   private readonly fd: number;
-  private readonly index = new Map<string, { at: number; length: number; region: string | null }>();
+  /** SKU → entry; an entry's position, length and region index in the typed arrays below. */
+  private readonly entries = new Map<string, number>();
+  private positions = new Float64Array(1024);
+  private lengths = new Uint32Array(1024);
+  private regionOf = new Uint16Array(1024);
+  /** The few distinct regions, each stored once. */
+  private readonly regions: (string | null)[] = [];
   private end = 0;
   private buffer = Buffer.alloc(64 * 1024);
 
@@ -59,16 +65,38 @@ class ProductSpool {
   add(sku: string, product: ProductText): void {
     const bytes = Buffer.from(product.text, 'utf8');
     writeSync(this.fd, bytes, 0, bytes.length, this.end);
-    this.index.set(sku, { at: this.end, length: bytes.length, region: product.region });
+    const entry = this.entries.size;
+    if (entry === this.positions.length) this.grow();
+    let region = this.regions.indexOf(product.region);
+    if (region < 0) region = this.regions.push(product.region) - 1;
+    this.positions[entry] = this.end;
+    this.lengths[entry] = bytes.length;
+    this.regionOf[entry] = region;
+    this.entries.set(sku, entry);
     this.end += bytes.length;
   }
 
+  private grow(): void {
+    const size = this.positions.length * 2;
+    const positions = new Float64Array(size);
+    positions.set(this.positions);
+    const lengths = new Uint32Array(size);
+    lengths.set(this.lengths);
+    const regionOf = new Uint16Array(size);
+    regionOf.set(this.regionOf);
+    [this.positions, this.lengths, this.regionOf] = [positions, lengths, regionOf];
+  }
+
   get(sku: string): ProductText | undefined {
-    const entry = this.index.get(sku);
-    if (!entry) return undefined;
-    if (this.buffer.length < entry.length) this.buffer = Buffer.alloc(entry.length * 2);
-    readSync(this.fd, this.buffer, 0, entry.length, entry.at);
-    return { text: this.buffer.toString('utf8', 0, entry.length), region: entry.region };
+    const entry = this.entries.get(sku);
+    if (entry === undefined) return undefined;
+    const length = this.lengths[entry] as number;
+    if (this.buffer.length < length) this.buffer = Buffer.alloc(length * 2);
+    readSync(this.fd, this.buffer, 0, length, this.positions[entry] as number);
+    return {
+      text: this.buffer.toString('utf8', 0, length),
+      region: this.regions[this.regionOf[entry] as number] ?? null,
+    };
   }
 
   close(): void {

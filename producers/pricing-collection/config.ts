@@ -118,6 +118,12 @@ export const collectionSettings = defineSettings('pricing collection', {
     'none',
     'Compression of the raw offer batches: gzip shrinks the JSON items about fivefold but costs kafkajs ~15 µs of CPU per item.',
   ),
+  heapMb: setting(
+    'PRICING_COLLECTION_HEAP_MB',
+    positiveInt,
+    '160',
+    'Old-generation heap of a `sluice collect` process, in MB (it runs itself with this bound): a collection keeps little (an offer file of 200,000 products: ~50 MB); raise it for offer files of millions of products.',
+  ),
   progressEventMs: setting(
     'PRICING_COLLECTION_PROGRESS_EVENT_MS',
     positiveInt,

@@ -96,7 +96,7 @@ export function offerKey(offer: RawPriceOffer): string {
  * A publishing thread holds a batch or two on their way to Kafka: a small young generation and a
  * bounded old one keep its heap from growing to the process's defaults (a collector's RSS budget).
  */
-const publisherHeap = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 48 };
+const publisherHeap = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 };
 
 interface PublisherThread {
   worker: Worker;

@@ -53,6 +53,12 @@ async function writeOfferFile(bytes: number): Promise<number> {
   return products;
 }
 
+/** CPU seconds a process used so far (all its threads: user + system). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /** Peak resident memory of a process (VmHWM), in MiB. */
 function peakRssMiB(pid: number): number {
   const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -134,10 +140,12 @@ try {
   });
   // VmHWM is read while the process still exists: just before it exits, polled
   let collectorPeak = 0;
+  let collectorCpu = 0;
   const sampler = setInterval(() => {
     if (collector.pid && collector.exitCode === null) {
       try {
         collectorPeak = Math.max(collectorPeak, peakRssMiB(collector.pid));
+        collectorCpu = cpuSeconds(collector.pid);
       } catch {
         // exited between the check and the read
       }
@@ -155,6 +163,7 @@ try {
   }
   const bothSeconds = (performance.now() - started) / 1000;
   const processorPeak = processor.pid ? peakRssMiB(processor.pid) : Number.NaN;
+  const processorCpu = processor.pid ? cpuSeconds(processor.pid) : Number.NaN;
 
   report(
     'AWS bulk offer file → sluice collect → sluice process pricing',
@@ -171,6 +180,8 @@ try {
       ],
       ['collector alone', run.published / collectorSeconds, 'price dimensions/s'],
       ['collector and processor, end to end', run.published / bothSeconds, 'price dimensions/s'],
+      ['collector CPU', (collectorCpu * 1e6) / run.published, 'µs per price dimension (all threads)'],
+      ['processor CPU', (processorCpu * 1e6) / run.published, 'µs per price dimension (all threads)'],
       ['collector peak RSS', collectorPeak, 'MiB'],
       ['processor peak RSS', processorPeak, 'MiB'],
       ['target', '≥ 20,000 dimensions/s, collector ≤ 300 MiB', ''],

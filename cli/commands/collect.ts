@@ -60,8 +60,8 @@ function processingSummary(run: CollectionRun): string {
  * default young generation, not the 64 MiB one components start with (componentNodeFlags, the bin's
  * shebang); an old generation allowed to double its live size between full collections instead of
  * growing up to fourfold, and bounded by PRICING_COLLECTION_HEAP_MB. Collecting a 1 GB offer file
- * (1.28 million prices) peaked at 288-296 MB RSS this way, 306-330 MB without the bound, 473 MB+ with
- * the 64 MiB young generation, for about the same CPU.
+ * (1.28 million prices) peaked at 279 MB RSS with a bound of 128 MB (288-296 with 160, 306-330
+ * without), 473 MB+ with the 64 MiB young generation, for about the same CPU.
  */
 export function collectionNodeFlags(settings = loadSettings(collectionSettings)): string[] {
   return ['--heap-growing-percent=100', `--max-old-space-size=${settings.heapMb}`];

@@ -121,7 +121,7 @@ export const collectionSettings = defineSettings('pricing collection', {
   heapMb: setting(
     'PRICING_COLLECTION_HEAP_MB',
     positiveInt,
-    '160',
+    '128',
     'Old-generation heap of a `sluice collect` process, in MB (it runs itself with this bound): a collection keeps little (an offer file of 200,000 products: ~50 MB); raise it for offer files of millions of products.',
   ),
   progressEventMs: setting(

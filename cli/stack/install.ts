@@ -86,6 +86,33 @@ export function ensureMavenArtifacts(
 }
 
 /**
+ * A program from a Debian package, unpacked into the cache without installing the package (so
+ * no service of it starts, and no root is needed): e.g. promtool and the Pushgateway for tests.
+ */
+export function ensureDebianBinary(pkg: string, binary: string): string {
+  const dir = join(sluiceCache(), 'debian', pkg);
+  const path = join(dir, binary);
+  if (existsSync(path)) return path;
+  step('apt', `unpacking ${pkg} into ${dir} (first run only)`);
+  mkdirSync(dir, { recursive: true });
+  let download = run('apt-get', ['download', '-q', pkg], {}, dir);
+  if (!download.ok && !aptUpdated && process.getuid?.() === 0) {
+    run('apt-get', ['update', '-q'], { DEBIAN_FRONTEND: 'noninteractive' });
+    aptUpdated = true;
+    download = run('apt-get', ['download', '-q', pkg], {}, dir);
+  }
+  const deb = readdirSync(dir).find((file) => file.startsWith(`${pkg}_`) && file.endsWith('.deb'));
+  const unpacked = deb ? run('dpkg-deb', ['-x', deb, '.'], {}, dir) : download;
+  if (!unpacked.ok || !existsSync(path)) {
+    throw new SluiceError(
+      'ING_STACK_INSTALL_FAILED',
+      `could not unpack ${binary} from the Debian package ${pkg}:\n${unpacked.output.trim().split('\n').slice(-10).join('\n')}`,
+    );
+  }
+  return path;
+}
+
+/**
  * A Go program built from its module on the Go proxy into the cache, once per version (kustomize,
  * Docker Compose for the deploy tests). Built inside the module, as its own main module, because
  * `go install pkg@version` refuses modules whose go.mod has replace or exclude directives.

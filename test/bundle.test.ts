@@ -159,6 +159,24 @@ describe('production bundle: npm run build, then Node alone', () => {
       assert.equal(existsSync(join(app, 'node_modules', name)), false, `${name} is installed`);
   });
 
+  it('is what the Dockerfile builds: it copies every source folder the build compiles, and the context holds them', () => {
+    const dockerfile = readFileSync(join(projectRoot, 'Dockerfile'), 'utf8');
+    const buildStage = dockerfile.slice(
+      dockerfile.indexOf(' AS build'),
+      dockerfile.indexOf(' AS dependencies'),
+    );
+    const copied = new Set([...buildStage.matchAll(/^COPY (\S+) \.\/\S+$/gm)].map((m) => m[1]));
+    const context = readFileSync(join(projectRoot, '.dockerignore'), 'utf8');
+    for (const folder of readdirSync(join(app, 'dist'))) {
+      assert.ok(copied.has(folder), `the Dockerfile's build stage does not copy ${folder}/`);
+      assert.ok(context.includes(`!${folder}/`), `.dockerignore keeps ${folder}/ out of the context`);
+    }
+    assert.match(buildStage, /RUN npm run build/);
+    assert.match(dockerfile, /^USER node$/m);
+    assert.match(dockerfile, /^HEALTHCHECK /m);
+    assert.match(dockerfile, /^ARG NODE_IMAGE=node:\d+\.\d+\.\d+-\S+$/m);
+  });
+
   it('`sluice migrate` and `sluice run api` start from it and become ready', async () => {
     const migrate = sluiceFromBundle(['migrate'], {});
     const [code] = await once(migrate.child, 'exit');

@@ -95,6 +95,15 @@ describe('alert rules and dashboard', () => {
     for (const { expr } of expressions()) metricNames(expr);
   });
 
+  it('fire on the situations they name, and stay quiet otherwise (promtool test rules)', () => {
+    const promtool = ensureDebianBinary('prometheus', 'usr/bin/promtool');
+    const tests = spawnSync(promtool, ['test', 'rules', 'alerts.test.yml'], {
+      cwd: join(projectRoot, 'deploy', 'prometheus'),
+      encoding: 'utf8',
+    });
+    assert.equal(tests.status, 0, tests.stdout + tests.stderr);
+  });
+
   describe('against a running platform', () => {
     const home = mkdtempSync(join(tmpdir(), 'sluice-observability-test-'));
     const env = { ...ports, SLUICE_HOME: home, DEMO_READINGS_PER_SECOND: '100', LOG_LEVEL: 'warn' };

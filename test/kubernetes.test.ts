@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { Ajv } from 'ajv';
+import ts from 'typescript';
 import { parseAllDocuments } from 'yaml';
 import { ensureGoTool } from '../cli/stack/install.ts';
 import { loadSettings, projectRoot } from '../lib/config.ts';
@@ -33,14 +34,39 @@ const modelPackages: Record<string, string> = {
 const crdSchemas = join(k8s, 'crd-schemas');
 const ajv = new Ajv({ strict: false, allErrors: true });
 
-/** Validates a resource against the Kubernetes (or operator) schema of its apiVersion and kind. */
-async function validate(resource: Resource): Promise<void> {
-  const [group, version] = resource.apiVersion.includes('/')
+function groupOf(resource: Resource): [group: string, version: string] {
+  return resource.apiVersion.includes('/')
     ? (resource.apiVersion.split('/') as [string, string])
     : ['', resource.apiVersion];
+}
+
+/** The kubernetes-models module of a resource's kind, or undefined for an operator's kind. */
+function modelModule(resource: Resource): string | undefined {
+  const [group] = groupOf(resource);
+  if (group !== '' && group.includes('.') && !group.endsWith('.k8s.io') && !modelPackages[group])
+    return undefined;
+  return `${modelPackages[group] ?? 'kubernetes-models'}/${resource.apiVersion}/${resource.kind}`;
+}
+
+/**
+ * An operator CRD's schema made strict as the API server's field validation is: an object with
+ * `properties` takes no other field unless it says `x-kubernetes-preserve-unknown-fields`.
+ */
+function strictSchema(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(strictSchema);
+  if (!node || typeof node !== 'object') return node;
+  const schema = Object.fromEntries(Object.entries(node).map(([key, value]) => [key, strictSchema(value)]));
+  const open = schema['x-kubernetes-preserve-unknown-fields'] === true || 'additionalProperties' in schema;
+  if (schema.type === 'object' && schema.properties && !open) schema.additionalProperties = false;
+  return schema;
+}
+
+/** Validates a resource against the Kubernetes (or operator) schema of its apiVersion and kind. */
+async function validate(resource: Resource): Promise<void> {
+  const [group, version] = groupOf(resource);
   const where = `${resource.kind} ${resource.metadata.name}`;
-  if (group === '' || !group.includes('.') || group.endsWith('.k8s.io') || modelPackages[group]) {
-    const path = `${modelPackages[group] ?? 'kubernetes-models'}/${resource.apiVersion}/${resource.kind}`;
+  const path = modelModule(resource);
+  if (path) {
     const module = (await import(path).catch(() => assert.fail(`${where}: no model ${path}`))) as Record<
       string,
       new (
@@ -56,9 +82,54 @@ async function validate(resource: Resource): Promise<void> {
     return;
   }
   const file = join(crdSchemas, `${group}_${resource.kind}_${version}.json`);
-  const schema = JSON.parse(readFileSync(file, 'utf8')) as object;
+  const schema = strictSchema(JSON.parse(readFileSync(file, 'utf8'))) as object;
   const check = ajv.compile(schema);
-  assert.ok(check(resource), `${where} is invalid: ${ajv.errorsText(check.errors)}`);
+  const valid = check(resource);
+  const problems = (check.errors ?? []).map(
+    (e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`,
+  );
+  assert.ok(valid, `${where} is invalid: ${problems.join('; ')}`);
+}
+
+/**
+ * Fields the Kubernetes API does not know (a misspelt `readinesProbe`): the models' runtime
+ * validation lets them through, so the resources are type-checked against the models' types,
+ * where an object literal with an unknown field is an error.
+ */
+function unknownFields(resources: Resource[]): string[] {
+  const file = join(projectRoot, '__rendered-resources__.ts');
+  const typed = resources.filter((resource) => modelModule(resource));
+  const source = typed
+    .map(
+      (resource, i) =>
+        `import type { I${resource.kind} as T${i} } from '${modelModule(resource)}';\n` +
+        `export const r${i}: T${i} = ${JSON.stringify(resource)};`,
+    )
+    .join('\n');
+  const options: ts.CompilerOptions = {
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    types: [],
+  };
+  const host = ts.createCompilerHost(options);
+  const readSource = host.getSourceFile;
+  host.getSourceFile = (name, language, ...rest) =>
+    name === file ? ts.createSourceFile(name, source, language) : readSource(name, language, ...rest);
+  const fileExists = host.fileExists;
+  host.fileExists = (name) => name === file || fileExists(name);
+  const program = ts.createProgram([file], options, host);
+  return ts.getPreEmitDiagnostics(program).map((diagnostic) => {
+    const line =
+      diagnostic.file && diagnostic.start !== undefined
+        ? diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start).line
+        : -1;
+    const resource = typed[Math.floor(line / 2)];
+    return `${resource?.kind} ${resource?.metadata.name}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ')}`;
+  });
 }
 
 function build(kustomize: string, dir: string): Resource[] {
@@ -100,6 +171,7 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
       assert.ok(resources.length > 0, `${dir} renders nothing`);
       for (const resource of resources) await validate(resource);
     }
+    assert.deepEqual(unknownFields(Object.values(rendered).flat()), []);
     const kinds = new Set(rendered.operators?.map((r) => `${r.apiVersion} ${r.kind}`));
     for (const kind of [
       'kafka.strimzi.io/v1 Kafka',
@@ -119,6 +191,10 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
       validate({ ...cluster, spec: { ...cluster.spec, instances: 'three' } }),
       /instances/,
     );
+    await assert.rejects(validate({ ...cluster, spec: { ...cluster.spec, instancez: 3 } }), /instancez/);
+    const misspelt = structuredClone(deployment);
+    misspelt.spec.template.spec.containers[0].readinesProbe = {};
+    assert.match(unknownFields([misspelt]).join('\n'), /readinesProbe/);
   });
 
   it('runs only commands the CLI has', () => {

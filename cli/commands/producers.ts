@@ -1,18 +1,12 @@
-import cluster from 'node:cluster';
 import { MultiBar, type SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { createApiKey, listApiKeys, parseRoles, revokeApiKey } from '../../lib/api-keys.ts';
 import { prepareTopicsAndSchemas } from '../../lib/bootstrap.ts';
-import { superviseWorkers } from '../../lib/cluster.ts';
-import { runComponents } from '../../lib/component.ts';
-import { loadSettings } from '../../lib/config.ts';
 import { SluiceError } from '../../lib/errors.ts';
 import { createKafka } from '../../lib/kafka.ts';
-import { componentLogger, redirectLogs } from '../../lib/logger.ts';
+import { redirectLogs } from '../../lib/logger.ts';
 import { createPgPool } from '../../lib/postgres.ts';
 import { type ImportFormat, importFormats } from '../../producers/file-import/config.ts';
-import { httpGatewaySettings } from '../../producers/http-gateway/config.ts';
-import { producerNames } from '../../producers/telemetry-producers.ts';
 import { bold, done, failed, readableLogLine, say, step, yellow } from '../output.ts';
 
 async function withPool<T>(work: (pool: ReturnType<typeof createPgPool>) => Promise<T>): Promise<T> {
@@ -102,7 +96,7 @@ async function importTelemetry(file: string, format: ImportFormat | undefined): 
   return summary.stopped ? 1 : 0;
 }
 
-/** `sluice apikey …`, `sluice import telemetry FILE` and `sluice producers run …`. */
+/** `sluice apikey …` and `sluice import telemetry FILE`. */
 export function registerProducersCommands(program: Command): void {
   const apikey = program.command('apikey').description('API keys for the ingest gateway and the API');
 
@@ -156,47 +150,5 @@ export function registerProducersCommands(program: Command): void {
         throw new SluiceError('ING_CONFIG_INVALID', `--format must be one of ${importFormats.join(', ')}`);
       }
       process.exitCode = await importTelemetry(file, format as ImportFormat | undefined);
-    });
-
-  program
-    .command('producers')
-    .description('telemetry producers')
-    .command('run')
-    .description('run producers in the foreground until Ctrl-C (all that are configured when none is named)')
-    .argument('[names...]', `any of ${producerNames.join(', ')}`)
-    .action(async (names: string[]) => {
-      const unknown = names.filter((name) => !(producerNames as readonly string[]).includes(name));
-      if (unknown.length > 0) {
-        throw new SluiceError(
-          'ING_CONFIG_INVALID',
-          `unknown producer ${unknown.join(', ')}; the producers are ${producerNames.join(', ')}`,
-        );
-      }
-      const logger = componentLogger('producers');
-      const { workers } = loadSettings(httpGatewaySettings);
-      if (workers > 1 && cluster.isPrimary) {
-        if (names.length === 1 && names[0] === 'http-gateway') {
-          done('producers', `http-gateway in ${workers} worker processes; Ctrl-C stops`);
-          process.exitCode = await superviseWorkers(workers, logger);
-          return;
-        }
-        logger.warn(
-          'HTTP_GATEWAY_WORKERS applies when the gateway runs alone (sluice producers run http-gateway); one process serves it here',
-        );
-      }
-      const { telemetryProducers } = await import('../../producers/telemetry-producers.ts');
-      const serde = await prepareTopicsAndSchemas(createKafka('producers'));
-      const components = await telemetryProducers(serde, names.length > 0 ? names : undefined);
-      try {
-        await runComponents(components, logger, {
-          onStarted: () => {
-            if (cluster.isPrimary)
-              done('producers', `running ${components.map((c) => c.name).join(', ')}; Ctrl-C stops`);
-          },
-        });
-      } finally {
-        // a cluster worker's channel to the primary would keep it alive once its gateway stopped (or failed)
-        if (cluster.isWorker) cluster.worker?.disconnect();
-      }
     });
 }

@@ -2,6 +2,7 @@ import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
 import { dlqContract } from '../schemas/catalog.ts';
 import type { DeadLetter } from '../schemas/types.ts';
 import type { SluiceError } from './errors.ts';
+import { type ReasonCode, reasonOfError } from './reasons.ts';
 import type { AvroSerde } from './serde.ts';
 
 export interface RejectedMessage {
@@ -24,7 +25,7 @@ export function deadLetter(
   rejected: RejectedMessage,
   component: string,
   stage: string,
-  reasonCode: string,
+  reasonCode: ReasonCode,
   reason: string,
   { attempts = 1, traceId = null }: { attempts?: number; traceId?: string | null } = {},
 ): DeadLetter {
@@ -53,7 +54,7 @@ export function deadLetterFromError(
   stage: string,
   error: SluiceError,
 ): DeadLetter {
-  return deadLetter(rejected, component, stage, error.code, error.message);
+  return deadLetter(rejected, component, stage, reasonOfError(error), error.message);
 }
 
 /**

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { findMetric, snakeCase } from '../../lib/telemetry/metric-names.ts';
+import { parseSourceTime } from '../../lib/telemetry/source-time.ts';
+import { findUnit, roundToTwelveDigits } from '../../lib/telemetry/units.ts';
+import { validate } from '../../lib/telemetry/validate.ts';
 import { seededRandom } from '../../test/telemetry-load.ts';
-import { findMetric, snakeCase } from './metric-names.ts';
 import { normalize } from './normalize.ts';
-import { parseSourceTime } from './source-time.ts';
 import { defaultStageSettings, reading } from './stage-fixtures.ts';
-import { findUnit, roundToTwelveDigits } from './units.ts';
-import { validate } from './validate.ts';
 
 function normalized(overrides: Parameters<typeof reading>[0], temperatureUnit: 'degC' | 'K' = 'degC') {
   const validated = validate(reading(overrides), defaultStageSettings);

@@ -166,7 +166,13 @@ export function validate(
       return reject(stage, 'unit_unknown', `unit is longer than ${limits.unit} characters`);
     }
     unit = findUnit(raw.unit);
-    if (!unit) return reject(stage, 'unit_unknown', `unit ${shown(raw.unit)} is not in the unit table`);
+    if (!unit) {
+      const engineeringUnits = raw.attributes[telemetryAttributes.opcuaEngineeringUnits];
+      const origin = engineeringUnits
+        ? ` (the node's OPC UA EngineeringUnits ${shown(engineeringUnits)}: set its unit in OPCUA_NODES)`
+        : '';
+      return reject(stage, 'unit_unknown', `unit ${shown(raw.unit)} is not in the unit table${origin}`);
+    }
     metric = findMetric(raw.metric, unit.quantity);
   }
   if (!metric || !unit) return reject(stage, 'id_invalid', `metric ${shown(raw.metric)} has no usable name`);

@@ -68,7 +68,7 @@ describe('validate', () => {
     ],
     [
       'OPC UA BadSensorFailure',
-      { attributes: { [telemetryAttributes.opcuaStatusCode]: '0x808B0000' } },
+      { attributes: { [telemetryAttributes.opcuaStatusCode]: '0x808C0000' } },
       'bad_status',
     ],
   ];
@@ -105,7 +105,7 @@ describe('validate', () => {
     const result = validate(
       reading({
         attributes: {
-          [telemetryAttributes.opcuaStatusCode]: '0x808B0000',
+          [telemetryAttributes.opcuaStatusCode]: '0x808C0000',
           [telemetryAttributes.opcuaStatusName]: 'BadSensorFailure',
         },
       }),
@@ -114,7 +114,7 @@ describe('validate', () => {
     assert.equal(result.ok, false);
     if (result.ok) return;
     assert.equal(result.rejection.code, 'bad_status');
-    assert.equal(result.rejection.message, 'OPC UA status "BadSensorFailure (0x808B0000)" is Bad');
+    assert.equal(result.rejection.message, 'OPC UA status "BadSensorFailure (0x808C0000)" is Bad');
   });
 
   it('accepts device ids of /-separated segments (Sparkplug B group/edge node/device)', () => {

@@ -61,8 +61,7 @@ export class ModbusPoller implements Component {
   }
 
   async start(): Promise<void> {
-    await this.publisher.connect();
-    await this.deadLetters.connect();
+    await Promise.all([this.publisher.connect(), this.deadLetters.connect()]);
     this.loop = this.run();
   }
 
@@ -204,8 +203,7 @@ export class ModbusPoller implements Component {
     await new Promise<void>((resolve) =>
       this.client?.isOpen ? this.client.close(() => resolve()) : resolve(),
     );
-    await this.publisher.close(deadline);
-    await this.deadLetters.close(deadline);
+    await Promise.all([this.publisher.close(deadline), this.deadLetters.close(deadline)]);
     this.metrics.health(0);
   }
 

@@ -172,8 +172,7 @@ export class OpcuaClient implements Component {
   }
 
   async start(): Promise<void> {
-    await this.publisher.connect();
-    await this.deadLetters.connect();
+    await Promise.all([this.publisher.connect(), this.deadLetters.connect()]);
     const client = OPCUAClient.create({
       applicationName: 'sluice-opcua-client',
       endpointMustExist: false,
@@ -331,8 +330,7 @@ export class OpcuaClient implements Component {
       this.logger.warn({ readings: this.buffer.length }, 'stopped with readings not sent');
     await this.session?.close().catch(() => {});
     await this.client?.disconnect();
-    await this.publisher.close(deadline);
-    await this.deadLetters.close(deadline);
+    await Promise.all([this.publisher.close(deadline), this.deadLetters.close(deadline)]);
     this.metrics.health(0);
   }
 

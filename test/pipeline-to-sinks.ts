@@ -28,6 +28,33 @@ export interface StoredReading {
   score: number;
 }
 
+/** The columns both databases are asked for, as their clients return them. */
+interface StoredRow {
+  device_id: string;
+  metric: string;
+  value: number;
+  unit: string;
+  original_value: number | null;
+  original_unit: string | null;
+  source_ms: string;
+  quality_flags: string[];
+  quality_score: number;
+}
+
+function storedReading(row: StoredRow): StoredReading {
+  return {
+    deviceId: row.device_id,
+    metric: row.metric,
+    value: row.value,
+    unit: row.unit,
+    originalValue: row.original_value,
+    originalUnit: row.original_unit,
+    sourceTime: Number(row.source_ms),
+    flags: row.quality_flags,
+    score: row.quality_score,
+  };
+}
+
 /**
  * The telemetry path after the producers, as a test runs it on the local stack: the telemetry
  * processor reading the real raw topic from where it stands now (its own consumer group) into a
@@ -117,33 +144,13 @@ export class PipelineToSinks {
   }
 
   async postgresReadings(deviceId: string): Promise<StoredReading[]> {
-    const { rows } = await this.pool.query<{
-      device_id: string;
-      metric: string;
-      value: number;
-      unit: string;
-      original_value: number | null;
-      original_unit: string | null;
-      source_ms: string;
-      quality_flags: string[];
-      quality_score: number;
-    }>(
+    const { rows } = await this.pool.query<StoredRow>(
       `SELECT device_id, metric, value, unit, original_value, original_unit, quality_flags, quality_score,
               (extract(epoch FROM source_time) * 1000)::bigint AS source_ms
          FROM telemetry_readings WHERE device_id = $1 OR device_id LIKE $2`,
       [deviceId, `${deviceId}/%`],
     );
-    return rows.map((row) => ({
-      deviceId: row.device_id,
-      metric: row.metric,
-      value: row.value,
-      unit: row.unit,
-      originalValue: row.original_value,
-      originalUnit: row.original_unit,
-      sourceTime: Number(row.source_ms),
-      flags: row.quality_flags,
-      score: row.quality_score,
-    }));
+    return rows.map(storedReading);
   }
 
   async clickhouseReadings(deviceId: string): Promise<StoredReading[]> {
@@ -157,28 +164,8 @@ export class PipelineToSinks {
                WHERE device_id = '${quoted}' OR substring(device_id, 1, ${below}) = '${quoted}/'`,
       format: 'JSONEachRow',
     });
-    const rows = await result.json<{
-      device_id: string;
-      metric: string;
-      value: number;
-      unit: string;
-      original_value: number | null;
-      original_unit: string | null;
-      source_ms: string;
-      quality_flags: string[];
-      quality_score: number;
-    }>();
-    return rows.map((row) => ({
-      deviceId: row.device_id,
-      metric: row.metric,
-      value: row.value,
-      unit: row.unit,
-      originalValue: row.original_value,
-      originalUnit: row.original_unit,
-      sourceTime: Number(row.source_ms),
-      flags: row.quality_flags,
-      score: row.quality_score,
-    }));
+    const rows = await result.json<StoredRow>();
+    return rows.map(storedReading);
   }
 
   /** The readings of a device (and of the devices below it, `<id>/…`) once both databases hold `count`. */

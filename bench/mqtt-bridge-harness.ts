@@ -21,7 +21,7 @@ function total(position: TopicPosition): number {
 }
 
 /** Raw events in Kafka now, over all partitions. */
-export async function rawEvents(kafka: Kafka): Promise<number> {
+async function rawEvents(kafka: Kafka): Promise<number> {
   return total(await rawTopicEnd(kafka));
 }
 
@@ -61,7 +61,7 @@ export async function waitUntilBridging(kafka: Kafka, probe: () => Promise<unkno
 }
 
 /** Polls Kafka until `count` more events than `before` landed (or 120 s); when the first and the last landed. */
-export async function landing(
+async function landing(
   kafka: Kafka,
   before: number,
   count: number,
@@ -78,8 +78,45 @@ export async function landing(
 }
 
 /** Events per second from `from` (ms, performance.now) to the last landing. */
-export function rate(events: number, from: number, to: number): string {
+function rate(events: number, from: number, to: number): string {
   return Math.round(events / ((to - from) / 1000)).toLocaleString('en');
+}
+
+/**
+ * Publishes twice with `publish` (which returns how many events it sent): live, with the bridge
+ * running, then as a backlog queued while the bridge is stopped and drained once it is back.
+ */
+export async function liveAndBacklog(
+  kafka: Kafka,
+  bridge: BridgeProcess,
+  publish: (round: 'live' | 'backlog') => Promise<number>,
+  units: { sent: string; landed: string; rate: string },
+): Promise<[string, string, string][]> {
+  const before = await rawEvents(kafka);
+  const started = performance.now();
+  const sentLive = await publish('live');
+  const published = performance.now();
+  const live = await landing(kafka, before, sentLive);
+  // The bridge alone: with it stopped its persistent session queues a backlog in Mosquitto, which
+  // it drains once restarted, without publishers sharing the machine's cores with it.
+  await bridge.stop();
+  const beforeBacklog = await rawEvents(kafka);
+  const sentBacklog = await publish('backlog');
+  bridge.restart();
+  const drained = await landing(kafka, beforeBacklog, sentBacklog);
+  return [
+    [`${units.sent} published (QoS 1), live`, sentLive.toLocaleString('en'), units.sent],
+    [`${units.landed} in Kafka, live`, live.landed.toLocaleString('en'), units.landed],
+    ['publish rate into Mosquitto, live', rate(sentLive, started, published), units.rate],
+    ['bridge rate, live (first publish → all in Kafka)', rate(live.landed, started, live.doneAt), units.rate],
+    ['backlog queued in Mosquitto, bridge stopped', sentBacklog.toLocaleString('en'), units.sent],
+    [`${units.landed} in Kafka, backlog`, drained.landed.toLocaleString('en'), units.landed],
+    [
+      'bridge rate, backlog drain (first → last in Kafka)',
+      rate(drained.landed, drained.firstAt, drained.doneAt),
+      units.rate,
+    ],
+  ];
 }
 
 export function printRows(title: string, rows: [string, string, string][]): void {

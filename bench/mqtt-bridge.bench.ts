@@ -5,10 +5,8 @@ import { uniqueSuffix } from '../test/support.ts';
 import {
   BridgeProcess,
   connectPublishers,
-  landing,
+  liveAndBacklog,
   printRows,
-  rate,
-  rawEvents,
   waitUntilBridging,
 } from './mqtt-bridge-harness.ts';
 
@@ -59,33 +57,14 @@ try {
       qos: 1,
     }),
   );
-  const before = await rawEvents(kafka);
-  const started = performance.now();
-  const sentLive = await publish(messages, 'live-');
-  const published = performance.now();
-  const live = await landing(kafka, before, sentLive);
-  // The bridge alone: with it stopped its persistent session queues a backlog in Mosquitto, which
-  // it drains once restarted, without publishers sharing the machine's cores with it.
-  await bridge.stop();
-  const beforeBacklog = await rawEvents(kafka);
-  const sentBacklog = await publish(messages, 'backlog-');
-  bridge.restart();
-  const drained = await landing(kafka, beforeBacklog, sentBacklog);
+  const rows = await liveAndBacklog(kafka, bridge, (round) => publish(messages, `${round}-`), {
+    sent: 'messages',
+    landed: 'messages',
+    rate: 'msg/s',
+  });
   printRows(
     `MQTT bridge → ${topics.rawTelemetry.topic}: ${publishers} publishers, QoS 1 JSON payloads, bridge in its own process (receive-maximum 2000, acks after Kafka, acks=all)`,
-    [
-      ['messages published (QoS 1), live', sentLive.toLocaleString('en'), 'messages'],
-      ['messages in Kafka, live', live.landed.toLocaleString('en'), 'messages'],
-      ['publish rate into Mosquitto, live', rate(sentLive, started, published), 'msg/s'],
-      ['bridge rate, live (first publish → all in Kafka)', rate(live.landed, started, live.doneAt), 'msg/s'],
-      ['backlog queued in Mosquitto, bridge stopped', sentBacklog.toLocaleString('en'), 'messages'],
-      ['messages in Kafka, backlog', drained.landed.toLocaleString('en'), 'messages'],
-      [
-        'bridge rate, backlog drain (first → last in Kafka)',
-        rate(drained.landed, drained.firstAt, drained.doneAt),
-        'msg/s',
-      ],
-    ],
+    rows,
   );
 } finally {
   await Promise.all(clients.map((client) => client.endAsync()));

@@ -6,10 +6,8 @@ import { uniqueSuffix } from '../test/support.ts';
 import {
   BridgeProcess,
   connectPublishers,
-  landing,
+  liveAndBacklog,
   printRows,
-  rate,
-  rawEvents,
   waitUntilBridging,
 } from './mqtt-bridge-harness.ts';
 
@@ -64,36 +62,15 @@ try {
       qos: 1,
     }),
   );
-  const before = await rawEvents(kafka);
-  const started = performance.now();
-  const sentLive = await publish(messages);
-  const published = performance.now();
-  const live = await landing(kafka, before, sentLive);
-  // births first in each edge node's backlog: a restarted bridge has no birth certificates
-  await bridge.stop();
-  const beforeBacklog = await rawEvents(kafka);
-  const sentBacklog = await publish(messages);
-  bridge.restart();
-  const drained = await landing(kafka, beforeBacklog, sentBacklog);
+  // each round starts with the births: a restarted bridge has no birth certificates
+  const rows = await liveAndBacklog(kafka, bridge, () => publish(messages), {
+    sent: 'metrics',
+    landed: 'raw events',
+    rate: 'metrics/s',
+  });
   printRows(
     `Sparkplug B DDATA → MQTT bridge → ${topics.rawTelemetry.topic}: ${edgeNodes} edge nodes, ${metricsPerMessage} metrics by alias per DDATA (QoS 1), bridge in its own process`,
-    [
-      ['metrics published, live', sentLive.toLocaleString('en'), 'metrics'],
-      ['raw events in Kafka, live', live.landed.toLocaleString('en'), 'events'],
-      ['publish rate into Mosquitto, live', rate(sentLive, started, published), 'metrics/s'],
-      [
-        'bridge rate, live (first publish → all in Kafka)',
-        rate(live.landed, started, live.doneAt),
-        'metrics/s',
-      ],
-      ['backlog queued in Mosquitto, bridge stopped', sentBacklog.toLocaleString('en'), 'metrics'],
-      ['raw events in Kafka, backlog', drained.landed.toLocaleString('en'), 'events'],
-      [
-        'bridge rate, backlog drain (first → last in Kafka)',
-        rate(drained.landed, drained.firstAt, drained.doneAt),
-        'metrics/s',
-      ],
-    ],
+    rows,
   );
 } finally {
   await Promise.all(clients.map((client) => client.endAsync()));

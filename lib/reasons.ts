@@ -33,6 +33,11 @@ export const reasons = {
     by: validation,
     means: 'the item is not a JSON object, is malformed JSON, or is a CSV row that does not fit its header',
   },
+  invalid_utf8: {
+    kind: 'poison',
+    by: validation,
+    means: 'a text field was decoded from invalid UTF-8; the message names the field and the byte offset',
+  },
   payload_too_large: { kind: 'poison', by: validation, means: 'the reading is larger than allowed' },
   attributes_too_large: {
     kind: 'poison',

@@ -20,9 +20,15 @@ import { opcuaSourceTime, opcuaVariables } from '../schemas/fixtures/opcua.ts';
 import { sparkplugScenario } from '../schemas/fixtures/sparkplug.ts';
 import type { DeadLetter, RawTelemetryReading } from '../schemas/types.ts';
 import { startOpcuaTestServer } from './opcua-server.ts';
-import { PipelineToSinks, type StoredReading } from './pipeline-to-sinks.ts';
 import { SparkplugEdgeNode } from './sparkplug-edge-node.ts';
 import { uniqueSuffix } from './support.ts';
+import {
+  deviceAndBelow,
+  type StoredReading,
+  startTelemetryPipeline,
+  type TelemetryPipeline,
+  waitFor,
+} from './telemetry-pipeline.ts';
 
 /**
  * Industrial telemetry end to end on the local stack: real node-opcua server, Mosquitto with a
@@ -35,7 +41,7 @@ const kafka = createKafka('industrial-telemetry-test');
 const brokerUrl = loadSettings(mqttSettings).url;
 let serde: AvroSerde;
 let dlqStart: TopicPosition;
-let pipeline: PipelineToSinks;
+let pipeline: TelemetryPipeline;
 
 const close = (actual: number, expected: number) =>
   Math.abs(actual - expected) <= 1e-9 * Math.max(1, Math.abs(expected));
@@ -46,8 +52,28 @@ function assertSameRows(postgres: StoredReading[], clickhouse: StoredReading[]):
   assert.deepEqual(postgres.map(key).sort(), clickhouse.map(key).sort());
 }
 
-function lettersOf(match: (letter: DeadLetter) => boolean, count: number): Promise<DeadLetter[]> {
+/** Dead letters the producers wrote (on the raw topic's DLQ, with their source). */
+function producerLetters(match: (letter: DeadLetter) => boolean, count: number): Promise<DeadLetter[]> {
   return readRawDeadLetters(kafka, serde, dlqStart, match, { count, timeoutMs: 60_000, settleMs: 1500 });
+}
+
+/** Dead letters the telemetry processor wrote for raw readings matching `match`, once there are `count`. */
+async function processorLetters(
+  match: (raw: RawTelemetryReading) => boolean,
+  count: number,
+): Promise<{ letter: DeadLetter; raw: RawTelemetryReading }[]> {
+  let letters: { letter: DeadLetter; raw: RawTelemetryReading }[] = [];
+  await waitFor(`${count} dead letters of the processor`, 60_000, async () => {
+    letters = (await pipeline.deadLetters()).filter(({ raw }) => match(raw));
+    return letters.length >= count;
+  });
+  return letters;
+}
+
+/** A device's readings (and those of the devices below it) once both databases hold `count`. */
+async function storedReadings(deviceId: string, count: number) {
+  await pipeline.loaded(deviceAndBelow(deviceId), count);
+  return pipeline.stored(deviceAndBelow(deviceId));
 }
 
 function bridgeFor(clientId: string, extra: Partial<MqttBridgeSettings>) {
@@ -72,7 +98,7 @@ describe('industrial telemetry: producers → Kafka → telemetry processor → 
   before(async () => {
     serde = await prepareTopicsAndSchemas(kafka);
     dlqStart = await rawTopicEnd(kafka, dlqContract(topics.rawTelemetry.topic).topic);
-    pipeline = await PipelineToSinks.start(kafka, serde, run);
+    pipeline = await startTelemetryPipeline();
   });
 
   after(async () => {
@@ -97,8 +123,8 @@ describe('industrial telemetry: producers → Kafka → telemetry processor → 
       const refused = opcuaVariables.flatMap((variable) =>
         variable.expected.outcome === 'dead-lettered' ? [variable.expected] : [],
       );
-      const letters = await lettersOf((l) => l.key?.toString() === device, refused.length + 1);
-      const { postgres, clickhouse } = await pipeline.readingsInBoth(device, stored.length);
+      const letters = await processorLetters((raw) => raw.deviceId === device, refused.length);
+      const { postgres, clickhouse } = await storedReadings(device, stored.length);
       assert.equal(postgres.length, stored.length, 'only Good and Uncertain values are stored');
       assertSameRows(postgres, clickhouse);
       for (const rows of [postgres, clickhouse]) {
@@ -118,12 +144,13 @@ describe('industrial telemetry: producers → Kafka → telemetry processor → 
         assert.ok((uncertain?.score ?? 1) < (good?.score ?? 0), 'an Uncertain value scores lower');
       }
       for (const expected of refused) {
-        const letter = letters.find((l) => l.reasonCode === expected.reason);
-        assert.ok(letter, expected.reason);
-        assert.match(letter.message, expected.message);
-        assert.equal(letter.component, 'telemetry-processor');
+        const found = letters.find(({ letter }) => letter.reasonCode === expected.reason);
+        assert.ok(found, expected.reason);
+        assert.match(found.letter.message, expected.message);
+        assert.equal(found.letter.component, 'telemetry-processor');
       }
-      const unreadable = letters.find((l) => l.reasonCode === 'read_failed');
+      const [unreadable] = await producerLetters((l) => l.key?.toString() === device, 1);
+      assert.equal(unreadable?.reasonCode, 'read_failed');
       assert.equal(unreadable?.component, 'opcua-client');
       assert.match(unreadable?.source ?? '', /#ns=\d+;s=Boiler\.Missing$/);
     } finally {
@@ -151,8 +178,8 @@ describe('industrial telemetry: producers → Kafka → telemetry processor → 
       await publisher.endAsync();
 
       const node = `${scenario.group}/${scenario.edgeNode}`;
-      const { postgres, clickhouse } = await pipeline.readingsInBoth(node, scenario.readings.length);
-      const letters = await lettersOf(
+      const { postgres, clickhouse } = await storedReadings(node, scenario.readings.length);
+      const letters = await producerLetters(
         (l) =>
           l.source === `mqtt:${unmapped}` ||
           l.source === `mqtt:${garbage}` ||
@@ -229,18 +256,11 @@ describe('industrial telemetry: producers → Kafka → telemetry processor → 
       }
       await publisher.endAsync();
       const rejectedItems = answer.results.filter((r) => r.status === 'rejected');
-      const letters = await lettersOf(
-        (l) =>
-          l.component === 'telemetry-processor' &&
-          l.key?.toString().startsWith('http') === true &&
-          l.key.toString().includes(run),
+      const letters = await processorLetters(
+        (raw) => raw.source === 'mqtt' && raw.deviceId.startsWith('http') && raw.deviceId.includes(run),
         rejectedItems.length,
       );
-      const reasonByDevice = new Map<string, string>();
-      for (const letter of letters) {
-        const raw = (await serde.decode<RawTelemetryReading>(topics.rawTelemetry.topic, letter.value)).value;
-        reasonByDevice.set(raw.deviceId, letter.reasonCode);
-      }
+      const reasonByDevice = new Map(letters.map(({ letter, raw }) => [raw.deviceId, letter.reasonCode]));
       assert.deepEqual(
         answer.results.map((result) =>
           result.status === 'accepted'
@@ -260,7 +280,7 @@ describe('industrial telemetry: producers → Kafka → telemetry processor → 
       );
 
       // the accepted reading is stored from both ways in (two sources, two events)
-      const { postgres, clickhouse } = await pipeline.readingsInBoth(`http-${run}-0`, 2);
+      const { postgres, clickhouse } = await storedReadings(`http-${run}-0`, 2);
       assertSameRows(postgres, clickhouse);
       assert.deepEqual(
         postgres.map((r) => [r.metric, r.value, r.unit, r.sourceTime]),

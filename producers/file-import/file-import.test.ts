@@ -45,7 +45,14 @@ describe('file import of CSV, NDJSON and JSON into Kafka', () => {
     const summary = await new TelemetryFileImport(serde, file, { kafka, settings }).run();
     assert.equal(summary.accepted, 500);
     assert.equal(summary.rejected, 2);
-    assert.deepEqual(summary.reasons, { reading_malformed: 1, field_missing: 1 });
+    assert.deepEqual(summary.reasons, [
+      {
+        reason: 'reading_malformed',
+        message: 'malformed JSON at line 101 column 22: unexpected end of JSON input',
+        count: 1,
+      },
+      { reason: 'field_missing', message: 'deviceId is missing', count: 1 },
+    ]);
     const rejects = readFileSync(summary.rejectsFile as string, 'utf8')
       .trim()
       .split('\n')

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, statSync, type WriteStream } from 'node:fs';
 import { basename, extname } from 'node:path';
@@ -16,8 +17,12 @@ import { type ValidationSettings, validationSettings } from '../../lib/telemetry
 import { validate } from '../../lib/telemetry/validate.ts';
 import { RawTelemetryPublisher, readingFromFields } from '../raw-telemetry.ts';
 import {
+  type CsvRecord,
+  csvHeaderLine,
   csvLayout,
+  csvParseOptions,
   csvRowFields,
+  csvText,
   InputError,
   type InputProblem,
   type ItemRefusal,
@@ -66,13 +71,20 @@ export interface ImportProgress {
   rejected: number;
 }
 
+export interface RejectionGroup {
+  reason: ReasonCode;
+  /** The first rejection's message, as the rejects file has it (line, column, sizes). */
+  message: string;
+  count: number;
+}
+
 export interface ImportSummary {
   file: string;
   format: ImportFormat;
   accepted: number;
   rejected: number;
-  /** Rejections by reason code (the reasons the DLQ would carry). */
-  reasons: Partial<Record<ReasonCode, number>>;
+  /** Rejections grouped by reason code (the reasons the DLQ would carry), most frequent first, each with its first message. */
+  reasons: RejectionGroup[];
   /** Where the rejected rows were written, one JSON line each, when there were any. */
   rejectsFile?: string;
   seconds: number;
@@ -86,8 +98,8 @@ export interface ImportSummary {
  * `sluice import telemetry FILE`: streams a CSV, NDJSON or JSON-array file of any size into the raw
  * topic in bounded memory (one batch being read while the previous one is sent). Every reading
  * passes the validation stage the telemetry processor runs; rejected rows go to
- * `FILE.rejected.ndjson` with the reason the DLQ would carry; a re-import gives every reading the same eventId
- * (the file name and line are its message id unless the row carries one).
+ * `FILE.rejected.ndjson` with the reason the DLQ would carry; a re-import gives every reading the
+ * same eventId (see `reading`).
  */
 export class TelemetryFileImport implements Component {
   readonly name = 'file-import';
@@ -100,7 +112,7 @@ export class TelemetryFileImport implements Component {
   private running?: Promise<ImportSummary>;
   private rejects?: WriteStream;
   private progress: ImportProgress;
-  private readonly reasons: Partial<Record<ReasonCode, number>> = {};
+  private readonly reasons = new Map<ReasonCode, RejectionGroup>();
   private readonly validation: ValidationSettings;
   private readonly traceId = newTraceId();
   private readonly startedAt = Date.now();
@@ -203,7 +215,7 @@ export class TelemetryFileImport implements Component {
       format: this.format,
       accepted: this.progress.accepted,
       rejected: this.progress.rejected,
-      reasons: this.reasons,
+      reasons: [...this.reasons.values()].sort((a, b) => b.count - a.count),
       rejectsFile: this.rejects ? this.rejectsFile : undefined,
       seconds,
       readingsPerSecond: Math.round(this.progress.accepted / Math.max(seconds, 0.001)),
@@ -212,11 +224,19 @@ export class TelemetryFileImport implements Component {
     };
   }
 
+  /**
+   * A row names its reading by its message id, else by its content (device, metric, time and value),
+   * so the same row twice, or the same readings exported again under another file name, are one
+   * event downstream. Only a row without a time falls back to the file name and line.
+   */
   private reading(item: FileItem & { fields: ReadingFields }) {
+    const { fields } = item;
     const where = item.line ?? item.index;
-    return readingFromFields(item.fields, {
+    const untimed = fields.messageId === null && fields.sourceTime === null;
+    return readingFromFields(fields, {
       source: 'file',
-      messageId: item.fields.messageId ?? `${basename(this.file)}:${where}`,
+      messageId: untimed ? `${basename(this.file)}:${where}` : null,
+      valueIsIdentity: fields.messageId === null && !untimed,
       contentType: contentTypes[this.format],
       payload: item.payload,
       attributes: { file: basename(this.file), [item.line === undefined ? 'index' : 'line']: String(where) },
@@ -242,9 +262,15 @@ export class TelemetryFileImport implements Component {
   private async reject(item: FileItem, reason: ReasonCode, message: string): Promise<void> {
     this.progress.rejected++;
     this.metrics.rejected(reason);
-    this.reasons[reason] = (this.reasons[reason] ?? 0) + 1;
+    const group = this.reasons.get(reason);
+    if (group) group.count++;
+    else this.reasons.set(reason, { reason, message, count: 1 });
     this.rejects ??= createWriteStream(this.rejectsFile);
-    const line = `${JSON.stringify({ line: item.line, index: item.index, reason, message, payload: item.payload.toString('utf8') })}\n`;
+    // the rejects file is JSON text: bytes that are not UTF-8 go in base64, so they too are kept exactly
+    const payload = isUtf8(item.payload)
+      ? { payload: item.payload.toString('utf8') }
+      : { payloadBase64: item.payload.toString('base64') };
+    const line = `${JSON.stringify({ line: item.line, index: item.index, reason, message, ...payload })}\n`;
     if (!this.rejects.write(line)) await once(this.rejects, 'drain');
   }
 
@@ -333,33 +359,20 @@ export class TelemetryFileImport implements Component {
 
   private async *csvItems(source: { bytesRead: number }): AsyncGenerator<FileItem> {
     const stream = createReadStream(this.file, { highWaterMark: 256 * 1024 });
-    const parser = stream.pipe(
-      parseCsv({
-        bom: true,
-        raw: true,
-        info: true,
-        relax_column_count: true,
-        skip_empty_lines: true,
-        max_record_size: this.settings.maxReadingBytes,
-      }),
-    );
+    const parser = stream.pipe(parseCsv(csvParseOptions(this.settings.maxReadingBytes)));
     let layout: ReturnType<typeof csvLayout> | undefined;
-    let headerBytes = Buffer.alloc(0);
+    let headerBytes: Buffer = Buffer.alloc(0);
     let index = 0;
     try {
-      for await (const { record, raw, info } of parser as AsyncIterable<{
-        record: string[];
-        raw: string;
-        info: { lines: number };
-      }>) {
+      for await (const { record, raw, info } of parser as AsyncIterable<CsvRecord>) {
         source.bytesRead = stream.bytesRead;
         if (!layout) {
-          layout = csvLayout(record);
-          headerBytes = Buffer.from(raw.endsWith('\n') ? raw : `${raw}\n`);
+          layout = csvLayout(csvText(record));
+          headerBytes = csvHeaderLine(raw);
           continue;
         }
-        const payload = Buffer.concat([headerBytes, Buffer.from(raw)]);
-        const result = csvRowFields(layout, record);
+        const payload = Buffer.concat([headerBytes, raw]);
+        const result = csvRowFields(layout, csvText(record));
         if (!result.ok) {
           yield { line: info.lines, index: index++, payload, reason: result.reason, message: result.message };
           continue;

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka, Message } from 'kafkajs';
 import modbusSerial from 'modbus-serial';
 import type { Component, Health } from '../../lib/component.ts';
@@ -9,8 +10,9 @@ import { componentMetrics } from '../../lib/metrics.ts';
 import { retry } from '../../lib/retry.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
 import { topics } from '../../schemas/catalog.ts';
+import { rawReading } from '../../schemas/raw-telemetry-reading.ts';
 import { TransportDeadLetters } from '../dead-letters.ts';
-import { RawTelemetryPublisher, rawReading } from '../raw-telemetry.ts';
+import { RawTelemetryPublisher } from '../raw-telemetry.ts';
 import { type ModbusSettings, modbusSettings, type RegisterSpec } from './config.ts';
 import { registerCount, scaledValue } from './registers.ts';
 
@@ -98,17 +100,8 @@ export class ModbusPoller implements Component {
         this.client = undefined;
       }
       const wait = Math.max(0, this.settings.pollIntervalMs - (Date.now() - began));
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, wait);
-        signal.addEventListener(
-          'abort',
-          () => {
-            clearTimeout(timer);
-            resolve();
-          },
-          { once: true },
-        );
-      });
+      // timers/promises removes its 'abort' listener when the wait ends: nothing accumulates on the long-lived signal
+      await sleep(wait, undefined, { signal }).catch(() => {});
     }
   }
 

@@ -23,10 +23,11 @@ import { retry } from '../../lib/retry.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
 import { findUnitByUneceCode } from '../../lib/telemetry/units.ts';
 import { topics } from '../../schemas/catalog.ts';
+import { rawReading } from '../../schemas/raw-telemetry-reading.ts';
 import { telemetryAttributes } from '../../schemas/telemetry-attributes.ts';
 import type { RawTelemetryReading } from '../../schemas/types.ts';
 import { TransportDeadLetters } from '../dead-letters.ts';
-import { RawTelemetryPublisher, rawReading } from '../raw-telemetry.ts';
+import { RawTelemetryPublisher } from '../raw-telemetry.ts';
 import { type NodeSpec, type OpcuaSettings, opcuaSettings } from './config.ts';
 
 const topic = topics.rawTelemetry.topic;

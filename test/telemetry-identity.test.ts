@@ -105,7 +105,8 @@ describe('telemetry identity and original bytes, producer to both sinks', () => 
       `{"deviceId":"${httpDevice}`,
       '","metric":"temperature","value":1,"unit":"degC"}',
     );
-    const mqttPayload = invalid('{"value":2,"unit":"deg', 'C"}');
+    // the run's own message id: raw_events keeps the originals of every run on this stack
+    const mqttPayload = invalid(`{"messageId":"utf8-${run}","value":2,"unit":"deg`, 'C"}');
     const ndjsonLine = invalid(
       `{"deviceId":"${fileDevice}`,
       '","metric":"temperature","value":3,"unit":"degC"}',

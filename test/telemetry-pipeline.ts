@@ -22,6 +22,54 @@ import { deleteTopics, readAll } from './telemetry-load.ts';
 
 const rawTopic = topics.rawTelemetry.topic;
 
+/** A reading as PostgreSQL or ClickHouse holds it, in the same shape for both. */
+export interface StoredReading {
+  deviceId: string;
+  metric: string;
+  value: number;
+  unit: string;
+  originalValue: number | null;
+  originalUnit: string | null;
+  /** Epoch ms. */
+  sourceTime: number;
+  flags: string[];
+  score: number;
+}
+
+/** The columns both databases are asked for, as their clients return them. */
+interface StoredRow {
+  device_id: string;
+  metric: string;
+  value: number;
+  unit: string;
+  original_value: number | null;
+  original_unit: string | null;
+  source_ms: string;
+  quality_flags: string[];
+  quality_score: number;
+}
+
+function storedReading(row: StoredRow): StoredReading {
+  return {
+    deviceId: row.device_id,
+    metric: row.metric,
+    value: row.value,
+    unit: row.unit,
+    originalValue: row.original_value,
+    originalUnit: row.original_unit,
+    sourceTime: Number(row.source_ms),
+    flags: row.quality_flags,
+    score: row.quality_score,
+  };
+}
+
+/** The SQL condition (PostgreSQL and ClickHouse alike) for a device and the devices below it, `<id>/…`. */
+export function deviceAndBelow(deviceId: string): string {
+  // inlined (18.16 has no query parameters): only the tests' own plain ids
+  if (/['\\%_]/.test(deviceId)) throw new Error(`${deviceId}: use ids without quotes, backslashes, % or _`);
+  return `(device_id = '${deviceId}' OR device_id LIKE '${deviceId}/%')`;
+}
+
 /**
  * The telemetry path behind the producers, for end-to-end tests: the telemetry processor on the
  * real raw topic and both sinks into the real tables, as the platform runs them, but on private
@@ -36,6 +84,8 @@ export interface TelemetryPipeline {
   clickhouse: ClickHouseClient;
   /** Waits until `count` readings matching the SQL condition are in PostgreSQL and ClickHouse (FINAL). */
   loaded(where: string, count: number, timeoutMs?: number): Promise<void>;
+  /** The readings matching the SQL condition as each database holds them (ClickHouse FINAL). */
+  stored(where: string): Promise<{ postgres: StoredReading[]; clickhouse: StoredReading[] }>;
   /** Every normalized reading this pipeline produced so far. */
   normalized(): Promise<TelemetryReading[]>;
   /** Every dead letter this pipeline produced so far, with the raw reading it holds. */
@@ -138,6 +188,22 @@ export async function startTelemetryPipeline(): Promise<TelemetryPipeline> {
         const [postgres, ch] = await countIn(where);
         return postgres === count && ch === count;
       }),
+    stored: async (where) => {
+      const columns = `device_id, metric, value, unit, original_value, original_unit, quality_flags, quality_score`;
+      const [{ rows }, clickhouseRows] = await Promise.all([
+        pool.query<StoredRow>(
+          `SELECT ${columns}, (extract(epoch FROM source_time) * 1000)::bigint::text AS source_ms
+             FROM telemetry_readings WHERE ${where}`,
+        ),
+        clickhouse
+          .query({
+            query: `SELECT ${columns}, toString(source_ms) AS source_ms FROM telemetry_readings FINAL WHERE ${where}`,
+            format: 'JSONEachRow',
+          })
+          .then((result) => result.json<StoredRow>()),
+      ]);
+      return { postgres: rows.map(storedReading), clickhouse: clickhouseRows.map(storedReading) };
+    },
     normalized: () =>
       readAll(
         kafka,

@@ -96,7 +96,7 @@ describe('PostgreSQL sink (local stack)', { timeout: 120_000 }, () => {
     }
 
     const [letter] = await readDeadLetters(kafka, serde, topic, 1);
-    assert.equal(letter?.reasonCode, 'ING_DB_REJECTED');
+    assert.equal(letter?.reasonCode, 'row_rejected');
     assert.equal(letter?.stage, 'write');
     assert.deepEqual(letter?.value, serde.encode(topic, poison));
 

@@ -105,7 +105,7 @@ describe('telemetry identity and original bytes, producer to both sinks', () => 
       `{"deviceId":"${httpDevice}`,
       '","metric":"temperature","value":1,"unit":"degC"}',
     );
-    const mqttPayload = invalid('{"value":2,"unit":"deg', 'C"}');
+    const mqttPayload = invalid(`{"messageId":"${run}","value":2,"unit":"deg`, 'C"}');
     const ndjsonLine = invalid(
       `{"deviceId":"${fileDevice}`,
       '","metric":"temperature","value":3,"unit":"degC"}',

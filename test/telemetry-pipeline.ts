@@ -15,8 +15,8 @@ import { dlqContract, readSchema, topics } from '../schemas/catalog.ts';
 import type { DeadLetter, RawTelemetryReading, TelemetryReading } from '../schemas/types.ts';
 import { createClickHouseSink } from '../sinks/clickhouse/clickhouse-sink.ts';
 import { clickhouseSinkSettings } from '../sinks/clickhouse/config.ts';
-import { postgresSinkSettings } from '../sinks/postgres/config.ts';
-import { createPostgresSink } from '../sinks/postgres/postgres-sink.ts';
+import { postgresArchiveSettings, postgresSinkSettings } from '../sinks/postgres/config.ts';
+import { createPostgresArchiveSink, createPostgresSink } from '../sinks/postgres/postgres-sink.ts';
 import { uniqueSuffix } from './support.ts';
 import { deleteTopics, readAll } from './telemetry-load.ts';
 
@@ -72,7 +72,7 @@ export function deviceAndBelow(deviceId: string): string {
 
 /**
  * The telemetry path behind the producers, for end-to-end tests: the telemetry processor on the
- * real raw topic and both sinks into the real tables, as the platform runs them, but on private
+ * real raw topic, both sinks and the raw archive into the real tables, as the platform runs them, but on private
  * normalized and DLQ topics and consumer groups, started at the raw topic's end. A test sends
  * through a real producer and reads the values that come out of the topics and both databases.
  */
@@ -108,6 +108,7 @@ export async function startTelemetryPipeline(): Promise<TelemetryPipeline> {
   const dlqTopic = `test.dlq.telemetry.${suffix}`;
   const processorGroup = `test-pipeline-processor-${suffix}`;
   const postgresGroup = `test-pipeline-postgres-${suffix}`;
+  const archiveGroup = `test-pipeline-archive-${suffix}`;
   const kafka: Kafka = createKafka('telemetry-pipeline-test');
   const serde = new AvroSerde(createRegistryClient());
   const pool = createPgPool();
@@ -130,7 +131,7 @@ export async function startTelemetryPipeline(): Promise<TelemetryPipeline> {
   await pool.query(
     `INSERT INTO sink_offsets (consumer_group, topic, partition, next_offset)
      SELECT $1, $2, p, o FROM unnest($3::int[], $4::bigint[]) AS t(p, o)`,
-    [postgresGroup, rawTopic, ends.map((e) => e.partition), ends.map((e) => e.offset)],
+    [archiveGroup, rawTopic, ends.map((e) => e.partition), ends.map((e) => e.offset)],
   );
 
   const components: Component[] = [
@@ -149,8 +150,14 @@ export async function startTelemetryPipeline(): Promise<TelemetryPipeline> {
         SINK_POSTGRES_GROUP_ID: postgresGroup,
         SINK_POSTGRES_TELEMETRY_TOPIC: normalizedTopic,
         SINK_POSTGRES_PRICING_TOPIC: '',
-        SINK_POSTGRES_RAW_PRICING_TOPIC: '',
         SINK_POSTGRES_BATCH_MAX_WAIT_MS: '100',
+      }),
+    ),
+    createPostgresArchiveSink(
+      loadSettings(postgresArchiveSettings, {
+        SINK_POSTGRES_ARCHIVE_GROUP_ID: archiveGroup,
+        SINK_POSTGRES_ARCHIVE_RAW_PRICING_TOPIC: '',
+        SINK_POSTGRES_ARCHIVE_BATCH_MAX_WAIT_MS: '100',
       }),
     ),
     createClickHouseSink(
@@ -225,7 +232,9 @@ export async function startTelemetryPipeline(): Promise<TelemetryPipeline> {
     },
     stop: async () => {
       for (const component of components.reverse()) await component.stop(Date.now() + 10_000);
-      await pool.query('DELETE FROM sink_offsets WHERE consumer_group = $1', [postgresGroup]);
+      await pool.query('DELETE FROM sink_offsets WHERE consumer_group = ANY($1)', [
+        [postgresGroup, archiveGroup],
+      ]);
       await deleteTopics(kafka, [normalizedTopic, dlqTopic]);
       await Promise.all([pool.end(), clickhouse.close()]);
     },

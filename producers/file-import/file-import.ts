@@ -60,6 +60,12 @@ export function formatOfFile(file: string): ImportFormat {
   return format;
 }
 
+/** Raw readings on their way to Kafka: the accepted ones and those the validation refused (kept for the DLQ). */
+interface Batch {
+  messages: Message[];
+  accepted: number;
+}
+
 /** One reading found in the file, or why a row/line/element is refused. */
 type FileItem = { line?: number; index: number; payload: Buffer } & ({ fields: ReadingFields } | ItemRefusal);
 
@@ -98,7 +104,8 @@ export interface ImportSummary {
  * `sluice import telemetry FILE`: streams a CSV, NDJSON or JSON-array file of any size into the raw
  * topic in bounded memory (one batch being read while the previous one is sent). Every reading
  * passes the validation stage the telemetry processor runs; rejected rows go to
- * `FILE.rejected.ndjson` with the reason the DLQ would carry; a re-import gives every reading the
+ * `FILE.rejected.ndjson` with the reason the DLQ carries (a refused reading is published all the
+ * same and dead-lettered by the processor, to be replayed once fixed); a re-import gives every reading the
  * same eventId (see `reading`).
  */
 export class TelemetryFileImport implements Component {
@@ -161,7 +168,7 @@ export class TelemetryFileImport implements Component {
   /** Imports the whole file; resolves with the summary. */
   async run(): Promise<ImportSummary> {
     await this.publisher.connect();
-    let batch: Message[] = [];
+    let batch: Batch = { messages: [], accepted: 0 };
     let inFlight: Promise<void> | undefined;
     let error: InputProblem | undefined;
     const source = { bytesRead: 0 };
@@ -178,20 +185,20 @@ export class TelemetryFileImport implements Component {
         }
         try {
           const reading = this.reading(item);
+          const message = this.publisher.encode(reading);
           const validated = validate(reading, this.validation);
-          if (!validated.ok) {
-            await this.reject(item, validated.rejection.code, validated.rejection.message);
-            continue;
-          }
-          batch.push(this.publisher.encode(reading));
+          // a refused reading is kept too (raw topic, then the DLQ), as the gateway keeps it
+          batch.messages.push(message);
+          if (validated.ok) batch.accepted += 1;
+          else await this.reject(item, validated.rejection.code, validated.rejection.message);
         } catch (err) {
           await this.reject(item, 'serde_invalid', classifyError(err).message);
           continue;
         }
-        if (batch.length >= this.settings.batchEvents) {
+        if (batch.messages.length >= this.settings.batchEvents) {
           await inFlight;
           inFlight = this.publish(batch);
-          batch = [];
+          batch = { messages: [], accepted: 0 };
         }
         if (this.stopping.signal.aborted) break;
       }
@@ -245,9 +252,9 @@ export class TelemetryFileImport implements Component {
   }
 
   /** Sends a batch, retrying while Kafka is unavailable: an import never skips readings. */
-  private async publish(batch: Message[]): Promise<void> {
-    if (batch.length === 0) return;
-    await retry(() => this.publisher.publish(batch), {
+  private async publish(batch: Batch): Promise<void> {
+    if (batch.messages.length === 0) return;
+    await retry(() => this.publisher.publish(batch.messages), {
       retries: Number.POSITIVE_INFINITY,
       maxDelayMs: 10_000,
       onRetry: (err, attempt, delayMs) => {
@@ -256,7 +263,7 @@ export class TelemetryFileImport implements Component {
       },
     });
     this.lastError = undefined;
-    this.progress.accepted += batch.length;
+    this.progress.accepted += batch.accepted;
   }
 
   private async reject(item: FileItem, reason: ReasonCode, message: string): Promise<void> {

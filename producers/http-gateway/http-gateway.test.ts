@@ -240,19 +240,23 @@ describe('HTTP ingest gateway against Kafka, the registry and PostgreSQL', () =>
       JSON.stringify({ deviceId: 'y'.repeat(300), metric: 'm' }),
     );
     assert.equal(small.status, 422);
-    assert.deepEqual((small.json as unknown as IngestAnswer).results, [
+    const [refused] = (small.json as unknown as IngestAnswer).results as { eventId?: string }[];
+    assert.match(refused?.eventId ?? '', /^[0-9a-f]{32}$/, 'a refused reading is kept for the DLQ');
+    assert.deepEqual(
+      { ...refused, eventId: undefined },
       {
         index: 0,
         status: 'rejected',
         reason: 'id_invalid',
         message: 'deviceId is 300 characters long (at most 128)',
+        eventId: undefined,
       },
-    ]);
+    );
     const [reading] = await readingsOf(device, 1);
     assert.equal(reading?.value, 2);
   });
 
-  it('answers readings the processor would reject with the reason its DLQ would carry, and publishes none of them', async () => {
+  it('answers readings the processor would reject with the reason its DLQ will carry, and keeps them for the DLQ', async () => {
     const device = `gw-invalid-${run}`;
     const body = `[
       {"deviceId":"${device}","metric":"temperature","value":21.5,"unit":"degC","ts":"2024-05-01T10:00:00Z"},
@@ -280,11 +284,10 @@ describe('HTTP ingest gateway against Kafka, the registry and PostgreSQL', () =>
     );
     const rejected = result.results[1] as { message: string };
     assert.equal(rejected.message, 'unit "furlongs" is not in the unit table');
-    const readings = await readingsOf(device, 1);
-    assert.deepEqual(
-      readings.map((r) => r.unit),
-      ['degC'],
-    );
+    assert.equal(result.accepted, 1);
+    // every reading is in the raw topic, as sent; the processor dead-letters the refused ones
+    const readings = await readingsOf(device, 7);
+    assert.deepEqual(new Set(readings.map((r) => r.eventId)), new Set(result.results.map((r) => r.eventId)));
   });
 
   it('answers a wrong content type with 415', async () => {

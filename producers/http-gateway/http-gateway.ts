@@ -25,7 +25,15 @@ const topic = topics.rawTelemetry.topic;
 
 export type ItemResult =
   | { index: number; line?: number; status: 'accepted'; eventId: string }
-  | { index: number; line?: number; status: 'rejected'; reason: ReasonCode; message: string };
+  | {
+      index: number;
+      line?: number;
+      status: 'rejected';
+      reason: ReasonCode;
+      message: string;
+      /** Set when the reading was kept: it is in the raw topic and, once processed, in the DLQ. */
+      eventId?: string;
+    };
 
 export interface IngestAnswer {
   accepted: number;
@@ -261,7 +269,10 @@ export class HttpGateway implements Component {
   /**
    * Builds the raw event of each item and runs the validation stage on it: an item is accepted
    * only when the telemetry processor would accept it too, and a rejected one is answered with
-   * the reason the DLQ would carry. Encoding problems reject the single reading.
+   * the reason the DLQ will carry. A rejected reading is still published: the raw topic keeps
+   * everything received as it came, and the processor dead-letters it, where it can be replayed
+   * once what refused it is fixed (a unit added, a device registered). Only an item that is no
+   * reading at all (malformed JSON, no device) or cannot be encoded is answered alone.
    */
   private readings(
     items: IngestItem[],
@@ -276,6 +287,7 @@ export class HttpGateway implements Component {
   ): { messages: Message[]; results: ItemResult[]; accepted: number } {
     const messages: Message[] = [];
     const results: ItemResult[] = [];
+    let accepted = 0;
     const attributes = { clientAddress: context.clientAddress, apiKey: context.apiKey };
     for (const item of items) {
       if ('reason' in item) {
@@ -299,12 +311,15 @@ export class HttpGateway implements Component {
           },
           context.receivedAt,
         );
+        const message = this.publisher.encode(reading);
         const validated = validate(reading, this.validation);
+        messages.push(message);
         if (!validated.ok) {
-          this.rejectItem(results, item, validated.rejection.code, validated.rejection.message);
+          const { code, message: why } = validated.rejection;
+          this.rejectItem(results, item, code, why, reading.eventId);
           continue;
         }
-        messages.push(this.publisher.encode(reading));
+        accepted += 1;
         results.push({ index: item.index, line: item.line, status: 'accepted', eventId: reading.eventId });
       } catch (err) {
         const error = classifyError(err);
@@ -312,12 +327,18 @@ export class HttpGateway implements Component {
         this.rejectItem(results, item, 'serde_invalid', error.message);
       }
     }
-    return { messages, results, accepted: messages.length };
+    return { messages, results, accepted };
   }
 
-  private rejectItem(results: ItemResult[], item: IngestItem, reason: ReasonCode, message: string): void {
+  private rejectItem(
+    results: ItemResult[],
+    item: IngestItem,
+    reason: ReasonCode,
+    message: string,
+    eventId?: string,
+  ): void {
     this.metrics.rejected(reason);
-    results.push({ index: item.index, line: item.line, status: 'rejected', reason, message });
+    results.push({ index: item.index, line: item.line, status: 'rejected', reason, message, eventId });
   }
 
   private readonly errorHandler = (err: unknown, req: Request, res: Response, _next: NextFunction) => {

@@ -50,7 +50,8 @@ function tooMany(limits: IngestLimits): InputError {
 /**
  * Finds the readings of a request body, keeping each one's original bytes. A body that is not
  * valid as a whole (malformed JSON, too deep, too many readings, unreadable CSV) throws an
- * InputError and nothing of it is published; a bad reading in a good body is refused on its own.
+ * InputError and nothing of it is published; an item that is no reading (malformed, too large) in a
+ * good body is refused on its own.
  */
 export function parseIngestBody(body: Buffer, format: IngestFormat, limits: IngestLimits): IngestItem[] {
   if (format === 'json') return jsonItems(body, limits);

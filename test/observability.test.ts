@@ -108,7 +108,7 @@ describe('alert rules and dashboard', () => {
   describe('against a running platform', () => {
     const home = mkdtempSync(join(tmpdir(), 'sluice-observability-test-'));
     const env = { ...ports, SLUICE_HOME: home, DEMO_READINGS_PER_SECOND: '100', LOG_LEVEL: 'warn' };
-    let pushgateway: ChildProcess;
+    let pushgateway: ChildProcess | undefined;
 
     before(() => {
       chmodSync(home, 0o755);
@@ -122,12 +122,16 @@ describe('alert rules and dashboard', () => {
     });
 
     after(async () => {
-      if (pushgateway.exitCode === null) {
-        pushgateway.kill('SIGTERM');
-        await once(pushgateway, 'exit');
+      // whatever failed before, the platform and its servers go
+      try {
+        if (pushgateway && pushgateway.exitCode === null) {
+          pushgateway.kill('SIGTERM');
+          await once(pushgateway, 'exit');
+        }
+      } finally {
+        sluice(['down'], env);
+        rmSync(home, { recursive: true, force: true });
       }
-      sluice(['down'], env);
-      rmSync(home, { recursive: true, force: true });
     });
 
     it('exports every metric the alert rules and the dashboard name', async () => {

@@ -6,6 +6,7 @@ import { loadSettings } from '../lib/config.ts';
 import { classifyError } from '../lib/errors.ts';
 import { componentLogger } from '../lib/logger.ts';
 import { componentMetrics, metricsRegistry } from '../lib/metrics.ts';
+import { readiness } from '../lib/ops-server.ts';
 import { type ApiSettings, apiSettings, apiUrl } from './config.ts';
 import type { Overview } from './overview.ts';
 
@@ -43,9 +44,8 @@ export class ApiServer implements Component {
       res.json({ status: 'ok' });
     });
     app.get('/readyz', (_req, res) => {
-      const components = this.deps.components().map((c) => ({ name: c.name, ...c.health() }));
-      const ready = components.every((c) => c.state !== 'down');
-      res.status(ready ? 200 : 503).json({ ready, components });
+      const state = readiness(this.deps.components());
+      res.status(state.ready ? 200 : 503).json(state);
     });
     app.get('/metrics', async (_req, res) => {
       res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());

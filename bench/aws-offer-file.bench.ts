@@ -2,7 +2,7 @@
  * An AWS bulk offer file of at least 1 GiB (the documented shape: header, products, then OnDemand
  * and Reserved terms by SKU, pretty-printed as AWS prints them; made from the fixtures' m5.large,
  * 6 price dimensions a product) streamed by `sluice collect aws` from the local fixture server into
- * Kafka while `sluice process pricing` normalizes it, each in its own process as in production.
+ * Kafka while `sluice run processor pricing` normalizes it, each in its own process as in production.
  * Prints price dimensions per second through the collector alone and through collector and
  * processor together, and the collector's peak RSS. The file is written to a temporary directory
  * and deleted at the end.
@@ -127,7 +127,7 @@ try {
     PROCESSOR_PRICING_GROUP_ID: group,
     PROCESSOR_PRICING_TRANSACTIONAL_ID_PREFIX: group,
   };
-  const processor = sluice(['process', 'pricing'], env);
+  const processor = sluice(['run', 'processor', 'pricing'], env);
 
   const started = performance.now();
   const collector = sluice(['collect', 'aws', '--service', service, '--region', region, '--json'], env, {
@@ -166,7 +166,7 @@ try {
   const processorCpu = processor.pid ? cpuSeconds(processor.pid) : Number.NaN;
 
   report(
-    'AWS bulk offer file → sluice collect → sluice process pricing',
+    'AWS bulk offer file → sluice collect → sluice run processor pricing',
     {
       machine: `${cpus().length} cores, load average ${loadAtStart.toFixed(1)} at start`,
       file: `${(fileBytes / 1024 ** 3).toFixed(2)} GiB, ${products.toLocaleString('en-US')} products × ${dimensionsPerProduct(service)} price dimensions (generated in ${generationSeconds.toFixed(0)} s, not counted)`,

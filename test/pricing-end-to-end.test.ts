@@ -13,7 +13,7 @@ import { uniqueSuffix } from './support.ts';
 
 /**
  * Every source end to end, as a user runs it: the fixture server (the providers' documented shapes)
- * → `sluice collect` → the running `sluice process pricing` → `sluice sink postgres` and `sluice sink
+ * → `sluice collect` → the running `sluice run processor pricing` → `sluice run sink postgres` and `sluice sink
  * clickhouse`, and each fixture price checked in both databases by value.
  */
 describe('pricing end to end: fixture server → sluice collect → processor → PostgreSQL and ClickHouse', {

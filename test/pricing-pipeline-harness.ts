@@ -67,8 +67,8 @@ const checkedColumns = `provider, sku, original_currency, region, category, pric
 
 /**
  * The whole price pipeline as a user runs it, on the local stack but all its own: private topics,
- * a private PostgreSQL database and ClickHouse database, the fixture server, and `sluice process
- * pricing`, `sluice sink postgres` and `sluice sink clickhouse` as processes; collections run as
+ * a private PostgreSQL database and ClickHouse database, the fixture server, and `sluice run
+ * processor pricing`, `sluice run sink postgres` and `sluice run sink clickhouse` as processes; collections run as
  * `sluice collect …` processes. Everything is removed at the end.
  */
 export class PricingPipelineHarness {
@@ -145,9 +145,7 @@ export class PricingPipelineHarness {
       PROCESSOR_PRICING_TRANSACTIONAL_ID_PREFIX: `test-pricing-${name}`,
       SINK_POSTGRES_GROUP_ID: `test-sink-postgres-${name}`,
       SINK_POSTGRES_TELEMETRY_TOPIC: '',
-      SINK_POSTGRES_RAW_TELEMETRY_TOPIC: '',
       SINK_POSTGRES_PRICING_TOPIC: normalized,
-      SINK_POSTGRES_RAW_PRICING_TOPIC: raw,
       SINK_POSTGRES_RUN_OUTCOMES_TOPIC: outcomes,
       SINK_POSTGRES_BATCH_MAX_WAIT_MS: '100',
       SINK_CLICKHOUSE_GROUP_ID: `test-sink-clickhouse-${name}`,
@@ -173,9 +171,9 @@ export class PricingPipelineHarness {
       topics.pricingCollectionRuns,
     ]);
     for (const command of [
-      ['process', 'pricing'],
-      ['sink', 'postgres'],
-      ['sink', 'clickhouse'],
+      ['run', 'processor', 'pricing'],
+      ['run', 'sink', 'postgres'],
+      ['run', 'sink', 'clickhouse'],
     ]) {
       harness.run(command);
     }

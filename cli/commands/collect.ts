@@ -5,9 +5,10 @@ import type { Command } from 'commander';
 import { prepareTopicsAndSchemas } from '../../lib/bootstrap.ts';
 import { runComponents } from '../../lib/component.ts';
 import { loadSettings } from '../../lib/config.ts';
-import { SluiceError } from '../../lib/errors.ts';
+import { describeError, SluiceError } from '../../lib/errors.ts';
 import { createKafka, createProducer } from '../../lib/kafka.ts';
 import { componentLogger } from '../../lib/logger.ts';
+import { pushOutcome } from '../../lib/metrics.ts';
 import { createPgPool } from '../../lib/postgres.ts';
 import { type CollectionRequest, openCollection } from '../../producers/pricing-collection/collections.ts';
 import { collectionSettings } from '../../producers/pricing-collection/config.ts';
@@ -96,6 +97,34 @@ async function withCollectionFlags(): Promise<boolean> {
   return true;
 }
 
+/** The run's outcome for the Pushgateway (the `CollectionFailed` and `CollectionStale` alerts read it). */
+async function reportOutcome(run: CollectionRun): Promise<void> {
+  const at = (run.finishedAt ?? new Date()).getTime() / 1000;
+  const succeeded = run.status === 'succeeded';
+  const pushed = await pushOutcome(
+    'sluice-collect',
+    { provider: run.provider },
+    {
+      sluice_collection_last_run_timestamp_seconds: {
+        help: 'When the last collection run ended.',
+        value: at,
+      },
+      sluice_collection_last_run_failed: {
+        help: '1 when the last run did not succeed.',
+        value: succeeded ? 0 : 1,
+      },
+      sluice_collection_last_run_items: { help: 'Items the last run published.', value: run.published },
+      ...(succeeded && {
+        sluice_collection_last_success_timestamp_seconds: { help: 'When a run last succeeded.', value: at },
+      }),
+    },
+  ).catch((err: unknown) => {
+    failed('collect', `could not report to the Pushgateway: ${describeError(err)}`);
+    return false;
+  });
+  if (pushed) done('collect', 'outcome pushed to the Pushgateway');
+}
+
 /** Runs a collection in this process with a progress bar; Ctrl-C cancels it (what was fetched is still published). */
 async function collect(request: CollectionRequest, json: boolean): Promise<void> {
   if (await withCollectionFlags()) return;
@@ -168,11 +197,12 @@ async function collect(request: CollectionRequest, json: boolean): Promise<void>
       ended = await awaitProcessing(new CollectionRunStore(pool), runId, { idleMs: outcomeWaitMs });
       await publishRunEvent(producer, serde, ended);
     }
+    await reportOutcome(ended);
     if (json) process.stdout.write(`${JSON.stringify(ended, null, 2)}\n`);
     const result = processingResult(ended);
     const pending =
       result === 'pending'
-        ? `\n  the rest is not processed yet: are \`sluice process pricing\` and \`sluice sink postgres\` running? See \`sluice collect show ${runId}\` later`
+        ? `\n  the rest is not processed yet: are \`sluice run processor pricing\` and \`sluice run sink postgres\` running? See \`sluice collect show ${runId}\` later`
         : '';
     const processed =
       outcomeWaitMs > 0 && ended.published > 0 ? `\n  ${processingSummary(ended)}${pending}` : '';

@@ -3,7 +3,7 @@ import { CompressionTypes, type Kafka, type Message, type Producer } from 'kafka
 import { SluiceError } from '../../lib/errors.ts';
 import { ensureTopics, keyPartition } from '../../lib/kafka.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
-import { fromThreadError, startTypeScriptThread, type ThreadError } from '../../lib/threads.ts';
+import { fromThreadError, startModuleThread, type ThreadError } from '../../lib/threads.ts';
 import { runIdHeader, topics } from '../../schemas/catalog.ts';
 import type { RawPriceOffer } from '../../schemas/types.ts';
 
@@ -148,7 +148,7 @@ export class OfferPublisher {
   }
 
   private async spawn(name: string, compression: OfferCompression): Promise<void> {
-    const worker = startTypeScriptThread(
+    const worker = startModuleThread(
       new URL('./publisher-worker.ts', import.meta.url),
       { name, topic: this.topic, compression },
       publisherHeap,

@@ -144,8 +144,11 @@ try {
   const sampler = setInterval(() => {
     if (collector.pid && collector.exitCode === null) {
       try {
-        collectorPeak = Math.max(collectorPeak, peakRssMiB(collector.pid));
-        collectorCpu = cpuSeconds(collector.pid);
+        // an exited process not yet reaped has no memory lines left: its last reading stands
+        const peak = peakRssMiB(collector.pid);
+        const cpu = cpuSeconds(collector.pid);
+        if (Number.isFinite(peak)) collectorPeak = Math.max(collectorPeak, peak);
+        if (Number.isFinite(cpu) && cpu > 0) collectorCpu = cpu;
       } catch {
         // exited between the check and the read
       }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { type ClickHouseClient, ClickHouseError } from '@clickhouse/client';
+import type { ClickHouseLayout } from '../../lib/clickhouse.ts';
 import { classifyError, type ErrorCode, SluiceError } from '../../lib/errors.ts';
 import { EventIdSet } from '../../lib/event-id-set.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -21,6 +22,7 @@ const tableOf: Record<ClickHouseSourceKind, string> = {
 
 export interface ClickHouseWriterOptions {
   client: ClickHouseClient;
+  layout: ClickHouseLayout;
   /** Source topic → what it holds. */
   sources: Map<string, ClickHouseSourceKind>;
   retention: RetentionPolicy;
@@ -294,7 +296,7 @@ export class ClickHouseWriter implements SinkWriter {
     const { client, logger } = this.options;
     try {
       this.features = await detectFeatures(client);
-      const applied = await migrateClickHouse(client, this.features);
+      const applied = await migrateClickHouse(client, this.features, this.options.layout);
       logger.info({ features: this.features, applied }, 'ClickHouse schema ready');
       await this.enforceRetention();
       await this.rememberRecentEventIds();
@@ -324,7 +326,8 @@ export class ClickHouseWriter implements SinkWriter {
   }
 
   private async enforceRetention(): Promise<void> {
-    const actions = await applyRetention(this.options.client, this.serverFeatures, this.options.retention);
+    const { client, retention, layout } = this.options;
+    const actions = await applyRetention(client, this.serverFeatures, retention, layout);
     if (actions.length > 0) this.options.logger.info({ actions }, 'retention applied');
   }
 

@@ -143,6 +143,7 @@ describe('ClickHouse sink (local stack)', { timeout: 120_000 }, () => {
     const writer = new ClickHouseWriter({
       client: createClickHouse(),
       layout: clickhouseLayout(),
+      groupId: 'test-clickhouse-writer',
       sources: new Map([[topic, 'telemetry']]),
       retention: { readingsDays: 0, rollupDays: 0 },
       retentionCheckMs: 3_600_000,
@@ -206,6 +207,7 @@ describe('ClickHouse sink (local stack)', { timeout: 120_000 }, () => {
     const writer = new ClickHouseWriter({
       client: createClickHouse(),
       layout: clickhouseLayout(),
+      groupId: 'test-clickhouse-writer',
       sources: new Map([[pricingTopic, 'pricing']]),
       retention: { readingsDays: 0, rollupDays: 0 },
       retentionCheckMs: 3_600_000,

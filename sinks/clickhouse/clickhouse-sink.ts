@@ -38,6 +38,7 @@ export function clickhouseSinkOptions(
   const writer = new ClickHouseWriter({
     client: createClickHouse(connection),
     layout: clickhouseLayout(connection),
+    groupId: settings.groupId,
     sources: new Map(sources.map(({ topic, kind }) => [topic, kind])),
     retention: { readingsDays: settings.retentionDays, rollupDays: settings.rollupRetentionDays },
     retentionCheckMs: settings.retentionCheckMinutes * 60_000,

@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type ClickHouseClient, ClickHouseError } from '@clickhouse/client';
 import type { ClickHouseLayout } from '../../lib/clickhouse.ts';
 import { classifyError, type ErrorCode, SluiceError } from '../../lib/errors.ts';
@@ -23,6 +24,8 @@ const tableOf: Record<ClickHouseSourceKind, string> = {
 export interface ClickHouseWriterOptions {
   client: ClickHouseClient;
   layout: ClickHouseLayout;
+  /** The sink's consumer group: its instances tag their inserts with it to see each other's on the servers. */
+  groupId: string;
   /** Source topic → what it holds. */
   sources: Map<string, ClickHouseSourceKind>;
   retention: RetentionPolicy;
@@ -282,9 +285,14 @@ export class ClickHouseWriter implements SinkWriter {
   private outcomeUnknown = false;
   private retentionTimer?: NodeJS.Timeout;
   private readonly recentEventIds: RecentEventIds;
+  /** Query ids of the group's inserts start with this; this instance's with `ownInserts`. */
+  private readonly groupInserts: string;
+  private readonly ownInserts: string;
 
   constructor(private readonly options: ClickHouseWriterOptions) {
     this.recentEventIds = new RecentEventIds(options.dedupeWindow);
+    this.groupInserts = `sluice-sink:${options.groupId}:`;
+    this.ownInserts = `${this.groupInserts}${randomUUID()}:`;
   }
 
   get serverFeatures(): ClickHouseFeatures {
@@ -417,6 +425,7 @@ export class ClickHouseWriter implements SinkWriter {
   private async insert(table: string, format: 'RowBinary' | 'JSONEachRow', body: Buffer): Promise<void> {
     const result = await this.options.client.exec({
       query: `INSERT INTO ${table} FORMAT ${format}`,
+      query_id: `${this.ownInserts}${randomUUID()}`,
       values: Readable.from([body]),
       clickhouse_settings: this.insertSettings(table, body),
     });
@@ -447,6 +456,51 @@ export class ClickHouseWriter implements SinkWriter {
         query: `INSERT INTO sink_progress SELECT ${quote(tableOf[kind])}, ${quote(topic)}, ${partition}, maxState(toUInt64(${BigInt(offset)}))`,
       });
     }
+  }
+
+  /**
+   * Waits until the inserts other instances of this sink had running (on every server of the
+   * layout) have ended: after a rebalance, a partition's previous owner may still be inserting its
+   * rows, and the progress read after that includes them. ClickHouse has no transaction to fence
+   * such a late insert off, so the new owner waits for it instead of inserting its rows again
+   * (the table would collapse the copy, the rollups would count it twice).
+   */
+  async awaitOthersWrites(): Promise<void> {
+    const prefix = (text: string) => `substring(query_id, 1, ${Buffer.byteLength(text)}) = ${quote(text)}`;
+    const others = `${prefix(this.groupInserts)} AND NOT ${prefix(this.ownInserts)}`;
+    const processes = await this.processesOfEveryServer();
+    const running = async (condition: string) => {
+      const result = await this.options.client.query({
+        query: `SELECT DISTINCT query_id FROM ${processes} WHERE ${condition}`,
+        format: 'JSONEachRow',
+        clickhouse_settings: { skip_unavailable_shards: 1 },
+      });
+      return (await result.json<{ query_id: string }>()).map((row) => row.query_id);
+    };
+    try {
+      let waitingFor = await running(others);
+      while (waitingFor.length > 0) {
+        await sleep(100);
+        waitingFor = await running(`query_id IN (${waitingFor.map(quote).join(', ')})`);
+      }
+    } catch (err) {
+      throw classifyClickHouseError(err);
+    }
+  }
+
+  /** system.processes of the server, or of every node of the cluster (each replica, not one per shard). */
+  private async processesOfEveryServer(): Promise<string> {
+    const { cluster } = this.options.layout;
+    if (!cluster) return 'system.processes';
+    const result = await this.options.client.query({
+      query: `SELECT host_address, port FROM system.clusters WHERE cluster = ${quote(cluster)}`,
+      format: 'JSONEachRow',
+    });
+    const nodes = (await result.json<{ host_address: string; port: number }>()).map(
+      (node) => `${node.host_address}:${node.port}`,
+    );
+    // addresses separated by commas are shards to remote(): each node answers for itself
+    return `remote(${quote(nodes.join(','))}, system, processes)`;
   }
 
   async storedOffsets(topic: string, partitions?: number[]): Promise<PartitionOffset[]> {

@@ -1,0 +1,172 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { type ClickHouseClient, createClient } from '@clickhouse/client';
+import type { Producer } from 'kafkajs';
+import { loadSettings } from '../../lib/config.ts';
+import { createKafka, kafkaSettings } from '../../lib/kafka.ts';
+import { registrySettings } from '../../lib/registry.ts';
+import type { AvroSerde } from '../../lib/serde.ts';
+import { normalizedReadings, privateTelemetryTopic, publishReadings, waitFor } from '../../sinks/fixtures.ts';
+import { uniqueSuffix } from '../support.ts';
+import { deleteTopics } from '../telemetry-load.ts';
+import { PrivateStack, stopProcess } from './cluster-support.ts';
+
+/**
+ * Two replicas of one shard on ClickHouse 18.16 (the Debian server) with a ZooKeeper, under a
+ * home of their own (ports 23400–23422), fed by the ClickHouse sink from the local stack's Kafka:
+ * 150,000 readings (and one chunk re-published upstream) while the second replica is stopped and
+ * restarted mid-load, then the first, the one the sink writes to. Both replicas must end with
+ * every reading once (FINAL and without), and the same rollups.
+ */
+const ports = {
+  SLUICE_CLICKHOUSE_REPLICAS: '2',
+  SLUICE_CLICKHOUSE_PORT: '23410',
+  SLUICE_CLICKHOUSE_TCP_PORT: '23411',
+  SLUICE_CLICKHOUSE_INTERSERVER_PORT: '23412',
+  SLUICE_ZOOKEEPER_PORT: '23400',
+};
+const replicaUrls = ['http://127.0.0.1:23410', 'http://127.0.0.1:23420'];
+
+describe('ClickHouse: two replicas converge through a replica restart mid-load', { timeout: 600_000 }, () => {
+  const stack = new PrivateStack(ports);
+  const suffix = uniqueSuffix();
+  const topic = `test.normalized.telemetry.replicas.${suffix}`;
+  const prefix = `replicas-${suffix}`;
+  const events = 150_000;
+  // the local stack's Kafka and registry (the environment wins over the private home's env file)
+  const shared = {
+    KAFKA_BROKERS: loadSettings(kafkaSettings).brokers.join(','),
+    SCHEMA_REGISTRY_URL: loadSettings(registrySettings).url,
+  };
+  const kafka = createKafka('test-clickhouse-replicas');
+  const replicas: ClickHouseClient[] = replicaUrls.map((url) => createClient({ url, database: 'sluice' }));
+  let serde: AvroSerde;
+  let producer: Producer;
+
+  before(async () => {
+    stack.sluice(['stack', 'up', 'zookeeper', 'clickhouse']);
+    stack.sluice(['clickhouse', 'migrate', '--cluster', 'sluice']);
+    ({ serde, producer } = await privateTelemetryTopic(kafka, topic));
+  });
+
+  after(async () => {
+    await producer?.disconnect();
+    for (const replica of replicas) await replica.close();
+    await deleteTopics(kafka, [topic]);
+    await stack.close();
+  });
+
+  const number = async (replica: number, query: string) => {
+    try {
+      const result = await (replicas[replica] as ClickHouseClient).query({ query, format: 'JSONEachRow' });
+      return Number((await result.json<{ n: string }>())[0]?.n ?? 0);
+    } catch {
+      return -1; // that replica is down
+    }
+  };
+  const ours = `device_id LIKE '${prefix}-%'`;
+  // each replica's own table, not the Distributed one (which reads from any replica)
+  const rows = (replica: number, final = '') =>
+    number(replica, `SELECT toString(count()) AS n FROM telemetry_readings_local ${final} WHERE ${ours}`);
+
+  it('both replicas hold every reading once, on 18.16', async () => {
+    const version = (
+      await (
+        await (replicas[0] as ClickHouseClient).query({
+          query: 'SELECT version() AS v',
+          format: 'JSONEachRow',
+        })
+      ).json<{ v: string }>()
+    )[0]?.v;
+    process.stderr.write(`  ClickHouse ${version}, two replicas of one shard\n`);
+    const readings = normalizedReadings(events, { prefix, devices: 300 });
+    const chunk = 10_000;
+    let published = 0;
+    const publishing = (async () => {
+      for (let start = 0; start < events; start += chunk) {
+        await publishReadings(producer, serde, topic, readings.slice(start, start + chunk));
+        published += chunk;
+        if (start === 50_000) {
+          // an upstream redelivery of the previous chunk: collapsed, and counted once in the rollups
+          await publishReadings(producer, serde, topic, readings.slice(start - chunk, start));
+          published += chunk;
+        }
+      }
+    })();
+
+    const sink = stack.start('sink-clickhouse', ['run', 'sink', 'clickhouse'], {
+      ...shared,
+      SINK_CLICKHOUSE_TELEMETRY_TOPIC: topic,
+      SINK_CLICKHOUSE_PRICING_TOPIC: '',
+      SINK_CLICKHOUSE_GROUP_ID: `test-replicas-${suffix}`,
+      SINK_CLICKHOUSE_BATCH_ROWS: '10000',
+      SINK_CLICKHOUSE_RETRY_MAX_DELAY_MS: '1000',
+    });
+    const waitRows = (what: string, replica: number, count: number) =>
+      waitFor(what, async () => (await rows(replica)) >= count, 240_000).catch((err) => {
+        throw new Error(`${(err as Error).message}\n${stack.tail('sink-clickhouse')}`);
+      });
+
+    await waitRows('a third loaded', 0, events / 3);
+    stack.sluice(['stack', 'down', 'clickhouse-2']);
+    process.stderr.write(`  replica 2 stopped at ${await rows(0)} rows on replica 1\n`);
+    await waitRows('two thirds loaded while replica 2 is down', 0, (2 * events) / 3);
+    stack.sluice(['stack', 'up', 'clickhouse-2']);
+    process.stderr.write(`  replica 2 restarted at ${await rows(0)} rows on replica 1\n`);
+    await waitRows('replica 2 catching up', 1, (2 * events) / 3);
+    stack.sluice(['stack', 'down', 'clickhouse-1']);
+    process.stderr.write(`  replica 1 (the sink's) stopped at ${await rows(1)} rows on replica 2\n`);
+    await publishing;
+    stack.sluice(['stack', 'up', 'clickhouse-1']);
+    process.stderr.write('  replica 1 restarted\n');
+
+    const progress = () =>
+      number(
+        0,
+        `SELECT toString(sum(next)) AS n FROM (SELECT maxMerge(next_offset) AS next FROM sink_progress
+         WHERE kafka_topic = '${topic}' GROUP BY kafka_partition)`,
+      );
+    await waitFor(
+      'the sink to reach the end of the topic',
+      async () => (await progress()) === published,
+      240_000,
+    );
+    for (const replica of [0, 1]) {
+      await (replicas[replica] as ClickHouseClient).command({
+        query: 'SYSTEM SYNC REPLICA telemetry_readings_local',
+      });
+      await (replicas[replica] as ClickHouseClient).command({
+        query: 'SYSTEM SYNC REPLICA telemetry_rollup_minute_local',
+      });
+    }
+    const counts = [];
+    for (const replica of [0, 1]) {
+      counts.push({
+        replica: replica + 1,
+        final: await rows(replica, 'FINAL'),
+        rows: await rows(replica),
+        distinct: await number(
+          replica,
+          `SELECT toString(uniqExact(event_id)) AS n FROM telemetry_readings_local WHERE ${ours}`,
+        ),
+        rollup: await number(
+          replica,
+          `SELECT toString(sum(n)) AS n FROM (SELECT countMerge(readings) AS n FROM telemetry_rollup_minute_local
+           WHERE ${ours} GROUP BY device_id, metric, unit, bucket)`,
+        ),
+      });
+    }
+    process.stderr.write(
+      `  ${published} messages for ${events} readings; replicas: ${JSON.stringify(counts)}\n`,
+    );
+    for (const count of counts) {
+      assert.deepEqual(
+        { final: count.final, rows: count.rows, distinct: count.distinct, rollup: count.rollup },
+        { final: events, rows: events, distinct: events, rollup: events },
+        `replica ${count.replica}`,
+      );
+    }
+    await stopProcess(sink, 'SIGTERM');
+    assert.equal(sink.exitCode, 0, stack.tail('sink-clickhouse'));
+  });
+});

@@ -148,13 +148,13 @@ export function postgresBinDir(): string | undefined {
   return versions[0] === undefined ? undefined : join(base, versions[0], 'bin');
 }
 
-/** Makes sure a Python module is importable, installing it from PyPI with pip when it is not. */
-export function ensurePythonModule(module: string): void {
+/** Makes sure a Python module is importable, installing its PyPI package with pip when it is not. */
+export function ensurePythonModule(module: string, pkg = module): void {
   if (spawnSync('python3', ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0) return;
-  step('pip', `installing ${module}`);
+  step('pip', `installing ${pkg}`);
   const attempts = [
-    ['-m', 'pip', 'install', '--quiet', module],
-    ['-m', 'pip', 'install', '--quiet', '--user', '--break-system-packages', module],
+    ['-m', 'pip', 'install', '--quiet', pkg],
+    ['-m', 'pip', 'install', '--quiet', '--user', '--break-system-packages', pkg],
   ];
   const outputs: { ok: boolean; output: string }[] = [];
   for (const args of attempts) {
@@ -165,7 +165,7 @@ export function ensurePythonModule(module: string): void {
   if (spawnSync('python3', ['-c', `import ${module}`], { stdio: 'ignore' }).status !== 0) {
     throw new SluiceError(
       'ING_STACK_INSTALL_FAILED',
-      `cannot install the Python module ${module} (python3 -m pip install ${module}):\n${outputs.map((o) => o.output.trim()).join('\n')}`,
+      `cannot install the Python module ${module} (python3 -m pip install ${pkg}):\n${outputs.map((o) => o.output.trim()).join('\n')}`,
     );
   }
 }

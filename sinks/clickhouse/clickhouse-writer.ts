@@ -151,21 +151,21 @@ function checkedTime(epochMs: number, field: string): number {
 }
 
 /** A time as JSONEachRow takes it: epoch seconds, with the fraction for DateTime64. */
-function timeOf(features: ClickHouseFeatures): (epochMs: number, field: string) => number {
+export function timeOf(features: ClickHouseFeatures): (epochMs: number, field: string) => number {
   return (epochMs, field) => {
     const checked = checkedTime(epochMs, field);
     return features.dateTime64 ? checked / 1000 : Math.floor(checked / 1000);
   };
 }
 
-interface Coordinates {
+export interface Coordinates {
   kafka_topic: string;
   kafka_partition: number;
   kafka_offset: number;
 }
 
 /** Columns of telemetry_readings in the order writeTelemetryRow writes them. */
-const telemetryColumns = [
+export const telemetryColumns = [
   'event_id',
   'source',
   'device_id',
@@ -199,7 +199,7 @@ const telemetryColumns = [
  * One telemetry_readings row in RowBinary (the cheapest format for both sides: see
  * RowBinaryWriter), checked first so an invalid reading writes nothing.
  */
-function writeTelemetryRow(
+export function writeTelemetryRow(
   rows: RowBinaryWriter,
   reading: TelemetryReading,
   coordinates: Coordinates,
@@ -247,7 +247,11 @@ function writeTelemetryRow(
 
 const decimalText = /^-?\d+(\.\d+)?$/;
 
-function priceLine(price: PriceRecord, coordinates: Coordinates, time: ReturnType<typeof timeOf>): string {
+export function priceLine(
+  price: PriceRecord,
+  coordinates: Coordinates,
+  time: ReturnType<typeof timeOf>,
+): string {
   for (const [field, value] of [
     ['pricePerUnitUsd', price.pricePerUnitUsd],
     ['originalAmount', price.originalAmount],

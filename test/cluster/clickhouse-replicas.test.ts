@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
 import type { Producer } from 'kafkajs';
 import { loadSettings } from '../../lib/config.ts';
@@ -14,8 +15,8 @@ import { PrivateStack, stopProcess } from './cluster-support.ts';
 /**
  * Two replicas of one shard on ClickHouse 18.16 (the Debian server) with a ZooKeeper, under a
  * home of their own (ports 23400–23422), fed by the ClickHouse sink from the local stack's Kafka:
- * 150,000 readings (and one chunk re-published upstream) while the second replica is stopped and
- * restarted mid-load, then the first, the one the sink writes to. Both replicas must end with
+ * 150,000 readings at 10,000 a second (and 10,000 re-published upstream) while the second replica is
+ * stopped and restarted mid-load, then the first, the one the sink writes to. Both replicas must end with
  * every reading once (FINAL and without), and the same rollups.
  */
 const ports = {
@@ -80,20 +81,6 @@ describe('ClickHouse: two replicas converge through a replica restart mid-load',
     )[0]?.v;
     process.stderr.write(`  ClickHouse ${version}, two replicas of one shard\n`);
     const readings = normalizedReadings(events, { prefix, devices: 300 });
-    const chunk = 10_000;
-    let published = 0;
-    const publishing = (async () => {
-      for (let start = 0; start < events; start += chunk) {
-        await publishReadings(producer, serde, topic, readings.slice(start, start + chunk));
-        published += chunk;
-        if (start === 50_000) {
-          // an upstream redelivery of the previous chunk: collapsed, and counted once in the rollups
-          await publishReadings(producer, serde, topic, readings.slice(start - chunk, start));
-          published += chunk;
-        }
-      }
-    })();
-
     const sink = stack.start('sink-clickhouse', ['run', 'sink', 'clickhouse'], {
       ...shared,
       SINK_CLICKHOUSE_TELEMETRY_TOPIC: topic,
@@ -102,20 +89,52 @@ describe('ClickHouse: two replicas converge through a replica restart mid-load',
       SINK_CLICKHOUSE_BATCH_ROWS: '10000',
       SINK_CLICKHOUSE_RETRY_MAX_DELAY_MS: '1000',
     });
+    // the sink in the group before the first reading, so the load runs while the replicas stop and start
+    const admin = kafka.admin();
+    await admin.connect();
+    await waitFor(
+      'the sink to join its group',
+      async () => (await admin.describeGroups([`test-replicas-${suffix}`])).groups[0]?.state === 'Stable',
+      180_000,
+    );
+    await admin.disconnect();
+    // paced, 10,000 readings a second for 15 s, so the replicas stop and start while rows flow in
+    const chunk = 2_000;
+    let published = 0;
+    const publishing = (async () => {
+      for (let start = 0; start < events; start += chunk) {
+        const due = Date.now() + 200;
+        await publishReadings(producer, serde, topic, readings.slice(start, start + chunk));
+        published += chunk;
+        if (start === 50_000) {
+          // an upstream redelivery of the previous 10,000: collapsed, and counted once in the rollups
+          await publishReadings(producer, serde, topic, readings.slice(start - 10_000, start));
+          published += 10_000;
+        }
+        await sleep(Math.max(0, due - Date.now()));
+      }
+    })();
+
     const waitRows = (what: string, replica: number, count: number) =>
       waitFor(what, async () => (await rows(replica)) >= count, 240_000).catch((err) => {
         throw new Error(`${(err as Error).message}\n${stack.tail('sink-clickhouse')}`);
       });
 
-    await waitRows('a third loaded', 0, events / 3);
+    await waitRows('a fifth loaded', 0, events / 5);
     stack.sluice(['stack', 'down', 'clickhouse-2']);
-    process.stderr.write(`  replica 2 stopped at ${await rows(0)} rows on replica 1\n`);
-    await waitRows('two thirds loaded while replica 2 is down', 0, (2 * events) / 3);
+    process.stderr.write(
+      `  replica 2 stopped at ${await rows(0)} rows on replica 1 (${published} published)\n`,
+    );
+    await waitRows('half loaded while replica 2 is down', 0, events / 2);
     stack.sluice(['stack', 'up', 'clickhouse-2']);
-    process.stderr.write(`  replica 2 restarted at ${await rows(0)} rows on replica 1\n`);
-    await waitRows('replica 2 catching up', 1, (2 * events) / 3);
+    process.stderr.write(
+      `  replica 2 restarted at ${await rows(0)} rows on replica 1 (${published} published)\n`,
+    );
+    await waitRows('replica 2 caught up with the first half', 1, events / 2);
     stack.sluice(['stack', 'down', 'clickhouse-1']);
-    process.stderr.write(`  replica 1 (the sink's) stopped at ${await rows(1)} rows on replica 2\n`);
+    process.stderr.write(
+      `  replica 1 (the sink's) stopped at ${await rows(1)} rows on replica 2 (${published} published)\n`,
+    );
     await publishing;
     stack.sluice(['stack', 'up', 'clickhouse-1']);
     process.stderr.write('  replica 1 restarted\n');

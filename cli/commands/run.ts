@@ -53,6 +53,10 @@ async function serve(label: string, build: () => Promise<Running>): Promise<void
   } finally {
     await ops.stop();
   }
+  // Everything stopped. Timers a client library still holds (kafkajs retrying a transaction call
+  // that a new owner of the partition fenced, seen with two processor instances) would keep the
+  // process alive for up to a minute after a graceful stop.
+  process.exit();
 }
 
 /**

@@ -39,6 +39,7 @@ export function clickhouseSinkOptions(
     client: createClickHouse(connection),
     layout: clickhouseLayout(connection),
     groupId: settings.groupId,
+    insertInto: settings.insertInto,
     sources: new Map(sources.map(({ topic, kind }) => [topic, kind])),
     retention: { readingsDays: settings.retentionDays, rollupDays: settings.rollupRetentionDays },
     retentionCheckMs: settings.retentionCheckMinutes * 60_000,

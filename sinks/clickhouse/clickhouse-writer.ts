@@ -10,7 +10,12 @@ import { sitesLoaded } from '../../lib/metrics.ts';
 import type { PriceRecord, TelemetryReading } from '../../schemas/types.ts';
 import { nextOffsets, type PartitionOffset, type SinkRecord, type SinkWriter } from '../batching-sink.ts';
 import { priceColumns } from '../price-columns.ts';
-import { type ClickHouseFeatures, detectFeatures, migrateClickHouse } from './clickhouse-schema.ts';
+import {
+  type ClickHouseFeatures,
+  detectFeatures,
+  migrateClickHouse,
+  storageTable,
+} from './clickhouse-schema.ts';
 import { applyRetention, type RetentionPolicy } from './retention.ts';
 import { RowBinaryWriter } from './row-binary.ts';
 
@@ -26,6 +31,8 @@ export interface ClickHouseWriterOptions {
   layout: ClickHouseLayout;
   /** The sink's consumer group: its instances tag their inserts with it to see each other's on the servers. */
   groupId: string;
+  /** On a cluster: rows go through the Distributed tables, or into the connected node's replicated tables. */
+  insertInto: 'distributed' | 'local';
   /** Source topic → what it holds. */
   sources: Map<string, ClickHouseSourceKind>;
   retention: RetentionPolicy;
@@ -399,10 +406,18 @@ export class ClickHouseWriter implements SinkWriter {
       }
       const rowBinary = telemetryRows.bytes();
       if (rowBinary.length > 0) {
-        await this.insert(`${tableOf.telemetry} (${telemetryColumns.join(', ')})`, 'RowBinary', rowBinary);
+        await this.insert(
+          `${this.insertTable(tableOf.telemetry)} (${telemetryColumns.join(', ')})`,
+          'RowBinary',
+          rowBinary,
+        );
       }
       if (priceLines.length > 0) {
-        await this.insert(tableOf.pricing, 'JSONEachRow', Buffer.from(`${priceLines.join('\n')}\n`));
+        await this.insert(
+          this.insertTable(tableOf.pricing),
+          'JSONEachRow',
+          Buffer.from(`${priceLines.join('\n')}\n`),
+        );
       }
     } catch (err) {
       this.recentEventIds.release(claimed);
@@ -410,6 +425,11 @@ export class ClickHouseWriter implements SinkWriter {
     }
     this.recentEventIds.commit(claimed);
     return inserted;
+  }
+
+  private insertTable(table: string): string {
+    const { layout, insertInto } = this.options;
+    return insertInto === 'local' ? storageTable(layout, table) : table;
   }
 
   private insertSettings(table: string, body: Buffer): Record<string, string | number> {
@@ -467,7 +487,8 @@ export class ClickHouseWriter implements SinkWriter {
    * layout) have ended: after a rebalance, a partition's previous owner may still be inserting its
    * rows, and the progress read after that includes them. ClickHouse has no transaction to fence
    * such a late insert off, so the new owner waits for it instead of inserting its rows again
-   * (the table would collapse the copy, the rollups would count it twice).
+   * (the table would collapse the copy, the rollups would count it twice). On a cluster, the
+   * progress read next is this node's replica's: it first fetches what the others have.
    */
   async awaitOthersWrites(): Promise<void> {
     const prefix = (text: string) => `substring(query_id, 1, ${Buffer.byteLength(text)}) = ${quote(text)}`;
@@ -487,6 +508,12 @@ export class ClickHouseWriter implements SinkWriter {
         await sleep(100);
         waitingFor = await running(`query_id IN (${waitingFor.map(quote).join(', ')})`);
       }
+      // and this node's replica of the progress has fetched what other replicas took meanwhile
+      const { layout } = this.options;
+      if (layout.cluster)
+        await this.options.client.command({
+          query: `SYSTEM SYNC REPLICA ${storageTable(layout, 'sink_progress')}`,
+        });
     } catch (err) {
       throw classifyClickHouseError(err);
     }

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient } from '@clickhouse/client';
@@ -73,6 +75,10 @@ describe('three-broker Kafka, two instances of everything, one of each killed', 
       clientId: 'cluster-test',
       brokers: (connection.KAFKA_BROKERS as string).split(','),
       logLevel: logLevel.NOTHING,
+      // a broker restarting on a busy two-core machine can take seconds to accept a connection
+      connectionTimeout: 10_000,
+      requestTimeout: 60_000,
+      retry: { retries: 10, maxRetryTime: 30_000 },
     });
   });
 
@@ -132,8 +138,8 @@ describe('three-broker Kafka, two instances of everything, one of each killed', 
 
     // the faults, at set times into the load; the assertions below depend on none of their timing
     const faults: [atSecond: number, what: string, act: () => Promise<void>][] = [
-      [10, 'SIGKILL broker kafka-2', async () => void process.kill(stack.serverPid('kafka-2'), 'SIGKILL')],
-      [25, 'restart broker kafka-2', async () => void stack.sluice(['stack', 'up', 'kafka-2'])],
+      [10, 'SIGKILL broker kafka-2', () => killAndWait(stack.serverPid('kafka-2'))],
+      [25, 'restart broker kafka-2', async () => restart(stack, 'kafka-2', ['23210', '23211'])],
       [35, 'SIGKILL a processor instance', async () => killOneWorker(processors.pid as number)],
       [45, 'SIGKILL a PostgreSQL sink instance', async () => killOneWorker(postgresSinks.pid as number)],
       [50, 'SIGKILL a ClickHouse sink instance', async () => killOneWorker(clickhouseSinks.pid as number)],
@@ -299,6 +305,31 @@ async function waitForGroups(
       );
     await sleep(500);
   }
+}
+
+/** `sluice stack up <service>`; when it fails, what holds its ports is part of the error. */
+function restart(stack: PrivateStack, service: string, ports: string[]): void {
+  try {
+    stack.sluice(['stack', 'up', service]);
+  } catch (err) {
+    const sockets = spawnSync('ss', ['-tanp'], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .filter((line) => ports.some((port) => line.includes(`:${port} `)));
+    throw new Error(`${(err as Error).message}\nsockets on ${ports.join(', ')}:\n${sockets.join('\n')}`);
+  }
+}
+
+/** SIGKILLs a process and waits until it is gone (its ports free), not only signalled. */
+async function killAndWait(pid: number): Promise<void> {
+  const alive = () => {
+    try {
+      return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    } catch {
+      return false;
+    }
+  };
+  process.kill(pid, 'SIGKILL');
+  while (alive()) await sleep(100);
 }
 
 function killOneWorker(supervisor: number): void {

@@ -14,7 +14,7 @@ import type { ProducerName } from '../../producers/telemetry-producers.ts';
 import { createClickHouseSink } from '../../sinks/clickhouse/clickhouse-sink.ts';
 import { createPostgresArchiveSink, createPostgresSink } from '../../sinks/postgres/postgres-sink.ts';
 import { done } from '../output.ts';
-import { apiWithOverview, runPlatform } from '../platform.ts';
+import { apiWithOverview, type PlatformOptions, parseInstanceCounts, runPlatform } from '../platform.ts';
 import { createProcessor, type PipelineName, pipelines } from './processors.ts';
 
 interface Running {
@@ -189,5 +189,6 @@ export function registerRunCommands(program: Command): void {
     .description('every component in this process (what `sluice up` runs)')
     .option('--state <dir>', 'state directory of the background process (`sluice up --detach`)')
     .option('--no-demo', 'do not start the demo producer')
-    .action(({ demo }: { demo: boolean }) => runPlatform({ demo }));
+    .option('--instances <counts>', 'copies of components, e.g. processor-telemetry=2', parseInstanceCounts)
+    .action(({ demo, instances }: PlatformOptions) => runPlatform({ demo, instances }));
 }

@@ -504,6 +504,11 @@ export class ClickHouseWriter implements SinkWriter {
     };
     try {
       let waitingFor = await running(others);
+      if (waitingFor.length > 0)
+        this.options.logger.info(
+          { inserts: waitingFor },
+          'waiting for the inserts other instances still run',
+        );
       while (waitingFor.length > 0) {
         await sleep(100);
         waitingFor = await running(`query_id IN (${waitingFor.map(quote).join(', ')})`);

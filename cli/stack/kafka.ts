@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { projectRoot } from '../../lib/config.ts';
 import { SluiceError } from '../../lib/errors.ts';
-import { ensureMavenArtifacts } from './install.ts';
+import { ensureMavenClasspath } from './install.ts';
 import type { ServiceDefinition } from './service.ts';
 import { nodePort, type StackSettings } from './settings.ts';
 import { renderTemplate } from './template.ts';
@@ -49,16 +49,10 @@ function kafkaNode(settings: StackSettings, home: string, node: number): Service
   const bootstrap = kafkaBootstrap(settings);
   const replication = Math.min(3, brokers);
   const libDir = () =>
-    join(
-      ensureMavenArtifacts('deploy/local/kafka', `kafka-${version}`, (target) => [
-        'dependency:copy-dependencies',
-        '-DincludeScope=runtime',
-        `-DoutputDirectory=${join(target, 'lib')}`,
-        `-Dkafka.version=${version}`,
-        `-Dkafka.major=${major}`,
-      ]),
-      'lib',
-    );
+    ensureMavenClasspath('deploy/local/kafka', `kafka-${version}`, [
+      `-Dkafka.version=${version}`,
+      `-Dkafka.major=${major}`,
+    ]);
   const java = (dir: string, mainClass: string, args: string[]) => [
     '-Xms256m',
     `-Xmx${settings.kafkaHeap}`,

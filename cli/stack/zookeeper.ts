@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
-import { ensureMavenArtifacts } from './install.ts';
+import { ensureMavenClasspath } from './install.ts';
 import type { ServiceDefinition } from './service.ts';
 import type { StackSettings } from './settings.ts';
 import { renderTemplate } from './template.ts';
@@ -26,15 +26,9 @@ export function zookeeperService(settings: StackSettings): ServiceDefinition {
   const version = settings.zookeeperVersion;
   const address = `127.0.0.1:${settings.zookeeperPort}`;
   const libDir = () =>
-    join(
-      ensureMavenArtifacts('deploy/local/zookeeper', `zookeeper-${version}`, (target) => [
-        'dependency:copy-dependencies',
-        '-DincludeScope=runtime',
-        `-DoutputDirectory=${join(target, 'lib')}`,
-        `-Dzookeeper.version=${version}`,
-      ]),
-      'lib',
-    );
+    ensureMavenClasspath('deploy/local/zookeeper', `zookeeper-${version}`, [
+      `-Dzookeeper.version=${version}`,
+    ]);
   return {
     name: 'zookeeper',
     connection: {},

@@ -1,4 +1,4 @@
-import type { ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient, CommandParams } from '@clickhouse/client';
 import type { ClickHouseLayout } from '../../lib/clickhouse.ts';
 import { SluiceError } from '../../lib/errors.ts';
 
@@ -48,7 +48,7 @@ const createViewPattern =
   /^CREATE MATERIALIZED VIEW IF NOT EXISTS (\w+) TO (\w+) AS([\s\S]*\bFROM )(\w+)([\s\S]*)$/;
 const alterTablePattern = /^ALTER TABLE (\w+) ([\s\S]*)$/;
 const dropTablePattern = /^DROP TABLE IF EXISTS (\w+)$/;
-const insertSelectPattern = /^INSERT INTO \w+ \([^)]*\) SELECT /;
+const insertSelectPattern = /^INSERT INTO (\w+) (\([^)]*\) SELECT [\s\S]*\bFROM )(\w+)([\s\S]*)$/;
 const renamePattern = /^RENAME TABLE (\w+ TO \w+(?:, \w+ TO \w+)*)$/;
 
 /** The pairs of a RENAME TABLE statement, or undefined for another statement. */
@@ -63,23 +63,62 @@ function distributedTable(layout: Required<ClickHouseLayout>, name: string, sort
 ENGINE = Distributed(${cluster}, ${database}, ${name}_local, cityHash64(${sortingKey}))`;
 }
 
+/** A statement as the client runs it, with the settings it needs. */
+export type LayoutCommand = Pick<CommandParams, 'query' | 'clickhouse_settings'>;
+
 /**
  * A migration statement as it runs on the layout: unchanged on one server; on a cluster, through
  * ON CLUSTER DDL, a table becomes its Replicated engine per shard plus a Distributed table sharded
  * by a hash of its sorting key (a row always lands on the same shard, so replacing and
  * deduplication keep working), a materialized view reads and feeds the replicated tables, an
- * ALTER applies to the replicated table, a DROP drops both, an INSERT … SELECT goes through the
- * Distributed tables, and a RENAME renames the replicated tables and puts Distributed tables in
- * front of them anew (`sortingKeys`: each renamed table's sorting key). Statements of other shapes
+ * ALTER applies to the replicated table, a DROP drops both, and a RENAME renames the replicated
+ * tables and puts Distributed tables in front of them anew (`sortingKeys`: each renamed table's
+ * sorting key). An INSERT … SELECT moves data, which ON CLUSTER cannot: it runs once, from
+ * Distributed table to Distributed table (see `copyBetweenDistributed`). Statements of other shapes
  * are refused, so a migration that cannot run on a cluster says so instead of doing something else.
  */
 export function statementsFor(
   layout: ClickHouseLayout,
   statement: string,
   sortingKeys: ReadonlyMap<string, string> = new Map(),
+): LayoutCommand[] {
+  const { cluster, database } = layout;
+  if (!cluster) return [{ query: statement }];
+  const copy = copyBetweenDistributed({ cluster, database }, statement);
+  if (copy) return [copy];
+  return ddlOnCluster({ cluster, database }, statement, sortingKeys).map((query) => ({ query }));
+}
+
+/**
+ * An INSERT … SELECT on a cluster, run on the one server the client reaches: the SELECT reads every
+ * shard through the source's Distributed table and the insert puts each row on the shard of the
+ * target's sorting key. A copy per shard between the local tables would not do: the target may be
+ * sharded by another key (migration 2 changes pricing_prices' sorting key), which would leave rows
+ * on the wrong shard. Synchronous (`insert_distributed_sync` as a setting of the query, so it holds
+ * for the insert whatever the client's own settings), so every shard has the rows before the next
+ * statement renames or drops the tables, which would lose rows still queued for the background sender.
+ */
+function copyBetweenDistributed(
+  layout: Required<ClickHouseLayout>,
+  statement: string,
+): LayoutCommand | undefined {
+  const copy = insertSelectPattern.exec(statement);
+  if (!copy) return undefined;
+  const [, target, select, source, rest] = copy as unknown as string[];
+  const { database } = layout;
+  return {
+    query: `INSERT INTO ${database}.${target} ${select}${database}.${source}${rest}`,
+    clickhouse_settings: { insert_distributed_sync: 1 },
+  };
+}
+
+/** A DDL statement as ON CLUSTER statements on the replicated and Distributed tables. */
+function ddlOnCluster(
+  layout: Required<ClickHouseLayout>,
+  statement: string,
+  sortingKeys: ReadonlyMap<string, string>,
 ): string[] {
   const { cluster, database } = layout;
-  if (!cluster) return [statement];
   const onCluster = `ON CLUSTER ${cluster}`;
   const table = createTablePattern.exec(statement);
   if (table) {
@@ -113,7 +152,6 @@ export function statementsFor(
       `DROP TABLE IF EXISTS ${database}.${drop[1]}_local ${onCluster}`,
     ];
   }
-  if (insertSelectPattern.test(statement)) return [statement];
   const renamed = renamedTables(statement);
   if (renamed) {
     const pairs = renamed.map(([from, to]) => `${database}.${from}_local TO ${database}.${to}_local`);
@@ -154,8 +192,8 @@ export function layoutClient(client: ClickHouseClient, layout: ClickHouseLayout)
       for (const row of await result.json<{ name: string; sorting_key: string }>())
         sortingKeys.set(row.name.replace(/_local$/, ''), row.sorting_key);
     }
-    for (const statement of statementsFor(layout, query, sortingKeys))
-      await client.command({ query: statement });
+    for (const layoutCommand of statementsFor(layout, query, sortingKeys))
+      await client.command(layoutCommand);
     return undefined as never;
   };
   return new Proxy(client, {

@@ -4,10 +4,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import type { ClickHouseClient } from '@clickhouse/client';
 import { projectRoot } from '../../lib/config.ts';
 import { samples } from '../../schemas/samples.ts';
 import { normalizedReadings } from '../fixtures.ts';
-import { clickhouseMigrations, featuresOf, statementsFor } from './clickhouse-schema.ts';
+import {
+  type ClickHouseFeatures,
+  clickhouseMigrations,
+  featuresOf,
+  renamedTables,
+  statementsFor,
+} from './clickhouse-schema.ts';
 import { priceLine, telemetryColumns, timeOf, writeTelemetryRow } from './clickhouse-writer.ts';
 import { applyRetention } from './retention.ts';
 import { RowBinaryWriter } from './row-binary.ts';
@@ -32,19 +39,33 @@ function rowsOf(result: Result | undefined, what: string): Record<string, unknow
 }
 
 /**
+ * The statements the migrations run on a fresh database, in order: each migration applied to a
+ * client that records its commands (and finds no columns, as on a fresh database).
+ */
+async function migrationStatements(features: ClickHouseFeatures): Promise<string[]> {
+  const statements: string[] = [];
+  const recorder = {
+    command: async ({ query }: { query: string }) => void statements.push(query),
+    query: async () => ({ json: async () => [] }),
+  } as unknown as ClickHouseClient;
+  for (const migration of clickhouseMigrations) await migration.apply(recorder, features);
+  return statements;
+}
+
+/**
  * No current ClickHouse server installs on these machines (only Debian's 18.16 runs as one): the
  * DDL Sluice generates for current versions, the rows its writer encodes, the rollups and the
  * documented queries run here on the current engine that chdb embeds. The cluster form of the DDL
  * needs ZooKeeper and other servers, which chdb has not: it is parsed by the current engine (and
  * runs for real on 18.16 in test/cluster/clickhouse-replicas.test.ts).
  */
-describe('current ClickHouse (the engine embedded in chdb)', () => {
+describe('current ClickHouse (the engine embedded in chdb)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-chdb-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
   const [versionResult] = chdb([{ sql: 'SELECT version() AS version' }]);
   const version = String(rowsOf(versionResult, 'version')[0]?.version);
   const features = featuresOf(version);
-  const statements = clickhouseMigrations.flatMap((migration) => migration.statements(features));
+  const statements = await migrationStatements(features);
 
   it(`creates the tables, loads the writer's rows and answers the documented queries (ClickHouse ${version})`, async () => {
     assert.ok(
@@ -151,23 +172,41 @@ GROUP BY source_table, kafka_partition ORDER BY source_table`,
     assert.equal(first?.t, new Date(earliest.sourceTime).toISOString().replace('T', ' ').replace('Z', ''));
   });
 
-  it('parses the cluster form of every statement: replicated tables, Distributed tables, views', () => {
+  it('parses the cluster form of every statement: replicated and Distributed tables, views, copies', () => {
     const layout = { database: 'sluice', cluster: 'sluice' };
-    const clustered = statements.flatMap((statement) => statementsFor(layout, statement));
+    // a renamed table keeps its sorting key, which the cluster form reads from the server: any key parses
+    const sortingKeys = new Map(
+      statements.flatMap((statement) => renamedTables(statement) ?? []).map(([from]) => [from, 'event_id']),
+    );
+    const clustered = statements.flatMap((statement) => statementsFor(layout, statement, sortingKeys));
+    const queries = clustered.map((command) => command.query);
     assert.ok(
-      clustered.some((s) =>
-        /ENGINE = ReplicatedReplacingMergeTree\('\/clickhouse\/tables\/\{shard\}/.test(s),
-      ),
+      queries.some((s) => /ENGINE = ReplicatedReplacingMergeTree\('\/clickhouse\/tables\/\{shard\}/.test(s)),
     );
     assert.ok(
-      clustered.some((s) =>
+      queries.some((s) =>
         /ENGINE = Distributed\(sluice, sluice, telemetry_readings_local, cityHash64/.test(s),
       ),
     );
-    const parsed = chdb(clustered.map((parse) => ({ parse })));
-    parsed.forEach((result, i) => {
-      const [row] = rowsOf(result, clustered[i]?.slice(0, 60) ?? '');
-      assert.match(String(row?.formatted), /ON CLUSTER sluice/);
+    const parsed = chdb(queries.map((parse) => ({ parse })));
+    const formatted = parsed.map((result, i) =>
+      String(rowsOf(result, queries[i]?.slice(0, 60) ?? '')[0]?.formatted),
+    );
+    // data has no ON CLUSTER form: migration 2's copy runs once, between the Distributed tables (which
+    // shard every row by the new table's key), and waits until every shard holds its rows
+    const copies = clustered.filter((command) => command.query.startsWith('INSERT'));
+    assert.deepEqual(
+      copies.map(({ query, clickhouse_settings }) => [
+        /^INSERT INTO sluice\.pricing_prices_v2 \([^)]*\) SELECT [\s\S]* FROM sluice\.pricing_prices$/.test(
+          query,
+        ),
+        clickhouse_settings,
+      ]),
+      [[true, { insert_distributed_sync: 1 }]],
+    );
+    formatted.forEach((text, i) => {
+      if (clustered[i]?.query.startsWith('INSERT')) assert.doesNotMatch(text, /_local/);
+      else assert.match(text, /ON CLUSTER sluice/);
     });
   });
 });

@@ -41,7 +41,7 @@ export async function applyRetention(
 ): Promise<string[]> {
   const actions: string[] = [];
   const alter = async (statement: string) => {
-    for (const query of statementsFor(layout, statement)) await client.command({ query });
+    for (const command of statementsFor(layout, statement)) await client.command(command);
   };
   for (const { table, column, days } of retainedTables(policy)) {
     if (features.ttl) {

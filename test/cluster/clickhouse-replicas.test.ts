@@ -3,10 +3,18 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
 import type { Producer } from 'kafkajs';
+import { createClickHouse } from '../../lib/clickhouse.ts';
 import { loadSettings } from '../../lib/config.ts';
 import { createKafka, kafkaSettings } from '../../lib/kafka.ts';
 import { registrySettings } from '../../lib/registry.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
+import { samples } from '../../schemas/samples.ts';
+import {
+  clickhouseMigrations,
+  detectFeatures,
+  migrateClickHouse,
+} from '../../sinks/clickhouse/clickhouse-schema.ts';
+import { priceLine, timeOf } from '../../sinks/clickhouse/clickhouse-writer.ts';
 import { normalizedReadings, privateTelemetryTopic, publishReadings, waitFor } from '../../sinks/fixtures.ts';
 import { uniqueSuffix } from '../support.ts';
 import { deleteTopics } from '../telemetry-load.ts';
@@ -17,7 +25,8 @@ import { PrivateStack, stopProcess } from './cluster-support.ts';
  * home of their own (ports 23400–23422), fed by the ClickHouse sink from the local stack's Kafka:
  * 150,000 readings at 10,000 a second (and 10,000 re-published upstream) while the second replica is
  * stopped and restarted mid-load, then the first, the one the sink writes to. Both replicas must end with
- * every reading once (FINAL and without), and the same rollups.
+ * every reading once (FINAL and without), and the same rollups. Before the load, migration 2 copies
+ * prices between the Distributed tables of the cluster.
  */
 const ports = {
   SLUICE_CLICKHOUSE_REPLICAS: '2',
@@ -44,9 +53,40 @@ describe('ClickHouse: two replicas converge through a replica restart mid-load',
   let serde: AvroSerde;
   let producer: Producer;
 
+  // a price and its twin in another currency: one row under migration 1's key, two under migration 2's
+  const price = samples['normalized.pricing.prices.v1'];
+  const prices = [price, { ...price, eventId: `${price.eventId}-eur`, originalCurrency: 'EUR' }];
+  let migrated = '';
+
   before(async () => {
     stack.sluice(['stack', 'up', 'zookeeper', 'clickhouse']);
-    stack.sluice(['clickhouse', 'migrate', '--cluster', 'sluice']);
+    // migration 1 and prices in it, so migration 2 (by the CLI) re-orders a table with rows on the cluster
+    const layout = { database: 'sluice', cluster: 'sluice' };
+    const cluster = createClickHouse({
+      url: replicaUrls[0] as string,
+      user: 'default',
+      password: '',
+      ...layout,
+    });
+    try {
+      const features = await detectFeatures(cluster);
+      await migrateClickHouse(cluster, features, layout, clickhouseMigrations.slice(0, 1));
+      const lines = prices.map((p, offset) =>
+        priceLine(
+          p,
+          { kafka_topic: 'normalized.pricing.prices.v1', kafka_partition: 0, kafka_offset: offset },
+          timeOf(features),
+        ),
+      );
+      await cluster.command({
+        query: `INSERT INTO pricing_prices FORMAT JSONEachRow ${lines.join('\n')}`,
+        // the comparison columns migration 2 adds
+        clickhouse_settings: { input_format_skip_unknown_fields: 1 },
+      });
+    } finally {
+      await cluster.close();
+    }
+    migrated = stack.sluice(['clickhouse', 'migrate', '--cluster', 'sluice']);
     ({ serde, producer } = await privateTelemetryTopic(kafka, topic));
   });
 
@@ -69,6 +109,23 @@ describe('ClickHouse: two replicas converge through a replica restart mid-load',
   // each replica's own table, not the Distributed one (which reads from any replica)
   const rows = (replica: number, final = '') =>
     number(replica, `SELECT toString(count()) AS n FROM telemetry_readings_local ${final} WHERE ${ours}`);
+
+  it('migration 2 re-orders pricing_prices on both replicas with its rows', async () => {
+    assert.match(migrated, /applied 2 pricing_prices ordered by the whole price identity/);
+    for (const replica of [0, 1]) {
+      const client = replicas[replica] as ClickHouseClient;
+      await client.command({ query: 'SYSTEM SYNC REPLICA pricing_prices_local' });
+      const result = await client.query({
+        query: `SELECT event_id, original_currency FROM pricing_prices_local FINAL ORDER BY event_id`,
+        format: 'JSONEachRow',
+      });
+      assert.deepEqual(
+        await result.json(),
+        prices.map((p) => ({ event_id: p.eventId, original_currency: p.originalCurrency })),
+        `replica ${replica + 1}`,
+      );
+    }
+  });
 
   it('both replicas hold every reading once, on 18.16', async () => {
     const version = (

@@ -89,6 +89,8 @@ export function clickhouseServices(settings: StackSettings): ServiceDefinition[]
         ? `native port ${node.tcpPort}, shard ${node.shard} replica ${node.replica} of cluster ${localClusterName}`
         : `native port ${node.tcpPort}`,
       ports: cluster ? [node.httpPort, node.tcpPort, node.interserverPort] : [node.httpPort, node.tcpPort],
+      // 18.16 started before its ZooKeeper answers crashes (SIGSEGV) on its first ON CLUSTER statement
+      startsAfter: cluster ? ['zookeeper'] : undefined,
       readyTimeoutMs: 60_000,
       async install() {
         ensureDebianPackage('clickhouse-server', serverBinary);

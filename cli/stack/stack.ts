@@ -71,7 +71,8 @@ function writeEnvFile(services: LocalService[], home: string): void {
 }
 
 /**
- * Starts what is not running (in parallel: the JVMs start slowly) and waits until each answers.
+ * Starts what is not running (in parallel: the JVMs start slowly; a server after those it needs,
+ * `startsAfter`) and waits until each answers.
  * Returns the services started by this call, so a caller can stop exactly those.
  */
 export async function stackUp(names: readonly string[] = [], home = sluiceHome()): Promise<string[]> {
@@ -82,26 +83,32 @@ export async function stackUp(names: readonly string[] = [], home = sluiceHome()
   // apt and Maven run synchronously: were they interleaved with launches, a server's ready deadline
   // would expire while the event loop waited for another server's install
   for (const service of services) if (!service.isExternal) await service.definition.install();
-  const results = await Promise.allSettled(
-    services.map(async (service) => {
-      if (service.isExternal) {
-        done(
-          service.name,
-          `external: ${process.env[service.definition.envVar ?? '']} (${service.definition.envVar})`,
-        );
-        return;
-      }
-      const began = Date.now();
-      const startedNow = await service.start((message) => step(service.name, message));
-      if (startedNow) started.push(service.name);
-      const took = startedNow ? ` in ${((Date.now() - began) / 1000).toFixed(1)}s` : '';
-      const detail = service.definition.detail ? ` (${service.definition.detail})` : '';
+  const starting = new Map<string, Promise<void>>();
+  const startOne = async (service: LocalService, prerequisites: Promise<void>[]) => {
+    if ((await Promise.allSettled(prerequisites)).some((result) => result.status === 'rejected'))
+      throw new Error(`not started: ${service.definition.startsAfter?.join(', ')} did not start`);
+    if (service.isExternal) {
       done(
         service.name,
-        `${startedNow ? 'ready' : 'already running'}${took}  ${service.definition.url}${detail}`,
+        `external: ${process.env[service.definition.envVar ?? '']} (${service.definition.envVar})`,
       );
-    }),
-  );
+      return;
+    }
+    const began = Date.now();
+    const startedNow = await service.start((message) => step(service.name, message));
+    if (startedNow) started.push(service.name);
+    const took = startedNow ? ` in ${((Date.now() - began) / 1000).toFixed(1)}s` : '';
+    const detail = service.definition.detail ? ` (${service.definition.detail})` : '';
+    done(
+      service.name,
+      `${startedNow ? 'ready' : 'already running'}${took}  ${service.definition.url}${detail}`,
+    );
+  };
+  for (const service of services) {
+    const prerequisites = (service.definition.startsAfter ?? []).flatMap((name) => starting.get(name) ?? []);
+    starting.set(service.name, startOne(service, prerequisites));
+  }
+  const results = await Promise.allSettled(starting.values());
   const failures = results.flatMap((result, index) =>
     result.status === 'rejected' ? [`${services[index]?.name}: ${describeError(result.reason)}`] : [],
   );

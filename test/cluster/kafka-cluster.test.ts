@@ -51,7 +51,7 @@ interface Ledger {
   clickhouseRollup: number;
   deadLetters: number;
   lost: { normalized: number; postgres: number; clickhouse: number };
-  duplicated: { normalized: number; clickhouse: number };
+  duplicated: { normalized: number; postgres: number; clickhouse: number };
   unacknowledgedButDelivered: number;
 }
 
@@ -231,11 +231,12 @@ describe('three-broker Kafka, two instances of everything, one of each killed', 
     const clickhouseRows = await chNumber(
       `SELECT toString(count()) AS n FROM telemetry_readings WHERE ${ours}`,
     );
+    const postgresRows = await postgresCount();
     const ledger: Ledger = {
       acknowledged: acknowledged.size,
       normalized: readings.length,
       normalizedDistinct: normalizedIds.size,
-      postgres: await postgresCount(),
+      postgres: postgresRows,
       clickhouseFinal: await chNumber(
         `SELECT toString(count()) AS n FROM telemetry_readings FINAL WHERE ${ours}`,
       ),
@@ -252,6 +253,7 @@ describe('three-broker Kafka, two instances of everything, one of each killed', 
       },
       duplicated: {
         normalized: readings.length - normalizedIds.size,
+        postgres: postgresRows - postgresIds.size,
         clickhouse: clickhouseRows - clickhouseIds.size,
       },
       unacknowledgedButDelivered: [...normalizedIds].filter((id) => !acknowledged.has(id)).length,
@@ -260,7 +262,11 @@ describe('three-broker Kafka, two instances of everything, one of each killed', 
     process.stderr.write(`  ledger ${JSON.stringify(ledger, null, 2).replace(/\n/g, '\n  ')}\n`);
 
     assert.deepEqual(ledger.lost, { normalized: 0, postgres: 0, clickhouse: 0 }, 'nothing acknowledged lost');
-    assert.deepEqual(ledger.duplicated, { normalized: 0, clickhouse: 0 }, 'nothing written twice');
+    assert.deepEqual(
+      ledger.duplicated,
+      { normalized: 0, postgres: 0, clickhouse: 0 },
+      'nothing written twice',
+    );
     const delivered = acknowledged.size + ledger.unacknowledgedButDelivered;
     assert.equal(ledger.postgres, delivered);
     assert.equal(ledger.clickhouseFinal, delivered);

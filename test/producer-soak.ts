@@ -56,8 +56,8 @@ export interface SoakReport {
   component: string;
   items: number;
   halves: [HeapGrowth, HeapGrowth];
-  resourcesBefore: Record<string, number>;
-  resourcesAfter: Record<string, number>;
+  /** Live handles by kind after the warm-up, half way and at the end. */
+  resources: [Record<string, number>, Record<string, number>, Record<string, number>];
   /** MaxListenersExceededWarning and the like, as Node printed them. */
   warnings: string[];
 }
@@ -146,13 +146,14 @@ async function soak(
   const base = await progress();
   const half = (total - warmup) / 2;
   await drive(base + warmup);
-  const resourcesBefore = liveResources();
+  const resources = [liveResources()];
   const summaries = [await heapObjects()];
   const counts = [await progress()];
   for (const target of [base + warmup + half, base + total]) {
     await drive(target);
     await sleep(200);
     counts.push(await progress());
+    resources.push(liveResources());
     summaries.push(await heapObjects());
   }
   const halves = [0, 1].map((i) => ({
@@ -163,8 +164,7 @@ async function soak(
     component: component.name,
     items: (counts[2] as number) - base,
     halves,
-    resourcesBefore,
-    resourcesAfter: liveResources(),
+    resources: resources as SoakReport['resources'],
     warnings: warnings.map((w) => `${w.name}: ${w.message}`),
   };
 }
@@ -180,7 +180,7 @@ async function until(target: number, progress: () => Promise<number>, step: () =
 
 const soaks: Record<string, (serde: AvroSerde) => Promise<SoakReport>> = {
   'modbus-poller': async (serde) => {
-    const port = 31503;
+    const [port] = await freePorts(1);
     const server = new ServerTCP(
       { getHoldingRegister: (address: number) => address + 1, getInputRegister: () => 0 },
       { host: '127.0.0.1', port, unitID: 1 },

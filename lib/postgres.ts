@@ -13,6 +13,10 @@ export const postgresSettings = defineSettings('postgres', {
 
 export type PostgresSettings = SettingsOf<typeof postgresSettings>;
 
-export function createPgPool(settings: PostgresSettings = loadSettings(postgresSettings)): pg.Pool {
-  return new pg.Pool({ connectionString: settings.url, max: settings.poolSize });
+/** A pool from the settings; `extra` adds options such as a statement_timeout. */
+export function createPgPool(
+  settings: PostgresSettings = loadSettings(postgresSettings),
+  extra: Omit<pg.PoolConfig, 'connectionString' | 'max'> = {},
+): pg.Pool {
+  return new pg.Pool({ ...extra, connectionString: settings.url, max: settings.poolSize });
 }

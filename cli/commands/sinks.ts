@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { createClickHouse } from '../../lib/clickhouse.ts';
+import { createClickHouse, detectFeatures } from '../../lib/clickhouse.ts';
 import { runComponents } from '../../lib/component.ts';
 import { loadSettings } from '../../lib/config.ts';
 import { componentLogger } from '../../lib/logger.ts';
 import type { BatchingSink } from '../../sinks/batching-sink.ts';
-import { detectFeatures, migrateClickHouse } from '../../sinks/clickhouse/clickhouse-schema.ts';
+import { migrateClickHouse } from '../../sinks/clickhouse/clickhouse-schema.ts';
 import { createClickHouseSink } from '../../sinks/clickhouse/clickhouse-sink.ts';
 import { clickhouseSinkSettings } from '../../sinks/clickhouse/config.ts';
 import { applyRetention } from '../../sinks/clickhouse/retention.ts';

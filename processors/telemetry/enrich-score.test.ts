@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type DeviceRecord, enrich } from './enrich.ts';
+import type { DeviceRecord } from '../../lib/device-registry.ts';
+import { enrich } from './enrich.ts';
 import { normalize } from './normalize.ts';
 import { score } from './score.ts';
 import { defaultStageSettings, reading } from './stage-fixtures.ts';

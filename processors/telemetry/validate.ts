@@ -1,3 +1,4 @@
+import { telemetryIdMaxLength, telemetryIdPattern } from '../../schemas/telemetry-ids.ts';
 import type { RawTelemetryReading } from '../../schemas/types.ts';
 import { accept, reject, type StageResult } from '../runner/pipeline.ts';
 import type { StageSettings } from './config.ts';
@@ -19,10 +20,15 @@ export interface ValidatedReading {
 
 const stage = 'validate';
 
-// Ids reach SQL, URLs, file names and dashboards: letters, digits and . _ : @ - only.
-const idPattern = /^[A-Za-z0-9][A-Za-z0-9._:@-]*$/;
 const metricPattern = /^[A-Za-z0-9][A-Za-z0-9 ._-]*$/;
-const limits = { id: 128, metric: 64, unit: 32, attributes: 64, attributeKey: 128, attributeValue: 1024 };
+const limits = {
+  id: telemetryIdMaxLength,
+  metric: 64,
+  unit: 32,
+  attributes: 64,
+  attributeKey: 128,
+  attributeValue: 1024,
+};
 
 /** Shows an offending value safely in a DLQ message: JSON-escaped and cut short. */
 function shown(value: string): string {
@@ -37,7 +43,7 @@ function idRejection(field: string, value: string | null, required: boolean): St
   if (value.length > limits.id) {
     return reject(stage, 'id_invalid', `${field} is ${value.length} characters long (at most ${limits.id})`);
   }
-  if (!idPattern.test(value)) {
+  if (!telemetryIdPattern.test(value)) {
     return reject(
       stage,
       'id_invalid',

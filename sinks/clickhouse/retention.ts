@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { type ClickHouseFeatures, rollupTables } from './clickhouse-schema.ts';
+import { type ClickHouseFeatures, rollupTables } from '../../lib/clickhouse.ts';
 
 /** Days of data kept; 0 keeps everything. */
 export interface RetentionPolicy {

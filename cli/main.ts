@@ -5,6 +5,7 @@ import { settingsCatalogue } from '../lib/config.ts';
 import { migrate } from '../lib/db/migrate.ts';
 import { describeError, SluiceError } from '../lib/errors.ts';
 import { createPgPool } from '../lib/postgres.ts';
+import { registerApiCommands } from './commands/api.ts';
 import { registerCollectCommands } from './commands/collect.ts';
 import { registerProcessorsCommands } from './commands/processors.ts';
 import { registerProducersCommands } from './commands/producers.ts';
@@ -146,6 +147,7 @@ registerSinksCommands(program);
 registerProducersCommands(program);
 registerProcessorsCommands(program);
 registerCollectCommands(program);
+registerApiCommands(program);
 
 try {
   await program.parseAsync();

@@ -1,0 +1,152 @@
+import type pg from 'pg';
+import { z } from 'zod';
+import { PgParams } from '../db/pg-params.ts';
+import { pageAnswer } from '../http/pages.ts';
+import { ApiProblem } from '../http/problem.ts';
+import { defineRoute, type RouteSpec } from '../http/route.ts';
+import { cursorParameter, decodeCursor, encodeCursor, isoTime, pageInfo, pageLimit } from '../schemas.ts';
+import type { Page } from '../telemetry/telemetry-service.ts';
+
+/** Price collection runs (PostgreSQL `collection_runs`), newest first. */
+
+export const runStatuses = ['running', 'succeeded', 'failed', 'cancelled'] as const;
+export const runProviders = ['aws', 'azure'] as const;
+
+export const collectionRun = z
+  .object({
+    runId: z.string(),
+    provider: z.enum(runProviders),
+    status: z.enum(runStatuses),
+    filters: z
+      .record(z.string(), z.unknown())
+      .meta({ description: 'What the run collected (provider filters).' }),
+    pages: z.number().int(),
+    items: z.number().int(),
+    published: z.number().int(),
+    failed: z.number().int().meta({ description: 'Pages that failed.' }),
+    itemsPerSecond: z.number().nullable(),
+    error: z.string().nullable(),
+    startedAt: isoTime,
+    finishedAt: isoTime.nullable(),
+    updatedAt: isoTime,
+  })
+  .meta({ id: 'CollectionRun' });
+
+export type CollectionRun = z.infer<typeof collectionRun>;
+
+export const runsQuery = z.strictObject({
+  provider: z.enum(runProviders).optional(),
+  status: z.enum(runStatuses).optional(),
+  limit: pageLimit.optional(),
+  cursor: cursorParameter.optional(),
+});
+
+interface RunRow {
+  run_id: string;
+  provider: CollectionRun['provider'];
+  status: CollectionRun['status'];
+  filters: Record<string, unknown>;
+  pages: string;
+  items: string;
+  published: string;
+  failed: string;
+  items_per_second: number | null;
+  error: string | null;
+  started_at: Date;
+  finished_at: Date | null;
+  updated_at: Date;
+}
+
+function runOf(row: RunRow): CollectionRun {
+  return {
+    runId: row.run_id,
+    provider: row.provider,
+    status: row.status,
+    filters: row.filters,
+    pages: Number(row.pages),
+    items: Number(row.items),
+    published: Number(row.published),
+    failed: Number(row.failed),
+    itemsPerSecond: row.items_per_second,
+    error: row.error,
+    startedAt: row.started_at.toISOString(),
+    finishedAt: row.finished_at?.toISOString() ?? null,
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+/** Keyset of the newest-first order: start time (µs text, exact) and run id. */
+const runCursor = z.tuple([z.string().regex(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/), z.string()]);
+
+export class RunsService {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly pageSize: (limit: number | undefined) => number,
+  ) {}
+
+  async list(
+    filter: { provider?: string; status?: string },
+    limit?: number,
+    cursor?: string,
+  ): Promise<Page<CollectionRun>> {
+    const size = this.pageSize(limit);
+    const conditions: string[] = [];
+    const params = new PgParams();
+    const bind = (value: unknown) => params.bind(value);
+    if (filter.provider) conditions.push(`provider = ${bind(filter.provider)}`);
+    if (filter.status) conditions.push(`status = ${bind(filter.status)}`);
+    if (cursor !== undefined) {
+      const after = decodeCursor(cursor, runCursor);
+      if (!after) throw new ApiProblem('invalid-request', 'the cursor is not one this API gave out');
+      conditions.push(`(started_at, run_id) < (${bind(after[0])}::timestamptz, ${bind(after[1])})`);
+    }
+    const { rows } = await this.pool.query<RunRow & { started_key: string }>(
+      `SELECT *, to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS started_key
+         FROM collection_runs ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
+        ORDER BY started_at DESC, run_id DESC LIMIT ${bind(size + 1)}`,
+      params.values,
+    );
+    const page = rows.slice(0, size);
+    const last = page.at(-1);
+    return {
+      data: page.map(runOf),
+      limit: size,
+      next: rows.length > size && last ? encodeCursor([last.started_key, last.run_id]) : undefined,
+    };
+  }
+
+  async byIds(ids: readonly string[]): Promise<(CollectionRun | undefined)[]> {
+    const { rows } = await this.pool.query<RunRow>(
+      'SELECT * FROM collection_runs WHERE run_id = ANY($1::text[])',
+      [ids],
+    );
+    const found = new Map(rows.map((row) => [row.run_id, runOf(row)]));
+    return ids.map((id) => found.get(id));
+  }
+}
+
+export function runRoutes(runs: RunsService): RouteSpec[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/pricing/runs',
+      operationId: 'listCollectionRuns',
+      summary: 'Price collection runs, newest first',
+      tags: ['pricing runs'],
+      role: 'read',
+      query: runsQuery,
+      responses: {
+        200: {
+          description: 'A page of runs.',
+          schema: z
+            .object({ data: z.array(collectionRun), page: pageInfo })
+            .meta({ id: 'CollectionRunsPage' }),
+        },
+      },
+      async handle({ query, request }) {
+        const { limit, cursor, ...filter } = query;
+        return pageAnswer(request, await runs.list(filter, limit, cursor));
+      },
+    }),
+  ];
+}

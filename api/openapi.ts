@@ -120,6 +120,7 @@ export function openApiDocument(routes: RouteSpec[]) {
         { name: 'devices', description: 'The device registry enrichment reads (PostgreSQL).' },
         { name: 'prices', description: 'Cloud prices, comparisons and history (PostgreSQL).' },
         { name: 'pricing runs', description: 'Price collection runs (PostgreSQL).' },
+        { name: 'operations', description: 'What the dashboard shows.' },
       ],
       components: {
         securitySchemes: {

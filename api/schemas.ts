@@ -16,7 +16,7 @@ export const isoTime = z.iso
 /** A page size: a positive whole number; the handler caps it at API_MAX_PAGE_SIZE. */
 export const pageLimit = z
   .string()
-  .regex(/^\d{1,9}$/, 'expected a whole number')
+  .regex(/^\d{1,15}$/, 'expected a whole number')
   .transform(Number)
   .refine((value) => value >= 1, 'must be at least 1')
   .meta({
@@ -27,7 +27,16 @@ export const pageLimit = z
 export const cursorParameter = z
   .string()
   .max(2048)
+  .regex(/^[A-Za-z0-9_-]*$/, 'not a cursor of this API')
   .meta({ description: 'Where the page starts: the `next` cursor of the previous page, opaque.' });
+
+/** Free text without control characters (PostgreSQL text cannot hold a NUL; none belongs in a name). */
+export function plainText(max: number) {
+  return z
+    .string()
+    .max(max, `at most ${max} characters`)
+    .refine((text) => !/\p{Cc}/u.test(text), 'control characters are not allowed');
+}
 
 /** A device id as the processor accepts it (so filters and the registry never hold an id no reading can have). */
 export const deviceId = z

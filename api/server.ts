@@ -29,7 +29,7 @@ import {
 import { ApiProblem } from './http/problem.ts';
 import { expressPath, type RouteSpec, routeHandlers } from './http/route.ts';
 import { openApiDocument } from './openapi.ts';
-import type { Overview } from './overview.ts';
+import { type Overview, overviewRoute } from './overview.ts';
 import { RunsService, runRoutes } from './runs/runs.ts';
 import { telemetryRoutes } from './telemetry/routes.ts';
 import { TelemetryService } from './telemetry/telemetry-service.ts';
@@ -107,6 +107,7 @@ export class ApiServer implements Component {
       ...telemetryRoutes(telemetry),
       ...deviceRoutes(this.services.devices),
       ...runRoutes(this.services.runs),
+      overviewRoute(deps.overview),
     ];
     this.authenticator = new Authenticator(this.pool, settings);
   }
@@ -139,9 +140,6 @@ export class ApiServer implements Component {
     });
     app.get('/metrics', async (_req, res) => {
       res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
-    });
-    app.get('/api/v1/overview', async (_req, res) => {
-      res.json(await this.deps.overview());
     });
     app.get('/', (_req, res) => {
       res.type('html').send(dashboardHtml);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { type DeviceRow, deviceColumns, deviceRecord } from '../../lib/device-registry.ts';
 import { PgParams } from '../db/pg-params.ts';
 import { ApiProblem } from '../http/problem.ts';
-import { decodeCursor, encodeCursor } from '../schemas.ts';
+import { decodeCursor, deviceId, encodeCursor } from '../schemas.ts';
 import type { Page } from '../telemetry/telemetry-service.ts';
 import type { Device, DevicePatch, DevicePut } from './schemas.ts';
 
@@ -39,7 +39,7 @@ function deviceOf(row: TimedDeviceRow): Device {
   };
 }
 
-const deviceCursor = z.tuple([z.string()]);
+const deviceCursor = z.tuple([deviceId]);
 
 export class DevicesService {
   constructor(

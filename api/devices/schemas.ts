@@ -1,13 +1,22 @@
 import { z } from 'zod';
-import { cursorParameter, deviceId, isoTime, listOf, pageInfo, pageLimit, siteId } from '../schemas.ts';
+import {
+  cursorParameter,
+  deviceId,
+  isoTime,
+  listOf,
+  pageInfo,
+  pageLimit,
+  plainText,
+  siteId,
+} from '../schemas.ts';
 
-const label = z.string().trim().min(1).max(256);
+const label = plainText(256).trim().min(1);
 const unit = z
   .string()
   .max(32)
   .regex(/^[A-Za-z0-9%/°._ -]+$/, 'expected a unit such as degC, kPa or m3/h');
-const tagKey = z.string().min(1).max(128);
-const tagValue = z.string().max(1024);
+const tagKey = plainText(128).min(1);
+const tagValue = plainText(1024);
 
 const fields = {
   siteId: siteId
@@ -71,7 +80,7 @@ export const deviceParams = z.strictObject({ id: deviceId.meta({ description: 'D
 export const devicesQuery = z.strictObject({
   site: listOf(siteId, 100, 'Only devices of these sites.').optional(),
   type: listOf(label, 20, 'Only devices of these types.').optional(),
-  prefix: z.string().max(128).optional().meta({ description: 'Only devices whose id starts with this.' }),
+  prefix: plainText(128).optional().meta({ description: 'Only devices whose id starts with this.' }),
   limit: pageLimit.optional(),
   cursor: cursorParameter.optional(),
 });

@@ -1,5 +1,12 @@
-import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
-import { GraphQLError, type ValidationRule } from 'graphql';
+import {
+  type ASTVisitor,
+  type FragmentDefinitionNode,
+  GraphQLError,
+  Kind,
+  type SelectionSetNode,
+  type ValidationContext,
+  type ValidationRule,
+} from 'graphql';
 import { type ComplexityEstimator, createComplexityRule, simpleEstimator } from 'graphql-query-complexity';
 import type { ApiSettings } from '../config.ts';
 
@@ -33,9 +40,55 @@ function listEstimator(limits: Limits): ComplexityEstimator {
   };
 }
 
+/** Depth of a selection (fields nested in fields), through fragments; introspection is not counted. */
+function depthOf(
+  selectionSet: SelectionSetNode | undefined,
+  fragments: Record<string, FragmentDefinitionNode>,
+  visiting: Set<string>,
+): number {
+  let deepest = 0;
+  for (const selection of selectionSet?.selections ?? []) {
+    if (selection.kind === Kind.FIELD) {
+      if (selection.name.value.startsWith('__')) continue;
+      deepest = Math.max(deepest, 1 + depthOf(selection.selectionSet, fragments, visiting));
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      deepest = Math.max(deepest, depthOf(selection.selectionSet, fragments, visiting));
+    } else {
+      const name = selection.name.value;
+      const fragment = fragments[name];
+      // a fragment spread inside itself is reported by graphql's own NoFragmentCycles rule
+      if (!fragment || visiting.has(name)) continue;
+      visiting.add(name);
+      deepest = Math.max(deepest, depthOf(fragment.selectionSet, fragments, visiting));
+      visiting.delete(name);
+    }
+  }
+  return deepest;
+}
+
+function maxDepthRule(maxDepth: number): ValidationRule {
+  return (context: ValidationContext): ASTVisitor => ({
+    OperationDefinition(operation) {
+      const fragments: Record<string, FragmentDefinitionNode> = {};
+      for (const definition of context.getDocument().definitions) {
+        if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+      }
+      const depth = depthOf(operation.selectionSet, fragments, new Set());
+      if (depth > maxDepth) {
+        context.reportError(
+          new GraphQLError(
+            `the query is ${depth} levels deep, more than the ${maxDepth} allowed (API_GRAPHQL_MAX_DEPTH)`,
+            { nodes: [operation], extensions: { code: 'QUERY_TOO_DEEP', depth, maxDepth } },
+          ),
+        );
+      }
+    },
+  });
+}
+
 export function limitRules(limits: Limits, variables: Record<string, unknown> | undefined): ValidationRule[] {
   return [
-    maxDepthRule({ n: limits.graphqlMaxDepth, ignoreIntrospection: true, exposeLimits: true }),
+    maxDepthRule(limits.graphqlMaxDepth),
     createComplexityRule({
       maximumComplexity: limits.graphqlMaxCost,
       variables,

@@ -4,7 +4,15 @@ import { PgParams } from '../db/pg-params.ts';
 import { pageAnswer } from '../http/pages.ts';
 import { ApiProblem } from '../http/problem.ts';
 import { defineRoute, type RouteSpec } from '../http/route.ts';
-import { cursorParameter, decodeCursor, encodeCursor, isoTime, pageInfo, pageLimit } from '../schemas.ts';
+import {
+  cursorParameter,
+  decodeCursor,
+  encodeCursor,
+  isoTime,
+  pageInfo,
+  pageLimit,
+  plainText,
+} from '../schemas.ts';
 import type { Page } from '../telemetry/telemetry-service.ts';
 
 /** Price collection runs (PostgreSQL `collection_runs`), newest first. */
@@ -76,7 +84,7 @@ function runOf(row: RunRow): CollectionRun {
 }
 
 /** Keyset of the newest-first order: start time (µs text, exact) and run id. */
-const runCursor = z.tuple([z.string().regex(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/), z.string()]);
+const runCursor = z.tuple([z.string().regex(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/), plainText(256)]);
 
 export class RunsService {
   constructor(

@@ -1,0 +1,1063 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { type DocumentNode, parse, TypeInfo, visit, visitWithTypeInfo } from 'graphql';
+import type pg from 'pg';
+import { graphqlSchema } from '../api/graphql/graphql-router.ts';
+import { createClickHouse } from '../lib/clickhouse.ts';
+import { createPgPool } from '../lib/postgres.ts';
+import { type Answer, ApiPipeline, DocumentedClient } from './api-support.ts';
+import { uniqueSuffix } from './support.ts';
+
+/** A client whose query calls are counted, to see that nested GraphQL fields are batched. */
+function counted<T extends object>(target: T, methods: string[], count: () => void): T {
+  return new Proxy(target, {
+    get(object, property) {
+      const value = Reflect.get(object, property, object) as unknown;
+      if (typeof value !== 'function') return value;
+      if (methods.includes(String(property))) {
+        return (...args: unknown[]) => {
+          count();
+          return (value as (...a: unknown[]) => unknown).apply(object, args);
+        };
+      }
+      return (value as (...a: unknown[]) => unknown).bind(object);
+    },
+  });
+}
+
+interface SentReading {
+  deviceId: string;
+  metric: string;
+  /** In the canonical unit. */
+  value: number;
+  unit: string;
+  time: number;
+}
+
+const minute = 60_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+const isoSeconds = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}Z`;
+
+describe('API contract: every route and GraphQL field over data the pipeline loaded', {
+  timeout: 400_000,
+}, () => {
+  const run = `api${uniqueSuffix()}`;
+  const boiler = `${run}-boiler`;
+  const pump = `${run}-pump`;
+  const meter = `${run}-meter`;
+  const north = `${run}-north`;
+  const south = `${run}-south`;
+  const extras = [1, 2, 3, 4].map((n) => `${run}-spare-${n}`);
+  const base = Date.UTC(2026, 10, 20, 10);
+  const settledTo = base + 3 * 60 * minute;
+  const sent: SentReading[] = [];
+  const counts = { postgres: 0, clickhouse: 0 };
+  const runId = `test-api-${run}`;
+  let pool: pg.Pool;
+  let clickhouse: ClickHouseClient;
+  let pipeline: ApiPipeline;
+  let client: DocumentedClient;
+  const graphqlDocuments: DocumentNode[] = [];
+
+  const get = (path: string, key = pipeline.keys.read, headers: Record<string, string> = {}) =>
+    client.call('GET', path, { key, headers });
+  const json = <T>(answer: Answer, status = 200): T => {
+    assert.equal(answer.status, status, answer.text.slice(0, 500));
+    return answer.json as T;
+  };
+  const query = (params: Record<string, string | number | (string | number)[]>) => {
+    const search = new URLSearchParams();
+    for (const [name, value] of Object.entries(params)) {
+      for (const item of Array.isArray(value) ? value : [value]) search.append(name, String(item));
+    }
+    return search.toString();
+  };
+
+  /** A field of a GraphQL answer that has no errors. */
+  function fieldOf<T>(answer: { data?: Record<string, unknown>; errors?: unknown }, field: string): T {
+    assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
+    return answer.data?.[field] as T;
+  }
+
+  async function graphql(
+    text: string,
+    variables: Record<string, unknown> = {},
+    key = pipeline.keys.read,
+  ): Promise<{
+    status: number;
+    data?: Record<string, unknown>;
+    errors?: { message: string; extensions?: Record<string, unknown> }[];
+  }> {
+    graphqlDocuments.push(parse(text));
+    const response = await fetch(`${pipeline.api.url}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json',
+        'x-api-key': key,
+      },
+      body: JSON.stringify({ query: text, variables }),
+    });
+    return { status: response.status, ...((await response.json()) as object) };
+  }
+
+  before(async () => {
+    pool = counted(createPgPool(), ['query'], () => {
+      counts.postgres += 1;
+    });
+    clickhouse = counted(createClickHouse(), ['query', 'exec'], () => {
+      counts.clickhouse += 1;
+    });
+    pipeline = await ApiPipeline.start(run, {
+      // keys verified once for the whole file, so query counts below are the answers' own
+      api: { apiKeyCacheMs: 3_600_000 },
+      deps: { pool, clickhouse },
+      beforeProcessors: async (started) => {
+        client = await DocumentedClient.of(started.api.url);
+        // the registry is filled through the API before the processor loads it
+        const created = await client.call('PUT', `/api/v1/devices/${boiler}`, {
+          key: started.keys.admin,
+          body: { siteId: north, siteName: 'North Plant', deviceType: 'boiler', tags: { line: 'A' } },
+        });
+        assert.equal(created.status, 201, created.text);
+        for (const spare of extras) {
+          const answer = await client.call('PUT', `/api/v1/devices/${spare}`, {
+            key: started.keys.admin,
+            body: { siteId: south, deviceType: 'spare' },
+          });
+          assert.equal(answer.status, 201, answer.text);
+        }
+      },
+    });
+    const readings: Record<string, unknown>[] = [];
+    const add = (
+      deviceId: string,
+      metric: string,
+      value: number,
+      unit: string,
+      time: number,
+      siteId?: string,
+    ) => {
+      readings.push({ deviceId, ...(siteId ? { siteId } : {}), metric, value, unit, ts: iso(time) });
+    };
+    for (let m = 0; m < 120; m++) {
+      const time = base + m * minute + 15_000;
+      add(boiler, 'temperature', 20 + (m % 10), 'degC', time);
+      add(boiler, 'pressure', 100 + m, 'kPa', time);
+      add(pump, 'temperature', 30 + (m % 5) / 4, 'degC', time, south);
+      sent.push(
+        { deviceId: boiler, metric: 'temperature', value: 20 + (m % 10), unit: 'degC', time },
+        { deviceId: boiler, metric: 'pressure', value: 100 + m, unit: 'kPa', time },
+        { deviceId: pump, metric: 'temperature', value: 30 + (m % 5) / 4, unit: 'degC', time },
+      );
+    }
+    // the boiler's last temperature comes in °F: the API shows it converted, with what was sent
+    add(boiler, 'Temp_F', 212, 'degF', base + 120 * minute + 15_000);
+    sent.push({
+      deviceId: boiler,
+      metric: 'temperature',
+      value: 100,
+      unit: 'degC',
+      time: base + 120 * minute + 15_000,
+    });
+    const now = Date.now();
+    for (let k = 3; k >= 1; k--) add(meter, 'energy', 1000 + k, 'kWh', now - k * minute, south);
+    await pipeline.ingest(readings);
+    await pipeline.waitForClickHouse(
+      'readings in ClickHouse',
+      `SELECT count() AS n FROM telemetry_readings FINAL WHERE device_id IN ('${boiler}', '${pump}', '${meter}')`,
+      readings.length,
+    );
+    const collected = await pipeline.collectAzure(runId);
+    assert.equal(collected.status, 'succeeded', collected.error ?? '');
+  });
+
+  after(async () => {
+    await pipeline?.stop();
+    await pool?.end();
+    await clickhouse?.close();
+  });
+
+  describe('GET /api/v1/telemetry/readings', () => {
+    type Page = { data: Record<string, unknown>[]; page: { limit: number; next: string | null } };
+
+    it('pages through every reading of a settled range with next links, in key order, values as sent', async () => {
+      const seen: Record<string, unknown>[] = [];
+      let path: string | null =
+        `/api/v1/telemetry/readings?${query({ device: [boiler, pump], from: iso(base), to: iso(settledTo), limit: 50 })}`;
+      let pages = 0;
+      while (path) {
+        const answer = await get(path);
+        const page = json<Page>(answer);
+        assert.ok(page.data.length <= 50);
+        if (page.page.next) assert.equal(answer.headers.get('link'), `<${page.page.next}>; rel="next"`);
+        seen.push(...page.data);
+        path = page.page.next;
+        pages += 1;
+      }
+      assert.equal(seen.length, sent.length);
+      assert.equal(pages, Math.ceil(sent.length / 50));
+      assert.equal(new Set(seen.map((r) => r.eventId)).size, sent.length, 'no reading twice');
+      const key = (r: { deviceId: unknown; metric: unknown; time: number }) =>
+        `${r.deviceId}|${r.metric}|${r.time}`;
+      const expected = new Map(sent.map((r) => [key(r), r]));
+      for (const reading of seen) {
+        const match = expected.get(
+          key({
+            deviceId: reading.deviceId,
+            metric: reading.metric,
+            time: Date.parse(String(reading.sourceTime)),
+          }),
+        );
+        assert.ok(match, `unexpected reading ${JSON.stringify(reading)}`);
+        assert.equal(reading.value, match.value);
+        assert.equal(reading.unit, match.unit);
+      }
+      const order = seen.map((r) => `${r.deviceId}|${r.metric}|${String(r.sourceTime)}`);
+      assert.deepEqual(order, [...order].sort(), 'ordered by device, metric and time');
+    });
+
+    it('shows enrichment and quality as the processor set them, and conversions with the original value', async () => {
+      const page = json<Page>(
+        await get(
+          `/api/v1/telemetry/readings?${query({ device: boiler, metric: 'temperature', from: iso(base + 120 * minute), to: iso(settledTo) })}`,
+        ),
+      );
+      assert.equal(page.data.length, 1);
+      assert.deepEqual(
+        {
+          ...page.data[0],
+          eventId: undefined,
+          receivedAt: undefined,
+          traceId: undefined,
+          qualityScore: undefined,
+          qualityLevel: undefined,
+        },
+        {
+          eventId: undefined,
+          source: 'http',
+          deviceId: boiler,
+          siteId: north,
+          metric: 'temperature',
+          value: 100,
+          unit: 'degC',
+          originalValue: 212,
+          originalUnit: 'degF',
+          sourceTime: iso(base + 120 * minute + 15_000),
+          receivedAt: undefined,
+          qualityLevel: undefined,
+          qualityScore: undefined,
+          qualityFlags: ['stale'],
+          siteName: 'North Plant',
+          deviceType: 'boiler',
+          traceId: undefined,
+        },
+      );
+      const unknown = json<Page>(
+        await get(
+          `/api/v1/telemetry/readings?${query({ device: pump, from: iso(base), to: iso(base + minute) })}`,
+        ),
+      );
+      assert.equal(unknown.data.length, 1);
+      assert.equal(unknown.data[0]?.siteId, south);
+      assert.equal(unknown.data[0]?.siteName, null);
+      assert.deepEqual(unknown.data[0]?.qualityFlags, ['stale', 'unknown_device']);
+    });
+
+    it('filters by site, metric, time range, quality flag and quality level', async () => {
+      const range = { from: iso(base), to: iso(settledTo), limit: 1000 };
+      const bySite = json<Page>(
+        await get(`/api/v1/telemetry/readings?${query({ ...range, site: north, device: [boiler, pump] })}`),
+      );
+      assert.equal(bySite.data.length, 241);
+      assert.ok(bySite.data.every((r) => r.deviceId === boiler));
+      const byMetric = json<Page>(
+        await get(
+          `/api/v1/telemetry/readings?${query({ ...range, device: [boiler, pump], metric: 'pressure' })}`,
+        ),
+      );
+      assert.equal(byMetric.data.length, 120);
+      const window = json<Page>(
+        await get(
+          `/api/v1/telemetry/readings?${query({ device: [boiler, pump], from: iso(base + 10 * minute), to: iso(base + 20 * minute) })}`,
+        ),
+      );
+      assert.equal(window.data.length, 30);
+      assert.ok(window.data.every((r) => Date.parse(String(r.sourceTime)) >= base + 10 * minute));
+      const flagged = json<Page>(
+        await get(
+          `/api/v1/telemetry/readings?${query({ ...range, device: [boiler, pump], flag: 'unknown_device' })}`,
+        ),
+      );
+      assert.equal(flagged.data.length, 120);
+      assert.ok(flagged.data.every((r) => r.deviceId === pump));
+      const level = String(flagged.data[0]?.qualityLevel);
+      const byLevel = json<Page>(
+        await get(`/api/v1/telemetry/readings?${query({ ...range, device: pump, quality: level })}`),
+      );
+      assert.equal(byLevel.data.length, 120);
+      const other = ['measured', 'estimated', 'rough'].filter((l) => l !== level);
+      const none = json<Page>(
+        await get(`/api/v1/telemetry/readings?${query({ ...range, device: pump, quality: other })}`),
+      );
+      assert.equal(none.data.length, 0);
+    });
+
+    it('marks a settled range cacheable with an ETag (304 when unchanged), an open one to revalidate', async () => {
+      const path = `/api/v1/telemetry/readings?${query({ device: boiler, from: iso(base), to: iso(base + minute) })}`;
+      const first = await get(path);
+      assert.equal(first.status, 200);
+      assert.equal(first.headers.get('cache-control'), 'private, max-age=86400, immutable');
+      const etag = first.headers.get('etag');
+      assert.ok(etag);
+      // fetch() would add Cache-Control: no-cache to a conditional request, which forbids a 304
+      const again = await get(path, pipeline.keys.read, {
+        'if-none-match': etag,
+        'cache-control': 'max-age=0',
+      });
+      assert.equal(again.status, 304);
+      const open = await get(`/api/v1/telemetry/readings?${query({ device: meter })}`);
+      assert.equal(json<Page>(open).data.length, 3);
+      assert.equal(open.headers.get('cache-control'), 'private, no-cache');
+    });
+
+    it('streams the same readings as NDJSON and as CSV', async () => {
+      const filter = { device: [boiler, pump], from: iso(base), to: iso(settledTo) };
+      const pages: Record<string, unknown>[] = [];
+      let path: string | null = `/api/v1/telemetry/readings?${query({ ...filter, limit: 1000 })}`;
+      while (path) {
+        const page: Page = json<Page>(await get(path));
+        pages.push(...page.data);
+        path = page.page.next;
+      }
+      const ndjson = await get(`/api/v1/telemetry/readings?${query(filter)}`, pipeline.keys.read, {
+        accept: 'application/x-ndjson',
+      });
+      assert.equal(ndjson.status, 200);
+      assert.equal(ndjson.headers.get('content-type'), 'application/x-ndjson');
+      const lines = ndjson.text
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      assert.deepEqual(lines, pages);
+      const csv = await get(`/api/v1/telemetry/readings?${query(filter)}`, pipeline.keys.read, {
+        accept: 'text/csv',
+      });
+      assert.equal(csv.status, 200);
+      const rows = csv.text.trim().split('\n');
+      assert.equal(rows.length, sent.length + 1);
+      assert.equal(
+        rows[0],
+        '"eventId","source","deviceId","siteId","metric","value","unit","originalValue","originalUnit","sourceTime","receivedAt","qualityLevel","qualityScore","qualityFlags","siteName","deviceType","traceId"',
+      );
+      const first = pages[0] as Record<string, unknown>;
+      assert.ok(
+        rows[1]?.startsWith(
+          `"${first.eventId}","http","${first.deviceId}","${first.siteId}","${first.metric}",${first.value},`,
+        ),
+      );
+      const limited = await get(
+        `/api/v1/telemetry/readings?${query({ ...filter, limit: 5 })}`,
+        pipeline.keys.read,
+        {
+          accept: 'application/x-ndjson',
+        },
+      );
+      assert.equal(limited.text.trim().split('\n').length, 5);
+      assert.equal(limited.headers.get('x-export-max-rows'), '5');
+    });
+
+    it('answers 406 for a media type it does not have, with the request id it was given', async () => {
+      const answer = await get(`/api/v1/telemetry/readings?device=${boiler}`, pipeline.keys.read, {
+        accept: 'application/xml',
+        'x-request-id': `req-${run}`,
+      });
+      assert.equal(answer.status, 406);
+      assert.equal(answer.headers.get('x-request-id'), `req-${run}`);
+      assert.equal((answer.json as { requestId: string }).requestId, `req-${run}`);
+    });
+  });
+
+  describe('GET /api/v1/telemetry/aggregates', () => {
+    type Aggregates = {
+      series: { deviceId: string; metric: string; unit: string; points: Record<string, number | string>[] }[];
+    };
+    const bucketOf = (time: number, size: number) => Math.floor(time / size) * size;
+
+    function expected(size: number, from: number, to: number) {
+      const series = new Map<string, Map<number, SentReading[]>>();
+      for (const reading of sent) {
+        if (reading.time < from || reading.time >= to) continue;
+        const name = `${reading.deviceId}|${reading.metric}|${reading.unit}`;
+        const buckets = series.get(name) ?? new Map<number, SentReading[]>();
+        const bucket = bucketOf(reading.time, size);
+        buckets.set(bucket, [...(buckets.get(bucket) ?? []), reading]);
+        series.set(name, buckets);
+      }
+      return [...series.entries()].sort().map(([name, buckets]) => {
+        const [deviceId, metric, unit] = name.split('|');
+        return {
+          deviceId,
+          metric,
+          unit,
+          points: [...buckets.entries()]
+            .sort(([a], [b]) => a - b)
+            .map(([bucket, readings]) => {
+              const values = readings.map((r) => r.value);
+              return {
+                bucket: isoSeconds(bucket),
+                count: values.length,
+                min: Math.min(...values),
+                max: Math.max(...values),
+                avg: values.reduce((sum, v) => sum + v, 0) / values.length,
+                last: readings.reduce((latest, r) => (r.time > latest.time ? r : latest)).value,
+              };
+            }),
+        };
+      });
+    }
+
+    function assertClose(actual: Aggregates['series'], wanted: ReturnType<typeof expected>) {
+      assert.equal(actual.length, wanted.length);
+      actual.forEach((series, i) => {
+        const want = wanted[i] as (typeof wanted)[number];
+        assert.deepEqual(
+          [series.deviceId, series.metric, series.unit],
+          [want.deviceId, want.metric, want.unit],
+        );
+        assert.equal(series.points.length, want.points.length);
+        series.points.forEach((point, j) => {
+          const w = want.points[j] as Record<string, number | string>;
+          assert.equal(point.bucket, w.bucket);
+          for (const field of ['count', 'min', 'max', 'last'])
+            assert.equal(point[field], w[field], `${field} at ${w.bucket}`);
+          assert.ok(Math.abs(Number(point.avg) - Number(w.avg)) < 1e-9, `avg at ${w.bucket}`);
+        });
+      });
+    }
+
+    for (const [granularity, size] of [
+      ['minute', minute],
+      ['hour', 60 * minute],
+      ['day', 24 * 60 * minute],
+    ] as const) {
+      it(`gives count, min, max, avg and last per ${granularity} for several devices and metrics at once`, async () => {
+        const from = granularity === 'day' ? Date.UTC(2026, 10, 20) : base;
+        const to = granularity === 'day' ? Date.UTC(2026, 10, 21) : settledTo;
+        const answer = json<Aggregates>(
+          await get(
+            `/api/v1/telemetry/aggregates?${query({ device: [boiler, pump], metric: ['temperature', 'pressure'], granularity, from: iso(from), to: iso(to) })}`,
+          ),
+        );
+        assertClose(answer.series, expected(size, from, to));
+      });
+    }
+
+    it('refuses a request for more points than the limit allows', async () => {
+      const answer = await get(
+        `/api/v1/telemetry/aggregates?${query({ device: [boiler, pump], granularity: 'minute', from: '2026-01-01T00:00:00Z', to: '2026-12-01T00:00:00Z' })}`,
+      );
+      assert.equal(answer.status, 400);
+      assert.match(String((answer.json as { detail: string }).detail), /at most|exceed/);
+    });
+  });
+
+  describe('GET /api/v1/telemetry/latest', () => {
+    type Page = { data: Record<string, unknown>[]; page: { next: string | null } };
+
+    it('gives the last reading of each device and metric, page by page', async () => {
+      const all: Record<string, unknown>[] = [];
+      let path: string | null =
+        `/api/v1/telemetry/latest?${query({ device: [boiler, pump, meter], limit: 1 })}`;
+      while (path) {
+        const page: Page = json<Page>(await get(path));
+        assert.ok(page.data.length <= 1);
+        all.push(...page.data);
+        path = page.page.next;
+      }
+      assert.deepEqual(
+        all.map((r) => [r.deviceId, r.metric, r.value]),
+        [
+          [boiler, 'pressure', 219],
+          [boiler, 'temperature', 100],
+          [meter, 'energy', 1001],
+          [pump, 'temperature', 30 + (119 % 5) / 4],
+        ],
+      );
+    });
+  });
+
+  describe('the device registry', () => {
+    type Device = Record<string, unknown> & { tags: Record<string, string> };
+
+    it('GET lists entries by site, type and prefix, page by page; GET one; 404 for none', async () => {
+      const spares = json<{ data: Device[]; page: { next: string | null } }>(
+        await get(`/api/v1/devices?${query({ site: south, type: 'spare', prefix: run, limit: 3 })}`),
+      );
+      assert.deepEqual(
+        spares.data.map((d) => d.deviceId),
+        extras.slice(0, 3),
+      );
+      assert.ok(spares.page.next);
+      const rest = json<{ data: Device[]; page: { next: string | null } }>(await get(spares.page.next));
+      assert.deepEqual(
+        rest.data.map((d) => d.deviceId),
+        extras.slice(3),
+      );
+      assert.equal(rest.page.next, null);
+      const one = json<Device>(await get(`/api/v1/devices/${boiler}`));
+      assert.equal(one.siteName, 'North Plant');
+      assert.deepEqual(one.tags, { line: 'A' });
+      const missing = await get(`/api/v1/devices/${run}-nothing`);
+      assert.equal(missing.status, 404);
+    });
+
+    it('PUT replaces a whole entry (fields left out are cleared), PATCH changes only what it names', async () => {
+      const spare = extras[3] as string;
+      const replaced = await client.call('PUT', `/api/v1/devices/${spare}`, {
+        key: pipeline.keys.admin,
+        body: { deviceType: 'spare-2', latitude: 52.5, tags: { a: '1', b: '2' } },
+      });
+      const device = json<Device>(replaced);
+      assert.equal(device.siteId, null);
+      assert.equal(device.latitude, 52.5);
+      const patched = json<Device>(
+        await client.call('PATCH', `/api/v1/devices/${spare}`, {
+          key: pipeline.keys.admin,
+          body: { siteName: 'Depot', latitude: null, tags: { a: null, c: '3' } },
+          headers: { 'content-type': 'application/merge-patch+json' },
+        }),
+      );
+      assert.deepEqual(
+        {
+          siteName: patched.siteName,
+          latitude: patched.latitude,
+          deviceType: patched.deviceType,
+          tags: patched.tags,
+        },
+        { siteName: 'Depot', latitude: null, deviceType: 'spare-2', tags: { b: '2', c: '3' } },
+      );
+      const missing = await client.call('PATCH', `/api/v1/devices/${run}-nothing`, {
+        key: pipeline.keys.admin,
+        body: {},
+      });
+      assert.equal(missing.status, 404);
+    });
+
+    it('a change reaches the running processor: readings processed after it carry the new entry', async () => {
+      const patched = await client.call('PATCH', `/api/v1/devices/${boiler}`, {
+        key: pipeline.keys.admin,
+        body: { deviceType: 'boiler-mk2' },
+      });
+      assert.equal(patched.status, 200);
+      const probeFrom = Date.now() - 1000;
+      const deadline = Date.now() + 60_000;
+      let seen: string | undefined;
+      for (let i = 0; Date.now() < deadline && seen !== 'boiler-mk2'; i++) {
+        await pipeline.ingest([
+          { deviceId: boiler, metric: 'power', value: i, unit: 'kW', ts: iso(Date.now()) },
+        ]);
+        await sleep(500);
+        const page = json<{ data: Record<string, unknown>[] }>(
+          await get(
+            `/api/v1/telemetry/readings?${query({ device: boiler, metric: 'power', from: iso(probeFrom) })}`,
+          ),
+        );
+        seen = page.data.map((r) => String(r.deviceType)).find((type) => type === 'boiler-mk2');
+      }
+      assert.equal(seen, 'boiler-mk2', 'the processor did not pick up the change within 60 s');
+      const earlier = json<{ data: Record<string, unknown>[] }>(
+        await get(
+          `/api/v1/telemetry/readings?${query({ device: boiler, from: iso(base), to: iso(base + minute) })}`,
+        ),
+      );
+      assert.ok(
+        earlier.data.every((r) => r.deviceType === 'boiler'),
+        'readings already stored keep what they had',
+      );
+    });
+  });
+
+  describe('GET /api/v1/pricing/runs', () => {
+    it('lists the collection run with its counts', async () => {
+      const page = json<{ data: Record<string, unknown>[] }>(
+        await get('/api/v1/pricing/runs?provider=azure&limit=1000'),
+      );
+      const found = page.data.find((r) => r.runId === runId);
+      assert.ok(found, `run ${runId} not listed`);
+      assert.equal(found.status, 'succeeded');
+      assert.deepEqual([found.pages, found.items, found.published, found.failed], [2, 60, 60, 0]);
+      assert.deepEqual(found.filters, { serviceName: 'Virtual Machines', currencyCode: 'USD' });
+      const succeeded = json<{ data: Record<string, unknown>[] }>(
+        await get('/api/v1/pricing/runs?status=failed&limit=5'),
+      );
+      assert.ok(succeeded.data.every((r) => r.status === 'failed'));
+    });
+  });
+
+  describe('GET /api/v1/overview', () => {
+    it('answers without credentials', async () => {
+      json(await client.call('GET', '/api/v1/overview'));
+    });
+  });
+
+  describe('GraphQL', () => {
+    it('readings, with each reading’s device batched into one registry query', async () => {
+      const rest = json<{ data: Record<string, unknown>[] }>(
+        await get(
+          `/api/v1/telemetry/readings?${query({ device: [boiler, pump], from: iso(base), to: iso(base + 5 * minute) })}`,
+        ),
+      );
+      counts.postgres = 0;
+      counts.clickhouse = 0;
+      const answer = await graphql(
+        `query ($device: [String!], $from: String, $to: String) {
+          readings(device: $device, from: $from, to: $to, limit: 100) {
+            data { eventId source deviceId siteId metric value unit originalValue originalUnit sourceTime receivedAt
+                   qualityLevel qualityScore qualityFlags siteName deviceType traceId device { deviceId siteName } }
+            next
+          }
+        }`,
+        { device: [boiler, pump], from: iso(base), to: iso(base + 5 * minute) },
+      );
+      assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
+      const readings = fieldOf<{ data: Record<string, unknown>[] }>(answer, 'readings').data;
+      assert.deepEqual(
+        readings.map(({ device: _device, ...reading }) => reading),
+        rest.data,
+      );
+      assert.deepEqual([...new Set(readings.map((r) => JSON.stringify(r.device)))].sort(), [
+        'null',
+        JSON.stringify({ deviceId: boiler, siteName: 'North Plant' }),
+      ]);
+      assert.deepEqual(counts, { postgres: 1, clickhouse: 1 }, 'one query per level');
+    });
+
+    it('devices with their latest readings, tags and aggregates: one query per level, whatever the number of devices', async () => {
+      counts.postgres = 0;
+      counts.clickhouse = 0;
+      const answer = await graphql(
+        `query ($prefix: String, $from: String, $to: String) {
+          devices(prefix: $prefix, limit: 10) {
+            data {
+              deviceId siteId siteName deviceType latitude longitude expectedUnit createdAt updatedAt
+              tags { key value }
+              latest(metric: ["temperature", "pressure"]) { metric value }
+              aggregates(granularity: hour, from: $from, to: $to) { deviceId metric unit points { bucket count min max avg last } device { deviceId } }
+            }
+            next
+          }
+        }`,
+        { prefix: run, from: iso(base), to: iso(settledTo) },
+      );
+      assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
+      const devices = fieldOf<{ data: Record<string, unknown>[] }>(answer, 'devices').data;
+      assert.deepEqual(
+        devices.map((d) => d.deviceId),
+        [boiler, ...extras],
+      );
+      const first = devices[0] as Record<string, unknown>;
+      assert.deepEqual(first.tags, [{ key: 'line', value: 'A' }]);
+      assert.deepEqual(first.latest, [
+        { metric: 'pressure', value: 219 },
+        { metric: 'temperature', value: 100 },
+      ]);
+      const hourly = json<{ series: unknown[] }>(
+        await get(
+          `/api/v1/telemetry/aggregates?${query({ device: boiler, granularity: 'hour', from: iso(base), to: iso(settledTo) })}`,
+        ),
+      );
+      assert.deepEqual(
+        (first.aggregates as Record<string, unknown>[]).map(({ device: _d, ...series }) => series),
+        hourly.series,
+      );
+      assert.ok(devices.slice(1).every((d) => (d.latest as unknown[]).length === 0));
+      // PostgreSQL: the devices, then the devices of their series; ClickHouse: latest (the rollup,
+      // then the readings) and aggregates, plus the REST call above
+      assert.equal(counts.postgres, 2);
+      assert.ok(counts.clickhouse <= 4, `${counts.clickhouse} ClickHouse queries`);
+    });
+
+    it('aggregates, latest, device, collection runs and the device mutations, as REST gives them', async () => {
+      const answer = await graphql(
+        `query ($device: [String!]!, $from: String, $to: String, $one: String!) {
+          aggregates(device: $device, granularity: minute, from: $from, to: $to) {
+            granularity from to series { deviceId metric unit points { bucket count min max avg last } device { deviceType } }
+          }
+          latest(device: $device, limit: 10) { data { deviceId metric value } next }
+          device(id: $one) { deviceId siteName }
+          collectionRuns(provider: azure, limit: 1000) {
+            data { runId provider status filters pages items published failed itemsPerSecond error startedAt finishedAt updatedAt }
+            next
+          }
+        }`,
+        { device: [boiler], from: iso(base), to: iso(base + 3 * minute), one: boiler },
+      );
+      assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
+      const data = answer.data as Record<string, Record<string, unknown>>;
+      const rest = json<{ series: unknown[] }>(
+        await get(
+          `/api/v1/telemetry/aggregates?${query({ device: boiler, granularity: 'minute', from: iso(base), to: iso(base + 3 * minute) })}`,
+        ),
+      );
+      assert.deepEqual(
+        (data.aggregates as { series: Record<string, unknown>[] }).series.map(
+          ({ device: _d, ...series }) => series,
+        ),
+        rest.series,
+      );
+      assert.equal((data.latest as { data: unknown[] }).data.length, 3);
+      assert.deepEqual(data.device, { deviceId: boiler, siteName: 'North Plant' });
+      const runs = data.collectionRuns?.data as Record<string, unknown>[];
+      const found = runs.find((r) => r.runId === runId);
+      assert.equal(found?.status, 'succeeded');
+      assert.equal(found?.filters, JSON.stringify({ serviceName: 'Virtual Machines', currencyCode: 'USD' }));
+
+      const spare = extras[2] as string;
+      const put = await graphql(
+        `mutation ($id: String!) { putDevice(id: $id, device: { siteId: "${south}", deviceType: "gq", tags: [{ key: "x", value: "1" }] }) { deviceId deviceType tags { key value } } }`,
+        { id: spare },
+        pipeline.keys.admin,
+      );
+      assert.equal(put.errors, undefined, JSON.stringify(put.errors));
+      assert.deepEqual(put.data?.putDevice, {
+        deviceId: spare,
+        deviceType: 'gq',
+        tags: [{ key: 'x', value: '1' }],
+      });
+      const patch = await graphql(
+        `mutation ($id: String!) { patchDevice(id: $id, patch: { siteName: "Yard", tags: [{ key: "x", value: null }] }) { siteName deviceType tags { key } } }`,
+        { id: spare },
+        pipeline.keys.admin,
+      );
+      assert.deepEqual(patch.data?.patchDevice, { siteName: 'Yard', deviceType: 'gq', tags: [] });
+      const rest2 = json<Record<string, unknown>>(await get(`/api/v1/devices/${spare}`));
+      assert.equal(rest2.siteName, 'Yard');
+    });
+
+    it('every query, mutation and object field was exercised above', () => {
+      const schema = graphqlSchema(pipeline.api.services);
+      const used = new Set<string>();
+      for (const document of graphqlDocuments) {
+        const typeInfo = new TypeInfo(schema);
+        visit(
+          document,
+          visitWithTypeInfo(typeInfo, {
+            Field() {
+              const parent = typeInfo.getParentType();
+              const field = typeInfo.getFieldDef();
+              if (parent && field) used.add(`${parent.name}.${field.name}`);
+            },
+          }),
+        );
+      }
+      const missing: string[] = [];
+      for (const type of Object.values(schema.getTypeMap())) {
+        if (type.name.startsWith('__') || !('getFields' in type) || 'ofType' in type) continue;
+        if (type.astNode?.kind !== 'ObjectTypeDefinition') continue;
+        for (const field of Object.keys(type.getFields())) {
+          if (!used.has(`${type.name}.${field}`)) missing.push(`${type.name}.${field}`);
+        }
+      }
+      assert.deepEqual(missing, []);
+    });
+  });
+
+  describe('bad input', () => {
+    /** Strings an attacker tries on SQL, ClickHouse and GraphQL. */
+    const injections = [
+      "' OR '1'='1",
+      "x'; DROP TABLE devices; --",
+      "x' UNION ALL SELECT name FROM system.tables --",
+      '\\',
+      "\\' OR 1=1 --",
+      "%' OR device_id LIKE '%",
+      '1) OR (1=1',
+      '{p0:String}',
+      'nul\u0000byte',
+      '") { __schema { types { name } } } #',
+      "a'||(SELECT version())||'",
+      '$1; SELECT pg_sleep(5)',
+    ];
+    /** Parameters an operation needs besides the one under test. */
+    const needs: Record<string, Record<string, string>> = { getAggregates: { device: boiler } };
+    type Operation = {
+      path: string;
+      method: string;
+      operationId: string;
+      parameters?: { name: string; in: string }[];
+      security?: unknown[];
+    };
+    const operations = (): Operation[] =>
+      Object.entries(client.document.paths).flatMap(([path, methods]) =>
+        Object.entries(methods).map(
+          ([method, operation]) => ({ path, method, ...(operation as object) }) as Operation,
+        ),
+      );
+    const concrete = (path: string) => path.replace('{id}', boiler);
+
+    function assertRefused(answer: Answer, what: string) {
+      assert.ok(
+        answer.status === 400 || answer.status === 200 || answer.status === 404,
+        `${what}: ${answer.status} ${answer.text.slice(0, 300)}`,
+      );
+      if (answer.status === 200) {
+        const body = answer.json as { data?: unknown[]; series?: unknown[] };
+        assert.deepEqual(body.data ?? body.series, [], `${what} returned rows`);
+      } else {
+        assert.match(answer.headers.get('content-type') ?? '', /^application\/problem\+json/);
+      }
+    }
+
+    it('every query parameter of every GET: 400 or an empty answer, never a database error or other rows', async () => {
+      let tried = 0;
+      for (const operation of operations().filter((o) => o.method === 'get')) {
+        for (const parameter of (operation.parameters ?? []).filter((p) => p.in === 'query')) {
+          for (const value of injections) {
+            const params = { ...needs[operation.operationId], [parameter.name]: value };
+            const answer = await get(`${concrete(operation.path)}?${query(params)}`);
+            assertRefused(answer, `${operation.operationId} ${parameter.name}=${JSON.stringify(value)}`);
+            tried += 1;
+          }
+        }
+      }
+      assert.ok(tried > 200, `${tried} requests`);
+    });
+
+    it('every path parameter: 400 or 404', async () => {
+      for (const value of injections) {
+        const path = `/api/v1/devices/${encodeURIComponent(value)}`;
+        for (const [method, key, body] of [
+          ['GET', pipeline.keys.read, undefined],
+          ['PUT', pipeline.keys.admin, {}],
+          ['PATCH', pipeline.keys.admin, {}],
+        ] as const) {
+          const answer = await client.call(method, path, { key, body });
+          assert.ok([400, 404].includes(answer.status), `${method} ${path}: ${answer.status} ${answer.text}`);
+          assert.match(answer.headers.get('content-type') ?? '', /^application\/problem\+json/);
+        }
+      }
+    });
+
+    it('cursors carrying injections give 400 or rows the filter allows, nothing else', async () => {
+      const cursor = (key: unknown[]) => Buffer.from(JSON.stringify(key)).toString('base64url');
+      for (const value of injections) {
+        const readings = await get(
+          `/api/v1/telemetry/readings?${query({ device: boiler, from: iso(base), to: iso(settledTo), cursor: cursor([value, value, 0, value]) })}`,
+        );
+        assert.equal(readings.status, 200, readings.text);
+        assert.ok(
+          (readings.json as { data: { deviceId: string }[] }).data.every((r) => r.deviceId === boiler),
+        );
+        const latest = await get(
+          `/api/v1/telemetry/latest?${query({ device: pump, cursor: cursor([value, value]) })}`,
+        );
+        assert.equal(latest.status, 200, latest.text);
+        assert.ok((latest.json as { data: { deviceId: string }[] }).data.every((r) => r.deviceId === pump));
+        // a device cursor holds a device id: anything else is not a cursor this API gave out
+        const devices = await get(`/api/v1/devices?${query({ prefix: run, cursor: cursor([value]) })}`);
+        assert.equal(devices.status, 400, devices.text);
+        const runs = await get(`/api/v1/pricing/runs?${query({ cursor: cursor([value, value]) })}`);
+        assert.equal(runs.status, 400, runs.text);
+        for (const path of ['/api/v1/telemetry/readings', '/api/v1/telemetry/latest', '/api/v1/devices']) {
+          assertRefused(await get(`${path}?${query({ cursor: value })}`), `${path} cursor=${value}`);
+        }
+      }
+    });
+
+    it('GraphQL arguments: an invalid-request error or an empty answer, never a database error', async () => {
+      const fields: [string, string, string][] = [
+        ['readings', 'device', 'readings(device: [$v]) { data { eventId } }'],
+        ['readings', 'site', 'readings(site: [$v]) { data { eventId } }'],
+        ['readings', 'metric', 'readings(metric: [$v]) { data { eventId } }'],
+        ['readings', 'flag', 'readings(flag: [$v]) { data { eventId } }'],
+        ['readings', 'from', 'readings(from: $v) { data { eventId } }'],
+        ['readings', 'cursor', 'readings(cursor: $v) { data { eventId } }'],
+        ['aggregates', 'device', 'aggregates(device: [$v]) { series { deviceId } }'],
+        ['aggregates', 'metric', `aggregates(device: ["${boiler}"], metric: [$v]) { series { deviceId } }`],
+        ['aggregates', 'to', `aggregates(device: ["${boiler}"], to: $v) { series { deviceId } }`],
+        ['latest', 'device', 'latest(device: [$v]) { data { eventId } }'],
+        ['latest', 'cursor', 'latest(cursor: $v) { data { eventId } }'],
+        ['devices', 'prefix', 'devices(prefix: $v) { data { deviceId } }'],
+        ['devices', 'type', 'devices(type: [$v]) { data { deviceId } }'],
+        ['devices', 'site', 'devices(site: [$v]) { data { deviceId } }'],
+        ['devices', 'cursor', 'devices(cursor: $v) { data { deviceId } }'],
+        ['device', 'id', 'device(id: $v) { deviceId }'],
+        ['collectionRuns', 'cursor', 'collectionRuns(cursor: $v) { data { runId } }'],
+      ];
+      for (const [field, argument, selection] of fields) {
+        for (const value of injections) {
+          const answer = await graphql(`query ($v: String!) { ${selection} }`, { v: value });
+          const what = `${field}(${argument}: ${JSON.stringify(value)})`;
+          if (answer.errors) {
+            assert.deepEqual(
+              answer.errors.map((e) => e.extensions?.code),
+              ['invalid-request'],
+              `${what}: ${JSON.stringify(answer.errors)}`,
+            );
+          } else {
+            const result = answer.data?.[field] as { data?: unknown[]; series?: unknown[] } | null;
+            assert.ok(
+              result === null || (result.data ?? result.series)?.length === 0,
+              `${what} returned rows`,
+            );
+          }
+        }
+      }
+    });
+
+    it('GraphQL documents: malformed, unknown fields, too deep or too costly are refused before they run', async () => {
+      const refused = async (text: string, pattern: RegExp) => {
+        const response = await fetch(`${pipeline.api.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-api-key': pipeline.keys.read },
+          body: JSON.stringify({ query: text }),
+        });
+        const body = (await response.json()) as { errors?: { message: string }[]; data?: unknown };
+        assert.ok(response.status === 400 || response.status === 200, `${response.status}`);
+        assert.equal(body.data, undefined, `${text} ran`);
+        assert.match(body.errors?.map((e) => e.message).join('; ') ?? '', pattern);
+      };
+      await refused('{ readings(device: ["x"]) { data { eventId } }', /Syntax Error/);
+      await refused('{ readings { data { password } } }', /Cannot query field "password"/);
+      await refused('{ readings(sql: "1") { next } }', /Unknown argument "sql"/);
+      await refused(
+        '{ devices { data { latest { device { latest { device { latest { device { latest { device { deviceId } } } } } } } } } } }',
+        /depth/i,
+      );
+      const aliases = Array.from(
+        { length: 60 },
+        (_, i) => `a${i}: readings(limit: 1000) { data { eventId device { deviceId } } }`,
+      );
+      await refused(`{ ${aliases.join(' ')} }`, /costs .* more than the 50000 allowed/);
+    });
+
+    it('caps huge page sizes instead of serving them', async () => {
+      const huge = '999999999999999';
+      for (const path of [
+        `/api/v1/telemetry/readings?${query({ device: [boiler, pump], from: iso(base), to: iso(settledTo), limit: huge })}`,
+        `/api/v1/telemetry/latest?limit=${huge}`,
+        `/api/v1/devices?limit=${huge}`,
+        `/api/v1/pricing/runs?limit=${huge}`,
+      ]) {
+        const page = json<{ data: unknown[]; page: { limit: number } }>(await get(path));
+        assert.equal(page.page.limit, 1000, path);
+        assert.ok(page.data.length <= 1000);
+      }
+      const big = await graphql(
+        `{ readings(device: ["${boiler}", "${pump}"], from: "${iso(base)}", to: "${iso(settledTo)}", limit: 2147483647) { data { eventId } next } }`,
+      );
+      assert.equal(big.errors, undefined, JSON.stringify(big.errors));
+      assert.equal(fieldOf<{ data: unknown[] }>(big, 'readings').data.length, 361);
+    });
+
+    it('rejects unknown query parameters on every route and unknown body fields', async () => {
+      for (const operation of operations()) {
+        const answer = await client.call(
+          operation.method.toUpperCase(),
+          `${concrete(operation.path)}?${query({ ...needs[operation.operationId], sneaky: '1' })}`,
+          {
+            key: operation.method === 'get' ? pipeline.keys.read : pipeline.keys.admin,
+            body: operation.method === 'get' ? undefined : {},
+          },
+        );
+        assert.equal(answer.status, 400, `${operation.operationId}: ${answer.text}`);
+        assert.deepEqual((answer.json as { invalidParams: unknown[] }).invalidParams, [
+          { name: 'sneaky', reason: 'unknown query parameter' },
+        ]);
+      }
+      for (const method of ['PUT', 'PATCH']) {
+        const answer = await client.call(method, `/api/v1/devices/${boiler}`, {
+          key: pipeline.keys.admin,
+          body: { deviceType: 'x', owner: 'mallory' },
+        });
+        assert.equal(answer.status, 400, answer.text);
+        assert.deepEqual((answer.json as { invalidParams: unknown[] }).invalidParams, [
+          { name: 'owner', reason: 'unknown body field' },
+        ]);
+      }
+      const notJson = await client.call('PUT', `/api/v1/devices/${boiler}`, {
+        key: pipeline.keys.admin,
+        body: '{"deviceType":',
+      });
+      assert.equal(notJson.status, 400);
+      const wrongType = await client.call('PUT', `/api/v1/devices/${boiler}`, {
+        key: pipeline.keys.admin,
+        body: 'deviceType=x',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      assert.equal(wrongType.status, 415);
+      const tooBig = await client.call('PUT', `/api/v1/devices/${boiler}`, {
+        key: pipeline.keys.admin,
+        body: { tags: { big: 'x'.repeat(100_000) } },
+      });
+      assert.equal(tooBig.status, 413);
+    });
+
+    it('401 without or with bad credentials, 403 with the wrong role, on every route and on GraphQL', async () => {
+      for (const operation of operations().filter((o) => (o.security ?? []).length > 0)) {
+        const path = `${concrete(operation.path)}?${query(needs[operation.operationId] ?? {})}`;
+        const method = operation.method.toUpperCase();
+        const body = operation.method === 'get' ? undefined : {};
+        for (const key of [undefined, 'sk_00000000_notAKeyAtAllnotAKeyAtAllnotAKeyAtAll0000000', 'garbage']) {
+          const answer = await client.call(method, path, { key, body });
+          assert.equal(answer.status, 401, `${operation.operationId} with ${key}: ${answer.text}`);
+          assert.equal(answer.headers.get('www-authenticate'), 'Bearer');
+        }
+        const wrong = operation.method === 'get' ? pipeline.keys.ingest : pipeline.keys.read;
+        const forbidden = await client.call(method, path, { key: wrong, body });
+        assert.equal(forbidden.status, 403, `${operation.operationId}: ${forbidden.text}`);
+        assert.equal((forbidden.json as { type: string }).type, 'urn:sluice:problem:forbidden');
+      }
+      for (const [key, status] of [
+        [undefined, 401],
+        [pipeline.keys.ingest, 403],
+      ] as const) {
+        const response = await fetch(`${pipeline.api.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(key ? { 'x-api-key': key } : {}) },
+          body: JSON.stringify({ query: '{ devices { next } }' }),
+        });
+        assert.equal(response.status, status);
+        assert.match(response.headers.get('content-type') ?? '', /^application\/problem\+json/);
+      }
+      const mutation = await graphql(`mutation { putDevice(id: "${boiler}", device: {}) { deviceId } }`);
+      assert.deepEqual(
+        mutation.errors?.map((e) => e.extensions?.code),
+        ['forbidden'],
+      );
+    });
+  });
+
+  describe('the OpenAPI document', () => {
+    it('lists every /api route the server has, and every operation was called above', () => {
+      const app = pipeline.api.app();
+      const stack = (
+        app as unknown as {
+          router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] };
+        }
+      ).router.stack;
+      const routes = stack
+        .filter((layer) => layer.route?.path.startsWith('/api/v1'))
+        .flatMap((layer) =>
+          Object.keys(layer.route?.methods ?? {}).map(
+            (method) => `${method} ${layer.route?.path.replace(/:(\w+)/g, '{$1}')}`,
+          ),
+        );
+      const documented = Object.entries(client.document.paths).flatMap(([path, operations]) =>
+        Object.keys(operations).map((method) => `${method} ${path}`),
+      );
+      assert.deepEqual(routes.sort(), documented.sort());
+      const operations = Object.values(client.document.paths).flatMap((operations) =>
+        Object.values(operations).map((operation) => operation.operationId),
+      );
+      assert.deepEqual(
+        operations.filter((id) => !client.called.has(id)),
+        [],
+        'operations no test called',
+      );
+    });
+  });
+});

@@ -135,16 +135,16 @@ describe('API server: credentials, limits and documents', () => {
     const limited = await server({ rateLimitPerMinute: 3 });
     const other = await testApiKey(pool, ['read']);
     revokes.push(other.revoke);
-    const statuses: number[] = [];
-    let last: Response | undefined;
-    for (let i = 0; i < 5; i++) {
-      last = await devices(limited.url, { 'x-api-key': readKey });
-      statuses.push(last.status);
-    }
-    assert.deepEqual(statuses, [200, 200, 200, 429, 429]);
-    assert.ok(Number(last?.headers.get('retry-after')) > 0);
-    assert.match(last?.headers.get('content-type') ?? '', /^application\/problem\+json/);
-    assert.equal(((await last?.json()) as { type: string }).type, 'urn:sluice:problem:rate-limited');
+    const answers: Response[] = [];
+    for (let i = 0; i < 5; i++) answers.push(await devices(limited.url, { 'x-api-key': readKey }));
+    assert.deepEqual(
+      answers.map((answer) => answer.status),
+      [200, 200, 200, 429, 429],
+    );
+    const last = answers[4] as Response;
+    assert.ok(Number(last.headers.get('retry-after')) > 0);
+    assert.match(last.headers.get('content-type') ?? '', /^application\/problem\+json/);
+    assert.equal(((await last.json()) as { type: string }).type, 'urn:sluice:problem:rate-limited');
     assert.equal((await devices(limited.url, { 'x-api-key': other.key })).status, 200);
   });
 

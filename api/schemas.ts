@@ -14,11 +14,10 @@ export const isoTime = z.iso
   .meta({ description: 'UTC instant, ISO 8601.', example: '2026-11-21T08:15:30.250Z' });
 
 /** A page size: a positive whole number; the handler caps it at API_MAX_PAGE_SIZE. */
-export const pageLimit = z
-  .string()
-  .regex(/^\d{1,15}$/, 'expected a whole number')
-  .transform(Number)
-  .refine((value) => value >= 1, 'must be at least 1')
+export const pageLimit = z.coerce
+  .number({ message: 'expected a whole number' })
+  .int('expected a whole number')
+  .min(1, 'must be at least 1')
   .meta({
     description:
       'Items per page (default API_DEFAULT_PAGE_SIZE; larger than API_MAX_PAGE_SIZE is capped to it).',

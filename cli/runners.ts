@@ -56,9 +56,11 @@ export function runTests(only: string[]): Promise<number> {
       ? only
       : sourceFolders.flatMap((folder) => findFiles(join(projectRoot, folder), '.test.ts')).sort();
   return withLocalStack(() => {
-    // Independent clients the tests check Sluice against: librdkafka's kcat and Python's fastavro.
+    // Independent clients the tests check Sluice against: librdkafka's kcat, Python's fastavro and
+    // confluent-kafka (the Python consumer example).
     ensureDebianPackage('kcat', '/usr/bin/kcat');
     ensurePythonModule('fastavro');
+    ensurePythonModule('confluent_kafka', 'confluent-kafka');
     step('test', `${files.length} test files`);
     return runNode([
       '--test',

@@ -1,9 +1,13 @@
 import { writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { asyncApiDocument } from '../../api/asyncapi.ts';
+import { clientTypesCurrent, clientTypesFile, writeClientTypes } from '../../api/client/generate.ts';
 import { buildOverview } from '../../api/overview.ts';
 import { ApiServer } from '../../api/server.ts';
 import { type Component, runComponents } from '../../lib/component.ts';
+import { projectRoot } from '../../lib/config.ts';
+import { SluiceError } from '../../lib/errors.ts';
 import { createKafka } from '../../lib/kafka.ts';
 import { componentLogger } from '../../lib/logger.ts';
 import { done } from '../output.ts';
@@ -63,6 +67,31 @@ export function registerApiCommands(program: Command): void {
       write(server.openApi(), out, 'OpenAPI document');
       await server.stop();
       await close();
+    });
+  api
+    .command('client')
+    .description(
+      'regenerate the typed client’s types (api/client/openapi-types.ts) from the OpenAPI document',
+    )
+    .option('--check', 'only verify that they are up to date')
+    .action(async ({ check }: { check?: boolean }) => {
+      const { api: server, close } = standaloneApi();
+      try {
+        if (!check) {
+          await writeClientTypes(server.openApi());
+          done('api', `wrote ${relative(projectRoot, clientTypesFile)}`);
+        } else if (!(await clientTypesCurrent(server.openApi()))) {
+          throw new SluiceError(
+            'ING_CONFIG_INVALID',
+            'api/client/openapi-types.ts is stale: run `sluice api client`',
+          );
+        } else {
+          done('api', 'client types are up to date');
+        }
+      } finally {
+        await server.stop();
+        await close();
+      }
     });
   api
     .command('asyncapi')

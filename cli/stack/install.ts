@@ -89,13 +89,13 @@ export function postgresBinDir(): string | undefined {
   return versions[0] === undefined ? undefined : join(base, versions[0], 'bin');
 }
 
-/** Makes sure a Python module is importable, installing it from PyPI with pip when it is not. */
-export function ensurePythonModule(module: string): void {
+/** Makes sure a Python module is importable, installing it from PyPI with pip when it is not (`pipName` when PyPI names it otherwise). */
+export function ensurePythonModule(module: string, pipName = module): void {
   if (spawnSync('python3', ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0) return;
-  step('pip', `installing ${module}`);
+  step('pip', `installing ${pipName}`);
   const attempts = [
-    ['-m', 'pip', 'install', '--quiet', module],
-    ['-m', 'pip', 'install', '--quiet', '--user', '--break-system-packages', module],
+    ['-m', 'pip', 'install', '--quiet', pipName],
+    ['-m', 'pip', 'install', '--quiet', '--user', '--break-system-packages', pipName],
   ];
   const outputs: { ok: boolean; output: string }[] = [];
   for (const args of attempts) {
@@ -106,7 +106,7 @@ export function ensurePythonModule(module: string): void {
   if (spawnSync('python3', ['-c', `import ${module}`], { stdio: 'ignore' }).status !== 0) {
     throw new SluiceError(
       'ING_STACK_INSTALL_FAILED',
-      `cannot install the Python module ${module} (python3 -m pip install ${module}):\n${outputs.map((o) => o.output.trim()).join('\n')}`,
+      `cannot install the Python module ${module} (python3 -m pip install ${pipName}):\n${outputs.map((o) => o.output.trim()).join('\n')}`,
     );
   }
 }

@@ -123,7 +123,7 @@ export const apiSettings = defineSettings('api', {
   graphqlMaxCost: setting(
     'API_GRAPHQL_MAX_COST',
     positiveInt,
-    '50000',
+    '100000',
     'Highest GraphQL query cost accepted (each object counts 1, lists count their limit times their items); costlier queries are refused before they run.',
   ),
   maxBodyBytes: setting(

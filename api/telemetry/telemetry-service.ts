@@ -11,6 +11,9 @@ import type { AggregatesAnswer, Reading } from './schemas.ts';
 /**
  * Telemetry as the API serves it, from ClickHouse: readings (pages and exports), aggregates from
  * the rollups, the latest reading per device and metric. REST and GraphQL both call this.
+ * Readings are read without FINAL: the sink loads each event once, and on 18.16 FINAL tripled
+ * the time of an export (100,000 rows: 2.1 s instead of 0.7 s), so only an event re-published
+ * upstream beyond both dedupe windows can show twice, until ClickHouse merges its parts.
  */
 
 export type TelemetryLimits = Pick<
@@ -129,7 +132,7 @@ export class TelemetryService {
       ? sql` AND device_id >= ${str(after[0])} AND (device_id, toString(metric), source_ms, event_id) > (${str(after[0])}, ${str(after[1])}, ${int(after[2])}, ${str(after[3])})`
       : empty;
     return sql`SELECT ${readingColumns(format)}
-FROM ${trusted(telemetryTable)} FINAL
+FROM ${trusted(telemetryTable)}
 WHERE ${this.readingsConditions(filter, range)}${keyset}
 ORDER BY device_id, metric, source_ms, event_id
 LIMIT ${int(limit)}`;
@@ -289,7 +292,7 @@ LIMIT ${int(size + 1)}`,
       ', ',
     );
     const data = await this.reader.rows<Reading>(sql`SELECT ${readingColumns('json')}
-FROM ${trusted(telemetryTable)} FINAL
+FROM ${trusted(telemetryTable)}
 WHERE device_id IN ${inList([...new Set(series.map((s) => s.deviceId))])}
   AND source_time >= toDateTime(${int(earliest)})
   AND (device_id, toString(metric), toStartOfHour(source_time)) IN (${latestOf})

@@ -1,6 +1,16 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
-import { bool, defineSettings, port, positiveInt, type SettingsOf, setting, str } from '../lib/config.ts';
+import {
+  bool,
+  defineSettings,
+  port,
+  positiveInt,
+  projectRoot,
+  type SettingsOf,
+  setting,
+  str,
+} from '../lib/config.ts';
 
 const optional = z.string().trim();
 
@@ -148,5 +158,5 @@ export function apiUrl(settings: Pick<ApiSettings, 'host' | 'port'>): string {
 
 /** The package version, which the OpenAPI and AsyncAPI documents carry. */
 export const apiVersion = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+  JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }
 ).version;

@@ -11,6 +11,7 @@ import type { Component, Health } from '../lib/component.ts';
 import { loadSettings } from '../lib/config.ts';
 import { componentLogger } from '../lib/logger.ts';
 import { componentMetrics, metricsRegistry } from '../lib/metrics.ts';
+import { readiness } from '../lib/ops-server.ts';
 import { createPgPool } from '../lib/postgres.ts';
 import { asyncApiDocument } from './asyncapi.ts';
 import { type ApiSettings, apiSettings, apiUrl } from './config.ts';
@@ -134,9 +135,8 @@ export class ApiServer implements Component {
       res.json({ status: 'ok' });
     });
     app.get('/readyz', (_req, res) => {
-      const components = this.deps.components().map((c) => ({ name: c.name, ...c.health() }));
-      const ready = components.every((c) => c.state !== 'down');
-      res.status(ready ? 200 : 503).json({ ready, components });
+      const state = readiness(this.deps.components());
+      res.status(state.ready ? 200 : 503).json(state);
     });
     app.get('/metrics', async (_req, res) => {
       res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());

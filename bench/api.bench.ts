@@ -2,7 +2,7 @@
  * The query API under load, over a ClickHouse database of its own holding 10 million readings in
  * the sink's table shapes (loaded directly with INSERT … SELECT, rollups filled by their
  * materialized views: a benchmark is not a contract test), dropped at the end. The API runs in
- * its own process (`sluice api`), as in production.
+ * its own process (`sluice run api`), as in production.
  *
  *  - GET /api/v1/telemetry/aggregates, one device, 24 h per minute, 50 concurrent clients:
  *    latency percentiles (target p99 ≤ 100 ms);
@@ -112,17 +112,22 @@ try {
     `loading ${rows.toLocaleString('en')} readings into ClickHouse database ${database}…\n`,
   );
   const loadSeconds = await load();
-  api = spawn(process.execPath, [...componentNodeFlags, join(projectRoot, 'bin', 'sluice.mjs'), 'api'], {
-    cwd: projectRoot,
-    env: {
-      ...process.env,
-      LOG_LEVEL: 'warn',
-      API_PORT: String(port),
-      CLICKHOUSE_DATABASE: database,
-      API_RATE_LIMIT_PER_MINUTE: '1000000000',
+  api = spawn(
+    process.execPath,
+    [...componentNodeFlags, join(projectRoot, 'bin', 'sluice.mjs'), 'run', 'api'],
+    {
+      cwd: projectRoot,
+      env: {
+        ...process.env,
+        LOG_LEVEL: 'warn',
+        API_PORT: String(port),
+        OPS_PORT: String(port + 1),
+        CLICKHOUSE_DATABASE: database,
+        API_RATE_LIMIT_PER_MINUTE: '1000000000',
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  );
   await waitHealthy(api);
   const headers = { 'x-api-key': key.key };
   const range = `from=${new Date(base).toISOString()}&to=${new Date(base + day).toISOString()}`;

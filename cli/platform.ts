@@ -27,15 +27,9 @@ export async function runPlatform(
   onStarted?: (api: ApiServer) => void,
 ): Promise<void> {
   const logger = componentLogger('platform');
-  const kafka = createKafka('platform');
-  const serde = await prepareTopicsAndSchemas(kafka);
-  const admin = kafka.admin();
-  await admin.connect();
+  const serde = await prepareTopicsAndSchemas(createKafka('platform'));
   const components: Component[] = [];
-  const api = new ApiServer({
-    components: () => components,
-    overview: () => buildOverview(admin, components),
-  });
+  const { api, close } = await apiWithOverview(() => components);
   // Started downstream first and stopped in reverse, so intake stops before what drains it.
   components.push(api, createPostgresSink(), createClickHouseSink());
   components.push(createTelemetryProcessor(), createPricingProcessor());
@@ -44,8 +38,18 @@ export async function runPlatform(
   try {
     await runComponents(components, logger, { onStarted: () => onStarted?.(api) });
   } finally {
-    await admin.disconnect();
+    await close();
   }
+}
+
+/** The API with the overview of Sluice's topics and of `components` (those running in this process). */
+export async function apiWithOverview(
+  components: () => Component[],
+): Promise<{ api: ApiServer; close: () => Promise<void> }> {
+  const admin = createKafka('api').admin();
+  await admin.connect();
+  const api = new ApiServer({ components, overview: () => buildOverview(admin, components()) });
+  return { api, close: () => admin.disconnect() };
 }
 
 function printUrls(apiUrl: string): void {
@@ -77,8 +81,10 @@ function platformService(options: PlatformOptions): LocalService {
         command: process.execPath,
         args: [
           ...componentNodeFlags,
-          join(projectRoot, 'bin', 'sluice.mjs'),
+          // the entry this process runs: bin/sluice.mjs in a checkout, dist/cli/main.js when built
+          process.argv[1] ?? join(projectRoot, 'bin', 'sluice.mjs'),
           'run',
+          'platform',
           '--state',
           dir,
           ...(options.demo ? [] : ['--no-demo']),

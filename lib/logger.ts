@@ -14,15 +14,32 @@ export const logSettings = defineSettings('logging', {
 });
 
 let root: Logger | undefined;
+let redirect: ((line: string) => void) | undefined;
+
+/** Where log lines go: stdout, unless a command that owns the terminal (a progress bar) takes them. */
+const output = {
+  write(line: string) {
+    if (redirect) redirect(line);
+    else process.stdout.write(line);
+  },
+};
+
+/** Sends every log line to `write` instead of stdout, until called with undefined. */
+export function redirectLogs(write: ((line: string) => void) | undefined): void {
+  redirect = write;
+}
 
 /** The one logger: JSON lines on stdout, every line naming its component. */
 export function rootLogger(): Logger {
-  root ??= pino({
-    level: loadSettings(logSettings).level,
-    base: { app: 'sluice', pid: process.pid },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-  });
+  root ??= pino(
+    {
+      level: loadSettings(logSettings).level,
+      base: { app: 'sluice', pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    output,
+  );
   return root;
 }
 

@@ -1,4 +1,6 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Pushgateway, Registry } from 'prom-client';
+import { z } from 'zod';
+import { defineSettings, loadSettings, setting } from './config.ts';
 
 /** The one metrics registry; the API serves it on /metrics. */
 export const metricsRegistry = new Registry();
@@ -54,6 +56,18 @@ const consumerLag = new Gauge({
   registers: [metricsRegistry],
 });
 
+const siteLastReading = new Gauge({
+  name: 'sluice_site_last_reading_timestamp_seconds',
+  help: 'When a reading from the site was last loaded into ClickHouse (Unix time); a site that falls silent stops moving it.',
+  labelNames: ['site'] as const,
+  registers: [metricsRegistry],
+});
+
+/** Sites whose readings were just loaded (a batch's distinct sites: one update each). */
+export function sitesLoaded(sites: Iterable<string>, at = Date.now()): void {
+  for (const site of sites) siteLastReading.set({ site }, at / 1000);
+}
+
 /** The standard metrics every component reports, bound to its name. */
 export function componentMetrics(component: string) {
   return {
@@ -70,3 +84,30 @@ export function componentMetrics(component: string) {
 }
 
 export type ComponentMetrics = ReturnType<typeof componentMetrics>;
+
+export const pushgatewaySettings = defineSettings('metrics', {
+  url: setting(
+    'PROMETHEUS_PUSHGATEWAY_URL',
+    z.string().trim(),
+    '',
+    'Prometheus Pushgateway a one-shot command (`sluice collect`) reports its outcome to, as Prometheus cannot scrape a finished process; empty: none.',
+  ),
+});
+
+/**
+ * Pushes gauges to the Pushgateway, if one is configured, under `job` and `grouping`. Only the
+ * gauges given are replaced there (POST): a failed run leaves the last success time in place.
+ */
+export async function pushOutcome(
+  job: string,
+  grouping: Record<string, string>,
+  gauges: Record<string, { help: string; value: number }>,
+): Promise<boolean> {
+  const { url } = loadSettings(pushgatewaySettings);
+  if (url === '') return false;
+  const registry = new Registry();
+  for (const [name, { help, value }] of Object.entries(gauges))
+    new Gauge({ name, help, registers: [registry] }).set(value);
+  await new Pushgateway(url, { timeout: 5000 }, registry).pushAdd({ jobName: job, groupings: grouping });
+  return true;
+}

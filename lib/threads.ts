@@ -1,11 +1,14 @@
 import { Worker } from 'node:worker_threads';
 import { classifyError, type Disposition, describeError, type ErrorCode, SluiceError } from './errors.ts';
+import { runnableModule, runningCompiled } from './modules.ts';
 
 /**
- * A worker thread running a TypeScript module. Threads do not inherit the tsx loader of the thread
- * that starts them, so each registers it before importing its module.
+ * A worker thread running a module given by its source URL. From dist/ it loads the compiled
+ * module; under tsx, threads do not inherit the loader of the thread that starts them, so each
+ * registers it before importing its module.
  */
-export function startTypeScriptThread(module: URL, workerData: unknown): Worker {
+export function startModuleThread(module: URL, workerData: unknown): Worker {
+  if (runningCompiled) return new Worker(new URL(runnableModule(module)), { workerData });
   const bootstrap = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(module.href)}); })`;
   return new Worker(bootstrap, { eval: true, workerData });
 }

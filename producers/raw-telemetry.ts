@@ -1,4 +1,3 @@
-import { hash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka, Message, Producer } from 'kafkajs';
 import { describeError, SluiceError } from '../lib/errors.ts';
@@ -8,65 +7,11 @@ import type { ComponentMetrics } from '../lib/metrics.ts';
 import { retry } from '../lib/retry.ts';
 import type { AvroSerde } from '../lib/serde.ts';
 import { topics } from '../schemas/catalog.ts';
+import { rawReading } from '../schemas/raw-telemetry-reading.ts';
 import type { RawTelemetryReading, TelemetrySource } from '../schemas/types.ts';
 import type { ReadingFields } from './telemetry-wire.ts';
 
 const topic = topics.rawTelemetry.topic;
-
-/**
- * Deterministic event id: the same reading sent twice (same source, device, metric,
- * message id and source time) gets the same id, so duplicates are recognised end to end.
- */
-export function telemetryEventId(
-  source: TelemetrySource,
-  deviceId: string,
-  metric: string,
-  messageId: string | null,
-  sourceTime: string | number,
-): string {
-  return hash(
-    'sha256',
-    `${source}\u0000${deviceId}\u0000${metric}\u0000${messageId ?? ''}\u0000${sourceTime}`,
-  ).slice(0, 32);
-}
-
-export type RawReadingInput = Omit<
-  RawTelemetryReading,
-  'eventId' | 'receivedAt' | 'siteId' | 'unit' | 'sourceTime' | 'messageId' | 'attributes' | 'traceId'
-> &
-  Partial<
-    Pick<RawTelemetryReading, 'siteId' | 'unit' | 'sourceTime' | 'messageId' | 'attributes' | 'traceId'>
-  >;
-
-export function rawReading(input: RawReadingInput, receivedAt = Date.now()): RawTelemetryReading {
-  const sourceTime = input.sourceTime ?? null;
-  const messageId = input.messageId ?? null;
-  // built property by property: an object spread here costs more than the hash and the Avro encoding together
-  return {
-    // Without a device time the receipt time keeps readings apart, unless a message id
-    // names the reading: then a resend (received later) must keep its eventId.
-    eventId: telemetryEventId(
-      input.source,
-      input.deviceId,
-      input.metric,
-      messageId,
-      sourceTime ?? (messageId === null ? receivedAt : ''),
-    ),
-    source: input.source,
-    deviceId: input.deviceId,
-    siteId: input.siteId ?? null,
-    metric: input.metric,
-    value: input.value,
-    unit: input.unit ?? null,
-    sourceTime,
-    receivedAt,
-    messageId,
-    contentType: input.contentType,
-    payload: input.payload,
-    attributes: input.attributes ?? {},
-    traceId: input.traceId ?? null,
-  };
-}
 
 /** What a transport adds to the fields it parsed from a reading. */
 export interface ReadingEnvelope {
@@ -78,6 +23,8 @@ export interface ReadingEnvelope {
   /** Replaces the parsed message id when set (one derived from an Idempotency-Key, a file line). */
   messageId?: string | null;
   traceId?: string | null;
+  /** The value is part of the event id (file rows: the same time may come again with another value). */
+  valueIsIdentity?: boolean;
 }
 
 /**
@@ -103,6 +50,7 @@ export function readingFromFields(
       payload: envelope.payload,
       attributes: envelope.attributes,
       traceId: envelope.traceId ?? null,
+      valueIsIdentity: envelope.valueIsIdentity,
     },
     receivedAt,
   );

@@ -1,5 +1,5 @@
 import { SluiceError } from '../lib/errors.ts';
-import type { RawReadingInput } from './raw-telemetry.ts';
+import type { RawReadingInput } from '../schemas/raw-telemetry-reading.ts';
 
 /**
  * The device wire conventions shared by the HTTP gateway, the MQTT bridge and the file import:
@@ -47,6 +47,49 @@ const COMMA = 0x2c;
 
 export function isSpace(byte: number): boolean {
   return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+}
+
+/** The bytes without leading and trailing JSON whitespace, as a view: nothing is decoded, so nothing is rewritten. */
+export function trimSpace(bytes: Buffer): Buffer {
+  let start = 0;
+  let end = bytes.length;
+  while (start < end && isSpace(bytes[start] as number)) start++;
+  while (end > start && isSpace(bytes[end - 1] as number)) end--;
+  return bytes.subarray(start, end);
+}
+
+/**
+ * csv-parse options shared by the gateway and the file import. Fields and the raw record come as
+ * bytes (`encoding: null`): the record's original bytes are kept verbatim (decoding and re-encoding
+ * would turn invalid UTF-8 into U+FFFD), and only the fields are decoded (`csvText`).
+ */
+export function csvParseOptions(maxRecordBytes: number) {
+  return {
+    bom: true,
+    raw: true,
+    info: true,
+    encoding: null,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    max_record_size: maxRecordBytes,
+  } as const;
+}
+
+/** One parsed CSV record as csv-parse hands it out with `csvParseOptions`. */
+export interface CsvRecord {
+  record: Buffer[];
+  raw: Buffer;
+  info: { lines: number };
+}
+
+/** The header's bytes as the first line of every row's payload (a row's payload is the header plus the row). */
+export function csvHeaderLine(raw: Buffer): Buffer {
+  return raw[raw.length - 1] === 0x0a ? raw : Buffer.concat([raw, Buffer.from('\n')]);
+}
+
+/** The fields of a CSV record as text (invalid UTF-8 becomes U+FFFD here, never in the kept bytes). */
+export function csvText(record: Buffer[]): string[] {
+  return record.map((field) => field.toString('utf8'));
 }
 
 type SplitterState = 'start' | 'value' | 'afterValue' | 'end';
@@ -442,7 +485,7 @@ export function ndjsonLine(
   line: number,
   limits: { maxReadingBytes: number; maxJsonDepth: number },
 ): { payload: Buffer } & ({ fields: ReadingFields } | { reason: string }) {
-  const payload = Buffer.from(bytes.toString('utf8').trim());
+  const payload = trimSpace(bytes);
   if (payload.length > limits.maxReadingBytes) {
     return {
       payload: Buffer.alloc(0),

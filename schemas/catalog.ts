@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '../lib/config.ts';
+import { fileURLToPath } from 'node:url';
 
 /** Compatibility levels as the Confluent registry API names them. */
 export type Compatibility =
@@ -102,7 +102,7 @@ export const allContracts: TopicContract[] = [
   dlqContract(topics.normalizedPricing.topic),
 ];
 
-export const schemasDir = join(projectRoot, 'schemas');
+export const schemasDir = fileURLToPath(new URL('.', import.meta.url));
 
 export function readSchema(schemaFile: string): Record<string, unknown> {
   return JSON.parse(readFileSync(join(schemasDir, schemaFile), 'utf8')) as Record<string, unknown>;

@@ -73,7 +73,7 @@ describe('sinks: exactly once through SIGKILL and database restarts', { timeout:
             SINK_CLICKHOUSE_BATCH_ROWS: '10000',
           },
     );
-    const child = spawn(process.execPath, [join(projectRoot, 'bin', 'sluice.mjs'), 'sink', kind], {
+    const child = spawn(process.execPath, [join(projectRoot, 'bin', 'sluice.mjs'), 'run', 'sink', kind], {
       cwd: projectRoot,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

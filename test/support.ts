@@ -1,5 +1,6 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { join } from 'node:path';
 import { projectRoot } from '../lib/config.ts';
 
@@ -16,15 +17,32 @@ const connectionVariables = [
   'MQTT_URL',
 ];
 
-/** Runs the `sluice` CLI as a user would, without inheriting connection variables unless given. */
-export function sluice(args: string[], env: Record<string, string> = {}) {
+function cliEnvironment(env: Record<string, string>): NodeJS.ProcessEnv {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   for (const name of connectionVariables) delete childEnv[name];
-  const result = spawnSync(process.execPath, [join(projectRoot, 'bin', 'sluice.mjs'), ...args], {
+  return { ...childEnv, ...env };
+}
+
+const cli = join(projectRoot, 'bin', 'sluice.mjs');
+
+/** Runs the `sluice` CLI as a user would, without inheriting connection variables unless given. */
+export function sluice(args: string[], env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [cli, ...args], {
     cwd: projectRoot,
     encoding: 'utf8',
-    env: { ...childEnv, ...env },
+    env: cliEnvironment(env),
     timeout: 180_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** `sluice` without blocking this process (which may serve what the command talks to). */
+export async function sluiceAsync(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [cli, ...args], { cwd: projectRoot, env: cliEnvironment(env) });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const [status] = (await once(child, 'exit')) as [number | null];
+  return { status, stdout, stderr };
 }

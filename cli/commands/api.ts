@@ -3,33 +3,19 @@ import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { asyncApiDocument } from '../../api/asyncapi.ts';
 import { clientTypesCurrent, clientTypesFile, writeClientTypes } from '../../api/client/generate.ts';
-import { buildOverview } from '../../api/overview.ts';
 import { ApiServer } from '../../api/server.ts';
-import { type Component, runComponents } from '../../lib/component.ts';
 import { projectRoot } from '../../lib/config.ts';
 import { SluiceError } from '../../lib/errors.ts';
-import { createKafka } from '../../lib/kafka.ts';
-import { componentLogger } from '../../lib/logger.ts';
 import { done } from '../output.ts';
 
-/** The API with only itself to report on, and a Kafka admin connected on first use for the overview. */
-function standaloneApi(): { api: ApiServer; close: () => Promise<void> } {
-  const admin = createKafka('api').admin();
-  let connected: Promise<void> | undefined;
-  const components: Component[] = [];
-  const api = new ApiServer({
-    components: () => components,
+/** The API's routes, for their documents: it is never started, so it never reads Kafka or a database. */
+function unstartedApi(): ApiServer {
+  return new ApiServer({
+    components: () => [],
     overview: async () => {
-      connected ??= admin.connect().catch((err) => {
-        connected = undefined;
-        throw err;
-      });
-      await connected.catch(() => {});
-      return buildOverview(admin, components);
+      throw new Error('not served');
     },
   });
-  components.push(api);
-  return { api, close: () => admin.disconnect() };
 }
 
 function write(document: unknown, out: string | undefined, what: string): void {
@@ -42,31 +28,19 @@ function write(document: unknown, out: string | undefined, what: string): void {
   done('api', `${what} written to ${out}`);
 }
 
-/** `sluice api`: run the API alone; print its OpenAPI and AsyncAPI documents. */
+/** `sluice api …`: the API's OpenAPI and AsyncAPI documents and the typed client's types (`sluice run api` runs it). */
 export function registerApiCommands(program: Command): void {
   const api = program
     .command('api')
     .description('the query API: REST, GraphQL, OpenAPI and AsyncAPI documents');
   api
-    .command('serve', { isDefault: true })
-    .description('run the API alone (REST, GraphQL, docs, /metrics) until Ctrl-C')
-    .action(async () => {
-      const { api: server, close } = standaloneApi();
-      try {
-        await runComponents([server], componentLogger('cli'));
-      } finally {
-        await close();
-      }
-    });
-  api
     .command('openapi')
     .description('print the OpenAPI 3.1 document (also served at /api/openapi.json)')
     .option('--out <file>', 'write it to this file')
     .action(async ({ out }: { out?: string }) => {
-      const { api: server, close } = standaloneApi();
+      const server = unstartedApi();
       write(server.openApi(), out, 'OpenAPI document');
       await server.stop();
-      await close();
     });
   api
     .command('client')
@@ -75,7 +49,7 @@ export function registerApiCommands(program: Command): void {
     )
     .option('--check', 'only verify that they are up to date')
     .action(async ({ check }: { check?: boolean }) => {
-      const { api: server, close } = standaloneApi();
+      const server = unstartedApi();
       try {
         if (!check) {
           await writeClientTypes(server.openApi());
@@ -90,7 +64,6 @@ export function registerApiCommands(program: Command): void {
         }
       } finally {
         await server.stop();
-        await close();
       }
     });
   api

@@ -2,9 +2,10 @@ import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { prepareTopicsAndSchemas } from '../../lib/bootstrap.ts';
 import { runComponents } from '../../lib/component.ts';
-import { SluiceError } from '../../lib/errors.ts';
+import { describeError, SluiceError } from '../../lib/errors.ts';
 import { createKafka, createProducer } from '../../lib/kafka.ts';
 import { componentLogger } from '../../lib/logger.ts';
+import { pushOutcome } from '../../lib/metrics.ts';
 import { createPgPool } from '../../lib/postgres.ts';
 import { type CollectionRequest, openCollection } from '../../producers/pricing-collection/collections.ts';
 import { publishRunEvent } from '../../producers/pricing-collection/run-events.ts';
@@ -25,6 +26,34 @@ function definedFilters(filters: Record<string, string | undefined>): RunFilters
 function summary(run: CollectionRun): string {
   const rate = run.itemsPerSecond === null ? '' : `, ${Math.round(run.itemsPerSecond)} items/s`;
   return `${run.runId} ${run.status}: ${run.pages} pages, ${run.items} items, ${run.published} published, ${run.failed} failed pages${rate}`;
+}
+
+/** The run's outcome for the Pushgateway (the `CollectionFailed` and `CollectionStale` alerts read it). */
+async function reportOutcome(run: CollectionRun): Promise<void> {
+  const at = (run.finishedAt ?? new Date()).getTime() / 1000;
+  const succeeded = run.status === 'succeeded';
+  const pushed = await pushOutcome(
+    'sluice-collect',
+    { provider: run.provider },
+    {
+      sluice_collection_last_run_timestamp_seconds: {
+        help: 'When the last collection run ended.',
+        value: at,
+      },
+      sluice_collection_last_run_failed: {
+        help: '1 when the last run did not succeed.',
+        value: succeeded ? 0 : 1,
+      },
+      sluice_collection_last_run_items: { help: 'Items the last run published.', value: run.published },
+      ...(succeeded && {
+        sluice_collection_last_success_timestamp_seconds: { help: 'When a run last succeeded.', value: at },
+      }),
+    },
+  ).catch((err: unknown) => {
+    failed('collect', `could not report to the Pushgateway: ${describeError(err)}`);
+    return false;
+  });
+  if (pushed) done('collect', 'outcome pushed to the Pushgateway');
 }
 
 /** Runs a collection in this process with a progress bar; Ctrl-C cancels it (what was fetched is still published). */
@@ -84,6 +113,7 @@ async function collect(request: CollectionRequest, json: boolean): Promise<void>
       bar.stop();
       await collection.close();
     }
+    await reportOutcome(ended);
     if (json) process.stdout.write(`${JSON.stringify(ended, null, 2)}\n`);
     if (ended.status === 'succeeded') done('collect', summary(ended));
     else {

@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { runComponents } from '../../lib/component.ts';
 import { loadSettings } from '../../lib/config.ts';
 import { SluiceError } from '../../lib/errors.ts';
 import { createKafka } from '../../lib/kafka.ts';
-import { componentLogger } from '../../lib/logger.ts';
 import { createRegistryClient } from '../../lib/registry.ts';
 import { AvroSerde } from '../../lib/serde.ts';
 import { pricingSettings } from '../../processors/pricing/config.ts';
@@ -17,8 +15,8 @@ import { telemetrySettings } from '../../processors/telemetry/config.ts';
 import { createTelemetryProcessor } from '../../processors/telemetry/telemetry-processor.ts';
 import { done, step } from '../output.ts';
 
-const pipelines = ['telemetry', 'pricing'] as const;
-type PipelineName = (typeof pipelines)[number];
+export const pipelines = ['telemetry', 'pricing'] as const;
+export type PipelineName = (typeof pipelines)[number];
 
 function pipelineName(name: string): PipelineName {
   if (!(pipelines as readonly string[]).includes(name)) {
@@ -38,7 +36,7 @@ interface ProcessorOverrides {
 }
 
 /** The processor with its settings from the environment, optionally in another group (reprocessing). */
-function createProcessor(name: PipelineName, overrides: ProcessorOverrides = {}) {
+export function createProcessor(name: PipelineName, overrides: ProcessorOverrides = {}) {
   const rename = <S extends { groupId: string; transactionalIdPrefix: string; outputTopic: string }>(
     settings: S,
   ): S => ({
@@ -70,15 +68,6 @@ function progressBar(label: string) {
 }
 
 export function registerProcessorsCommands(program: Command): void {
-  program
-    .command('process')
-    .description('run a processor (raw topic → stages → normalized topic, exactly once) until Ctrl-C')
-    .argument('<pipeline>', pipelines.join(' | '))
-    .action(async (name: string) => {
-      const { component } = createProcessor(pipelineName(name));
-      await runComponents([component], componentLogger('cli'), { graceMs: 15_000 });
-    });
-
   program
     .command('reprocess')
     .description(

@@ -2,7 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import type { KafkaMessage } from 'kafkajs';
 import type { Health } from '../../lib/component.ts';
 import { SluiceError } from '../../lib/errors.ts';
-import { fromThreadError, startTypeScriptThread, type ThreadError } from '../../lib/threads.ts';
+import { fromThreadError, startModuleThread, type ThreadError } from '../../lib/threads.ts';
 import type { TopicContract } from '../../schemas/catalog.ts';
 import type { Evaluated } from './evaluation.ts';
 import type { Rejection } from './pipeline.ts';
@@ -99,7 +99,7 @@ export class PipelineThreads {
     try {
       await Promise.all(
         Array.from({ length: count }, async () => {
-          const worker = startTypeScriptThread(threadModule, setup);
+          const worker = startModuleThread(threadModule, setup);
           const thread: Thread = { worker, pending: new Map() };
           threads.push(thread);
           await pool.attach(thread);

@@ -1,4 +1,5 @@
 import type { Health } from '../../lib/component.ts';
+import { runnableModule } from '../../lib/modules.ts';
 
 /** Where a raw record was read from; stages use the timestamp (never the wall clock) so replays agree. */
 export interface RecordMeta {
@@ -63,7 +64,7 @@ export async function startPipelineModule(
   settings: unknown,
   component: string,
 ): Promise<RunningPipeline<unknown, unknown>> {
-  const { startPipeline } = (await import(pipelineModule)) as {
+  const { startPipeline } = (await import(runnableModule(pipelineModule))) as {
     startPipeline: StartPipeline<unknown, unknown>;
   };
   return startPipeline(settings as never, component);

@@ -59,6 +59,19 @@ describe('validate', () => {
     ['clock reset to 1970', { sourceTime: '0' }, 'time_too_old'],
     ['oversized payload', { payload: Buffer.alloc(65_537) }, 'payload_too_large'],
     [
+      'device id decoded from invalid UTF-8',
+      {
+        deviceId: 'd\uFFFD\uFFFD1',
+        payload: Buffer.concat([
+          Buffer.from('{"deviceId":"d'),
+          Buffer.from([0xff, 0xfe]),
+          Buffer.from('1"}'),
+        ]),
+      },
+      'invalid_utf8',
+      /deviceId is not valid UTF-8: the payload has an invalid byte 0xff at offset 14/,
+    ],
+    [
       'too many attributes',
       { attributes: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`a${i}`, 'x'])) },
       'attributes_too_large',

@@ -1,3 +1,4 @@
+import { invalidUtf8Offset } from '../../lib/utf8.ts';
 import { telemetryIdMaxLength, telemetryIdPattern } from '../../schemas/telemetry-ids.ts';
 import type { RawTelemetryReading } from '../../schemas/types.ts';
 import { accept, reject, type StageResult } from '../runner/pipeline.ts';
@@ -84,8 +85,31 @@ export function opcuaSeverity(statusCode: string): StatusSeverity {
   return 'bad';
 }
 
+const textFields = ['deviceId', 'siteId', 'metric', 'unit', 'sourceTime', 'messageId'] as const;
+
+/**
+ * A text field that holds U+FFFD because the producer decoded invalid UTF-8 in the original:
+ * refused naming the field and the byte offset in the payload (the original stays verbatim in the
+ * DLQ). Only a field that holds U+FFFD costs a scan of the payload.
+ */
+function invalidUtf8Rejection(raw: RawTelemetryReading): StageResult<never> | undefined {
+  for (const field of textFields) {
+    if (!raw[field]?.includes('\uFFFD')) continue;
+    const offset = invalidUtf8Offset(raw.payload);
+    if (offset < 0) return undefined;
+    return reject(
+      stage,
+      'invalid_utf8',
+      `${field} is not valid UTF-8: the payload has an invalid byte 0x${(raw.payload[offset] as number).toString(16).padStart(2, '0')} at offset ${offset}`,
+    );
+  }
+  return undefined;
+}
+
 export function validate(raw: RawTelemetryReading, settings: StageSettings): StageResult<ValidatedReading> {
   const flags: string[] = [];
+  const encodingProblem = invalidUtf8Rejection(raw);
+  if (encodingProblem) return encodingProblem;
   const idProblem =
     idRejection('eventId', raw.eventId, true) ??
     idRejection('deviceId', raw.deviceId, true) ??

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, statSync, type WriteStream } from 'node:fs';
 import { basename, extname } from 'node:path';
@@ -13,8 +14,12 @@ import { retry } from '../../lib/retry.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
 import { RawTelemetryPublisher, readingFromFields } from '../raw-telemetry.ts';
 import {
+  type CsvRecord,
+  csvHeaderLine,
   csvLayout,
+  csvParseOptions,
   csvRowFields,
+  csvText,
   InputError,
   type InputProblem,
   isSpace,
@@ -64,13 +69,19 @@ export interface ImportProgress {
   rejected: number;
 }
 
+export interface RejectionGroup {
+  /** The first rejection of the group, as the rejects file has it (line, column, sizes). */
+  reason: string;
+  count: number;
+}
+
 export interface ImportSummary {
   file: string;
   format: ImportFormat;
   accepted: number;
   rejected: number;
-  /** Rejections grouped by reason (numbers in a reason are replaced by N). */
-  reasons: Record<string, number>;
+  /** Rejections grouped by kind (the reason with its numbers left out), most frequent first, each with its first real reason. */
+  reasons: RejectionGroup[];
   /** Where the rejected rows were written, one JSON line each, when there were any. */
   rejectsFile?: string;
   seconds: number;
@@ -84,7 +95,7 @@ export interface ImportSummary {
  * `sluice import telemetry FILE`: streams a CSV, NDJSON or JSON-array file of any size into the raw
  * topic in bounded memory (one batch being read while the previous one is sent). Rejected rows go
  * to `FILE.rejected.ndjson` with their reason; a re-import gives every reading the same eventId
- * (the file name and line are its message id unless the row carries one).
+ * (see `reading`).
  */
 export class TelemetryFileImport implements Component {
   readonly name = 'file-import';
@@ -97,7 +108,7 @@ export class TelemetryFileImport implements Component {
   private running?: Promise<ImportSummary>;
   private rejects?: WriteStream;
   private progress: ImportProgress;
-  private readonly reasons: Record<string, number> = {};
+  private readonly reasons = new Map<string, RejectionGroup>();
   private readonly traceId = newTraceId();
   private readonly startedAt = Date.now();
   private lastError?: string;
@@ -190,7 +201,7 @@ export class TelemetryFileImport implements Component {
       format: this.format,
       accepted: this.progress.accepted,
       rejected: this.progress.rejected,
-      reasons: this.reasons,
+      reasons: [...this.reasons.values()].sort((a, b) => b.count - a.count),
       rejectsFile: this.rejects ? this.rejectsFile : undefined,
       seconds,
       readingsPerSecond: Math.round(this.progress.accepted / Math.max(seconds, 0.001)),
@@ -199,11 +210,19 @@ export class TelemetryFileImport implements Component {
     };
   }
 
+  /**
+   * A row names its reading by its message id, else by its content (device, metric, time and value),
+   * so the same row twice, or the same readings exported again under another file name, are one
+   * event downstream. Only a row without a time falls back to the file name and line.
+   */
   private reading(item: FileItem & { fields: ReadingFields }) {
+    const { fields } = item;
     const where = item.line ?? item.index;
-    return readingFromFields(item.fields, {
+    const untimed = fields.messageId === null && fields.sourceTime === null;
+    return readingFromFields(fields, {
       source: 'file',
-      messageId: item.fields.messageId ?? `${basename(this.file)}:${where}`,
+      messageId: untimed ? `${basename(this.file)}:${where}` : null,
+      valueIsIdentity: fields.messageId === null && !untimed,
       contentType: contentTypes[this.format],
       payload: item.payload,
       attributes: { file: basename(this.file), [item.line === undefined ? 'index' : 'line']: String(where) },
@@ -229,10 +248,16 @@ export class TelemetryFileImport implements Component {
   private async reject(item: FileItem, reason: string): Promise<void> {
     this.progress.rejected++;
     this.metrics.error('parse', 'ING_VALIDATION_FAILED', 'poison');
-    const kind = reason.replace(/\d+/g, 'N');
-    this.reasons[kind] = (this.reasons[kind] ?? 0) + 1;
+    const kind = reason.replace(/\d+/g, '');
+    const group = this.reasons.get(kind);
+    if (group) group.count++;
+    else this.reasons.set(kind, { reason, count: 1 });
     this.rejects ??= createWriteStream(this.rejectsFile);
-    const line = `${JSON.stringify({ line: item.line, index: item.index, reason, payload: item.payload.toString('utf8') })}\n`;
+    // the rejects file is JSON text: bytes that are not UTF-8 go in base64, so they too are kept exactly
+    const payload = isUtf8(item.payload)
+      ? { payload: item.payload.toString('utf8') }
+      : { payloadBase64: item.payload.toString('base64') };
+    const line = `${JSON.stringify({ line: item.line, index: item.index, reason, ...payload })}\n`;
     if (!this.rejects.write(line)) await once(this.rejects, 'drain');
   }
 
@@ -321,33 +346,20 @@ export class TelemetryFileImport implements Component {
 
   private async *csvItems(source: { bytesRead: number }): AsyncGenerator<FileItem> {
     const stream = createReadStream(this.file, { highWaterMark: 256 * 1024 });
-    const parser = stream.pipe(
-      parseCsv({
-        bom: true,
-        raw: true,
-        info: true,
-        relax_column_count: true,
-        skip_empty_lines: true,
-        max_record_size: this.settings.maxReadingBytes,
-      }),
-    );
+    const parser = stream.pipe(parseCsv(csvParseOptions(this.settings.maxReadingBytes)));
     let layout: ReturnType<typeof csvLayout> | undefined;
-    let headerBytes = Buffer.alloc(0);
+    let headerBytes: Buffer = Buffer.alloc(0);
     let index = 0;
     try {
-      for await (const { record, raw, info } of parser as AsyncIterable<{
-        record: string[];
-        raw: string;
-        info: { lines: number };
-      }>) {
+      for await (const { record, raw, info } of parser as AsyncIterable<CsvRecord>) {
         source.bytesRead = stream.bytesRead;
         if (!layout) {
-          layout = csvLayout(record);
-          headerBytes = Buffer.from(raw.endsWith('\n') ? raw : `${raw}\n`);
+          layout = csvLayout(csvText(record));
+          headerBytes = csvHeaderLine(raw);
           continue;
         }
-        const payload = Buffer.concat([headerBytes, Buffer.from(raw)]);
-        const result = csvRowFields(layout, record);
+        const payload = Buffer.concat([headerBytes, raw]);
+        const result = csvRowFields(layout, csvText(record));
         if (!result.ok) {
           yield { line: info.lines, index: index++, payload, reason: result.reason };
           continue;

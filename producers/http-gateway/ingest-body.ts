@@ -1,7 +1,11 @@
 import { CsvError, parse as parseCsv } from 'csv-parse/sync';
 import {
+  type CsvRecord,
+  csvHeaderLine,
   csvLayout,
+  csvParseOptions,
   csvRowFields,
+  csvText,
   InputError,
   isSpace,
   JsonSplitter,
@@ -111,23 +115,10 @@ function ndjsonItems(body: Buffer, limits: IngestLimits): IngestItem[] {
   return items;
 }
 
-interface CsvRecord {
-  record: string[];
-  raw: string;
-  info: { lines: number };
-}
-
 function csvItems(body: Buffer, limits: IngestLimits): IngestItem[] {
   let records: CsvRecord[];
   try {
-    records = parseCsv(body, {
-      bom: true,
-      raw: true,
-      info: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      max_record_size: limits.maxReadingBytes,
-    }) as unknown as CsvRecord[];
+    records = parseCsv(body, csvParseOptions(limits.maxReadingBytes)) as unknown as CsvRecord[];
   } catch (err) {
     if (!(err instanceof CsvError)) throw err;
     const line = (err as CsvError & { lines?: number }).lines;
@@ -135,13 +126,13 @@ function csvItems(body: Buffer, limits: IngestLimits): IngestItem[] {
   }
   const [header, ...rows] = records;
   if (!header) throw new InputError({ error: 'malformed_csv', message: 'the CSV body is empty', line: 1 });
-  const layout = csvLayout(header.record);
-  const headerBytes = Buffer.from(header.raw.endsWith('\n') ? header.raw : `${header.raw}\n`);
+  const layout = csvLayout(csvText(header.record));
+  const headerBytes = csvHeaderLine(header.raw);
   const items: IngestItem[] = [];
   for (const row of rows) {
-    const payload = Buffer.concat([headerBytes, Buffer.from(row.raw)]);
+    const payload = Buffer.concat([headerBytes, row.raw]);
     const line = row.info.lines;
-    const result = csvRowFields(layout, row.record);
+    const result = csvRowFields(layout, csvText(row.record));
     if (!result.ok) {
       if (items.length >= limits.maxItems) throw tooMany(limits);
       items.push({ index: items.length, line, payload, reason: result.reason });

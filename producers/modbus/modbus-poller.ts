@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka, Message } from 'kafkajs';
 import modbusSerial from 'modbus-serial';
 import type { Component, Health } from '../../lib/component.ts';
@@ -9,7 +10,8 @@ import { componentMetrics } from '../../lib/metrics.ts';
 import { retry } from '../../lib/retry.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
 import { topics } from '../../schemas/catalog.ts';
-import { RawTelemetryPublisher, rawReading } from '../raw-telemetry.ts';
+import { rawReading } from '../../schemas/raw-telemetry-reading.ts';
+import { RawTelemetryPublisher } from '../raw-telemetry.ts';
 import { type ModbusSettings, modbusSettings, type RegisterSpec } from './config.ts';
 import { registerCount, scaledValue } from './registers.ts';
 
@@ -92,17 +94,8 @@ export class ModbusPoller implements Component {
         this.client = undefined;
       }
       const wait = Math.max(0, this.settings.pollIntervalMs - (Date.now() - began));
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, wait);
-        signal.addEventListener(
-          'abort',
-          () => {
-            clearTimeout(timer);
-            resolve();
-          },
-          { once: true },
-        );
-      });
+      // timers/promises removes its 'abort' listener when the wait ends: nothing accumulates on the long-lived signal
+      await sleep(wait, undefined, { signal }).catch(() => {});
     }
   }
 

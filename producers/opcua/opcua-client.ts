@@ -20,8 +20,9 @@ import { componentMetrics } from '../../lib/metrics.ts';
 import { retry } from '../../lib/retry.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
 import { topics } from '../../schemas/catalog.ts';
+import { rawReading } from '../../schemas/raw-telemetry-reading.ts';
 import type { RawTelemetryReading } from '../../schemas/types.ts';
-import { RawTelemetryPublisher, rawReading } from '../raw-telemetry.ts';
+import { RawTelemetryPublisher } from '../raw-telemetry.ts';
 import { type NodeSpec, type OpcuaSettings, opcuaSettings } from './config.ts';
 
 const topic = topics.rawTelemetry.topic;

@@ -3,7 +3,7 @@ import { CompressionTypes, type Kafka, type Message, type Producer } from 'kafka
 import { SluiceError } from '../../lib/errors.ts';
 import { keyPartition } from '../../lib/kafka.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
-import { fromThreadError, startTypeScriptThread, type ThreadError } from '../../lib/threads.ts';
+import { fromThreadError, startModuleThread, type ThreadError } from '../../lib/threads.ts';
 import type { RawPriceOffer } from '../../schemas/types.ts';
 import { offersTopic } from './raw-offers.ts';
 
@@ -119,7 +119,7 @@ export class OfferPublisher {
   }
 
   private async spawn(name: string, compression: OfferCompression): Promise<void> {
-    const worker = startTypeScriptThread(new URL('./publisher-worker.ts', import.meta.url), {
+    const worker = startModuleThread(new URL('./publisher-worker.ts', import.meta.url), {
       name,
       compression,
     });

@@ -5,6 +5,7 @@ import { type ClickHouseFeatures, detectFeatures } from '../../lib/clickhouse.ts
 import { classifyError, type ErrorCode, SluiceError } from '../../lib/errors.ts';
 import { EventIdSet } from '../../lib/event-id-set.ts';
 import type { Logger } from '../../lib/logger.ts';
+import { sitesLoaded } from '../../lib/metrics.ts';
 import type { PriceRecord, TelemetryReading } from '../../schemas/types.ts';
 import { nextOffsets, type PartitionOffset, type SinkRecord, type SinkWriter } from '../batching-sink.ts';
 import { migrateClickHouse } from './clickhouse-schema.ts';
@@ -343,9 +344,9 @@ export class ClickHouseWriter implements SinkWriter {
   async write(records: SinkRecord[], offsets: PartitionOffset[]): Promise<void> {
     try {
       const pending = this.outcomeUnknown ? await this.notYetLoaded(records) : records;
-      const inserted = new Set(
-        nextOffsets(await this.insertRows(pending)).map((p) => `${p.topic}:${p.partition}:${p.offset}`),
-      );
+      const loaded = await this.insertRows(pending);
+      sitesLoaded(this.sitesOf(loaded));
+      const inserted = new Set(nextOffsets(loaded).map((p) => `${p.topic}:${p.partition}:${p.offset}`));
       // partitions whose last rows were not inserted (duplicates, or sent to the DLQ) record their offset directly
       await this.storeProgress(offsets.filter((p) => !inserted.has(`${p.topic}:${p.partition}:${p.offset}`)));
       this.outcomeUnknown = false;
@@ -354,6 +355,17 @@ export class ClickHouseWriter implements SinkWriter {
       if (error.retriable) this.outcomeUnknown = true;
       throw error;
     }
+  }
+
+  /** The distinct sites of the telemetry among the records. */
+  private sitesOf(records: SinkRecord[]): Set<string> {
+    const sites = new Set<string>();
+    for (const record of records) {
+      if (this.options.sources.get(record.topic) !== 'telemetry') continue;
+      const { siteId } = record.value as TelemetryReading;
+      if (siteId) sites.add(siteId);
+    }
+    return sites;
   }
 
   /** Inserts the rows; returns those inserted (not duplicates). */

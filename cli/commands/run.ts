@@ -1,0 +1,148 @@
+import cluster from 'node:cluster';
+import { Argument, type Command } from 'commander';
+import { prepareTopicsAndSchemas } from '../../lib/bootstrap.ts';
+import { superviseWorkers } from '../../lib/cluster.ts';
+import { type Component, runComponents } from '../../lib/component.ts';
+import { loadSettings } from '../../lib/config.ts';
+import { createKafka } from '../../lib/kafka.ts';
+import { componentLogger } from '../../lib/logger.ts';
+import { OpsServer } from '../../lib/ops-server.ts';
+import { DemoProducer } from '../../producers/demo/demo-producer.ts';
+import { httpGatewaySettings } from '../../producers/http-gateway/config.ts';
+import type { ProducerName } from '../../producers/telemetry-producers.ts';
+import { createClickHouseSink } from '../../sinks/clickhouse/clickhouse-sink.ts';
+import { createPostgresSink } from '../../sinks/postgres/postgres-sink.ts';
+import { done } from '../output.ts';
+import { apiWithOverview, runPlatform } from '../platform.ts';
+import { createProcessor, type PipelineName, pipelines } from './processors.ts';
+
+interface Running {
+  components: Component[];
+  /** Aborted when the process can no longer do its job (a sink's fatal error): it stops and exits 1. */
+  failed?: AbortSignal;
+  graceMs?: number;
+  /** Runs after the components stopped. */
+  close?: () => Promise<void>;
+}
+
+/**
+ * Runs one component (or a few that belong together) in this process until SIGINT/SIGTERM, with
+ * /healthz, /readyz and /metrics on OPS_PORT: what a container runs.
+ */
+async function serve(label: string, build: () => Promise<Running>): Promise<void> {
+  const logger = componentLogger(label);
+  const ops = new OpsServer();
+  await ops.start();
+  try {
+    const running = await build();
+    ops.watch(running.components);
+    try {
+      await runComponents(running.components, logger, {
+        graceMs: running.graceMs,
+        stopSignal: running.failed,
+        onStarted: () => {
+          if (cluster.isPrimary)
+            done(label, `running ${running.components.map((c) => c.name).join(', ')}; Ctrl-C stops`);
+        },
+      });
+    } finally {
+      await running.close?.();
+    }
+    if (running.failed?.aborted) process.exitCode = 1;
+  } finally {
+    await ops.stop();
+  }
+}
+
+/** A telemetry producer; the gateway alone may serve its port from several processes. */
+async function runProducer(name: ProducerName): Promise<void> {
+  const { workers } = loadSettings(httpGatewaySettings);
+  if (name === 'http-gateway' && workers > 1 && cluster.isPrimary) {
+    done('gateway', `in ${workers} worker processes; Ctrl-C stops`);
+    process.exitCode = await superviseWorkers(workers, componentLogger('gateway'));
+    return;
+  }
+  // The producers load Express, MQTT and protocol libraries: imported when one runs.
+  const { telemetryProducers } = await import('../../producers/telemetry-producers.ts');
+  try {
+    await serve(name, async () => {
+      const serde = await prepareTopicsAndSchemas(createKafka(name));
+      return { components: await telemetryProducers(serde, [name]) };
+    });
+  } finally {
+    // a cluster worker's channel to the primary would keep it alive once its gateway stopped (or failed)
+    if (cluster.isWorker) cluster.worker?.disconnect();
+  }
+}
+
+const sinks = ['postgres', 'clickhouse'] as const;
+
+/** `sluice run <component>`: each component as its own process, the way containers run them. */
+export function registerRunCommands(program: Command): void {
+  const run = program
+    .command('run')
+    .description('run a component in the foreground until SIGINT/SIGTERM (one per container in production)');
+
+  const producers: [command: string, name: ProducerName, what: string][] = [
+    ['gateway', 'http-gateway', 'the HTTP ingest gateway (HTTP_GATEWAY_WORKERS processes)'],
+    ['mqtt-bridge', 'mqtt-bridge', 'the MQTT bridge'],
+    ['opcua', 'opcua-client', 'the OPC UA client (OPCUA_NODES)'],
+    ['modbus', 'modbus-poller', 'the Modbus TCP poller (MODBUS_REGISTERS)'],
+  ];
+  for (const [command, name, what] of producers) {
+    run
+      .command(command)
+      .description(`${what} → raw.telemetry.readings.v1`)
+      .action(() => runProducer(name));
+  }
+
+  run
+    .command('processor')
+    .description('a processor: raw topic → stages → normalized topic, exactly once')
+    .addArgument(new Argument('<pipeline>').choices(pipelines))
+    .action((name: PipelineName) =>
+      serve(`processor-${name}`, async () => ({
+        components: [createProcessor(name).component],
+        graceMs: 15_000,
+      })),
+    );
+
+  run
+    .command('sink')
+    .description('a sink: normalized topics into PostgreSQL or ClickHouse; exits 1 on a fatal error')
+    .addArgument(new Argument('<database>').choices(sinks))
+    .action((database: (typeof sinks)[number]) =>
+      serve(`sink-${database}`, async () => {
+        const sink = database === 'postgres' ? createPostgresSink() : createClickHouseSink();
+        return { components: [sink], failed: sink.failed };
+      }),
+    );
+
+  run
+    .command('api')
+    .description('the API: REST, dashboard, /metrics')
+    .action(() =>
+      serve('api', async () => {
+        const components: Component[] = [];
+        const { api, close } = await apiWithOverview(() => components);
+        components.push(api);
+        return { components, close };
+      }),
+    );
+
+  run
+    .command('demo')
+    .description('the demo producer: made-up readings from a few sites (DEMO_READINGS_PER_SECOND)')
+    .action(() =>
+      serve('demo', async () => ({
+        components: [new DemoProducer(await prepareTopicsAndSchemas(createKafka('demo')))],
+      })),
+    );
+
+  run
+    .command('platform')
+    .description('every component in this process (what `sluice up` runs)')
+    .option('--state <dir>', 'state directory of the background process (`sluice up --detach`)')
+    .option('--no-demo', 'do not start the demo producer')
+    .action(({ demo }: { demo: boolean }) => runPlatform({ demo }));
+}

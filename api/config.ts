@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   bool,
   defineSettings,
+  nonNegativeInt,
   port,
   positiveInt,
   projectRoot,
@@ -81,6 +82,12 @@ export const apiSettings = defineSettings('api', {
     positiveInt,
     '86400',
     'max-age of answers over settled time ranges; other answers are no-cache (revalidated by ETag).',
+  ),
+  answerCacheMb: setting(
+    'API_ANSWER_CACHE_MB',
+    nonNegativeInt,
+    '64',
+    'Memory (MiB) for answers over settled time ranges, served again without a database query; 0 turns it off.',
   ),
   queryTimeoutMs: setting(
     'API_QUERY_TIMEOUT_MS',

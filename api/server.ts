@@ -19,6 +19,7 @@ import { ClickHouseReader } from './db/clickhouse-reader.ts';
 import { DevicesService } from './devices/devices-service.ts';
 import { deviceRoutes } from './devices/routes.ts';
 import { graphqlRouter } from './graphql/graphql-router.ts';
+import { AnswerCache } from './http/answer-cache.ts';
 import { Authenticator } from './http/auth.ts';
 import {
   authorization,
@@ -173,6 +174,10 @@ export class ApiServer implements Component {
     const services = {
       authorize: authorization(this.authenticator, this.settings),
       cacheControl: cacheControl(this.settings),
+      answers: new AnswerCache(
+        this.settings.answerCacheMb * 2 ** 20,
+        this.settings.cacheMaxAgeSeconds * 1000,
+      ),
       validateResponses: this.settings.validateResponses,
       logger: this.logger,
     };

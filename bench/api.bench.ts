@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient } from '@clickhouse/client';
-import autocannon from 'autocannon';
+import autocannon, { type Request } from 'autocannon';
 import { createApiKey, revokeApiKey } from '../lib/api-keys.ts';
 import { clickhouseSettings, createClickHouse, detectFeatures, telemetryTable } from '../lib/clickhouse.ts';
 import { componentNodeFlags } from '../lib/component.ts';
@@ -104,15 +104,9 @@ async function dropDatabase(): Promise<void> {
   await admin.close();
 }
 
-const pool = createPgPool();
-const key = await createApiKey(pool, { name: `bench-api-${uniqueSuffix()}`, roles: ['read'] });
-let api: ChildProcess | undefined;
-try {
-  process.stderr.write(
-    `loading ${rows.toLocaleString('en')} readings into ClickHouse database ${database}…\n`,
-  );
-  const loadSeconds = await load();
-  api = spawn(
+/** `sluice run api` in its own process, over the benchmark's database. */
+async function startApi(env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(
     process.execPath,
     [...componentNodeFlags, join(projectRoot, 'bin', 'sluice.mjs'), 'run', 'api'],
     {
@@ -124,42 +118,24 @@ try {
         OPS_PORT: String(port + 1),
         CLICKHOUSE_DATABASE: database,
         API_RATE_LIMIT_PER_MINUTE: '1000000000',
+        ...env,
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     },
   );
-  await waitHealthy(api);
-  const headers = { 'x-api-key': key.key };
-  const range = `from=${new Date(base).toISOString()}&to=${new Date(base + day).toISOString()}`;
-  const requests = Array.from({ length: 200 }, (_, i) => ({
-    method: 'GET' as const,
-    path: `/api/v1/telemetry/aggregates?device=bench-dev-${(i * 37) % devices}&granularity=minute&${range}`,
-    headers,
-  }));
-  const probe = await fetch(`${url}${requests[0]?.path}`, { headers });
-  const points = ((await probe.json()) as { series: { points: unknown[] }[] }).series.reduce(
-    (sum, series) => sum + series.points.length,
-    0,
-  );
-  await autocannon({ url, connections: 10, duration: 3, requests });
-  const load50 = await autocannon({ url, connections, duration: seconds, requests });
-  report(
-    `GET /api/v1/telemetry/aggregates: one device, 24 h per minute, over ${rows.toLocaleString('en')} readings`,
-    {
-      'ClickHouse load': `${loadSeconds.toFixed(1)} s (INSERT … SELECT, rollups by their materialized views)`,
-      'answer of one request': `${points} points (3 metrics × 1,440 minutes)`,
-      clients: `${connections} concurrent, ${seconds} s, 200 devices round robin`,
-    },
-    [
-      ['answers 200', load50['2xx'], 'requests'],
-      ['answers otherwise', load50.non2xx + load50.errors + load50.timeouts, 'requests'],
-      ['requests/s', load50.requests.average, 'req/s'],
-      ['latency p50', load50.latency.p50, 'ms'],
-      ['latency p99 (target ≤ 100)', load50.latency.p99, 'ms'],
-      ['latency max', load50.latency.max, 'ms'],
-    ],
-  );
+  children.push(child);
+  await waitHealthy(child);
+  return child;
+}
 
+async function stopApi(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  await new Promise((resolve) => child.once('exit', resolve));
+}
+
+/** Streams a 1,000,000-row NDJSON export, counting rows and sampling the API process's RSS. */
+async function exportRun(api: ChildProcess, headers: Record<string, string>, range: string) {
   const pid = api.pid as number;
   const idleRss = rssOf(pid);
   let peakRss = idleRss;
@@ -184,7 +160,7 @@ try {
   const elapsed = (performance.now() - started) / 1000;
   clearInterval(sampler);
   report(
-    `GET /api/v1/telemetry/readings as NDJSON: one site of ${sites}, 24 h`,
+    `GET /api/v1/telemetry/readings as NDJSON: one site of ${sites}, 24 h, from a freshly started API`,
     { status: response.status, 'the API process': `pid ${pid}, RSS sampled every 20 ms` },
     [
       ['rows streamed', lines, 'rows'],
@@ -196,11 +172,67 @@ try {
       ['API peak RSS (target ≤ 300)', peakRss / 2 ** 20, 'MiB'],
     ],
   );
+}
+
+async function aggregatesRun(title: string, conditions: Record<string, string>, requests: Request[]) {
+  await autocannon({ url, connections: 10, duration: 3, requests });
+  const result = await autocannon({ url, connections, duration: seconds, requests });
+  report(
+    title,
+    { ...conditions, clients: `${connections} concurrent, ${seconds} s, 200 devices round robin` },
+    [
+      ['answers 200', result['2xx'], 'requests'],
+      ['answers otherwise', result.non2xx + result.errors + result.timeouts, 'requests'],
+      ['requests/s', result.requests.average, 'req/s'],
+      ['latency p50', result.latency.p50, 'ms'],
+      ['latency p99 (target ≤ 100)', result.latency.p99, 'ms'],
+      ['latency max', result.latency.max, 'ms'],
+    ],
+  );
+}
+
+const children: ChildProcess[] = [];
+const pool = createPgPool();
+const key = await createApiKey(pool, { name: `bench-api-${uniqueSuffix()}`, roles: ['read'] });
+try {
+  process.stderr.write(
+    `loading ${rows.toLocaleString('en')} readings into ClickHouse database ${database}…\n`,
+  );
+  const loadSeconds = await load();
+  const headers = { 'x-api-key': key.key };
+  const range = `from=${new Date(base).toISOString()}&to=${new Date(base + day).toISOString()}`;
+  const requests = Array.from({ length: 200 }, (_, i) => ({
+    method: 'GET' as const,
+    path: `/api/v1/telemetry/aggregates?device=bench-dev-${(i * 37) % devices}&granularity=minute&${range}`,
+    headers,
+  }));
+
+  const uncached = await startApi({ API_ANSWER_CACHE_MB: '0' });
+  await exportRun(uncached, headers, range);
+  const probe = await fetch(`${url}${requests[0]?.path}`, { headers });
+  const points = ((await probe.json()) as { series: { points: unknown[] }[] }).series.reduce(
+    (sum, series) => sum + series.points.length,
+    0,
+  );
+  const conditions = {
+    readings: `${rows.toLocaleString('en')} (ClickHouse load ${loadSeconds.toFixed(1)} s, rollups by their materialized views)`,
+    'answer of one request': `${points.toLocaleString('en')} points (3 metrics × 1,440 minutes)`,
+  };
+  await aggregatesRun(
+    'GET /api/v1/telemetry/aggregates, one device, 24 h per minute: every request queries ClickHouse',
+    { ...conditions, 'answer cache': 'off (API_ANSWER_CACHE_MB=0)' },
+    requests,
+  );
+  await stopApi(uncached);
+
+  await startApi({});
+  await aggregatesRun(
+    'GET /api/v1/telemetry/aggregates, one device, 24 h per minute: settled answers kept by the API',
+    { ...conditions, 'answer cache': 'on (default 64 MiB; the warm-up fills it)' },
+    requests,
+  );
 } finally {
-  if (api && api.exitCode === null) {
-    api.kill('SIGTERM');
-    await new Promise((resolve) => api?.once('exit', resolve));
-  }
+  for (const child of children) await stopApi(child);
   await dropDatabase();
   await revokeApiKey(pool, key.prefix);
   await pool.end();

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import type { AnswerCache, CachedAnswer } from './answer-cache.ts';
 import type { Principal, Role } from './auth.ts';
 import { ApiProblem, invalidInput } from './problem.ts';
 
@@ -116,13 +117,35 @@ export interface RouteServices {
   /** Authenticates, checks the role and counts the request against its rate limit. */
   authorize: (role: Role) => RequestHandler;
   cacheControl: (policy: CachePolicy) => string;
+  /** Settled answers, by route and parameters. */
+  answers: AnswerCache;
   validateResponses: boolean;
   logger: Logger;
+}
+
+function send(
+  request: Request,
+  response: Response,
+  status: number,
+  answer: CachedAnswer,
+  cacheControl: string,
+) {
+  response
+    .status(status)
+    .type('application/json')
+    .set({ ...answer.headers, ETag: answer.etag, 'Cache-Control': cacheControl });
+  if (status === 200 && request.fresh) response.status(304).end();
+  else response.send(answer.body);
 }
 
 /** The express handlers of one route: access control first, then validation and the handler. */
 export function routeHandlers(route: RouteSpec, services: RouteServices): RequestHandler[] {
   const streams = Object.values(route.responses).some((spec) => spec.media);
+  // an export of the same parameters is another answer: only JSON answers are kept
+  const mediaTypes = [
+    'application/json',
+    ...Object.values(route.responses).flatMap((spec) => Object.keys(spec.media ?? {})),
+  ];
   const handle = async (request: Request, response: Response, _next: NextFunction) => {
     if (!streams && !request.accepts('application/json')) {
       throw new ApiProblem('not-acceptable', 'this route answers application/json only');
@@ -133,6 +156,16 @@ export function routeHandlers(route: RouteSpec, services: RouteServices): Reques
       queryFor(route.query ?? noParameters, request.query as Record<string, unknown>),
       'query parameter',
     );
+    // the parsed parameters name the answer: order and spelling of the query string do not matter
+    const cacheKey =
+      route.method === 'get' && request.accepts(mediaTypes) === 'application/json'
+        ? `${route.operationId} ${JSON.stringify([params, query])}`
+        : undefined;
+    const cached = cacheKey === undefined ? undefined : services.answers.get(cacheKey);
+    if (cached) {
+      send(request, response, 200, cached, services.cacheControl('settled'));
+      return;
+    }
     let body: unknown;
     if (route.body) {
       if (!route.body.contentTypes.includes(mediaType(request))) {
@@ -163,9 +196,13 @@ export function routeHandlers(route: RouteSpec, services: RouteServices): Reques
         );
       }
     }
-    response.set(answer.headers ?? {});
-    response.set('Cache-Control', services.cacheControl(answer.cache ?? 'revalidate'));
-    response.status(status).json(answer.json);
+    const policy = answer.cache ?? 'revalidate';
+    const serialized = services.answers.put(
+      policy === 'settled' && status === 200 ? cacheKey : undefined,
+      answer.json,
+      answer.headers,
+    );
+    send(request, response, status, serialized, services.cacheControl(policy));
   };
   return route.role === 'public' ? [handle] : [services.authorize(route.role), handle];
 }

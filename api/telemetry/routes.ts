@@ -29,7 +29,7 @@ export function telemetryRoutes(telemetry: TelemetryService): RouteSpec[] {
       operationId: 'listReadings',
       summary: 'Readings by device, site, metric, time range and quality',
       description:
-        'Ordered by device, metric, time and event id. `Accept: application/json` (default) answers one page with a `next` link; `Accept: application/x-ndjson` or `text/csv` streams every matching reading (up to API_EXPORT_MAX_ROWS, or `limit`) as it is read, with a range of at most API_EXPORT_MAX_RANGE_DAYS.',
+        '`Accept: application/json` (default) answers one page, ordered by device, metric, time and event id, with a `next` link. `Accept: application/x-ndjson` or `text/csv` streams every matching reading as it is read, in storage order (up to API_EXPORT_MAX_ROWS, or `limit`; a range of at most API_EXPORT_MAX_RANGE_DAYS).',
       tags,
       role: 'read',
       query: readingsQuery,

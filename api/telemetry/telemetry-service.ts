@@ -127,6 +127,7 @@ export class TelemetryService {
     format: 'json' | 'csv',
     after: z.infer<typeof readingCursor> | undefined,
     limit: number,
+    ordered: boolean,
   ): Sql {
     const keyset = after
       ? sql` AND device_id >= ${str(after[0])} AND (device_id, toString(metric), source_ms, event_id) > (${str(after[0])}, ${str(after[1])}, ${int(after[2])}, ${str(after[3])})`
@@ -134,7 +135,7 @@ export class TelemetryService {
     return sql`SELECT ${readingColumns(format)}
 FROM ${trusted(telemetryTable)}
 WHERE ${this.readingsConditions(filter, range)}${keyset}
-ORDER BY device_id, metric, source_ms, event_id
+${ordered ? trusted('ORDER BY device_id, metric, source_ms, event_id') : empty}
 LIMIT ${int(limit)}`;
   }
 
@@ -153,7 +154,9 @@ LIMIT ${int(limit)}`;
     const size = this.pageSize(limit);
     const range = this.range(filter, this.limits.maxRangeDays);
     const after = this.cursorOf(cursor, readingCursor);
-    const rows = await this.reader.rows<Reading>(this.readingsQuery(filter, range, 'json', after, size + 1));
+    const rows = await this.reader.rows<Reading>(
+      this.readingsQuery(filter, range, 'json', after, size + 1, true),
+    );
     const data = rows.slice(0, size);
     const last = data.at(-1);
     return {
@@ -166,7 +169,7 @@ LIMIT ${int(limit)}`;
     };
   }
 
-  /** Rows of a bulk export as ClickHouse writes them (NDJSON lines or CSV with a header), unparsed. */
+  /** Rows of a bulk export as ClickHouse writes them (NDJSON lines or CSV with a header), unparsed, in storage order. */
   async exportReadings(
     filter: ReadingsFilter,
     format: ExportFormat,
@@ -182,6 +185,8 @@ LIMIT ${int(limit)}`;
       format === 'csv' ? 'csv' : 'json',
       this.cursorOf(cursor, readingCursor),
       rows,
+      // unsorted: ClickHouse 18.16 sorts a whole result before its first row (5 s for a million)
+      false,
     );
     const stream = await this.reader.stream(query, format === 'csv' ? 'CSVWithNames' : 'JSONEachRow', signal);
     return { stream, rows };

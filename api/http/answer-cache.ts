@@ -1,0 +1,44 @@
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+
+/** A serialized JSON answer with its weak ETag and the headers it goes with (a page's Link). */
+export interface CachedAnswer {
+  body: Buffer;
+  etag: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * Answers over settled time ranges, kept serialized: they do not change, so a repeated request
+ * (a dashboard refreshing, many viewers of one chart) costs no database query and no JSON work.
+ * Bounded by bytes and by the age clients may keep them too (API_CACHE_MAX_AGE_SECONDS).
+ */
+export class AnswerCache {
+  private readonly cache?: LRUCache<string, CachedAnswer>;
+
+  constructor(maxBytes: number, ttlMs: number) {
+    if (maxBytes > 0) {
+      this.cache = new LRUCache({
+        maxSize: maxBytes,
+        sizeCalculation: (answer) => answer.body.length + 64,
+        ttl: ttlMs,
+      });
+    }
+  }
+
+  get(key: string): CachedAnswer | undefined {
+    return this.cache?.get(key);
+  }
+
+  /** Serializes the answer (whether kept or not), so the caller sends exactly these bytes. */
+  put(key: string | undefined, json: unknown, headers: Record<string, string> = {}): CachedAnswer {
+    const body = Buffer.from(JSON.stringify(json));
+    const answer = { body, etag: weakEtag(body), headers };
+    if (key !== undefined) this.cache?.set(key, answer);
+    return answer;
+  }
+}
+
+export function weakEtag(body: Buffer): string {
+  return `W/"${body.length.toString(16)}-${createHash('sha1').update(body).digest('base64').slice(0, 27)}"`;
+}

@@ -86,7 +86,7 @@ export const apiSettings = defineSettings('api', {
   answerCacheMb: setting(
     'API_ANSWER_CACHE_MB',
     nonNegativeInt,
-    '64',
+    '128',
     'Memory (MiB) for answers over settled time ranges, served again without a database query; 0 turns it off.',
   ),
   queryTimeoutMs: setting(

@@ -29,6 +29,7 @@ import {
   requestLogging,
 } from './http/middleware.ts';
 import { ApiProblem } from './http/problem.ts';
+import { requestScope } from './http/request-scope.ts';
 import { expressPath, type RouteSpec, routeHandlers } from './http/route.ts';
 import { openApiDocument } from './openapi.ts';
 import { type Overview, overviewRoute } from './overview.ts';
@@ -129,6 +130,7 @@ export class ApiServer implements Component {
     app.disable('x-powered-by');
     app.set('etag', 'weak');
     app.use(requestLogging(this.logger));
+    app.use(requestScope);
     const cors = corsPolicy(this.settings);
     if (cors) app.use(cors);
 

@@ -3,6 +3,7 @@ import { type ClickHouseClient, ClickHouseError, type ClickHouseSettings } from 
 import { type ClickHouseFeatures, detectFeatures } from '../../lib/clickhouse.ts';
 import { renderSql, type Sql } from '../../lib/clickhouse-sql.ts';
 import { classifyError, SluiceError } from '../../lib/errors.ts';
+import { requestSignal } from '../http/request-scope.ts';
 
 /** ClickHouse error codes that mean "try later", not "the query is wrong". */
 const busyCodes = new Set([
@@ -59,8 +60,8 @@ export class ClickHouseReader {
     };
   }
 
-  /** The rows of a SELECT (JSONEachRow), parsed. */
-  async rows<T>(query: Sql, signal?: AbortSignal): Promise<T[]> {
+  /** The rows of a SELECT (JSONEachRow), parsed; cancelled when the request it answers is abandoned. */
+  async rows<T>(query: Sql, signal = requestSignal()): Promise<T[]> {
     const { query: text, params } = await this.render(query);
     try {
       const result = await this.client.query({

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { constants, gzipSync } from 'node:zlib';
 import { LRUCache } from 'lru-cache';
 
 /** A serialized JSON answer with its weak ETag and the headers it goes with (a page's Link). */
@@ -6,6 +7,18 @@ export interface CachedAnswer {
   body: Buffer;
   etag: string;
   headers: Record<string, string>;
+  /** The body gzipped, made when first asked for (kept answers have it from the start). */
+  gzip?: Buffer;
+}
+
+/** Below this a body is sent as it is: compressing would cost more than it saves. */
+const compressFrom = 1024;
+
+/** The body to send to a client that accepts gzip, or undefined when it goes uncompressed. */
+export function gzippedBody(answer: CachedAnswer): Buffer | undefined {
+  if (answer.body.length < compressFrom) return undefined;
+  answer.gzip ??= gzipSync(answer.body, { level: constants.Z_BEST_SPEED });
+  return answer.gzip;
 }
 
 /**
@@ -33,8 +46,12 @@ export class AnswerCache {
   /** Serializes the answer (whether kept or not), so the caller sends exactly these bytes. */
   put(key: string | undefined, json: unknown, headers: Record<string, string> = {}): CachedAnswer {
     const body = Buffer.from(JSON.stringify(json));
-    const answer = { body, etag: weakEtag(body), headers };
-    if (key !== undefined) this.cache?.set(key, answer);
+    const answer: CachedAnswer = { body, etag: weakEtag(body), headers };
+    if (key !== undefined && this.cache) {
+      // compressed once, with effort: a kept answer is sent many times
+      if (body.length >= compressFrom) answer.gzip = gzipSync(body);
+      this.cache.set(key, answer);
+    }
     return answer;
   }
 }

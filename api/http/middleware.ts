@@ -138,6 +138,8 @@ export function problemHandler(
   onError: (error: ReturnType<typeof classifyError>) => void,
 ): ErrorRequestHandler {
   return (err, request, response, _next) => {
+    // the client left: nobody to answer, and its cancelled query is not a fault
+    if (response.destroyed) return;
     let problem = err instanceof ApiProblem ? err : bodyProblem(err as { type?: unknown });
     if (!problem) {
       const error = classifyError(err);

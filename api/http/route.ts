@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { AnswerCache, CachedAnswer } from './answer-cache.ts';
+import { type AnswerCache, type CachedAnswer, gzippedBody } from './answer-cache.ts';
 import type { Principal, Role } from './auth.ts';
 import { ApiProblem, invalidInput } from './problem.ts';
 
@@ -123,6 +123,7 @@ export interface RouteServices {
   logger: Logger;
 }
 
+/** A JSON answer, gzipped for clients that accept it; 304 when the client's copy is current. */
 function send(
   request: Request,
   response: Response,
@@ -133,8 +134,14 @@ function send(
   response
     .status(status)
     .type('application/json')
+    .vary('Accept-Encoding')
     .set({ ...answer.headers, ETag: answer.etag, 'Cache-Control': cacheControl });
-  if (status === 200 && request.fresh) response.status(304).end();
+  if (status === 200 && request.fresh) {
+    response.status(304).end();
+    return;
+  }
+  const gzip = request.acceptsEncodings('gzip', 'identity') === 'gzip' ? gzippedBody(answer) : undefined;
+  if (gzip) response.set('Content-Encoding', 'gzip').send(gzip);
   else response.send(answer.body);
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import 'zod-openapi';
-import { telemetryIdMaxLength, telemetryIdPattern } from '../schemas/telemetry-ids.ts';
+import { idPattern, telemetryLimits } from '../lib/telemetry/validate.ts';
 
 /** Parameter and answer shapes several routes share. */
 
@@ -40,8 +40,11 @@ export function plainText(max: number) {
 /** A device id as the processor accepts it (so filters and the registry never hold an id no reading can have). */
 export const deviceId = z
   .string()
-  .max(telemetryIdMaxLength, `at most ${telemetryIdMaxLength} characters`)
-  .regex(telemetryIdPattern, 'expected letters, digits and . _ : @ - (starting with a letter or digit)')
+  .max(telemetryLimits.id, `at most ${telemetryLimits.id} characters`)
+  .regex(
+    idPattern,
+    'expected letters, digits and . _ : @ - in /-separated segments, each starting with a letter or digit',
+  )
   .meta({ example: 'boiler-7' });
 
 export const siteId = deviceId.meta({ example: 'plant-north' });

@@ -7,6 +7,7 @@ import { migrate } from '../lib/db/migrate.ts';
 import { describeError, SluiceError } from '../lib/errors.ts';
 import { createKafka } from '../lib/kafka.ts';
 import { createPgPool } from '../lib/postgres.ts';
+import { reasonsMarkdown } from '../lib/reasons.ts';
 import { registerApiCommands } from './commands/api.ts';
 import { registerCollectCommands } from './commands/collect.ts';
 import { registerProcessorsCommands } from './commands/processors.ts';
@@ -132,6 +133,15 @@ program
   .option('--markdown', 'as the table in docs/configuration.md')
   .action(({ markdown }: { markdown?: boolean }) => {
     process.stdout.write(markdown ? configMarkdown(settingsCatalogue()) : configText(settingsCatalogue()));
+  });
+
+program
+  .command('reasons')
+  .description(
+    'every reason code Sluice refuses something with, its kind and meaning (the table in docs/reasons.md)',
+  )
+  .action(() => {
+    process.stdout.write(reasonsMarkdown());
   });
 
 program

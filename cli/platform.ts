@@ -12,7 +12,7 @@ import { createTelemetryProcessor } from '../processors/telemetry/telemetry-proc
 import { DemoProducer } from '../producers/demo/demo-producer.ts';
 import { telemetryProducers } from '../producers/telemetry-producers.ts';
 import { createClickHouseSink } from '../sinks/clickhouse/clickhouse-sink.ts';
-import { createPostgresSink } from '../sinks/postgres/postgres-sink.ts';
+import { createPostgresArchiveSink, createPostgresSink } from '../sinks/postgres/postgres-sink.ts';
 import { bold, done, say } from './output.ts';
 import { LocalService } from './stack/service.ts';
 import { stackDown, stackUp } from './stack/stack.ts';
@@ -31,7 +31,7 @@ export async function runPlatform(
   const components: Component[] = [];
   const { api, close } = await apiWithOverview(() => components);
   // Started downstream first and stopped in reverse, so intake stops before what drains it.
-  components.push(api, createPostgresSink(), createClickHouseSink());
+  components.push(api, createPostgresSink(), createPostgresArchiveSink(), createClickHouseSink());
   components.push(createTelemetryProcessor(), createPricingProcessor());
   components.push(...(await telemetryProducers(serde)));
   if (options.demo) components.push(new DemoProducer(serde));

@@ -34,6 +34,13 @@ const dlqEvents = new Counter({
   registers: [metricsRegistry],
 });
 
+const rejections = new Counter({
+  name: 'sluice_rejected_total',
+  help: 'Readings a producer refused and answered to their sender (HTTP answer, rejected-rows file), by reason code.',
+  labelNames: ['component', 'reason'] as const,
+  registers: [metricsRegistry],
+});
+
 const batchDuration = new Histogram({
   name: 'sluice_batch_duration_seconds',
   help: 'Time to process and acknowledge one batch.',
@@ -76,6 +83,7 @@ export function componentMetrics(component: string) {
     error: (stage: string, code: string, disposition: string) =>
       errors.inc({ component, stage, code, disposition }),
     dlq: (topic: string, reason: string, count = 1) => dlqEvents.inc({ component, topic, reason }, count),
+    rejected: (reason: string) => rejections.inc({ component, reason }),
     timeBatch: () => batchDuration.startTimer({ component }),
     health: (value: number) => health.set({ component }, value),
     lag: (topic: string, partition: number, messages: number) =>

@@ -75,6 +75,8 @@ export async function publishRawReadings(
 }
 
 export interface RawPublisherOptions {
+  /** Topic the messages go to; default the raw telemetry topic (producers' dead letters go to its DLQ). */
+  topic?: string;
   /** Events handed over but not yet acknowledged by Kafka; beyond it `publish` refuses with ING_BACKPRESSURE. */
   maxBufferedEvents: number;
   /** Bytes of messages per Kafka request (a record batch per partition must stay under the broker's message.max.bytes). */
@@ -118,6 +120,7 @@ export class RawTelemetryPublisher {
   private readonly stopping = new AbortController();
   private lastError?: string;
   private readonly logger: Logger;
+  private readonly topic: string;
 
   constructor(
     private readonly kafka: Kafka,
@@ -127,6 +130,7 @@ export class RawTelemetryPublisher {
     component: string,
   ) {
     this.logger = componentLogger(component, { part: 'publisher' });
+    this.topic = options.topic ?? topic;
   }
 
   /** Connects; when Kafka is not there yet the publisher keeps trying in the background and refuses meanwhile. */
@@ -230,7 +234,7 @@ export class RawTelemetryPublisher {
       const endTimer = this.metrics.timeBatch();
       try {
         await this.sendBounded(messages);
-        this.metrics.sent(topic, messages.length);
+        this.metrics.sent(this.topic, messages.length);
         for (const chunk of batch) {
           this.bufferedEvents -= chunk.messages.length;
           if (--chunk.waiter.remaining === 0 && !chunk.waiter.settled) {
@@ -272,7 +276,7 @@ export class RawTelemetryPublisher {
 
   private async sendBounded(messages: Message[]): Promise<void> {
     const producer = this.producer as Producer;
-    const sending = producer.send({ topic, acks: -1, messages });
+    const sending = producer.send({ topic: this.topic, acks: -1, messages });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(

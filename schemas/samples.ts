@@ -123,6 +123,7 @@ export const samples = {
     firstFailedAt: 1_763_709_330_700,
     attempts: 1,
     traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+    source: null,
   } satisfies DeadLetter,
   'ops.pricing.collection-runs.v1': {
     runId: 'run-2026-11-21-azure-01',

@@ -30,6 +30,8 @@ export interface DeadLetter {
   attempts: number;
   /** Trace id, when the event could be read far enough to find it. */
   traceId: null | string;
+  /** Set when a producer refused a message before it became a Kafka event: where it came from (mqtt:<topic>, opcua:<endpoint>#<node id>, modbus:<host>:<port>/<unit>/<table>/<address>). Then value holds the message's original bytes, headers its transport attributes, originalTopic the raw topic it was meant for, originalPartition and originalOffset -1; such a letter is not replayable. */
+  source: null | string;
 }
 
 /** Cloud provider. */

@@ -558,6 +558,14 @@ describe('API contract: every route and GraphQL field over data the pipeline loa
         },
         { siteName: 'Depot', latitude: null, deviceType: 'spare-2', tags: { b: '2', c: '3' } },
       );
+      // a Sparkplug B device id (group/edge node/device) travels encoded in the path
+      const sparkplug = `sparkplug-${run}/edge-1/pump`;
+      const path = `/api/v1/devices/${encodeURIComponent(sparkplug)}`;
+      assert.equal(
+        (await client.call('PUT', path, { key: pipeline.keys.admin, body: { deviceType: 'pump' } })).status,
+        201,
+      );
+      assert.equal(json<Device>(await get(path)).deviceId, sparkplug);
       const missing = await client.call('PATCH', `/api/v1/devices/${run}-nothing`, {
         key: pipeline.keys.admin,
         body: {},

@@ -120,8 +120,6 @@ export class ApiPipeline {
       groupId: `test-api-sink-postgres-${suffix}`,
       telemetryTopic: normalized.telemetry,
       pricingTopic: normalized.pricing,
-      rawTelemetryTopic: '',
-      rawPricingTopic: '',
       batchMaxWaitMs: 100,
     });
     const clickhouseSink = createClickHouseSink({

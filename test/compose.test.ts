@@ -46,6 +46,7 @@ const components = [
   'run processor telemetry',
   'run processor pricing',
   'run sink postgres',
+  'run sink postgres-archive',
   'run sink clickhouse',
   'run api',
   'run demo',

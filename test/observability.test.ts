@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parser } from '@prometheus-io/lezer-promql';
+import mqtt from 'mqtt';
 import { parse } from 'yaml';
 import { ensureDebianBinary } from '../cli/stack/install.ts';
 import { projectRoot } from '../lib/config.ts';
@@ -107,7 +108,7 @@ describe('alert rules and dashboard', () => {
   describe('against a running platform', () => {
     const home = mkdtempSync(join(tmpdir(), 'sluice-observability-test-'));
     const env = { ...ports, SLUICE_HOME: home, DEMO_READINGS_PER_SECOND: '100', LOG_LEVEL: 'warn' };
-    let pushgateway: ChildProcess;
+    let pushgateway: ChildProcess | undefined;
 
     before(() => {
       chmodSync(home, 0o755);
@@ -121,12 +122,16 @@ describe('alert rules and dashboard', () => {
     });
 
     after(async () => {
-      if (pushgateway.exitCode === null) {
-        pushgateway.kill('SIGTERM');
-        await once(pushgateway, 'exit');
+      // whatever failed before, the platform and its servers go
+      try {
+        if (pushgateway && pushgateway.exitCode === null) {
+          pushgateway.kill('SIGTERM');
+          await once(pushgateway, 'exit');
+        }
+      } finally {
+        sluice(['down'], env);
+        rmSync(home, { recursive: true, force: true });
       }
-      sluice(['down'], env);
-      rmSync(home, { recursive: true, force: true });
     });
 
     it('exports every metric the alert rules and the dashboard name', async () => {
@@ -140,21 +145,28 @@ describe('alert rules and dashboard', () => {
         assert.ok(Date.now() < ready, 'the platform is not ready after 120 s');
         await sleep(500);
       }
-      // a reading in a unit nobody knows: the processor sends it to the DLQ (sluice_dlq_events_total)
+      // a reading in a unit nobody knows: the gateway answers it (sluice_rejected_total), and the
+      // same reading over MQTT, which has no one to answer, goes to the DLQ (sluice_dlq_events_total)
+      const reading = {
+        deviceId: 'dlq-1',
+        metric: 'temperature',
+        value: 1,
+        unit: 'furlongs',
+        ts: Date.now(),
+      };
       const key = sluice(['apikey', 'create', '--name', 'observability-test', '--roles', 'ingest'], env);
       assert.equal(key.status, 0, key.stderr);
       const ingest = await fetch(`http://127.0.0.1:${ports.HTTP_GATEWAY_PORT}/v1/ingest/telemetry`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-api-key': key.stdout.trim() },
-        body: JSON.stringify({
-          deviceId: 'dlq-1',
-          metric: 'temperature',
-          value: 1,
-          unit: 'furlongs',
-          ts: Date.now(),
-        }),
+        body: JSON.stringify(reading),
       });
-      assert.equal(ingest.status, 202, await ingest.text());
+      assert.equal(ingest.status, 422, await ingest.text());
+      const publisher = await mqtt.connectAsync(`mqtt://127.0.0.1:${ports.SLUICE_MOSQUITTO_PORT}`);
+      await publisher.publishAsync('sites/s1/devices/dlq-1/metrics/temperature', JSON.stringify(reading), {
+        qos: 1,
+      });
+      await publisher.endAsync();
 
       // a price collection (against the fixture server) pushes its outcome to a real Pushgateway
       const fixture = await PricingFixtureServer.start({ azurePages: 2, azureItemsPerPage: 20 });

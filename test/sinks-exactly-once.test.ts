@@ -59,8 +59,6 @@ describe('sinks: exactly once through SIGKILL and database restarts', { timeout:
         ? {
             SINK_POSTGRES_TELEMETRY_TOPIC: topic,
             SINK_POSTGRES_PRICING_TOPIC: '',
-            SINK_POSTGRES_RAW_TELEMETRY_TOPIC: '',
-            SINK_POSTGRES_RAW_PRICING_TOPIC: '',
             SINK_POSTGRES_GROUP_ID: `test-e2e-postgres-${suffix}`,
             SINK_POSTGRES_RETRY_MAX_DELAY_MS: '1000',
           }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -95,7 +95,7 @@ describe('telemetry identity and original bytes, producer to both sinks', () => 
     assert.equal(normalized.length, 4, 'the processor passes each distinct reading once');
   });
 
-  it('keeps invalid UTF-8 exactly as received through HTTP, MQTT and file import, and dead-letters it naming the field', async () => {
+  it('keeps invalid UTF-8 exactly as received through HTTP, MQTT and file import: answered naming the field, in the raw topic, raw_events and the DLQ', async () => {
     const invalid = (before: string, after: string) =>
       Buffer.concat([Buffer.from(before), Buffer.from([0xff, 0xfe]), Buffer.from(after)]);
     const httpDevice = `utf8-http-${run}`;
@@ -105,12 +105,26 @@ describe('telemetry identity and original bytes, producer to both sinks', () => 
       `{"deviceId":"${httpDevice}`,
       '","metric":"temperature","value":1,"unit":"degC"}',
     );
-    const mqttPayload = invalid('{"value":2,"unit":"deg', 'C"}');
+    // the run's own message id: raw_events keeps the originals of every run on this stack
+    const mqttPayload = invalid(`{"messageId":"utf8-${run}","value":2,"unit":"deg`, 'C"}');
     const ndjsonLine = invalid(
       `{"deviceId":"${fileDevice}`,
       '","metric":"temperature","value":3,"unit":"degC"}',
     );
     const csvRow = invalid(`${fileDevice}`, '-csv,temperature,4,degC');
+    const csvPayload = Buffer.concat([
+      Buffer.from('deviceId,metric,value,unit\n'),
+      csvRow,
+      Buffer.from('\n'),
+    ]);
+    const expected = [
+      { original: httpBody, field: 'deviceId' },
+      { original: mqttPayload, field: 'unit' },
+      { original: ndjsonLine, field: 'deviceId' },
+      { original: csvPayload, field: 'deviceId' },
+    ];
+    const why = ({ original, field }: (typeof expected)[number]) =>
+      `${field} is not valid UTF-8: the payload has an invalid byte 0xff at offset ${original.indexOf(0xff)}`;
 
     const pool = pipeline.pool;
     const ingest = await testApiKey(pool, ['ingest']);
@@ -133,7 +147,21 @@ describe('telemetry identity and original bytes, producer to both sinks', () => 
         headers: { 'content-type': 'application/x-ndjson', 'x-api-key': ingest.key },
         body: new Uint8Array(httpBody),
       });
-      assert.equal(answer.status, 202, await answer.text());
+      // the gateway runs the validation stage: it answers with the reason the DLQ carries
+      assert.equal(answer.status, 422);
+      const [result] = ((await answer.json()) as { results: Record<string, unknown>[] }).results;
+      assert.deepEqual(
+        { ...result, eventId: undefined },
+        {
+          index: 0,
+          line: 1,
+          status: 'rejected',
+          reason: 'invalid_utf8',
+          message: why(expected[0] as (typeof expected)[number]),
+          eventId: undefined,
+        },
+      );
+      assert.match(String(result?.eventId), /^[0-9a-f]{32}$/, 'the answer names the kept reading');
       const client = await mqtt.connectAsync(loadSettings(mqttSettings).url, { clientId: `test-pub-${run}` });
       await client.publishAsync(
         `test-${run}/sites/s1/devices/${mqttDevice}/metrics/temperature`,
@@ -148,17 +176,24 @@ describe('telemetry identity and original bytes, producer to both sinks', () => 
       await gateway.stop(Date.now() + 5000);
       await ingest.revoke();
     }
-    await importFile('broken.ndjson', Buffer.concat([ndjsonLine, Buffer.from('\n')]));
-    await importFile(
-      'broken.csv',
-      Buffer.concat([Buffer.from('deviceId,metric,value,unit\n'), csvRow, Buffer.from('\n')]),
-    );
-    const csvPayload = Buffer.concat([
-      Buffer.from('deviceId,metric,value,unit\n'),
-      csvRow,
-      Buffer.from('\n'),
-    ]);
-    const originals = [httpBody, mqttPayload, ndjsonLine, csvPayload];
+    // the file import answers in its rejects file, the original bytes in base64 with the reason
+    for (const [name, content, entry] of [
+      ['broken.ndjson', Buffer.concat([ndjsonLine, Buffer.from('\n')]), expected[2]],
+      ['broken.csv', csvPayload, expected[3]],
+    ] as const) {
+      const summary = await importFile(name, content);
+      assert.equal(summary.accepted, 0);
+      const [rejected] = readFileSync(summary.rejectsFile as string, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      assert.equal(rejected.reason, 'invalid_utf8');
+      assert.equal(rejected.message, why(entry as (typeof expected)[number]));
+      assert.ok(
+        Buffer.from(rejected.payloadBase64, 'base64').equals((entry as (typeof expected)[number]).original),
+      );
+    }
+    const originals = expected.map((e) => e.original);
 
     const raw = await readRawReadings(
       kafka,
@@ -188,24 +223,65 @@ describe('telemetry identity and original bytes, producer to both sinks', () => 
       return letters.length >= 4;
     });
     assert.equal(letters.length, 4, 'each original is in the DLQ byte for byte');
-    const reasons = new Map(letters.map(({ letter, raw: r }) => [r.payload.toString('base64'), letter]));
-    const offsetOf = (bytes: Buffer) => bytes.indexOf(0xff);
-    for (const [original, field] of [
-      [httpBody, 'deviceId'],
-      [mqttPayload, 'unit'],
-      [ndjsonLine, 'deviceId'],
-      [csvPayload, 'deviceId'],
-    ] as const) {
-      const letter = reasons.get(original.toString('base64'));
+    for (const entry of expected) {
+      const letter = letters.find((l) => l.raw.payload.equals(entry.original))?.letter;
       assert.equal(letter?.reasonCode, 'invalid_utf8');
-      assert.equal(
-        letter?.message,
-        `${field} is not valid UTF-8: the payload has an invalid byte 0xff at offset ${offsetOf(original)}`,
-      );
+      assert.equal(letter?.message, why(entry), 'the DLQ says what the gateway and the import said');
     }
     const { rows: stored } = await pool.query(
       `SELECT 1 FROM telemetry_readings WHERE device_id LIKE 'utf8-%${run}%'`,
     );
     assert.equal(stored.length, 0, 'no reading with a mangled id is stored');
+  });
+
+  it('takes a corrected resend of a refused reading: same event id, stored once, the refusal in the DLQ', async () => {
+    const device = `resend-${run}`;
+    const pool = pipeline.pool;
+    const ingest = await testApiKey(pool, ['ingest']);
+    const gateway = new HttpGateway({ serde, pool }, { ...loadSettings(httpGatewaySettings), port: 0 });
+    await gateway.start();
+    const send = async (unit: string) => {
+      const answer = await fetch(`${gateway.url}/v1/ingest/telemetry`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': ingest.key },
+        body: JSON.stringify({
+          deviceId: device,
+          metric: 'temperature',
+          value: 21.5,
+          unit,
+          ts: '2026-11-21T09:00:00Z',
+          messageId: 'm-1',
+        }),
+      });
+      return {
+        status: answer.status,
+        result: ((await answer.json()) as { results: { eventId: string; reason?: string }[] }).results[0],
+      };
+    };
+    try {
+      const refused = await send('degrees celsius');
+      assert.equal(refused.status, 422);
+      assert.equal(refused.result?.reason, 'unit_unknown');
+      const corrected = await send('degC');
+      assert.equal(corrected.status, 202);
+      assert.equal(corrected.result?.eventId, refused.result?.eventId, 'the device resends the same reading');
+    } finally {
+      await gateway.stop(Date.now() + 5000);
+      await ingest.revoke();
+    }
+    await pipeline.loaded(`device_id = '${device}'`, 1);
+    const { rows } = await pool.query(`SELECT value, unit FROM telemetry_readings WHERE device_id = $1`, [
+      device,
+    ]);
+    assert.deepEqual(rows, [{ value: 21.5, unit: 'degC' }]);
+    let letters: Awaited<ReturnType<TelemetryPipeline['deadLetters']>> = [];
+    await waitFor('the refusal in the DLQ', 60_000, async () => {
+      letters = (await pipeline.deadLetters()).filter((l) => l.raw.deviceId === device);
+      return letters.length >= 1;
+    });
+    assert.deepEqual(
+      letters.map((l) => [l.letter.reasonCode, l.raw.unit]),
+      [['unit_unknown', 'degrees celsius']],
+    );
   });
 });

@@ -15,16 +15,64 @@ import { dlqContract, readSchema, topics } from '../schemas/catalog.ts';
 import type { DeadLetter, RawTelemetryReading, TelemetryReading } from '../schemas/types.ts';
 import { createClickHouseSink } from '../sinks/clickhouse/clickhouse-sink.ts';
 import { clickhouseSinkSettings } from '../sinks/clickhouse/config.ts';
-import { postgresSinkSettings } from '../sinks/postgres/config.ts';
-import { createPostgresSink } from '../sinks/postgres/postgres-sink.ts';
+import { postgresArchiveSettings, postgresSinkSettings } from '../sinks/postgres/config.ts';
+import { createPostgresArchiveSink, createPostgresSink } from '../sinks/postgres/postgres-sink.ts';
 import { uniqueSuffix } from './support.ts';
 import { deleteTopics, readAll } from './telemetry-load.ts';
 
 const rawTopic = topics.rawTelemetry.topic;
 
+/** A reading as PostgreSQL or ClickHouse holds it, in the same shape for both. */
+export interface StoredReading {
+  deviceId: string;
+  metric: string;
+  value: number;
+  unit: string;
+  originalValue: number | null;
+  originalUnit: string | null;
+  /** Epoch ms. */
+  sourceTime: number;
+  flags: string[];
+  score: number;
+}
+
+/** The columns both databases are asked for, as their clients return them. */
+interface StoredRow {
+  device_id: string;
+  metric: string;
+  value: number;
+  unit: string;
+  original_value: number | null;
+  original_unit: string | null;
+  source_ms: string;
+  quality_flags: string[];
+  quality_score: number;
+}
+
+function storedReading(row: StoredRow): StoredReading {
+  return {
+    deviceId: row.device_id,
+    metric: row.metric,
+    value: row.value,
+    unit: row.unit,
+    originalValue: row.original_value,
+    originalUnit: row.original_unit,
+    sourceTime: Number(row.source_ms),
+    flags: row.quality_flags,
+    score: row.quality_score,
+  };
+}
+
+/** The SQL condition (PostgreSQL and ClickHouse alike) for a device and the devices below it, `<id>/…`. */
+export function deviceAndBelow(deviceId: string): string {
+  // inlined (18.16 has no query parameters): only the tests' own plain ids
+  if (/['\\%_]/.test(deviceId)) throw new Error(`${deviceId}: use ids without quotes, backslashes, % or _`);
+  return `(device_id = '${deviceId}' OR device_id LIKE '${deviceId}/%')`;
+}
+
 /**
  * The telemetry path behind the producers, for end-to-end tests: the telemetry processor on the
- * real raw topic and both sinks into the real tables, as the platform runs them, but on private
+ * real raw topic, both sinks and the raw archive into the real tables, as the platform runs them, but on private
  * normalized and DLQ topics and consumer groups, started at the raw topic's end. A test sends
  * through a real producer and reads the values that come out of the topics and both databases.
  */
@@ -36,6 +84,8 @@ export interface TelemetryPipeline {
   clickhouse: ClickHouseClient;
   /** Waits until `count` readings matching the SQL condition are in PostgreSQL and ClickHouse (FINAL). */
   loaded(where: string, count: number, timeoutMs?: number): Promise<void>;
+  /** The readings matching the SQL condition as each database holds them (ClickHouse FINAL). */
+  stored(where: string): Promise<{ postgres: StoredReading[]; clickhouse: StoredReading[] }>;
   /** Every normalized reading this pipeline produced so far. */
   normalized(): Promise<TelemetryReading[]>;
   /** Every dead letter this pipeline produced so far, with the raw reading it holds. */
@@ -58,6 +108,7 @@ export async function startTelemetryPipeline(): Promise<TelemetryPipeline> {
   const dlqTopic = `test.dlq.telemetry.${suffix}`;
   const processorGroup = `test-pipeline-processor-${suffix}`;
   const postgresGroup = `test-pipeline-postgres-${suffix}`;
+  const archiveGroup = `test-pipeline-archive-${suffix}`;
   const kafka: Kafka = createKafka('telemetry-pipeline-test');
   const serde = new AvroSerde(createRegistryClient());
   const pool = createPgPool();
@@ -80,7 +131,7 @@ export async function startTelemetryPipeline(): Promise<TelemetryPipeline> {
   await pool.query(
     `INSERT INTO sink_offsets (consumer_group, topic, partition, next_offset)
      SELECT $1, $2, p, o FROM unnest($3::int[], $4::bigint[]) AS t(p, o)`,
-    [postgresGroup, rawTopic, ends.map((e) => e.partition), ends.map((e) => e.offset)],
+    [archiveGroup, rawTopic, ends.map((e) => e.partition), ends.map((e) => e.offset)],
   );
 
   const components: Component[] = [
@@ -99,8 +150,14 @@ export async function startTelemetryPipeline(): Promise<TelemetryPipeline> {
         SINK_POSTGRES_GROUP_ID: postgresGroup,
         SINK_POSTGRES_TELEMETRY_TOPIC: normalizedTopic,
         SINK_POSTGRES_PRICING_TOPIC: '',
-        SINK_POSTGRES_RAW_PRICING_TOPIC: '',
         SINK_POSTGRES_BATCH_MAX_WAIT_MS: '100',
+      }),
+    ),
+    createPostgresArchiveSink(
+      loadSettings(postgresArchiveSettings, {
+        SINK_POSTGRES_ARCHIVE_GROUP_ID: archiveGroup,
+        SINK_POSTGRES_ARCHIVE_RAW_PRICING_TOPIC: '',
+        SINK_POSTGRES_ARCHIVE_BATCH_MAX_WAIT_MS: '100',
       }),
     ),
     createClickHouseSink(
@@ -138,6 +195,22 @@ export async function startTelemetryPipeline(): Promise<TelemetryPipeline> {
         const [postgres, ch] = await countIn(where);
         return postgres === count && ch === count;
       }),
+    stored: async (where) => {
+      const columns = `device_id, metric, value, unit, original_value, original_unit, quality_flags, quality_score`;
+      const [{ rows }, clickhouseRows] = await Promise.all([
+        pool.query<StoredRow>(
+          `SELECT ${columns}, (extract(epoch FROM source_time) * 1000)::bigint::text AS source_ms
+             FROM telemetry_readings WHERE ${where}`,
+        ),
+        clickhouse
+          .query({
+            query: `SELECT ${columns}, toString(source_ms) AS source_ms FROM telemetry_readings FINAL WHERE ${where}`,
+            format: 'JSONEachRow',
+          })
+          .then((result) => result.json<StoredRow>()),
+      ]);
+      return { postgres: rows.map(storedReading), clickhouse: clickhouseRows.map(storedReading) };
+    },
     normalized: () =>
       readAll(
         kafka,
@@ -159,7 +232,9 @@ export async function startTelemetryPipeline(): Promise<TelemetryPipeline> {
     },
     stop: async () => {
       for (const component of components.reverse()) await component.stop(Date.now() + 10_000);
-      await pool.query('DELETE FROM sink_offsets WHERE consumer_group = $1', [postgresGroup]);
+      await pool.query('DELETE FROM sink_offsets WHERE consumer_group = ANY($1)', [
+        [postgresGroup, archiveGroup],
+      ]);
       await deleteTopics(kafka, [normalizedTopic, dlqTopic]);
       await Promise.all([pool.end(), clickhouse.close()]);
     },

@@ -77,8 +77,10 @@ async function importTelemetry(file: string, format: ImportFormat | undefined): 
     'import',
     `${bold(summary.accepted.toLocaleString('en'))} accepted, ${bold(summary.rejected.toLocaleString('en'))} rejected in ${summary.seconds.toFixed(1)}s (${rate})`,
   );
-  for (const { reason, count } of summary.reasons) {
-    say(`    ${String(count).padStart(8)}  ${reason}${count > 1 ? ` (the first of ${count} like it)` : ''}`);
+  for (const { reason, message, count } of summary.reasons) {
+    say(
+      `    ${String(count).padStart(8)}  ${reason}: ${message}${count > 1 ? ` (the first of ${count} like it)` : ''}`,
+    );
   }
   if (summary.rejectsFile) step('import', `rejected rows with their reasons: ${summary.rejectsFile}`);
   if (summary.stopped)

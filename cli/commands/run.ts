@@ -11,7 +11,7 @@ import { DemoProducer } from '../../producers/demo/demo-producer.ts';
 import { httpGatewaySettings } from '../../producers/http-gateway/config.ts';
 import type { ProducerName } from '../../producers/telemetry-producers.ts';
 import { createClickHouseSink } from '../../sinks/clickhouse/clickhouse-sink.ts';
-import { createPostgresSink } from '../../sinks/postgres/postgres-sink.ts';
+import { createPostgresArchiveSink, createPostgresSink } from '../../sinks/postgres/postgres-sink.ts';
 import { done } from '../output.ts';
 import { apiWithOverview, runPlatform } from '../platform.ts';
 import { createProcessor, type PipelineName, pipelines } from './processors.ts';
@@ -75,7 +75,13 @@ async function runProducer(name: ProducerName): Promise<void> {
   }
 }
 
-const sinks = ['postgres', 'clickhouse'] as const;
+/** Each sink by its command name. */
+const sinks = {
+  postgres: createPostgresSink,
+  'postgres-archive': createPostgresArchiveSink,
+  clickhouse: createClickHouseSink,
+} as const;
+type SinkName = keyof typeof sinks;
 
 /** `sluice run <component>`: each component as its own process, the way containers run them. */
 export function registerRunCommands(program: Command): void {
@@ -109,11 +115,13 @@ export function registerRunCommands(program: Command): void {
 
   run
     .command('sink')
-    .description('a sink: normalized topics into PostgreSQL or ClickHouse; exits 1 on a fatal error')
-    .addArgument(new Argument('<database>').choices(sinks))
-    .action((database: (typeof sinks)[number]) =>
-      serve(`sink-${database}`, async () => {
-        const sink = database === 'postgres' ? createPostgresSink() : createClickHouseSink();
+    .description(
+      'a sink: normalized topics into PostgreSQL or ClickHouse, or the raw archive into PostgreSQL; exits 1 on a fatal error',
+    )
+    .addArgument(new Argument('<sink>').choices(Object.keys(sinks)))
+    .action((name: SinkName) =>
+      serve(`sink-${name}`, async () => {
+        const sink = sinks[name]();
         return { components: [sink], failed: sink.failed };
       }),
     );

@@ -1,4 +1,5 @@
 import { classifyError, type SluiceError } from '../../lib/errors.ts';
+import { reasonOfError } from '../../lib/reasons.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
 import type { Pipeline, RecordMeta, Rejection } from './pipeline.ts';
 
@@ -57,7 +58,7 @@ export class RecordEvaluator<In, Out> {
       return {
         kind: 'rejected',
         eventId: outcome.eventId,
-        rejection: { stage: 'encode', code: error.code, message: error.message },
+        rejection: { stage: 'encode', code: reasonOfError(error), message: error.message },
       };
     }
   }
@@ -67,5 +68,8 @@ export class RecordEvaluator<In, Out> {
 function decodeRejection(err: unknown): Evaluated {
   const error = classifyError(err);
   if (error.disposition !== 'poison') throw error;
-  return { kind: 'rejected', rejection: { stage: 'decode', code: error.code, message: error.message } };
+  return {
+    kind: 'rejected',
+    rejection: { stage: 'decode', code: reasonOfError(error), message: error.message },
+  };
 }

@@ -1,5 +1,6 @@
 import type { Health } from '../../lib/component.ts';
 import { runnableModule } from '../../lib/modules.ts';
+import type { Rejection } from '../../lib/reasons.ts';
 
 /** Where a raw record was read from; stages use the timestamp (never the wall clock) so replays agree. */
 export interface RecordMeta {
@@ -10,24 +11,7 @@ export interface RecordMeta {
   timestamp: number;
 }
 
-/** Why a stage refused an event: it goes to the DLQ with these as headers and envelope fields. */
-export interface Rejection {
-  stage: string;
-  /** snake_case reason, e.g. value_not_finite, unit_unknown; a DLQ metric label. */
-  code: string;
-  message: string;
-}
-
-/** A stage either hands its result to the next stage or rejects the event. */
-export type StageResult<T> = { ok: true; value: T } | { ok: false; rejection: Rejection };
-
-export function accept<T>(value: T): StageResult<T> {
-  return { ok: true, value };
-}
-
-export function reject<T = never>(stage: string, code: string, message: string): StageResult<T> {
-  return { ok: false, rejection: { stage, code, message } };
-}
+export { accept, type Rejection, reject, type StageResult } from '../../lib/reasons.ts';
 
 /** What the stages made of one event; the runner's dedupe window then drops repeated event ids. */
 export type Outcome<Out> =

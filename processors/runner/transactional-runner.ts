@@ -366,7 +366,8 @@ export class TransactionalRunner implements Component {
         evaluated?.[index] ??
         records.evaluateSync(message.value, meta) ??
         (await records.evaluateSlowly(message.value, meta));
-      const duplicate = outcome.eventId !== undefined && isDuplicate(outcome.eventId, meta, state.window);
+      // only an output takes its event id: a corrected resend of a refused reading (same id) must pass
+      const duplicate = outcome.kind === 'output' && isDuplicate(outcome.eventId, meta, state.window);
       if (meta.offset >= state.restoreUntil) {
         counts.processed += 1;
         if (duplicate) counts.duplicates += 1;

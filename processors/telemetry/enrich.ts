@@ -1,7 +1,7 @@
 import type { DeviceRecord } from '../../lib/device-registry.ts';
+import { findUnit } from '../../lib/telemetry/units.ts';
 import type { Enrichment } from '../../schemas/types.ts';
 import type { NormalizedReading } from './normalize.ts';
-import { findUnit } from './units.ts';
 
 export type DeviceLookup = (deviceId: string) => DeviceRecord | undefined;
 

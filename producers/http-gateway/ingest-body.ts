@@ -7,6 +7,7 @@ import {
   csvRowFields,
   csvText,
   InputError,
+  type ItemRefusal,
   isSpace,
   JsonSplitter,
   lineAndColumn,
@@ -14,6 +15,7 @@ import {
   parseJsonElement,
   type ReadingFields,
   readingFields,
+  readingTooLarge,
 } from '../telemetry-wire.ts';
 
 export type IngestFormat = 'json' | 'ndjson' | 'csv';
@@ -30,7 +32,7 @@ export type IngestItem = {
   /** Line of the NDJSON or CSV body the reading came from. */
   line?: number;
   payload: Buffer;
-} & ({ fields: ReadingFields } | { reason: string });
+} & ({ fields: ReadingFields } | ItemRefusal);
 
 export interface IngestLimits {
   maxItems: number;
@@ -45,14 +47,11 @@ function tooMany(limits: IngestLimits): InputError {
   });
 }
 
-function tooLarge(size: number, limits: IngestLimits): string {
-  return `the reading is ${size} bytes; the limit is ${limits.maxReadingBytes}`;
-}
-
 /**
  * Finds the readings of a request body, keeping each one's original bytes. A body that is not
  * valid as a whole (malformed JSON, too deep, too many readings, unreadable CSV) throws an
- * InputError and nothing of it is published; a bad reading in a good body is refused on its own.
+ * InputError and nothing of it is published; an item that is no reading (malformed, too large) in a
+ * good body is refused on its own.
  */
 export function parseIngestBody(body: Buffer, format: IngestFormat, limits: IngestLimits): IngestItem[] {
   if (format === 'json') return jsonItems(body, limits);
@@ -87,12 +86,16 @@ function jsonItems(body: Buffer, limits: IngestLimits): IngestItem[] {
     }
     return elements.map((element) => {
       if (element.size !== undefined) {
-        return { index: element.index, payload: element.bytes, reason: tooLarge(element.size, limits) };
+        return {
+          index: element.index,
+          payload: element.bytes,
+          ...readingTooLarge(element.size, limits.maxReadingBytes),
+        };
       }
       const parsed = readingFields(values ? values[element.index] : parseJsonElement(element));
       return parsed.ok
         ? { index: element.index, payload: element.bytes, fields: parsed.fields }
-        : { index: element.index, payload: element.bytes, reason: parsed.reason };
+        : { index: element.index, payload: element.bytes, reason: parsed.reason, message: parsed.message };
     });
   } catch (err) {
     throw withLine(err, body);
@@ -135,7 +138,7 @@ function csvItems(body: Buffer, limits: IngestLimits): IngestItem[] {
     const result = csvRowFields(layout, csvText(row.record));
     if (!result.ok) {
       if (items.length >= limits.maxItems) throw tooMany(limits);
-      items.push({ index: items.length, line, payload, reason: result.reason });
+      items.push({ index: items.length, line, payload, reason: result.reason, message: result.message });
       continue;
     }
     for (const fields of result.readings) {

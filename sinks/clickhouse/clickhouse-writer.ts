@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { type ClickHouseClient, ClickHouseError } from '@clickhouse/client';
 import { type ClickHouseFeatures, detectFeatures } from '../../lib/clickhouse.ts';
+import { clickhouseLiteral } from '../../lib/clickhouse-sql.ts';
 import { classifyError, type ErrorCode, SluiceError } from '../../lib/errors.ts';
 import { EventIdSet } from '../../lib/event-id-set.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -277,8 +278,9 @@ function priceLine(price: PriceRecord, coordinates: Coordinates, time: ReturnTyp
   return `${json.slice(0, -1)},"price_per_unit_usd":${price.pricePerUnitUsd},"original_amount":${price.originalAmount}}`;
 }
 
+/** A topic or table name as a ClickHouse string literal, by the one escaping helper. */
 function quote(text: string): string {
-  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  return clickhouseLiteral(text, 'String');
 }
 
 /**

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type pg from 'pg';
@@ -25,8 +26,8 @@ export interface PostgresWriterOptions {
 }
 
 // Telemetry, the hot path, travels as one binary array per column expanded by unnest (see
-// BinaryArray): 5,000 rows in one round trip, read by the server without parsing text. Prices and
-// raw events travel as one JSON parameter expanded by jsonb_to_recordset.
+// BinaryArray): 5,000 rows in one round trip, read by the server without parsing text; so do raw
+// events. Prices travel as one JSON parameter expanded by json_to_recordset.
 
 /** A column of the telemetry insert: the array element type it travels as, and its value in a reading. */
 interface TelemetryColumn {
@@ -103,13 +104,26 @@ UPDATE pricing_prices p SET effective_to = v.next_from
 FROM versions v
 WHERE p.event_id = v.event_id AND p.effective_to IS DISTINCT FROM v.next_from`;
 
+/** The raw archive's columns, in unnest's order: envelope and payload travel as text and are stored as jsonb. */
+const rawEventColumns = [
+  ['topic', 'text'],
+  ['kafka_partition', 'int4'],
+  ['kafka_offset', 'int8'],
+  ['event_id', 'text'],
+  ['kind', 'text'],
+  ['source', 'text'],
+  ['subject', 'text'],
+  ['received_at', 'timestamptz'],
+  ['envelope', 'text'],
+  ['payload', 'text'],
+  ['original', 'bytea'],
+] as const satisfies readonly (readonly [string, ElementType])[];
+
 const insertRawEvents = `
-INSERT INTO raw_events (topic, kafka_partition, kafka_offset, event_id, kind, source, subject, received_at,
-  envelope, payload, original)
-SELECT topic, kafka_partition, kafka_offset, event_id, kind, source, subject,
-  to_timestamp(received_ms / 1000.0), envelope, payload, decode(original, 'base64')
-FROM json_to_recordset($1::json) AS r(topic text, kafka_partition integer, kafka_offset bigint, event_id text,
-  kind text, source text, subject text, received_ms bigint, envelope jsonb, payload jsonb, original text)
+INSERT INTO raw_events (${rawEventColumns.map(([name]) => name).join(', ')})
+SELECT ${rawEventColumns.map(([name]) => (name === 'envelope' || name === 'payload' ? `${name}::jsonb` : name)).join(', ')}
+FROM unnest(${rawEventColumns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})
+  AS r(${rawEventColumns.map(([name]) => name).join(', ')})
 ON CONFLICT (topic, kafka_partition, kafka_offset) DO NOTHING`;
 
 const storeOffsets = `
@@ -164,48 +178,71 @@ export function priceRow(price: PriceRecord) {
 }
 
 /**
- * The original as JSON when it is JSON, else its text as a JSON string, else (not UTF-8 text,
- * or holding NUL, which jsonb cannot) `{"base64": …}`: queryable either way, the bytes stay in `original`.
+ * The original as jsonb text: itself when it is JSON, else its text as a JSON string, else (not
+ * UTF-8 text, or holding NUL, which jsonb cannot) `{"base64": …}`: queryable either way, the bytes
+ * stay in `original`. JSON is sent as it came (parsed here only to know it is JSON).
  */
-export function payloadJson(bytes: Buffer): unknown {
+export function payloadJsonText(bytes: Buffer): string {
   const text = bytes.toString('utf8');
-  try {
-    return JSON.parse(text);
-  } catch {
-    const plainText = !text.includes('\u0000') && Buffer.from(text, 'utf8').equals(bytes);
-    return plainText ? text : { base64: bytes.toString('base64') };
+  const utf8 = isUtf8(bytes);
+  if (utf8 && !text.includes('\\u0000')) {
+    try {
+      JSON.parse(text);
+      return text;
+    } catch {
+      // not JSON: kept as text below
+    }
   }
+  return utf8 && !text.includes('\u0000')
+    ? JSON.stringify(text)
+    : JSON.stringify({ base64: bytes.toString('base64') });
 }
 
-export function rawEventRow(record: SinkRecord, kind: 'rawTelemetry' | 'rawPricing') {
-  const coordinates = { topic: record.topic, kafka_partition: record.partition, kafka_offset: record.offset };
+/** Appends one raw record to the archive's column arrays (rawEventColumns' order). */
+function appendRawEvent(
+  columns: BinaryArray[],
+  record: SinkRecord,
+  kind: 'rawTelemetry' | 'rawPricing',
+): void {
+  let row: [string, string, string, number, string, Buffer];
   if (kind === 'rawTelemetry') {
     const { payload, ...envelope } = record.value as RawTelemetryReading;
-    return {
-      ...coordinates,
-      event_id: envelope.eventId,
-      kind: 'telemetry',
-      source: envelope.source,
-      subject: envelope.deviceId,
-      received_ms: envelope.receivedAt,
-      envelope,
-      payload: payloadJson(payload),
-      original: payload.toString('base64'),
-    };
+    row = [
+      'telemetry',
+      envelope.source,
+      envelope.deviceId,
+      envelope.receivedAt,
+      JSON.stringify(envelope),
+      payload,
+    ];
+  } else {
+    const { item, ...envelope } = record.value as RawPriceOffer;
+    const subject = `${envelope.provider}|${envelope.sku}|${envelope.region ?? ''}`;
+    row = [
+      'pricing',
+      envelope.provider,
+      subject,
+      envelope.fetchedAt,
+      JSON.stringify(envelope),
+      Buffer.from(item, 'utf8'),
+    ];
   }
-  const { item, ...envelope } = record.value as RawPriceOffer;
-  const original = Buffer.from(item, 'utf8');
-  return {
-    ...coordinates,
-    event_id: envelope.eventId,
-    kind: 'pricing',
-    source: envelope.provider,
-    subject: `${envelope.provider}|${envelope.sku}|${envelope.region ?? ''}`,
-    received_ms: envelope.fetchedAt,
+  const [rowKind, source, subject, receivedAt, envelope, original] = row;
+  const values = [
+    record.topic,
+    record.partition,
+    Number(record.offset),
+    (record.value as { eventId: string }).eventId,
+    rowKind,
+    source,
+    subject,
+    receivedAt,
     envelope,
-    payload: payloadJson(original),
-    original: original.toString('base64'),
-  };
+    payloadJsonText(original),
+    original,
+  ];
+  for (let i = 0; i < values.length; i++)
+    (columns[i] as BinaryArray).push(values[i] as string | number | Buffer);
 }
 
 const monthIndex = (epochMs: number) => {
@@ -267,7 +304,7 @@ export class PostgresWriter implements SinkWriter {
   async write(records: SinkRecord[], offsets: PartitionOffset[]): Promise<void> {
     const telemetry = telemetryColumns.map(({ type }) => new BinaryArray(type, 16 * records.length));
     const prices: ReturnType<typeof priceRow>[] = [];
-    const rawEvents: ReturnType<typeof rawEventRow>[] = [];
+    const rawEvents = rawEventColumns.map(([, type]) => new BinaryArray(type, 64 * records.length));
     const months = new Set<number>();
     for (const record of records) {
       const kind = this.options.sources.get(record.topic);
@@ -276,7 +313,7 @@ export class PostgresWriter implements SinkWriter {
         appendTelemetry(telemetry, reading);
         months.add(monthIndex(reading.sourceTime));
       } else if (kind === 'pricing') prices.push(priceRow(record.value as PriceRecord));
-      else if (kind === 'rawTelemetry' || kind === 'rawPricing') rawEvents.push(rawEventRow(record, kind));
+      else if (kind === 'rawTelemetry' || kind === 'rawPricing') appendRawEvent(rawEvents, record, kind);
       else throw new SluiceError('ING_PROGRAMMING', `no table for topic ${record.topic}`);
     }
     const client = await this.options.pool.connect().catch((err) => {
@@ -296,8 +333,14 @@ export class PostgresWriter implements SinkWriter {
         inserted += (await client.query(insertPrices, [json])).rowCount ?? 0;
         await client.query(closePriceVersions, [json]);
       }
-      if (rawEvents.length > 0) {
-        inserted += (await client.query(insertRawEvents, [JSON.stringify(rawEvents)])).rowCount ?? 0;
+      if ((rawEvents[0]?.length ?? 0) > 0) {
+        inserted +=
+          (
+            await client.query(
+              insertRawEvents,
+              rawEvents.map((column) => column.bytes()),
+            )
+          ).rowCount ?? 0;
       }
       if (offsets.length > 0) {
         const rows = offsets.map(({ topic, partition, offset }) => ({

@@ -121,6 +121,12 @@ function parsePort(text: string): number | undefined {
 
 export const str = z.string().trim().min(1, 'must not be empty');
 
+/** A Kafka topic name: the characters Kafka allows, at most 249 of them. */
+export const topicName = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9._-]{1,249}$/, 'expected a Kafka topic name (letters, digits, . _ -)');
+
 export const port = z.string().transform((text, ctx) => {
   const value = parsePort(text.trim());
   if (value === undefined) ctx.addIssue({ code: 'custom', message: 'expected a port number 1-65535' });

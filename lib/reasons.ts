@@ -120,6 +120,11 @@ export const reasons = {
   },
   // pricing stages
   item_not_json: { kind: 'poison', by: 'pricing processor', means: 'the price item is not a JSON object' },
+  item_shape: {
+    kind: 'poison',
+    by: 'pricing processor',
+    means: 'an AWS item is not a PriceList element holding one term with one price dimension',
+  },
   price_type_unknown: {
     kind: 'poison',
     by: 'pricing processor',
@@ -135,7 +140,11 @@ export const reasons = {
     by: 'pricing processor',
     means: 'the price is not a non-negative decimal',
   },
-  term_unknown: { kind: 'poison', by: 'pricing processor', means: 'the reservation term is not N Year(s)' },
+  term_unknown: {
+    kind: 'poison',
+    by: 'pricing processor',
+    means: 'a reservation or savings plan term is not N Year(s) or Nyr',
+  },
   // what the runner, the sinks and the collectors refuse
   serde_invalid: {
     kind: 'poison',

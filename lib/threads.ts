@@ -1,16 +1,17 @@
-import { Worker } from 'node:worker_threads';
+import { type ResourceLimits, Worker } from 'node:worker_threads';
 import { classifyError, type Disposition, describeError, type ErrorCode, SluiceError } from './errors.ts';
 import { runnableModule, runningCompiled } from './modules.ts';
 
 /**
  * A worker thread running a module given by its source URL. From dist/ it loads the compiled
  * module; under tsx, threads do not inherit the loader of the thread that starts them, so each
- * registers it before importing its module.
+ * registers it before importing its module. `resourceLimits` bounds the thread's heap (by default it
+ * takes the process's V8 flags, young generation size included).
  */
-export function startModuleThread(module: URL, workerData: unknown): Worker {
-  if (runningCompiled) return new Worker(new URL(runnableModule(module)), { workerData });
+export function startModuleThread(module: URL, workerData: unknown, resourceLimits?: ResourceLimits): Worker {
+  if (runningCompiled) return new Worker(new URL(runnableModule(module)), { workerData, resourceLimits });
   const bootstrap = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(module.href)}); })`;
-  return new Worker(bootstrap, { eval: true, workerData });
+  return new Worker(bootstrap, { eval: true, workerData, resourceLimits });
 }
 
 /** An error as it crosses between threads (structured clone keeps no class). */

@@ -27,6 +27,12 @@ export interface TopicContract {
   headers: Readonly<Record<string, string>>;
 }
 
+/**
+ * Header naming the run an event was collected in (the collection run id on raw price offers):
+ * the processor counts each run's outcome by it without decoding, also for events it cannot decode.
+ */
+export const runIdHeader = 'run-id';
+
 const traceHeader = { 'trace-id': 'Trace id carried from ingest (32 hex characters), when there is one.' };
 
 export const topics = {
@@ -42,7 +48,7 @@ export const topics = {
     schemaFile: 'raw.pricing.offers.v1.avsc',
     compatibility: 'BACKWARD',
     key: 'provider|sku|region: every version of one price lands on one partition, in order.',
-    headers: {},
+    headers: { [runIdHeader]: 'The collection run the offer was fetched in.' },
   },
   normalizedTelemetry: {
     topic: 'normalized.telemetry.readings.v1',
@@ -55,7 +61,7 @@ export const topics = {
     topic: 'normalized.pricing.prices.v1',
     schemaFile: 'normalized.pricing.prices.v1.avsc',
     compatibility: 'FULL_TRANSITIVE',
-    key: 'provider|sku|region: every version of one price lands on one partition, in order.',
+    key: 'The price identity, provider|sku|region|currency|price type|term|purchase option|tier start: every version of one price lands on one partition, in order.',
     headers: traceHeader,
   },
   pricingCollectionRuns: {
@@ -63,6 +69,13 @@ export const topics = {
     schemaFile: 'ops.pricing.collection-runs.v1.avsc',
     compatibility: 'BACKWARD',
     key: 'Run id: the events of one run stay in order.',
+    headers: {},
+  },
+  pricingRunOutcomes: {
+    topic: 'ops.pricing.run-outcomes.v1',
+    schemaFile: 'ops.pricing.run-outcomes.v1.avsc',
+    compatibility: 'BACKWARD',
+    key: 'Run id: the outcomes of one run stay in order.',
     headers: {},
   },
 } as const satisfies Record<string, TopicContract>;
@@ -91,6 +104,7 @@ export const sourceTopics = [
   topics.normalizedTelemetry,
   topics.normalizedPricing,
   topics.pricingCollectionRuns,
+  topics.pricingRunOutcomes,
 ];
 
 /** Every topic Sluice owns, with its dead-letter topic where events are consumed from it. */

@@ -72,6 +72,7 @@ export class ApiPipeline {
     const normalized = {
       telemetry: `test.api.${suffix}.normalized.telemetry`,
       pricing: `test.api.${suffix}.normalized.pricing`,
+      outcomes: `test.api.${suffix}.ops.pricing.run-outcomes`,
     };
     await ensureTopics(kafka, Object.values(normalized));
     const groups = { telemetry: `test-api-telemetry-${suffix}`, pricing: `test-api-pricing-${suffix}` };
@@ -112,6 +113,7 @@ export class ApiPipeline {
         ...loadSettings(pricingSettings),
         ...processorNames(groups.pricing),
         outputTopic: normalized.pricing,
+        outcomesTopic: normalized.outcomes,
       },
       component: `pricing-processor-${suffix}`,
     });
@@ -120,6 +122,7 @@ export class ApiPipeline {
       groupId: `test-api-sink-postgres-${suffix}`,
       telemetryTopic: normalized.telemetry,
       pricingTopic: normalized.pricing,
+      runOutcomesTopic: normalized.outcomes,
       batchMaxWaitMs: 100,
     });
     const clickhouseSink = createClickHouseSink({
@@ -144,7 +147,7 @@ export class ApiPipeline {
         ...apiOverrides,
       },
     );
-    const fixture = await PricingFixtureServer.start({ azurePages: 2, azureItemsPerPage: 30 });
+    const fixture = await PricingFixtureServer.start();
     const collections = await CollectionHarness.start();
     const pipeline = new ApiPipeline(
       suffix,
@@ -197,7 +200,7 @@ export class ApiPipeline {
         kind: 'new',
         provider: 'azure',
         runId,
-        filters: { serviceName: 'Virtual Machines', currencyCode: 'USD' },
+        filters: { currencyCode: 'USD' },
       },
       { env: fixtureEnv(this.fixture) },
     );

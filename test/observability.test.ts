@@ -169,7 +169,9 @@ describe('alert rules and dashboard', () => {
       await publisher.endAsync();
 
       // a price collection (against the fixture server) pushes its outcome to a real Pushgateway
-      const fixture = await PricingFixtureServer.start({ azurePages: 2, azureItemsPerPage: 20 });
+      const fixture = await PricingFixtureServer.start({
+        synthetic: { azurePages: 2, azureItemsPerPage: 20 },
+      });
       try {
         const collect = await sluiceAsync(['collect', 'azure'], {
           ...env,

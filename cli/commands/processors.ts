@@ -33,6 +33,8 @@ interface ProcessorOverrides {
   outputTopic?: string;
   until?: ReadonlyMap<number, number>;
   onProgress?: (progress: RunnerProgress) => void;
+  /** False for a replay: its events were counted in their collection runs' outcomes already. */
+  countRuns?: boolean;
 }
 
 /** The processor with its settings from the environment, optionally in another group (reprocessing). */
@@ -51,6 +53,7 @@ export function createProcessor(name: PipelineName, overrides: ProcessorOverride
     return { inputTopic: settings.inputTopic, component: createTelemetryProcessor({ ...options, settings }) };
   }
   const settings = rename(loadSettings(pricingSettings));
+  if (overrides.countRuns === false) settings.outcomesTopic = '';
   return { inputTopic: settings.inputTopic, component: createPricingProcessor({ ...options, settings }) };
 }
 
@@ -104,6 +107,7 @@ export function registerProcessorsCommands(program: Command): void {
         groupId,
         outputTopic: to,
         until: plan.ends,
+        countRuns: false,
         onProgress: (progress) => {
           last = progress;
           bar.update(Math.min(plan.records, progress.processed));

@@ -9,7 +9,7 @@ import type { Pipeline, RecordMeta, Rejection } from './pipeline.ts';
  * the window decides first whether the event is a duplicate at all.
  */
 export type Evaluated =
-  | { kind: 'output'; eventId: string; key: string; value: Buffer }
+  | { kind: 'output'; eventId: string; key: string; value: Buffer; notes?: string[] }
   | { kind: 'rejected'; rejection: Rejection; eventId?: string };
 
 /** Decodes a raw record, runs the pipeline on it and encodes its output for the output topic. */
@@ -51,6 +51,7 @@ export class RecordEvaluator<In, Out> {
         eventId: outcome.eventId,
         key: outcome.key,
         value: this.serde.encode(this.outputTopic, outcome.value),
+        notes: outcome.notes,
       };
     } catch (err) {
       const error = classifyError(err);

@@ -50,6 +50,8 @@ export interface ThreadReply {
   ends: Int32Array;
   /** Per rejected record, in order. */
   rejections: Rejection[];
+  /** The notes of the outputs that have any, by record index. */
+  notes: [index: number, notes: string[]][];
   health?: Health;
 }
 
@@ -226,6 +228,7 @@ function pack(id: number, topic: string, partition: number, messages: readonly K
 
 function unpack(reply: ThreadReply): Evaluated[] {
   const { kinds, eventIds, keys, ends, rejections } = reply;
+  const notes = new Map(reply.notes);
   const body = Buffer.from(reply.body);
   const evaluated: Evaluated[] = new Array(kinds.length);
   let output = 0;
@@ -240,6 +243,7 @@ function unpack(reply: ThreadReply): Evaluated[] {
         eventId: eventIds[i] as string,
         key: keys[output] as string,
         value: body.subarray(at, end),
+        notes: notes.get(i),
       };
       at = end;
       output++;

@@ -13,9 +13,13 @@ export interface RecordMeta {
 
 export { accept, type Rejection, reject, type StageResult } from '../../lib/reasons.ts';
 
-/** What the stages made of one event; the runner's dedupe window then drops repeated event ids. */
+/**
+ * What the stages made of one event; the runner's dedupe window then drops repeated event ids.
+ * `notes` name what an accepted event is noted for (e.g. region_unmapped:aws:xx-mars-1): counted per
+ * run with the run's outcome.
+ */
 export type Outcome<Out> =
-  | { kind: 'output'; eventId: string; key: string; value: Out }
+  | { kind: 'output'; eventId: string; key: string; value: Out; notes?: string[] }
   | { kind: 'rejected'; rejection: Rejection };
 
 /** What a processor does to one decoded event: pure, so it can run on any thread. */

@@ -20,6 +20,12 @@ export const postgresSinkSettings = defineSettings('sink-postgres', {
     topics.normalizedPricing.topic,
     'Normalized price topic loaded into pricing_prices (empty: not loaded).',
   ),
+  runOutcomesTopic: setting(
+    'SINK_POSTGRES_RUN_OUTCOMES_TOPIC',
+    optionalTopic,
+    topics.pricingRunOutcomes.topic,
+    'Collection run outcomes (from the pricing processor) loaded into collection_run_outcomes, which the run records read (empty: not loaded).',
+  ),
   partitionsAhead: setting(
     'SINK_POSTGRES_PARTITIONS_AHEAD',
     positiveInt,

@@ -69,6 +69,7 @@ export function postgresSinkOptions(
     [
       { topic: settings.telemetryTopic, kind: 'telemetry', schema: topics.normalizedTelemetry },
       { topic: settings.pricingTopic, kind: 'pricing', schema: topics.normalizedPricing },
+      { topic: settings.runOutcomesTopic, kind: 'runOutcomes', schema: topics.pricingRunOutcomes },
     ],
     settings.partitionsAhead,
   );
@@ -89,7 +90,7 @@ export function postgresArchiveOptions(
   );
 }
 
-/** The PostgreSQL sink: normalized telemetry and prices into PostgreSQL, exactly once per event. */
+/** The PostgreSQL sink: normalized telemetry and prices (and collection run outcomes) into PostgreSQL, exactly once per event. */
 export function createPostgresSink(...args: Parameters<typeof postgresSinkOptions>): BatchingSink {
   return new BatchingSink(postgresSinkOptions(...args));
 }

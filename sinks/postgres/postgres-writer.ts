@@ -8,13 +8,15 @@ import type {
   PriceRecord,
   RawPriceOffer,
   RawTelemetryReading,
+  RunOutcome,
   TelemetryReading,
 } from '../../schemas/types.ts';
 import type { PartitionOffset, SinkRecord, SinkWriter } from '../batching-sink.ts';
+import { priceColumns } from '../price-columns.ts';
 import { BinaryArray, type ElementType } from './binary-array.ts';
 
 /** What a source topic holds, which decides the table it is loaded into. */
-export type PostgresSourceKind = 'telemetry' | 'pricing' | 'rawTelemetry' | 'rawPricing';
+export type PostgresSourceKind = 'telemetry' | 'pricing' | 'rawTelemetry' | 'rawPricing' | 'runOutcomes';
 
 export interface PostgresWriterOptions {
   pool: pg.Pool;
@@ -71,38 +73,90 @@ SELECT ${telemetryColumns.map(({ name }) => (jsonColumns.has(name) ? `${name}::j
 FROM unnest(${telemetryColumns.map(({ type }, i) => `$${i + 1}::${type}[]`).join(', ')}) AS r(${columnNames})
 ON CONFLICT (event_id, source_time) DO NOTHING`;
 
+/** The columns of pricing_prices a price fills, with the type json_to_recordset reads each as. */
+const priceTableColumns: [name: string, type: string][] = [
+  ['event_id', 'text'],
+  ['provider', 'text'],
+  ['service', 'text'],
+  ['category', 'text'],
+  ['region', 'text'],
+  ['region_name', 'text'],
+  ['original_region', 'text'],
+  ['sku', 'text'],
+  ['product', 'text'],
+  ['price_per_unit_usd', 'numeric'],
+  ['unit', 'text'],
+  ['original_amount', 'numeric'],
+  ['original_currency', 'text'],
+  ['original_unit', 'text'],
+  ['price_type', 'text'],
+  ['term', 'text'],
+  ['purchase_option', 'text'],
+  ['offering_class', 'text'],
+  ['tier_start', 'double precision'],
+  ['tier_end', 'double precision'],
+  ['amortized', 'boolean'],
+  ['usd_rate', 'numeric'],
+  ['usd_rate_date', 'date'],
+  ['region_mapped', 'boolean'],
+  ['provider_region_name', 'text'],
+  ['instance_type', 'text'],
+  ['vcpu', 'double precision'],
+  ['memory_gib', 'double precision'],
+  ['operating_system', 'text'],
+  ['tenancy', 'text'],
+  ['storage_class', 'text'],
+  ['collection_id', 'text'],
+  ['lineage_topic', 'text'],
+  ['lineage_partition', 'integer'],
+  ['lineage_offset', 'bigint'],
+  ['trace_id', 'text'],
+];
+
+/** Times travel as epoch milliseconds and become timestamptz. */
+const priceTimes = ['effective_from', 'fetched_at', 'processed_at'];
+
 const insertPrices = `
-INSERT INTO pricing_prices (event_id, provider, service, category, region, region_name, original_region, sku,
-  product, price_per_unit_usd, unit, original_amount, original_currency, original_unit, price_type, term,
-  tier_start, effective_from, collection_id, fetched_at, processed_at, lineage_topic, lineage_partition,
-  lineage_offset, trace_id)
-SELECT event_id, provider, service, category, region, region_name, original_region, sku, product,
-  price_per_unit_usd, unit, original_amount, original_currency, original_unit, price_type, term, tier_start,
-  to_timestamp(effective_ms / 1000.0), collection_id, to_timestamp(fetched_ms / 1000.0),
-  to_timestamp(processed_ms / 1000.0), lineage_topic, lineage_partition, lineage_offset, trace_id
-FROM json_to_recordset($1::json) AS r(event_id text, provider text, service text, category text, region text,
-  region_name text, original_region text, sku text, product text, price_per_unit_usd numeric, unit text,
-  original_amount numeric, original_currency text, original_unit text, price_type text, term text,
-  tier_start double precision, effective_ms bigint, collection_id text, fetched_ms bigint, processed_ms bigint,
-  lineage_topic text, lineage_partition integer, lineage_offset bigint, trace_id text)
+INSERT INTO pricing_prices (${[...priceTableColumns.map(([name]) => name), ...priceTimes].join(', ')})
+SELECT ${[...priceTableColumns.map(([name]) => name), ...priceTimes.map((name) => `to_timestamp(${name}_ms / 1000.0)`)].join(', ')}
+FROM json_to_recordset($1::json) AS r(${[...priceTableColumns.map(([name, type]) => `${name} ${type}`), ...priceTimes.map((name) => `${name}_ms bigint`)].join(', ')})
 ON CONFLICT (event_id) DO NOTHING`;
 
-/** Closes each version of the touched price keys at the next version's start: history, not overwrites. */
+/** A price's identity (see priceKey in the pricing processor): versions of one identity close each other. */
+const priceIdentity =
+  'provider, sku, region, original_currency, price_type, term, purchase_option, tier_start';
+
+/** Closes each version of the touched prices at the next version's start: history, not overwrites. */
 const closePriceVersions = `
 WITH touched AS (
-  SELECT DISTINCT provider, sku, region, price_type, term, tier_start
-  FROM json_to_recordset($1::json) AS k(provider text, sku text, region text, price_type text, term text,
-    tier_start double precision)
+  SELECT DISTINCT ${priceIdentity}
+  FROM json_to_recordset($1::json) AS k(provider text, sku text, region text, original_currency text,
+    price_type text, term text, purchase_option text, tier_start double precision)
 ), versions AS (
   SELECT p.event_id, lead(p.effective_from) OVER (
-    PARTITION BY p.provider, p.sku, p.region, p.price_type, p.term, p.tier_start
+    PARTITION BY ${priceIdentity
+      .split(', ')
+      .map((column) => `p.${column}`)
+      .join(', ')}
     ORDER BY p.effective_from, p.event_id) AS next_from
   FROM pricing_prices p
-  JOIN touched t USING (provider, sku, region, price_type, term, tier_start)
+  JOIN touched t USING (${priceIdentity})
 )
 UPDATE pricing_prices p SET effective_to = v.next_from
 FROM versions v
 WHERE p.event_id = v.event_id AND p.effective_to IS DISTINCT FROM v.next_from`;
+
+const insertRunOutcomes = `
+INSERT INTO collection_run_outcomes (topic, kafka_partition, kafka_offset, run_id, component, input_topic,
+  input_partition, first_offset, last_offset, normalized, dead_lettered, duplicates, dead_letter_reasons, notes,
+  emitted_at)
+SELECT topic, kafka_partition, kafka_offset, run_id, component, input_topic, input_partition, first_offset,
+  last_offset, normalized, dead_lettered, duplicates, dead_letter_reasons, notes, to_timestamp(emitted_ms / 1000.0)
+FROM json_to_recordset($1::json) AS r(topic text, kafka_partition integer, kafka_offset bigint, run_id text,
+  component text, input_topic text, input_partition integer, first_offset bigint, last_offset bigint,
+  normalized bigint, dead_lettered bigint, duplicates bigint, dead_letter_reasons jsonb, notes jsonb,
+  emitted_ms bigint)
+ON CONFLICT (topic, kafka_partition, kafka_offset) DO NOTHING`;
 
 /** The raw archive's columns, in unnest's order: envelope and payload travel as text and are stored as jsonb. */
 const rawEventColumns = [
@@ -149,31 +203,39 @@ function appendTelemetry(columns: BinaryArray[], reading: TelemetryReading): voi
 
 export function priceRow(price: PriceRecord) {
   return {
-    event_id: price.eventId,
-    provider: price.provider,
-    service: price.service,
-    category: price.category,
-    region: price.region,
-    region_name: price.regionName,
-    original_region: price.originalRegion,
-    sku: price.sku,
-    product: price.product,
+    ...priceColumns(price),
     price_per_unit_usd: price.pricePerUnitUsd,
-    unit: price.unit,
     original_amount: price.originalAmount,
-    original_currency: price.originalCurrency,
-    original_unit: price.originalUnit,
-    price_type: price.priceType,
-    term: price.term ?? '',
-    tier_start: price.tierStart,
-    effective_ms: price.effectiveFrom,
-    collection_id: price.collectionId,
-    fetched_ms: price.fetchedAt,
-    processed_ms: price.processedAt,
+    usd_rate: price.usdRate,
+    amortized: price.amortized,
+    region_mapped: price.regionMapped,
     lineage_topic: price.lineage.topic,
     lineage_partition: price.lineage.partition,
     lineage_offset: price.lineage.offset,
-    trace_id: price.traceId,
+    effective_from_ms: price.effectiveFrom,
+    fetched_at_ms: price.fetchedAt,
+    processed_at_ms: price.processedAt,
+  };
+}
+
+export function runOutcomeRow(record: SinkRecord) {
+  const outcome = record.value as RunOutcome;
+  return {
+    topic: record.topic,
+    kafka_partition: record.partition,
+    kafka_offset: record.offset,
+    run_id: outcome.runId,
+    component: outcome.component,
+    input_topic: outcome.inputTopic,
+    input_partition: outcome.partition,
+    first_offset: outcome.firstOffset,
+    last_offset: outcome.lastOffset,
+    normalized: outcome.normalized,
+    dead_lettered: outcome.deadLettered,
+    duplicates: outcome.duplicates,
+    dead_letter_reasons: outcome.deadLetterReasons,
+    notes: outcome.notes,
+    emitted_ms: outcome.emittedAt,
   };
 }
 
@@ -305,6 +367,7 @@ export class PostgresWriter implements SinkWriter {
     const telemetry = telemetryColumns.map(({ type }) => new BinaryArray(type, 16 * records.length));
     const prices: ReturnType<typeof priceRow>[] = [];
     const rawEvents = rawEventColumns.map(([, type]) => new BinaryArray(type, 64 * records.length));
+    const runOutcomes: ReturnType<typeof runOutcomeRow>[] = [];
     const months = new Set<number>();
     for (const record of records) {
       const kind = this.options.sources.get(record.topic);
@@ -314,6 +377,7 @@ export class PostgresWriter implements SinkWriter {
         months.add(monthIndex(reading.sourceTime));
       } else if (kind === 'pricing') prices.push(priceRow(record.value as PriceRecord));
       else if (kind === 'rawTelemetry' || kind === 'rawPricing') appendRawEvent(rawEvents, record, kind);
+      else if (kind === 'runOutcomes') runOutcomes.push(runOutcomeRow(record));
       else throw new SluiceError('ING_PROGRAMMING', `no table for topic ${record.topic}`);
     }
     const client = await this.options.pool.connect().catch((err) => {
@@ -341,6 +405,9 @@ export class PostgresWriter implements SinkWriter {
               rawEvents.map((column) => column.bytes()),
             )
           ).rowCount ?? 0;
+      }
+      if (runOutcomes.length > 0) {
+        inserted += (await client.query(insertRunOutcomes, [JSON.stringify(runOutcomes)])).rowCount ?? 0;
       }
       if (offsets.length > 0) {
         const rows = offsets.map(({ topic, partition, offset }) => ({

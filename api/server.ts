@@ -16,6 +16,7 @@ import { createPgPool } from '../lib/postgres.ts';
 import { asyncApiDocument } from './asyncapi.ts';
 import { type ApiSettings, apiSettings, apiUrl } from './config.ts';
 import { ClickHouseReader } from './db/clickhouse-reader.ts';
+import { TableChanges } from './db/table-changes.ts';
 import { DevicesService } from './devices/devices-service.ts';
 import { deviceRoutes } from './devices/routes.ts';
 import { graphqlRouter } from './graphql/graphql-router.ts';
@@ -33,6 +34,8 @@ import { requestScope } from './http/request-scope.ts';
 import { expressPath, type RouteSpec, routeHandlers } from './http/route.ts';
 import { openApiDocument } from './openapi.ts';
 import { type Overview, overviewRoute } from './overview.ts';
+import { PricesService } from './prices/prices-service.ts';
+import { priceRoutes } from './prices/routes.ts';
 import { RunsService, runRoutes } from './runs/runs.ts';
 import { telemetryRoutes } from './telemetry/routes.ts';
 import { TelemetryService } from './telemetry/telemetry-service.ts';
@@ -59,6 +62,7 @@ export interface ApiServices {
   telemetry: TelemetryService;
   devices: DevicesService;
   runs: RunsService;
+  prices: PricesService;
 }
 
 /**
@@ -77,6 +81,7 @@ export class ApiServer implements Component {
   readonly services: ApiServices;
   readonly routes: RouteSpec[];
   private readonly authenticator: Authenticator;
+  private readonly priceChanges: TableChanges;
 
   constructor(
     private readonly deps: ApiDependencies,
@@ -101,14 +106,22 @@ export class ApiServer implements Component {
       settings,
     );
     const pageSize = (limit: number | undefined) => telemetry.pageSize(limit);
+    this.priceChanges = new TableChanges(
+      this.pool,
+      'pricing_prices_changed',
+      settings.currentAnswersMaxAgeSeconds * 1000,
+      this.logger,
+    );
     this.services = {
       telemetry,
       devices: new DevicesService(this.pool, pageSize),
       runs: new RunsService(this.pool, pageSize),
+      prices: new PricesService(this.pool, pageSize),
     };
     this.routes = [
       ...telemetryRoutes(telemetry),
       ...deviceRoutes(this.services.devices),
+      ...priceRoutes(this.services.prices, () => this.priceChanges.version()),
       ...runRoutes(this.services.runs),
       overviewRoute(deps.overview),
     ];
@@ -220,6 +233,7 @@ export class ApiServer implements Component {
 
   async start(): Promise<void> {
     await this.authenticator.start();
+    await this.priceChanges.start();
     const app = this.app();
     await new Promise<void>((resolveListen, reject) => {
       this.server = app.listen(this.settings.port, this.settings.host, (err?: Error) =>
@@ -239,6 +253,7 @@ export class ApiServer implements Component {
         setTimeout(() => server.closeAllConnections(), Math.max(0, deadline - Date.now())).unref();
       });
     }
+    await this.priceChanges.stop();
     for (const close of this.owned) await close();
     this.metrics.health(0);
   }

@@ -20,3 +20,9 @@ export function createPgPool(
 ): pg.Pool {
   return new pg.Pool({ ...extra, connectionString: settings.url, max: settings.poolSize });
 }
+
+/** A decimal's text without the scale's trailing zeros: numeric(38, 12) '0.096000000000' → '0.096'. */
+export function decimalText(value: string | number): string {
+  const text = String(value);
+  return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
+}

@@ -65,6 +65,11 @@ export interface RouteSpec<
   params?: P;
   body?: { schema: B; contentTypes: string[]; description: string };
   responses: Record<number, ResponseSpec>;
+  /**
+   * The version of the data the route reads, for data that changes but is read far more often
+   * (current prices): its 200 answers are kept until the version moves; undefined while unknown.
+   */
+  dataVersion?: () => string | undefined;
   handle(input: RouteInput<z.output<Q>, z.output<P>, z.output<B>>): Promise<JsonAnswer | StreamedAnswer>;
 }
 
@@ -163,14 +168,22 @@ export function routeHandlers(route: RouteSpec, services: RouteServices): Reques
       queryFor(route.query ?? noParameters, request.query as Record<string, unknown>),
       'query parameter',
     );
-    // the parsed parameters name the answer: order and spelling of the query string do not matter
+    // the parsed parameters name the answer: order and spelling of the query string do not matter;
+    // the data's version is read before the query, so an answer is never kept under a newer one
+    const version = route.dataVersion ? route.dataVersion() : '';
     const cacheKey =
-      route.method === 'get' && request.accepts(mediaTypes) === 'application/json'
-        ? `${route.operationId} ${JSON.stringify([params, query])}`
+      route.method === 'get' && version !== undefined && request.accepts(mediaTypes) === 'application/json'
+        ? `${route.operationId} ${version} ${JSON.stringify([params, query])}`
         : undefined;
     const cached = cacheKey === undefined ? undefined : services.answers.get(cacheKey);
     if (cached) {
-      send(request, response, 200, cached, services.cacheControl('settled'));
+      send(
+        request,
+        response,
+        200,
+        cached,
+        services.cacheControl(route.dataVersion ? 'revalidate' : 'settled'),
+      );
       return;
     }
     let body: unknown;
@@ -205,7 +218,7 @@ export function routeHandlers(route: RouteSpec, services: RouteServices): Reques
     }
     const policy = answer.cache ?? 'revalidate';
     const serialized = services.answers.put(
-      policy === 'settled' && status === 200 ? cacheKey : undefined,
+      (policy === 'settled' || route.dataVersion) && status === 200 ? cacheKey : undefined,
       answer.json,
       answer.headers,
     );

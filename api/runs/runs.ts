@@ -1,5 +1,10 @@
 import type pg from 'pg';
 import { z } from 'zod';
+import {
+  type RunResultColumns,
+  runProcessingOf,
+  runsWithProcessing,
+} from '../../lib/db/collection-run-results.ts';
 import { PgParams } from '../db/pg-params.ts';
 import { pageAnswer } from '../http/pages.ts';
 import { ApiProblem } from '../http/problem.ts';
@@ -34,6 +39,25 @@ export const collectionRun = z
     failed: z.number().int().meta({ description: 'Pages that failed.' }),
     itemsPerSecond: z.number().nullable(),
     error: z.string().nullable(),
+    processing: z
+      .object({
+        normalized: z.number().int(),
+        deadLettered: z.number().int(),
+        duplicates: z
+          .number()
+          .int()
+          .meta({ description: 'Dropped as already normalized (a page sent again).' }),
+        deadLetterReasons: z.array(
+          z.object({ stage: z.string(), code: z.string(), count: z.number().int(), example: z.string() }),
+        ),
+        notes: z.record(z.string(), z.number().int()).meta({
+          description: 'What normalized events were noted for, e.g. region_unmapped:aws:xx-mars-1.',
+        }),
+      })
+      .nullable()
+      .meta({
+        description: 'What the pricing processor made of the run’s events so far; null before it reported.',
+      }),
     startedAt: isoTime,
     finishedAt: isoTime.nullable(),
     updatedAt: isoTime,
@@ -49,7 +73,7 @@ export const runsQuery = z.strictObject({
   cursor: cursorParameter.optional(),
 });
 
-interface RunRow {
+interface RunRow extends RunResultColumns {
   run_id: string;
   provider: CollectionRun['provider'];
   status: CollectionRun['status'];
@@ -77,6 +101,7 @@ function runOf(row: RunRow): CollectionRun {
     failed: Number(row.failed),
     itemsPerSecond: row.items_per_second,
     error: row.error,
+    processing: runProcessingOf(row),
     startedAt: row.started_at.toISOString(),
     finishedAt: row.finished_at?.toISOString() ?? null,
     updatedAt: row.updated_at.toISOString(),
@@ -101,17 +126,17 @@ export class RunsService {
     const conditions: string[] = [];
     const params = new PgParams();
     const bind = (value: unknown) => params.bind(value);
-    if (filter.provider) conditions.push(`provider = ${bind(filter.provider)}`);
-    if (filter.status) conditions.push(`status = ${bind(filter.status)}`);
+    if (filter.provider) conditions.push(`r.provider = ${bind(filter.provider)}`);
+    if (filter.status) conditions.push(`r.status = ${bind(filter.status)}`);
     if (cursor !== undefined) {
       const after = decodeCursor(cursor, runCursor);
       if (!after) throw new ApiProblem('invalid-request', 'the cursor is not one this API gave out');
-      conditions.push(`(started_at, run_id) < (${bind(after[0])}::timestamptz, ${bind(after[1])})`);
+      conditions.push(`(r.started_at, r.run_id) < (${bind(after[0])}::timestamptz, ${bind(after[1])})`);
     }
     const { rows } = await this.pool.query<RunRow & { started_key: string }>(
-      `SELECT *, to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS started_key
-         FROM collection_runs ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
-        ORDER BY started_at DESC, run_id DESC LIMIT ${bind(size + 1)}`,
+      `SELECT r.*, to_char(r.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS started_key
+         FROM (${runsWithProcessing}) r ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
+        ORDER BY r.started_at DESC, r.run_id DESC LIMIT ${bind(size + 1)}`,
       params.values,
     );
     const page = rows.slice(0, size);
@@ -124,10 +149,9 @@ export class RunsService {
   }
 
   async byIds(ids: readonly string[]): Promise<(CollectionRun | undefined)[]> {
-    const { rows } = await this.pool.query<RunRow>(
-      'SELECT * FROM collection_runs WHERE run_id = ANY($1::text[])',
-      [ids],
-    );
+    const { rows } = await this.pool.query<RunRow>(`${runsWithProcessing} WHERE r.run_id = ANY($1::text[])`, [
+      ids,
+    ]);
     const found = new Map(rows.map((row) => [row.run_id, runOf(row)]));
     return ids.map((id) => found.get(id));
   }

@@ -13,7 +13,7 @@ import {
   rmSync,
   symlinkSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -62,14 +62,21 @@ function productionDependencies(): string {
   return join(dir, 'node_modules');
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-    server.once('error', reject);
-  });
+/** Distinct free ports: every listener stays open until all are chosen, so the OS cannot hand one out twice. */
+async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<Server>((resolveServer, reject) => {
+          const server = createServer().listen(0, '127.0.0.1', () => resolveServer(server));
+          server.once('error', reject);
+        }),
+    ),
+  );
+  const ports = servers.map((server) => (server.address() as { port: number }).port);
+  await Promise.all(servers.map((server) => new Promise((closed) => server.close(closed))));
+  return ports;
 }
 
 async function waitForReady(url: string, child: ChildProcess, log: () => string): Promise<unknown> {
@@ -185,7 +192,7 @@ describe('production bundle: npm run build, then Node alone', () => {
     assert.equal(code, 0, migrate.log());
     assert.match(migrate.log(), /topics exist, schemas registered/);
 
-    const [apiPort, opsPort] = [await freePort(), await freePort()];
+    const [apiPort, opsPort] = await freePorts(2);
     const api = sluiceFromBundle(['run', 'api'], { API_PORT: String(apiPort), OPS_PORT: String(opsPort) });
     const ready = (await waitForReady(`http://127.0.0.1:${opsPort}/readyz`, api.child, api.log)) as {
       components: { name: string; state: string }[];
@@ -214,7 +221,7 @@ describe('production bundle: npm run build, then Node alone', () => {
     await publishLoad(producer, serde, input, load.events);
     await producer.disconnect();
 
-    const opsPort = await freePort();
+    const [opsPort] = await freePorts(1);
     const processor = sluiceFromBundle(['run', 'processor', 'telemetry'], {
       OPS_PORT: String(opsPort),
       PROCESSOR_TELEMETRY_THREADS: '2',

@@ -187,6 +187,35 @@ FROM json_to_recordset($2::json) AS o(topic text, partition integer, next_offset
 ON CONFLICT (consumer_group, topic, partition)
 DO UPDATE SET next_offset = GREATEST(sink_offsets.next_offset, EXCLUDED.next_offset), updated_at = now()`;
 
+interface Statement {
+  text: string;
+  values: unknown[];
+}
+
+/**
+ * A batch's inserts, its offsets and the run's row counter as one statement (data-modifying
+ * CTEs, each run once whether read or not): atomic on its own and one round trip. With five
+ * statements in a transaction the backend sat idle in it, waiting for the platform's busy event
+ * loop between each, and PostgreSQL fell behind ClickHouse under load.
+ */
+function batchStatement(inserts: Statement[], offsets: Statement | undefined, runId: string): Statement {
+  const values: unknown[] = [];
+  const bind = ({ text, values: own }: Statement) => {
+    const shift = values.length;
+    values.push(...own);
+    return text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + shift}`);
+  };
+  const parts = inserts.map((insert, i) => `w${i} AS (${bind(insert)} RETURNING 1)`);
+  if (offsets) parts.push(`offsets AS (${bind(offsets)})`);
+  const counted = inserts.map((_, i) => `(SELECT count(*) FROM w${i})`).join(' + ') || '0';
+  parts.push(`counted AS (SELECT ${counted} AS inserted)`);
+  parts.push(
+    `run AS (UPDATE pipeline_runs SET rows_written = rows_written + counted.inserted, updated_at = now()
+      FROM counted WHERE run_id = ${bind({ text: '$1', values: [runId] })} AND counted.inserted > 0)`,
+  );
+  return { text: `WITH ${parts.join(',\n')}\nSELECT inserted FROM counted`, values };
+}
+
 /** Appends a reading to the column arrays (telemetryColumns' order). */
 function appendTelemetry(columns: BinaryArray[], reading: TelemetryReading): void {
   if (!Number.isFinite(reading.value)) {
@@ -380,54 +409,46 @@ export class PostgresWriter implements SinkWriter {
       else if (kind === 'runOutcomes') runOutcomes.push(runOutcomeRow(record));
       else throw new SluiceError('ING_PROGRAMMING', `no table for topic ${record.topic}`);
     }
+    const inserts: Statement[] = [];
+    if ((telemetry[0]?.length ?? 0) > 0)
+      inserts.push({ text: insertTelemetry, values: telemetry.map((column) => column.bytes()) });
+    const pricesJson = prices.length > 0 ? JSON.stringify(prices) : undefined;
+    if (pricesJson) inserts.push({ text: insertPrices, values: [pricesJson] });
+    if ((rawEvents[0]?.length ?? 0) > 0)
+      inserts.push({ text: insertRawEvents, values: rawEvents.map((column) => column.bytes()) });
+    if (runOutcomes.length > 0)
+      inserts.push({ text: insertRunOutcomes, values: [JSON.stringify(runOutcomes)] });
+    const offsetRows = offsets.map(({ topic, partition, offset }) => ({
+      topic,
+      partition,
+      next_offset: offset,
+    }));
+    const batch = batchStatement(
+      inserts,
+      offsets.length > 0
+        ? { text: storeOffsets, values: [this.options.consumerGroup, JSON.stringify(offsetRows)] }
+        : undefined,
+      this.runId,
+    );
     const client = await this.options.pool.connect().catch((err) => {
       throw classifyPostgresError(err);
     });
     let broken: Error | undefined;
     try {
       await this.ensurePartitions(months);
-      await client.query('BEGIN');
-      let inserted = 0;
-      if ((telemetry[0]?.length ?? 0) > 0) {
-        const columns = telemetry.map((column) => column.bytes());
-        inserted += (await client.query(insertTelemetry, columns)).rowCount ?? 0;
+      if (pricesJson) {
+        // closing versions must see the prices just inserted: a second statement, so a transaction
+        await client.query('BEGIN');
+        await client.query(batch);
+        await client.query(closePriceVersions, [pricesJson]);
+        await client.query('COMMIT');
+      } else {
+        await client.query(batch);
       }
-      if (prices.length > 0) {
-        const json = JSON.stringify(prices);
-        inserted += (await client.query(insertPrices, [json])).rowCount ?? 0;
-        await client.query(closePriceVersions, [json]);
-      }
-      if ((rawEvents[0]?.length ?? 0) > 0) {
-        inserted +=
-          (
-            await client.query(
-              insertRawEvents,
-              rawEvents.map((column) => column.bytes()),
-            )
-          ).rowCount ?? 0;
-      }
-      if (runOutcomes.length > 0) {
-        inserted += (await client.query(insertRunOutcomes, [JSON.stringify(runOutcomes)])).rowCount ?? 0;
-      }
-      if (offsets.length > 0) {
-        const rows = offsets.map(({ topic, partition, offset }) => ({
-          topic,
-          partition,
-          next_offset: offset,
-        }));
-        await client.query(storeOffsets, [this.options.consumerGroup, JSON.stringify(rows)]);
-      }
-      if (inserted > 0) {
-        await client.query(
-          'UPDATE pipeline_runs SET rows_written = rows_written + $2, updated_at = now() WHERE run_id = $1',
-          [this.runId, inserted],
-        );
-      }
-      await client.query('COMMIT');
     } catch (err) {
-      await client.query('ROLLBACK').catch((rollbackError: Error) => {
-        broken = rollbackError;
-      });
+      // the connection is dropped rather than rolled back: the server aborts what it held, and a
+      // connection that failed mid-statement is not handed out again
+      broken = err instanceof Error ? err : new Error(String(err));
       const error = classifyPostgresError(err);
       if (/no partition of relation/.test(error.message)) {
         // a partition was dropped behind our back: forget what we know and create it again

@@ -150,6 +150,13 @@ function send(
   else response.send(answer.body);
 }
 
+/** A JSON answer made for a request, serialized. */
+interface Produced {
+  status: number;
+  serialized: CachedAnswer;
+  policy: CachePolicy;
+}
+
 /** The express handlers of one route: access control first, then validation and the handler. */
 export function routeHandlers(route: RouteSpec, services: RouteServices): RequestHandler[] {
   const streams = Object.values(route.responses).some((spec) => spec.media);
@@ -158,6 +165,7 @@ export function routeHandlers(route: RouteSpec, services: RouteServices): Reques
     'application/json',
     ...Object.values(route.responses).flatMap((spec) => Object.keys(spec.media ?? {})),
   ];
+  const producing = new Map<string, Promise<Produced | undefined>>();
   const handle = async (request: Request, response: Response, _next: NextFunction) => {
     if (!streams && !request.accepts('application/json')) {
       throw new ApiProblem('not-acceptable', 'this route answers application/json only');
@@ -186,43 +194,59 @@ export function routeHandlers(route: RouteSpec, services: RouteServices): Reques
       );
       return;
     }
-    let body: unknown;
-    if (route.body) {
-      if (!route.body.contentTypes.includes(mediaType(request))) {
-        throw new ApiProblem(
-          'unsupported-media-type',
-          `send the body as ${route.body.contentTypes.join(' or ')}`,
-        );
+    const produce = async (): Promise<Produced | undefined> => {
+      let body: unknown;
+      if (route.body) {
+        if (!route.body.contentTypes.includes(mediaType(request))) {
+          throw new ApiProblem(
+            'unsupported-media-type',
+            `send the body as ${route.body.contentTypes.join(' or ')}`,
+          );
+        }
+        body = parse(route.body.schema, request.body, 'body field');
       }
-      body = parse(route.body.schema, request.body, 'body field');
-    }
-    const answer = await route.handle({
-      query,
-      params,
-      body,
-      principal: response.locals.principal as Principal | undefined,
-      request,
-      response,
-      log: (request as Request & { log?: Logger }).log ?? services.logger,
-    });
-    if ('streamed' in answer) return;
-    const status = answer.status ?? 200;
-    if (services.validateResponses) {
-      const schema = route.responses[status]?.schema;
-      const checked = schema?.safeParse(answer.json);
-      if (!checked?.success) {
-        throw new Error(
-          `${route.operationId} answered ${status} with a body its documented schema refuses: ${checked ? z.prettifyError(checked.error) : 'no schema documented'}`,
-        );
+      const answer = await route.handle({
+        query,
+        params,
+        body,
+        principal: response.locals.principal as Principal | undefined,
+        request,
+        response,
+        log: (request as Request & { log?: Logger }).log ?? services.logger,
+      });
+      if ('streamed' in answer) return undefined;
+      const status = answer.status ?? 200;
+      if (services.validateResponses) {
+        const schema = route.responses[status]?.schema;
+        const checked = schema?.safeParse(answer.json);
+        if (!checked?.success) {
+          throw new Error(
+            `${route.operationId} answered ${status} with a body its documented schema refuses: ${checked ? z.prettifyError(checked.error) : 'no schema documented'}`,
+          );
+        }
       }
+      const policy = answer.cache ?? 'revalidate';
+      const serialized = services.answers.put(
+        (policy === 'settled' || route.dataVersion) && status === 200 ? cacheKey : undefined,
+        answer.json,
+        answer.headers,
+      );
+      return { status, serialized, policy };
+    };
+    // when a version moves, the clients asking the same thing at that moment share one query
+    // (only for versioned data, read from PostgreSQL: no client's leaving aborts it for the others)
+    let produced: Produced | undefined;
+    if (route.dataVersion && cacheKey !== undefined) {
+      let pending = producing.get(cacheKey);
+      if (!pending) {
+        pending = produce().finally(() => producing.delete(cacheKey));
+        producing.set(cacheKey, pending);
+      }
+      produced = await pending;
+    } else produced = await produce();
+    if (produced) {
+      send(request, response, produced.status, produced.serialized, services.cacheControl(produced.policy));
     }
-    const policy = answer.cache ?? 'revalidate';
-    const serialized = services.answers.put(
-      (policy === 'settled' || route.dataVersion) && status === 200 ? cacheKey : undefined,
-      answer.json,
-      answer.headers,
-    );
-    send(request, response, status, serialized, services.cacheControl(policy));
   };
   return route.role === 'public' ? [handle] : [services.authorize(route.role), handle];
 }

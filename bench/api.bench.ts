@@ -61,7 +61,7 @@ async function load(): Promise<number> {
   });
   try {
     const features = await detectFeatures(client);
-    await migrateClickHouse(client, features);
+    await migrateClickHouse(client, features, { database });
     const time = features.dateTime64 ? 'fromUnixTimestamp64Milli(ms)' : 'toDateTime(intDiv(ms, 1000))';
     const started = performance.now();
     await client.command({

@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import type pg from 'pg';
 import { migrate } from '../../lib/db/migrate.ts';
 import { classifyError, SluiceError } from '../../lib/errors.ts';
+import type { Logger } from '../../lib/logger.ts';
 import type {
   PriceRecord,
   RawPriceOffer,
@@ -14,6 +15,13 @@ import type {
 import type { PartitionOffset, SinkRecord, SinkWriter } from '../batching-sink.ts';
 import { priceColumns } from '../price-columns.ts';
 import { BinaryArray, type ElementType } from './binary-array.ts';
+import {
+  ensureMonths,
+  expireMonths,
+  firstKeptMonth,
+  monthIndex,
+  type PartitionRetention,
+} from './partitions.ts';
 
 /** What a source topic holds, which decides the table it is loaded into. */
 export type PostgresSourceKind = 'telemetry' | 'pricing' | 'rawTelemetry' | 'rawPricing' | 'runOutcomes';
@@ -25,6 +33,10 @@ export interface PostgresWriterOptions {
   /** Source topic → what it holds. */
   sources: Map<string, PostgresSourceKind>;
   partitionsAhead: number;
+  retention: PartitionRetention;
+  /** How often the running sink creates the months ahead and expires the old ones. */
+  maintenanceMs: number;
+  logger: Logger;
 }
 
 // Telemetry, the hot path, travels as one binary array per column expanded by unnest (see
@@ -336,14 +348,6 @@ function appendRawEvent(
     (columns[i] as BinaryArray).push(values[i] as string | number | Buffer);
 }
 
-const monthIndex = (epochMs: number) => {
-  const date = new Date(epochMs);
-  return date.getUTCFullYear() * 12 + date.getUTCMonth();
-};
-
-const monthStart = (index: number) =>
-  `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}-01`;
-
 /** pg reports a dropped connection without a SQLSTATE; those are outages, not bad data. */
 function classifyPostgresError(err: unknown): SluiceError {
   const error = classifyError(err);
@@ -364,16 +368,16 @@ function classifyPostgresError(err: unknown): SluiceError {
  */
 export class PostgresWriter implements SinkWriter {
   private readonly knownMonths = new Set<number>();
+  private maintenanceTimer?: NodeJS.Timeout;
   readonly runId = randomUUID();
 
   constructor(private readonly options: PostgresWriterOptions) {}
 
   async open(): Promise<void> {
-    const { pool, component, consumerGroup, partitionsAhead } = this.options;
+    const { pool, component, consumerGroup, logger } = this.options;
     try {
       await migrate(pool);
-      const now = monthIndex(Date.now());
-      await this.ensurePartitions(Array.from({ length: partitionsAhead + 1 }, (_, i) => now + i));
+      await this.maintainPartitions();
       await pool.query(
         `INSERT INTO pipeline_runs (run_id, component, consumer_group, host, pid, status)
          VALUES ($1, $2, $3, $4, $5, 'running')`,
@@ -382,14 +386,31 @@ export class PostgresWriter implements SinkWriter {
     } catch (err) {
       throw classifyPostgresError(err);
     }
+    this.maintenanceTimer = setInterval(() => {
+      this.maintainPartitions().catch((err) =>
+        logger.warn(
+          { err: classifyPostgresError(err).message },
+          'partition maintenance failed; the next run retries',
+        ),
+      );
+    }, this.options.maintenanceMs);
+    this.maintenanceTimer.unref();
+  }
+
+  /** The months ahead exist, the expired ones are detached or dropped. */
+  private async maintainPartitions(): Promise<void> {
+    const now = monthIndex(Date.now());
+    await this.ensurePartitions(Array.from({ length: this.options.partitionsAhead + 1 }, (_, i) => now + i));
+    const expired = await expireMonths(this.options.pool, this.options.retention);
+    for (const { month } of expired) this.knownMonths.delete(month);
+    if (expired.length > 0)
+      this.options.logger.info({ actions: expired.map(({ done }) => done) }, 'telemetry partitions expired');
   }
 
   private async ensurePartitions(months: Iterable<number>): Promise<void> {
-    for (const month of months) {
-      if (this.knownMonths.has(month)) continue;
-      await this.options.pool.query('SELECT ensure_telemetry_partition($1::date)', [monthStart(month)]);
-      this.knownMonths.add(month);
-    }
+    const missing = [...months].filter((month) => !this.knownMonths.has(month));
+    await ensureMonths(this.options.pool, missing);
+    for (const month of missing) this.knownMonths.add(month);
   }
 
   async write(records: SinkRecord[], offsets: PartitionOffset[]): Promise<void> {
@@ -398,10 +419,18 @@ export class PostgresWriter implements SinkWriter {
     const rawEvents = rawEventColumns.map(([, type]) => new BinaryArray(type, 64 * records.length));
     const runOutcomes: ReturnType<typeof runOutcomeRow>[] = [];
     const months = new Set<number>();
+    const firstKept = firstKeptMonth(this.options.retention);
     for (const record of records) {
       const kind = this.options.sources.get(record.topic);
       if (kind === 'telemetry') {
         const reading = record.value as TelemetryReading;
+        if (firstKept !== undefined && monthIndex(reading.sourceTime) < firstKept) {
+          // its month is expired (detached or dropped): written, it would recreate the month
+          throw new SluiceError(
+            'ING_VALIDATION_FAILED',
+            `reading ${reading.eventId} of ${new Date(reading.sourceTime).toISOString()} is older than the retention (SINK_POSTGRES_RETENTION_MONTHS=${this.options.retention.months})`,
+          );
+        }
         appendTelemetry(telemetry, reading);
         months.add(monthIndex(reading.sourceTime));
       } else if (kind === 'pricing') prices.push(priceRow(record.value as PriceRecord));
@@ -475,6 +504,7 @@ export class PostgresWriter implements SinkWriter {
   }
 
   async close(outcome: { rowsRejected: number; error?: string }): Promise<void> {
+    clearInterval(this.maintenanceTimer);
     await this.options.pool
       .query(
         `UPDATE pipeline_runs SET status = $2, rows_rejected = $3, error = $4, finished_at = now(), updated_at = now()

@@ -5,8 +5,7 @@ import { regionTable } from '../../schemas/pricing/regions.ts';
 import type { CloudProvider } from '../../schemas/types.ts';
 import { PgParams } from '../db/pg-params.ts';
 import { ApiProblem } from '../http/problem.ts';
-import { decodeCursor, encodeCursor } from '../schemas.ts';
-import type { Page } from '../telemetry/telemetry-service.ts';
+import { decodeCursor, keysetPage, type Page } from '../schemas.ts';
 import { type Comparison, type Price, providers } from './schemas.ts';
 
 /**
@@ -216,24 +215,15 @@ export class PricesService {
        ORDER BY ${listOrder.join(', ')} LIMIT ${params.bind(size + 1)}`,
       params.values,
     );
-    const page = rows.slice(0, size);
-    const last = page.at(-1);
-    return {
-      data: page.map(priceOf),
-      limit: size,
-      next:
-        rows.length > size && last
-          ? encodeCursor([
-              last.category,
-              last.region,
-              last.unit,
-              last.price_type,
-              last.provider,
-              last.price_per_unit_usd,
-              last.event_id,
-            ])
-          : undefined,
-    };
+    return keysetPage(rows, size, priceOf, (last) => [
+      last.category,
+      last.region,
+      last.unit,
+      last.price_type,
+      last.provider,
+      last.price_per_unit_usd,
+      last.event_id,
+    ]);
   }
 
   /**

@@ -12,13 +12,13 @@ import { defineRoute, type RouteSpec } from '../http/route.ts';
 import {
   cursorParameter,
   decodeCursor,
-  encodeCursor,
   isoTime,
+  keysetPage,
+  type Page,
   pageInfo,
   pageLimit,
   plainText,
 } from '../schemas.ts';
-import type { Page } from '../telemetry/telemetry-service.ts';
 
 /** Price collection runs (PostgreSQL `collection_runs`), newest first. */
 
@@ -139,13 +139,7 @@ export class RunsService {
         ORDER BY r.started_at DESC, r.run_id DESC LIMIT ${bind(size + 1)}`,
       params.values,
     );
-    const page = rows.slice(0, size);
-    const last = page.at(-1);
-    return {
-      data: page.map(runOf),
-      limit: size,
-      next: rows.length > size && last ? encodeCursor([last.started_key, last.run_id]) : undefined,
-    };
+    return keysetPage(rows, size, runOf, (last) => [last.started_key, last.run_id]);
   }
 
   async byIds(ids: readonly string[]): Promise<(CollectionRun | undefined)[]> {

@@ -13,7 +13,6 @@ import {
   rmSync,
   symlinkSync,
 } from 'node:fs';
-import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -25,7 +24,7 @@ import { createRegistryClient } from '../lib/registry.ts';
 import { AvroSerde } from '../lib/serde.ts';
 import { dlqContract, readSchema, topics } from '../schemas/catalog.ts';
 import type { TelemetryReading } from '../schemas/types.ts';
-import { uniqueSuffix } from './support.ts';
+import { freePorts, uniqueSuffix } from './support.ts';
 import {
   buildLoad,
   committedCount,
@@ -60,23 +59,6 @@ function productionDependencies(): string {
   renameSync(join(staging, 'node_modules'), join(dir, 'node_modules'));
   rmSync(staging, { recursive: true, force: true });
   return join(dir, 'node_modules');
-}
-
-/** Distinct free ports: every listener stays open until all are chosen, so the OS cannot hand one out twice. */
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<Server>((resolveServer, reject) => {
-          const server = createServer().listen(0, '127.0.0.1', () => resolveServer(server));
-          server.once('error', reject);
-        }),
-    ),
-  );
-  const ports = servers.map((server) => (server.address() as { port: number }).port);
-  await Promise.all(servers.map((server) => new Promise((closed) => server.close(closed))));
-  return ports;
 }
 
 async function waitForReady(url: string, child: ChildProcess, log: () => string): Promise<unknown> {

@@ -1,22 +1,36 @@
 import type { Admin } from 'kafkajs';
-import type { Component, HealthState } from '../lib/component.ts';
+import { z } from 'zod';
+import type { Component } from '../lib/component.ts';
 import { describeError } from '../lib/errors.ts';
+import { defineRoute, type RouteSpec } from './http/route.ts';
 
-export interface TopicOverview {
-  topic: string;
-  partitions: number;
-  /** Messages currently retained (high watermark minus low watermark, summed over partitions). */
-  messages: number;
-  /** High watermarks summed: every message ever written, a counter the dashboard turns into a rate. */
-  endOffset: number;
-}
+export const overviewSchema = z
+  .object({
+    generatedAt: z.string(),
+    kafka: z.object({ reachable: z.boolean(), error: z.string().optional() }),
+    topics: z.array(
+      z.object({
+        topic: z.string(),
+        partitions: z.number().int(),
+        messages: z
+          .number()
+          .meta({ description: 'Messages retained now (high minus low watermark, over partitions).' }),
+        endOffset: z.number().meta({
+          description: 'High watermarks summed: every message ever written (the dashboard’s rate).',
+        }),
+      }),
+    ),
+    components: z.array(
+      z.object({
+        name: z.string(),
+        state: z.enum(['ready', 'degraded', 'down']),
+        reason: z.string().optional(),
+      }),
+    ),
+  })
+  .meta({ id: 'Overview' });
 
-export interface Overview {
-  generatedAt: string;
-  kafka: { reachable: boolean; error?: string };
-  topics: TopicOverview[];
-  components: { name: string; state: HealthState; reason?: string }[];
-}
+export type Overview = z.infer<typeof overviewSchema>;
 
 /** What the dashboard shows: the Sluice topics with their sizes, and the health of running components. */
 export async function buildOverview(admin: Admin, components: Component[]): Promise<Overview> {
@@ -43,4 +57,21 @@ export async function buildOverview(admin: Admin, components: Component[]): Prom
   } catch (err) {
     return { ...base, kafka: { reachable: false, error: describeError(err) }, topics: [] };
   }
+}
+
+/** GET /api/v1/overview: what the dashboard polls (public: topic sizes and component health, no data). */
+export function overviewRoute(overview: () => Promise<Overview>): RouteSpec {
+  return defineRoute({
+    method: 'get',
+    path: '/api/v1/overview',
+    operationId: 'getOverview',
+    summary:
+      'Topics with their sizes and the health of the components in this process (the dashboard’s data)',
+    tags: ['operations'],
+    role: 'public',
+    responses: { 200: { description: 'The overview.', schema: overviewSchema } },
+    async handle() {
+      return { json: await overview(), cache: 'no-store' };
+    },
+  });
 }

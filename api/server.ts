@@ -1,45 +1,152 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import type { ClickHouseClient } from '@clickhouse/client';
+import express from 'express';
+import type pg from 'pg';
+import { createClickHouse } from '../lib/clickhouse.ts';
 import type { Component, Health } from '../lib/component.ts';
 import { loadSettings } from '../lib/config.ts';
-import { classifyError } from '../lib/errors.ts';
 import { componentLogger } from '../lib/logger.ts';
 import { componentMetrics, metricsRegistry } from '../lib/metrics.ts';
 import { readiness } from '../lib/ops-server.ts';
+import { createPgPool } from '../lib/postgres.ts';
+import { asyncApiDocument } from './asyncapi.ts';
 import { type ApiSettings, apiSettings, apiUrl } from './config.ts';
-import type { Overview } from './overview.ts';
+import { ClickHouseReader } from './db/clickhouse-reader.ts';
+import { TableChanges } from './db/table-changes.ts';
+import { DevicesService } from './devices/devices-service.ts';
+import { deviceRoutes } from './devices/routes.ts';
+import { graphqlRouter } from './graphql/graphql-router.ts';
+import { AnswerCache } from './http/answer-cache.ts';
+import { Authenticator } from './http/auth.ts';
+import {
+  authorization,
+  cacheControl,
+  corsPolicy,
+  problemHandler,
+  requestLogging,
+} from './http/middleware.ts';
+import { ApiProblem } from './http/problem.ts';
+import { requestScope } from './http/request-scope.ts';
+import { expressPath, type RouteSpec, routeHandlers } from './http/route.ts';
+import { openApiDocument } from './openapi.ts';
+import { type Overview, overviewRoute } from './overview.ts';
+import { PricesService } from './prices/prices-service.ts';
+import { priceRoutes } from './prices/routes.ts';
+import { RunsService, runRoutes } from './runs/runs.ts';
+import { telemetryRoutes } from './telemetry/routes.ts';
+import { TelemetryService } from './telemetry/telemetry-service.ts';
 
+const page = (name: string) => readFileSync(new URL(`./pages/${name}`, import.meta.url), 'utf8');
 const dashboardHtml = readFileSync(new URL('./dashboard.html', import.meta.url), 'utf8');
+
+/** Where a browser package's files are, to serve them from the API (no CDN). */
+function packageDir(name: string): string {
+  return dirname(createRequire(import.meta.url).resolve(`${name}/package.json`));
+}
 
 export interface ApiDependencies {
   /** The components running beside the API in this process, for /readyz. */
   components: () => Component[];
   overview: () => Promise<Overview>;
+  /** Default: a pool and a client of its own from the environment, closed at stop. */
+  pool?: pg.Pool;
+  clickhouse?: ClickHouseClient;
 }
 
-/** The HTTP face of Sluice: health, metrics, the overview the dashboard polls, and the dashboard. */
+/** The services both front doors (REST and GraphQL) answer from. */
+export interface ApiServices {
+  telemetry: TelemetryService;
+  devices: DevicesService;
+  runs: RunsService;
+  prices: PricesService;
+}
+
+/**
+ * The HTTP face of Sluice: the REST API (OpenAPI at /api/openapi.json, rendered at /api/docs),
+ * GraphQL at /graphql, the AsyncAPI document of the topics, health, metrics and the dashboard.
+ */
 export class ApiServer implements Component {
   readonly name = 'api';
   private server?: Server;
   private readonly logger = componentLogger('api');
   private readonly metrics = componentMetrics('api');
   readonly settings: ApiSettings;
+  private readonly pool: pg.Pool;
+  private readonly clickhouse: ClickHouseClient;
+  private readonly owned: (() => Promise<void>)[] = [];
+  readonly services: ApiServices;
+  readonly routes: RouteSpec[];
+  private readonly authenticator: Authenticator;
+  private readonly priceChanges: TableChanges;
 
   constructor(
     private readonly deps: ApiDependencies,
     settings: ApiSettings = loadSettings(apiSettings),
   ) {
     this.settings = settings;
+    if (deps.pool) this.pool = deps.pool;
+    else {
+      this.pool = createPgPool(undefined, { statement_timeout: settings.queryTimeoutMs });
+      this.pool.on('error', (err) =>
+        this.logger.warn({ err: err.message }, 'idle PostgreSQL connection lost'),
+      );
+      this.owned.push(() => this.pool.end());
+    }
+    if (deps.clickhouse) this.clickhouse = deps.clickhouse;
+    else {
+      this.clickhouse = createClickHouse();
+      this.owned.push(() => this.clickhouse.close());
+    }
+    const telemetry = new TelemetryService(
+      new ClickHouseReader(this.clickhouse, settings.queryTimeoutMs),
+      settings,
+    );
+    const pageSize = (limit: number | undefined) => telemetry.pageSize(limit);
+    this.priceChanges = new TableChanges(
+      this.pool,
+      'pricing_prices_changed',
+      settings.currentAnswersMaxAgeSeconds * 1000,
+      this.logger,
+    );
+    this.services = {
+      telemetry,
+      devices: new DevicesService(this.pool, pageSize),
+      runs: new RunsService(this.pool, pageSize),
+      prices: new PricesService(this.pool, pageSize),
+    };
+    this.routes = [
+      ...telemetryRoutes(telemetry),
+      ...deviceRoutes(this.services.devices),
+      ...priceRoutes(this.services.prices, () => this.priceChanges.version()),
+      ...runRoutes(this.services.runs),
+      overviewRoute(deps.overview),
+    ];
+    this.authenticator = new Authenticator(this.pool, settings);
   }
 
+  /** The address it listens on (the real port when configured with 0). */
   get url(): string {
-    return apiUrl(this.settings);
+    const address = this.server?.address() as AddressInfo | null | undefined;
+    return apiUrl({ host: this.settings.host, port: address?.port ?? this.settings.port });
+  }
+
+  openApi() {
+    return openApiDocument(this.routes);
   }
 
   app(): express.Express {
     const app = express();
     app.disable('x-powered-by');
+    app.set('etag', 'weak');
+    app.use(requestLogging(this.logger));
+    app.use(requestScope);
+    const cors = corsPolicy(this.settings);
+    if (cors) app.use(cors);
+
     app.get('/healthz', (_req, res) => {
       res.json({ status: 'ok' });
     });
@@ -50,25 +157,83 @@ export class ApiServer implements Component {
     app.get('/metrics', async (_req, res) => {
       res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
     });
-    app.get('/api/v1/overview', async (_req, res) => {
-      res.json(await this.deps.overview());
-    });
     app.get('/', (_req, res) => {
       res.type('html').send(dashboardHtml);
     });
-    app.use((_req, res) => {
-      res.status(404).json({ error: 'not_found', message: 'no such route' });
+
+    const openApi = JSON.stringify(this.openApi());
+    const asyncApi = JSON.stringify(asyncApiDocument());
+    app.get('/api/openapi.json', (_req, res) => {
+      res.type('application/json').set('Cache-Control', 'no-cache').send(openApi);
     });
-    app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-      const error = classifyError(err);
-      this.metrics.error('http', error.code, error.disposition);
-      this.logger.error({ err: error.message, path: req.path }, 'request failed');
-      res.status(error.retriable ? 503 : 500).json({ error: error.code, message: error.message });
+    app.get('/api/asyncapi.json', (_req, res) => {
+      res.type('application/json').set('Cache-Control', 'no-cache').send(asyncApi);
     });
+    const docsPage = page('api-docs.html');
+    const docsScript = page('api-docs.js');
+    app.get('/api/docs', (_req, res) => {
+      res.type('html').send(docsPage);
+    });
+    app.get('/api/docs/init.js', (_req, res) => {
+      res.type('js').send(docsScript);
+    });
+    app.use(
+      '/api/docs/assets',
+      express.static(packageDir('swagger-ui-dist'), { index: false, maxAge: '1d' }),
+    );
+
+    const body = express.json({
+      limit: this.settings.maxBodyBytes,
+      type: ['application/json', 'application/merge-patch+json'],
+    });
+    const services = {
+      authorize: authorization(this.authenticator, this.settings),
+      cacheControl: cacheControl(this.settings),
+      answers: new AnswerCache(
+        this.settings.answerCacheMb * 2 ** 20,
+        this.settings.cacheMaxAgeSeconds * 1000,
+      ),
+      validateResponses: this.settings.validateResponses,
+      logger: this.logger,
+    };
+    for (const route of this.routes) {
+      const handlers = routeHandlers(route, services);
+      app[route.method](expressPath(route.path), ...(route.body ? [body, ...handlers] : handlers));
+    }
+
+    app.use(
+      '/graphql',
+      graphqlRouter({
+        services: this.services,
+        settings: this.settings,
+        authorize: services.authorize,
+        body,
+        page: page('graphiql.html'),
+        script: page('graphiql.js'),
+        assets: {
+          'graphiql.min.js': join(packageDir('graphiql'), 'graphiql.min.js'),
+          'graphiql.min.css': join(packageDir('graphiql'), 'graphiql.min.css'),
+          'react.production.min.js': join(packageDir('react'), 'umd', 'react.production.min.js'),
+          'react-dom.production.min.js': join(packageDir('react-dom'), 'umd', 'react-dom.production.min.js'),
+        },
+      }),
+    );
+
+    app.use((req, _res, next) => {
+      next(
+        new ApiProblem(
+          'not-found',
+          `no route ${req.method} ${req.path}; the routes are in /api/openapi.json`,
+        ),
+      );
+    });
+    app.use(problemHandler((error) => this.metrics.error('http', error.code, error.disposition)));
     return app;
   }
 
   async start(): Promise<void> {
+    await this.authenticator.start();
+    await this.priceChanges.start();
     const app = this.app();
     await new Promise<void>((resolveListen, reject) => {
       this.server = app.listen(this.settings.port, this.settings.host, (err?: Error) =>
@@ -78,13 +243,18 @@ export class ApiServer implements Component {
     this.metrics.health(1);
   }
 
-  async stop(): Promise<void> {
+  async stop(deadline = Date.now() + 10_000): Promise<void> {
     const server = this.server;
-    if (!server) return;
-    await new Promise<void>((resolveClose) => {
-      server.close(() => resolveClose());
-      server.closeIdleConnections();
-    });
+    if (server) {
+      await new Promise<void>((resolveClose) => {
+        server.close(() => resolveClose());
+        server.closeIdleConnections();
+        // an export still streaming at the deadline is cut off
+        setTimeout(() => server.closeAllConnections(), Math.max(0, deadline - Date.now())).unref();
+      });
+    }
+    await this.priceChanges.stop();
+    for (const close of this.owned) await close();
     this.metrics.health(0);
   }
 

@@ -15,11 +15,17 @@ declare module 'autocannon' {
     requests: Histogram;
     latency: Histogram;
   }
+  export type Request = {
+    method?: 'POST' | 'GET';
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string;
+  };
   interface Options {
     url: string;
     connections?: number;
     duration?: number;
-    requests?: { method?: 'POST' | 'GET'; path?: string; headers?: Record<string, string>; body?: string }[];
+    requests?: Request[];
   }
   function autocannon(options: Options): Promise<Result>;
   export default autocannon;

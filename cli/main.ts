@@ -8,6 +8,7 @@ import { describeError, SluiceError } from '../lib/errors.ts';
 import { createKafka } from '../lib/kafka.ts';
 import { createPgPool } from '../lib/postgres.ts';
 import { reasonsMarkdown } from '../lib/reasons.ts';
+import { registerApiCommands } from './commands/api.ts';
 import { registerCollectCommands } from './commands/collect.ts';
 import { registerProcessorsCommands } from './commands/processors.ts';
 import { registerProducersCommands } from './commands/producers.ts';
@@ -186,6 +187,7 @@ registerSinksCommands(program);
 registerProducersCommands(program);
 registerProcessorsCommands(program);
 registerCollectCommands(program);
+registerApiCommands(program);
 
 try {
   await program.parseAsync();

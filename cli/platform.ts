@@ -107,6 +107,8 @@ function printUrls(apiUrl: string): void {
   say('');
   say(`${bold('Sluice is running')}`);
   say(`  API        ${apiUrl}/api/v1/overview`);
+  say(`  API docs   ${apiUrl}/api/docs`);
+  say(`  GraphQL    ${apiUrl}/graphql`);
   say(`  dashboard  ${apiUrl}/`);
   say(`  metrics    ${apiUrl}/metrics`);
   say(`  health     ${apiUrl}/readyz`);

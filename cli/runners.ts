@@ -62,10 +62,12 @@ export function runTests(only: string[]): Promise<number> {
           .filter((file) => !file.startsWith(`${clusterTests}/`))
           .sort();
   return withLocalStack(() => {
-    // Independent clients the tests check Sluice against: librdkafka's kcat and Python's fastavro;
-    // and the current ClickHouse engine that chdb embeds (no current server installs here).
+    // Independent clients the tests check Sluice against: librdkafka's kcat, Python's fastavro and
+    // confluent-kafka (the Python consumer example); and the current ClickHouse engine that chdb
+    // embeds (no current server installs here).
     ensureDebianPackage('kcat', '/usr/bin/kcat');
     ensurePythonModule('fastavro');
+    ensurePythonModule('confluent_kafka', 'confluent-kafka');
     ensurePythonModule('chdb', 'chdb-core');
     step('test', `${files.length} test files`);
     return runNode([

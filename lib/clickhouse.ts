@@ -1,6 +1,7 @@
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
 import { z } from 'zod';
 import { defineSettings, loadSettings, type SettingsOf, setting, str, url } from './config.ts';
+import { SluiceError } from './errors.ts';
 
 export const clickhouseSettings = defineSettings('clickhouse', {
   url: setting(
@@ -53,3 +54,55 @@ export function createClickHouse(
       : undefined,
   });
 }
+
+/**
+ * What the server can do, from `SELECT version()`: Debian's 18.16 lacks much of what current
+ * servers have, so sinks and the API choose by version (and are tested on 18.16 here).
+ */
+export interface ClickHouseFeatures {
+  version: string;
+  /** DateTime64(3): millisecond times in the time columns themselves (20.1+). */
+  dateTime64: boolean;
+  /** LowCardinality(String) for repetitive strings (20.1+; experimental before). */
+  lowCardinality: boolean;
+  /** Table TTL for retention (19.6+); 18.16 drops old partitions instead. */
+  ttl: boolean;
+  /** Server-side batching of small inserts (21.11+). */
+  asyncInsert: boolean;
+  /** insert_deduplication_token with non_replicated_deduplication_window (22.2+). */
+  deduplicationToken: boolean;
+  /** `{name:Type}` placeholders bound from `query_params` (19.11+); 18.16 answers "Unknown setting param_x". */
+  queryParameters: boolean;
+}
+
+export function featuresOf(version: string): ClickHouseFeatures {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  const atLeast = (wantMajor: number, wantMinor: number) =>
+    major > wantMajor || (major === wantMajor && minor >= wantMinor);
+  return {
+    version,
+    dateTime64: atLeast(20, 1),
+    lowCardinality: atLeast(20, 1),
+    ttl: atLeast(19, 6),
+    asyncInsert: atLeast(21, 11),
+    deduplicationToken: atLeast(22, 2),
+    queryParameters: atLeast(19, 11),
+  };
+}
+
+export async function detectFeatures(client: ClickHouseClient): Promise<ClickHouseFeatures> {
+  const result = await client.query({ query: 'SELECT version() AS version', format: 'JSONEachRow' });
+  const [row] = await result.json<{ version: string }>();
+  if (!row) throw new SluiceError('ING_DB_MISCONFIGURED', 'ClickHouse did not answer SELECT version()');
+  return featuresOf(row.version);
+}
+
+/** Table names the sink writes and the API reads. */
+export const telemetryTable = 'telemetry_readings';
+export const pricingTable = 'pricing_prices';
+
+/** Tables the telemetry rollups are kept in, by granularity. */
+export const rollupTables = {
+  minute: { table: 'telemetry_rollup_minute', bucket: 'toStartOfMinute' },
+  hour: { table: 'telemetry_rollup_hour', bucket: 'toStartOfHour' },
+} as const;

@@ -20,8 +20,18 @@ export const postgresSettings = defineSettings('postgres', {
 
 export type PostgresSettings = SettingsOf<typeof postgresSettings>;
 
-export function createPgPool(settings: PostgresSettings = loadSettings(postgresSettings)): pg.Pool {
-  return new pg.Pool({ connectionString: settings.url, max: settings.poolSize });
+/** A pool from the settings; `extra` adds options such as a statement_timeout. */
+export function createPgPool(
+  settings: PostgresSettings = loadSettings(postgresSettings),
+  extra: Omit<pg.PoolConfig, 'connectionString' | 'max'> = {},
+): pg.Pool {
+  return new pg.Pool({ ...extra, connectionString: settings.url, max: settings.poolSize });
+}
+
+/** A decimal's text without the scale's trailing zeros: numeric(38, 12) '0.096000000000' → '0.096'. */
+export function decimalText(value: string | number): string {
+  const text = String(value);
+  return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
 }
 
 /**

@@ -64,7 +64,11 @@ export class SchemaRegistryClient {
   }
 
   /** Registers the schema under `<topic>-value` with the contract's compatibility level; returns its id. */
-  async register(contract: TopicContract, schema: Record<string, unknown>, attempts = 3): Promise<number> {
+  async register(
+    contract: Pick<TopicContract, 'topic' | 'compatibility'>,
+    schema: Record<string, unknown>,
+    attempts = 3,
+  ): Promise<number> {
     const subject = subjectOf(contract.topic);
     try {
       const { id } = await this.client.register(

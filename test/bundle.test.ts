@@ -134,6 +134,8 @@ describe('production bundle: npm run build, then Node alone', () => {
       'schemas/raw.telemetry.readings.v1.avsc',
       'lib/db/migrations/001_core.sql',
       'api/dashboard.html',
+      'api/pages/graphiql.html',
+      'api/graphql/schema.graphql',
     ])
       assert.ok(existsSync(join(app, 'dist', file)), `dist/${file} missing`);
     // a devDependency may also be a production dependency's dependency (@types/node is): the lock says which

@@ -129,7 +129,7 @@ describe('local stack: every server answers its own protocol', () => {
       fields: [{ name: 'id', type: 'string' }],
     };
     const id = await registry.register(
-      { topic: `test.stack.${uniqueSuffix()}`, schemaFile: '', compatibility: 'BACKWARD' },
+      { topic: `test.stack.${uniqueSuffix()}`, compatibility: 'BACKWARD' },
       schema,
     );
     assert.ok(Number.isInteger(id) && id > 0);

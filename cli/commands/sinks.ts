@@ -1,7 +1,12 @@
 import type { Command } from 'commander';
-import { type ClickHouseLayout, clickhouseSettings, createClickHouse } from '../../lib/clickhouse.ts';
+import {
+  type ClickHouseLayout,
+  clickhouseSettings,
+  createClickHouse,
+  detectFeatures,
+} from '../../lib/clickhouse.ts';
 import { loadSettings } from '../../lib/config.ts';
-import { detectFeatures, migrateClickHouse } from '../../sinks/clickhouse/clickhouse-schema.ts';
+import { migrateClickHouse } from '../../sinks/clickhouse/clickhouse-schema.ts';
 import { clickhouseSinkSettings } from '../../sinks/clickhouse/config.ts';
 import { applyRetention } from '../../sinks/clickhouse/retention.ts';
 import { done } from '../output.ts';

@@ -162,13 +162,13 @@ export function postgresBinDir(): string | undefined {
   return versions[0] === undefined ? undefined : join(base, versions[0], 'bin');
 }
 
-/** Makes sure a Python module is importable, installing its PyPI package with pip when it is not. */
-export function ensurePythonModule(module: string, pkg = module): void {
+/** Makes sure a Python module is importable, installing it from PyPI with pip when it is not (`pipName` when PyPI names it otherwise). */
+export function ensurePythonModule(module: string, pipName = module): void {
   if (spawnSync('python3', ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0) return;
-  step('pip', `installing ${pkg}`);
+  step('pip', `installing ${pipName}`);
   const attempts = [
-    ['-m', 'pip', 'install', '--quiet', pkg],
-    ['-m', 'pip', 'install', '--quiet', '--user', '--break-system-packages', pkg],
+    ['-m', 'pip', 'install', '--quiet', pipName],
+    ['-m', 'pip', 'install', '--quiet', '--user', '--break-system-packages', pipName],
   ];
   const outputs: { ok: boolean; output: string }[] = [];
   for (const args of attempts) {
@@ -179,7 +179,7 @@ export function ensurePythonModule(module: string, pkg = module): void {
   if (spawnSync('python3', ['-c', `import ${module}`], { stdio: 'ignore' }).status !== 0) {
     throw new SluiceError(
       'ING_STACK_INSTALL_FAILED',
-      `cannot install the Python module ${module} (python3 -m pip install ${pkg}):\n${outputs.map((o) => o.output.trim()).join('\n')}`,
+      `cannot install the Python module ${module} (python3 -m pip install ${pipName}):\n${outputs.map((o) => o.output.trim()).join('\n')}`,
     );
   }
 }

@@ -1,37 +1,9 @@
 import type pg from 'pg';
 import type { Health } from '../../lib/component.ts';
+import { type DeviceRecord, type DeviceRow, deviceColumns, deviceRecord } from '../../lib/device-registry.ts';
 import { describeError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { retry } from '../../lib/retry.ts';
-import type { DeviceRecord } from './enrich.ts';
-
-interface DeviceRow {
-  device_id: string;
-  site_id: string | null;
-  site_name: string | null;
-  device_type: string | null;
-  latitude: number | null;
-  longitude: number | null;
-  expected_unit: string | null;
-  tags: Record<string, unknown> | null;
-}
-
-function deviceRecord(row: DeviceRow): DeviceRecord {
-  const tags: Record<string, string> = {};
-  for (const [name, value] of Object.entries(row.tags ?? {})) {
-    tags[name] = typeof value === 'string' ? value : JSON.stringify(value);
-  }
-  return {
-    deviceId: row.device_id,
-    siteId: row.site_id,
-    siteName: row.site_name,
-    deviceType: row.device_type,
-    latitude: row.latitude,
-    longitude: row.longitude,
-    expectedUnit: row.expected_unit,
-    tags,
-  };
-}
 
 /**
  * The device registry held in memory for enrichment, reloaded every `refreshMs`. Lookups never
@@ -61,10 +33,7 @@ export class DeviceDirectory {
   }
 
   async load(): Promise<void> {
-    const { rows } = await this.pool.query<DeviceRow>(
-      `SELECT device_id, site_id, site_name, device_type, latitude, longitude, expected_unit, tags
-         FROM devices`,
-    );
+    const { rows } = await this.pool.query<DeviceRow>(`SELECT ${deviceColumns} FROM devices`);
     this.devices = new Map(rows.map((row) => [row.device_id, deviceRecord(row)]));
     this.loadedAt = Date.now();
     this.lastError = undefined;

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { DeviceRecord } from '../../lib/device-registry.ts';
 import { validate } from '../../lib/telemetry/validate.ts';
 import { telemetryAttributes } from '../../schemas/telemetry-attributes.ts';
-import { type DeviceRecord, enrich } from './enrich.ts';
+import { enrich } from './enrich.ts';
 import { normalize } from './normalize.ts';
 import { score } from './score.ts';
 import { defaultStageSettings, reading } from './stage-fixtures.ts';

@@ -1,18 +1,7 @@
+import type { DeviceRecord } from '../../lib/device-registry.ts';
 import { findUnit } from '../../lib/telemetry/units.ts';
 import type { Enrichment } from '../../schemas/types.ts';
 import type { NormalizedReading } from './normalize.ts';
-
-/** One row of the device registry (PostgreSQL `devices`). */
-export interface DeviceRecord {
-  deviceId: string;
-  siteId: string | null;
-  siteName: string | null;
-  deviceType: string | null;
-  latitude: number | null;
-  longitude: number | null;
-  expectedUnit: string | null;
-  tags: Record<string, string>;
-}
 
 export type DeviceLookup = (deviceId: string) => DeviceRecord | undefined;
 

@@ -2,15 +2,15 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { clickhouseSettings, createClickHouse } from '../../lib/clickhouse.ts';
-import { environment, loadSettings } from '../../lib/config.ts';
-import { uniqueSuffix } from '../../test/support.ts';
 import {
   type ClickHouseFeatures,
-  clickhouseMigrations,
+  clickhouseSettings,
+  createClickHouse,
   detectFeatures,
-  migrateClickHouse,
-} from './clickhouse-schema.ts';
+} from '../../lib/clickhouse.ts';
+import { environment, loadSettings } from '../../lib/config.ts';
+import { uniqueSuffix } from '../../test/support.ts';
+import { clickhouseMigrations, migrateClickHouse } from './clickhouse-schema.ts';
 
 /**
  * Migration 2 on the server at hand (18.16 here): a pricing_prices made by migration 1, ordered

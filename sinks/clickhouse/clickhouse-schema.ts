@@ -1,5 +1,5 @@
 import type { ClickHouseClient, CommandParams } from '@clickhouse/client';
-import type { ClickHouseLayout } from '../../lib/clickhouse.ts';
+import { type ClickHouseFeatures, type ClickHouseLayout, rollupTables } from '../../lib/clickhouse.ts';
 import { SluiceError } from '../../lib/errors.ts';
 
 /**
@@ -7,34 +7,6 @@ import { SluiceError } from '../../lib/errors.ts';
  * TTL, async inserts and non-replicated insert deduplication, current servers have them all.
  * The tables mean the same on both (see docs/sinks.md, "Querying ClickHouse directly").
  */
-
-export interface ClickHouseFeatures {
-  version: string;
-  /** DateTime64(3): millisecond times in the time columns themselves (20.1+). */
-  dateTime64: boolean;
-  /** LowCardinality(String) for repetitive strings (20.1+; experimental before). */
-  lowCardinality: boolean;
-  /** Table TTL for retention (19.6+); 18.16 drops old partitions instead. */
-  ttl: boolean;
-  /** Server-side batching of small inserts (21.11+). */
-  asyncInsert: boolean;
-  /** insert_deduplication_token with non_replicated_deduplication_window (22.2+). */
-  deduplicationToken: boolean;
-}
-
-export function featuresOf(version: string): ClickHouseFeatures {
-  const [major = 0, minor = 0] = version.split('.').map(Number);
-  const atLeast = (wantMajor: number, wantMinor: number) =>
-    major > wantMajor || (major === wantMajor && minor >= wantMinor);
-  return {
-    version,
-    dateTime64: atLeast(20, 1),
-    lowCardinality: atLeast(20, 1),
-    ttl: atLeast(19, 6),
-    asyncInsert: atLeast(21, 11),
-    deduplicationToken: atLeast(22, 2),
-  };
-}
 
 /** The table that holds a table's rows on each server: itself, or its replicated `_local` table on a cluster. */
 export function storageTable(layout: ClickHouseLayout, table: string): string {
@@ -201,19 +173,6 @@ export function layoutClient(client: ClickHouseClient, layout: ClickHouseLayout)
       property === 'command' ? command : Reflect.get(target, property, receiver),
   });
 }
-
-export async function detectFeatures(client: ClickHouseClient): Promise<ClickHouseFeatures> {
-  const result = await client.query({ query: 'SELECT version() AS version', format: 'JSONEachRow' });
-  const [row] = await result.json<{ version: string }>();
-  if (!row) throw new SluiceError('ING_DB_MISCONFIGURED', 'ClickHouse did not answer SELECT version()');
-  return featuresOf(row.version);
-}
-
-/** Tables the telemetry rollups are kept in, by granularity. */
-export const rollupTables = {
-  minute: { table: 'telemetry_rollup_minute', bucket: 'toStartOfMinute' },
-  hour: { table: 'telemetry_rollup_hour', bucket: 'toStartOfHour' },
-} as const;
 
 function columnTypes(features: ClickHouseFeatures) {
   return {

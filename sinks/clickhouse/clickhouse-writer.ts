@@ -2,7 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type ClickHouseClient, ClickHouseError } from '@clickhouse/client';
-import type { ClickHouseLayout } from '../../lib/clickhouse.ts';
+import { type ClickHouseFeatures, type ClickHouseLayout, detectFeatures } from '../../lib/clickhouse.ts';
+import { clickhouseLiteral } from '../../lib/clickhouse-sql.ts';
 import { classifyError, type ErrorCode, SluiceError } from '../../lib/errors.ts';
 import { EventIdSet } from '../../lib/event-id-set.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -10,12 +11,7 @@ import { sitesLoaded } from '../../lib/metrics.ts';
 import type { PriceRecord, TelemetryReading } from '../../schemas/types.ts';
 import { nextOffsets, type PartitionOffset, type SinkRecord, type SinkWriter } from '../batching-sink.ts';
 import { priceColumns } from '../price-columns.ts';
-import {
-  type ClickHouseFeatures,
-  detectFeatures,
-  migrateClickHouse,
-  storageTable,
-} from './clickhouse-schema.ts';
+import { migrateClickHouse, storageTable } from './clickhouse-schema.ts';
 import { applyRetention, type RetentionPolicy } from './retention.ts';
 import { RowBinaryWriter } from './row-binary.ts';
 
@@ -280,8 +276,9 @@ export function priceLine(
   return `${json.slice(0, -1)},"price_per_unit_usd":${price.pricePerUnitUsd},"original_amount":${price.originalAmount},"usd_rate":${price.usdRate ?? 'null'}}`;
 }
 
+/** A topic or table name as a ClickHouse string literal, by the one escaping helper. */
 function quote(text: string): string {
-  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  return clickhouseLiteral(text, 'String');
 }
 
 /**

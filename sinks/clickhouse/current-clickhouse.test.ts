@@ -5,16 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { ClickHouseClient } from '@clickhouse/client';
+import { type ClickHouseFeatures, featuresOf } from '../../lib/clickhouse.ts';
 import { projectRoot } from '../../lib/config.ts';
 import { samples } from '../../schemas/samples.ts';
 import { normalizedReadings } from '../fixtures.ts';
-import {
-  type ClickHouseFeatures,
-  clickhouseMigrations,
-  featuresOf,
-  renamedTables,
-  statementsFor,
-} from './clickhouse-schema.ts';
+import { clickhouseMigrations, renamedTables, statementsFor } from './clickhouse-schema.ts';
 import { priceLine, telemetryColumns, timeOf, writeTelemetryRow } from './clickhouse-writer.ts';
 import { applyRetention } from './retention.ts';
 import { RowBinaryWriter } from './row-binary.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { featuresOf } from './clickhouse-schema.ts';
+import { featuresOf } from '../../lib/clickhouse.ts';
 import { expiredPartitions } from './retention.ts';
 
 describe('ClickHouse retention and version features', () => {
@@ -21,6 +21,7 @@ describe('ClickHouse retention and version features', () => {
       ttl: false,
       asyncInsert: false,
       deduplicationToken: false,
+      queryParameters: false,
     });
     const current = featuresOf('24.8.4.13');
     assert.ok(current.dateTime64 && current.lowCardinality && current.ttl && current.asyncInsert);

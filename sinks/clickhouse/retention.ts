@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { ClickHouseLayout } from '../../lib/clickhouse.ts';
-import { type ClickHouseFeatures, rollupTables, statementsFor, storageTable } from './clickhouse-schema.ts';
+import { type ClickHouseFeatures, type ClickHouseLayout, rollupTables } from '../../lib/clickhouse.ts';
+import { statementsFor, storageTable } from './clickhouse-schema.ts';
 
 /** Days of data kept; 0 keeps everything. */
 export interface RetentionPolicy {

@@ -3,17 +3,13 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
 import type { Producer } from 'kafkajs';
-import { createClickHouse } from '../../lib/clickhouse.ts';
+import { createClickHouse, detectFeatures } from '../../lib/clickhouse.ts';
 import { loadSettings } from '../../lib/config.ts';
 import { createKafka, kafkaSettings } from '../../lib/kafka.ts';
 import { registrySettings } from '../../lib/registry.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
 import { samples } from '../../schemas/samples.ts';
-import {
-  clickhouseMigrations,
-  detectFeatures,
-  migrateClickHouse,
-} from '../../sinks/clickhouse/clickhouse-schema.ts';
+import { clickhouseMigrations, migrateClickHouse } from '../../sinks/clickhouse/clickhouse-schema.ts';
 import { priceLine, timeOf } from '../../sinks/clickhouse/clickhouse-writer.ts';
 import { normalizedReadings, privateTelemetryTopic, publishReadings, waitFor } from '../../sinks/fixtures.ts';
 import { uniqueSuffix } from '../support.ts';

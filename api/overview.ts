@@ -1,6 +1,7 @@
 import type { Admin } from 'kafkajs';
-import type { Component, HealthState } from '../lib/component.ts';
+import type { HealthState } from '../lib/component.ts';
 import { describeError } from '../lib/errors.ts';
+import type { Observed } from '../lib/ops.ts';
 
 export interface TopicOverview {
   topic: string;
@@ -19,12 +20,16 @@ export interface Overview {
 }
 
 /** What the dashboard shows: the Sluice topics with their sizes, and the health of running components. */
-export async function buildOverview(admin: Admin, components: Component[]): Promise<Overview> {
+export async function buildOverview(
+  connectedAdmin: () => Promise<Admin>,
+  components: Observed[],
+): Promise<Overview> {
   const base = {
     generatedAt: new Date().toISOString(),
     components: components.map((c) => ({ name: c.name, ...c.health() })),
   };
   try {
+    const admin = await connectedAdmin();
     const names = (await admin.listTopics())
       .filter((topic) => !topic.startsWith('__') && !topic.startsWith('_'))
       .sort();

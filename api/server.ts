@@ -4,8 +4,10 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Component, Health } from '../lib/component.ts';
 import { loadSettings } from '../lib/config.ts';
 import { classifyError } from '../lib/errors.ts';
+import { closeServer, listen } from '../lib/http-server.ts';
 import { componentLogger } from '../lib/logger.ts';
-import { componentMetrics, metricsRegistry } from '../lib/metrics.ts';
+import { componentMetrics } from '../lib/metrics.ts';
+import { type Observed, opsRoutes } from '../lib/ops.ts';
 import { type ApiSettings, apiSettings, apiUrl } from './config.ts';
 import type { Overview } from './overview.ts';
 
@@ -13,7 +15,7 @@ const dashboardHtml = readFileSync(new URL('./dashboard.html', import.meta.url),
 
 export interface ApiDependencies {
   /** The components running beside the API in this process, for /readyz. */
-  components: () => Component[];
+  components: () => Observed[];
   overview: () => Promise<Overview>;
 }
 
@@ -39,17 +41,7 @@ export class ApiServer implements Component {
   app(): express.Express {
     const app = express();
     app.disable('x-powered-by');
-    app.get('/healthz', (_req, res) => {
-      res.json({ status: 'ok' });
-    });
-    app.get('/readyz', (_req, res) => {
-      const components = this.deps.components().map((c) => ({ name: c.name, ...c.health() }));
-      const ready = components.every((c) => c.state !== 'down');
-      res.status(ready ? 200 : 503).json({ ready, components });
-    });
-    app.get('/metrics', async (_req, res) => {
-      res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
-    });
+    app.use(opsRoutes(this.deps.components));
     app.get('/api/v1/overview', async (_req, res) => {
       res.json(await this.deps.overview());
     });
@@ -69,22 +61,12 @@ export class ApiServer implements Component {
   }
 
   async start(): Promise<void> {
-    const app = this.app();
-    await new Promise<void>((resolveListen, reject) => {
-      this.server = app.listen(this.settings.port, this.settings.host, (err?: Error) =>
-        err ? reject(err) : resolveListen(),
-      );
-    });
+    this.server = await listen(this.app(), this.settings, this.logger);
     this.metrics.health(1);
   }
 
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    await new Promise<void>((resolveClose) => {
-      server.close(() => resolveClose());
-      server.closeIdleConnections();
-    });
+  async stop(deadline: number): Promise<void> {
+    if (this.server) await closeServer(this.server, deadline);
     this.metrics.health(0);
   }
 

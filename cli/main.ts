@@ -92,7 +92,7 @@ program
   .option('--state <dir>', 'state directory of the background process')
   .option('--no-demo', 'do not start the demo producer')
   .action(async ({ demo }: { demo: boolean }) => {
-    await runPlatform({ demo });
+    process.exitCode = await runPlatform({ demo });
   });
 
 program
@@ -108,7 +108,7 @@ program
   .command('migrate')
   .description('apply the numbered migrations in lib/db/migrations that are not applied yet')
   .action(async () => {
-    const pool = createPgPool();
+    const pool = createPgPool(undefined, 'owner');
     try {
       const applied = await migrate(pool);
       done('db', applied.length > 0 ? `applied ${applied.join(', ')}` : 'schema up to date');

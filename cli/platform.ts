@@ -1,12 +1,15 @@
 import { join } from 'node:path';
+import type { Admin } from 'kafkajs';
 import { apiSettings, apiUrl } from '../api/config.ts';
 import { buildOverview } from '../api/overview.ts';
 import { ApiServer } from '../api/server.ts';
 import { prepareTopicsAndSchemas } from '../lib/bootstrap.ts';
-import { type Component, componentNodeFlags, runComponents } from '../lib/component.ts';
+import { type ComponentFactory, componentNodeFlags, runComponents } from '../lib/component.ts';
 import { loadSettings, projectRoot, sluiceHome } from '../lib/config.ts';
 import { createKafka } from '../lib/kafka.ts';
 import { componentLogger } from '../lib/logger.ts';
+import type { Observed } from '../lib/ops.ts';
+import { sharedOnce } from '../lib/retry.ts';
 import { createPricingProcessor } from '../processors/pricing/pricing-processor.ts';
 import { createTelemetryProcessor } from '../processors/telemetry/telemetry-processor.ts';
 import { DemoProducer } from '../producers/demo/demo-producer.ts';
@@ -21,30 +24,56 @@ export interface PlatformOptions {
   demo: boolean;
 }
 
-/** Runs every platform component in this process until SIGINT/SIGTERM. */
+/**
+ * Runs every platform component in this process until SIGINT/SIGTERM, each on its own and
+ * restarted when it fails (`runComponents`); resolves with the process's exit code. Nothing waits
+ * for the servers at start: the API answers at once, and a component whose server is not there
+ * yet says so in /readyz and is started again with backoff.
+ */
 export async function runPlatform(
   options: PlatformOptions,
-  onStarted?: (api: ApiServer) => void,
-): Promise<void> {
+  onStarted?: (apiUrl: string) => void,
+): Promise<number> {
   const logger = componentLogger('platform');
   const kafka = createKafka('platform');
-  const serde = await prepareTopicsAndSchemas(kafka);
-  const admin = kafka.admin();
-  await admin.connect();
-  const components: Component[] = [];
-  const api = new ApiServer({
-    components: () => components,
-    overview: () => buildOverview(admin, components),
+  // topics and schemas, once for every producer (again after a failure)
+  const serde = sharedOnce(() => prepareTopicsAndSchemas(kafka));
+  let adminClient: Admin | undefined;
+  const admin = sharedOnce(async () => {
+    const client = kafka.admin();
+    await client.connect();
+    adminClient = client;
+    return client;
   });
-  // Started downstream first and stopped in reverse, so intake stops before what drains it.
-  components.push(api, createPostgresSink(), createClickHouseSink());
-  components.push(createTelemetryProcessor(), createPricingProcessor());
-  components.push(...(await telemetryProducers(serde)));
-  if (options.demo) components.push(new DemoProducer(serde));
+  let components: Observed[] = [];
+  const api: ComponentFactory = {
+    name: 'api',
+    create: () =>
+      new ApiServer({
+        components: () => components,
+        overview: () => buildOverview(admin, components),
+      }),
+  };
+  // stopped in reverse: intake stops before what drains it
+  const factories: ComponentFactory[] = [
+    api,
+    { name: 'sink-postgres', create: () => createPostgresSink() },
+    { name: 'sink-clickhouse', create: () => createClickHouseSink() },
+    { name: 'telemetry-processor', create: () => createTelemetryProcessor() },
+    { name: 'pricing-processor', create: () => createPricingProcessor() },
+    ...telemetryProducers(serde),
+  ];
+  if (options.demo)
+    factories.push({ name: 'demo-producer', create: async () => new DemoProducer(await serde()) });
   try {
-    await runComponents(components, logger, { onStarted: () => onStarted?.(api) });
+    return await runComponents(factories, logger, {
+      onSupervised: (supervised) => {
+        components = supervised;
+      },
+      onStarted: () => onStarted?.(apiUrl(loadSettings(apiSettings))),
+    });
   } finally {
-    await admin.disconnect();
+    await adminClient?.disconnect().catch(() => {});
   }
 }
 
@@ -101,8 +130,8 @@ export async function platformUp({ detach, demo }: PlatformOptions & { detach: b
     return;
   }
   try {
-    await runPlatform({ demo }, (api) => {
-      printUrls(api.url);
+    process.exitCode = await runPlatform({ demo }, (url) => {
+      printUrls(url);
       say('Press Ctrl-C to stop.');
     });
   } finally {

@@ -177,6 +177,11 @@ export function url(protocols: readonly string[]) {
   });
 }
 
+/** `schema`, or nothing when the variable is empty (an optional setting whose default is ''). */
+export function optional<S extends z.ZodType<unknown, string>>(schema: S) {
+  return z.union([z.literal('').transform(() => undefined), schema]);
+}
+
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
   return z.enum(values, { message: `expected one of ${values.join(', ')}` });
 }

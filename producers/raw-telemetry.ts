@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Kafka, Message, Producer } from 'kafkajs';
+import type { Admin, Kafka, Message, Producer } from 'kafkajs';
 import { describeError, SluiceError } from '../lib/errors.ts';
 import { createProducer } from '../lib/kafka.ts';
 import { componentLogger, type Logger } from '../lib/logger.ts';
@@ -12,6 +12,9 @@ import type { RawTelemetryReading, TelemetrySource } from '../schemas/types.ts';
 import type { ReadingFields } from './telemetry-wire.ts';
 
 const topic = topics.rawTelemetry.topic;
+
+/** Without an acknowledgement for this long, the publisher checks that Kafka still answers. */
+const idleProbeMs = 2_000;
 
 /**
  * Deterministic event id: the same reading sent twice (same source, device, metric,
@@ -170,6 +173,11 @@ export class RawTelemetryPublisher {
   private readonly stopping = new AbortController();
   private lastError?: string;
   private readonly logger: Logger;
+  /** When Kafka last acknowledged anything (a send or a probe). */
+  private lastAcknowledged = 0;
+  private watch?: NodeJS.Timeout;
+  private probeAdmin?: Admin;
+  private probing = false;
 
   constructor(
     private readonly kafka: Kafka,
@@ -186,10 +194,51 @@ export class RawTelemetryPublisher {
     try {
       await this.newProducer();
       this.state = 'ready';
+      this.lastAcknowledged = Date.now();
     } catch (err) {
       this.lastError = describeError(err);
       this.logger.warn({ err: this.lastError }, 'Kafka unavailable at start; retrying in the background');
       this.reconnectInBackground();
+    }
+    this.watch = setInterval(() => void this.probeWhenIdle(), idleProbeMs);
+    this.watch.unref();
+  }
+
+  /**
+   * A publisher learns that Kafka went away from a failed send; without traffic it would say ready
+   * while it could not take a reading. So after `idleProbeMs` without an acknowledgement it asks
+   * the cluster for its metadata (one request, no retries), and a failure is treated as a failed send.
+   */
+  private async probeWhenIdle(): Promise<void> {
+    if (this.state !== 'ready' || this.probing || Date.now() - this.lastAcknowledged < idleProbeMs) return;
+    this.probing = true;
+    try {
+      if (!this.probeAdmin) {
+        const admin = this.kafka.admin({ retry: { retries: 0 } });
+        await admin.connect();
+        this.probeAdmin = admin;
+      }
+      const answered = this.probeAdmin.describeCluster();
+      answered.catch(() => {});
+      // kafkajs may reconnect for a long while before it gives up: an answer must come in time
+      const late = new AbortController();
+      await Promise.race([
+        answered,
+        sleep(idleProbeMs, undefined, { signal: late.signal }).then(() => {
+          throw new SluiceError('ING_TIMEOUT', `no metadata answer within ${idleProbeMs} ms`);
+        }),
+      ]).finally(() => late.abort());
+      this.lastAcknowledged = Date.now();
+    } catch (err) {
+      const admin = this.probeAdmin;
+      this.probeAdmin = undefined;
+      void admin?.disconnect().catch(() => {});
+      if (this.state !== 'ready') return;
+      this.lastError = describeError(err);
+      this.logger.warn({ err: this.lastError }, 'Kafka does not answer; refusing events until it does');
+      this.reconnectInBackground();
+    } finally {
+      this.probing = false;
     }
   }
 
@@ -219,7 +268,8 @@ export class RawTelemetryPublisher {
 
   health(): { state: 'ready' | 'degraded' | 'down'; reason?: string } {
     if (this.state === 'ready') return { state: 'ready' };
-    if (this.state === 'reconnecting') return { state: 'degraded', reason: `Kafka: ${this.lastError}` };
+    if (this.state === 'reconnecting')
+      return { state: 'down', reason: `Kafka unavailable: ${this.lastError}` };
     return { state: 'down', reason: this.state === 'idle' ? 'not connected' : 'closed' };
   }
 
@@ -282,6 +332,7 @@ export class RawTelemetryPublisher {
       const endTimer = this.metrics.timeBatch();
       try {
         await this.sendBounded(messages);
+        this.lastAcknowledged = Date.now();
         this.metrics.sent(topic, messages.length);
         for (const chunk of batch) {
           this.bufferedEvents -= chunk.messages.length;
@@ -368,6 +419,7 @@ export class RawTelemetryPublisher {
         },
       });
       if (this.state === 'reconnecting') this.state = 'ready';
+      this.lastAcknowledged = Date.now();
       this.logger.info('Kafka reachable again; accepting events');
     })()
       .catch(() => {
@@ -390,7 +442,9 @@ export class RawTelemetryPublisher {
       giveUp.abort();
     }
     this.state = 'closed';
+    clearInterval(this.watch);
     this.stopping.abort();
+    await this.probeAdmin?.disconnect().catch(() => {});
     await this.reconnecting;
     this.failAll(this.queue.splice(0), new SluiceError('ING_KAFKA_UNAVAILABLE', 'publisher stopped'));
     await this.producer?.disconnect().catch(() => {});

@@ -96,7 +96,7 @@ export function nextOffsets(records: readonly { topic: string; partition: number
  * The consumer loop both sinks share: reads the source topics, decodes, batches by size and
  * time, writes through the destination's writer and moves on only once it acknowledged.
  * While the destination is down the loop pauses the partitions and retries with backoff
- * (the buffer never grows past one batch plus one fetch), reports degraded health and lag,
+ * (the buffer never grows past one batch plus one fetch), reports itself not ready with its lag,
  * and resumes where it stopped. Offsets live in the destination; on every assignment the
  * consumer seeks to them and drops anything below, so redelivery never writes twice.
  */
@@ -396,7 +396,7 @@ export class BatchingSink implements Component {
     const firstFailure = this.outageStartedAt === undefined;
     this.outageStartedAt ??= Date.now();
     this.setHealth({
-      state: 'degraded',
+      state: 'down',
       reason: `${what} failing since ${new Date(this.outageStartedAt).toISOString()} (${error.code}: ${error.message}); paused, lag ${this.lag()} messages`,
     });
     if (firstFailure) {

@@ -177,6 +177,10 @@ describe('independent clients agree', () => {
     const result = run('clickhouse-client', [
       '--port',
       String(settings.clickhouseTcpPort),
+      '--user',
+      'sluice',
+      '--password',
+      'sluice',
       '-q',
       'SELECT 40 + 2',
     ]);

@@ -75,8 +75,12 @@ export function registerProcessorsCommands(program: Command): void {
     .description('run a processor (raw topic → stages → normalized topic, exactly once) until Ctrl-C')
     .argument('<pipeline>', pipelines.join(' | '))
     .action(async (name: string) => {
-      const { component } = createProcessor(pipelineName(name));
-      await runComponents([component], componentLogger('cli'), { graceMs: 15_000 });
+      const pipeline = pipelineName(name);
+      process.exitCode = await runComponents(
+        [{ name: `${pipeline}-processor`, create: () => createProcessor(pipeline).component }],
+        componentLogger('cli'),
+        { graceMs: 15_000 },
+      );
     });
 
   program

@@ -10,6 +10,7 @@ import { SluiceError } from '../../lib/errors.ts';
 import { createKafka } from '../../lib/kafka.ts';
 import { componentLogger } from '../../lib/logger.ts';
 import { createPgPool } from '../../lib/postgres.ts';
+import { sharedOnce } from '../../lib/retry.ts';
 import { type ImportFormat, importFormats } from '../../producers/file-import/config.ts';
 import { httpGatewaySettings } from '../../producers/http-gateway/config.ts';
 import { producerNames } from '../../producers/telemetry-producers.ts';
@@ -184,10 +185,11 @@ export function registerProducersCommands(program: Command): void {
         );
       }
       const { telemetryProducers } = await import('../../producers/telemetry-producers.ts');
-      const serde = await prepareTopicsAndSchemas(createKafka('producers'));
-      const components = await telemetryProducers(serde, names.length > 0 ? names : undefined);
+      const kafka = createKafka('producers');
+      const serde = sharedOnce(() => prepareTopicsAndSchemas(kafka));
+      const components = telemetryProducers(serde, names.length > 0 ? names : undefined);
       try {
-        await runComponents(components, logger, {
+        process.exitCode = await runComponents(components, logger, {
           onStarted: () => {
             if (cluster.isPrimary)
               done('producers', `running ${components.map((c) => c.name).join(', ')}; Ctrl-C stops`);

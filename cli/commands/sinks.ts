@@ -11,10 +11,9 @@ import { applyRetention } from '../../sinks/clickhouse/retention.ts';
 import { createPostgresSink } from '../../sinks/postgres/postgres-sink.ts';
 import { done } from '../output.ts';
 
-/** Runs one sink until SIGINT/SIGTERM; exits non-zero when it stopped on a fatal error. */
-async function runSink(sink: BatchingSink): Promise<void> {
-  await runComponents([sink], componentLogger(sink.name), { stopSignal: sink.failed });
-  if (sink.failed.aborted) process.exitCode = 1;
+/** Runs one sink until SIGINT/SIGTERM, restarted when it fails; exits non-zero when it cannot recover. */
+async function runSink(name: string, create: () => BatchingSink): Promise<void> {
+  process.exitCode = await runComponents([{ name, create }], componentLogger(name));
 }
 
 export function registerSinksCommands(program: Command): void {
@@ -23,13 +22,13 @@ export function registerSinksCommands(program: Command): void {
     .command('postgres')
     .description('normalized telemetry and prices, and the raw archive, into PostgreSQL (exactly once)')
     .action(async () => {
-      await runSink(createPostgresSink());
+      await runSink('sink-postgres', () => createPostgresSink());
     });
   sink
     .command('clickhouse')
     .description('normalized telemetry (with minute and hour rollups) and prices into ClickHouse')
     .action(async () => {
-      await runSink(createClickHouseSink());
+      await runSink('sink-clickhouse', () => createClickHouseSink());
     });
 
   const clickhouse = program.command('clickhouse').description('ClickHouse tables of the sink');

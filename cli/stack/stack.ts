@@ -21,7 +21,7 @@ export function localStack(home = sluiceHome()): LocalService[] {
     new LocalService(kafkaService(settings), home),
     new LocalService(registryService(settings), home),
     new LocalService(postgresService(settings, join(home, 'postgres')), home),
-    new LocalService(clickhouseService(settings), home),
+    new LocalService(clickhouseService(settings, join(home, 'clickhouse')), home),
     new LocalService(mosquittoService(settings), home),
   ];
 }

@@ -1,12 +1,12 @@
 import type { Kafka, Message } from 'kafkajs';
-import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
+import type { IPublishPacket, MqttClient } from 'mqtt';
 import type { Component, Health } from '../../lib/component.ts';
 import { loadSettings } from '../../lib/config.ts';
 import { classifyError, describeError } from '../../lib/errors.ts';
 import { createKafka } from '../../lib/kafka.ts';
 import { componentLogger } from '../../lib/logger.ts';
 import { componentMetrics } from '../../lib/metrics.ts';
-import { mqttSettings } from '../../lib/mqtt.ts';
+import { createMqttClient, mqttSettings } from '../../lib/mqtt.ts';
 import { backoffDelay, retry } from '../../lib/retry.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
 import { topics } from '../../schemas/catalog.ts';
@@ -119,17 +119,21 @@ export class MqttBridge implements Component {
 
   async start(): Promise<void> {
     await this.publisher.connect();
-    const client = mqtt.connect(this.url, {
-      clientId: this.settings.clientId,
-      protocolVersion: 5,
-      clean: false,
-      properties: {
-        sessionExpiryInterval: this.settings.sessionExpirySeconds,
-        receiveMaximum: this.settings.receiveMaximum,
+    const { client, connected } = createMqttClient(
+      this.url,
+      {
+        clientId: this.settings.clientId,
+        protocolVersion: 5,
+        clean: false,
+        properties: {
+          sessionExpiryInterval: this.settings.sessionExpirySeconds,
+          receiveMaximum: this.settings.receiveMaximum,
+        },
+        reconnectPeriod: 0, // reconnection is ours, with backoff
+        connectTimeout: 10_000,
       },
-      reconnectPeriod: 0, // reconnection is ours, with backoff
-      connectTimeout: 10_000,
-    });
+      this.logger,
+    );
     this.client = client;
     this.deferAcknowledgements(client);
     client.on('connect', (connack) => {
@@ -152,10 +156,7 @@ export class MqttBridge implements Component {
       this.lastError = describeError(err);
       this.metrics.error('mqtt', classifyError(err).code, 'retriable');
     });
-    await new Promise<void>((resolveConnected, reject) => {
-      client.once('connect', () => resolveConnected());
-      client.once('error', reject);
-    });
+    await connected;
   }
 
   private scheduleReconnect(): void {
@@ -279,9 +280,12 @@ export class MqttBridge implements Component {
       // a full buffer clears in milliseconds: a long backoff here would idle the bridge
       maxDelayMs: 2000,
       signal: this.stopping.signal,
+      // the publisher reports the outage (health, one warning); a line per retried batch would flood the log
       onRetry: (err) => {
-        this.lastError = describeError(err);
-        this.logger.warn({ err: this.lastError, events: messages.length }, 'Kafka unavailable; retrying');
+        this.logger.debug(
+          { err: describeError(err), events: messages.length },
+          'Kafka unavailable; retrying',
+        );
       },
     });
   }
@@ -304,7 +308,7 @@ export class MqttBridge implements Component {
   health(): Health {
     if (!this.client) return { state: 'down', reason: 'not started' };
     if (!this.client.connected)
-      return { state: 'degraded', reason: `MQTT disconnected: ${this.lastError ?? 'reconnecting'}` };
+      return { state: 'down', reason: `MQTT disconnected: ${this.lastError ?? 'reconnecting'}` };
     const publisher = this.publisher.health();
     if (publisher.state !== 'ready') return publisher;
     return this.lastError ? { state: 'degraded', reason: this.lastError } : { state: 'ready' };

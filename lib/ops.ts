@@ -1,0 +1,106 @@
+import type { Server } from 'node:http';
+import express, { type Router } from 'express';
+import { z } from 'zod';
+import type { Component, Health } from './component.ts';
+import { defineSettings, loadSettings, port, type SettingsOf, setting, str } from './config.ts';
+import { listen, serverUrl } from './http-server.ts';
+import type { Logger } from './logger.ts';
+import { metricsRegistry } from './metrics.ts';
+
+export const opsSettings = defineSettings('operations endpoints', {
+  host: setting(
+    'OPS_HOST',
+    str,
+    '127.0.0.1',
+    'Address of /healthz, /readyz and /metrics of a process running single components (`sluice sink …`, `sluice process …`, `sluice producers run …`); the platform serves them on the API.',
+  ),
+  port: setting(
+    'OPS_PORT',
+    z.union([z.literal('').transform(() => undefined), z.literal('0').transform(() => 0), port]),
+    '',
+    'Port of those endpoints: empty for none, 0 for any free port (its log line "operations endpoints listening" names it).',
+  ),
+  metricsToken: setting(
+    'METRICS_TOKEN',
+    z.string(),
+    '',
+    'When set, /metrics (on the API and the operations endpoints) answers only `Authorization: Bearer <token>`; /healthz and /readyz stay open for probes.',
+  ),
+});
+
+export type OpsSettings = SettingsOf<typeof opsSettings>;
+
+/** Readiness as Kubernetes means it: ready and degraded components take work, down ones do not. */
+export function isReady(health: Health): boolean {
+  return health.state !== 'down';
+}
+
+/** What the health endpoints read of a component. */
+export type Observed = Pick<Component, 'name' | 'health'>;
+
+export interface Readiness {
+  ready: boolean;
+  /** "name: reason" of every component that is not ready. */
+  notReady: string[];
+  components: { name: string; state: string; reason?: string }[];
+}
+
+export function readiness(components: Observed[]): Readiness {
+  const states = components.map((component) => ({ name: component.name, ...component.health() }));
+  const notReady = states
+    .filter((state) => !isReady(state))
+    .map((state) => `${state.name}: ${state.reason ?? state.state}`);
+  return { ready: notReady.length === 0, notReady, components: states };
+}
+
+/**
+ * Liveness and readiness as Kubernetes means them, and the metrics: `/healthz` answers while the
+ * process's event loop does; `/readyz` is 503 while any component (or the one named by
+ * `?component=`) cannot do its job, naming it and why; `/metrics` is Prometheus text.
+ */
+export function opsRoutes(
+  components: () => Observed[],
+  {
+    metrics = true,
+    settings = loadSettings(opsSettings),
+  }: { metrics?: boolean; settings?: OpsSettings } = {},
+): Router {
+  const router = express.Router();
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) });
+  });
+  router.get('/readyz', (req, res) => {
+    const wanted = typeof req.query.component === 'string' ? req.query.component : undefined;
+    const selected = components().filter((component) => !wanted || component.name === wanted);
+    if (wanted && selected.length === 0) {
+      res.status(404).json({ error: 'not_found', message: `no component ${wanted} in this process` });
+      return;
+    }
+    const answer = readiness(selected);
+    res.status(answer.ready ? 200 : 503).json(answer);
+  });
+  if (!metrics) return router;
+  router.get('/metrics', async (req, res) => {
+    if (settings.metricsToken && req.headers.authorization !== `Bearer ${settings.metricsToken}`) {
+      res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'unauthenticated' });
+      return;
+    }
+    res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
+  });
+  return router;
+}
+
+/** The operations endpoints of a process without the API (when OPS_PORT is set). */
+export async function startOpsServer(
+  components: () => Observed[],
+  logger: Logger,
+  settings: OpsSettings = loadSettings(opsSettings),
+): Promise<Server | undefined> {
+  if (settings.port === undefined) return undefined;
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(opsRoutes(components, { settings }));
+  const server = await listen(app, { host: settings.host, port: settings.port }, logger);
+  logger.info({ url: serverUrl(server, settings.host, settings.port) }, 'operations endpoints listening');
+  return server;
+}

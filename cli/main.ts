@@ -10,7 +10,12 @@ import { registerProcessorsCommands } from './commands/processors.ts';
 import { registerProducersCommands } from './commands/producers.ts';
 import { registerSchemaCommands } from './commands/schemas.ts';
 import { registerSinksCommands } from './commands/sinks.ts';
-import { configMarkdown, configText, validateConnectionSettings } from './config-docs.ts';
+import {
+  configMarkdown,
+  configText,
+  validateConnectionSettings,
+  warnUnknownVariables,
+} from './config-docs.ts';
 import { done, red, say } from './output.ts';
 import { platformDown, platformUp, runPlatform } from './platform.ts';
 import { runBenchmarks, runTests } from './runners.ts';
@@ -18,7 +23,8 @@ import { localStack, serviceNames, stackDown, stackStatus, stackUp } from './sta
 
 const program = new Command('sluice')
   .description('Stream ingestion on Apache Kafka: telemetry and price lists into PostgreSQL and ClickHouse.')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  .hook('preAction', warnUnknownVariables);
 
 const stack = program
   .command('stack')

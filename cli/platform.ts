@@ -7,7 +7,7 @@ import { prepareTopicsAndSchemas } from '../lib/bootstrap.ts';
 import { type ComponentFactory, componentNodeFlags, runComponents } from '../lib/component.ts';
 import { loadSettings, projectRoot, sluiceHome } from '../lib/config.ts';
 import { createKafka } from '../lib/kafka.ts';
-import { componentLogger } from '../lib/logger.ts';
+import { componentLogger, loggedProblems } from '../lib/logger.ts';
 import type { Observed } from '../lib/ops.ts';
 import { sharedOnce } from '../lib/retry.ts';
 import { createPricingProcessor } from '../processors/pricing/pricing-processor.ts';
@@ -16,7 +16,7 @@ import { DemoProducer } from '../producers/demo/demo-producer.ts';
 import { telemetryProducers } from '../producers/telemetry-producers.ts';
 import { createClickHouseSink } from '../sinks/clickhouse/clickhouse-sink.ts';
 import { createPostgresSink } from '../sinks/postgres/postgres-sink.ts';
-import { bold, done, say } from './output.ts';
+import { bold, done, red, say, yellow } from './output.ts';
 import { LocalService } from './stack/service.ts';
 import { stackDown, stackUp } from './stack/stack.ts';
 
@@ -87,6 +87,21 @@ function printUrls(apiUrl: string): void {
   say('');
 }
 
+/** The warnings and errors of the run, most frequent first, so a problem is not lost in the scroll. */
+function printLoggedProblems(): void {
+  const logged = loggedProblems();
+  if (logged.length === 0) {
+    done('log', 'no warnings or errors in this run');
+    return;
+  }
+  say(bold(`Warnings and errors in this run (${logged.reduce((sum, p) => sum + p.count, 0)} lines):`));
+  for (const problem of logged.slice(0, 15)) {
+    const level = problem.level === 'warn' ? yellow('warn ') : red(problem.level.padEnd(5));
+    say(`  ${String(problem.count).padStart(6)} × ${level} ${problem.component}: ${problem.message}`);
+  }
+  if (logged.length > 15) say(`  … and ${logged.length - 15} more kinds`);
+}
+
 /** The platform as a background process (`sluice up --detach`), managed like a stack server. */
 function platformService(options: PlatformOptions): LocalService {
   const settings = loadSettings(apiSettings);
@@ -135,6 +150,7 @@ export async function platformUp({ detach, demo }: PlatformOptions & { detach: b
       say('Press Ctrl-C to stop.');
     });
   } finally {
+    printLoggedProblems();
     if (startedServers.length > 0) await stackDown(startedServers);
   }
 }

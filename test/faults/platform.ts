@@ -1,0 +1,266 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { componentNodeFlags } from '../../lib/component.ts';
+import { environment, projectRoot } from '../../lib/config.ts';
+
+/**
+ * A whole Sluice on a private stack (its own Kafka, registry, PostgreSQL, ClickHouse and Mosquitto,
+ * on ports of its own and data under a temporary home), every component in its own process as a
+ * deployment runs them, driven only from outside: processes, signals, servers and HTTP. The fault
+ * suite kills and restarts what it likes here without disturbing anyone else's tests.
+ */
+
+/** Ports of the private stack (this suite's block, below the ephemeral range). */
+export interface FaultPorts {
+  kafka: number;
+  controller: number;
+  registry: number;
+  postgres: number;
+  clickhouse: number;
+  clickhouseTcp: number;
+  mosquitto: number;
+  gateway: number;
+}
+
+export type ServerName = 'kafka' | 'registry' | 'postgres' | 'clickhouse' | 'mosquitto';
+
+/** The components of the platform, each a process as `sluice …` runs it. */
+export const componentCommands = {
+  'http-gateway': ['producers', 'run', 'http-gateway'],
+  'mqtt-bridge': ['producers', 'run', 'mqtt-bridge'],
+  'telemetry-processor': ['process', 'telemetry'],
+  'pricing-processor': ['process', 'pricing'],
+  'sink-postgres': ['sink', 'postgres'],
+  'sink-clickhouse': ['sink', 'clickhouse'],
+} as const;
+
+export type ComponentName = keyof typeof componentCommands;
+
+interface RunningProcess {
+  child: ChildProcess;
+  opsUrl?: string;
+  /** Set when the suite itself signalled it: its exit is expected. */
+  killedOnPurpose: boolean;
+  startedAt: number;
+}
+
+/** An exit nobody asked for: the suite fails on any. */
+export interface UnexpectedExit {
+  component: string;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  lastLines: string[];
+}
+
+const connectionVariables = [
+  'KAFKA_BROKERS',
+  'SCHEMA_REGISTRY_URL',
+  'DATABASE_URL',
+  'DATABASE_OWNER_URL',
+  'DATABASE_READER_URL',
+  'CLICKHOUSE_URL',
+  'CLICKHOUSE_DATABASE',
+  'CLICKHOUSE_USER',
+  'CLICKHOUSE_PASSWORD',
+  'MQTT_URL',
+];
+
+export class FaultPlatform {
+  readonly home = mkdtempSync(join(tmpdir(), 'sluice-faults-'));
+  private readonly processes = new Map<ComponentName, RunningProcess>();
+  private readonly logs = new Map<string, string[]>();
+  readonly unexpectedExits: UnexpectedExit[] = [];
+  /** Lines of any process that say a library error event or an exception went unhandled. */
+  readonly crashLines: string[] = [];
+  readonly baseEnv: NodeJS.ProcessEnv;
+
+  constructor(
+    readonly ports: FaultPorts,
+    componentEnv: Record<string, string> = {},
+  ) {
+    // PostgreSQL runs as its own user when we are root: it must reach its data dir under here
+    chmodSync(this.home, 0o755);
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+    for (const name of connectionVariables) delete env[name];
+    this.baseEnv = {
+      ...env,
+      SLUICE_HOME: this.home,
+      SLUICE_KAFKA_PORT: String(ports.kafka),
+      SLUICE_KAFKA_CONTROLLER_PORT: String(ports.controller),
+      SLUICE_KAFKA_HEAP: '512m',
+      SLUICE_REGISTRY_PORT: String(ports.registry),
+      SLUICE_REGISTRY_HEAP: '384m',
+      SLUICE_POSTGRES_PORT: String(ports.postgres),
+      SLUICE_CLICKHOUSE_PORT: String(ports.clickhouse),
+      SLUICE_CLICKHOUSE_TCP_PORT: String(ports.clickhouseTcp),
+      SLUICE_MOSQUITTO_PORT: String(ports.mosquitto),
+      HTTP_GATEWAY_PORT: String(ports.gateway),
+      OPS_PORT: '0',
+      LOG_LEVEL: 'info',
+      ...componentEnv,
+    };
+  }
+
+  /** The connection variables of the private stack (its `.sluice/env`), for the suite's own clients. */
+  connectionEnv(): Record<string, string | undefined> {
+    return environment(this.baseEnv);
+  }
+
+  /** `sluice stack …` on the private home, without blocking the event loop (the load keeps going). */
+  stack(args: string[]): Promise<void> {
+    const child = spawn(process.execPath, [join(projectRoot, 'bin', 'sluice.mjs'), 'stack', ...args], {
+      cwd: projectRoot,
+      env: this.baseEnv,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    return new Promise((resolveStack, reject) => {
+      child.once('exit', (code) =>
+        code === 0 ? resolveStack() : reject(new Error(`sluice stack ${args.join(' ')} failed:\n${stderr}`)),
+      );
+    });
+  }
+
+  /** The pid of a server of the private stack; PostgreSQL's postmaster from its own pid file. */
+  serverPid(server: ServerName): number {
+    const file =
+      server === 'postgres'
+        ? join(this.home, 'postgres', 'data', 'postmaster.pid')
+        : join(this.home, server, 'pid');
+    const pid = Number(readFileSync(file, 'utf8').split('\n')[0]);
+    if (!Number.isInteger(pid) || pid <= 0) throw new Error(`no pid for ${server} in ${file}`);
+    return pid;
+  }
+
+  /** SIGKILLs a server of the stack (the pid file stays: `stack up` sees it crashed and starts it again). */
+  killServer(server: ServerName): void {
+    process.kill(this.serverPid(server), 'SIGKILL');
+  }
+
+  start(component: ComponentName): void {
+    const child = spawn(
+      process.execPath,
+      [...componentNodeFlags, join(projectRoot, 'bin', 'sluice.mjs'), ...componentCommands[component]],
+      { cwd: projectRoot, env: this.baseEnv, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const running: RunningProcess = { child, killedOnPurpose: false, startedAt: Date.now() };
+    this.processes.set(component, running);
+    const lines = this.logs.get(component) ?? [];
+    this.logs.set(component, lines);
+    for (const stream of [child.stdout, child.stderr]) {
+      let rest = '';
+      stream?.setEncoding('utf8').on('data', (chunk: string) => {
+        const parts = (rest + chunk).split('\n');
+        rest = parts.pop() ?? '';
+        for (const line of parts) {
+          lines.push(line);
+          if (lines.length > 400) lines.splice(0, lines.length - 400);
+          if (
+            /Unhandled 'error' event|uncaughtException|unhandledRejection|UnhandledPromiseRejection/.test(
+              line,
+            )
+          )
+            this.crashLines.push(`${component}: ${line}`);
+          if (!running.opsUrl && line.includes('operations endpoints listening'))
+            running.opsUrl = /"url":"([^"]+)"/.exec(line)?.[1];
+        }
+      });
+    }
+    child.once('exit', (code, signal) => {
+      if (!running.killedOnPurpose) {
+        this.unexpectedExits.push({ component, code, signal, lastLines: lines.slice(-30) });
+      }
+    });
+  }
+
+  /** Signals a component's process as a fault; SIGKILL and SIGTERM end it, SIGSTOP/SIGCONT pause it. */
+  async signal(component: ComponentName, signal: NodeJS.Signals): Promise<void> {
+    const running = this.running(component);
+    const ends = signal === 'SIGKILL' || signal === 'SIGTERM' || signal === 'SIGINT';
+    if (ends) running.killedOnPurpose = true;
+    const exited = ends ? new Promise((resolveExit) => running.child.once('exit', resolveExit)) : undefined;
+    running.child.kill(signal);
+    await exited;
+  }
+
+  /** What a process supervisor (systemd `Restart=always`, a Kubernetes pod) does after a process died. */
+  async killAndRestart(component: ComponentName, restartAfterMs = 1000): Promise<void> {
+    await this.signal(component, 'SIGKILL');
+    await sleep(restartAfterMs);
+    this.start(component);
+  }
+
+  private running(component: ComponentName): RunningProcess {
+    const running = this.processes.get(component);
+    if (!running) throw new Error(`${component} is not running`);
+    return running;
+  }
+
+  /** The component's /readyz answer, or undefined while its process does not answer yet. */
+  async readiness(component: ComponentName): Promise<{ status: number; body: string } | undefined> {
+    const url = this.processes.get(component)?.opsUrl;
+    if (!url) return undefined;
+    try {
+      const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(5000) });
+      return { status: response.status, body: await response.text() };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Waits until the component answers ready; returns how long it took, or throws after `limitMs`. */
+  async waitReady(component: ComponentName, limitMs: number, since = Date.now()): Promise<number> {
+    let last: string | undefined;
+    for (;;) {
+      const answer = await this.readiness(component);
+      if (answer?.status === 200) return Date.now() - since;
+      last = answer?.body ?? last;
+      if (Date.now() - since > limitMs) {
+        throw new Error(
+          `${component} not ready ${Math.round(limitMs / 1000)} s after the fault ended (its documented time); last /readyz: ${last ?? 'no answer'}\n${this.lastLines(component, 20).join('\n')}`,
+        );
+      }
+      await sleep(250);
+    }
+  }
+
+  lastLines(component: string, count = 30): string[] {
+    return (this.logs.get(component) ?? []).slice(-count);
+  }
+
+  /** Log lines of every process at error level or above, by component (for the suite's report). */
+  errorLines(): Map<string, string[]> {
+    const found = new Map<string, string[]>();
+    for (const [component, lines] of this.logs) {
+      found.set(
+        component,
+        lines.filter((line) => /"level":"(error|fatal)"/.test(line)),
+      );
+    }
+    return found;
+  }
+
+  /** Stops every component (SIGTERM, then SIGKILL after 15 s) and the stack, and removes the home. */
+  async down(): Promise<void> {
+    await Promise.all(
+      [...this.processes.values()].map(async (running) => {
+        if (running.child.exitCode !== null || running.child.signalCode !== null) return;
+        running.killedOnPurpose = true;
+        const exited = new Promise((resolveExit) => running.child.once('exit', resolveExit));
+        running.child.kill('SIGCONT');
+        running.child.kill('SIGTERM');
+        const late = setTimeout(() => running.child.kill('SIGKILL'), 15_000);
+        await exited;
+        clearTimeout(late);
+      }),
+    );
+    await this.stack(['down']).catch(() => {});
+    rmSync(this.home, { recursive: true, force: true });
+  }
+}

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { settingsCatalogue } from '../lib/config.ts';
 import { migrate } from '../lib/db/migrate.ts';
 import { describeError, SluiceError } from '../lib/errors.ts';
+import { logToStderr } from '../lib/logger.ts';
 import { createPgPool } from '../lib/postgres.ts';
 import { registerCollectCommands } from './commands/collect.ts';
 import { registerProcessorsCommands } from './commands/processors.ts';
@@ -24,7 +25,11 @@ import { localStack, serviceNames, stackDown, stackStatus, stackUp } from './sta
 const program = new Command('sluice')
   .description('Stream ingestion on Apache Kafka: telemetry and price lists into PostgreSQL and ClickHouse.')
   .showHelpAfterError()
-  .hook('preAction', warnUnknownVariables);
+  .hook('preAction', (_program, command) => {
+    // stdout carries the command's JSON: log lines go beside it
+    if (command.opts().json) logToStderr();
+    warnUnknownVariables();
+  });
 
 const stack = program
   .command('stack')

@@ -36,6 +36,12 @@ export function loggedProblems(): LoggedProblem[] {
 }
 
 let root: Logger | undefined;
+let destination = 1;
+
+/** Log lines go to stderr from now on: the command prints machine output (--json) on stdout. */
+export function logToStderr(): void {
+  destination = 2;
+}
 
 /**
  * The one logger: one line per event naming its component, JSON for log collectors or readable
@@ -44,7 +50,8 @@ let root: Logger | undefined;
 export function rootLogger(): Logger {
   if (root) return root;
   const settings = loadSettings(logSettings);
-  const readable = settings.format === 'pretty' || (settings.format === 'auto' && process.stdout.isTTY);
+  const terminal = destination === 1 ? process.stdout.isTTY : process.stderr.isTTY;
+  const readable = settings.format === 'pretty' || (settings.format === 'auto' && terminal);
   root = pino(
     {
       level: settings.level,
@@ -79,13 +86,14 @@ export function rootLogger(): Logger {
     },
     readable
       ? pretty({
+          destination,
           colorize: true,
           translateTime: 'SYS:HH:MM:ss',
           ignore: 'app,pid,hostname,component,lib',
           messageFormat: '{component}  {msg}',
           singleLine: true,
         })
-      : undefined,
+      : pino.destination(destination),
   );
   return root;
 }

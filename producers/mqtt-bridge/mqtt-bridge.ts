@@ -219,7 +219,14 @@ export class MqttBridge implements Component {
     const fromTopic = this.match(mqttTopic);
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
     let message: Message | undefined;
-    if (fromTopic) {
+    if (payload.length > this.settings.maxPayloadBytes) {
+      // a record over the broker's limit would fail its whole batch, again at every redelivery
+      this.metrics.error('route', 'ING_VALIDATION_FAILED', 'poison');
+      this.logger.warn(
+        { mqttTopic, bytes: payload.length, limit: this.settings.maxPayloadBytes },
+        'payload too large; acknowledged and dropped',
+      );
+    } else if (fromTopic) {
       const { fields, json } = mqttReadingFields(payload, fromTopic);
       try {
         const attributes: Record<string, string> = { mqttTopic, qos: String(packet.qos) };

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClickHouseClient } from '@clickhouse/client';
@@ -10,14 +8,14 @@ import type pg from 'pg';
 import { createApiKey } from '../../lib/api-keys.ts';
 import { prepareTopicsAndSchemas } from '../../lib/bootstrap.ts';
 import { clickhouseSettings, createClickHouse } from '../../lib/clickhouse.ts';
-import { loadSettings, projectRoot } from '../../lib/config.ts';
+import { loadSettings } from '../../lib/config.ts';
 import { createKafka, kafkaSettings, topicWatermarks } from '../../lib/kafka.ts';
 import { createPgPool, postgresSettings } from '../../lib/postgres.ts';
 import { createRegistryClient, registrySettings } from '../../lib/registry.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
 import { topics } from '../../schemas/catalog.ts';
 import { PricingFixtureServer } from '../pricing-fixture-server.ts';
-import { uniqueSuffix } from '../support.ts';
+import { sluiceInBackground, uniqueSuffix } from '../support.ts';
 import {
   formatLedger,
   type LedgerColumn,
@@ -202,39 +200,19 @@ describe(`fault suite (${full ? 'full' : 'bounded'}), on a private stack`, {
   }
 
   /** Collects Azure prices from the local fixture in its own process (`sluice collect azure`). */
-  function collectPrices(runId: string): Promise<{ published: number; status: string }> {
-    const child = spawn(
-      process.execPath,
-      [join(projectRoot, 'bin', 'sluice.mjs'), 'collect', 'azure', '--run-id', runId, '--json'],
-      {
-        cwd: projectRoot,
-        env: {
-          ...platform.baseEnv,
-          OPS_PORT: '',
-          LOG_LEVEL: 'warn',
-          AZURE_PRICING_URL: fixture.azureUrl,
-          AZURE_PRICING_RATE_LIMIT_RPS: full ? '4' : '20',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (chunk) => {
-      stdout += chunk;
+  async function collectPrices(runId: string): Promise<{ published: number; status: string }> {
+    const result = await sluiceInBackground(['collect', 'azure', '--run-id', runId, '--json'], {
+      ...platform.baseEnv,
+      OPS_PORT: '',
+      LOG_LEVEL: 'warn',
+      AZURE_PRICING_URL: fixture.azureUrl,
+      AZURE_PRICING_RATE_LIMIT_RPS: full ? '4' : '20',
     });
-    child.stderr?.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    return new Promise((resolveRun, reject) =>
-      child.once('exit', (code) => {
-        try {
-          resolveRun(JSON.parse(stdout));
-        } catch {
-          reject(new Error(`sluice collect azure exited ${code}:\n${stderr}`));
-        }
-      }),
-    );
+    try {
+      return JSON.parse(result.stdout);
+    } catch {
+      throw new Error(`sluice collect azure exited ${result.status}:\n${result.stderr}`);
+    }
   }
 
   /** Messages of the normalized telemetry topic ClickHouse has not loaded: the sink's lag. */

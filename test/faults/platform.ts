@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { componentNodeFlags } from '../../lib/component.ts';
 import { environment, projectRoot } from '../../lib/config.ts';
+import { sluiceInBackground, withoutConnections } from '../support.ts';
 
 /**
  * A whole Sluice on a private stack (its own Kafka, registry, PostgreSQL, ClickHouse and Mosquitto,
@@ -39,12 +40,99 @@ export const componentCommands = {
 
 export type ComponentName = keyof typeof componentCommands;
 
-interface RunningProcess {
-  child: ChildProcess;
+/**
+ * One component process (`sluice …`), its last log lines kept, its operations endpoints found in its
+ * log, an exit nobody asked for reported, and any line that tells of an unhandled error.
+ */
+export class ComponentProcess {
+  readonly child: ChildProcess;
   opsUrl?: string;
-  /** Set when the suite itself signalled it: its exit is expected. */
-  killedOnPurpose: boolean;
-  startedAt: number;
+  /** Set when a test signalled it: its exit is expected. */
+  killedOnPurpose = false;
+
+  constructor(
+    readonly name: string,
+    args: readonly string[],
+    env: NodeJS.ProcessEnv,
+    lines: string[],
+    report: { exits: UnexpectedExit[]; crashLines: string[] },
+  ) {
+    this.child = spawn(
+      process.execPath,
+      [...componentNodeFlags, join(projectRoot, 'bin', 'sluice.mjs'), ...args],
+      {
+        cwd: projectRoot,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    for (const stream of [this.child.stdout, this.child.stderr]) {
+      let rest = '';
+      stream?.setEncoding('utf8').on('data', (chunk: string) => {
+        const parts = (rest + chunk).split('\n');
+        rest = parts.pop() ?? '';
+        for (const line of parts) {
+          lines.push(line);
+          if (lines.length > 400) lines.splice(0, lines.length - 400);
+          if (
+            /Unhandled 'error' event|uncaughtException|unhandledRejection|UnhandledPromiseRejection/.test(
+              line,
+            )
+          )
+            report.crashLines.push(`${name}: ${line}`);
+          if (!this.opsUrl && line.includes('operations endpoints listening'))
+            this.opsUrl = /"url":"([^"]+)"/.exec(line)?.[1];
+        }
+      });
+    }
+    this.child.once('exit', (code, signal) => {
+      if (!this.killedOnPurpose)
+        report.exits.push({ component: name, code, signal, lastLines: lines.slice(-30) });
+    });
+  }
+
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Its resident memory in bytes (from /proc), while it runs. */
+  rssBytes(): number {
+    const status = readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+  }
+
+  /** Its /readyz answer, or undefined while it does not answer yet. */
+  async readiness(): Promise<{ status: number; body: string } | undefined> {
+    if (!this.opsUrl) return undefined;
+    try {
+      const response = await fetch(`${this.opsUrl}/readyz`, { signal: AbortSignal.timeout(5000) });
+      return { status: response.status, body: await response.text() };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Signals it; SIGKILL, SIGTERM and SIGINT end it (awaited), SIGSTOP/SIGCONT pause it. */
+  async signal(signal: NodeJS.Signals): Promise<void> {
+    const ends = signal === 'SIGKILL' || signal === 'SIGTERM' || signal === 'SIGINT';
+    if (ends) this.killedOnPurpose = true;
+    const exited =
+      ends && this.alive ? new Promise((resolveExit) => this.child.once('exit', resolveExit)) : undefined;
+    this.child.kill(signal);
+    await exited;
+  }
+
+  /** SIGTERM (SIGKILL after 15 s) unless it ended already. */
+  async stop(): Promise<void> {
+    if (!this.alive) return;
+    this.killedOnPurpose = true;
+    const exited = new Promise((resolveExit) => this.child.once('exit', resolveExit));
+    this.child.kill('SIGCONT');
+    this.child.kill('SIGTERM');
+    const late = setTimeout(() => this.child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(late);
+  }
 }
 
 /** An exit nobody asked for: the suite fails on any. */
@@ -55,22 +143,9 @@ export interface UnexpectedExit {
   lastLines: string[];
 }
 
-const connectionVariables = [
-  'KAFKA_BROKERS',
-  'SCHEMA_REGISTRY_URL',
-  'DATABASE_URL',
-  'DATABASE_OWNER_URL',
-  'DATABASE_READER_URL',
-  'CLICKHOUSE_URL',
-  'CLICKHOUSE_DATABASE',
-  'CLICKHOUSE_USER',
-  'CLICKHOUSE_PASSWORD',
-  'MQTT_URL',
-];
-
 export class FaultPlatform {
   readonly home = mkdtempSync(join(tmpdir(), 'sluice-faults-'));
-  private readonly processes = new Map<ComponentName, RunningProcess>();
+  private readonly processes = new Map<ComponentName, ComponentProcess>();
   private readonly logs = new Map<string, string[]>();
   readonly unexpectedExits: UnexpectedExit[] = [];
   /** Lines of any process that say a library error event or an exception went unhandled. */
@@ -83,10 +158,8 @@ export class FaultPlatform {
   ) {
     // PostgreSQL runs as its own user when we are root: it must reach its data dir under here
     chmodSync(this.home, 0o755);
-    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-    for (const name of connectionVariables) delete env[name];
     this.baseEnv = {
-      ...env,
+      ...withoutConnections(),
       SLUICE_HOME: this.home,
       SLUICE_KAFKA_PORT: String(ports.kafka),
       SLUICE_KAFKA_CONTROLLER_PORT: String(ports.controller),
@@ -110,21 +183,9 @@ export class FaultPlatform {
   }
 
   /** `sluice stack …` on the private home, without blocking the event loop (the load keeps going). */
-  stack(args: string[]): Promise<void> {
-    const child = spawn(process.execPath, [join(projectRoot, 'bin', 'sluice.mjs'), 'stack', ...args], {
-      cwd: projectRoot,
-      env: this.baseEnv,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr?.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    return new Promise((resolveStack, reject) => {
-      child.once('exit', (code) =>
-        code === 0 ? resolveStack() : reject(new Error(`sluice stack ${args.join(' ')} failed:\n${stderr}`)),
-      );
-    });
+  async stack(args: string[]): Promise<void> {
+    const result = await sluiceInBackground(['stack', ...args], this.baseEnv);
+    if (result.status !== 0) throw new Error(`sluice stack ${args.join(' ')} failed:\n${result.stderr}`);
   }
 
   /** The pid of a server of the private stack; PostgreSQL's postmaster from its own pid file. */
@@ -144,49 +205,20 @@ export class FaultPlatform {
   }
 
   start(component: ComponentName): void {
-    const child = spawn(
-      process.execPath,
-      [...componentNodeFlags, join(projectRoot, 'bin', 'sluice.mjs'), ...componentCommands[component]],
-      { cwd: projectRoot, env: this.baseEnv, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    const running: RunningProcess = { child, killedOnPurpose: false, startedAt: Date.now() };
-    this.processes.set(component, running);
     const lines = this.logs.get(component) ?? [];
     this.logs.set(component, lines);
-    for (const stream of [child.stdout, child.stderr]) {
-      let rest = '';
-      stream?.setEncoding('utf8').on('data', (chunk: string) => {
-        const parts = (rest + chunk).split('\n');
-        rest = parts.pop() ?? '';
-        for (const line of parts) {
-          lines.push(line);
-          if (lines.length > 400) lines.splice(0, lines.length - 400);
-          if (
-            /Unhandled 'error' event|uncaughtException|unhandledRejection|UnhandledPromiseRejection/.test(
-              line,
-            )
-          )
-            this.crashLines.push(`${component}: ${line}`);
-          if (!running.opsUrl && line.includes('operations endpoints listening'))
-            running.opsUrl = /"url":"([^"]+)"/.exec(line)?.[1];
-        }
-      });
-    }
-    child.once('exit', (code, signal) => {
-      if (!running.killedOnPurpose) {
-        this.unexpectedExits.push({ component, code, signal, lastLines: lines.slice(-30) });
-      }
-    });
+    this.processes.set(
+      component,
+      new ComponentProcess(component, componentCommands[component], this.baseEnv, lines, {
+        exits: this.unexpectedExits,
+        crashLines: this.crashLines,
+      }),
+    );
   }
 
   /** Signals a component's process as a fault; SIGKILL and SIGTERM end it, SIGSTOP/SIGCONT pause it. */
-  async signal(component: ComponentName, signal: NodeJS.Signals): Promise<void> {
-    const running = this.running(component);
-    const ends = signal === 'SIGKILL' || signal === 'SIGTERM' || signal === 'SIGINT';
-    if (ends) running.killedOnPurpose = true;
-    const exited = ends ? new Promise((resolveExit) => running.child.once('exit', resolveExit)) : undefined;
-    running.child.kill(signal);
-    await exited;
+  signal(component: ComponentName, signal: NodeJS.Signals): Promise<void> {
+    return this.running(component).signal(signal);
   }
 
   /** What a process supervisor (systemd `Restart=always`, a Kubernetes pod) does after a process died. */
@@ -196,22 +228,15 @@ export class FaultPlatform {
     this.start(component);
   }
 
-  private running(component: ComponentName): RunningProcess {
+  private running(component: ComponentName): ComponentProcess {
     const running = this.processes.get(component);
     if (!running) throw new Error(`${component} is not running`);
     return running;
   }
 
   /** The component's /readyz answer, or undefined while its process does not answer yet. */
-  async readiness(component: ComponentName): Promise<{ status: number; body: string } | undefined> {
-    const url = this.processes.get(component)?.opsUrl;
-    if (!url) return undefined;
-    try {
-      const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(5000) });
-      return { status: response.status, body: await response.text() };
-    } catch {
-      return undefined;
-    }
+  readiness(component: ComponentName): Promise<{ status: number; body: string } | undefined> {
+    return this.processes.get(component)?.readiness() ?? Promise.resolve(undefined);
   }
 
   /** Waits until the component answers ready; returns how long it took, or throws after `limitMs`. */
@@ -234,32 +259,9 @@ export class FaultPlatform {
     return (this.logs.get(component) ?? []).slice(-count);
   }
 
-  /** Log lines of every process at error level or above, by component (for the suite's report). */
-  errorLines(): Map<string, string[]> {
-    const found = new Map<string, string[]>();
-    for (const [component, lines] of this.logs) {
-      found.set(
-        component,
-        lines.filter((line) => /"level":"(error|fatal)"/.test(line)),
-      );
-    }
-    return found;
-  }
-
   /** Stops every component (SIGTERM, then SIGKILL after 15 s) and the stack, and removes the home. */
   async down(): Promise<void> {
-    await Promise.all(
-      [...this.processes.values()].map(async (running) => {
-        if (running.child.exitCode !== null || running.child.signalCode !== null) return;
-        running.killedOnPurpose = true;
-        const exited = new Promise((resolveExit) => running.child.once('exit', resolveExit));
-        running.child.kill('SIGCONT');
-        running.child.kill('SIGTERM');
-        const late = setTimeout(() => running.child.kill('SIGKILL'), 15_000);
-        await exited;
-        clearTimeout(late);
-      }),
-    );
+    await Promise.all([...this.processes.values()].map((running) => running.stop()));
     await this.stack(['down']).catch(() => {});
     rmSync(this.home, { recursive: true, force: true });
   }

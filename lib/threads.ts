@@ -6,7 +6,8 @@ import { classifyError, type Disposition, describeError, type ErrorCode, SluiceE
  * that starts them, so each registers it before importing its module.
  */
 export function startTypeScriptThread(module: URL, workerData: unknown): Worker {
-  const bootstrap = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(module.href)}); })`;
+  // every thread is an isolate of its own: it gives its burst memory back on its own (lib/memory.ts)
+  const bootstrap = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(async (tsx) => { tsx.register(); (await import(${JSON.stringify(new URL('./memory.ts', import.meta.url).href)})).compactHeapWhenQuiet(); return import(${JSON.stringify(module.href)}); })`;
   return new Worker(bootstrap, { eval: true, workerData });
 }
 

@@ -24,7 +24,7 @@ import { telemetrySettings } from '../../processors/telemetry/config.ts';
 import { TelemetryPipeline } from '../../processors/telemetry/telemetry-pipeline.ts';
 import { topics } from '../../schemas/catalog.ts';
 import type { RawPriceOffer, RawTelemetryReading } from '../../schemas/types.ts';
-import { ComponentProcess, type UnexpectedExit } from '../faults/platform.ts';
+import { ComponentProcess, type UnexpectedExit } from '../private-platform.ts';
 import { sluiceInBackground, uniqueSuffix } from '../support.ts';
 import {
   azurePage,

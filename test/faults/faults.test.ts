@@ -15,6 +15,7 @@ import { createRegistryClient, registrySettings } from '../../lib/registry.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
 import { topics } from '../../schemas/catalog.ts';
 import { PricingFixtureServer } from '../pricing-fixture-server.ts';
+import { type ComponentName, componentCommands, PrivatePlatform } from '../private-platform.ts';
 import { sluiceInBackground, uniqueSuffix } from '../support.ts';
 import {
   formatLedger,
@@ -26,7 +27,6 @@ import {
   sinkRowCounts,
 } from './ledger.ts';
 import { HttpLoad, MqttLoad, type Refusal } from './load.ts';
-import { type ComponentName, componentCommands, FaultPlatform } from './platform.ts';
 
 /**
  * The fault suite: a counted load through the HTTP gateway and MQTT, and a price collection, while
@@ -78,7 +78,7 @@ describe(`fault suite (${full ? 'full' : 'bounded'}), on a private stack`, {
 }, () => {
   const run = uniqueSuffix();
   const prefix = `fault-${run}`;
-  const platform = new FaultPlatform(ports, {
+  const platform = new PrivatePlatform(ports, {
     PROCESSOR_TELEMETRY_SESSION_TIMEOUT_MS: String(sessionTimeoutMs),
     PROCESSOR_PRICING_SESSION_TIMEOUT_MS: String(sessionTimeoutMs),
     MQTT_BRIDGE_CLIENT_ID: `bridge-${run}`,

@@ -3,19 +3,20 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { componentNodeFlags } from '../../lib/component.ts';
-import { environment, projectRoot } from '../../lib/config.ts';
-import { sluiceInBackground, withoutConnections } from '../support.ts';
+import { componentNodeFlags } from '../lib/component.ts';
+import { environment, projectRoot } from '../lib/config.ts';
+import { sluiceInBackground, withoutConnections } from './support.ts';
 
 /**
  * A whole Sluice on a private stack (its own Kafka, registry, PostgreSQL, ClickHouse and Mosquitto,
- * on ports of its own and data under a temporary home), every component in its own process as a
- * deployment runs them, driven only from outside: processes, signals, servers and HTTP. The fault
- * suite kills and restarts what it likes here without disturbing anyone else's tests.
+ * on ports of its own and data under a temporary home), its components in processes as a deployment
+ * runs them, driven only from outside: processes, signals, servers and HTTP. The fault suite kills
+ * and restarts what it likes here, and the end-to-end benchmark measures on clean topics, without
+ * disturbing anyone else's tests.
  */
 
-/** Ports of the private stack (this suite's block, below the ephemeral range). */
-export interface FaultPorts {
+/** Ports of the private stack (a block of the caller's, below the ephemeral range). */
+export interface PrivatePorts {
   kafka: number;
   controller: number;
   registry: number;
@@ -143,9 +144,9 @@ export interface UnexpectedExit {
   lastLines: string[];
 }
 
-export class FaultPlatform {
+export class PrivatePlatform {
   readonly home = mkdtempSync(join(tmpdir(), 'sluice-faults-'));
-  private readonly processes = new Map<ComponentName, ComponentProcess>();
+  private readonly processes = new Map<string, ComponentProcess>();
   private readonly logs = new Map<string, string[]>();
   readonly unexpectedExits: UnexpectedExit[] = [];
   /** Lines of any process that say a library error event or an exception went unhandled. */
@@ -153,7 +154,7 @@ export class FaultPlatform {
   readonly baseEnv: NodeJS.ProcessEnv;
 
   constructor(
-    readonly ports: FaultPorts,
+    readonly ports: PrivatePorts,
     componentEnv: Record<string, string> = {},
   ) {
     // PostgreSQL runs as its own user when we are root: it must reach its data dir under here
@@ -205,15 +206,28 @@ export class FaultPlatform {
   }
 
   start(component: ComponentName): void {
-    const lines = this.logs.get(component) ?? [];
-    this.logs.set(component, lines);
-    this.processes.set(
-      component,
-      new ComponentProcess(component, componentCommands[component], this.baseEnv, lines, {
-        exits: this.unexpectedExits,
-        crashLines: this.crashLines,
-      }),
-    );
+    this.startCommand(component, [...componentCommands[component]]);
+  }
+
+  /** Any `sluice …` command as a process of this platform (the whole platform: `run --no-demo`). */
+  startCommand(name: string, args: string[], env: Record<string, string> = {}): ComponentProcess {
+    const lines = this.logs.get(name) ?? [];
+    this.logs.set(name, lines);
+    const started = new ComponentProcess(name, args, { ...this.baseEnv, ...env }, lines, {
+      exits: this.unexpectedExits,
+      crashLines: this.crashLines,
+    });
+    this.processes.set(name, started);
+    return started;
+  }
+
+  /** The pid of a server, or undefined while it does not run. */
+  serverPidIfRunning(server: ServerName): number | undefined {
+    try {
+      return this.serverPid(server);
+    } catch {
+      return undefined;
+    }
   }
 
   /** Signals a component's process as a fault; SIGKILL and SIGTERM end it, SIGSTOP/SIGCONT pause it. */

@@ -97,6 +97,8 @@ function settingToFix(
   const systemCode = (err as { code?: unknown } | null)?.code;
   if (classified.code === 'ING_NETWORK' || (typeof systemCode === 'string' && systemCode.startsWith('HPE_')))
     return 'CLICKHOUSE_URL';
+  // the native port answers HTTP with this advice instead of an error code
+  if (err instanceof Error && /is for clickhouse-client program/.test(err.message)) return 'CLICKHOUSE_URL';
   return undefined;
 }
 

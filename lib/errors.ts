@@ -159,7 +159,10 @@ export function maskUrl(text: string): string {
 export function settingError(setting: string, target: string, err: unknown, code?: ErrorCode): SluiceError {
   if (err instanceof SluiceError && err.message.startsWith(`${setting}: `)) return err;
   const classified = classifyError(err);
-  const reason = describeError(err).replace(/^[0-9A-Z]{5}: /, '');
+  const reason = describeError(err)
+    .replace(/^[0-9A-Z]{5}: /, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   return new SluiceError(code ?? classified.code, `${setting}: ${reason} (tried ${maskUrl(target)})`, {
     cause: err,
     disposition: code ? errorCodes[code] : classified.disposition,

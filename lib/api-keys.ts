@@ -171,7 +171,10 @@ export class ApiKeyVerifier {
   /** The copy of the active keys, reloaded when due; the last copy when a reload fails or is slow. */
   private async currentKeys(): Promise<Map<string, ApiKeyIdentity>> {
     const now = Date.now();
-    const due = now - this.loadedAt >= this.ttlMs && now - this.lastAttempt >= reloadRetryMs;
+    // after a failed reload, the next waits a little: every request must not wait on a database that is away
+    const due =
+      now - this.loadedAt >= this.ttlMs &&
+      (this.staleSince === undefined || now - this.lastAttempt >= reloadRetryMs);
     if (this.keys && !due) return this.keys;
     this.reloading ??= this.reload()
       .catch((err: unknown) => {

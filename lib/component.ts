@@ -133,8 +133,9 @@ export class SupervisedComponent {
           return instance;
         })();
         this.starting = starting.catch(() => {});
-        const instance = await starting;
-        if (stopping.aborted) return undefined;
+        // a start that hangs (a server that never answers) must not hold the shutdown: stop() deals with it
+        const instance = await Promise.race([starting, once(stopping)]);
+        if (stopping.aborted || !instance) return undefined;
         this.running = true;
         this.settleFirstAttempt();
         this.logger.info(

@@ -160,6 +160,15 @@ export class BatchingSink implements Component {
     return Number(total);
   }
 
+  /** The lag gauge of every partition this member consumes: after each batch, and while the destination is down. */
+  private reportLag(): void {
+    for (const [partitionKey, high] of this.highWatermarks) {
+      const [topic, partition] = partitionKey.split('\u0000') as [string, string];
+      const position = this.positions.get(partitionKey) ?? 0n;
+      this.metrics.lag(topic, Number(partition), Number(high > position ? high - position : 0n));
+    }
+  }
+
   async start(): Promise<void> {
     const { serde, sources, kafka } = this.options;
     for (const source of sources) await serde.register(source);
@@ -323,11 +332,7 @@ export class BatchingSink implements Component {
     this.rowsWritten += written.length;
     this.rowsRejected += rejected.length;
     for (const [topic, count] of countByTopic(written)) this.metrics.sent(topic, count);
-    for (const [partitionKey, high] of this.highWatermarks) {
-      const [topic, partition] = partitionKey.split('\u0000') as [string, string];
-      const position = this.positions.get(partitionKey) ?? 0n;
-      this.metrics.lag(topic, Number(partition), Number(high > position ? high - position : 0n));
-    }
+    this.reportLag();
     endTimer();
     // Kafka's copy of the offsets only feeds lag tools: the destination's copy is the one resumed from
     this.consumer.commitOffsets(offsets).catch((err) => {
@@ -393,6 +398,7 @@ export class BatchingSink implements Component {
 
   private degrade(error: SluiceError, what: string): void {
     this.metrics.error(what, error.code, error.disposition);
+    this.reportLag();
     const firstFailure = this.outageStartedAt === undefined;
     this.outageStartedAt ??= Date.now();
     this.setHealth({

@@ -178,6 +178,8 @@ export class RawTelemetryPublisher {
   private watch?: NodeJS.Timeout;
   private probeAdmin?: Admin;
   private probing = false;
+  /** When the send in flight started, while one is. */
+  private sendingSince?: number;
 
   constructor(
     private readonly kafka: Kafka,
@@ -267,6 +269,13 @@ export class RawTelemetryPublisher {
   }
 
   health(): { state: 'ready' | 'degraded' | 'down'; reason?: string } {
+    // a send waiting long for its acknowledgement says Kafka is away before the send gives up
+    const waiting = this.sendingSince === undefined ? 0 : Date.now() - this.sendingSince;
+    if (this.state === 'ready' && waiting > idleProbeMs)
+      return {
+        state: 'down',
+        reason: `Kafka unavailable: no acknowledgement for ${(waiting / 1000).toFixed(1)} s`,
+      };
     if (this.state === 'ready') return { state: 'ready' };
     if (this.state === 'reconnecting')
       return { state: 'down', reason: `Kafka unavailable: ${this.lastError}` };
@@ -375,6 +384,7 @@ export class RawTelemetryPublisher {
 
   private async sendBounded(messages: Message[]): Promise<void> {
     const producer = this.producer as Producer;
+    this.sendingSince = Date.now();
     const sending = producer.send({ topic, acks: -1, messages });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -389,6 +399,7 @@ export class RawTelemetryPublisher {
     try {
       await Promise.race([sending, timeout]);
     } finally {
+      this.sendingSince = undefined;
       clearTimeout(timer);
       // a timed-out send keeps running inside kafkajs; it settles (bounded retries) before the producer is dropped
       sending.catch(() => {});

@@ -174,8 +174,7 @@ try {
   const clickhouse = createClickHouse(loadSettings(clickhouseSettings, env));
   const key = (await createApiKey(pool, { name: `bench-${run}`, roles: ['ingest'] })).key;
   // as npm start runs it: one process, its malloc arenas capped (cli/platform.ts)
-  const sluice = platform.startCommand('platform', ['run', '--no-demo'], {
-    OPS_PORT: '',
+  const sluice = platform.startCommand('platform', ['run', 'platform', '--no-demo'], {
     MALLOC_ARENA_MAX: '2',
   });
   for (;;) {

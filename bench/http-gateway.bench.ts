@@ -1,6 +1,6 @@
 /**
  * HTTP ingest gateway throughput: autocannon POSTs JSON batches of readings to a gateway running
- * in its own process (`sluice producers run http-gateway`, as in production) against the local
+ * in its own process (`sluice run gateway`, as in production) against the local
  * Kafka (acks=all, idempotent producer). Counts what Kafka acknowledged, not what was sent.
  *
  *   node --import tsx bench/http-gateway.bench.ts
@@ -62,7 +62,7 @@ const bodies = Array.from({ length: 32 }, (_, b) =>
   ),
 );
 
-const gateway = startProducer('http-gateway', {
+const gateway = startProducer('gateway', {
   HTTP_GATEWAY_PORT: String(port),
   HTTP_GATEWAY_WORKERS: workers,
 });

@@ -29,8 +29,6 @@ try {
     env: (topic, groupId) => ({
       SINK_POSTGRES_TELEMETRY_TOPIC: topic,
       SINK_POSTGRES_PRICING_TOPIC: '',
-      SINK_POSTGRES_RAW_TELEMETRY_TOPIC: '',
-      SINK_POSTGRES_RAW_PRICING_TOPIC: '',
       SINK_POSTGRES_GROUP_ID: groupId,
       SINK_POSTGRES_BATCH_ROWS: batchRows,
     }),

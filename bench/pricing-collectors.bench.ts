@@ -9,6 +9,7 @@ import { createPgPool } from '../lib/postgres.ts';
 import { openCollection } from '../producers/pricing-collection/collections.ts';
 import type { RunFilters } from '../producers/pricing-collection/run-store.ts';
 import type { CloudProvider } from '../schemas/types.ts';
+import { dimensionsPerProduct } from '../test/pricing-synthetic.ts';
 
 /**
  * Collection throughput against the local fixture server (run in its own process, as the real
@@ -18,12 +19,14 @@ import type { CloudProvider } from '../schemas/types.ts';
 
 const azurePages = 400;
 const itemsPerPage = 100;
-const awsProductsPerFile = 6000;
+const awsProductsPerFile = 3000;
 const fixtureOptions = {
-  azurePages,
-  azureItemsPerPage: itemsPerPage,
-  awsProductsPerFile,
-  awsServices: { AmazonEC2: ['us-east-1', 'eu-west-1', 'ap-south-1'] },
+  synthetic: {
+    azurePages,
+    azureItemsPerPage: itemsPerPage,
+    awsProductsPerFile,
+    awsServices: { AmazonEC2: ['us-east-1', 'eu-west-1', 'ap-south-1'] },
+  },
   warmAzureServices: ['Virtual Machines', 'A', 'B', 'C', 'D'],
 };
 
@@ -110,5 +113,5 @@ for (const row of rows) {
 
 function loadConditions(): string {
   const e = environment();
-  return `${cpus().length} cores, load average ${loadAtStart.toFixed(1)} at start, batch ${e.PRICING_COLLECTION_PUBLISH_BATCH_ITEMS ?? '5000'} items, compression ${e.PRICING_COLLECTION_COMPRESSION ?? 'none'}, Azure ${azurePages}×${itemsPerPage} items per stream, AWS ${awsProductsPerFile} products (×3 price dimensions) per file`;
+  return `${cpus().length} cores, load average ${loadAtStart.toFixed(1)} at start, batch ${e.PRICING_COLLECTION_PUBLISH_BATCH_ITEMS ?? '5000'} items, compression ${e.PRICING_COLLECTION_COMPRESSION ?? 'none'}, Azure ${azurePages}×${itemsPerPage} items per stream, AWS ${awsProductsPerFile} products (×${dimensionsPerProduct('AmazonEC2')} price dimensions) per file`;
 }

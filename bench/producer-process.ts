@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { componentNodeFlags } from '../lib/component.ts';
 import { projectRoot } from '../lib/config.ts';
 
-/** `sluice producers run <name>` in its own process, as in production, with these settings. */
+/** `sluice run <name>` in its own process, as in production, with these settings. */
 export function startProducer(name: string, settings: Record<string, string>): ChildProcess {
   return spawn(
     process.execPath,
-    [...componentNodeFlags, join(projectRoot, 'bin', 'sluice.mjs'), 'producers', 'run', name],
+    [...componentNodeFlags, join(projectRoot, 'bin', 'sluice.mjs'), 'run', name],
     {
       cwd: projectRoot,
       env: { ...process.env, LOG_LEVEL: 'warn', ...settings },

@@ -15,7 +15,7 @@ import { uniqueSuffix } from '../test/support.ts';
 import { deleteTopics } from '../test/telemetry-load.ts';
 
 export interface SinkBenchPlan {
-  /** `sluice sink <command>`, and the benchmark's name (`<command>-sink`). */
+  /** `sluice run sink <command>`, and the benchmark's name (`<command>-sink`). */
   command: 'clickhouse' | 'postgres';
   events: number;
   /** The settings (as environment variables) that point the sink at a private topic and group. */
@@ -146,7 +146,7 @@ function peakRssOf(pid: number): number {
 }
 
 /**
- * `processes` copies of `sluice sink <command>` in one consumer group, as scaled in production
+ * `processes` copies of `sluice run sink <command>` in one consumer group, as scaled in production
  * (partitions are the unit): rows/s and CPU per event over all of them, peak RSS of the largest.
  */
 async function separateProcesses(plan: SinkBenchPlan, topic: string, processes: number): Promise<Figure[]> {
@@ -154,7 +154,7 @@ async function separateProcesses(plan: SinkBenchPlan, topic: string, processes: 
   const children = Array.from({ length: processes }, () =>
     spawn(
       process.execPath,
-      [...componentNodeFlags, join(projectRoot, 'bin', 'sluice.mjs'), 'sink', plan.command],
+      [...componentNodeFlags, join(projectRoot, 'bin', 'sluice.mjs'), 'run', 'sink', plan.command],
       {
         cwd: projectRoot,
         env,

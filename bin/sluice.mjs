@@ -1,5 +1,6 @@
 #!/usr/bin/env -S node --max-semi-space-size=64 --expose-gc
-// Sluice is written in TypeScript and run through tsx's loader: no build step between an edit and a run.
+// The development entry: the TypeScript sources through tsx's loader, no build between an edit and a run
+// (production runs the compiled dist/cli/main.js: `npm run build`).
 import { register } from 'tsx/esm/api';
 
 register();

@@ -1,16 +1,20 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
+import { prepareTopicsAndSchemas } from '../lib/bootstrap.ts';
 import { settingsCatalogue } from '../lib/config.ts';
 import { migrate } from '../lib/db/migrate.ts';
 import { describeError, SluiceError } from '../lib/errors.ts';
+import { createKafka } from '../lib/kafka.ts';
 import { logToStderr } from '../lib/logger.ts';
 import { createPgPool } from '../lib/postgres.ts';
+import { reasonsMarkdown } from '../lib/reasons.ts';
 import { registerCollectCommands } from './commands/collect.ts';
 import { registerProcessorsCommands } from './commands/processors.ts';
 import { registerProducersCommands } from './commands/producers.ts';
+import { registerRunCommands } from './commands/run.ts';
 import { registerSchemaCommands } from './commands/schemas.ts';
-import { registerSinksCommands } from './commands/sinks.ts';
+import { migrateClickHouseTables, registerSinksCommands } from './commands/sinks.ts';
 import {
   configMarkdown,
   configText,
@@ -18,7 +22,7 @@ import {
   warnUnknownVariables,
 } from './config-docs.ts';
 import { done, red, say } from './output.ts';
-import { platformDown, platformUp, runPlatform } from './platform.ts';
+import { platformDown, platformUp } from './platform.ts';
 import { runBenchmarks, runTests } from './runners.ts';
 import { localStack, serviceNames, stackDown, stackStatus, stackUp } from './stack/stack.ts';
 
@@ -98,34 +102,39 @@ program
   });
 
 program
-  .command('run', { hidden: true })
-  .description('run the platform components in this process (what `sluice up --detach` starts)')
-  .option('--state <dir>', 'state directory of the background process')
-  .option('--no-demo', 'do not start the demo producer')
-  .action(async ({ demo }: { demo: boolean }) => {
-    process.exitCode = await runPlatform({ demo });
-  });
-
-program
   .command('down')
   .description('stop the platform and every server sluice started')
   .action(async () => {
     await platformDown();
   });
 
+async function migratePostgres(): Promise<void> {
+  const pool = createPgPool(undefined, 'owner');
+  try {
+    const applied = await migrate(pool);
+    done('db', applied.length > 0 ? `applied ${applied.join(', ')}` : 'schema up to date');
+  } finally {
+    await pool.end();
+  }
+}
+
 program
   .command('db')
   .description('PostgreSQL schema')
   .command('migrate')
   .description('apply the numbered migrations in lib/db/migrations that are not applied yet')
+  .action(migratePostgres);
+
+program
+  .command('migrate')
+  .description(
+    'PostgreSQL and ClickHouse tables, Kafka topics, Avro schemas: what a deployment runs before its components',
+  )
   .action(async () => {
-    const pool = createPgPool(undefined, 'owner');
-    try {
-      const applied = await migrate(pool);
-      done('db', applied.length > 0 ? `applied ${applied.join(', ')}` : 'schema up to date');
-    } finally {
-      await pool.end();
-    }
+    await migratePostgres();
+    await migrateClickHouseTables();
+    await prepareTopicsAndSchemas(createKafka('migrate'));
+    done('kafka', 'topics exist, schemas registered');
   });
 
 program
@@ -134,6 +143,15 @@ program
   .option('--markdown', 'as the table in docs/configuration.md')
   .action(({ markdown }: { markdown?: boolean }) => {
     process.stdout.write(markdown ? configMarkdown(settingsCatalogue()) : configText(settingsCatalogue()));
+  });
+
+program
+  .command('reasons')
+  .description(
+    'every reason code Sluice refuses something with, its kind and meaning (the table in docs/reasons.md)',
+  )
+  .action(() => {
+    process.stdout.write(reasonsMarkdown());
   });
 
 program
@@ -152,6 +170,7 @@ program
     process.exitCode = await runBenchmarks(names);
   });
 
+registerRunCommands(program);
 registerSchemaCommands(program);
 registerSinksCommands(program);
 registerProducersCommands(program);

@@ -24,3 +24,20 @@ export function done(subject: string, message: string): void {
 export function failed(subject: string, message: string): void {
   say(`${red('✗')} ${bold(subject.padEnd(10))} ${message}`);
 }
+
+const levelColors: Record<string, (text: string) => string> = { warn: yellow, error: red, fatal: red };
+
+/** A JSON log line as one readable line: level, component, message and its error, if any. */
+export function readableLogLine(line: string): string {
+  try {
+    const entry = JSON.parse(line) as { level?: string; component?: string; msg?: string; err?: unknown };
+    const level = entry.level ?? 'info';
+    const err =
+      entry.err === undefined
+        ? ''
+        : `: ${typeof entry.err === 'string' ? entry.err : JSON.stringify(entry.err)}`;
+    return `  ${(levelColors[level] ?? dim)(level.padEnd(5))} ${dim(entry.component ?? '')} ${entry.msg ?? ''}${err}`;
+  } catch {
+    return line.trimEnd();
+  }
+}

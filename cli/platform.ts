@@ -1,21 +1,19 @@
 import { join } from 'node:path';
-import type { Admin } from 'kafkajs';
 import { apiSettings, apiUrl } from '../api/config.ts';
-import { buildOverview } from '../api/overview.ts';
-import { ApiServer } from '../api/server.ts';
-import { prepareTopicsAndSchemas } from '../lib/bootstrap.ts';
 import { type ComponentFactory, componentNodeFlags, runComponents } from '../lib/component.ts';
 import { loadSettings, projectRoot, sluiceHome } from '../lib/config.ts';
-import { createKafka } from '../lib/kafka.ts';
 import { componentLogger, loggedProblems } from '../lib/logger.ts';
 import type { Observed } from '../lib/ops.ts';
-import { sharedOnce } from '../lib/retry.ts';
-import { createPricingProcessor } from '../processors/pricing/pricing-processor.ts';
-import { createTelemetryProcessor } from '../processors/telemetry/telemetry-processor.ts';
-import { DemoProducer } from '../producers/demo/demo-producer.ts';
 import { telemetryProducers } from '../producers/telemetry-producers.ts';
-import { createClickHouseSink } from '../sinks/clickhouse/clickhouse-sink.ts';
-import { createPostgresSink } from '../sinks/postgres/postgres-sink.ts';
+import { pipelines } from './commands/processors.ts';
+import {
+  apiFactory,
+  demoFactory,
+  processorFactory,
+  sharedSerde,
+  sinkFactory,
+  sinkNames,
+} from './components.ts';
 import { bold, done, red, say, yellow } from './output.ts';
 import { LocalService } from './stack/service.ts';
 import { stackDown, stackUp } from './stack/stack.ts';
@@ -35,36 +33,18 @@ export async function runPlatform(
   onStarted?: (apiUrl: string) => void,
 ): Promise<number> {
   const logger = componentLogger('platform');
-  const kafka = createKafka('platform');
   // topics and schemas, once for every producer (again after a failure)
-  const serde = sharedOnce(() => prepareTopicsAndSchemas(kafka));
-  let adminClient: Admin | undefined;
-  const admin = sharedOnce(async () => {
-    const client = kafka.admin();
-    await client.connect();
-    adminClient = client;
-    return client;
-  });
+  const serde = sharedSerde('platform');
   let components: Observed[] = [];
-  const api: ComponentFactory = {
-    name: 'api',
-    create: () =>
-      new ApiServer({
-        components: () => components,
-        overview: () => buildOverview(admin, components),
-      }),
-  };
+  const api = apiFactory(() => components);
   // stopped in reverse: intake stops before what drains it
   const factories: ComponentFactory[] = [
-    api,
-    { name: 'sink-postgres', create: () => createPostgresSink() },
-    { name: 'sink-clickhouse', create: () => createClickHouseSink() },
-    { name: 'telemetry-processor', create: () => createTelemetryProcessor() },
-    { name: 'pricing-processor', create: () => createPricingProcessor() },
+    api.factory,
+    ...sinkNames.map(sinkFactory),
+    ...pipelines.map(processorFactory),
     ...telemetryProducers(serde),
   ];
-  if (options.demo)
-    factories.push({ name: 'demo-producer', create: async () => new DemoProducer(await serde()) });
+  if (options.demo) factories.push(demoFactory(serde));
   try {
     return await runComponents(factories, logger, {
       onSupervised: (supervised) => {
@@ -73,7 +53,7 @@ export async function runPlatform(
       onStarted: () => onStarted?.(apiUrl(loadSettings(apiSettings))),
     });
   } finally {
-    await adminClient?.disconnect().catch(() => {});
+    await api.close();
   }
 }
 
@@ -127,8 +107,10 @@ function platformService(options: PlatformOptions): LocalService {
         env: platformEnv,
         args: [
           ...componentNodeFlags,
-          join(projectRoot, 'bin', 'sluice.mjs'),
+          // the entry this process runs: bin/sluice.mjs in a checkout, dist/cli/main.js when built
+          process.argv[1] ?? join(projectRoot, 'bin', 'sluice.mjs'),
           'run',
+          'platform',
           '--state',
           dir,
           ...(options.demo ? [] : ['--no-demo']),

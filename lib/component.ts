@@ -248,6 +248,8 @@ export interface RunOptions {
   onStarted?: () => void;
   /** Supervisors of the components, as soon as they exist (the API lists them in /readyz). */
   onSupervised?: (components: SupervisedComponent[]) => void;
+  /** Serve /healthz, /readyz and /metrics on OPS_PORT (`sluice run <component>`; the platform's API serves them). */
+  ops?: boolean;
   settings?: SupervisionSettings;
 }
 
@@ -263,7 +265,7 @@ export interface RunOptions {
 export async function runComponents(
   components: (Component | ComponentFactory)[],
   logger: Logger,
-  { graceMs = 10_000, stopSignal, onStarted, onSupervised, settings }: RunOptions = {},
+  { graceMs = 10_000, stopSignal, onStarted, onSupervised, ops = false, settings }: RunOptions = {},
 ): Promise<number> {
   const supervision = settings ?? loadSettings(supervisionSettings);
   const supervised = components.map((component) =>
@@ -277,8 +279,8 @@ export async function runComponents(
         ),
   );
   onSupervised?.(supervised);
-  // a process of single components serves its own health endpoints (OPS_PORT); the platform's API serves them otherwise
-  const opsServer = await startOpsServer(() => supervised, logger);
+  // up before the components start: liveness holds while they connect
+  const opsServer = ops ? await startOpsServer(() => supervised, logger) : undefined;
   const stopCompacting = compactHeapWhenQuiet();
   const stop = new AbortController();
   let exitCode: number = exitCodes.stopped;

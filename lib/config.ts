@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { SluiceError } from './errors.ts';
+import { runningCompiled } from './modules.ts';
 
 /**
  * The one config loader. Every setting is an environment variable declared once with
@@ -44,7 +45,8 @@ export function settingsCatalogue(): ReadonlyMap<string, SettingGroup> {
   return catalogue;
 }
 
-export const projectRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
+/** The checkout or package: where `.sluice/`, `bin/` and `deploy/` are (dist/ holds the compiled code). */
+export const projectRoot = resolve(fileURLToPath(new URL(runningCompiled ? '../..' : '..', import.meta.url)));
 
 /** Where the local stack keeps data and the connection file other tools read. */
 export function sluiceHome(env: NodeJS.ProcessEnv = process.env): string {
@@ -195,9 +197,22 @@ function parsePort(text: string): number | undefined {
 
 export const str = z.string().trim().min(1, 'must not be empty');
 
+/** A Kafka topic name: the characters Kafka allows, at most 249 of them. */
+export const topicName = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9._-]{1,249}$/, 'expected a Kafka topic name (letters, digits, . _ -)');
+
 export const port = z.string().transform((text, ctx) => {
   const value = parsePort(text.trim());
   if (value === undefined) ctx.addIssue({ code: 'custom', message: 'expected a port number 1-65535' });
+  return value ?? 0;
+});
+
+/** A port to listen on, or 0 for any free one (the server logs which). */
+export const listenPort = z.string().transform((text, ctx) => {
+  const value = text.trim() === '0' ? 0 : parsePort(text.trim());
+  if (value === undefined) ctx.addIssue({ code: 'custom', message: 'expected a port number 0-65535' });
   return value ?? 0;
 });
 

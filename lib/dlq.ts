@@ -2,6 +2,7 @@ import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
 import { dlqContract } from '../schemas/catalog.ts';
 import type { DeadLetter } from '../schemas/types.ts';
 import type { SluiceError } from './errors.ts';
+import { type ReasonCode, reasonOfError } from './reasons.ts';
 import type { AvroSerde } from './serde.ts';
 
 export interface RejectedMessage {
@@ -24,7 +25,7 @@ export function deadLetter(
   rejected: RejectedMessage,
   component: string,
   stage: string,
-  reasonCode: string,
+  reasonCode: ReasonCode,
   reason: string,
   { attempts = 1, traceId = null }: { attempts?: number; traceId?: string | null } = {},
 ): DeadLetter {
@@ -44,6 +45,50 @@ export function deadLetter(
     firstFailedAt: Date.now(),
     attempts,
     traceId: traceId ?? headers['trace-id'] ?? null,
+    source: null,
+  };
+}
+
+/** A message a producer took from a transport (MQTT, OPC UA, Modbus) that maps to no reading. */
+export interface TransportRefusal {
+  /** Where it came from: mqtt:<topic>, opcua:<endpoint>#<node id>, modbus:<endpoint>/<unit>/<table>/<address>. */
+  source: string;
+  key: string | null;
+  /** The message's original bytes. */
+  payload: Buffer;
+  /** Its transport attributes (topic, QoS, node id, …). */
+  attributes: Record<string, string>;
+  receivedAt: number;
+  stage: string;
+  reason: ReasonCode;
+  message: string;
+}
+
+/**
+ * The dead letter of a transport message that never became a Kafka event: kept byte for byte
+ * with where it came from and why, on the DLQ of the raw topic it was meant for.
+ */
+export function transportDeadLetter(
+  refusal: TransportRefusal,
+  rawTopic: string,
+  component: string,
+): DeadLetter {
+  return {
+    originalTopic: rawTopic,
+    originalPartition: -1,
+    originalOffset: -1,
+    originalTimestamp: refusal.receivedAt,
+    key: refusal.key === null ? null : Buffer.from(refusal.key),
+    value: refusal.payload,
+    headers: refusal.attributes,
+    component,
+    stage: refusal.stage,
+    reasonCode: refusal.reason,
+    message: refusal.message,
+    firstFailedAt: refusal.receivedAt,
+    attempts: 1,
+    traceId: null,
+    source: refusal.source,
   };
 }
 
@@ -53,7 +98,7 @@ export function deadLetterFromError(
   stage: string,
   error: SluiceError,
 ): DeadLetter {
-  return deadLetter(rejected, component, stage, error.code, error.message);
+  return deadLetter(rejected, component, stage, reasonOfError(error), error.message);
 }
 
 /**
@@ -77,6 +122,7 @@ export function dlqMessage(
         'dlq.original.topic': letter.originalTopic,
         'dlq.original.partition': String(letter.originalPartition),
         'dlq.original.offset': String(letter.originalOffset),
+        ...(letter.source === null ? {} : { 'dlq.source': letter.source }),
       },
     },
   };

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { type Logger, pino } from 'pino';
 import pretty from 'pino-pretty';
 import { defineSettings, loadSettings, oneOf, setting } from './config.ts';
@@ -36,12 +37,28 @@ export function loggedProblems(): LoggedProblem[] {
 }
 
 let root: Logger | undefined;
-let destination = 1;
+let destination: 1 | 2 = 1;
+let redirect: ((line: string) => void) | undefined;
 
 /** Log lines go to stderr from now on: the command prints machine output (--json) on stdout. */
 export function logToStderr(): void {
   destination = 2;
 }
+
+/** Sends every log line to `write` instead of stdout, until called with undefined. */
+export function redirectLogs(write: ((line: string) => void) | undefined): void {
+  redirect = write;
+}
+
+/** Where log lines go: stdout (or stderr), unless a command that owns the terminal (a progress bar) takes them. */
+const output = new Writable({
+  decodeStrings: false,
+  write(line: string | Buffer, _encoding, written) {
+    if (redirect) redirect(String(line));
+    else (destination === 1 ? process.stdout : process.stderr).write(line);
+    written();
+  },
+});
 
 /**
  * The one logger: one line per event naming its component, JSON for log collectors or readable
@@ -86,14 +103,14 @@ export function rootLogger(): Logger {
     },
     readable
       ? pretty({
-          destination,
+          destination: output,
           colorize: true,
           translateTime: 'SYS:HH:MM:ss',
           ignore: 'app,pid,hostname,component,lib',
           messageFormat: '{component}  {msg}',
           singleLine: true,
         })
-      : pino.destination(destination),
+      : output,
   );
   return root;
 }

@@ -1,4 +1,6 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Pushgateway, Registry } from 'prom-client';
+import { z } from 'zod';
+import { defineSettings, loadSettings, setting } from './config.ts';
 
 /** The one metrics registry; the API serves it on /metrics. */
 export const metricsRegistry = new Registry();
@@ -32,6 +34,13 @@ const dlqEvents = new Counter({
   registers: [metricsRegistry],
 });
 
+const rejections = new Counter({
+  name: 'sluice_rejected_total',
+  help: 'Readings a producer refused and answered to their sender (HTTP answer, rejected-rows file), by reason code.',
+  labelNames: ['component', 'reason'] as const,
+  registers: [metricsRegistry],
+});
+
 const batchDuration = new Histogram({
   name: 'sluice_batch_duration_seconds',
   help: 'Time to process and acknowledge one batch.',
@@ -54,6 +63,18 @@ const consumerLag = new Gauge({
   registers: [metricsRegistry],
 });
 
+const siteLastReading = new Gauge({
+  name: 'sluice_site_last_reading_timestamp_seconds',
+  help: 'When a reading from the site was last loaded into ClickHouse (Unix time); a site that falls silent stops moving it.',
+  labelNames: ['site'] as const,
+  registers: [metricsRegistry],
+});
+
+/** Sites whose readings were just loaded (a batch's distinct sites: one update each). */
+export function sitesLoaded(sites: Iterable<string>, at = Date.now()): void {
+  for (const site of sites) siteLastReading.set({ site }, at / 1000);
+}
+
 /** The standard metrics every component reports, bound to its name. */
 export function componentMetrics(component: string) {
   return {
@@ -62,6 +83,7 @@ export function componentMetrics(component: string) {
     error: (stage: string, code: string, disposition: string) =>
       errors.inc({ component, stage, code, disposition }),
     dlq: (topic: string, reason: string, count = 1) => dlqEvents.inc({ component, topic, reason }, count),
+    rejected: (reason: string) => rejections.inc({ component, reason }),
     timeBatch: () => batchDuration.startTimer({ component }),
     health: (value: number) => health.set({ component }, value),
     lag: (topic: string, partition: number, messages: number) =>
@@ -70,3 +92,30 @@ export function componentMetrics(component: string) {
 }
 
 export type ComponentMetrics = ReturnType<typeof componentMetrics>;
+
+export const pushgatewaySettings = defineSettings('metrics', {
+  url: setting(
+    'PROMETHEUS_PUSHGATEWAY_URL',
+    z.string().trim(),
+    '',
+    'Prometheus Pushgateway a one-shot command (`sluice collect`) reports its outcome to, as Prometheus cannot scrape a finished process; empty: none.',
+  ),
+});
+
+/**
+ * Pushes gauges to the Pushgateway, if one is configured, under `job` and `grouping`. Only the
+ * gauges given are replaced there (POST): a failed run leaves the last success time in place.
+ */
+export async function pushOutcome(
+  job: string,
+  grouping: Record<string, string>,
+  gauges: Record<string, { help: string; value: number }>,
+): Promise<boolean> {
+  const { url } = loadSettings(pushgatewaySettings);
+  if (url === '') return false;
+  const registry = new Registry();
+  for (const [name, { help, value }] of Object.entries(gauges))
+    new Gauge({ name, help, registers: [registry] }).set(value);
+  await new Pushgateway(url, { timeout: 5000 }, registry).pushAdd({ jobName: job, groupings: grouping });
+  return true;
+}

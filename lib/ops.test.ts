@@ -27,6 +27,7 @@ describe('operations endpoints', () => {
     assert.equal(answer.ready, false);
     assert.deepEqual(answer.notReady, ['http-gateway: Kafka unavailable: connect ECONNREFUSED']);
     assert.equal(readiness(components.slice(0, 2)).ready, true);
+    assert.equal(readiness([]).ready, false, 'a process whose components are not made yet');
   });
 
   it('/readyz answers 503 while a component cannot do its job, /healthz while the process lives', async () => {

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import type { Component, Health } from './component.ts';
-import { defineSettings, loadSettings, port, type SettingsOf, setting, str } from './config.ts';
+import { defineSettings, listenPort, loadSettings, type SettingsOf, setting, str } from './config.ts';
 import { listen, serverUrl } from './http-server.ts';
 import type { Logger } from './logger.ts';
 import { metricsRegistry } from './metrics.ts';
@@ -12,13 +12,13 @@ export const opsSettings = defineSettings('operations endpoints', {
     'OPS_HOST',
     str,
     '127.0.0.1',
-    'Address of /healthz, /readyz and /metrics of a process running single components (`sluice sink …`, `sluice process …`, `sluice producers run …`); the platform serves them on the API.',
+    'Address of the /healthz, /readyz and /metrics endpoints of a `sluice run <component>` process (the image sets 0.0.0.0); `sluice up` serves them on the API.',
   ),
   port: setting(
     'OPS_PORT',
-    z.union([z.literal('').transform(() => undefined), z.literal('0').transform(() => 0), port]),
-    '',
-    'Port of those endpoints: empty for none, 0 for any free port (its log line "operations endpoints listening" names it).',
+    listenPort,
+    '0',
+    'Port of those endpoints: 0 takes any free port and logs it (the image sets 9464, where probes and Prometheus look).',
   ),
   metricsToken: setting(
     'METRICS_TOKEN',
@@ -50,7 +50,8 @@ export function readiness(components: Observed[]): Readiness {
   const notReady = states
     .filter((state) => !isReady(state))
     .map((state) => `${state.name}: ${state.reason ?? state.state}`);
-  return { ready: notReady.length === 0, notReady, components: states };
+  // a process whose components are not made yet cannot take work either
+  return { ready: states.length > 0 && notReady.length === 0, notReady, components: states };
 }
 
 /**
@@ -90,17 +91,19 @@ export function opsRoutes(
   return router;
 }
 
-/** The operations endpoints of a process without the API (when OPS_PORT is set). */
+/** The operations endpoints of a `sluice run <component>` process (the platform's API serves them itself). */
 export async function startOpsServer(
   components: () => Observed[],
   logger: Logger,
   settings: OpsSettings = loadSettings(opsSettings),
-): Promise<Server | undefined> {
-  if (settings.port === undefined) return undefined;
+): Promise<Server> {
   const app = express();
   app.disable('x-powered-by');
   app.use(opsRoutes(components, { settings }));
   const server = await listen(app, { host: settings.host, port: settings.port }, logger);
-  logger.info({ url: serverUrl(server, settings.host, settings.port) }, 'operations endpoints listening');
+  logger.info(
+    { url: serverUrl(server, settings.host, settings.port) },
+    'health and metrics at /healthz, /readyz, /metrics',
+  );
   return server;
 }

@@ -1,4 +1,3 @@
-import { hash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin, Kafka, Message, Producer } from 'kafkajs';
 import { describeError, SluiceError } from '../lib/errors.ts';
@@ -8,6 +7,7 @@ import type { ComponentMetrics } from '../lib/metrics.ts';
 import { retry } from '../lib/retry.ts';
 import type { AvroSerde } from '../lib/serde.ts';
 import { topics } from '../schemas/catalog.ts';
+import { rawReading } from '../schemas/raw-telemetry-reading.ts';
 import type { RawTelemetryReading, TelemetrySource } from '../schemas/types.ts';
 import type { ReadingFields } from './telemetry-wire.ts';
 
@@ -15,61 +15,6 @@ const topic = topics.rawTelemetry.topic;
 
 /** Without an acknowledgement for this long, the publisher checks that Kafka still answers. */
 const idleProbeMs = 2_000;
-
-/**
- * Deterministic event id: the same reading sent twice (same source, device, metric,
- * message id and source time) gets the same id, so duplicates are recognised end to end.
- */
-export function telemetryEventId(
-  source: TelemetrySource,
-  deviceId: string,
-  metric: string,
-  messageId: string | null,
-  sourceTime: string | number,
-): string {
-  return hash(
-    'sha256',
-    `${source}\u0000${deviceId}\u0000${metric}\u0000${messageId ?? ''}\u0000${sourceTime}`,
-  ).slice(0, 32);
-}
-
-export type RawReadingInput = Omit<
-  RawTelemetryReading,
-  'eventId' | 'receivedAt' | 'siteId' | 'unit' | 'sourceTime' | 'messageId' | 'attributes' | 'traceId'
-> &
-  Partial<
-    Pick<RawTelemetryReading, 'siteId' | 'unit' | 'sourceTime' | 'messageId' | 'attributes' | 'traceId'>
-  >;
-
-export function rawReading(input: RawReadingInput, receivedAt = Date.now()): RawTelemetryReading {
-  const sourceTime = input.sourceTime ?? null;
-  const messageId = input.messageId ?? null;
-  // built property by property: an object spread here costs more than the hash and the Avro encoding together
-  return {
-    // Without a device time the receipt time keeps readings apart, unless a message id
-    // names the reading: then a resend (received later) must keep its eventId.
-    eventId: telemetryEventId(
-      input.source,
-      input.deviceId,
-      input.metric,
-      messageId,
-      sourceTime ?? (messageId === null ? receivedAt : ''),
-    ),
-    source: input.source,
-    deviceId: input.deviceId,
-    siteId: input.siteId ?? null,
-    metric: input.metric,
-    value: input.value,
-    unit: input.unit ?? null,
-    sourceTime,
-    receivedAt,
-    messageId,
-    contentType: input.contentType,
-    payload: input.payload,
-    attributes: input.attributes ?? {},
-    traceId: input.traceId ?? null,
-  };
-}
 
 /** What a transport adds to the fields it parsed from a reading. */
 export interface ReadingEnvelope {
@@ -81,6 +26,8 @@ export interface ReadingEnvelope {
   /** Replaces the parsed message id when set (one derived from an Idempotency-Key, a file line). */
   messageId?: string | null;
   traceId?: string | null;
+  /** The value is part of the event id (file rows: the same time may come again with another value). */
+  valueIsIdentity?: boolean;
 }
 
 /**
@@ -106,6 +53,7 @@ export function readingFromFields(
       payload: envelope.payload,
       attributes: envelope.attributes,
       traceId: envelope.traceId ?? null,
+      valueIsIdentity: envelope.valueIsIdentity,
     },
     receivedAt,
   );
@@ -130,6 +78,8 @@ export async function publishRawReadings(
 }
 
 export interface RawPublisherOptions {
+  /** Topic the messages go to; default the raw telemetry topic (producers' dead letters go to its DLQ). */
+  topic?: string;
   /** Events handed over but not yet acknowledged by Kafka; beyond it `publish` refuses with ING_BACKPRESSURE. */
   maxBufferedEvents: number;
   /** Bytes of messages per Kafka request (a record batch per partition must stay under the broker's message.max.bytes). */
@@ -173,6 +123,7 @@ export class RawTelemetryPublisher {
   private readonly stopping = new AbortController();
   private lastError?: string;
   private readonly logger: Logger;
+  private readonly topic: string;
   /** When Kafka last acknowledged anything (a send or a probe). */
   private lastAcknowledged = 0;
   private watch?: NodeJS.Timeout;
@@ -189,6 +140,7 @@ export class RawTelemetryPublisher {
     component: string,
   ) {
     this.logger = componentLogger(component, { part: 'publisher' });
+    this.topic = options.topic ?? topic;
   }
 
   /** Connects; when Kafka is not there yet the publisher keeps trying in the background and refuses meanwhile. */
@@ -342,7 +294,7 @@ export class RawTelemetryPublisher {
       try {
         await this.sendBounded(messages);
         this.lastAcknowledged = Date.now();
-        this.metrics.sent(topic, messages.length);
+        this.metrics.sent(this.topic, messages.length);
         for (const chunk of batch) {
           this.bufferedEvents -= chunk.messages.length;
           if (--chunk.waiter.remaining === 0 && !chunk.waiter.settled) {
@@ -385,7 +337,7 @@ export class RawTelemetryPublisher {
   private async sendBounded(messages: Message[]): Promise<void> {
     const producer = this.producer as Producer;
     this.sendingSince = Date.now();
-    const sending = producer.send({ topic, acks: -1, messages });
+    const sending = producer.send({ topic: this.topic, acks: -1, messages });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(

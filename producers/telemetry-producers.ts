@@ -10,7 +10,7 @@ export const producerNames = ['http-gateway', 'mqtt-bridge', 'opcua-client', 'mo
 export type ProducerName = (typeof producerNames)[number];
 
 /**
- * The long-running telemetry producers, for `sluice up` and `sluice producers run`, as factories a
+ * The long-running telemetry producers, for `sluice up` and `sluice run <producer>`, as factories a
  * supervisor starts (and starts again). Without names: the gateway and the MQTT bridge always, the
  * OPC UA client and the Modbus poller when nodes or registers are configured (each loads its
  * libraries only when it runs: node-opcua alone takes seconds). `serde` is awaited by each start,

@@ -1,15 +1,13 @@
 import { SluiceError } from '../lib/errors.ts';
-import type { RawReadingInput } from './raw-telemetry.ts';
+import type { ReasonCode, Refusal } from '../lib/reasons.ts';
+import type { RawReadingInput } from '../schemas/raw-telemetry-reading.ts';
 
 /**
  * The device wire conventions shared by the HTTP gateway, the MQTT bridge and the file import:
  * finding the readings in JSON, NDJSON and CSV without losing their original bytes, and
  * parsing just enough of each (device, metric, value, unit, time) to key and route it.
- * Validation proper happens in the processors.
+ * Validation proper is the validation stage's (lib/telemetry/validate.ts), run on the raw reading.
  */
-
-/** Identifier-like fields (device, site, metric, unit, time, message id) longer than this are refused. */
-export const maxFieldLength = 256;
 
 /** Where a JSON or CSV input went wrong, in terms a device maker can act on. */
 export interface InputProblem {
@@ -47,6 +45,49 @@ const COMMA = 0x2c;
 
 export function isSpace(byte: number): boolean {
   return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+}
+
+/** The bytes without leading and trailing JSON whitespace, as a view: nothing is decoded, so nothing is rewritten. */
+export function trimSpace(bytes: Buffer): Buffer {
+  let start = 0;
+  let end = bytes.length;
+  while (start < end && isSpace(bytes[start] as number)) start++;
+  while (end > start && isSpace(bytes[end - 1] as number)) end--;
+  return bytes.subarray(start, end);
+}
+
+/**
+ * csv-parse options shared by the gateway and the file import. Fields and the raw record come as
+ * bytes (`encoding: null`): the record's original bytes are kept verbatim (decoding and re-encoding
+ * would turn invalid UTF-8 into U+FFFD), and only the fields are decoded (`csvText`).
+ */
+export function csvParseOptions(maxRecordBytes: number) {
+  return {
+    bom: true,
+    raw: true,
+    info: true,
+    encoding: null,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    max_record_size: maxRecordBytes,
+  } as const;
+}
+
+/** One parsed CSV record as csv-parse hands it out with `csvParseOptions`. */
+export interface CsvRecord {
+  record: Buffer[];
+  raw: Buffer;
+  info: { lines: number };
+}
+
+/** The header's bytes as the first line of every row's payload (a row's payload is the header plus the row). */
+export function csvHeaderLine(raw: Buffer): Buffer {
+  return raw[raw.length - 1] === 0x0a ? raw : Buffer.concat([raw, Buffer.from('\n')]);
+}
+
+/** The fields of a CSV record as text (invalid UTF-8 becomes U+FFFD here, never in the kept bytes). */
+export function csvText(record: Buffer[]): string[] {
+  return record.map((field) => field.toString('utf8'));
 }
 
 type SplitterState = 'start' | 'value' | 'afterValue' | 'end';
@@ -378,30 +419,45 @@ export type ReadingFields = Pick<
   'deviceId' | 'siteId' | 'metric' | 'value' | 'unit' | 'sourceTime' | 'messageId'
 >;
 
-export type FieldsResult = { ok: true; fields: ReadingFields } | { ok: false; reason: string };
+/** A reading the wire cannot even route: the reason the validation stage would give, and why. */
+export type ItemRefusal = { reason: ReasonCode; message: string };
+
+export type FieldsResult = { ok: true; fields: ReadingFields } | ({ ok: false } & Refusal);
+
+class FieldRefusal extends Error {
+  constructor(
+    readonly reason: ReasonCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The validation reason for a field of the wrong type: what the stage says of a bad value there. */
+const wrongTypeReasons: Record<string, ReasonCode> = { unit: 'unit_unknown', ts: 'time_invalid' };
 
 function identifier(record: Record<string, unknown>, name: string, required: boolean): string | null {
   const raw = record[name];
   if (raw === undefined || raw === null || raw === '') {
-    if (required) throw new Error(`${name} is missing`);
+    if (required) throw new FieldRefusal('field_missing', `${name} is missing`);
     return null;
   }
   if (typeof raw !== 'string' && typeof raw !== 'number') {
-    throw new Error(`${name} must be a string or a number`);
+    throw new FieldRefusal(wrongTypeReasons[name] ?? 'id_invalid', `${name} must be a string or a number`);
   }
-  const text = String(raw);
-  if (text.length > maxFieldLength) {
-    throw new Error(`${name} is ${text.length} characters long; the limit is ${maxFieldLength}`);
-  }
-  return text;
+  return String(raw);
 }
 
-/** A number as sent, or null when the field holds none (the processor rejects it with the original kept). */
+/**
+ * A number as sent, or null when the field holds none (the processor rejects it with the original
+ * kept). NaN and infinities stay what they are (JSON's 1e999 parses as Infinity): the validation
+ * stage names them value_not_finite.
+ */
 export function numericValue(raw: unknown): number | null {
-  if (typeof raw === 'number') return Number.isFinite(raw) ? raw : null;
+  if (typeof raw === 'number') return raw;
   if (typeof raw === 'string' && raw.trim() !== '') {
     const value = Number(raw);
-    return Number.isFinite(value) ? value : null;
+    return Number.isNaN(value) && !/^\s*[+-]?nan\s*$/i.test(raw) ? null : value;
   }
   return null;
 }
@@ -412,7 +468,7 @@ export function numericValue(raw: unknown): number | null {
  */
 export function readingFields(value: unknown, defaults: Partial<ReadingFields> = {}): FieldsResult {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { ok: false, reason: 'a reading must be a JSON object' };
+    return { ok: false, reason: 'reading_malformed', message: 'a reading must be a JSON object' };
   }
   const record = value as Record<string, unknown>;
   try {
@@ -429,7 +485,8 @@ export function readingFields(value: unknown, defaults: Partial<ReadingFields> =
       },
     };
   } catch (err) {
-    return { ok: false, reason: (err as Error).message };
+    if (!(err instanceof FieldRefusal)) throw err;
+    return { ok: false, reason: err.reason, message: err.message };
   }
 }
 
@@ -441,15 +498,14 @@ export function ndjsonLine(
   bytes: Buffer,
   line: number,
   limits: { maxReadingBytes: number; maxJsonDepth: number },
-): { payload: Buffer } & ({ fields: ReadingFields } | { reason: string }) {
-  const payload = Buffer.from(bytes.toString('utf8').trim());
+): { payload: Buffer } & ({ fields: ReadingFields } | ItemRefusal) {
+  const payload = trimSpace(bytes);
   if (payload.length > limits.maxReadingBytes) {
-    return {
-      payload: Buffer.alloc(0),
-      reason: `the reading is ${payload.length} bytes; the limit is ${limits.maxReadingBytes}`,
-    };
+    return { payload: Buffer.alloc(0), ...readingTooLarge(payload.length, limits.maxReadingBytes) };
   }
-  if (payload[0] !== OPEN_BRACE) return { payload, reason: 'a reading must be a JSON object' };
+  if (payload[0] !== OPEN_BRACE) {
+    return { payload, reason: 'reading_malformed', message: 'a reading must be a JSON object' };
+  }
   try {
     const splitter = new JsonSplitter({
       maxDepth: limits.maxJsonDepth,
@@ -458,13 +514,24 @@ export function ndjsonLine(
     const [element] = splitter.push(bytes);
     splitter.end();
     const parsed = readingFields(parseJsonElement(element as JsonElement));
-    return parsed.ok ? { payload, fields: parsed.fields } : { payload, reason: parsed.reason };
+    return parsed.ok
+      ? { payload, fields: parsed.fields }
+      : { payload, reason: parsed.reason, message: parsed.message };
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
     const column = (err.problem.position ?? 0) + 1;
     const why = err.problem.message.replace(/ at byte \d+/, '').replace(/^malformed JSON: /, '');
-    return { payload, reason: `malformed JSON at line ${line} column ${column}: ${why}` };
+    return {
+      payload,
+      reason: 'reading_malformed',
+      message: `malformed JSON at line ${line} column ${column}: ${why}`,
+    };
   }
+}
+
+/** The refusal of a reading larger than the transport takes. */
+export function readingTooLarge(size: number, limit: number): ItemRefusal {
+  return { reason: 'payload_too_large', message: `the reading is ${size} bytes; the limit is ${limit}` };
 }
 
 /** Column names a CSV header may use for the key columns (case and `_`/`-` are ignored). */
@@ -571,23 +638,25 @@ function cell(record: string[], index: number | undefined): string | null {
 export function csvRowFields(
   layout: CsvLayout,
   record: string[],
-): { ok: true; readings: ReadingFields[] } | { ok: false; reason: string } {
+): { ok: true; readings: ReadingFields[] } | ({ ok: false } & ItemRefusal) {
   if (record.length !== layout.width) {
-    return { ok: false, reason: `the row has ${record.length} fields, the header ${layout.width}` };
+    return {
+      ok: false,
+      reason: 'reading_malformed',
+      message: `the row has ${record.length} fields, the header ${layout.width}`,
+    };
   }
   const deviceId = cell(record, layout.keys.deviceId);
-  if (!deviceId) return { ok: false, reason: 'deviceId is missing' };
+  if (!deviceId) return { ok: false, reason: 'field_missing', message: 'deviceId is missing' };
   const common = {
     deviceId,
     siteId: cell(record, layout.keys.siteId),
     sourceTime: cell(record, layout.keys.sourceTime),
     messageId: cell(record, layout.keys.messageId),
   };
-  const tooLong = Object.entries(common).find(([, text]) => (text?.length ?? 0) > maxFieldLength);
-  if (tooLong) return { ok: false, reason: `${tooLong[0]} is longer than ${maxFieldLength} characters` };
   if (layout.kind === 'long') {
     const metric = cell(record, layout.metric);
-    if (!metric) return { ok: false, reason: 'metric is missing' };
+    if (!metric) return { ok: false, reason: 'field_missing', message: 'metric is missing' };
     return {
       ok: true,
       readings: [
@@ -612,6 +681,8 @@ export function csvRowFields(
       },
     ];
   });
-  if (readings.length === 0) return { ok: false, reason: 'the row has no metric values' };
+  if (readings.length === 0) {
+    return { ok: false, reason: 'value_missing', message: 'the row has no metric values' };
+  }
   return { ok: true, readings };
 }

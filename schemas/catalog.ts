@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '../lib/config.ts';
+import { fileURLToPath } from 'node:url';
 
 /** Compatibility levels as the Confluent registry API names them. */
 export type Compatibility =
@@ -49,7 +49,18 @@ export const topics = {
     schemaFile: 'ops.pricing.collection-runs.v1.avsc',
     compatibility: 'BACKWARD',
   },
+  pricingRunOutcomes: {
+    topic: 'ops.pricing.run-outcomes.v1',
+    schemaFile: 'ops.pricing.run-outcomes.v1.avsc',
+    compatibility: 'BACKWARD',
+  },
 } as const satisfies Record<string, TopicContract>;
+
+/**
+ * Header naming the run an event was collected in (the collection run id on raw price offers):
+ * the processor counts each run's outcome by it without decoding, also for events it cannot decode.
+ */
+export const runIdHeader = 'run-id';
 
 /** Poison events of a topic go to `dlq.<topic>`, all with the dead-letter envelope schema. */
 export function dlqContract(sourceTopic: string): TopicContract {
@@ -62,6 +73,7 @@ export const sourceTopics = [
   topics.normalizedTelemetry,
   topics.normalizedPricing,
   topics.pricingCollectionRuns,
+  topics.pricingRunOutcomes,
 ];
 
 /** Every topic Sluice owns, with its dead-letter topic where events are consumed from it. */
@@ -73,7 +85,7 @@ export const allContracts: TopicContract[] = [
   dlqContract(topics.normalizedPricing.topic),
 ];
 
-export const schemasDir = join(projectRoot, 'schemas');
+export const schemasDir = fileURLToPath(new URL('.', import.meta.url));
 
 export function readSchema(schemaFile: string): Record<string, unknown> {
   return JSON.parse(readFileSync(join(schemasDir, schemaFile), 'utf8')) as Record<string, unknown>;

@@ -1,33 +1,18 @@
+import { azureRetailPages } from './fixtures/pricing/index.ts';
 import type {
   CollectionRunEvent,
   DeadLetter,
   PriceRecord,
   RawPriceOffer,
   RawTelemetryReading,
+  RunOutcome,
   TelemetryReading,
 } from './types.ts';
 
 /** One realistic event per schema, for round-trip tests and benchmarks. */
 
-const azureItem = {
-  currencyCode: 'USD',
-  tierMinimumUnits: 0,
-  retailPrice: 0.096,
-  unitPrice: 0.096,
-  armRegionName: 'eastus',
-  location: 'US East',
-  effectiveStartDate: '2024-02-01T00:00:00Z',
-  meterId: '000a794b-bdb0-58be-a0cd-0c3a0f222923',
-  meterName: 'D2s v5',
-  productName: 'Virtual Machines Dsv5 Series',
-  skuName: 'D2s v5',
-  serviceName: 'Virtual Machines',
-  serviceFamily: 'Compute',
-  unitOfMeasure: '1 Hour',
-  type: 'Consumption',
-  isPrimaryMeterRegion: true,
-  armSkuName: 'Standard_D2s_v5',
-};
+/** A documented-shape Azure Retail Prices item: the first of the fixture catalogue (D2s v5, eastus, with savings plans). */
+const azureItem = azureRetailPages.USD[0]?.body.Items[0];
 
 export const samples = {
   'raw.telemetry.readings.v1': {
@@ -50,7 +35,7 @@ export const samples = {
     eventId: '0d8f7e6c5b4a39281706f5e4d3c2b1a0',
     provider: 'azure',
     collectionId: 'run-2026-11-21-azure-01',
-    sku: '000a794b-bdb0-58be-a0cd-0c3a0f222923/DZH318Z0BQPS/Consumption//0',
+    sku: '4ba3a9f6-3de8-5d4e-8ab7-a8d3b3cb1a52/DZH318Z0BQPS/00TG/Consumption//0',
     region: 'eastus',
     item: JSON.stringify(azureItem),
     sourceUrl: "https://prices.azure.com/api/retail/prices?$filter=serviceName eq 'Virtual Machines'",
@@ -88,10 +73,10 @@ export const samples = {
     provider: 'azure',
     service: 'Virtual Machines',
     category: 'COMPUTE_WEB',
-    region: 'us-east',
-    regionName: 'US East',
+    region: 'us-virginia',
+    regionName: 'Virginia, US',
     originalRegion: 'eastus',
-    sku: '000a794b-bdb0-58be-a0cd-0c3a0f222923/DZH318Z0BQPS/Consumption//0',
+    sku: '4ba3a9f6-3de8-5d4e-8ab7-a8d3b3cb1a52/DZH318Z0BQPS/00TG/Consumption//0',
     product: 'Virtual Machines Dsv5 Series D2s v5',
     pricePerUnitUsd: '0.096',
     unit: 'hour',
@@ -101,12 +86,26 @@ export const samples = {
     priceType: 'on_demand',
     term: null,
     tierStart: 0,
-    effectiveFrom: 1_706_745_600_000,
+    effectiveFrom: 1_714_521_600_000,
     collectionId: 'run-2026-11-21-azure-01',
     fetchedAt: 1_763_709_330_400,
     processedAt: 1_763_709_330_600,
     lineage: { topic: 'raw.pricing.offers.v1', partition: 0, offset: 77 },
     traceId: null,
+    purchaseOption: null,
+    offeringClass: null,
+    tierEnd: null,
+    amortized: false,
+    usdRate: '1',
+    usdRateDate: null,
+    regionMapped: true,
+    providerRegionName: 'US East',
+    instanceType: 'Standard_D2s_v5',
+    vcpu: null,
+    memoryGib: null,
+    operatingSystem: 'Linux',
+    tenancy: null,
+    storageClass: null,
   } satisfies PriceRecord,
   'dlq.v1': {
     originalTopic: 'raw.telemetry.readings.v1',
@@ -123,6 +122,7 @@ export const samples = {
     firstFailedAt: 1_763_709_330_700,
     attempts: 1,
     traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+    source: null,
   } satisfies DeadLetter,
   'ops.pricing.collection-runs.v1': {
     runId: 'run-2026-11-21-azure-01',
@@ -138,5 +138,31 @@ export const samples = {
     finishedAt: 1_763_709_350_500,
     error: null,
     emittedAt: 1_763_709_350_510,
+    normalized: 481_100,
+    deadLettered: 100,
+    duplicates: 0,
+    deadLetterReasons: { 'price/unit_unknown': 100 },
+    result: 'partly_dead_lettered',
   } satisfies CollectionRunEvent,
+  'ops.pricing.run-outcomes.v1': {
+    runId: 'run-2026-11-21-azure-01',
+    component: 'pricing-processor',
+    inputTopic: 'raw.pricing.offers.v1',
+    partition: 2,
+    firstOffset: 40_960,
+    lastOffset: 41_459,
+    normalized: 498,
+    deadLettered: 1,
+    duplicates: 1,
+    deadLetterReasons: [
+      {
+        stage: 'price',
+        code: 'unit_unknown',
+        count: 1,
+        example: 'price unit "1 Parsec" is not in the unit table',
+      },
+    ],
+    notes: { 'region_unmapped:azure:marsnorth': 3 },
+    emittedAt: 1_763_709_351_000,
+  } satisfies RunOutcome,
 };

@@ -30,6 +30,8 @@ export interface DeadLetter {
   attempts: number;
   /** Trace id, when the event could be read far enough to find it. */
   traceId: null | string;
+  /** Set when a producer refused a message before it became a Kafka event: where it came from (mqtt:<topic>, opcua:<endpoint>#<node id>, modbus:<host>:<port>/<unit>/<table>/<address>). Then value holds the message's original bytes, headers its transport attributes, originalTopic the raw topic it was meant for, originalPartition and originalOffset -1; such a letter is not replayable. */
+  source: null | string;
 }
 
 /** Cloud provider. */
@@ -51,7 +53,7 @@ export interface Lineage {
   offset: number;
 }
 
-/** One cloud price, comparable across providers: service category, normalized region, canonical unit, USD. Public contract: evolves FULL_TRANSITIVE only. Key: provider|sku|region. */
+/** One cloud price, comparable across providers: service category, Sluice region, canonical unit, USD. Public contract: evolves FULL_TRANSITIVE only. Key: the price's identity, provider|sku|region|originalCurrency|priceType|term|purchaseOption|tierStart (empty for null), so a price in another currency, type, term, purchase option or tier never replaces this one. */
 export interface PriceRecord {
   /** Same id as the raw offer it came from. */
   eventId: string;
@@ -61,11 +63,11 @@ export interface PriceRecord {
   service: string;
   /** One of the 13 service categories. */
   category: ServiceCategory;
-  /** Normalized region (e.g. us-east for us-east-1, eastus and US East; global when none). */
+  /** Sluice region id from the region table (schemas/pricing/regions.json): one place, e.g. us-virginia for AWS us-east-1 and Azure eastus/eastus2; global for prices without a region and billing zones; <provider>:<code> when the table does not know the provider's code (regionMapped false). */
   region: string;
-  /** Region display name (e.g. US East). */
+  /** Name of the Sluice region's place (e.g. Virginia, US); the provider's own name when unmapped. */
   regionName: string;
-  /** Region as the provider named it. */
+  /** The provider's region code (AWS regionCode, Azure armRegionName), or its location name when the item has no code. */
   originalRegion: null | string;
   /** Natural key of the price within the provider (same as the raw offer). */
   sku: string;
@@ -73,7 +75,7 @@ export interface PriceRecord {
   product: null | string;
   /** Price per canonical unit in USD, exact decimal (scale 12). */
   pricePerUnitUsd: string;
-  /** Canonical unit: hour, GB-month, GB, request, 1M requests, … (see README). */
+  /** Canonical unit: hour, GB-month, GB, GB-hour, GB-second, vCPU-hour, 1M requests, count, day, month, year, one-time (see docs/processors.md). */
   unit: string;
   /** Price as listed, in originalCurrency per originalUnit. */
   originalAmount: string;
@@ -83,7 +85,7 @@ export interface PriceRecord {
   originalUnit: string;
   /** Kind of price. */
   priceType: PriceType;
-  /** Commitment term for reservations and savings plans (e.g. 1yr No Upfront, 3 Years). */
+  /** Commitment term of reservations and savings plans, the same spelling for every provider: 1 Year, 3 Years, 5 Years; null for on-demand, spot and dev/test. */
   term: null | string;
   /** Usage (in the canonical unit) from which this tier's price applies; 0 for untiered prices. */
   tierStart: number;
@@ -99,6 +101,34 @@ export interface PriceRecord {
   lineage: Lineage;
   /** Trace id carried from collection. */
   traceId: null | string;
+  /** How a reservation is paid (AWS PurchaseOption: No Upfront, Partial Upfront, All Upfront); null when the provider lists none. Part of the identity. */
+  purchaseOption: null | string;
+  /** AWS reservation offering class: standard or convertible; null otherwise. */
+  offeringClass: null | string;
+  /** Usage (canonical unit) where this tier ends; null when open-ended or not listed. */
+  tierEnd: null | number;
+  /** True when the listed amount is for a whole term (an AWS upfront fee, an Azure reservation) and pricePerUnitUsd spreads it over the term's hours; originalAmount keeps the listed amount. */
+  amortized: boolean;
+  /** USD per one originalCurrency used to compute pricePerUnitUsd (1 for USD). */
+  usdRate: null | string;
+  /** Date of usdRate, YYYY-MM-DD (PROCESSOR_PRICING_USD_RATES_DATE). */
+  usdRateDate: null | string;
+  /** False when the region table does not know the provider's region: region is then <provider>:<code>, never a guess. */
+  regionMapped: boolean;
+  /** The provider's display name of the region (Azure location, AWS location), as listed. */
+  providerRegionName: null | string;
+  /** Instance or VM size (AWS instanceType, Azure armSkuName). */
+  instanceType: null | string;
+  /** vCPUs of the instance (AWS vcpu); null when the provider does not list it (Azure). */
+  vcpu: null | number;
+  /** Memory of the instance in GiB (AWS memory); null when not listed (Azure). */
+  memoryGib: null | number;
+  /** Operating system of an instance price (AWS operatingSystem; Azure Windows when the product name says so, else Linux for virtual machines). */
+  operatingSystem: null | string;
+  /** AWS tenancy: Shared, Dedicated, Host. */
+  tenancy: null | string;
+  /** Storage class of a storage price (AWS storageClass, e.g. General Purpose, Archive; EBS volumeApiName). */
+  storageClass: null | string;
 }
 
 /** Protocol the reading arrived by. */
@@ -202,6 +232,56 @@ export interface CollectionRunEvent {
   /** Why the run failed or was cancelled. */
   error: null | string;
   /** When this event was published. */
+  emittedAt: number;
+  /** Events of the run the pricing processor normalized, as far as it has handled them (ops.pricing.run-outcomes.v1); null before anything was counted. */
+  normalized: null | number;
+  /** Events of the run sent to the dead-letter topic. */
+  deadLettered: null | number;
+  /** Events dropped as already normalized (re-collected prices, pages sent again). */
+  duplicates: null | number;
+  /** Dead letters by stage/reason code, e.g. parse/field_missing. */
+  deadLetterReasons: Record<string, number>;
+  /** What became of the run's events: normalized (none dead-lettered), partly_dead_lettered, dead_lettered (none normalized), pending (not all handled yet); null before the run ended. */
+  result: null | string;
+}
+
+/** DeadLetterReason */
+export interface DeadLetterReason {
+  /** Stage that rejected them (decode, parse, price, …). */
+  stage: string;
+  /** Reason code (field_missing, unit_unknown, …). */
+  code: string;
+  /** Dead letters with this stage and code. */
+  count: number;
+  /** The message of the first of them. */
+  example: string;
+}
+
+/** What the pricing processor made of one collection run's events in one committed batch of one input partition. Published in the same Kafka transaction as the normalized events and dead letters it counts, so the counts of a run add up exactly. Key: runId. */
+export interface RunOutcome {
+  /** Run id the raw events carried (header run-id). */
+  runId: string;
+  /** Processor that handled them (e.g. pricing-processor). */
+  component: string;
+  /** Raw topic read. */
+  inputTopic: string;
+  /** Input partition of the batch. */
+  partition: number;
+  /** Offset of the batch's first event of this run. */
+  firstOffset: number;
+  /** Offset of the batch's last event of this run. */
+  lastOffset: number;
+  /** Events that became normalized events. */
+  normalized: number;
+  /** Events sent to the dead-letter topic. */
+  deadLettered: number;
+  /** Events dropped because their event id was already normalized (a re-collected price, a page sent again). */
+  duplicates: number;
+  /** Dead letters by stage and reason code. */
+  deadLetterReasons: DeadLetterReason[];
+  /** Counts of what the stages noted on normalized events (e.g. region_unmapped:aws:xx-mars-1). */
+  notes: Record<string, number>;
+  /** When the batch was processed. */
   emittedAt: number;
 }
 

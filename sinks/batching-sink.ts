@@ -5,6 +5,7 @@ import { classifyError, describeError, SluiceError } from '../lib/errors.ts';
 import { createProducer, ensureTopics } from '../lib/kafka.ts';
 import { componentLogger } from '../lib/logger.ts';
 import { componentMetrics } from '../lib/metrics.ts';
+import { reasonOfError } from '../lib/reasons.ts';
 import { retry } from '../lib/retry.ts';
 import type { AvroSerde } from '../lib/serde.ts';
 import { dlqContract, type TopicContract } from '../schemas/catalog.ts';
@@ -426,7 +427,7 @@ export class BatchingSink implements Component {
         `poison message to the DLQ: ${r.error.message}`,
       );
       this.metrics.error(r.stage, r.error.code, 'poison');
-      this.metrics.dlq(r.topic, r.error.code);
+      this.metrics.dlq(r.topic, reasonOfError(r.error));
       return dlqMessage(
         this.options.serde,
         deadLetterFromError(

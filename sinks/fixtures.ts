@@ -3,8 +3,8 @@ import type { Kafka, Producer } from 'kafkajs';
 import { createProducer, ensureTopics } from '../lib/kafka.ts';
 import { createRegistryClient } from '../lib/registry.ts';
 import { AvroSerde } from '../lib/serde.ts';
-import { telemetryEventId } from '../producers/raw-telemetry.ts';
 import { dlqContract, topics } from '../schemas/catalog.ts';
+import { telemetryEventId } from '../schemas/raw-telemetry-reading.ts';
 import { samples } from '../schemas/samples.ts';
 import type { DeadLetter, TelemetryReading } from '../schemas/types.ts';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { positiveInt, setting, str } from '../lib/config.ts';
+import { positiveInt, type SettingsOf, setting, str } from '../lib/config.ts';
 
 /** A source topic setting: a topic name, or empty to leave that source out. */
 export const optionalTopic = z.string().trim();
@@ -14,6 +14,12 @@ export interface SinkDefaults {
  * The settings every sink has, under its own prefix (e.g. SINK_POSTGRES_BATCH_ROWS), so the
  * batching loop is configured the same way whatever the destination.
  */
+/** The settings every sink has, as loaded. */
+export type SinkSettings = Pick<
+  SettingsOf<ReturnType<typeof commonSinkSettings>>,
+  'groupId' | 'batchRows' | 'batchMaxWaitMs' | 'retryMaxDelayMs' | 'unclassifiedRetries'
+>;
+
 export function commonSinkSettings(prefix: string, destination: string, defaults: SinkDefaults) {
   return {
     groupId: setting(

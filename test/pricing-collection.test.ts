@@ -27,6 +27,8 @@ function collectProcess(args: string[], fixture: PricingFixtureServer): ChildPro
       PRICING_COLLECTION_PUBLISH_BATCH_ITEMS: '1000',
       PRICING_COLLECTION_PUBLISHER_THREADS: '1',
       PRICING_COLLECTION_CANCEL_POLL_MS: '200',
+      // no processor runs here: the run's processing outcome is not awaited
+      PRICING_COLLECTION_OUTCOME_WAIT_MS: '0',
     },
   });
 }
@@ -44,6 +46,17 @@ async function exitOf(
   return { code, signal, stderr };
 }
 
+/** Waits until no process holds the run (its collector's PostgreSQL session ended). */
+async function waitUntilReleased(store: CollectionRunStore, runId: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const release = await store.lock(runId).catch(() => undefined);
+    if (release) return release();
+    if (Date.now() > deadline) throw new Error(`run ${runId} still held 30 s after its collector was killed`);
+    await sleep(50);
+  }
+}
+
 async function waitForPages(store: CollectionRunStore, runId: string, pages: number): Promise<number> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
@@ -59,7 +72,7 @@ describe('sluice collect: a run killed with SIGKILL resumes without losing or re
   let harness: CollectionHarness;
   let store: CollectionRunStore;
   before(async () => {
-    fixture = await PricingFixtureServer.start({ azurePages: 200, azureItemsPerPage: 100 });
+    fixture = await PricingFixtureServer.start({ synthetic: { azurePages: 200, azureItemsPerPage: 100 } });
     harness = await CollectionHarness.start();
     store = new CollectionRunStore(harness.pool);
   });
@@ -79,6 +92,8 @@ describe('sluice collect: a run killed with SIGKILL resumes without losing or re
     first.kill('SIGKILL');
     const killed = await firstExit;
     assert.equal(killed.signal, 'SIGKILL');
+    // the collecting process (`sluice collect` runs itself in a child) dies with it: its session lock goes
+    await waitUntilReleased(store, runId);
     const atKill = await store.get(runId);
     const requestsBeforeResume = fixture.requestsOf('azure').length;
     t.diagnostic(

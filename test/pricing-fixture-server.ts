@@ -1,17 +1,34 @@
-import { createHash } from 'node:crypto';
 import { once } from 'node:events';
+import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
+import {
+  awsGetProductsPages,
+  awsOfferFiles,
+  awsOfferIndex,
+  awsRegionIndexes,
+  azureRetailPages,
+  type FixtureCurrency,
+} from '../schemas/fixtures/pricing/index.ts';
+import type { AwsOfferIndex, AwsRegionIndex } from '../schemas/pricing/aws-price-list.ts';
+import {
+  jackson,
+  syntheticAzureItem,
+  syntheticOfferFile,
+  syntheticPriceListElement,
+} from './pricing-synthetic.ts';
 
 /**
- * A local stand-in for the public price endpoints (the machines here have no internet), serving
- * pages in their documented formats: Azure Retail Prices (`Items`, `NextPageLink` with `$skip`),
- * the AWS bulk offer index, region indexes and offer files (`products`, `terms`, `priceDimensions`),
- * and the Price List Query API (`GetProducts`, awsJson1.1, `PriceList` of JSON strings, `NextToken`).
- * Faults are injected per route and page: 429 with Retry-After, 5xx, slow answers, truncated or
- * non-JSON bodies and dropped connections.
+ * A local stand-in for the public price endpoints (the machines here have no internet). By default
+ * it serves the documented-shape fixtures of schemas/fixtures/pricing byte for byte: Azure Retail
+ * Prices pages (USD or EUR by `currencyCode`, chained by NextPageLink's `$skip`), the AWS offer index,
+ * region indexes and offer files, and GetProducts answers chained by NextToken (awsJson1.1, for the
+ * SDK pointed at it). With `synthetic` it serves catalogues of any size made from those fixtures
+ * (pricing-synthetic.ts); `offerFilesOnDisk` serves big generated offer files from disk. Faults are
+ * injected per route and page: 429 with Retry-After, 5xx, slow answers, truncated or non-JSON bodies
+ * and dropped connections.
  */
 
 export type Route = 'azure' | 'aws-index' | 'aws-region-index' | 'aws-offer-file' | 'aws-query';
@@ -31,194 +48,53 @@ export interface FixtureRequest {
   answer: string;
 }
 
-export interface FixtureOptions {
+export interface SyntheticCatalogue {
   azurePages: number;
   azureItemsPerPage: number;
-  /** Products per AWS offer file; each has an OnDemand and a Reserved term (3 price dimensions). */
+  /** Products per AWS offer file (each with the fixture m5.large's 6 or S3's 3 price dimensions). */
   awsProductsPerFile: number;
   awsServices: Record<string, string[]>;
   awsQueryPages: number;
   awsQueryProductsPerPage: number;
-  /** Compress JSON answers with gzip when the client accepts it, as the real endpoints do. */
-  gzip: boolean;
 }
 
-const defaults: FixtureOptions = {
+export interface FixtureOptions {
+  /** Serve a synthetic catalogue of this size instead of the fixtures. */
+  synthetic?: Partial<SyntheticCatalogue>;
+  /** Offer files served from disk by `<service>/<region>` (listed in the offer and region indexes). */
+  offerFilesOnDisk?: Record<string, string>;
+  /** Compress JSON answers with gzip when the client accepts it, as the real endpoints do. */
+  gzip?: boolean;
+}
+
+/** An answer's body: text, text generated piece by piece, or a file on disk. */
+type Body = string | (() => Iterable<string>) | { path: string };
+
+const syntheticDefaults: SyntheticCatalogue = {
   azurePages: 3,
   azureItemsPerPage: 100,
   awsProductsPerFile: 50,
   awsServices: { AmazonEC2: ['us-east-1', 'eu-west-1'], AmazonS3: ['us-east-1'] },
   awsQueryPages: 3,
   awsQueryProductsPerPage: 20,
-  gzip: false,
 };
-
-const azureRegions = [
-  ['eastus', 'US East'],
-  ['westeurope', 'EU West'],
-  ['southeastasia', 'AP Southeast'],
-  ['brazilsouth', 'BR South'],
-] as const;
-const azureTypes = ['Consumption', 'Reservation', 'DevTestConsumption'] as const;
-const awsLocations: Record<string, string> = {
-  'us-east-1': 'US East (N. Virginia)',
-  'eu-west-1': 'EU (Ireland)',
-  'ap-south-1': 'Asia Pacific (Mumbai)',
-};
-
-function hex(text: string, length: number): string {
-  return createHash('md5').update(text).digest('hex').slice(0, length);
-}
-
-function uuid(text: string): string {
-  const h = createHash('md5').update(text).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
-}
-
-function code(text: string, length: number): string {
-  return hex(text, length * 2)
-    .toUpperCase()
-    .replace(/[^A-Z0-9]/g, 'X')
-    .slice(0, length);
-}
-
-/** One Azure Retail Prices item, with every documented field. */
-export function azureItem(index: number, serviceName: string, currencyCode: string): Record<string, unknown> {
-  const [armRegionName, location] = azureRegions[index % azureRegions.length] as readonly [string, string];
-  const type = azureTypes[index % azureTypes.length] as string;
-  const size = 2 ** (index % 6);
-  const price = Number((0.012 * size * (1 + (index % 7) / 10)).toFixed(6));
-  const productId = `DZH3${code(`p${index >> 4}`, 8)}`;
-  return {
-    currencyCode,
-    tierMinimumUnits: 0,
-    ...(type === 'Reservation' ? { reservationTerm: index % 2 === 0 ? '1 Year' : '3 Years' } : {}),
-    retailPrice: type === 'Reservation' ? Number((price * 8760 * 0.6).toFixed(2)) : price,
-    unitPrice: type === 'Reservation' ? Number((price * 8760 * 0.6).toFixed(2)) : price,
-    armRegionName,
-    location,
-    effectiveStartDate: `2024-0${(index % 9) + 1}-01T00:00:00Z`,
-    meterId: uuid(`meter-${serviceName}-${index}`),
-    meterName: `D${size}s v5`,
-    productId,
-    skuId: `${productId}/${code(`s${index}`, 4)}`,
-    productName: `${serviceName} Dsv5 Series`,
-    skuName: `D${size}s v5`,
-    serviceName,
-    serviceId: `DZH3${code(serviceName, 8)}`,
-    serviceFamily: 'Compute',
-    unitOfMeasure: type === 'Reservation' ? '1 Hour' : '1 Hour',
-    type,
-    isPrimaryMeterRegion: index % 5 !== 0,
-    armSkuName: `Standard_D${size}s_v5`,
-  };
-}
-
-/** One AWS product with its terms in the offer-file shape: OnDemand (tiered for S3) and a Reserved term. */
-export function awsProduct(service: string, region: string, index: number) {
-  const sku = code(`${service}-${region}-${index}`, 16);
-  const location = awsLocations[region] ?? region;
-  const product = {
-    sku,
-    productFamily: service === 'AmazonS3' ? 'Storage' : 'Compute Instance',
-    attributes: {
-      servicecode: service,
-      location,
-      locationType: 'AWS Region',
-      regionCode: region,
-      usagetype: service === 'AmazonS3' ? 'TimedStorage-ByteHrs' : `BoxUsage:m5.${index % 2 ? 'x' : ''}large`,
-      ...(service === 'AmazonS3'
-        ? { storageClass: 'General Purpose', volumeType: 'Standard' }
-        : {
-            instanceType: `m5.${index % 4}xlarge`,
-            operatingSystem: 'Linux',
-            tenancy: 'Shared',
-            vcpu: String(2 ** (index % 5)),
-          }),
-    },
-  };
-  const effectiveDate = `2024-0${(index % 9) + 1}-01T00:00:00Z`;
-  const onDemandCode = 'JRTCKXETXF';
-  const onDemandKey = `${sku}.${onDemandCode}`;
-  const base = 0.0235 * (1 + (index % 13));
-  const tiers =
-    service === 'AmazonS3'
-      ? [
-          ['0', '51200', base],
-          ['51200', '512000', base * 0.95],
-          ['512000', 'Inf', base * 0.9],
-        ]
-      : [['0', 'Inf', base]];
-  const onDemand = {
-    [onDemandKey]: {
-      offerTermCode: onDemandCode,
-      sku,
-      effectiveDate,
-      priceDimensions: Object.fromEntries(
-        tiers.map(([beginRange, endRange, price], tier) => {
-          const rateCode = `${onDemandKey}.${code(`rate-${tier}`, 10)}`;
-          return [
-            rateCode,
-            {
-              rateCode,
-              description: `$${Number(price).toFixed(4)} per ${service === 'AmazonS3' ? 'GB-Mo' : 'On Demand Linux Instance Hour'}`,
-              beginRange,
-              endRange,
-              unit: service === 'AmazonS3' ? 'GB-Mo' : 'Hrs',
-              pricePerUnit: { USD: Number(price).toFixed(10) },
-              appliesTo: [],
-            },
-          ];
-        }),
-      ),
-      termAttributes: {},
-    },
-  };
-  const reservedCode = '4NA7Y494T4';
-  const reservedKey = `${sku}.${reservedCode}`;
-  const reserved = {
-    [reservedKey]: {
-      offerTermCode: reservedCode,
-      sku,
-      effectiveDate,
-      priceDimensions: {
-        [`${reservedKey}.2TG2D8R56U`]: {
-          rateCode: `${reservedKey}.2TG2D8R56U`,
-          description: 'Upfront Fee',
-          unit: 'Quantity',
-          pricePerUnit: { USD: (base * 8760 * 0.6).toFixed(0) },
-          appliesTo: [],
-        },
-      },
-      termAttributes: {
-        LeaseContractLength: '1yr',
-        OfferingClass: 'standard',
-        PurchaseOption: 'All Upfront',
-      },
-    },
-  };
-  return { sku, product, onDemand, reserved };
-}
-
-const version = '20240101000000';
-const publicationDate = '2024-01-01T00:00:00Z';
 
 export class PricingFixtureServer {
   readonly requests: FixtureRequest[] = [];
   private readonly faults: { route: Route; page?: number; fault: Fault; remaining: number }[] = [];
-  private readonly options: FixtureOptions;
+  private readonly synthetic?: SyntheticCatalogue;
   /** Generated bodies by request, so a benchmark measures the collector rather than this server. */
   private readonly bodies = new Map<string, string>();
   url = '';
 
   private constructor(
     private readonly server: Server,
-    options: Partial<FixtureOptions>,
+    private readonly options: FixtureOptions,
   ) {
-    this.options = { ...defaults, ...options };
+    this.synthetic = options.synthetic && { ...syntheticDefaults, ...options.synthetic };
   }
 
-  static async start(options: Partial<FixtureOptions> = {}, port = 0): Promise<PricingFixtureServer> {
+  static async start(options: FixtureOptions = {}, port = 0): Promise<PricingFixtureServer> {
     const server = createServer();
     const fixture = new PricingFixtureServer(server, options);
     server.on('request', (req, res) => void fixture.handle(req, res));
@@ -288,7 +164,7 @@ export class PricingFixtureServer {
   private async respond(
     res: ServerResponse,
     contentType: string,
-    body: string | (() => Iterable<string>),
+    body: Body,
     fault: Fault | undefined,
     gzip = false,
   ): Promise<void> {
@@ -316,6 +192,13 @@ export class PricingFixtureServer {
         break;
       default:
         break;
+    }
+    if (typeof body === 'object') {
+      res.writeHead(200, { 'content-type': contentType });
+      const file = createReadStream(body.path, { highWaterMark: 256 * 1024 });
+      file.pipe(res);
+      await once(file, 'close');
+      return;
     }
     const text = typeof body === 'string' ? body : undefined;
     if (fault?.kind === 'truncated' || fault?.kind === 'drop') {
@@ -360,9 +243,7 @@ export class PricingFixtureServer {
   private async route(
     req: IncomingMessage,
     url: URL,
-  ): Promise<
-    { route: Route; page: number; contentType: string; body: string | (() => Iterable<string>) } | undefined
-  > {
+  ): Promise<{ route: Route; page: number; contentType: string; body: Body } | undefined> {
     const json = 'application/json';
     if (req.method === 'POST' && req.headers['x-amz-target'] === 'AWSPriceListService.GetProducts') {
       const chunks: Buffer[] = [];
@@ -372,7 +253,7 @@ export class PricingFixtureServer {
         NextToken?: string;
         Filters?: { Field: string; Value: string }[];
       };
-      const page = input.NextToken ? Number(input.NextToken.replace('page-', '')) : 0;
+      const page = this.queryPageNumber(input.NextToken);
       return {
         route: 'aws-query',
         page,
@@ -381,14 +262,18 @@ export class PricingFixtureServer {
       };
     }
     if (url.pathname === '/api/retail/prices') {
-      const page = Math.floor(Number(url.searchParams.get('$skip') ?? '0') / this.options.azureItemsPerPage);
-      return { route: 'azure', page, contentType: json, body: this.azurePage(url, page) };
+      const currency = (/^'([A-Z]{3})'$/.exec(url.searchParams.get('currencyCode') ?? '')?.[1] ??
+        'USD') as FixtureCurrency;
+      const skip = Number(url.searchParams.get('$skip') ?? '0');
+      const page = this.synthetic ? Math.floor(skip / this.synthetic.azureItemsPerPage) : skip === 0 ? 0 : 1;
+      return { route: 'azure', page, contentType: json, body: this.azurePage(url, currency, page) };
     }
     if (url.pathname === '/offers/v1.0/aws/index.json') {
       return { route: 'aws-index', page: 0, contentType: json, body: this.offerIndex() };
     }
     const regionIndex = /^\/offers\/v1\.0\/aws\/([^/]+)\/current\/region_index\.json$/.exec(url.pathname);
-    if (regionIndex?.[1] && this.options.awsServices[regionIndex[1]]) {
+    const regions = regionIndex?.[1] && this.servicesRegions()[regionIndex[1]];
+    if (regionIndex?.[1] && regions) {
       return {
         route: 'aws-region-index',
         page: 0,
@@ -397,16 +282,28 @@ export class PricingFixtureServer {
       };
     }
     const offerFile = /^\/offers\/v1\.0\/aws\/([^/]+)\/\d+\/([^/]+)\/index\.json$/.exec(url.pathname);
-    if (offerFile?.[1] && offerFile[2] && this.options.awsServices[offerFile[1]]?.includes(offerFile[2])) {
-      const [, service, region] = offerFile;
-      return {
-        route: 'aws-offer-file',
-        page: 0,
-        contentType: json,
-        body: () => this.offerFile(service, region),
-      };
+    const [, service, region] = offerFile ?? [];
+    if (service && region && this.servicesRegions()[service]?.includes(region)) {
+      return { route: 'aws-offer-file', page: 0, contentType: json, body: this.offerFile(service, region) };
     }
     return undefined;
+  }
+
+  /** Service → regions of the AWS catalogue served. */
+  private servicesRegions(): Record<string, string[]> {
+    const regions: Record<string, string[]> = this.synthetic
+      ? { ...this.synthetic.awsServices }
+      : Object.fromEntries(
+          Object.entries(awsRegionIndexes).map(([service, index]) => [
+            service,
+            Object.keys(index.body.regions),
+          ]),
+        );
+    for (const key of Object.keys(this.options.offerFilesOnDisk ?? {})) {
+      const [service = '', region = ''] = key.split('/');
+      regions[service] = [...new Set([...(regions[service] ?? []), region])];
+    }
+    return regions;
   }
 
   private cached(key: string, generate: () => string): string {
@@ -418,123 +315,146 @@ export class PricingFixtureServer {
     return body;
   }
 
-  /** Generates pages and offer files ahead (benchmarks), so requests are served from memory. */
+  /** Generates synthetic pages and offer files ahead (benchmarks), so requests are served from memory. */
   warm(azureServices: string[]): void {
+    const synthetic = this.synthetic;
+    if (!synthetic) return;
     for (const serviceName of azureServices) {
-      for (let page = 0; page < this.options.azurePages; page++)
-        this.azureItemsText(serviceName, 'USD', page);
+      for (let page = 0; page < synthetic.azurePages; page++) this.azureItemsText(serviceName, 'USD', page);
     }
-    for (const [service, regions] of Object.entries(this.options.awsServices)) {
-      for (const region of regions) this.offerFileText(service, region);
+    for (const [service, regions] of Object.entries(synthetic.awsServices)) {
+      for (const region of regions)
+        this.cached(`aws|${service}|${region}`, () => [...this.syntheticFile(service, region)].join(''));
     }
   }
 
-  private azureItemsText(serviceName: string, currencyCode: string, page: number): string {
-    const perPage = this.options.azureItemsPerPage;
-    return this.cached(`azure|${serviceName}|${currencyCode}|${page}`, () =>
+  private azureItemsText(serviceName: string, currency: string, page: number): string {
+    const perPage = this.synthetic?.azureItemsPerPage ?? 0;
+    return this.cached(`azure|${serviceName}|${currency}|${page}`, () =>
       JSON.stringify(
-        Array.from({ length: perPage }, (_, k) => azureItem(page * perPage + k, serviceName, currencyCode)),
+        Array.from({ length: perPage }, (_, k) =>
+          syntheticAzureItem(page * perPage + k, serviceName, currency),
+        ),
       ),
     );
   }
 
-  private offerFileText(service: string, region: string): string {
-    return this.cached(`aws|${service}|${region}`, () => [...this.offerFile(service, region)].join(''));
-  }
-
-  private azurePage(url: URL, page: number): string {
+  private azurePage(url: URL, currency: FixtureCurrency, page: number): string {
+    if (!this.synthetic) {
+      const fixture = azureRetailPages[currency]?.[page];
+      if (!fixture) throw new Error(`no Azure fixture page ${page + 1} in ${currency}`);
+      return fixture.text;
+    }
     const filter = url.searchParams.get('$filter') ?? '';
     const serviceName =
       /serviceName eq '((?:[^']|'')*)'/.exec(filter)?.[1]?.replaceAll("''", "'") ?? 'Virtual Machines';
-    const currencyCode = /^'([A-Z]{3})'$/.exec(url.searchParams.get('currencyCode') ?? '')?.[1] ?? 'USD';
-    const last = page >= this.options.azurePages - 1;
+    const last = page >= this.synthetic.azurePages - 1;
     const next = new URL(url.toString());
-    next.searchParams.set('$skip', String((page + 1) * this.options.azureItemsPerPage));
+    next.searchParams.set('$skip', String((page + 1) * this.synthetic.azureItemsPerPage));
     const nextPageLink = last ? null : next.toString().replaceAll('%24', '$');
-    return `{"BillingCurrency":"${currencyCode}","CustomerEntityId":"Default","CustomerEntityType":"Retail","Items":${this.azureItemsText(serviceName, currencyCode, page)},"NextPageLink":${JSON.stringify(nextPageLink)},"Count":${this.options.azureItemsPerPage}}`;
+    return `{"BillingCurrency":"${currency}","CustomerEntityId":"Default","CustomerEntityType":"Retail","Items":${this.azureItemsText(serviceName, currency, page)},"NextPageLink":${JSON.stringify(nextPageLink)},"Count":${this.synthetic.azureItemsPerPage}}`;
   }
 
   private offerIndex(): string {
-    const offers = Object.fromEntries(
-      Object.keys(this.options.awsServices).map((service) => [
-        service,
-        {
-          offerCode: service,
-          versionIndexUrl: `/offers/v1.0/aws/${service}/index.json`,
-          currentVersionUrl: `/offers/v1.0/aws/${service}/current/index.json`,
-          currentRegionIndexUrl: `/offers/v1.0/aws/${service}/current/region_index.json`,
-        },
-      ]),
-    );
-    return JSON.stringify({ formatVersion: 'v1.0', disclaimer: 'fixture', publicationDate, offers });
+    const services = Object.keys(this.servicesRegions());
+    if (!this.synthetic && services.every((service) => awsOfferIndex.body.offers[service]))
+      return awsOfferIndex.text;
+    const index: AwsOfferIndex = {
+      ...awsOfferIndex.body,
+      offers: Object.fromEntries(
+        services.map((service) => [
+          service,
+          {
+            offerCode: service,
+            versionIndexUrl: `/offers/v1.0/aws/${service}/index.json`,
+            currentVersionUrl: `/offers/v1.0/aws/${service}/current/index.json`,
+            currentRegionIndexUrl: `/offers/v1.0/aws/${service}/current/region_index.json`,
+          },
+        ]),
+      ),
+    };
+    return jackson(index);
   }
 
   private regionIndex(service: string): string {
-    const regions = Object.fromEntries(
-      (this.options.awsServices[service] ?? []).map((region) => [
-        region,
-        {
-          regionCode: region,
-          currentVersionUrl: `/offers/v1.0/aws/${service}/${version}/${region}/index.json`,
-        },
-      ]),
-    );
-    return JSON.stringify({ formatVersion: 'v1.0', disclaimer: 'fixture', publicationDate, regions });
+    const fixture = awsRegionIndexes[service];
+    const regions = this.servicesRegions()[service] ?? [];
+    if (!this.synthetic && fixture && regions.every((region) => fixture.body.regions[region]))
+      return fixture.text;
+    const version = awsOfferIndex.body.publicationDate.replace(/\D/g, '').slice(0, 14);
+    const index: AwsRegionIndex = {
+      formatVersion: 'v1.0',
+      disclaimer: awsOfferIndex.body.disclaimer,
+      publicationDate: awsOfferIndex.body.publicationDate,
+      regions: Object.fromEntries(
+        regions.map((region) => [
+          region,
+          {
+            regionCode: region,
+            currentVersionUrl: `/offers/v1.0/aws/${service}/${version}/${region}/index.json`,
+          },
+        ]),
+      ),
+    };
+    return jackson(index);
   }
 
-  /** The offer file as the real ones are laid out: header, all products, then terms by type and sku. */
-  private *offerFile(service: string, region: string): Iterable<string> {
-    const count = this.options.awsProductsPerFile;
-    yield `{\n  "formatVersion" : "v1.0",\n  "disclaimer" : "fixture",\n  "offerCode" : "${service}",\n  "version" : "${version}",\n  "publicationDate" : "${publicationDate}",\n  "products" : {\n`;
-    for (let i = 0; i < count; i++) {
-      const { sku, product } = awsProduct(service, region, i);
-      yield `    "${sku}" : ${JSON.stringify(product)}${i < count - 1 ? ',' : ''}\n`;
+  private syntheticFile(service: string, region: string): Iterable<string> {
+    return syntheticOfferFile(service, region, this.synthetic?.awsProductsPerFile ?? 0);
+  }
+
+  /** An offer file: from disk, synthetic (served in chunks, as big files are), or the fixture's bytes. */
+  private offerFile(service: string, region: string): Body {
+    const onDisk = this.options.offerFilesOnDisk?.[`${service}/${region}`];
+    if (onDisk) return { path: onDisk };
+    if (this.synthetic) {
+      const warm = this.bodies.get(`aws|${service}|${region}`);
+      return warm ?? (() => this.syntheticFile(service, region));
     }
-    yield '  },\n  "terms" : {\n    "OnDemand" : {\n';
-    for (let i = 0; i < count; i++) {
-      const { sku, onDemand } = awsProduct(service, region, i);
-      yield `      "${sku}" : ${JSON.stringify(onDemand)}${i < count - 1 ? ',' : ''}\n`;
-    }
-    yield '    },\n    "Reserved" : {\n';
-    for (let i = 0; i < count; i++) {
-      const { sku, reserved } = awsProduct(service, region, i);
-      yield `      "${sku}" : ${JSON.stringify(reserved)}${i < count - 1 ? ',' : ''}\n`;
-    }
-    yield '    }\n  }\n}\n';
+    const fixture = awsOfferFiles[`${service}/${region}`];
+    if (!fixture) throw new Error(`no fixture offer file for ${service}/${region}`);
+    return fixture.text;
+  }
+
+  /** GetProducts pages are numbered from 0; a NextToken names the page it leads to. */
+  private queryPageNumber(nextToken: string | undefined): number {
+    if (!nextToken) return 0;
+    if (this.synthetic) return Number(nextToken.replace('page-', ''));
+    return awsGetProductsPages.findIndex((page) => page.body.NextToken === nextToken) + 1;
   }
 
   private queryPage(
     input: { ServiceCode: string; Filters?: { Field: string; Value: string }[] },
     page: number,
   ): string {
+    if (!this.synthetic) {
+      const fixture = awsGetProductsPages[page];
+      if (!fixture || input.ServiceCode !== 'AmazonEC2')
+        throw new Error(`no GetProducts fixture page ${page + 1} of ${input.ServiceCode}`);
+      return fixture.text;
+    }
     const region = input.Filters?.find((f) => f.Field === 'regionCode')?.Value ?? 'us-east-1';
-    const perPage = this.options.awsQueryProductsPerPage;
-    const priceList = Array.from({ length: perPage }, (_, k) => {
-      const { product, onDemand, reserved } = awsProduct(input.ServiceCode, region, page * perPage + k);
-      return JSON.stringify({
-        product,
-        serviceCode: input.ServiceCode,
-        terms: { OnDemand: onDemand, Reserved: reserved },
-        version,
-        publicationDate,
-      });
-    });
-    const last = page >= this.options.awsQueryPages - 1;
+    const perPage = this.synthetic.awsQueryProductsPerPage;
+    const last = page >= this.synthetic.awsQueryPages - 1;
     return JSON.stringify({
       FormatVersion: 'aws_v1',
-      PriceList: priceList,
+      PriceList: Array.from({ length: perPage }, (_, k) =>
+        syntheticPriceListElement(input.ServiceCode, region, page * perPage + k),
+      ),
       ...(last ? {} : { NextToken: `page-${page + 1}` }),
     });
   }
 }
 
 /**
- * `node --import tsx test/pricing-fixture-server.ts '{"azurePages":500,"warmAzureServices":["A"]}'`:
+ * `node --import tsx test/pricing-fixture-server.ts '{"synthetic":{"azurePages":500},"warmAzureServices":["A"]}'`:
  * serves on an ephemeral port until killed and prints its URL once warm (benchmarks run it in its own process).
  */
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const fixture = await PricingFixtureServer.start(
-    JSON.parse(process.argv[2] ?? '{}') as Partial<FixtureOptions>,
-  );
+  const { warmAzureServices = [], ...options } = JSON.parse(process.argv[2] ?? '{}') as FixtureOptions & {
+    warmAzureServices?: string[];
+  };
+  const fixture = await PricingFixtureServer.start(options);
+  fixture.warm(warmAzureServices);
   process.stdout.write(`${fixture.url}\n`);
 }

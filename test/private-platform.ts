@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { componentNodeFlags } from '../lib/component.ts';
 import { environment, projectRoot } from '../lib/config.ts';
-import { sluiceInBackground, withoutConnections } from './support.ts';
+import { sluiceAsync, withoutConnections } from './support.ts';
 
 /**
  * A whole Sluice on a private stack (its own Kafka, registry, PostgreSQL, ClickHouse and Mosquitto,
@@ -31,12 +31,13 @@ export type ServerName = 'kafka' | 'registry' | 'postgres' | 'clickhouse' | 'mos
 
 /** The components of the platform, each a process as `sluice …` runs it. */
 export const componentCommands = {
-  'http-gateway': ['producers', 'run', 'http-gateway'],
-  'mqtt-bridge': ['producers', 'run', 'mqtt-bridge'],
-  'telemetry-processor': ['process', 'telemetry'],
-  'pricing-processor': ['process', 'pricing'],
-  'sink-postgres': ['sink', 'postgres'],
-  'sink-clickhouse': ['sink', 'clickhouse'],
+  'http-gateway': ['run', 'gateway'],
+  'mqtt-bridge': ['run', 'mqtt-bridge'],
+  'telemetry-processor': ['run', 'processor', 'telemetry'],
+  'pricing-processor': ['run', 'processor', 'pricing'],
+  'sink-postgres': ['run', 'sink', 'postgres'],
+  'sink-postgres-archive': ['run', 'sink', 'postgres-archive'],
+  'sink-clickhouse': ['run', 'sink', 'clickhouse'],
 } as const;
 
 export type ComponentName = keyof typeof componentCommands;
@@ -81,7 +82,7 @@ export class ComponentProcess {
             )
           )
             report.crashLines.push(`${name}: ${line}`);
-          if (!this.opsUrl && line.includes('operations endpoints listening'))
+          if (!this.opsUrl && line.includes('health and metrics at'))
             this.opsUrl = /"url":"([^"]+)"/.exec(line)?.[1];
         }
       });
@@ -185,7 +186,7 @@ export class PrivatePlatform {
 
   /** `sluice stack …` on the private home, without blocking the event loop (the load keeps going). */
   async stack(args: string[]): Promise<void> {
-    const result = await sluiceInBackground(['stack', ...args], this.baseEnv);
+    const result = await sluiceAsync(['stack', ...args], this.baseEnv);
     if (result.status !== 0) throw new Error(`sluice stack ${args.join(' ')} failed:\n${result.stderr}`);
   }
 

@@ -30,25 +30,29 @@ const dlq = `dlq.${input}`;
 const groupId = `test-exactly-once-${suffix}`;
 const logFile = join(tmpdir(), `sluice-exactly-once-${suffix}.log`);
 
-/** `sluice process telemetry` as an operator runs it, on this test's private topics. */
+/** `sluice run processor telemetry` as an operator runs it, on this test's private topics. */
 function startProcessor(): ChildProcess {
-  const child = spawn(process.execPath, [join(projectRoot, 'bin', 'sluice.mjs'), 'process', 'telemetry'], {
-    cwd: projectRoot,
-    env: {
-      ...process.env,
-      LOG_LEVEL: 'warn',
-      PROCESSOR_TELEMETRY_INPUT_TOPIC: input,
-      PROCESSOR_TELEMETRY_OUTPUT_TOPIC: output,
-      PROCESSOR_TELEMETRY_GROUP_ID: groupId,
-      PROCESSOR_TELEMETRY_TRANSACTIONAL_ID_PREFIX: groupId,
-      PROCESSOR_TELEMETRY_SESSION_TIMEOUT_MS: '6000',
-      PROCESSOR_TELEMETRY_HEARTBEAT_INTERVAL_MS: '1000',
-      // batches of ~150 records: hundreds of transactions, so each kill lands inside the run
-      // (with 1 MiB batches a fast run went from the second kill's mark to the end between two polls)
-      PROCESSOR_TELEMETRY_MAX_BYTES_PER_PARTITION: '65536',
+  const child = spawn(
+    process.execPath,
+    [join(projectRoot, 'bin', 'sluice.mjs'), 'run', 'processor', 'telemetry'],
+    {
+      cwd: projectRoot,
+      env: {
+        ...process.env,
+        LOG_LEVEL: 'warn',
+        PROCESSOR_TELEMETRY_INPUT_TOPIC: input,
+        PROCESSOR_TELEMETRY_OUTPUT_TOPIC: output,
+        PROCESSOR_TELEMETRY_GROUP_ID: groupId,
+        PROCESSOR_TELEMETRY_TRANSACTIONAL_ID_PREFIX: groupId,
+        PROCESSOR_TELEMETRY_SESSION_TIMEOUT_MS: '6000',
+        PROCESSOR_TELEMETRY_HEARTBEAT_INTERVAL_MS: '1000',
+        // batches of ~150 records: hundreds of transactions, so each kill lands inside the run
+        // (with 1 MiB batches a fast run went from the second kill's mark to the end between two polls)
+        PROCESSOR_TELEMETRY_MAX_BYTES_PER_PARTITION: '65536',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   const log = createWriteStream(logFile, { flags: 'a' });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);

@@ -17,6 +17,15 @@ describe('docs', () => {
     );
   });
 
+  it('lists every reason code exactly as `sluice reasons` prints it', () => {
+    const result = sluice(['reasons']);
+    assert.equal(result.status, 0, result.stderr);
+    assert.ok(
+      readDoc('docs/reasons.md').includes(result.stdout),
+      'docs/reasons.md is stale: paste `sluice reasons`',
+    );
+  });
+
   it('keeps the README short, and every page it links to exists', () => {
     const readme = readDoc('README.md');
     assert.ok(readme.split('\n').length <= 200, 'README.md is over 200 lines: details belong in docs/');

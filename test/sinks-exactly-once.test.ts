@@ -65,8 +65,6 @@ describe('sinks: exactly once through SIGKILL and database restarts', { timeout:
         ? {
             SINK_POSTGRES_TELEMETRY_TOPIC: topic,
             SINK_POSTGRES_PRICING_TOPIC: '',
-            SINK_POSTGRES_RAW_TELEMETRY_TOPIC: '',
-            SINK_POSTGRES_RAW_PRICING_TOPIC: '',
             SINK_POSTGRES_GROUP_ID: `test-e2e-postgres-${suffix}`,
             SINK_POSTGRES_RETRY_MAX_DELAY_MS: '1000',
           }
@@ -79,7 +77,7 @@ describe('sinks: exactly once through SIGKILL and database restarts', { timeout:
             SINK_CLICKHOUSE_BATCH_ROWS: '10000',
           },
     );
-    const child = spawn(process.execPath, [join(projectRoot, 'bin', 'sluice.mjs'), 'sink', kind], {
+    const child = spawn(process.execPath, [join(projectRoot, 'bin', 'sluice.mjs'), 'run', 'sink', kind], {
       cwd: projectRoot,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { join } from 'node:path';
 import { projectRoot } from '../lib/config.ts';
 
@@ -28,42 +29,37 @@ export function withoutConnections(env: NodeJS.ProcessEnv = process.env): NodeJS
   return childEnv;
 }
 
+function cliEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...withoutConnections(), ...env };
+}
+
+const cli = join(projectRoot, 'bin', 'sluice.mjs');
+
 /** Runs the `sluice` CLI as a user would, without inheriting connection variables unless given. */
 export function sluice(args: string[], env: Record<string, string> = {}) {
-  const childEnv = withoutConnections();
-  const result = spawnSync(process.execPath, [join(projectRoot, 'bin', 'sluice.mjs'), ...args], {
+  const result = spawnSync(process.execPath, [cli, ...args], {
     cwd: projectRoot,
     encoding: 'utf8',
-    env: { ...childEnv, ...env },
+    env: cliEnvironment(env),
     timeout: 180_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 /**
- * Runs the `sluice` CLI with exactly this environment without blocking the event loop (a load, or a
- * server the command talks to, keeps running in this process meanwhile).
+ * `sluice` without blocking this process (which may serve what the command talks to, or keep a
+ * load running meanwhile); connection variables are not inherited unless given.
  */
-export function sluiceInBackground(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [join(projectRoot, 'bin', 'sluice.mjs'), ...args], {
+export async function sluiceAsync(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const child = spawn(process.execPath, [cli, ...args], {
     cwd: projectRoot,
-    env,
+    env: cliEnvironment(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const result = { status: null as number | null, stdout: '', stderr: '' };
-  child.stdout.on('data', (chunk) => {
-    result.stdout += chunk;
-  });
-  child.stderr.on('data', (chunk) => {
-    result.stderr += chunk;
-  });
-  return new Promise((resolveExit) =>
-    child.once('exit', (code) => {
-      result.status = code;
-      resolveExit(result);
-    }),
-  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const [status] = (await once(child, 'exit')) as [number | null];
+  return { status, stdout, stderr };
 }

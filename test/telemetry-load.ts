@@ -2,8 +2,8 @@ import type { Kafka, Producer } from 'kafkajs';
 import { ensureTopics } from '../lib/kafka.ts';
 import type { AvroSerde } from '../lib/serde.ts';
 import { readTopicToEnd } from '../processors/runner/topic-reader.ts';
-import { rawReading } from '../producers/raw-telemetry.ts';
 import { readSchema, topics } from '../schemas/catalog.ts';
+import { rawReading } from '../schemas/raw-telemetry-reading.ts';
 import type { RawTelemetryReading } from '../schemas/types.ts';
 
 /**

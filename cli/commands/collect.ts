@@ -1,16 +1,23 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { prepareTopicsAndSchemas } from '../../lib/bootstrap.ts';
 import { runComponents } from '../../lib/component.ts';
-import { SluiceError } from '../../lib/errors.ts';
+import { loadSettings } from '../../lib/config.ts';
+import { describeError, SluiceError } from '../../lib/errors.ts';
 import { createKafka, createProducer } from '../../lib/kafka.ts';
 import { componentLogger } from '../../lib/logger.ts';
+import { pushOutcome } from '../../lib/metrics.ts';
 import { createPgPool } from '../../lib/postgres.ts';
 import { type CollectionRequest, openCollection } from '../../producers/pricing-collection/collections.ts';
+import { collectionSettings } from '../../producers/pricing-collection/config.ts';
 import { publishRunEvent } from '../../producers/pricing-collection/run-events.ts';
 import {
+  awaitProcessing,
   type CollectionRun,
   CollectionRunStore,
+  processingResult,
   type RunFilters,
 } from '../../producers/pricing-collection/run-store.ts';
 import type { CloudProvider } from '../../schemas/types.ts';
@@ -27,8 +34,103 @@ function summary(run: CollectionRun): string {
   return `${run.runId} ${run.status}: ${run.pages} pages, ${run.items} items, ${run.published} published, ${run.failed} failed pages${rate}`;
 }
 
+/** What the pricing processor made of the run's events: counts, then each dead-letter reason. */
+function processingSummary(run: CollectionRun): string {
+  const {
+    normalized = 0,
+    deadLettered = 0,
+    duplicates = 0,
+    deadLetterReasons = [],
+    notes = {},
+  } = run.processing ?? {};
+  const handled = normalized + deadLettered + duplicates;
+  const lines = [
+    `processed: ${normalized} normalized, ${deadLettered} dead-lettered, ${duplicates} already known` +
+      (handled < run.published ? ` (${handled} of ${run.published} handled so far)` : ''),
+    ...deadLetterReasons.map(
+      (reason) => `  dead letters ${reason.stage}/${reason.code} ×${reason.count}: ${reason.example}`,
+    ),
+    ...Object.entries(notes).map(([note, count]) => `  noted ${note} ×${count}`),
+  ];
+  return lines.join('\n');
+}
+
+/**
+ * The V8 flags a collection runs with. It encodes its pages as they arrive, so nearly all it
+ * allocates dies young, and what lives on is small (an offer file's product index, the run): V8's
+ * default young generation, not the 64 MiB one components start with (componentNodeFlags, the bin's
+ * shebang); an old generation allowed to double its live size between full collections instead of
+ * growing up to fourfold, and bounded by PRICING_COLLECTION_HEAP_MB. Collecting a 1 GB offer file
+ * (1.28 million prices) peaked at 279 MB RSS with a bound of 128 MB (288-296 with 160, 306-330
+ * without), 473 MB+ with the 64 MiB young generation, for about the same CPU.
+ */
+export function collectionNodeFlags(settings = loadSettings(collectionSettings)): string[] {
+  return ['--heap-growing-percent=100', `--max-old-space-size=${settings.heapMb}`];
+}
+
+/** Runs the same command again in a child with collectionNodeFlags, unless this process has them; passes on its exit code. */
+async function withCollectionFlags(): Promise<boolean> {
+  const wanted = collectionNodeFlags();
+  const flags = [
+    ...process.execArgv.filter(
+      (flag) =>
+        !flag.startsWith('--max-semi-space-size') &&
+        !flag.startsWith('--max-old-space-size') &&
+        !flag.startsWith('--heap-growing-percent'),
+    ),
+    ...wanted,
+  ];
+  if (flags.length === process.execArgv.length && flags.every((flag) => process.execArgv.includes(flag)))
+    return false;
+  // an IPC channel only so the child notices if this process dies (even by SIGKILL): see collect()
+  const child = spawn(process.execPath, [...flags, ...process.argv.slice(1)], {
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+  });
+  // Ctrl-C reaches the child from the terminal; a signal sent to this process is passed on
+  const forward = (signal: NodeJS.Signals) => child.kill(signal);
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+  const [code] = (await once(child, 'exit')) as [number | null];
+  process.off('SIGINT', forward);
+  process.off('SIGTERM', forward);
+  process.exitCode = code ?? 1;
+  return true;
+}
+
+/** The run's outcome for the Pushgateway (the `CollectionFailed` and `CollectionStale` alerts read it). */
+async function reportOutcome(run: CollectionRun): Promise<void> {
+  const at = (run.finishedAt ?? new Date()).getTime() / 1000;
+  const succeeded = run.status === 'succeeded';
+  const pushed = await pushOutcome(
+    'sluice-collect',
+    { provider: run.provider },
+    {
+      sluice_collection_last_run_timestamp_seconds: {
+        help: 'When the last collection run ended.',
+        value: at,
+      },
+      sluice_collection_last_run_failed: {
+        help: '1 when the last run did not succeed.',
+        value: succeeded ? 0 : 1,
+      },
+      sluice_collection_last_run_items: { help: 'Items the last run published.', value: run.published },
+      ...(succeeded && {
+        sluice_collection_last_success_timestamp_seconds: { help: 'When a run last succeeded.', value: at },
+      }),
+    },
+  ).catch((err: unknown) => {
+    failed('collect', `could not report to the Pushgateway: ${describeError(err)}`);
+    return false;
+  });
+  if (pushed) done('collect', 'outcome pushed to the Pushgateway');
+}
+
 /** Runs a collection in this process with a progress bar; Ctrl-C cancels it (what was fetched is still published). */
 async function collect(request: CollectionRequest, json: boolean): Promise<void> {
+  if (await withCollectionFlags()) return;
+  // the process the user started died: this one goes with it, as if it had been that process
+  process.once('disconnect', () => process.kill(process.pid, 'SIGKILL'));
+  process.channel?.unref();
   const logger = componentLogger('collect');
   const kafka = createKafka('pricing-collect');
   const serde = await prepareTopicsAndSchemas(kafka);
@@ -61,8 +163,11 @@ async function collect(request: CollectionRequest, json: boolean): Promise<void>
       },
     );
     const { runId } = collection.run;
+    const { url, setting } = collection.endpoint;
     say(
-      `collecting ${collection.run.provider} prices as run ${runId} (resume with \`sluice collect resume ${runId}\`)`,
+      request.kind === 'resume'
+        ? `resuming ${collection.run.provider} run ${runId} from its checkpoint, fetching from ${url} (${setting}; the checkpoint keeps positions, not hosts)`
+        : `collecting ${collection.run.provider} prices as run ${runId} from ${url} (resume with \`sluice collect resume ${runId}\`)`,
     );
     bar.start(1, 0, {
       runId,
@@ -84,12 +189,30 @@ async function collect(request: CollectionRequest, json: boolean): Promise<void>
       bar.stop();
       await collection.close();
     }
-    if (json) process.stdout.write(`${JSON.stringify(ended, null, 2)}\n`);
-    if (ended.status === 'succeeded') done('collect', summary(ended));
-    else {
-      failed('collect', `${summary(ended)}\n  reason: ${ended.error}`);
-      process.exitCode = 1;
+    const { outcomeWaitMs } = loadSettings(collectionSettings);
+    if (ended.published > 0 && outcomeWaitMs > 0) {
+      say(
+        `waiting for the pricing processor's outcome of ${ended.published} events (up to ${outcomeWaitMs} ms without progress)`,
+      );
+      ended = await awaitProcessing(new CollectionRunStore(pool), runId, { idleMs: outcomeWaitMs });
+      await publishRunEvent(producer, serde, ended);
     }
+    await reportOutcome(ended);
+    if (json) process.stdout.write(`${JSON.stringify(ended, null, 2)}\n`);
+    const result = processingResult(ended);
+    const pending =
+      result === 'pending'
+        ? `\n  the rest is not processed yet: are \`sluice run processor pricing\` and \`sluice run sink postgres\` running? See \`sluice collect show ${runId}\` later`
+        : '';
+    const processed =
+      outcomeWaitMs > 0 && ended.published > 0 ? `\n  ${processingSummary(ended)}${pending}` : '';
+    if (ended.status !== 'succeeded') {
+      failed('collect', `${summary(ended)}\n  reason: ${ended.error}${processed}`);
+      process.exitCode = 1;
+    } else if (result === 'dead_lettered') {
+      failed('collect', `${summary(ended)}, but every event was dead-lettered${processed}`);
+      process.exitCode = 1;
+    } else done('collect', `${summary(ended)}${processed}`);
   } finally {
     await producer.disconnect();
     await pool.end();
@@ -98,8 +221,9 @@ async function collect(request: CollectionRequest, json: boolean): Promise<void>
 
 function printRuns(runs: CollectionRun[]): void {
   for (const run of runs) {
+    const { normalized = 0, deadLettered = 0 } = run.processing ?? {};
     process.stdout.write(
-      `${run.runId.padEnd(36)} ${run.provider.padEnd(5)} ${run.status.padEnd(9)} ${String(run.published).padStart(9)} items ${String(run.failed).padStart(4)} failed  ${run.startedAt.toISOString()}  ${JSON.stringify(run.filters)}\n`,
+      `${run.runId.padEnd(36)} ${run.provider.padEnd(5)} ${run.status.padEnd(9)} ${String(run.published).padStart(9)} items ${String(normalized).padStart(9)} normalized ${String(deadLettered).padStart(7)} DLQ  ${processingResult(run).padEnd(20)} ${String(run.failed).padStart(4)} failed pages  ${run.startedAt.toISOString()}  ${JSON.stringify(run.filters)}\n`,
     );
   }
 }
@@ -251,6 +375,7 @@ export function registerCollectCommands(program: Command): void {
         }
         printRuns([run]);
         if (run.error) process.stdout.write(`  error: ${run.error}\n`);
+        process.stdout.write(`  ${processingSummary(run)}\n`);
         for (const page of failedPages) {
           process.stdout.write(
             `  failed ${page.stream} page ${page.page} (${page.attempts} attempts): ${page.error}\n`,

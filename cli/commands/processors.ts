@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { runComponents } from '../../lib/component.ts';
 import { loadSettings } from '../../lib/config.ts';
 import { SluiceError } from '../../lib/errors.ts';
 import { createKafka } from '../../lib/kafka.ts';
-import { componentLogger } from '../../lib/logger.ts';
 import { createRegistryClient } from '../../lib/registry.ts';
 import { AvroSerde } from '../../lib/serde.ts';
 import { pricingSettings } from '../../processors/pricing/config.ts';
@@ -17,8 +15,8 @@ import { telemetrySettings } from '../../processors/telemetry/config.ts';
 import { createTelemetryProcessor } from '../../processors/telemetry/telemetry-processor.ts';
 import { done, step } from '../output.ts';
 
-const pipelines = ['telemetry', 'pricing'] as const;
-type PipelineName = (typeof pipelines)[number];
+export const pipelines = ['telemetry', 'pricing'] as const;
+export type PipelineName = (typeof pipelines)[number];
 
 function pipelineName(name: string): PipelineName {
   if (!(pipelines as readonly string[]).includes(name)) {
@@ -35,10 +33,12 @@ interface ProcessorOverrides {
   outputTopic?: string;
   until?: ReadonlyMap<number, number>;
   onProgress?: (progress: RunnerProgress) => void;
+  /** False for a replay: its events were counted in their collection runs' outcomes already. */
+  countRuns?: boolean;
 }
 
 /** The processor with its settings from the environment, optionally in another group (reprocessing). */
-function createProcessor(name: PipelineName, overrides: ProcessorOverrides = {}) {
+export function createProcessor(name: PipelineName, overrides: ProcessorOverrides = {}) {
   const rename = <S extends { groupId: string; transactionalIdPrefix: string; outputTopic: string }>(
     settings: S,
   ): S => ({
@@ -53,6 +53,7 @@ function createProcessor(name: PipelineName, overrides: ProcessorOverrides = {})
     return { inputTopic: settings.inputTopic, component: createTelemetryProcessor({ ...options, settings }) };
   }
   const settings = rename(loadSettings(pricingSettings));
+  if (overrides.countRuns === false) settings.outcomesTopic = '';
   return { inputTopic: settings.inputTopic, component: createPricingProcessor({ ...options, settings }) };
 }
 
@@ -70,19 +71,6 @@ function progressBar(label: string) {
 }
 
 export function registerProcessorsCommands(program: Command): void {
-  program
-    .command('process')
-    .description('run a processor (raw topic → stages → normalized topic, exactly once) until Ctrl-C')
-    .argument('<pipeline>', pipelines.join(' | '))
-    .action(async (name: string) => {
-      const pipeline = pipelineName(name);
-      process.exitCode = await runComponents(
-        [{ name: `${pipeline}-processor`, create: () => createProcessor(pipeline).component }],
-        componentLogger('cli'),
-        { graceMs: 15_000 },
-      );
-    });
-
   program
     .command('reprocess')
     .description(
@@ -119,6 +107,7 @@ export function registerProcessorsCommands(program: Command): void {
         groupId,
         outputTopic: to,
         until: plan.ends,
+        countRuns: false,
         onProgress: (progress) => {
           last = progress;
           bar.update(Math.min(plan.records, progress.processed));

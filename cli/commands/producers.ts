@@ -1,20 +1,13 @@
-import cluster from 'node:cluster';
-import { SingleBar } from 'cli-progress';
+import { MultiBar, type SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { createApiKey, listApiKeys, parseRoles, revokeApiKey } from '../../lib/api-keys.ts';
 import { prepareTopicsAndSchemas } from '../../lib/bootstrap.ts';
-import { superviseWorkers } from '../../lib/cluster.ts';
-import { runComponents } from '../../lib/component.ts';
-import { loadSettings } from '../../lib/config.ts';
 import { SluiceError } from '../../lib/errors.ts';
 import { createKafka } from '../../lib/kafka.ts';
-import { componentLogger } from '../../lib/logger.ts';
+import { redirectLogs } from '../../lib/logger.ts';
 import { createPgPool } from '../../lib/postgres.ts';
-import { sharedOnce } from '../../lib/retry.ts';
 import { type ImportFormat, importFormats } from '../../producers/file-import/config.ts';
-import { httpGatewaySettings } from '../../producers/http-gateway/config.ts';
-import { producerNames } from '../../producers/telemetry-producers.ts';
-import { bold, done, failed, say, step, yellow } from '../output.ts';
+import { bold, done, failed, readableLogLine, say, step, yellow } from '../output.ts';
 
 async function withPool<T>(work: (pool: ReturnType<typeof createPgPool>) => Promise<T>): Promise<T> {
   const pool = createPgPool();
@@ -37,7 +30,7 @@ async function importTelemetry(file: string, format: ImportFormat | undefined): 
   const { TelemetryFileImport } = await import('../../producers/file-import/file-import.ts');
   const kafka = createKafka('file-import');
   const serde = await prepareTopicsAndSchemas(kafka);
-  const bar = new SingleBar({
+  const bars = new MultiBar({
     stream: process.stderr,
     format:
       '  import  {bar} {percentage}% | {done}/{size} | {rows} rows | {rate} rows/s | ETA {eta_formatted}',
@@ -48,8 +41,10 @@ async function importTelemetry(file: string, format: ImportFormat | undefined): 
     notTTYSchedule: 2000,
     etaBuffer: 50,
   });
+  // the bar owns the terminal while it runs: log lines are printed above it, readable, not through it
+  redirectLogs((line) => bars.log(`${readableLogLine(line)}\n`));
   const started = Date.now();
-  let barStarted = false;
+  let bar: SingleBar | undefined;
   const job = new TelemetryFileImport(serde, file, {
     format,
     kafka,
@@ -60,14 +55,12 @@ async function importTelemetry(file: string, format: ImportFormat | undefined): 
         done: formatBytes(progress.bytesRead),
         size: formatBytes(progress.totalBytes),
       };
-      if (!barStarted) {
-        bar.start(Math.max(progress.totalBytes, 1), progress.bytesRead, payload);
-        barStarted = true;
-      } else bar.update(progress.bytesRead, payload);
+      if (!bar) bar = bars.create(Math.max(progress.totalBytes, 1), progress.bytesRead, payload);
+      else bar.update(progress.bytesRead, payload);
     },
   });
   const onSignal = () => {
-    say(yellow('  stopping: sending what was read, then summarising'));
+    bars.log(`${yellow('  stopping: sending what was read, then summarising')}\n`);
     void job.stop(Date.now() + 30_000);
   };
   process.once('SIGINT', onSignal);
@@ -75,7 +68,8 @@ async function importTelemetry(file: string, format: ImportFormat | undefined): 
   try {
     summary = await job.run();
   } finally {
-    if (barStarted) bar.stop();
+    bars.stop();
+    redirectLogs(undefined);
     process.off('SIGINT', onSignal);
   }
   const rate = `${summary.readingsPerSecond.toLocaleString('en')} readings/s`;
@@ -83,8 +77,10 @@ async function importTelemetry(file: string, format: ImportFormat | undefined): 
     'import',
     `${bold(summary.accepted.toLocaleString('en'))} accepted, ${bold(summary.rejected.toLocaleString('en'))} rejected in ${summary.seconds.toFixed(1)}s (${rate})`,
   );
-  for (const [reason, count] of Object.entries(summary.reasons).sort((a, b) => b[1] - a[1])) {
-    say(`    ${String(count).padStart(8)}  ${reason}`);
+  for (const { reason, message, count } of summary.reasons) {
+    say(
+      `    ${String(count).padStart(8)}  ${reason}: ${message}${count > 1 ? ` (the first of ${count} like it)` : ''}`,
+    );
   }
   if (summary.rejectsFile) step('import', `rejected rows with their reasons: ${summary.rejectsFile}`);
   if (summary.stopped)
@@ -102,7 +98,7 @@ async function importTelemetry(file: string, format: ImportFormat | undefined): 
   return summary.stopped ? 1 : 0;
 }
 
-/** `sluice apikey …`, `sluice import telemetry FILE` and `sluice producers run …`. */
+/** `sluice apikey …` and `sluice import telemetry FILE`. */
 export function registerProducersCommands(program: Command): void {
   const apikey = program.command('apikey').description('API keys for the ingest gateway and the API');
 
@@ -156,48 +152,5 @@ export function registerProducersCommands(program: Command): void {
         throw new SluiceError('ING_CONFIG_INVALID', `--format must be one of ${importFormats.join(', ')}`);
       }
       process.exitCode = await importTelemetry(file, format as ImportFormat | undefined);
-    });
-
-  program
-    .command('producers')
-    .description('telemetry producers')
-    .command('run')
-    .description('run producers in the foreground until Ctrl-C (all that are configured when none is named)')
-    .argument('[names...]', `any of ${producerNames.join(', ')}`)
-    .action(async (names: string[]) => {
-      const unknown = names.filter((name) => !(producerNames as readonly string[]).includes(name));
-      if (unknown.length > 0) {
-        throw new SluiceError(
-          'ING_CONFIG_INVALID',
-          `unknown producer ${unknown.join(', ')}; the producers are ${producerNames.join(', ')}`,
-        );
-      }
-      const logger = componentLogger('producers');
-      const { workers } = loadSettings(httpGatewaySettings);
-      if (workers > 1 && cluster.isPrimary) {
-        if (names.length === 1 && names[0] === 'http-gateway') {
-          done('producers', `http-gateway in ${workers} worker processes; Ctrl-C stops`);
-          process.exitCode = await superviseWorkers(workers, logger);
-          return;
-        }
-        logger.warn(
-          'HTTP_GATEWAY_WORKERS applies when the gateway runs alone (sluice producers run http-gateway); one process serves it here',
-        );
-      }
-      const { telemetryProducers } = await import('../../producers/telemetry-producers.ts');
-      const kafka = createKafka('producers');
-      const serde = sharedOnce(() => prepareTopicsAndSchemas(kafka));
-      const components = telemetryProducers(serde, names.length > 0 ? names : undefined);
-      try {
-        process.exitCode = await runComponents(components, logger, {
-          onStarted: () => {
-            if (cluster.isPrimary)
-              done('producers', `running ${components.map((c) => c.name).join(', ')}; Ctrl-C stops`);
-          },
-        });
-      } finally {
-        // a cluster worker's channel to the primary would keep it alive once its gateway stopped (or failed)
-        if (cluster.isWorker) cluster.worker?.disconnect();
-      }
     });
 }

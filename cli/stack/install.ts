@@ -7,8 +7,14 @@ import { step } from '../output.ts';
 
 let aptUpdated = false;
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): { ok: boolean; output: string } {
+function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  cwd?: string,
+): { ok: boolean; output: string } {
   const result = spawnSync(command, args, {
+    cwd,
     encoding: 'utf8',
     env: { ...process.env, ...env },
     maxBuffer: 64 * 1024 * 1024,
@@ -77,6 +83,59 @@ export function ensureMavenArtifacts(
   }
   writeFileSync(marker, `${new Date().toISOString()}\n`);
   return target;
+}
+
+/**
+ * A program from a Debian package, unpacked into the cache without installing the package (so
+ * no service of it starts, and no root is needed): e.g. promtool and the Pushgateway for tests.
+ */
+export function ensureDebianBinary(pkg: string, binary: string): string {
+  const dir = join(sluiceCache(), 'debian', pkg);
+  const path = join(dir, binary);
+  if (existsSync(path)) return path;
+  step('apt', `unpacking ${pkg} into ${dir} (first run only)`);
+  mkdirSync(dir, { recursive: true });
+  let download = run('apt-get', ['download', '-q', pkg], {}, dir);
+  if (!download.ok && !aptUpdated && process.getuid?.() === 0) {
+    run('apt-get', ['update', '-q'], { DEBIAN_FRONTEND: 'noninteractive' });
+    aptUpdated = true;
+    download = run('apt-get', ['download', '-q', pkg], {}, dir);
+  }
+  const deb = readdirSync(dir).find((file) => file.startsWith(`${pkg}_`) && file.endsWith('.deb'));
+  const unpacked = deb ? run('dpkg-deb', ['-x', deb, '.'], {}, dir) : download;
+  if (!unpacked.ok || !existsSync(path)) {
+    throw new SluiceError(
+      'ING_STACK_INSTALL_FAILED',
+      `could not unpack ${binary} from the Debian package ${pkg}:\n${unpacked.output.trim().split('\n').slice(-10).join('\n')}`,
+    );
+  }
+  return path;
+}
+
+/**
+ * A Go program built from its module on the Go proxy into the cache, once per version (kustomize,
+ * Docker Compose for the deploy tests). Built inside the module, as its own main module, because
+ * `go install pkg@version` refuses modules whose go.mod has replace or exclude directives.
+ */
+export function ensureGoTool(name: string, module: string, version: string, pkg = '.'): string {
+  const binary = join(sluiceCache(), 'bin', `${name}-${version}`);
+  if (existsSync(binary)) return binary;
+  if (spawnSync('go', ['version'], { stdio: 'ignore' }).status !== 0) {
+    throw new SluiceError('ING_STACK_INSTALL_FAILED', `Go is needed to build ${name}: install it`);
+  }
+  step('go', `building ${name} ${version} from ${module} (first run only; minutes)`);
+  const goEnv = { GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod' };
+  const download = run('go', ['mod', 'download', '-json', `${module}@${version}`], goEnv);
+  const dir = download.ok ? (JSON.parse(download.output) as { Dir?: string }).Dir : undefined;
+  const build =
+    dir === undefined ? download : run('go', ['build', '-trimpath', '-o', binary, pkg], goEnv, dir);
+  if (!build.ok || !existsSync(binary)) {
+    throw new SluiceError(
+      'ING_STACK_INSTALL_FAILED',
+      `could not build ${name} from ${module}@${version}:\n${build.output.trim().split('\n').slice(-15).join('\n')}`,
+    );
+  }
+  return binary;
 }
 
 /** The newest installed PostgreSQL server's bin directory (Debian keeps them per major version). */

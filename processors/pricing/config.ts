@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineSettings, type SettingsOf, setting } from '../../lib/config.ts';
+import { defineSettings, type SettingsOf, setting, topicName } from '../../lib/config.ts';
 import { topics } from '../../schemas/catalog.ts';
 import { runnerSettings } from '../runner/config.ts';
 
@@ -23,6 +23,12 @@ const usdRates = z.string().transform((text, ctx) => {
   return rates;
 });
 
+const isoDate = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
+  .refine((text) => !Number.isNaN(Date.parse(text)), 'expected a real calendar date');
+
 export const pricingSettings = defineSettings('pricing processor', {
   ...runnerSettings('PROCESSOR_PRICING', {
     inputTopic: topics.rawPricing.topic,
@@ -36,6 +42,18 @@ export const pricingSettings = defineSettings('pricing processor', {
     usdRates,
     'EUR=1.08,GBP=1.27,JPY=0.0067,INR=0.012,AUD=0.66,CAD=0.73,BRL=0.18,CHF=1.13,SEK=0.095,KRW=0.00072',
     'USD per unit of each listed currency (CUR=rate,…); a price in a currency not listed goes to the DLQ.',
+  ),
+  outcomesTopic: setting(
+    'PROCESSOR_PRICING_OUTCOMES_TOPIC',
+    z.union([z.literal(''), topicName]),
+    topics.pricingRunOutcomes.topic,
+    "Topic of each collection run's outcome (normalized, dead-lettered by reason, duplicates), written in the same transactions; empty: not counted.",
+  ),
+  usdRatesDate: setting(
+    'PROCESSOR_PRICING_USD_RATES_DATE',
+    isoDate,
+    '2026-11-22',
+    'Day the USD rates were taken (YYYY-MM-DD), carried with every non-USD price as usdRateDate.',
   ),
 });
 

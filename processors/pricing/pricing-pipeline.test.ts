@@ -1,207 +1,136 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadSettings } from '../../lib/config.ts';
+import { awsGetProductsPages, azureRetailPages } from '../../schemas/fixtures/pricing/index.ts';
+import type { AwsPriceListItem } from '../../schemas/pricing/aws-price-list.ts';
+import type { AzureRetailItem } from '../../schemas/pricing/azure-retail-prices.ts';
+import { regionTable } from '../../schemas/pricing/regions.ts';
 import { samples } from '../../schemas/samples.ts';
-import type { RawPriceOffer } from '../../schemas/types.ts';
+import type { PriceRecord, RawPriceOffer } from '../../schemas/types.ts';
 import { pricingSettings } from './config.ts';
 import { divide, ratio, toDecimalString } from './decimal.ts';
 import { parsePriceUnit } from './price-units.ts';
-import { PricingPipeline } from './pricing-pipeline.ts';
-import { normalizeRegion } from './regions.ts';
+import { PricingPipeline, priceKey } from './pricing-pipeline.ts';
+import { resolveRegion } from './regions.ts';
 import { categoryOf } from './service-categories.ts';
 
 const settings = loadSettings(pricingSettings, {});
 const pipeline = new PricingPipeline(settings, { now: () => 1_763_709_330_600 });
-const azureBase = JSON.parse(samples['raw.pricing.offers.v1'].item) as Record<string, unknown>;
+const meta = { topic: 'raw.pricing.offers.v1', partition: 0, offset: 7, timestamp: 0 };
 
-function azure(overrides: Record<string, unknown>, region: string | null = 'eastus'): RawPriceOffer {
-  return {
-    ...samples['raw.pricing.offers.v1'],
-    region,
-    item: JSON.stringify({ ...azureBase, ...overrides }),
-  };
+// Items of the documented-shape fixtures; tests change values, never the shape.
+const azureItems = azureRetailPages.USD.flatMap((page) => page.body.Items);
+const azureItem = (meterName: string, type = 'Consumption') =>
+  azureItems.find((item) => item.meterName === meterName && item.type === type) as AzureRetailItem;
+/** GetProducts elements that hold one term with one price dimension: raw AWS events as they are. */
+const awsElements = awsGetProductsPages
+  .flatMap((page) => page.body.PriceList)
+  .map((text) => JSON.parse(text) as AwsPriceListItem);
+const awsElement = (instanceType: string) =>
+  awsElements.find((element) => element.product.attributes.instanceType === instanceType) as AwsPriceListItem;
+
+function azure(item: object, attributes: Record<string, string> = {}): RawPriceOffer {
+  return { ...samples['raw.pricing.offers.v1'], item: JSON.stringify(item), attributes };
 }
 
-function aws(
-  term: Record<string, unknown>,
-  dimension: Record<string, unknown>,
-  attributes: Record<string, unknown> = {},
-): RawPriceOffer {
-  const item = {
-    serviceCode: 'AmazonEC2',
-    product: {
-      sku: 'JRTCKXETXF',
-      productFamily: 'Compute Instance',
-      attributes: {
-        servicecode: 'AmazonEC2',
-        regionCode: 'us-east-1',
-        location: 'US East (N. Virginia)',
-        instanceType: 'm5.large',
-        ...attributes,
-      },
-    },
-    term: {
-      type: 'OnDemand',
-      offerTermCode: 'JRTCKXETXF',
-      effectiveDate: '2024-03-01T00:00:00Z',
-      termAttributes: {},
-      ...term,
-    },
-    priceDimension: {
-      rateCode: 'JRTCKXETXF.JRTCKXETXF.6YS6EN2CT7',
-      unit: 'Hrs',
-      beginRange: '0',
-      endRange: 'Inf',
-      pricePerUnit: { USD: '0.0960000000' },
-      ...dimension,
-    },
-  };
+function aws(element: object, region = 'us-west-2'): RawPriceOffer {
   return {
-    eventId: 'a1b2c3d4e5f60718293a4b5c6d7e8f90',
+    ...samples['raw.pricing.offers.v1'],
     provider: 'aws',
-    collectionId: 'run-aws-01',
-    sku: 'JRTCKXETXF/JRTCKXETXF/6YS6EN2CT7',
-    region: 'us-east-1',
-    item: JSON.stringify(item),
-    sourceUrl: null,
-    fetchedAt: 1_763_709_330_400,
-    attributes: {},
-    traceId: null,
+    sku: 'SKU/JRTCKXETXF/RATE',
+    region,
+    item: JSON.stringify(element),
+    attributes: { api: 'GetProducts' },
   };
 }
 
 function run(offer: RawPriceOffer) {
-  return pipeline.process(offer, { topic: 'raw.pricing.offers.v1', partition: 0, offset: 7, timestamp: 0 });
+  return pipeline.process(offer, meta);
+}
+
+function output(offer: RawPriceOffer): PriceRecord {
+  const outcome = run(offer);
+  assert.equal(outcome.kind, 'output', outcome.kind === 'rejected' ? outcome.rejection.message : '');
+  return (outcome as { value: PriceRecord }).value;
 }
 
 describe('pricing pipeline', () => {
-  it('normalizes the sample Azure VM price exactly as the normalized sample shows', () => {
+  it('normalizes the sample Azure VM price exactly as the normalized sample shows, keyed by its identity', () => {
     const outcome = run(samples['raw.pricing.offers.v1']);
     assert.equal(outcome.kind, 'output');
     if (outcome.kind !== 'output') return;
     const expected = samples['normalized.pricing.prices.v1'];
-    assert.deepEqual(
-      { ...outcome.value, lineage: { ...outcome.value.lineage } },
-      { ...expected, lineage: { topic: 'raw.pricing.offers.v1', partition: 0, offset: 7 } },
+    assert.deepEqual(outcome.value, { ...expected, lineage: { ...expected.lineage, offset: 7 } });
+    assert.equal(
+      outcome.key,
+      'azure|4ba3a9f6-3de8-5d4e-8ab7-a8d3b3cb1a52/DZH318Z0BQPS/00TG/Consumption//0|us-virginia|USD|on_demand|||0',
     );
   });
 
-  const prices: [string, RawPriceOffer, Partial<Record<string, unknown>>][] = [
-    [
-      'Azure 100 Hours',
-      azure({ unitOfMeasure: '100 Hours', retailPrice: 2.5 }),
-      { unit: 'hour', pricePerUnitUsd: '0.025' },
-    ],
-    [
-      'Azure blob storage GB/Month tier',
-      azure({
-        serviceName: 'Storage',
-        serviceFamily: 'Storage',
-        unitOfMeasure: '1 GB/Month',
-        retailPrice: 0.0184,
-        tierMinimumUnits: 51200,
-      }),
-      { unit: 'GB-month', pricePerUnitUsd: '0.0184', tierStart: 51200, category: 'STORAGE' },
-    ],
-    [
-      'Azure 10K transactions',
-      azure({ serviceName: 'Storage', unitOfMeasure: '10K', retailPrice: 0.0044 }),
-      { unit: '1M requests', pricePerUnitUsd: '0.44' },
-    ],
-    [
-      'Azure EUR price',
-      azure({ currencyCode: 'EUR', retailPrice: 0.089 }),
-      { pricePerUnitUsd: '0.09612', originalAmount: '0.089', originalCurrency: 'EUR' },
-    ],
-    [
-      'Azure 1-year reservation per hour of the term',
-      azure({ type: 'Reservation', reservationTerm: '1 Year', retailPrice: 527 }),
-      { priceType: 'reservation', term: '1 Year', unit: 'hour', pricePerUnitUsd: '0.060159817352' },
-    ],
-    [
-      'Azure spot',
-      azure({ skuName: 'D2s v5 Spot', meterName: 'D2s v5 Spot', retailPrice: 0.0192 }),
-      { priceType: 'spot' },
-    ],
-    ['Azure dev/test', azure({ type: 'DevTestConsumption' }), { priceType: 'dev_test' }],
-    [
-      'Azure region by location name',
-      azure({ armRegionName: null, location: 'US East' }, null),
-      { region: 'us-east', regionName: 'US East' },
-    ],
-    [
-      'Azure family fallback category',
-      azure({ serviceName: 'Brand New Service', serviceFamily: 'Analytics' }),
-      { category: 'ANALYTICS_IOT' },
-    ],
-    [
-      'AWS EC2 on demand Hrs',
-      aws({}, {}),
-      {
-        unit: 'hour',
-        pricePerUnitUsd: '0.096',
-        region: 'us-east',
-        category: 'COMPUTE_WEB',
-        priceType: 'on_demand',
-        product: 'm5.large',
-      },
-    ],
-    [
-      'AWS S3 GB-Mo tier from 51200',
-      aws(
-        {},
-        { unit: 'GB-Mo', beginRange: '51200', pricePerUnit: { USD: '0.0220000000' } },
-        { servicecode: 'AmazonS3', regionCode: 'eu-west-1' },
-      ),
-      { unit: 'GB-month', tierStart: 51200, region: 'eu-ireland' },
-    ],
-    [
-      'AWS Lambda requests',
-      aws({}, { unit: 'Requests', pricePerUnit: { USD: '0.0000002000' } }),
-      { unit: '1M requests', pricePerUnitUsd: '0.2' },
-    ],
-    [
-      'AWS reserved 1yr No Upfront',
-      aws(
-        {
-          type: 'Reserved',
-          termAttributes: {
-            LeaseContractLength: '1yr',
-            PurchaseOption: 'No Upfront',
-            OfferingClass: 'standard',
-          },
-        },
-        { pricePerUnit: { USD: '0.0600000000' } },
-      ),
-      { priceType: 'reservation', term: '1yr No Upfront standard', pricePerUnitUsd: '0.06' },
-    ],
-    [
-      'AWS reserved upfront fee',
-      aws(
-        { type: 'Reserved', termAttributes: { LeaseContractLength: '3yr', PurchaseOption: 'All Upfront' } },
-        { unit: 'Quantity', pricePerUnit: { USD: '1234' } },
-      ),
-      { unit: 'one-time', pricePerUnitUsd: '1234' },
-    ],
-    [
-      'AWS savings plan',
-      aws(
-        { type: 'SavingsPlan', termAttributes: { LeaseContractLength: '3yr', PurchaseOption: 'No Upfront' } },
-        { pricePerUnit: { USD: '0.041' } },
-      ),
-      { priceType: 'savings_plan' },
-    ],
-  ];
-  for (const [name, offer, expected] of prices) {
-    it(name, () => {
-      const outcome = run(offer);
-      assert.equal(outcome.kind, 'output', outcome.kind === 'rejected' ? outcome.rejection.message : '');
-      if (outcome.kind !== 'output') return;
-      for (const [field, value] of Object.entries(expected)) {
-        assert.deepEqual(outcome.value[field as keyof typeof outcome.value], value, field);
-      }
-    });
-  }
+  it('puts currency, price type, term, purchase option and tier start in the key', () => {
+    const base = samples['normalized.pricing.prices.v1'];
+    const keys = new Set(
+      [
+        base,
+        { ...base, originalCurrency: 'EUR' },
+        { ...base, priceType: 'reservation' as const, term: '1 Year' },
+        { ...base, priceType: 'reservation' as const, term: '3 Years' },
+        { ...base, priceType: 'reservation' as const, term: '3 Years', purchaseOption: 'All Upfront' },
+        { ...base, tierStart: 100 },
+      ].map(priceKey),
+    );
+    assert.equal(keys.size, 6);
+  });
+
+  it('prices a savings plan entry on its own, per hour, with its term', () => {
+    const item = azureItem('D2s v5');
+    const price = output(azure(item, { savingsPlanTerm: '3 Years' }));
+    assert.deepEqual(
+      [price.priceType, price.term, price.unit, price.pricePerUnitUsd, price.originalAmount, price.amortized],
+      ['savings_plan', '3 Years', 'hour', '0.048', '0.048', false],
+    );
+  });
+
+  it('spreads an Azure reservation over the hours of its term and keeps the listed amount', () => {
+    const price = output(azure(azureItem('D2s v5', 'Reservation')));
+    assert.deepEqual(
+      [price.priceType, price.term, price.unit, price.pricePerUnitUsd, price.originalAmount, price.amortized],
+      ['reservation', '1 Year', 'hour', '0.060159817352', '527', true],
+    );
+  });
+
+  it('converts another currency at the configured rate and dates it', () => {
+    const item = azureRetailPages.EUR[0]?.body.Items[0] as AzureRetailItem;
+    const price = output(azure(item));
+    assert.deepEqual(
+      [price.originalCurrency, price.originalAmount, price.usdRate, price.usdRateDate, price.pricePerUnitUsd],
+      ['EUR', '0.0889', '1.08', settings.usdRatesDate, '0.096012'],
+    );
+  });
+
+  it('carries what a comparison needs from an AWS product', () => {
+    const price = output(aws(awsElement('r5.large')));
+    assert.deepEqual(
+      [price.service, price.region, price.instanceType, price.vcpu, price.memoryGib],
+      ['AmazonEC2', 'de-frankfurt', 'r5.large', 2, 16],
+    );
+    assert.deepEqual(
+      [price.operatingSystem, price.tenancy, price.pricePerUnitUsd],
+      ['RHEL', 'Shared', '0.19'],
+    );
+  });
+
+  it('keeps an unknown region code as the provider gave it, flagged and noted, never guessed', () => {
+    const outcome = run(
+      azure({ ...azureItem('D2s v5'), armRegionName: 'marsnorth', location: 'Mars North' }),
+    );
+    assert.equal(outcome.kind, 'output');
+    if (outcome.kind !== 'output') return;
+    assert.deepEqual(
+      [outcome.value.region, outcome.value.regionName, outcome.value.regionMapped, outcome.notes],
+      ['azure:marsnorth', 'Mars North', false, ['region_unmapped:azure:marsnorth']],
+    );
+  });
 
   const rejected: [string, RawPriceOffer, string][] = [
     [
@@ -209,23 +138,37 @@ describe('pricing pipeline', () => {
       { ...samples['raw.pricing.offers.v1'], item: '{"retailPrice": 0.1' },
       'item_not_json',
     ],
-    ['Azure item without price', azure({ retailPrice: null, unitPrice: null }), 'field_missing'],
-    ['unknown price unit', azure({ unitOfMeasure: '1 Parsec' }), 'unit_unknown'],
-    ['currency without a rate', azure({ currencyCode: 'XAU' }), 'currency_unknown'],
-    ['negative price', azure({ retailPrice: -1 }), 'price_invalid'],
-    ['price in words', azure({ retailPrice: 'free' }), 'price_invalid'],
+    ['Azure item without a price', azure({ ...azureItem('D2s v5'), retailPrice: null }), 'field_missing'],
+    ['Azure item without a currency', azure({ ...azureItem('D2s v5'), currencyCode: '' }), 'field_missing'],
+    ['unknown price unit', azure({ ...azureItem('D2s v5'), unitOfMeasure: '1 Parsec' }), 'unit_unknown'],
+    ['currency without a rate', azure({ ...azureItem('D2s v5'), currencyCode: 'XAU' }), 'currency_unknown'],
+    ['negative price', azure({ ...azureItem('D2s v5'), retailPrice: -1 }), 'price_invalid'],
     [
       'reservation with an unknown term',
-      azure({ type: 'Reservation', reservationTerm: 'forever' }),
+      azure({ ...azureItem('D2s v5', 'Reservation'), reservationTerm: 'forever' }),
       'term_unknown',
     ],
-    ['AWS unknown term type', aws({ type: 'Lease' }, {}), 'price_type_unknown'],
+    [
+      'savings plan term the item does not list',
+      azure(azureItem('D2s v5'), { savingsPlanTerm: '5 Years' }),
+      'field_missing',
+    ],
+    [
+      'AWS term type that is not OnDemand or Reserved',
+      aws({ ...awsElement('c6g.xlarge'), terms: { Lease: awsElement('c6g.xlarge').terms.OnDemand } }),
+      'price_type_unknown',
+    ],
+    [
+      'AWS element with more than one term (not narrowed to one price dimension)',
+      aws(awsElement('t3.micro')),
+      'item_shape',
+    ],
   ];
   for (const [name, offer, code] of rejected) {
     it(`rejects ${name} with ${code}`, () => {
       const outcome = run(offer);
       assert.equal(outcome.kind, 'rejected');
-      if (outcome.kind === 'rejected') assert.equal(outcome.rejection.code, code);
+      if (outcome.kind === 'rejected') assert.equal(outcome.rejection.code, code, outcome.rejection.message);
     });
   }
 });
@@ -251,13 +194,29 @@ describe('pricing tables', () => {
     for (const [args, category] of cases) assert.equal(categoryOf(...args), category, args.join(' '));
   });
 
-  it('normalizes regions across providers', () => {
-    for (const name of ['us-east-1', 'eastus', 'US East', 'US East (N. Virginia)', 'EASTUS']) {
-      assert.deepEqual(normalizeRegion(name), { id: 'us-east', name: 'US East' }, name);
+  it('resolves every code and display name of the region table to its region, per provider', () => {
+    for (const region of regionTable) {
+      for (const provider of ['aws', 'azure'] as const) {
+        for (const { code, name } of region[provider]) {
+          if (code !== null)
+            assert.equal(resolveRegion(provider, code, null).id, region.id, `${provider} ${code}`);
+          if (code === null || name !== '')
+            assert.equal(resolveRegion(provider, null, name).id, region.id, `${provider} "${name}"`);
+        }
+      }
     }
-    assert.deepEqual(normalizeRegion('westeurope'), { id: 'eu-netherlands', name: 'Europe (Netherlands)' });
-    assert.deepEqual(normalizeRegion(null), { id: 'global', name: 'Global' });
-    assert.deepEqual(normalizeRegion('Mars North 1'), { id: 'mars-north-1', name: 'Mars North 1' });
+    // Azure's eastus2 is in Virginia, AWS's us-east-2 in Ohio; Azure's billing zones span regions
+    assert.equal(resolveRegion('azure', 'eastus2', 'US East 2').id, 'us-virginia');
+    assert.equal(resolveRegion('aws', 'us-east-2', 'US East (Ohio)').id, 'us-ohio');
+    assert.equal(resolveRegion('azure', 'Zone 1', 'Zone 1').id, 'global');
+    assert.equal(resolveRegion('azure', '', '').id, 'global');
+    // a name is looked up with its own provider only
+    assert.equal(resolveRegion('aws', null, 'US East').id, 'aws:US East');
+    assert.deepEqual(resolveRegion('aws', 'xx-mars-1', 'Mars'), {
+      id: 'aws:xx-mars-1',
+      name: 'Mars',
+      mapped: false,
+    });
   });
 
   it('parses listed units', () => {

@@ -5,9 +5,9 @@ import { loadSettings } from '../../lib/config.ts';
 import { createKafka, createProducer, ensureTopics } from '../../lib/kafka.ts';
 import { createRegistryClient } from '../../lib/registry.ts';
 import { AvroSerde } from '../../lib/serde.ts';
-import { dlqContract, readSchema, topics } from '../../schemas/catalog.ts';
+import { dlqContract, readSchema, runIdHeader, topics } from '../../schemas/catalog.ts';
 import { samples } from '../../schemas/samples.ts';
-import type { DeadLetter, PriceRecord, RawPriceOffer } from '../../schemas/types.ts';
+import type { DeadLetter, PriceRecord, RawPriceOffer, RunOutcome } from '../../schemas/types.ts';
 import { uniqueSuffix } from '../../test/support.ts';
 import { deleteTopics, readAll } from '../../test/telemetry-load.ts';
 import { withAdmin } from '../runner/reprocess.ts';
@@ -18,6 +18,7 @@ const suffix = uniqueSuffix();
 const input = `test.raw.pricing.${suffix}`;
 const output = `test.normalized.pricing.${suffix}`;
 const dlq = `dlq.${input}`;
+const outcomes = `test.ops.pricing.run-outcomes.${suffix}`;
 
 function offer(n: number, overrides: Record<string, unknown>): RawPriceOffer {
   const base = samples['raw.pricing.offers.v1'];
@@ -40,13 +41,14 @@ describe('pricing processor on the local stack', () => {
     await serde.register({ ...topics.rawPricing, topic: input });
     await serde.register({ ...topics.normalizedPricing, topic: output });
     await serde.register(dlqContract(input), readSchema('dlq.v1.avsc'));
+    await serde.register({ ...topics.pricingRunOutcomes, topic: outcomes });
   });
 
   after(async () => {
-    await deleteTopics(kafka, [input, output, dlq]);
+    await deleteTopics(kafka, [input, output, dlq, outcomes]);
   });
 
-  it('writes exact USD decimals per canonical unit, drops a re-collected offer and dead-letters a bad one', async () => {
+  it('writes exact USD decimals per canonical unit, drops a re-collected offer, dead-letters a bad one and counts each run', async () => {
     const offers = [
       offer(1, {}),
       offer(2, { unitOfMeasure: '100 Hours', retailPrice: 9.6 }),
@@ -58,9 +60,11 @@ describe('pricing processor on the local stack', () => {
     await producer.send({
       topic: input,
       acks: -1,
-      messages: [...offers, offers[0] as RawPriceOffer].map((value) => ({
+      messages: [...offers, offers[0] as RawPriceOffer].map((value, index) => ({
         key: `${value.provider}|${value.sku}|${value.region}`,
         value: serde.encode(input, value),
+        // the first run collected offers 1 and 2, a second one 3, 4 and offer 1 again
+        headers: { [runIdHeader]: index < 2 ? `run-a-${suffix}` : `run-b-${suffix}` },
       })),
     });
     await producer.disconnect();
@@ -78,6 +82,7 @@ describe('pricing processor on the local stack', () => {
       PROCESSOR_PRICING_OUTPUT_TOPIC: output,
       PROCESSOR_PRICING_GROUP_ID: `test-pricing-${suffix}`,
       PROCESSOR_PRICING_TRANSACTIONAL_ID_PREFIX: `test-pricing-${suffix}`,
+      PROCESSOR_PRICING_OUTCOMES_TOPIC: outcomes,
     });
     const processor = createPricingProcessor({ settings, until });
     await processor.start();
@@ -103,5 +108,39 @@ describe('pricing processor on the local stack', () => {
       letters.map((letter) => [letter.stage, letter.reasonCode]),
       [['price', 'unit_unknown']],
     );
+
+    // each run's outcome, summed over the batches and partitions its events were in
+    const runs = new Map<
+      string,
+      { normalized: number; deadLettered: number; duplicates: number; reasons: string[] }
+    >();
+    for (const outcome of await readAll(
+      kafka,
+      outcomes,
+      (value) => serde.decodeSync<RunOutcome>(outcomes, value).value,
+    )) {
+      const run = runs.get(outcome.runId) ?? { normalized: 0, deadLettered: 0, duplicates: 0, reasons: [] };
+      run.normalized += outcome.normalized;
+      run.deadLettered += outcome.deadLettered;
+      run.duplicates += outcome.duplicates;
+      run.reasons.push(
+        ...outcome.deadLetterReasons.map(
+          (reason) => `${reason.stage}/${reason.code}×${reason.count}: ${reason.example}`,
+        ),
+      );
+      runs.set(outcome.runId, run);
+    }
+    assert.deepEqual(runs.get(`run-a-${suffix}`), {
+      normalized: 2,
+      deadLettered: 0,
+      duplicates: 0,
+      reasons: [],
+    });
+    assert.deepEqual(runs.get(`run-b-${suffix}`), {
+      normalized: 1,
+      deadLettered: 1,
+      duplicates: 1,
+      reasons: ['price/unit_unknown×1: price unit "1 Lightyear" is not in the unit table'],
+    });
   });
 });

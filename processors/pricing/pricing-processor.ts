@@ -1,9 +1,9 @@
-import { topics } from '../../schemas/catalog.ts';
+import { runIdHeader, topics } from '../../schemas/catalog.ts';
 import { createProcessor, type ProcessorOptions } from '../runner/processor.ts';
 import type { TransactionalRunner } from '../runner/transactional-runner.ts';
 import { type PricingSettings, pricingSettings } from './config.ts';
 
-/** raw.pricing.offers.v1 → normalized.pricing.prices.v1. */
+/** raw.pricing.offers.v1 → normalized.pricing.prices.v1, with each collection run's outcome on ops.pricing.run-outcomes.v1. */
 export function createPricingProcessor(options: ProcessorOptions<PricingSettings> = {}): TransactionalRunner {
   return createProcessor(
     {
@@ -12,6 +12,10 @@ export function createPricingProcessor(options: ProcessorOptions<PricingSettings
       pipelineModule: new URL('./pricing-pipeline.ts', import.meta.url),
       raw: topics.rawPricing,
       normalized: topics.normalizedPricing,
+      runOutcomes: ({ outcomesTopic }) =>
+        outcomesTopic === ''
+          ? undefined
+          : { header: runIdHeader, topic: { ...topics.pricingRunOutcomes, topic: outcomesTopic } },
     },
     options,
   );

@@ -1,5 +1,5 @@
 import { accept, reject, type StageResult } from '../runner/pipeline.ts';
-import { divide, multiply, ratio, toDecimalString, toNumber } from './decimal.ts';
+import { divide, multiply, type Ratio, ratio, toDecimalString, toNumber } from './decimal.ts';
 import type { ListedPrice } from './offers.ts';
 import { parsePriceUnit } from './price-units.ts';
 
@@ -7,7 +7,12 @@ export interface CanonicalPrice {
   pricePerUnitUsd: string;
   unit: string;
   originalAmount: string;
+  /** USD per one unit of the listed currency, as used. */
+  usdRate: string;
   tierStart: number;
+  tierEnd: number | null;
+  /** The listed amount covered a whole term and was spread over its hours. */
+  amortized: boolean;
 }
 
 const hoursPerYear = 8760;
@@ -15,7 +20,8 @@ const stage = 'price';
 
 /**
  * The price per canonical unit in USD, exactly: amount × USD rate ÷ canonical units per listed
- * unit. Azure lists a reservation's price for its whole term, so it becomes per hour of the term.
+ * unit. An amount for a whole term (an Azure reservation, an AWS upfront fee) is spread over the
+ * term's hours (1 Year = 8,760 h), so it compares with hourly prices; originalAmount keeps it as listed.
  */
 export function canonicalPrice(
   listed: ListedPrice,
@@ -36,32 +42,32 @@ export function canonicalPrice(
       `no USD rate for ${JSON.stringify(listed.currency)} (PROCESSOR_PRICING_USD_RATES)`,
     );
   }
-  let amount: ReturnType<typeof ratio>;
+  let amount: Ratio;
   let tierStart: number;
+  let tierEnd: number | null;
   try {
     amount = ratio(listed.amount);
     tierStart = toNumber(ratio(listed.tierStart));
+    tierEnd = listed.tierEnd === null ? null : toNumber(ratio(listed.tierEnd));
   } catch (err) {
     return reject(stage, 'price_invalid', (err as Error).message);
   }
   if (amount.numerator < 0n) return reject(stage, 'price_invalid', `price ${listed.amount} is negative`);
   let quantity = ratio(unit.quantity);
   let canonicalUnit = unit.unit;
-  if (listed.provider === 'azure' && listed.priceType === 'reservation') {
-    const years = /^(\d+)\s*years?$/i.exec(listed.term ?? '');
-    if (!years)
-      return reject(
-        stage,
-        'term_unknown',
-        `reservation term ${JSON.stringify(listed.term)} is not N Year(s)`,
-      );
-    quantity = ratio(Number(years[1]) * hoursPerYear);
+  if (listed.wholeTerm) {
+    if (listed.termYears === null)
+      return reject(stage, 'term_unknown', 'a price for a whole term needs the length of the term');
+    quantity = ratio(listed.termYears * hoursPerYear);
     canonicalUnit = 'hour';
   }
   return accept({
     pricePerUnitUsd: toDecimalString(divide(multiply(amount, ratio(rate)), quantity)),
     unit: canonicalUnit,
     originalAmount: toDecimalString(amount),
+    usdRate: toDecimalString(ratio(rate)),
     tierStart: tierStart * unit.quantity,
+    tierEnd: tierEnd === null ? null : tierEnd * unit.quantity,
+    amortized: listed.wholeTerm,
   });
 }

@@ -1,12 +1,14 @@
 import { z } from 'zod';
-import { bool, nonNegativeInt, positiveInt, type SettingsOf, setting, str } from '../../lib/config.ts';
+import {
+  bool,
+  nonNegativeInt,
+  positiveInt,
+  type SettingsOf,
+  setting,
+  str,
+  topicName,
+} from '../../lib/config.ts';
 import { dlqContract, type TopicContract } from '../../schemas/catalog.ts';
-
-/** A Kafka topic name: the characters Kafka allows, at most 249 of them. */
-export const topicName = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z0-9._-]{1,249}$/, 'expected a Kafka topic name (letters, digits, . _ -)');
 
 interface RunnerDefaults {
   inputTopic: string;

@@ -22,6 +22,8 @@ export interface ReplayResult {
 
 export function selects(letter: DeadLetter, offset: number, filter: ReplayFilter): boolean {
   return (
+    // a producer's letter holds transport bytes (an MQTT payload), not an event of originalTopic
+    letter.source === null &&
     (filter.reason === undefined || letter.reasonCode === filter.reason) &&
     (filter.stage === undefined || letter.stage === filter.stage) &&
     (filter.fromOffset === undefined || offset >= filter.fromOffset)

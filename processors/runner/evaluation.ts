@@ -1,4 +1,5 @@
 import { classifyError, type SluiceError } from '../../lib/errors.ts';
+import { reasonOfError } from '../../lib/reasons.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
 import type { Pipeline, RecordMeta, Rejection } from './pipeline.ts';
 
@@ -8,7 +9,7 @@ import type { Pipeline, RecordMeta, Rejection } from './pipeline.ts';
  * the window decides first whether the event is a duplicate at all.
  */
 export type Evaluated =
-  | { kind: 'output'; eventId: string; key: string; value: Buffer }
+  | { kind: 'output'; eventId: string; key: string; value: Buffer; notes?: string[] }
   | { kind: 'rejected'; rejection: Rejection; eventId?: string };
 
 /** Decodes a raw record, runs the pipeline on it and encodes its output for the output topic. */
@@ -50,6 +51,7 @@ export class RecordEvaluator<In, Out> {
         eventId: outcome.eventId,
         key: outcome.key,
         value: this.serde.encode(this.outputTopic, outcome.value),
+        notes: outcome.notes,
       };
     } catch (err) {
       const error = classifyError(err);
@@ -57,7 +59,7 @@ export class RecordEvaluator<In, Out> {
       return {
         kind: 'rejected',
         eventId: outcome.eventId,
-        rejection: { stage: 'encode', code: error.code, message: error.message },
+        rejection: { stage: 'encode', code: reasonOfError(error), message: error.message },
       };
     }
   }
@@ -67,5 +69,8 @@ export class RecordEvaluator<In, Out> {
 function decodeRejection(err: unknown): Evaluated {
   const error = classifyError(err);
   if (error.disposition !== 'poison') throw error;
-  return { kind: 'rejected', rejection: { stage: 'decode', code: error.code, message: error.message } };
+  return {
+    kind: 'rejected',
+    rejection: { stage: 'decode', code: reasonOfError(error), message: error.message },
+  };
 }

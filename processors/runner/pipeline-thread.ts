@@ -63,6 +63,7 @@ async function evaluate(
   const keys: string[] = [];
   const values: Buffer[] = [];
   const rejections: Rejection[] = [];
+  const notes: [number, string[]][] = [];
   let bytes = 0;
   for (let i = 0; i < count; i++) {
     const start = job.starts[i] as number;
@@ -81,6 +82,7 @@ async function evaluate(
       keys.push(evaluated.key);
       values.push(evaluated.value);
       bytes += evaluated.value.length;
+      if (evaluated.notes?.length) notes.push([i, evaluated.notes]);
     } else {
       kinds[i] = evaluated.eventId === undefined ? replyKinds.rejected : replyKinds.rejectedWithId;
       eventIds[i] = evaluated.eventId ?? '';
@@ -105,6 +107,7 @@ async function evaluate(
     body: out.buffer as ArrayBuffer,
     ends,
     rejections,
+    notes,
     health: running.health?.(),
   };
 }

@@ -2,7 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import type { KafkaMessage } from 'kafkajs';
 import type { Health } from '../../lib/component.ts';
 import { SluiceError } from '../../lib/errors.ts';
-import { fromThreadError, startTypeScriptThread, type ThreadError } from '../../lib/threads.ts';
+import { fromThreadError, startModuleThread, type ThreadError } from '../../lib/threads.ts';
 import type { TopicContract } from '../../schemas/catalog.ts';
 import type { Evaluated } from './evaluation.ts';
 import type { Rejection } from './pipeline.ts';
@@ -50,6 +50,8 @@ export interface ThreadReply {
   ends: Int32Array;
   /** Per rejected record, in order. */
   rejections: Rejection[];
+  /** The notes of the outputs that have any, by record index. */
+  notes: [index: number, notes: string[]][];
   health?: Health;
 }
 
@@ -99,7 +101,7 @@ export class PipelineThreads {
     try {
       await Promise.all(
         Array.from({ length: count }, async () => {
-          const worker = startTypeScriptThread(threadModule, setup);
+          const worker = startModuleThread(threadModule, setup);
           const thread: Thread = { worker, pending: new Map() };
           threads.push(thread);
           await pool.attach(thread);
@@ -226,6 +228,7 @@ function pack(id: number, topic: string, partition: number, messages: readonly K
 
 function unpack(reply: ThreadReply): Evaluated[] {
   const { kinds, eventIds, keys, ends, rejections } = reply;
+  const notes = new Map(reply.notes);
   const body = Buffer.from(reply.body);
   const evaluated: Evaluated[] = new Array(kinds.length);
   let output = 0;
@@ -240,6 +243,7 @@ function unpack(reply: ThreadReply): Evaluated[] {
         eventId: eventIds[i] as string,
         key: keys[output] as string,
         value: body.subarray(at, end),
+        notes: notes.get(i),
       };
       at = end;
       output++;

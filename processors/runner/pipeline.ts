@@ -1,4 +1,6 @@
 import type { Health } from '../../lib/component.ts';
+import { runnableModule } from '../../lib/modules.ts';
+import type { Rejection } from '../../lib/reasons.ts';
 
 /** Where a raw record was read from; stages use the timestamp (never the wall clock) so replays agree. */
 export interface RecordMeta {
@@ -9,28 +11,15 @@ export interface RecordMeta {
   timestamp: number;
 }
 
-/** Why a stage refused an event: it goes to the DLQ with these as headers and envelope fields. */
-export interface Rejection {
-  stage: string;
-  /** snake_case reason, e.g. value_not_finite, unit_unknown; a DLQ metric label. */
-  code: string;
-  message: string;
-}
+export { accept, type Rejection, reject, type StageResult } from '../../lib/reasons.ts';
 
-/** A stage either hands its result to the next stage or rejects the event. */
-export type StageResult<T> = { ok: true; value: T } | { ok: false; rejection: Rejection };
-
-export function accept<T>(value: T): StageResult<T> {
-  return { ok: true, value };
-}
-
-export function reject<T = never>(stage: string, code: string, message: string): StageResult<T> {
-  return { ok: false, rejection: { stage, code, message } };
-}
-
-/** What the stages made of one event; the runner's dedupe window then drops repeated event ids. */
+/**
+ * What the stages made of one event; the runner's dedupe window then drops repeated event ids.
+ * `notes` name what an accepted event is noted for (e.g. region_unmapped:aws:xx-mars-1): counted per
+ * run with the run's outcome.
+ */
 export type Outcome<Out> =
-  | { kind: 'output'; eventId: string; key: string; value: Out }
+  | { kind: 'output'; eventId: string; key: string; value: Out; notes?: string[] }
   | { kind: 'rejected'; rejection: Rejection };
 
 /** What a processor does to one decoded event: pure, so it can run on any thread. */
@@ -63,7 +52,7 @@ export async function startPipelineModule(
   settings: unknown,
   component: string,
 ): Promise<RunningPipeline<unknown, unknown>> {
-  const { startPipeline } = (await import(pipelineModule)) as {
+  const { startPipeline } = (await import(runnableModule(pipelineModule))) as {
     startPipeline: StartPipeline<unknown, unknown>;
   };
   return startPipeline(settings as never, component);

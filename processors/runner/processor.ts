@@ -2,6 +2,7 @@ import type { Kafka } from 'kafkajs';
 import { loadSettings, type SettingGroup, type SettingsOf } from '../../lib/config.ts';
 import type { TopicContract } from '../../schemas/catalog.ts';
 import { type RunnerSettings, runnerTopics } from './config.ts';
+import type { RunOutcomeOptions } from './run-outcomes.ts';
 import { type RunnerProgress, TransactionalRunner } from './transactional-runner.ts';
 
 export interface ProcessorOptions<Settings> {
@@ -20,6 +21,8 @@ export interface ProcessorDefinition<Group extends SettingGroup> {
   pipelineModule: URL;
   raw: TopicContract;
   normalized: TopicContract;
+  /** Where per-run outcomes go, when the processor counts them (see RunOutcomeTally). */
+  runOutcomes?: (settings: SettingsOf<Group>) => RunOutcomeOptions | undefined;
 }
 
 export function createProcessor<Group extends SettingGroup>(
@@ -36,5 +39,6 @@ export function createProcessor<Group extends SettingGroup>(
     kafka: options.kafka,
     until: options.until,
     onProgress: options.onProgress,
+    runOutcomes: definition.runOutcomes?.(settings),
   });
 }

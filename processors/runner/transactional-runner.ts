@@ -24,6 +24,7 @@ import { type Evaluated, RecordEvaluator } from './evaluation.ts';
 import { processorMetrics } from './metrics.ts';
 import { type RecordMeta, type Rejection, type RunningPipeline, startPipelineModule } from './pipeline.ts';
 import { PipelineThreads } from './pipeline-threads.ts';
+import { type RunOutcomeOptions, RunOutcomeTally } from './run-outcomes.ts';
 
 export interface RunnerTopics {
   input: TopicContract;
@@ -51,6 +52,8 @@ export interface RunnerOptions {
   /** Stop consuming once every listed partition reached this offset (reprocessing, benchmarks). */
   until?: ReadonlyMap<number, number>;
   onProgress?: (progress: RunnerProgress) => void;
+  /** Count each run's outcome (events carrying the run header) and publish it in the batch's transaction. */
+  runOutcomes?: RunOutcomeOptions;
 }
 
 /** What the runner knows about one assigned partition. */
@@ -73,6 +76,8 @@ const heartbeatEvery = 500;
 interface BatchResult {
   outputs: Message[];
   deadLetters: Message[];
+  /** Per-run outcome events (see RunOutcomeTally). */
+  runOutcomes: Message[];
   counts: RunnerProgress;
   rejectionCodes: string[];
 }
@@ -96,6 +101,7 @@ export class TransactionalRunner implements Component {
   private readonly extraMetrics: ReturnType<typeof processorMetrics>;
   private readonly until?: ReadonlyMap<number, number>;
   private readonly onProgress?: (progress: RunnerProgress) => void;
+  private readonly runOutcomes?: RunOutcomeOptions;
   private readonly partitions = new Map<number, PartitionState>();
   private readonly partitionTurns = new Map<number, Promise<void>>();
   private readonly finishedPartitions = new Set<number>();
@@ -126,6 +132,7 @@ export class TransactionalRunner implements Component {
     this.kafka = options.kafka;
     this.until = options.until;
     this.onProgress = options.onProgress;
+    this.runOutcomes = options.runOutcomes;
     this.logger = componentLogger(this.name, { input: this.topics.input.topic });
     this.metrics = componentMetrics(this.name);
     this.extraMetrics = processorMetrics(this.name);
@@ -139,9 +146,13 @@ export class TransactionalRunner implements Component {
     this.kafka ??= createKafka(this.name);
     const kafka = this.kafka;
     const { input, output, dlq } = this.topics;
-    await ensureTopics(kafka, [input.topic, output.topic, dlq.topic]);
+    const contracts = [input, output, dlq, ...(this.runOutcomes ? [this.runOutcomes.topic] : [])];
+    await ensureTopics(
+      kafka,
+      contracts.map((contract) => contract.topic),
+    );
     this.serde = new AvroSerde(createRegistryClient());
-    await this.serde.registerAll([input, output, dlq]);
+    await this.serde.registerAll(contracts);
     await this.startPipeline();
     this.admin = kafka.admin();
     await this.admin.connect();
@@ -272,7 +283,7 @@ export class TransactionalRunner implements Component {
       await this.failBatch(partition, state, err);
       throw forKafkajs(err);
     }
-    const { counts, rejectionCodes, outputs, deadLetters } = result;
+    const { counts, rejectionCodes, outputs, deadLetters, runOutcomes } = result;
     // the next fetch may start from here; the partition's next batch waits for this commit (its turn)
     const committedOffset = state.nextOffset;
     resolveOffset(lastOffset);
@@ -280,7 +291,16 @@ export class TransactionalRunner implements Component {
     const opened = state;
     const committing = (
       counts.processed > 0
-        ? this.commit(opened, partition, outputs, deadLetters, nextOffset)
+        ? this.commit(
+            opened,
+            partition,
+            [
+              [this.topics.output.topic, outputs],
+              [this.topics.dlq.topic, deadLetters],
+              [this.runOutcomes?.topic.topic ?? '', runOutcomes],
+            ],
+            nextOffset,
+          )
         : Promise.resolve()
     ).then(
       () => {
@@ -350,10 +370,18 @@ export class TransactionalRunner implements Component {
     const result: BatchResult = {
       outputs: [],
       deadLetters: [],
+      runOutcomes: [],
       counts: { processed: 0, accepted: 0, rejected: 0, duplicates: 0 },
       rejectionCodes: [],
     };
     const { counts } = result;
+    const tally =
+      this.runOutcomes &&
+      new RunOutcomeTally(this.runOutcomes.header, {
+        component: this.name,
+        inputTopic: batch.topic,
+        partition: batch.partition,
+      });
     const messages = batch.messages.filter((message) => Number(message.offset) >= state.nextOffset);
     const evaluated = await this.threads?.evaluate(batch.topic, batch.partition, messages);
     const records = this.records as RecordEvaluator<unknown, unknown>;
@@ -369,16 +397,21 @@ export class TransactionalRunner implements Component {
         evaluated?.[index] ??
         records.evaluateSync(message.value, meta) ??
         (await records.evaluateSlowly(message.value, meta));
-      const duplicate = outcome.eventId !== undefined && isDuplicate(outcome.eventId, meta, state.window);
+      // only an output takes its event id: a corrected resend of a refused reading (same id) must pass
+      const duplicate = outcome.kind === 'output' && isDuplicate(outcome.eventId, meta, state.window);
       if (meta.offset >= state.restoreUntil) {
         counts.processed += 1;
-        if (duplicate) counts.duplicates += 1;
-        else if (outcome.kind === 'rejected') {
+        if (duplicate) {
+          counts.duplicates += 1;
+          tally?.duplicate(message.headers, meta.offset);
+        } else if (outcome.kind === 'rejected') {
           counts.rejected += 1;
           result.rejectionCodes.push(outcome.rejection.code);
           result.deadLetters.push(this.deadLetter(message, meta, outcome.rejection));
+          tally?.deadLettered(message.headers, meta.offset, outcome.rejection);
         } else {
           counts.accepted += 1;
+          tally?.normalized(message.headers, meta.offset, outcome.notes);
           result.outputs.push({
             key: outcome.key,
             value: outcome.value,
@@ -387,6 +420,14 @@ export class TransactionalRunner implements Component {
         }
       }
       if (index % heartbeatEvery === heartbeatEvery - 1) await heartbeat();
+    }
+    if (tally && this.runOutcomes) {
+      const topic = this.runOutcomes.topic.topic;
+      const serde = this.serde as AvroSerde;
+      result.runOutcomes = tally.outcomes(Date.now()).map((outcome) => ({
+        key: outcome.runId,
+        value: serde.encode(topic, outcome),
+      }));
     }
     return result;
   }
@@ -402,14 +443,14 @@ export class TransactionalRunner implements Component {
     return dlqMessage(this.serde as AvroSerde, letter, this.topics.dlq.topic).message;
   }
 
+  /** Sends the batch's messages (by topic) and moves the partition's offset, in one transaction when on. */
   private async commit(
     state: PartitionState,
     partition: number,
-    outputs: Message[],
-    deadLetters: Message[],
+    messagesByTopic: [topic: string, messages: Message[]][],
     nextOffset: number,
   ): Promise<void> {
-    const sends = sendsOf(this.topics.output.topic, outputs, this.topics.dlq.topic, deadLetters);
+    const sends = sendsOf(messagesByTopic);
     const offsets = [{ topic: this.topics.input.topic, partition, offset: String(nextOffset) }];
     if (!this.settings.transactions) {
       for (const topicMessages of sends) await state.producer.sendBatch({ acks: -1, topicMessages });
@@ -585,22 +626,14 @@ function recordBytes(message: Message): number {
 }
 
 /**
- * The sends of one batch: outputs and dead letters, as few sends as sendBytes allows (one produce
- * request per send, so a batch usually costs one round trip).
+ * The sends of one batch: outputs, dead letters and run outcomes, as few sends as sendBytes allows
+ * (one produce request per send, so a batch usually costs one round trip).
  */
-function sendsOf(
-  outputTopic: string,
-  outputs: Message[],
-  dlqTopic: string,
-  deadLetters: Message[],
-): TopicMessages[][] {
+function sendsOf(messagesByTopic: [topic: string, messages: Message[]][]): TopicMessages[][] {
   const sends: TopicMessages[][] = [];
   let send: TopicMessages[] = [];
   let bytes = 0;
-  for (const [topic, messages] of [
-    [outputTopic, outputs],
-    [dlqTopic, deadLetters],
-  ] as const) {
+  for (const [topic, messages] of messagesByTopic) {
     let current: TopicMessages | undefined;
     for (const message of messages) {
       const size = recordBytes(message);

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { validate } from '../../lib/telemetry/validate.ts';
+import { telemetryAttributes } from '../../schemas/telemetry-attributes.ts';
 import { type DeviceRecord, enrich } from './enrich.ts';
 import { normalize } from './normalize.ts';
 import { score } from './score.ts';
 import { defaultStageSettings, reading } from './stage-fixtures.ts';
-import { validate } from './validate.ts';
 
 const boiler: DeviceRecord = {
   deviceId: 'boiler-7',
@@ -68,7 +69,7 @@ describe('score', () => {
     ['no source time', { sourceTime: null }, 'estimated', 0.8, ['no_source_time']],
     [
       'OPC UA uncertain',
-      { attributes: { 'opcua.statusCode': '0x40000000' } },
+      { attributes: { [telemetryAttributes.opcuaStatusCode]: '0x40000000' } },
       'estimated',
       0.6,
       ['uncertain_status'],

@@ -1,6 +1,6 @@
+import { findUnit } from '../../lib/telemetry/units.ts';
 import type { Enrichment } from '../../schemas/types.ts';
 import type { NormalizedReading } from './normalize.ts';
-import { findUnit } from './units.ts';
 
 /** One row of the device registry (PostgreSQL `devices`). */
 export interface DeviceRecord {

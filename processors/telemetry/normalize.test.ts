@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { findMetric, snakeCase } from '../../lib/telemetry/metric-names.ts';
+import { parseSourceTime } from '../../lib/telemetry/source-time.ts';
+import { findUnit, findUnitByUneceCode, roundToTwelveDigits } from '../../lib/telemetry/units.ts';
+import { validate } from '../../lib/telemetry/validate.ts';
 import { seededRandom } from '../../test/telemetry-load.ts';
-import { findMetric, snakeCase } from './metric-names.ts';
 import { normalize } from './normalize.ts';
-import { parseSourceTime } from './source-time.ts';
 import { defaultStageSettings, reading } from './stage-fixtures.ts';
-import { findUnit, roundToTwelveDigits } from './units.ts';
-import { validate } from './validate.ts';
 
 function normalized(overrides: Parameters<typeof reading>[0], temperatureUnit: 'degC' | 'K' = 'degC') {
   const validated = validate(reading(overrides), defaultStageSettings);
@@ -78,6 +78,16 @@ describe('normalize: units to canonical SI', () => {
     assert.equal(findUnit('mW')?.symbol, 'mW');
     assert.equal(findUnit('mw'), undefined);
     assert.equal(findUnit('parsecs'), undefined);
+  });
+
+  it('finds units by their UN/CEFACT common code (OPC UA EngineeringUnits)', () => {
+    assert.deepEqual(
+      ['CEL', 'FAH', 'KPA', 'BAR', 'MQH', 'L2', 'KWH', 'P1', 'RPM'].map(
+        (code) => findUnitByUneceCode(code)?.symbol,
+      ),
+      ['degC', 'degF', 'kPa', 'bar', 'm3/h', 'l/min', 'kWh', '%', 'rpm'],
+    );
+    assert.equal(findUnitByUneceCode('XYZ'), undefined);
   });
 });
 

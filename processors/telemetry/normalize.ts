@@ -1,7 +1,7 @@
+import { baseUnits, toBase } from '../../lib/telemetry/units.ts';
+import type { ValidatedReading } from '../../lib/telemetry/validate.ts';
 import type { TelemetryReading } from '../../schemas/types.ts';
 import type { StageSettings } from './config.ts';
-import { baseUnits, toBase } from './units.ts';
-import type { ValidatedReading } from './validate.ts';
 
 /** A reading in canonical names, units and UTC; enrichment and quality come next. */
 export type NormalizedReading = Pick<

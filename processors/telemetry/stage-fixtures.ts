@@ -1,5 +1,5 @@
 import { loadSettings } from '../../lib/config.ts';
-import { rawReading } from '../../producers/raw-telemetry.ts';
+import { rawReading } from '../../schemas/raw-telemetry-reading.ts';
 import type { RawTelemetryReading } from '../../schemas/types.ts';
 import { type StageSettings, telemetrySettings } from './config.ts';
 

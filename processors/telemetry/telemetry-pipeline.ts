@@ -1,5 +1,6 @@
 import { componentLogger } from '../../lib/logger.ts';
 import { createPgPool } from '../../lib/postgres.ts';
+import { validate } from '../../lib/telemetry/validate.ts';
 import type { RawTelemetryReading, TelemetryReading } from '../../schemas/types.ts';
 import type { Outcome, Pipeline, RecordMeta, RunningPipeline } from '../runner/pipeline.ts';
 import type { StageSettings, TelemetrySettings } from './config.ts';
@@ -7,7 +8,6 @@ import { DeviceDirectory } from './device-directory.ts';
 import { type DeviceLookup, enrich } from './enrich.ts';
 import { normalize } from './normalize.ts';
 import { score } from './score.ts';
-import { validate } from './validate.ts';
 
 /** validate → normalize → enrich → score, one raw reading at a time (the runner dedupes). */
 export class TelemetryPipeline implements Pipeline<RawTelemetryReading, TelemetryReading> {

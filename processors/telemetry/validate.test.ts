@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { opcuaSeverity, validate } from '../../lib/telemetry/validate.ts';
+import { telemetryAttributes } from '../../schemas/telemetry-attributes.ts';
 import { defaultStageSettings, reading } from './stage-fixtures.ts';
-import { opcuaSeverity, validate } from './validate.ts';
 
 describe('validate', () => {
   it('accepts a well-formed reading and records what it parsed', () => {
@@ -22,6 +23,8 @@ describe('validate', () => {
     ],
     ['script tag in the site id', { siteId: '<script>alert(1)</script>' }, 'id_invalid'],
     ['path traversal in the device id', { deviceId: '../../etc/passwd' }, 'id_invalid'],
+    ['a .. segment in the device id', { deviceId: 'plant/../etc' }, 'id_invalid'],
+    ['an empty segment in the device id', { deviceId: 'plant//boiler' }, 'id_invalid'],
     ['unicode look-alike in the device id', { deviceId: 'bоiler-7' }, 'id_invalid'],
     ['zero-width space in the device id', { deviceId: 'boiler\u200b7' }, 'id_invalid'],
     ['newline in the message id', { messageId: 'm-1\nX-Injected: 1' }, 'id_invalid'],
@@ -59,11 +62,28 @@ describe('validate', () => {
     ['clock reset to 1970', { sourceTime: '0' }, 'time_too_old'],
     ['oversized payload', { payload: Buffer.alloc(65_537) }, 'payload_too_large'],
     [
+      'device id decoded from invalid UTF-8',
+      {
+        deviceId: 'd\uFFFD\uFFFD1',
+        payload: Buffer.concat([
+          Buffer.from('{"deviceId":"d'),
+          Buffer.from([0xff, 0xfe]),
+          Buffer.from('1"}'),
+        ]),
+      },
+      'invalid_utf8',
+      /deviceId is not valid UTF-8: the payload has an invalid byte 0xff at offset 14/,
+    ],
+    [
       'too many attributes',
       { attributes: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`a${i}`, 'x'])) },
       'attributes_too_large',
     ],
-    ['OPC UA BadSensorFailure', { attributes: { 'opcua.statusCode': '0x808B0000' } }, 'bad_status'],
+    [
+      'OPC UA BadSensorFailure',
+      { attributes: { [telemetryAttributes.opcuaStatusCode]: '0x808C0000' } },
+      'bad_status',
+    ],
   ];
   for (const [name, overrides, code, message] of rejected) {
     it(`rejects ${name} with ${code}`, () => {
@@ -82,7 +102,7 @@ describe('validate', () => {
     ['a source time 10 s ahead', { sourceTime: '2026-11-21T08:15:41Z' }, 'clock_skew'],
     [
       'OPC UA Uncertain',
-      { attributes: { 'opcua.statusCode': 'UncertainLastUsableValue' } },
+      { attributes: { [telemetryAttributes.opcuaStatusCode]: 'UncertainLastUsableValue' } },
       'uncertain_status',
     ],
   ];
@@ -94,11 +114,34 @@ describe('validate', () => {
     });
   }
 
+  it('names the OPC UA status of a Bad value', () => {
+    const result = validate(
+      reading({
+        attributes: {
+          [telemetryAttributes.opcuaStatusCode]: '0x808C0000',
+          [telemetryAttributes.opcuaStatusName]: 'BadSensorFailure',
+        },
+      }),
+      defaultStageSettings,
+    );
+    assert.equal(result.ok, false);
+    if (result.ok) return;
+    assert.equal(result.rejection.code, 'bad_status');
+    assert.equal(result.rejection.message, 'OPC UA status "BadSensorFailure (0x808C0000)" is Bad');
+  });
+
+  it('accepts device ids of /-separated segments (Sparkplug B group/edge node/device)', () => {
+    assert.ok(validate(reading({ deviceId: 'Plant1/Edge-7/Boiler.3' }), defaultStageSettings).ok);
+  });
+
   it('keeps an OPC UA Bad value flagged when configured to', () => {
-    const result = validate(reading({ attributes: { 'opcua.statusCode': '2156593152' } }), {
-      ...defaultStageSettings,
-      opcuaBadStatus: 'flag',
-    });
+    const result = validate(
+      reading({ attributes: { [telemetryAttributes.opcuaStatusCode]: '2156593152' } }),
+      {
+        ...defaultStageSettings,
+        opcuaBadStatus: 'flag',
+      },
+    );
     assert.ok(result.ok);
     assert.deepEqual(result.value.flags, ['bad_status']);
   });

@@ -1,10 +1,18 @@
-import { pipeline, Transform } from 'node:stream';
-import Assembler from 'stream-json/Assembler.js';
-import Parser from 'stream-json/Parser.js';
+import { randomUUID } from 'node:crypto';
+import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { classifyError, describeError, SluiceError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { ComponentMetrics } from '../../lib/metrics.ts';
+import type {
+  AwsOfferIndex,
+  AwsProduct,
+  AwsRegionIndex,
+  AwsTerm,
+} from '../../schemas/pricing/aws-price-list.ts';
 import type { RawPriceOffer } from '../../schemas/types.ts';
+import { JsonMembers } from '../pricing-collection/json-members.ts';
 import { PoliteClient } from '../pricing-collection/polite-client.ts';
 import type { FetchedPage, PriceSource, SourceContext } from '../pricing-collection/pricing-collector.ts';
 import type { RunFilters, StreamState } from '../pricing-collection/run-store.ts';
@@ -13,122 +21,170 @@ import {
   awsPriceOffers,
   commaList,
   type OfferHeader,
+  type ProductText,
   parseAwsFilters,
+  productText,
 } from './aws-price-items.ts';
 import type { AwsPricingSettings } from './config.ts';
 
-/** Where a stream stands in its offer file: the items before `skip` are acknowledged. */
+/**
+ * Where a stream stands in its offer file: the file's path under AWS_PRICING_OFFERS_URL (the host is
+ * not stored: a resume uses the endpoint configured then) and the items before `skip`, acknowledged.
+ */
 export interface OfferFileCursor {
-  url: string;
+  path: string;
   skip: number;
+  /** The file's region code from the region index. */
+  region: string;
 }
-
-interface Token {
-  name: string;
-  value?: string;
-}
-
-const headerFields = new Set(['offerCode', 'version', 'publicationDate']);
 
 /**
- * Turns the token stream of an offer file into raw events, holding only the products map in
- * memory (terms follow products in every AWS offer file): each `terms.<type>.<sku>` object is
- * assembled, expanded into one event per price dimension and released.
+ * The products of an offer file, spooled to an unlinked temporary file while the terms stream by:
+ * an EC2 file holds hundreds of thousands of products, more than a collector may keep in memory.
+ * Only an index (SKU → position, length, region) stays in memory; reads come from the page cache.
  */
-export class OfferFileWalker extends Transform {
+class ProductSpool {
+  private readonly fd: number;
+  /** SKU → entry; an entry's position, length and region index in the typed arrays below. */
+  private readonly entries = new Map<string, number>();
+  private positions = new Float64Array(1024);
+  private lengths = new Uint32Array(1024);
+  private regionOf = new Uint16Array(1024);
+  /** The few distinct regions, each stored once. */
+  private readonly regions: (string | null)[] = [];
+  private end = 0;
+  private buffer = Buffer.alloc(64 * 1024);
+
+  constructor() {
+    const path = join(tmpdir(), `sluice-offer-products-${randomUUID()}`);
+    this.fd = openSync(path, 'w+', 0o600);
+    // gone from the directory at once: the space is freed when the descriptor closes, even after a crash
+    unlinkSync(path);
+  }
+
+  add(sku: string, product: ProductText): void {
+    const bytes = Buffer.from(product.text, 'utf8');
+    writeSync(this.fd, bytes, 0, bytes.length, this.end);
+    const entry = this.entries.size;
+    if (entry === this.positions.length) this.grow();
+    let region = this.regions.indexOf(product.region);
+    if (region < 0) region = this.regions.push(product.region) - 1;
+    this.positions[entry] = this.end;
+    this.lengths[entry] = bytes.length;
+    this.regionOf[entry] = region;
+    this.entries.set(sku, entry);
+    this.end += bytes.length;
+  }
+
+  private grow(): void {
+    const size = this.positions.length * 2;
+    const positions = new Float64Array(size);
+    positions.set(this.positions);
+    const lengths = new Uint32Array(size);
+    lengths.set(this.lengths);
+    const regionOf = new Uint16Array(size);
+    regionOf.set(this.regionOf);
+    [this.positions, this.lengths, this.regionOf] = [positions, lengths, regionOf];
+  }
+
+  get(sku: string): ProductText | undefined {
+    const entry = this.entries.get(sku);
+    if (entry === undefined) return undefined;
+    const length = this.lengths[entry] as number;
+    if (this.buffer.length < length) this.buffer = Buffer.alloc(length * 2);
+    readSync(this.fd, this.buffer, 0, length, this.positions[entry] as number);
+    return {
+      text: this.buffer.toString('utf8', 0, length),
+      region: this.regions[this.regionOf[entry] as number] ?? null,
+    };
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
+const headerFields = new Set<string>(['offerCode', 'version', 'publicationDate']);
+
+/** Member paths an offer file is read by: its header strings, each product, each SKU's terms of a type. */
+function offerFileMember(path: readonly string[]): boolean {
+  return (
+    (path.length === 1 && headerFields.has(path[0] as string)) ||
+    (path.length === 2 && path[0] === 'products') ||
+    (path.length === 3 && path[0] === 'terms')
+  );
+}
+
+/**
+ * Reads one offer file as it streams in (AWS documents products first, then terms by type and SKU)
+ * and turns it into raw events, one per price dimension, skipping the first `skip` (acknowledged
+ * before a resume). Products are spooled (see ProductSpool); each SKU's terms are parsed, expanded
+ * and released, so memory stays flat whatever the file's size.
+ */
+export class OfferFileReader {
   private readonly header: OfferHeader = { offerCode: '', version: '', publicationDate: '' };
-  private readonly products = new Map<string, unknown>();
-  /** Keys of the containers the parser is inside, outermost first. */
-  private readonly path: string[] = [];
-  private key = '';
-  private assembler?: Assembler;
-  private assembling: 'product' | 'term' | undefined;
-  private assembledKey = '';
+  private readonly products = new ProductSpool();
+  private readonly members: JsonMembers;
   private index = 0;
+  private ready: RawPriceOffer[] = [];
 
   constructor(
     private readonly skip: number,
-    private readonly context: { runId: string; sourceUrl: string; fetchedAt: number },
+    private readonly context: { runId: string; sourceUrl: string; fetchedAt: number; region: string | null },
   ) {
-    super({ objectMode: true, writableHighWaterMark: 1024, readableHighWaterMark: 4 });
+    this.members = new JsonMembers(offerFileMember, (path, value) => this.member(path, value));
   }
 
-  override _transform(token: Token, _encoding: string, callback: (error?: Error | null) => void): void {
-    try {
-      this.consume(token);
-      callback();
-    } catch (err) {
-      callback(err as Error);
-    }
+  private member(path: readonly string[], value: Buffer): void {
+    if (path.length === 1) {
+      this.header[path[0] as keyof OfferHeader] = JSON.parse(value.toString('utf8')) as string;
+    } else if (path[0] === 'products') {
+      this.products.add(path[1] as string, productText(JSON.parse(value.toString('utf8')) as AwsProduct));
+    } else this.terms(path[1] as string, path[2] as string, value);
   }
 
-  private consume(token: Token): void {
-    if (this.assembler) {
-      this.assembler.consume(token);
-      if (this.assembler.done) this.assembled(this.assembler.current);
-      return;
-    }
-    switch (token.name) {
-      case 'keyValue':
-        this.key = token.value ?? '';
-        return;
-      case 'startObject':
-      case 'startArray': {
-        const depth = this.path.length;
-        const target =
-          depth === 2 && this.path[1] === 'products'
-            ? 'product'
-            : depth === 3 && this.path[1] === 'terms'
-              ? 'term'
-              : undefined;
-        if (target) {
-          this.assembling = target;
-          this.assembledKey = this.key;
-          this.assembler = new Assembler();
-          this.assembler.consume(token);
-          return;
-        }
-        this.path.push(this.key);
-        return;
-      }
-      case 'endObject':
-      case 'endArray':
-        this.path.pop();
-        return;
-      case 'stringValue':
-        if (this.path.length === 1 && headerFields.has(this.key)) {
-          this.header[this.key as keyof OfferHeader] = token.value ?? '';
-        }
-        return;
-      default:
-        return;
-    }
-  }
-
-  private assembled(value: unknown): void {
-    this.assembler = undefined;
-    if (this.assembling === 'product') {
-      this.products.set(this.assembledKey, value);
-      return;
-    }
-    const termType = this.path[2] ?? '';
+  private terms(termType: string, sku: string, value: Buffer): void {
     const offers = awsPriceOffers(
-      this.products.get(this.assembledKey),
+      this.products.get(sku),
       termType,
-      value as Record<string, unknown>,
+      JSON.parse(value.toString('utf8')) as Record<string, AwsTerm>,
       this.header,
       {
-        ...this.context,
+        runId: this.context.runId,
+        sourceUrl: this.context.sourceUrl,
+        fetchedAt: this.context.fetchedAt,
+        fallbackRegion: this.context.region,
         attributes: { offerFile: this.context.sourceUrl, offerVersion: this.header.version },
       },
     );
-    const fresh: RawPriceOffer[] = [];
     for (const offer of offers) {
-      if (this.index >= this.skip)
-        fresh.push({ ...offer, attributes: { ...offer.attributes, itemOffset: String(this.index) } });
+      if (this.index >= this.skip) {
+        this.ready.push({ ...offer, attributes: { ...offer.attributes, itemOffset: String(this.index) } });
+      }
       this.index += 1;
     }
-    if (fresh.length > 0) this.push(fresh);
+  }
+
+  private take(): RawPriceOffer[] {
+    const ready = this.ready;
+    this.ready = [];
+    return ready;
+  }
+
+  /** The raw events completed by this chunk of the file. */
+  write(chunk: Buffer): RawPriceOffer[] {
+    this.members.write(chunk);
+    return this.take();
+  }
+
+  /** The file ended: it must have been whole. */
+  end(): RawPriceOffer[] {
+    this.members.end();
+    return this.take();
+  }
+
+  close(): void {
+    this.products.close();
   }
 }
 
@@ -140,6 +196,7 @@ export class AwsOfferFileSource implements PriceSource<OfferFileCursor> {
   readonly provider = 'aws' as const;
   readonly client: PoliteClient;
   readonly concurrency: number;
+  readonly endpoint: { url: string; setting: string };
   private readonly filters: AwsFilters;
 
   constructor(
@@ -149,6 +206,7 @@ export class AwsOfferFileSource implements PriceSource<OfferFileCursor> {
     metrics: ComponentMetrics,
   ) {
     this.filters = parseAwsFilters(filters);
+    this.endpoint = { url: settings.offersUrl, setting: 'AWS_PRICING_OFFERS_URL' };
     this.client = new PoliteClient(new URL(settings.offersUrl).host, settings, logger, metrics);
     this.concurrency = settings.concurrency;
   }
@@ -159,9 +217,7 @@ export class AwsOfferFileSource implements PriceSource<OfferFileCursor> {
 
   async plan({ signal }: SourceContext): Promise<StreamState<OfferFileCursor>[]> {
     const indexUrl = this.resolve('/offers/v1.0/aws/index.json');
-    const index = (await this.client.getJson(indexUrl, signal)).body as {
-      offers?: Record<string, { currentRegionIndexUrl?: string }>;
-    };
+    const index = (await this.client.getJson(indexUrl, signal)).body as Partial<AwsOfferIndex> | null;
     if (!index?.offers) {
       throw new SluiceError('ING_PRICING_PAGE_INVALID', `${indexUrl} is not an offer index (no offers)`, {
         details: { url: indexUrl },
@@ -182,9 +238,8 @@ export class AwsOfferFileSource implements PriceSource<OfferFileCursor> {
       const regionIndexPath = index.offers[code]?.currentRegionIndexUrl;
       if (!regionIndexPath) continue;
       const regionIndexUrl = this.resolve(regionIndexPath);
-      const regionIndex = (await this.client.getJson(regionIndexUrl, signal)).body as {
-        regions?: Record<string, { regionCode?: string; currentVersionUrl?: string }>;
-      };
+      const regionIndex = (await this.client.getJson(regionIndexUrl, signal))
+        .body as Partial<AwsRegionIndex> | null;
       if (!regionIndex?.regions) {
         throw new SluiceError(
           'ING_PRICING_PAGE_INVALID',
@@ -198,7 +253,11 @@ export class AwsOfferFileSource implements PriceSource<OfferFileCursor> {
         if (!region.currentVersionUrl || (regions.size > 0 && !regions.has(regionCode))) continue;
         streams.push({
           key: `${code}/${regionCode}`,
-          cursor: { url: this.resolve(region.currentVersionUrl), skip: 0 },
+          cursor: {
+            path: new URL(this.resolve(region.currentVersionUrl)).pathname,
+            skip: 0,
+            region: regionCode,
+          },
           page: 0,
         });
       }
@@ -207,43 +266,53 @@ export class AwsOfferFileSource implements PriceSource<OfferFileCursor> {
   }
 
   /**
-   * Streams one offer file from the cursor's item offset. A dropped connection re-opens the file
-   * and skips to the last item handed on; a file that is not valid JSON fails its stream.
+   * Streams one offer file from the cursor's item offset, from the host configured now. A dropped
+   * connection re-opens the file and skips to the last item handed on; a file that is not valid
+   * JSON fails its stream.
    */
   async *pages(
     stream: StreamState<OfferFileCursor>,
     { runId, signal }: SourceContext,
   ): AsyncIterable<FetchedPage<OfferFileCursor>> {
-    const cursor = stream.cursor;
+    const cursor = offerFileCursor(stream.cursor);
     if (!cursor) return;
+    const url = this.resolve(cursor.path);
     let handedOn = cursor.skip;
     for (let reopened = 0; ; reopened++) {
       const chunk: RawPriceOffer[] = [];
+      const reader = new OfferFileReader(handedOn, {
+        runId,
+        sourceUrl: url,
+        fetchedAt: Date.now(),
+        region: cursor.region,
+      });
       try {
-        const body = await this.client.getStream(cursor.url, signal);
-        const walker = new OfferFileWalker(handedOn, { runId, sourceUrl: cursor.url, fetchedAt: Date.now() });
-        pipeline(body, Parser.make({ packValues: true, streamValues: false }), walker, () => {});
-        for await (const offers of walker as AsyncIterable<RawPriceOffer[]>) {
-          chunk.push(...offers);
+        const body = await this.client.getStream(url, signal);
+        for await (const data of body as AsyncIterable<Buffer>) {
+          chunk.push(...reader.write(data));
           while (chunk.length >= this.settings.chunkItems) {
-            const page = chunk.splice(0, this.settings.chunkItems);
-            handedOn += page.length;
-            yield { sourceUrl: cursor.url, offers: page, next: { url: cursor.url, skip: handedOn } };
+            const offers = chunk.splice(0, this.settings.chunkItems);
+            handedOn += offers.length;
+            yield { sourceUrl: url, offers, next: { ...cursor, skip: handedOn } };
           }
         }
-        yield { sourceUrl: cursor.url, offers: chunk, next: null };
+        chunk.push(...reader.end());
+        handedOn += chunk.length;
+        yield { sourceUrl: url, offers: chunk, next: null };
         return;
       } catch (err) {
         if (signal.aborted) throw err;
-        const error = fileError(err, cursor.url, handedOn);
+        const error = fileError(err, url, handedOn);
         if (error.retriable && reopened < this.settings.retries) {
           this.logger.warn(
-            { url: cursor.url, offset: handedOn, err: error.message },
+            { url, offset: handedOn, err: error.message },
             'offer file interrupted; re-opening',
           );
           continue;
         }
         throw error;
+      } finally {
+        reader.close();
       }
     }
   }
@@ -253,25 +322,45 @@ export class AwsOfferFileSource implements PriceSource<OfferFileCursor> {
   }
 }
 
-/** Errors of the JSON parser mean the file itself is broken: its stream fails with a clear reason. */
+/**
+ * The cursor of a stream; a checkpoint written before cursors held a path (a whole URL) is read as
+ * the path of that URL, so such a run resumes too, from the endpoint configured now.
+ */
+function offerFileCursor(stored: unknown): OfferFileCursor | null {
+  if (!stored) return null;
+  const cursor = stored as Partial<OfferFileCursor> & { url?: string };
+  const path = cursor.path ?? (cursor.url ? new URL(cursor.url).pathname : undefined);
+  if (!path)
+    throw new SluiceError(
+      'ING_VALIDATION_FAILED',
+      `offer file checkpoint ${JSON.stringify(stored)} has no path`,
+    );
+  const region = cursor.region ?? /\/([^/]+)\/index\.json$/.exec(path)?.[1] ?? '';
+  return { path, skip: cursor.skip ?? 0, region };
+}
+
+/** A broken body means the file itself is broken: its stream fails with a clear reason. */
 function fileError(err: unknown, url: string, offset: number): SluiceError {
   const message = describeError(err);
+  if (err instanceof SluiceError && err.code === 'ING_PRICING_PAGE_INVALID') {
+    return new SluiceError(err.code, `offer file ${url} is not valid JSON after item ${offset}: ${message}`, {
+      cause: err,
+      details: { url },
+    });
+  }
+  if (err instanceof SyntaxError) {
+    return new SluiceError(
+      'ING_PRICING_PAGE_INVALID',
+      `offer file ${url} is not valid JSON after item ${offset}: ${message}`,
+      { cause: err, details: { url } },
+    );
+  }
   if (err instanceof SluiceError) {
     return new SluiceError(err.code, `offer file ${url} failed after item ${offset}: ${message}`, {
       cause: err,
       disposition: err.disposition,
       details: { url },
     });
-  }
-  if (/^Parser (cannot parse input|has expected)/.test(message)) {
-    return new SluiceError(
-      'ING_PRICING_PAGE_INVALID',
-      `offer file ${url} is not valid JSON after item ${offset}: ${message}`,
-      {
-        cause: err,
-        details: { url },
-      },
-    );
   }
   return new SluiceError(
     classifyError(err).code,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SluiceError } from '../../lib/errors.ts';
+import type { AwsProduct, AwsTerm } from '../../schemas/pricing/aws-price-list.ts';
 import type { RawPriceOffer } from '../../schemas/types.ts';
 import { pricingEventId } from '../pricing-collection/raw-offers.ts';
 import type { RunFilters } from '../pricing-collection/run-store.ts';
@@ -33,31 +34,34 @@ export const commaList = (text: string | undefined): string[] =>
     .map((part) => part.trim())
     .filter(Boolean) ?? [];
 
-interface PriceDimension {
-  rateCode: string;
-  [field: string]: unknown;
-}
-
-interface Term {
-  sku: string;
-  offerTermCode: string;
-  effectiveDate: string;
-  priceDimensions: Record<string, PriceDimension>;
-  [field: string]: unknown;
-}
-
-/** The offer file's (or Price List element's) top-level fields every item carries along. */
+/** The offer file's (or PriceList element's) top-level fields every item carries along. */
 export interface OfferHeader {
   offerCode: string;
   version: string;
   publicationDate: string;
 }
 
+/** A product as the items embed it: its compact JSON text, and its region as the raw event names it. */
+export interface ProductText {
+  text: string;
+  /** regionCode (or fromRegionCode, or location); null for prices without a region. */
+  region: string | null;
+}
+
 export interface ItemContext {
   runId: string;
   sourceUrl: string;
   fetchedAt: number;
+  /** The offer file's region (from the region index), for products that name none. */
+  fallbackRegion: string | null;
   attributes: Record<string, string>;
+}
+
+/** The compact text of a product and the region its prices are in. */
+export function productText(product: AwsProduct): ProductText {
+  const attributes = product.attributes ?? {};
+  const region = attributes.regionCode || attributes.fromRegionCode || attributes.location || null;
+  return { text: JSON.stringify(product), region };
 }
 
 function invalid(context: ItemContext, what: string): SluiceError {
@@ -67,23 +71,23 @@ function invalid(context: ItemContext, what: string): SluiceError {
 }
 
 /**
- * One raw event per price dimension, each item in the Price List shape: the product, the service
- * code and a `terms` object holding just this term with just this dimension, so processors read
- * bulk files and Query API pages alike.
+ * One raw event per price dimension, each item a Price List Query API `PriceList` element narrowed
+ * to that term and dimension: `{ product, serviceCode, terms: { <type>: { <sku.offerTermCode>: term
+ * with one priceDimensions entry } }, version, publicationDate }`, so processors read bulk offer
+ * files and Query API pages alike. The product's text is embedded as given, not re-serialized.
  */
 export function awsPriceOffers(
-  product: unknown,
+  product: ProductText | undefined,
   termType: string,
-  termsOfSku: Record<string, unknown>,
+  termsOfSku: Record<string, AwsTerm>,
   header: OfferHeader,
   context: ItemContext,
 ): RawPriceOffer[] {
-  const attributes = (product as { attributes?: Record<string, unknown> } | undefined)?.attributes;
-  const regionValue = attributes?.regionCode ?? attributes?.location;
-  const region = typeof regionValue === 'string' && regionValue ? regionValue : null;
   const offers: RawPriceOffer[] = [];
-  for (const [termKey, value] of Object.entries(termsOfSku)) {
-    const term = value as Partial<Term> | null;
+  const prefix = `{"product":${product?.text ?? 'null'},"serviceCode":${JSON.stringify(header.offerCode)},"terms":{${JSON.stringify(termType)}:{`;
+  const suffix = `}},"version":${JSON.stringify(header.version)},"publicationDate":${JSON.stringify(header.publicationDate)}}`;
+  const attributes = { ...context.attributes, termType };
+  for (const [termKey, term] of Object.entries(termsOfSku)) {
     if (
       !term?.sku ||
       !term.offerTermCode ||
@@ -92,25 +96,20 @@ export function awsPriceOffers(
     ) {
       throw invalid(context, `term ${termKey} lacks sku, offerTermCode, effectiveDate or priceDimensions`);
     }
-    for (const [dimensionKey, dimension] of Object.entries(term.priceDimensions ?? {})) {
+    for (const [dimensionKey, dimension] of Object.entries(term.priceDimensions)) {
       if (!dimension?.rateCode) throw invalid(context, `price dimension ${dimensionKey} has no rateCode`);
       const sku = `${term.sku}/${term.offerTermCode}/${dimension.rateCode}`;
+      const narrowed = JSON.stringify({ ...term, priceDimensions: { [dimensionKey]: dimension } });
       offers.push({
         eventId: pricingEventId('aws', sku, term.effectiveDate),
         provider: 'aws',
         collectionId: context.runId,
         sku,
-        region,
-        item: JSON.stringify({
-          product: product ?? null,
-          serviceCode: header.offerCode,
-          terms: { [termType]: { [termKey]: { ...term, priceDimensions: { [dimensionKey]: dimension } } } },
-          version: header.version,
-          publicationDate: header.publicationDate,
-        }),
+        region: product?.region ?? context.fallbackRegion,
+        item: `${prefix}${JSON.stringify(termKey)}:${narrowed}${suffix}`,
         sourceUrl: context.sourceUrl,
         fetchedAt: context.fetchedAt,
-        attributes: { ...context.attributes, termType },
+        attributes,
         traceId: null,
       });
     }

@@ -2,11 +2,18 @@ import { GetProductsCommand, PricingClient, type PricingClientConfig } from '@aw
 import { SluiceError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { ComponentMetrics } from '../../lib/metrics.ts';
+import type { AwsPriceListItem } from '../../schemas/pricing/aws-price-list.ts';
 import type { RawPriceOffer } from '../../schemas/types.ts';
 import { PoliteClient, retryAfterMs } from '../pricing-collection/polite-client.ts';
 import type { FetchedPage, PriceSource, SourceContext } from '../pricing-collection/pricing-collector.ts';
 import type { RunFilters, StreamState } from '../pricing-collection/run-store.ts';
-import { type AwsFilters, awsPriceOffers, commaList, parseAwsFilters } from './aws-price-items.ts';
+import {
+  type AwsFilters,
+  awsPriceOffers,
+  commaList,
+  parseAwsFilters,
+  productText,
+} from './aws-price-items.ts';
 import type { AwsPricingSettings } from './config.ts';
 
 export type AwsCredentials = PricingClientConfig['credentials'];
@@ -69,6 +76,7 @@ export class AwsPriceListQuerySource implements PriceSource<QueryCursor> {
   private readonly filters: AwsFilters;
   private readonly sdk: PricingClient;
   private readonly endpointLabel: string;
+  readonly endpoint: { url: string; setting: string };
 
   constructor(
     settings: AwsPricingSettings,
@@ -85,6 +93,10 @@ export class AwsPriceListQuerySource implements PriceSource<QueryCursor> {
       );
     }
     this.endpointLabel = settings.queryEndpoint ?? `api.pricing.${settings.queryRegion}.amazonaws.com`;
+    this.endpoint = {
+      url: this.endpointLabel,
+      setting: settings.queryEndpoint ? 'AWS_PRICING_QUERY_ENDPOINT' : 'AWS_PRICING_QUERY_REGION',
+    };
     this.sdk = new PricingClient({
       region: settings.queryRegion,
       endpoint: settings.queryEndpoint,
@@ -143,28 +155,26 @@ export class AwsPriceListQuerySource implements PriceSource<QueryCursor> {
   }
 }
 
-/** A PriceList element is a JSON string: one product with all its terms. */
-function priceListOffers(
+/** A PriceList element is a JSON string: one product with all its terms (`terms.<type>.<sku.offerTermCode>`). */
+export function priceListOffers(
   text: string,
   index: number,
   context: { runId: string; sourceUrl: string; page: number },
 ): RawPriceOffer[] {
-  let element: {
-    product?: unknown;
-    serviceCode?: string;
-    terms?: Record<string, Record<string, unknown>>;
-    version?: string;
-    publicationDate?: string;
-  };
+  let element: Partial<AwsPriceListItem>;
   try {
-    element = JSON.parse(text);
+    element = JSON.parse(text) as Partial<AwsPriceListItem>;
   } catch (err) {
     throw new SluiceError(
       'ING_PRICING_PAGE_INVALID',
       `PriceList[${index}] of ${context.sourceUrl} is not JSON: ${(err as Error).message}`,
-      {
-        cause: err,
-      },
+      { cause: err },
+    );
+  }
+  if (!element.product || typeof element.terms !== 'object' || element.terms === null) {
+    throw new SluiceError(
+      'ING_PRICING_PAGE_INVALID',
+      `PriceList[${index}] of ${context.sourceUrl} is not a product with terms`,
     );
   }
   const header = {
@@ -172,12 +182,15 @@ function priceListOffers(
     version: element.version ?? '',
     publicationDate: element.publicationDate ?? '',
   };
-  return Object.entries(element.terms ?? {}).flatMap(([termType, termsOfType]) => {
-    return awsPriceOffers(element.product, termType, termsOfType, header, {
+  const product = productText(element.product);
+  const fetchedAt = Date.now();
+  return Object.entries(element.terms).flatMap(([termType, termsOfType]) =>
+    awsPriceOffers(product, termType, termsOfType, header, {
       runId: context.runId,
       sourceUrl: context.sourceUrl,
-      fetchedAt: Date.now(),
+      fetchedAt,
+      fallbackRegion: null,
       attributes: { page: String(context.page), api: 'GetProducts' },
-    });
-  });
+    }),
+  );
 }

@@ -1,119 +1,106 @@
 import assert from 'node:assert/strict';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { after, before, describe, it } from 'node:test';
-import Parser from 'stream-json/Parser.js';
+import { awsOfferFiles } from '../../schemas/fixtures/pricing/index.ts';
+import type { AwsPriceDimension, AwsPriceListItem, AwsTerm } from '../../schemas/pricing/aws-price-list.ts';
 import type { RawPriceOffer } from '../../schemas/types.ts';
-import { awsProduct, PricingFixtureServer } from '../../test/pricing-fixture-server.ts';
+import { PricingFixtureServer } from '../../test/pricing-fixture-server.ts';
 import { CollectionHarness, fixtureEnv } from '../../test/pricing-support.ts';
+import { dimensionsPerProduct } from '../../test/pricing-synthetic.ts';
 import { uniqueSuffix } from '../../test/support.ts';
 import { CollectionRunStore } from '../pricing-collection/run-store.ts';
-import { OfferFileWalker } from './aws-offer-files.ts';
+import { OfferFileReader } from './aws-offer-files.ts';
 
-/** An offer file laid out as AWS lays them out: header, products, then terms by type and sku. */
-function offerFileText(service: string, region: string, count: number): string {
-  const products = Array.from({ length: count }, (_, i) => awsProduct(service, region, i));
-  return JSON.stringify(
-    {
-      formatVersion: 'v1.0',
-      offerCode: service,
-      version: '20240101000000',
-      publicationDate: '2024-01-01T00:00:00Z',
-      products: Object.fromEntries(products.map((p) => [p.sku, p.product])),
-      terms: {
-        OnDemand: Object.fromEntries(products.map((p) => [p.sku, p.onDemand])),
-        Reserved: Object.fromEntries(products.map((p) => [p.sku, p.reserved])),
-      },
-    },
-    null,
-    2,
-  );
-}
-
-async function walk(text: string, skip: number): Promise<RawPriceOffer[]> {
-  const walker = new OfferFileWalker(skip, {
+/** The raw events of an offer file's text, fed in small chunks as a download arrives. */
+function read(text: string, skip: number, region = 'us-east-1'): RawPriceOffer[] {
+  const reader = new OfferFileReader(skip, {
     runId: 'r1',
     sourceUrl: 'https://offers/file.json',
     fetchedAt: 1,
+    region,
   });
-  const offers: RawPriceOffer[] = [];
-  walker.on('data', (chunk: RawPriceOffer[]) => offers.push(...chunk));
-  // small chunks, as a download arrives
-  const chunks = Array.from({ length: Math.ceil(text.length / 1000) }, (_, i) =>
-    text.slice(i * 1000, i * 1000 + 1000),
-  );
-  await pipeline(Readable.from(chunks), Parser.make({ packValues: true, streamValues: false }), walker);
-  return offers;
+  try {
+    const bytes = Buffer.from(text, 'utf8');
+    const offers: RawPriceOffer[] = [];
+    for (let at = 0; at < bytes.length; at += 1000)
+      offers.push(...reader.write(bytes.subarray(at, at + 1000)));
+    offers.push(...reader.end());
+    return offers;
+  } finally {
+    reader.close();
+  }
 }
 
+const ec2File = awsOfferFiles['AmazonEC2/us-east-1'];
+
 describe('AWS offer files (streamed, pure)', () => {
-  it('emits one event per price dimension, in the Price List shape, with deterministic ids', async () => {
-    const offers = await walk(offerFileText('AmazonS3', 'eu-west-1', 4), 0);
-    // S3: 3 OnDemand tiers + 1 Reserved dimension per product
-    assert.equal(offers.length, 16);
+  it('emits one event per price dimension, as a PriceList element narrowed to it, with deterministic ids', () => {
+    const file = awsOfferFiles['AmazonS3/us-east-1'];
+    const offers = read(file?.text ?? '', 0);
+    // S3 storage: 3 tiers; requests: 1; deep archive: 1
+    assert.equal(offers.length, 5);
     const first = offers[0] as RawPriceOffer;
-    const item = JSON.parse(first.item) as {
-      product: { sku: string; attributes: { regionCode: string } };
-      serviceCode: string;
-      terms: {
-        OnDemand: Record<
-          string,
-          {
-            priceDimensions: Record<
-              string,
-              { beginRange: string; endRange: string; unit: string; pricePerUnit: { USD: string } }
-            >;
-          }
-        >;
-      };
-    };
+    const item = JSON.parse(first.item) as AwsPriceListItem;
+    assert.deepEqual(Object.keys(item), ['product', 'serviceCode', 'terms', 'version', 'publicationDate']);
+    assert.deepEqual(item.product, file?.body.products[item.product.sku]);
     assert.equal(item.serviceCode, 'AmazonS3');
-    assert.equal(first.region, 'eu-west-1');
-    const [term] = Object.values(item.terms.OnDemand);
-    const dimensions = Object.values(term?.priceDimensions ?? {});
-    assert.equal(dimensions.length, 1, 'one price dimension per event');
+    assert.equal(item.version, file?.body.version);
+    const terms = Object.entries(item.terms.OnDemand ?? {});
+    assert.equal(terms.length, 1, 'one term');
+    const [termKey, term] = terms[0] as [string, AwsTerm];
+    const listed = file?.body.terms.OnDemand?.[item.product.sku]?.[termKey];
+    const dimensions = Object.entries(term.priceDimensions);
+    assert.equal(dimensions.length, 1, 'one price dimension');
+    const [rateCode, dimension] = dimensions[0] as [string, AwsPriceDimension];
+    assert.deepEqual({ ...term, priceDimensions: {} }, { ...listed, priceDimensions: {} });
+    assert.deepEqual(dimension, listed?.priceDimensions[rateCode]);
+    assert.equal(first.sku, `${item.product.sku}/${term.offerTermCode}/${rateCode}`);
+    assert.equal(first.region, 'us-east-1');
+    assert.equal(new Set(offers.map((o) => o.eventId)).size, 5);
     assert.deepEqual(
-      [dimensions[0]?.beginRange, dimensions[0]?.endRange, dimensions[0]?.unit],
-      ['0', '51200', 'GB-Mo'],
-    );
-    assert.match(
-      first.sku,
-      new RegExp(`^${item.product.sku}/JRTCKXETXF/${item.product.sku}\\.JRTCKXETXF\\.`),
-    );
-    assert.equal(new Set(offers.map((o) => o.eventId)).size, 16);
-    assert.deepEqual(
-      (await walk(offerFileText('AmazonS3', 'eu-west-1', 4), 0)).map((o) => o.eventId),
+      read(file?.text ?? '', 0).map((o) => o.eventId),
       offers.map((o) => o.eventId),
     );
   });
 
-  it('resumes inside a file by skipping the items already acknowledged', async () => {
-    const text = offerFileText('AmazonEC2', 'us-east-1', 10);
-    const all = await walk(text, 0);
-    const rest = await walk(text, 7);
+  it("names the product's region, or the file's region for a product that names none", () => {
+    const offers = read(ec2File?.text ?? '', 0, 'us-east-1');
+    assert.equal(offers.length, 13);
+    assert.deepEqual([...new Set(offers.map((offer) => offer.region))], ['us-east-1']);
+  });
+
+  it('resumes inside a file by skipping the items already acknowledged', () => {
+    const all = read(ec2File?.text ?? '', 0);
+    const rest = read(ec2File?.text ?? '', 7);
     assert.deepEqual(
       rest.map((o) => o.eventId),
       all.slice(7).map((o) => o.eventId),
     );
     assert.equal(rest[0]?.attributes.itemOffset, '7');
   });
+
+  it('fails a file cut short', () => {
+    const text = ec2File?.text ?? '';
+    assert.throws(() => read(text.slice(0, Math.floor(text.length / 2)), 0), /ends inside terms/);
+  });
 });
 
 describe('AWS collectors against the fixture server, Kafka and PostgreSQL', () => {
   let fixture: PricingFixtureServer;
   let harness: CollectionHarness;
-  // EC2 files: 50 products × (1 OnDemand + 1 Reserved) = 100; S3: 50 × (3 + 1) = 200
-  const expectedItems = 100 + 100 + 200;
+  // synthetic files of the fixtures' m5.large (6 price dimensions) and S3 storage (3 tiers)
+  const expectedItems = 50 * dimensionsPerProduct('AmazonEC2') * 2 + 50 * dimensionsPerProduct('AmazonS3');
   before(async () => {
     fixture = await PricingFixtureServer.start({
-      awsProductsPerFile: 50,
-      awsServices: {
-        AmazonEC2: ['us-east-1', 'eu-west-1'],
-        AmazonS3: ['us-east-1'],
-        AWSLambda: ['us-east-1'],
+      synthetic: {
+        awsProductsPerFile: 50,
+        awsServices: {
+          AmazonEC2: ['us-east-1', 'eu-west-1'],
+          AmazonS3: ['us-east-1'],
+          AWSLambda: ['us-east-1'],
+        },
+        awsQueryPages: 3,
+        awsQueryProductsPerPage: 20,
       },
-      awsQueryPages: 3,
-      awsQueryProductsPerPage: 20,
     });
     harness = await CollectionHarness.start();
   });
@@ -205,15 +192,16 @@ describe('AWS collectors against the fixture server, Kafka and PostgreSQL', () =
     );
     const to = await harness.endOffsets();
     assert.equal(run.status, 'succeeded', run.error ?? '');
-    // 3 pages × 20 products × (OnDemand + Reserved)
-    assert.deepEqual([run.pages, run.published], [3, 120]);
+    // 3 pages × 20 products × 6 price dimensions
+    const expected = 3 * 20 * dimensionsPerProduct('AmazonEC2');
+    assert.deepEqual([run.pages, run.published], [3, expected]);
     const page1 = fixture.requestsOf('aws-query').filter((r) => r.page === 1);
     t.diagnostic(
       `GetProducts page 2: 429, retried after ${(page1[1]?.at ?? 0) - (page1[0]?.at ?? 0)} ms (Retry-After: 1)`,
     );
     assert.ok((page1[1]?.at ?? 0) - (page1[0]?.at ?? 0) >= 1000);
     const offers = await harness.offersOf(runId, from, to);
-    assert.equal(new Set(offers.map((o) => o.eventId)).size, 120);
+    assert.equal(new Set(offers.map((o) => o.eventId)).size, expected);
     assert.equal(offers[0]?.attributes.api, 'GetProducts');
   });
 });

@@ -3,34 +3,31 @@ import { after, before, describe, it } from 'node:test';
 import type { SluiceError } from '../../lib/errors.ts';
 import { keyPartition } from '../../lib/kafka.ts';
 import { topics } from '../../schemas/catalog.ts';
+import { azureRetailPages, type Fixture } from '../../schemas/fixtures/pricing/index.ts';
+import type { AzureRetailPage } from '../../schemas/pricing/azure-retail-prices.ts';
 import type { RawPriceOffer } from '../../schemas/types.ts';
-import { azureItem, PricingFixtureServer } from '../../test/pricing-fixture-server.ts';
+import { PricingFixtureServer } from '../../test/pricing-fixture-server.ts';
 import { CollectionHarness, fixtureEnv } from '../../test/pricing-support.ts';
 import { uniqueSuffix } from '../../test/support.ts';
 import { CollectionRunStore } from '../pricing-collection/run-store.ts';
-import {
-  azureFirstPageUrl,
-  azurePageOffers,
-  parseAzureFilters,
-  rawArrayElements,
-} from './azure-retail-source.ts';
+import { azureFirstPageQuery, azurePageOffers, pageQuery, parseAzureFilters } from './azure-retail-source.ts';
 
 describe('Azure Retail Prices pages (pure)', () => {
-  const settings = { url: 'https://prices.azure.com/api/retail/prices', apiVersion: '2023-01-01-preview' };
-
-  it('builds the documented first-page URL with OData filters and currency', () => {
-    const url = azureFirstPageUrl(
-      settings,
+  it('builds the documented first-page query (OData filters and currency), without the host', () => {
+    const query = azureFirstPageQuery(
+      { apiVersion: '2023-01-01-preview' },
       { armRegionName: 'westeurope', priceType: 'Consumption', currencyCode: 'EUR' },
       "Azure App Service's",
     );
     assert.equal(
-      url,
-      "https://prices.azure.com/api/retail/prices?api-version=2023-01-01-preview&currencyCode='EUR'&$filter=" +
+      query,
+      "api-version=2023-01-01-preview&currencyCode='EUR'&$filter=" +
         encodeURIComponent(
           "serviceName eq 'Azure App Service''s' and armRegionName eq 'westeurope' and priceType eq 'Consumption'",
         ),
     );
+    const nextPageLink = azureRetailPages.USD[0]?.body.NextPageLink ?? '';
+    assert.equal(pageQuery(nextPageLink), 'api-version=2023-01-01-preview&$skip=7');
   });
 
   it('rejects unknown filters and bad values with a clear error', () => {
@@ -44,38 +41,38 @@ describe('Azure Retail Prices pages (pure)', () => {
     );
   });
 
-  it('keeps each item verbatim and gives it a deterministic eventId', () => {
-    const items = [azureItem(0, 'Virtual Machines', 'USD'), azureItem(1, 'Virtual Machines', 'USD')];
-    const text = `{"BillingCurrency":"USD","Items":[ ${JSON.stringify(items[0], null, 2)} ,\n${JSON.stringify(items[1])}],"NextPageLink":"https://next","Count":2}`;
+  it('keeps each item verbatim, adds an event per savings plan, with deterministic ids per currency', () => {
     const context = { runId: 'r1', url: 'https://page1', page: 1, apiVersion: 'v', fetchedAt: 1 };
-    const first = azurePageOffers({ text, body: JSON.parse(text) }, context);
-    const again = azurePageOffers(
-      { text, body: JSON.parse(text) },
-      { ...context, runId: 'r2', fetchedAt: 2 },
+    const [usd, eur] = [azureRetailPages.USD[0], azureRetailPages.EUR[0]] as Fixture<AzureRetailPage>[];
+    const first = azurePageOffers(usd as Fixture<AzureRetailPage>, context);
+    const again = azurePageOffers(usd as Fixture<AzureRetailPage>, { ...context, runId: 'r2', fetchedAt: 2 });
+    const inEur = azurePageOffers(eur as Fixture<AzureRetailPage>, context);
+    assert.equal(first.nextPageLink, usd?.body.NextPageLink);
+    // 7 items, the first with two savingsPlan entries
+    assert.equal(first.offers.length, 9);
+    for (const offer of first.offers)
+      assert.ok(usd?.text.includes(offer.item), 'the item as the API wrote it');
+    const [item] = usd?.body.Items ?? [];
+    assert.deepEqual(
+      first.offers.slice(0, 3).map((offer) => [offer.sku, offer.attributes.savingsPlanTerm]),
+      [
+        [`${item?.meterId}/${item?.skuId}/Consumption//0`, undefined],
+        [`${item?.meterId}/${item?.skuId}/SavingsPlan/3 Years/0`, '3 Years'],
+        [`${item?.meterId}/${item?.skuId}/SavingsPlan/1 Year/0`, '1 Year'],
+      ],
     );
-    assert.equal(first.nextPageLink, 'https://next');
-    assert.equal(first.offers[0]?.item, JSON.stringify(items[0], null, 2));
-    assert.equal(first.offers[1]?.item, JSON.stringify(items[1]));
     assert.deepEqual(
       first.offers.map((o) => o.eventId),
       again.offers.map((o) => o.eventId),
     );
-    assert.notEqual(first.offers[0]?.eventId, first.offers[1]?.eventId);
-    const item0 = items[0] as { meterId: string; skuId: string; type: string };
-    assert.equal(first.offers[0]?.sku, `${item0.meterId}/${item0.skuId}/${item0.type}//0`);
+    assert.equal(new Set(first.offers.map((o) => o.eventId)).size, 9);
+    // the same meter in EUR is another price: another id, same sku
+    assert.deepEqual(
+      inEur.offers.map((o) => o.sku),
+      first.offers.map((o) => o.sku),
+    );
+    assert.equal(new Set([...first.offers, ...inEur.offers].map((o) => o.eventId)).size, 18);
     assert.equal(first.offers[0]?.region, 'eastus');
-  });
-
-  it('finds array elements with quotes, escapes and nested brackets inside strings', () => {
-    const text = '{"A":"Items","Items":[{"s":"a\\\\\\"]},["},[1,{"b":[]}],"x",2,null],"Items2":[9]}';
-    assert.deepEqual(rawArrayElements(text, 'Items'), [
-      '{"s":"a\\\\\\"]},["}',
-      '[1,{"b":[]}]',
-      '"x"',
-      '2',
-      'null',
-    ]);
-    assert.equal(rawArrayElements('{"Other":[1]}', 'Items'), undefined);
   });
 
   it('fails a page that is not a Retail Prices page', () => {
@@ -95,7 +92,7 @@ describe('Azure collector against the fixture server, Kafka and PostgreSQL', () 
   let fixture: PricingFixtureServer;
   let harness: CollectionHarness;
   before(async () => {
-    fixture = await PricingFixtureServer.start({ azurePages: 6, azureItemsPerPage: 50 });
+    fixture = await PricingFixtureServer.start({ synthetic: { azurePages: 6, azureItemsPerPage: 50 } });
     harness = await CollectionHarness.start();
   });
   after(async () => {
@@ -209,6 +206,38 @@ describe('Azure collector against the fixture server, Kafka and PostgreSQL', () 
     assert.equal(fixture.requestsOf('azure').filter((r) => r.page === 1).length, 10);
     assert.deepEqual([run.pages, run.published], [1, 50]);
     fixture.clearFaults();
+  });
+
+  it('resumes from the endpoint configured now: the checkpoint keeps the position, not the host', async () => {
+    // the first attempt's endpoint breaks at page 4 (here: a second server), the resume is pointed elsewhere
+    const broken = await PricingFixtureServer.start({ synthetic: { azurePages: 6, azureItemsPerPage: 50 } });
+    try {
+      broken.inject('azure', { kind: 'not-json' }, { page: 3, times: 100 });
+      fixture.clearFaults();
+      fixture.requests.length = 0;
+      const runId = `test-azure-endpoint-${uniqueSuffix()}`;
+      const from = await harness.endOffsets();
+      const failed = await harness.collect(
+        { kind: 'new', provider: 'azure', runId, filters: {} },
+        { env: fixtureEnv(broken) },
+      );
+      assert.equal(failed.status, 'failed');
+      const brokenRequests = broken.requests.length;
+      const resumed = await harness.collect({ kind: 'resume', runId }, { env: fixtureEnv(fixture) });
+      const to = await harness.endOffsets();
+      assert.equal(resumed.status, 'succeeded', resumed.error ?? '');
+      assert.equal(broken.requests.length, brokenRequests, 'the old host is not asked again');
+      assert.deepEqual(
+        fixture.requestsOf('azure').map((request) => request.page),
+        [3, 4, 5],
+        'the new host is asked from the checkpointed page on',
+      );
+      const offers = await harness.offersOf(runId, from, to);
+      assert.equal(new Set(offers.map((o) => o.eventId)).size, 300);
+      assert.equal(offers.length, 300);
+    } finally {
+      await broken.close();
+    }
   });
 
   it('refuses to resume a succeeded run and to reuse a run id', async () => {

@@ -2,7 +2,13 @@ import { z } from 'zod';
 import { SluiceError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { ComponentMetrics } from '../../lib/metrics.ts';
+import {
+  type AzureRetailItem,
+  type AzureRetailPage,
+  savingsPlanTermAttribute,
+} from '../../schemas/pricing/azure-retail-prices.ts';
 import type { RawPriceOffer } from '../../schemas/types.ts';
+import { JsonMembers } from '../pricing-collection/json-members.ts';
 import { PoliteClient } from '../pricing-collection/polite-client.ts';
 import type { FetchedPage, PriceSource, SourceContext } from '../pricing-collection/pricing-collector.ts';
 import { pricingEventId } from '../pricing-collection/raw-offers.ts';
@@ -42,16 +48,19 @@ export function parseAzureFilters(filters: RunFilters): AzureFilters {
   return parsed.data;
 }
 
-/** One page's cursor: the URL to fetch (the first page's, then NextPageLink). */
+/**
+ * One page's cursor: its query (filter, currency, api-version, `$skip`), the position in the price
+ * list without the host, so a resume asks the endpoint configured then (AZURE_PRICING_URL).
+ */
 export interface AzureCursor {
-  url: string;
+  query: string;
 }
 
 const odataString = (value: string) => `'${value.replaceAll("'", "''")}'`;
 
-/** The first page's URL of one stream, with the documented query parameters. */
-export function azureFirstPageUrl(
-  settings: Pick<AzurePricingSettings, 'url' | 'apiVersion'>,
+/** The first page's query of one stream, with the documented parameters. */
+export function azureFirstPageQuery(
+  settings: Pick<AzurePricingSettings, 'apiVersion'>,
   filters: AzureFilters,
   serviceName?: string,
 ): string {
@@ -65,100 +74,59 @@ export function azureFirstPageUrl(
   if (filters.currencyCode)
     query.push(`currencyCode=${encodeURIComponent(odataString(filters.currencyCode))}`);
   if (clauses.length > 0) query.push(`$filter=${encodeURIComponent(clauses.join(' and '))}`);
-  return `${settings.url}?${query.join('&')}`;
+  return query.join('&');
 }
 
-interface AzureItem {
-  meterId: string;
-  skuId?: string;
-  type?: string;
-  reservationTerm?: string;
-  tierMinimumUnits?: number;
-  currencyCode?: string;
-  effectiveStartDate: string;
-  armRegionName?: string;
+/** The query of a page URL (NextPageLink): the position, whatever host the link names. */
+export function pageQuery(url: string): string {
+  const at = url.indexOf('?');
+  return at < 0 ? '' : url.slice(at + 1);
 }
 
-function isItem(value: unknown): value is AzureItem {
-  const item = value as Partial<AzureItem> | null;
+/** A stored cursor; one written before cursors held the query (a whole URL) is read as that URL's query. */
+function azureCursor(stored: unknown): AzureCursor | null {
+  if (!stored) return null;
+  const cursor = stored as Partial<AzureCursor> & { url?: string };
+  if (typeof cursor.query === 'string') return { query: cursor.query };
+  if (typeof cursor.url === 'string') return { query: pageQuery(cursor.url) };
+  throw new SluiceError('ING_VALIDATION_FAILED', `Azure checkpoint ${JSON.stringify(stored)} has no query`);
+}
+
+const isItems = (path: readonly string[]) => path.length === 2 && path[0] === 'Items';
+
+/** The exact source text of each `Items[]` element, in order. */
+function itemTexts(text: string): string[] {
+  const items: string[] = [];
+  const members = new JsonMembers(isItems, (_path, value) => items.push(value.toString('utf8')));
+  members.write(Buffer.from(text, 'utf8'));
+  members.end();
+  return items;
+}
+
+function isItem(value: unknown): value is AzureRetailItem {
+  const item = value as Partial<AzureRetailItem> | null;
   return typeof item?.meterId === 'string' && typeof item.effectiveStartDate === 'string';
 }
 
-/** Index of the quote closing the string that opens at `open` (a quote preceded by an odd run of backslashes is escaped). */
-function stringEnd(text: string, open: number): number {
-  let close = text.indexOf('"', open + 1);
-  while (close > 0) {
-    let backslashes = 0;
-    while (text.charCodeAt(close - 1 - backslashes) === 0x5c) backslashes++;
-    if (backslashes % 2 === 0) return close;
-    close = text.indexOf('"', close + 1);
-  }
-  return text.length;
-}
-
 /**
- * The source text of each element of the array under `key` in the top-level object of `text`
- * (JSON that already parsed), so items are published exactly as the API wrote them.
- */
-export function rawArrayElements(text: string, key: string): string[] | undefined {
-  const quotedKey = `"${key}"`;
-  const elements: string[] = [];
-  let depth = 0;
-  let arrayDepth = -1;
-  let afterKey = false;
-  let elementStart = -1;
-  const endElement = (end: number) => {
-    if (elementStart >= 0) elements.push(text.slice(elementStart, end).trimEnd());
-    elementStart = -1;
-  };
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) {
-      const start = i;
-      i = stringEnd(text, i);
-      if (depth === 1 && arrayDepth < 0)
-        afterKey = i - start + 1 === quotedKey.length && text.startsWith(quotedKey, start);
-      if (depth === arrayDepth && elementStart < 0) elementStart = start;
-    } else if (c === 0x7b || c === 0x5b) {
-      if (depth === arrayDepth && elementStart < 0) elementStart = i;
-      depth++;
-      if (c === 0x5b && afterKey && depth === 2) arrayDepth = 2;
-      afterKey = false;
-    } else if (c === 0x7d || c === 0x5d) {
-      if (depth === arrayDepth) {
-        endElement(i);
-        return elements;
-      }
-      depth--;
-    } else if (c === 0x2c && depth === arrayDepth) {
-      endElement(i);
-    } else if (depth === arrayDepth && elementStart < 0 && c > 0x20) {
-      elementStart = i;
-    }
-  }
-  return undefined;
-}
-
-/**
- * The raw events of one page. A page without an `Items` array or with an item lacking its
- * natural key (meterId, effectiveStartDate) is not a Retail Prices page: it fails as a whole.
+ * The raw events of one page: each item verbatim, and once more per savingsPlan[] entry (marked by
+ * the savingsPlanTerm attribute), each its own price. A page without an `Items` array or with an item
+ * lacking its natural key (meterId, effectiveStartDate) is not a Retail Prices page: it fails whole.
  */
 export function azurePageOffers(
   { text, body }: { text: string; body: unknown },
   context: { runId: string; url: string; page: number; apiVersion: string; fetchedAt: number },
 ): { offers: RawPriceOffer[]; nextPageLink: string | null } {
-  const page = body as { Items?: unknown; NextPageLink?: unknown } | null;
+  const page = body as Partial<AzureRetailPage> | null;
   if (!page || !Array.isArray(page.Items)) {
     throw new SluiceError(
       'ING_PRICING_PAGE_INVALID',
       `${context.url} is not a Retail Prices page (no Items array)`,
-      {
-        details: { url: context.url },
-      },
+      { details: { url: context.url } },
     );
   }
-  const rawItems = rawArrayElements(text, 'Items');
-  if (rawItems?.length !== page.Items.length) {
+  const rawItems = itemTexts(text);
+  if (rawItems.length !== page.Items.length) {
     throw new SluiceError(
       'ING_PRICING_PAGE_INVALID',
       `${context.url}: the Items array could not be delimited`,
@@ -173,7 +141,8 @@ export function azurePageOffers(
     // the page's URL is the event's sourceUrl; NextPageLink is left out: ~170 bytes on every item
     apiVersion: context.apiVersion,
   };
-  const offers = page.Items.map((item: unknown, index): RawPriceOffer => {
+  const offers: RawPriceOffer[] = [];
+  page.Items.forEach((item: unknown, index) => {
     if (!isItem(item)) {
       throw new SluiceError(
         'ING_PRICING_PAGE_INVALID',
@@ -181,8 +150,7 @@ export function azurePageOffers(
         { details: { url: context.url } },
       );
     }
-    const sku = `${item.meterId}/${item.skuId ?? ''}/${item.type ?? ''}/${item.reservationTerm ?? ''}/${item.tierMinimumUnits ?? 0}`;
-    return {
+    const offer = (sku: string, offerAttributes: Record<string, string>): RawPriceOffer => ({
       // the same meter is priced once per currency: the currency belongs to the identity
       eventId: pricingEventId('azure', `${sku}/${item.currencyCode ?? ''}`, item.effectiveStartDate),
       provider: 'azure',
@@ -192,9 +160,21 @@ export function azurePageOffers(
       item: rawItems[index] as string,
       sourceUrl: context.url,
       fetchedAt: context.fetchedAt,
-      attributes,
+      attributes: offerAttributes,
       traceId: null,
-    };
+    });
+    const meter = `${item.meterId}/${item.skuId ?? ''}`;
+    const tier = item.tierMinimumUnits ?? 0;
+    offers.push(offer(`${meter}/${item.type ?? ''}/${item.reservationTerm ?? ''}/${tier}`, attributes));
+    for (const plan of Array.isArray(item.savingsPlan) ? item.savingsPlan : []) {
+      if (typeof plan?.term !== 'string') continue;
+      offers.push(
+        offer(`${meter}/SavingsPlan/${plan.term}/${tier}`, {
+          ...attributes,
+          [savingsPlanTermAttribute]: plan.term,
+        }),
+      );
+    }
   });
   return { offers, nextPageLink };
 }
@@ -205,6 +185,7 @@ export class AzureRetailSource implements PriceSource<AzureCursor> {
   readonly client: PoliteClient;
   readonly concurrency: number;
   private readonly filters: AzureFilters;
+  readonly endpoint: { url: string; setting: string };
 
   constructor(
     private readonly settings: AzurePricingSettings,
@@ -213,6 +194,7 @@ export class AzureRetailSource implements PriceSource<AzureCursor> {
     metrics: ComponentMetrics,
   ) {
     this.filters = parseAzureFilters(filters);
+    this.endpoint = { url: settings.url, setting: 'AZURE_PRICING_URL' };
     this.client = new PoliteClient(new URL(settings.url).host, settings, logger, metrics);
     this.concurrency = settings.concurrency;
   }
@@ -226,17 +208,19 @@ export class AzureRetailSource implements PriceSource<AzureCursor> {
     const streams = services.length > 0 ? services : [undefined];
     return streams.map((serviceName) => ({
       key: serviceName ?? 'all services',
-      cursor: { url: azureFirstPageUrl(this.settings, this.filters, serviceName) },
+      cursor: { query: azureFirstPageQuery(this.settings, this.filters, serviceName) },
       page: 0,
     }));
   }
 
+  /** Follows NextPageLink from the cursor's page; every page is asked of AZURE_PRICING_URL as configured now. */
   async *pages(
     stream: StreamState<AzureCursor>,
     { runId, signal }: SourceContext,
   ): AsyncIterable<FetchedPage<AzureCursor>> {
-    let url = stream.cursor?.url;
-    for (let page = stream.page + 1; url && !signal.aborted; page++) {
+    let cursor = azureCursor(stream.cursor);
+    for (let page = stream.page + 1; cursor && !signal.aborted; page++) {
+      const url = `${this.settings.url}?${cursor.query}`;
       const fetched = await this.client.getJson(url, signal);
       const { offers, nextPageLink } = azurePageOffers(fetched, {
         runId,
@@ -245,8 +229,8 @@ export class AzureRetailSource implements PriceSource<AzureCursor> {
         apiVersion: this.settings.apiVersion,
         fetchedAt: Date.now(),
       });
-      yield { sourceUrl: url, offers, next: nextPageLink ? { url: nextPageLink } : null };
-      url = nextPageLink ?? undefined;
+      cursor = nextPageLink ? { query: pageQuery(nextPageLink) } : null;
+      yield { sourceUrl: url, offers, next: cursor };
     }
   }
 

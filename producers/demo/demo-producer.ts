@@ -7,8 +7,9 @@ import { componentLogger, newTraceId } from '../../lib/logger.ts';
 import { componentMetrics } from '../../lib/metrics.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
 import { topics } from '../../schemas/catalog.ts';
+import { rawReading } from '../../schemas/raw-telemetry-reading.ts';
 import type { RawTelemetryReading } from '../../schemas/types.ts';
-import { publishRawReadings, rawReading } from '../raw-telemetry.ts';
+import { publishRawReadings } from '../raw-telemetry.ts';
 
 export const demoSettings = defineSettings('demo producer', {
   readingsPerSecond: setting(

@@ -45,19 +45,28 @@ describe('file import of CSV, NDJSON and JSON into Kafka', () => {
     const summary = await new TelemetryFileImport(serde, file, { kafka, settings }).run();
     assert.equal(summary.accepted, 500);
     assert.equal(summary.rejected, 2);
-    assert.deepEqual(summary.reasons, {
-      'malformed JSON at line N column N: unexpected end of JSON input': 1,
-      'deviceId is missing': 1,
-    });
+    assert.deepEqual(summary.reasons, [
+      {
+        reason: 'reading_malformed',
+        message: 'malformed JSON at line 101 column 22: unexpected end of JSON input',
+        count: 1,
+      },
+      { reason: 'field_missing', message: 'deviceId is missing', count: 1 },
+    ]);
     const rejects = readFileSync(summary.rejectsFile as string, 'utf8')
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
     assert.deepEqual(
-      rejects.map((r) => [r.line, r.payload]),
+      rejects.map((r) => [r.line, r.reason, r.message, r.payload]),
       [
-        [101, '{"deviceId": "broken"'],
-        [103, '{"metric": "no device"}'],
+        [
+          101,
+          'reading_malformed',
+          'malformed JSON at line 101 column 22: unexpected end of JSON input',
+          '{"deviceId": "broken"',
+        ],
+        [103, 'field_missing', 'deviceId is missing', '{"metric": "no device"}'],
       ],
     );
     const readings = await readRawReadings(kafka, serde, start, (r) => r.deviceId === device, { count: 500 });
@@ -99,7 +108,7 @@ describe('file import of CSV, NDJSON and JSON into Kafka', () => {
   it('stops at a structural error with its position, after importing what came before', async () => {
     const device = `file-bad-${run}`;
     const file = join(dir, 'truncated.json');
-    const content = `[{"deviceId":"${device}","metric":"m","value":1}, {"deviceId":"${device}","metric":"m","value":2}} ]`;
+    const content = `[{"deviceId":"${device}","metric":"temperature","value":1}, {"deviceId":"${device}","metric":"temperature","value":2}} ]`;
     writeFileSync(file, content);
     const summary = await new TelemetryFileImport(serde, file, { kafka, settings }).run();
     assert.equal(summary.accepted, 1);

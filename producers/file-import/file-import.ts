@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, statSync, type WriteStream } from 'node:fs';
 import { basename, extname } from 'node:path';
@@ -9,20 +10,29 @@ import { classifyError, describeError, SluiceError } from '../../lib/errors.ts';
 import { createKafka } from '../../lib/kafka.ts';
 import { componentLogger, newTraceId } from '../../lib/logger.ts';
 import { componentMetrics } from '../../lib/metrics.ts';
+import type { ReasonCode } from '../../lib/reasons.ts';
 import { retry } from '../../lib/retry.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
+import { type ValidationSettings, validationSettings } from '../../lib/telemetry/settings.ts';
+import { validate } from '../../lib/telemetry/validate.ts';
 import { RawTelemetryPublisher, readingFromFields } from '../raw-telemetry.ts';
 import {
+  type CsvRecord,
+  csvHeaderLine,
   csvLayout,
+  csvParseOptions,
   csvRowFields,
+  csvText,
   InputError,
   type InputProblem,
+  type ItemRefusal,
   isSpace,
   JsonSplitter,
   ndjsonLine,
   parseJsonElement,
   type ReadingFields,
   readingFields,
+  readingTooLarge,
 } from '../telemetry-wire.ts';
 import { type FileImportSettings, fileImportSettings, type ImportFormat } from './config.ts';
 
@@ -50,11 +60,14 @@ export function formatOfFile(file: string): ImportFormat {
   return format;
 }
 
+/** Raw readings on their way to Kafka: the accepted ones and those the validation refused (kept for the DLQ). */
+interface Batch {
+  messages: Message[];
+  accepted: number;
+}
+
 /** One reading found in the file, or why a row/line/element is refused. */
-type FileItem = { line?: number; index: number; payload: Buffer } & (
-  | { fields: ReadingFields }
-  | { reason: string }
-);
+type FileItem = { line?: number; index: number; payload: Buffer } & ({ fields: ReadingFields } | ItemRefusal);
 
 export interface ImportProgress {
   bytesRead: number;
@@ -64,13 +77,20 @@ export interface ImportProgress {
   rejected: number;
 }
 
+export interface RejectionGroup {
+  reason: ReasonCode;
+  /** The first rejection's message, as the rejects file has it (line, column, sizes). */
+  message: string;
+  count: number;
+}
+
 export interface ImportSummary {
   file: string;
   format: ImportFormat;
   accepted: number;
   rejected: number;
-  /** Rejections grouped by reason (numbers in a reason are replaced by N). */
-  reasons: Record<string, number>;
+  /** Rejections grouped by reason code (the reasons the DLQ would carry), most frequent first, each with its first message. */
+  reasons: RejectionGroup[];
   /** Where the rejected rows were written, one JSON line each, when there were any. */
   rejectsFile?: string;
   seconds: number;
@@ -82,9 +102,11 @@ export interface ImportSummary {
 
 /**
  * `sluice import telemetry FILE`: streams a CSV, NDJSON or JSON-array file of any size into the raw
- * topic in bounded memory (one batch being read while the previous one is sent). Rejected rows go
- * to `FILE.rejected.ndjson` with their reason; a re-import gives every reading the same eventId
- * (the file name and line are its message id unless the row carries one).
+ * topic in bounded memory (one batch being read while the previous one is sent). Every reading
+ * passes the validation stage the telemetry processor runs; rejected rows go to
+ * `FILE.rejected.ndjson` with the reason the DLQ carries (a refused reading is published all the
+ * same and dead-lettered by the processor, to be replayed once fixed); a re-import gives every reading the
+ * same eventId (see `reading`).
  */
 export class TelemetryFileImport implements Component {
   readonly name = 'file-import';
@@ -97,7 +119,8 @@ export class TelemetryFileImport implements Component {
   private running?: Promise<ImportSummary>;
   private rejects?: WriteStream;
   private progress: ImportProgress;
-  private readonly reasons: Record<string, number> = {};
+  private readonly reasons = new Map<ReasonCode, RejectionGroup>();
+  private readonly validation: ValidationSettings;
   private readonly traceId = newTraceId();
   private readonly startedAt = Date.now();
   private lastError?: string;
@@ -111,9 +134,12 @@ export class TelemetryFileImport implements Component {
       kafka?: Kafka;
       onProgress?: (progress: ImportProgress) => void;
       settings?: FileImportSettings;
+      /** Default: from the environment, as the telemetry processor reads them. */
+      validation?: ValidationSettings;
     } = {},
   ) {
     this.settings = options.settings ?? loadSettings(fileImportSettings);
+    this.validation = options.validation ?? loadSettings(validationSettings);
     this.format = options.format ?? formatOfFile(file);
     this.onProgress = options.onProgress;
     this.progress = { bytesRead: 0, totalBytes: statSync(file).size, rows: 0, accepted: 0, rejected: 0 };
@@ -142,7 +168,7 @@ export class TelemetryFileImport implements Component {
   /** Imports the whole file; resolves with the summary. */
   async run(): Promise<ImportSummary> {
     await this.publisher.connect();
-    let batch: Message[] = [];
+    let batch: Batch = { messages: [], accepted: 0 };
     let inFlight: Promise<void> | undefined;
     let error: InputProblem | undefined;
     const source = { bytesRead: 0 };
@@ -154,19 +180,25 @@ export class TelemetryFileImport implements Component {
       for await (const item of this.items(source)) {
         this.progress.rows++;
         if ('reason' in item) {
-          await this.reject(item, item.reason);
+          await this.reject(item, item.reason, item.message);
           continue;
         }
         try {
-          batch.push(this.publisher.encode(this.reading(item)));
+          const reading = this.reading(item);
+          const message = this.publisher.encode(reading);
+          const validated = validate(reading, this.validation);
+          // a refused reading is kept too (raw topic, then the DLQ), as the gateway keeps it
+          batch.messages.push(message);
+          if (validated.ok) batch.accepted += 1;
+          else await this.reject(item, validated.rejection.code, validated.rejection.message);
         } catch (err) {
-          await this.reject(item, classifyError(err).message);
+          await this.reject(item, 'serde_invalid', classifyError(err).message);
           continue;
         }
-        if (batch.length >= this.settings.batchEvents) {
+        if (batch.messages.length >= this.settings.batchEvents) {
           await inFlight;
           inFlight = this.publish(batch);
-          batch = [];
+          batch = { messages: [], accepted: 0 };
         }
         if (this.stopping.signal.aborted) break;
       }
@@ -190,7 +222,7 @@ export class TelemetryFileImport implements Component {
       format: this.format,
       accepted: this.progress.accepted,
       rejected: this.progress.rejected,
-      reasons: this.reasons,
+      reasons: [...this.reasons.values()].sort((a, b) => b.count - a.count),
       rejectsFile: this.rejects ? this.rejectsFile : undefined,
       seconds,
       readingsPerSecond: Math.round(this.progress.accepted / Math.max(seconds, 0.001)),
@@ -199,11 +231,19 @@ export class TelemetryFileImport implements Component {
     };
   }
 
+  /**
+   * A row names its reading by its message id, else by its content (device, metric, time and value),
+   * so the same row twice, or the same readings exported again under another file name, are one
+   * event downstream. Only a row without a time falls back to the file name and line.
+   */
   private reading(item: FileItem & { fields: ReadingFields }) {
+    const { fields } = item;
     const where = item.line ?? item.index;
-    return readingFromFields(item.fields, {
+    const untimed = fields.messageId === null && fields.sourceTime === null;
+    return readingFromFields(fields, {
       source: 'file',
-      messageId: item.fields.messageId ?? `${basename(this.file)}:${where}`,
+      messageId: untimed ? `${basename(this.file)}:${where}` : null,
+      valueIsIdentity: fields.messageId === null && !untimed,
       contentType: contentTypes[this.format],
       payload: item.payload,
       attributes: { file: basename(this.file), [item.line === undefined ? 'index' : 'line']: String(where) },
@@ -212,9 +252,9 @@ export class TelemetryFileImport implements Component {
   }
 
   /** Sends a batch, retrying while Kafka is unavailable: an import never skips readings. */
-  private async publish(batch: Message[]): Promise<void> {
-    if (batch.length === 0) return;
-    await retry(() => this.publisher.publish(batch), {
+  private async publish(batch: Batch): Promise<void> {
+    if (batch.messages.length === 0) return;
+    await retry(() => this.publisher.publish(batch.messages), {
       retries: Number.POSITIVE_INFINITY,
       maxDelayMs: 10_000,
       onRetry: (err, attempt, delayMs) => {
@@ -223,16 +263,21 @@ export class TelemetryFileImport implements Component {
       },
     });
     this.lastError = undefined;
-    this.progress.accepted += batch.length;
+    this.progress.accepted += batch.accepted;
   }
 
-  private async reject(item: FileItem, reason: string): Promise<void> {
+  private async reject(item: FileItem, reason: ReasonCode, message: string): Promise<void> {
     this.progress.rejected++;
-    this.metrics.error('parse', 'ING_VALIDATION_FAILED', 'poison');
-    const kind = reason.replace(/\d+/g, 'N');
-    this.reasons[kind] = (this.reasons[kind] ?? 0) + 1;
+    this.metrics.rejected(reason);
+    const group = this.reasons.get(reason);
+    if (group) group.count++;
+    else this.reasons.set(reason, { reason, message, count: 1 });
     this.rejects ??= createWriteStream(this.rejectsFile);
-    const line = `${JSON.stringify({ line: item.line, index: item.index, reason, payload: item.payload.toString('utf8') })}\n`;
+    // the rejects file is JSON text: bytes that are not UTF-8 go in base64, so they too are kept exactly
+    const payload = isUtf8(item.payload)
+      ? { payload: item.payload.toString('utf8') }
+      : { payloadBase64: item.payload.toString('base64') };
+    const line = `${JSON.stringify({ line: item.line, index: item.index, reason, message, ...payload })}\n`;
     if (!this.rejects.write(line)) await once(this.rejects, 'drain');
   }
 
@@ -261,7 +306,8 @@ export class TelemetryFileImport implements Component {
       line++;
       if (oversize) {
         oversize = false;
-        return { line, index: index++, payload: Buffer.alloc(0), reason: `the line is over ${limit} bytes` };
+        const message = `the line is over ${limit} bytes`;
+        return { line, index: index++, payload: Buffer.alloc(0), reason: 'payload_too_large', message };
       }
       if (bytes.every(isSpace)) return undefined;
       return { line, index: index++, ...ndjsonLine(bytes, line, this.settings) };
@@ -301,18 +347,17 @@ export class TelemetryFileImport implements Component {
       for (const element of splitter.push(chunk)) {
         const base = { index: element.index, payload: element.bytes };
         if (element.size !== undefined) {
-          yield {
-            ...base,
-            reason: `the reading is ${element.size} bytes; the limit is ${this.settings.maxReadingBytes}`,
-          };
+          yield { ...base, ...readingTooLarge(element.size, this.settings.maxReadingBytes) };
           continue;
         }
         try {
           const parsed = readingFields(parseJsonElement(element));
-          yield parsed.ok ? { ...base, fields: parsed.fields } : { ...base, reason: parsed.reason };
+          yield parsed.ok
+            ? { ...base, fields: parsed.fields }
+            : { ...base, reason: parsed.reason, message: parsed.message };
         } catch (err) {
           if (!(err instanceof InputError)) throw err;
-          yield { ...base, reason: err.message };
+          yield { ...base, reason: 'reading_malformed', message: err.message };
         }
       }
     }
@@ -321,35 +366,22 @@ export class TelemetryFileImport implements Component {
 
   private async *csvItems(source: { bytesRead: number }): AsyncGenerator<FileItem> {
     const stream = createReadStream(this.file, { highWaterMark: 256 * 1024 });
-    const parser = stream.pipe(
-      parseCsv({
-        bom: true,
-        raw: true,
-        info: true,
-        relax_column_count: true,
-        skip_empty_lines: true,
-        max_record_size: this.settings.maxReadingBytes,
-      }),
-    );
+    const parser = stream.pipe(parseCsv(csvParseOptions(this.settings.maxReadingBytes)));
     let layout: ReturnType<typeof csvLayout> | undefined;
-    let headerBytes = Buffer.alloc(0);
+    let headerBytes: Buffer = Buffer.alloc(0);
     let index = 0;
     try {
-      for await (const { record, raw, info } of parser as AsyncIterable<{
-        record: string[];
-        raw: string;
-        info: { lines: number };
-      }>) {
+      for await (const { record, raw, info } of parser as AsyncIterable<CsvRecord>) {
         source.bytesRead = stream.bytesRead;
         if (!layout) {
-          layout = csvLayout(record);
-          headerBytes = Buffer.from(raw.endsWith('\n') ? raw : `${raw}\n`);
+          layout = csvLayout(csvText(record));
+          headerBytes = csvHeaderLine(raw);
           continue;
         }
-        const payload = Buffer.concat([headerBytes, Buffer.from(raw)]);
-        const result = csvRowFields(layout, record);
+        const payload = Buffer.concat([headerBytes, raw]);
+        const result = csvRowFields(layout, csvText(record));
         if (!result.ok) {
-          yield { line: info.lines, index: index++, payload, reason: result.reason };
+          yield { line: info.lines, index: index++, payload, reason: result.reason, message: result.message };
           continue;
         }
         for (const fields of result.readings) yield { line: info.lines, index: index++, payload, fields };

@@ -17,7 +17,7 @@ export const httpGatewaySettings = defineSettings('http gateway', {
     'HTTP_GATEWAY_WORKERS',
     positiveInt,
     '1',
-    'Processes serving the port when the gateway runs alone (`sluice producers run http-gateway`): Node cluster workers, each with its own Kafka producer. One process uses one core; give it the cores you can spare.',
+    'Processes serving the port when the gateway runs alone (`sluice run gateway`): Node cluster workers, each with its own Kafka producer. One process uses one core; give it the cores you can spare.',
   ),
   maxBodyBytes: setting(
     'HTTP_GATEWAY_MAX_BODY_BYTES',

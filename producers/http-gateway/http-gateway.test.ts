@@ -91,11 +91,17 @@ describe('HTTP ingest gateway against Kafka, the registry and PostgreSQL', () =>
     const result = answer.json as unknown as IngestAnswer;
     assert.equal(result.accepted, 3);
     assert.equal(result.rejected, 2);
-    assert.deepEqual(result.results[3], { index: 3, status: 'rejected', reason: 'deviceId is missing' });
+    assert.deepEqual(result.results[3], {
+      index: 3,
+      status: 'rejected',
+      reason: 'field_missing',
+      message: 'deviceId is missing',
+    });
     assert.deepEqual(result.results[4], {
       index: 4,
       status: 'rejected',
-      reason: 'a reading must be a JSON object',
+      reason: 'reading_malformed',
+      message: 'a reading must be a JSON object',
     });
     const readings = await readingsOf(device, 3);
     assert.equal(readings.length, 3);
@@ -125,8 +131,9 @@ describe('HTTP ingest gateway against Kafka, the registry and PostgreSQL', () =>
     assert.ok(rejected && rejected.status === 'rejected');
     assert.equal(rejected.line, 2);
     const column = (lines[1] as string).indexOf(',}') + 2;
+    assert.equal(rejected.reason, 'reading_malformed');
     assert.equal(
-      rejected.reason,
+      rejected.message,
       `malformed JSON at line 2 column ${column}: expected a double-quoted property name`,
     );
     const readings = await readingsOf(device, 2);
@@ -151,7 +158,8 @@ describe('HTTP ingest gateway against Kafka, the registry and PostgreSQL', () =>
       index: 3,
       line: 4,
       status: 'rejected',
-      reason: 'deviceId is missing',
+      reason: 'field_missing',
+      message: 'deviceId is missing',
     });
     const readings = await readingsOf(device, 5);
     const wideReadings = readings.filter((r) => r.deviceId === `${device}-w`);
@@ -222,21 +230,64 @@ describe('HTTP ingest gateway against Kafka, the registry and PostgreSQL', () =>
     assert.equal(answer.status, 202);
     const result = answer.json as unknown as IngestAnswer;
     assert.equal(result.accepted, 1);
-    assert.match(
-      (result.results[0] as { reason: string }).reason,
-      /^the reading is 10486\d\d bytes; the limit is 16384$/,
-    );
-    assert.match((result.results[1] as { reason: string }).reason, /^the reading is \d+ bytes/);
+    const [comment, device1MB] = result.results as { reason: string; message: string }[];
+    assert.equal(comment?.reason, 'payload_too_large');
+    assert.match(comment?.message ?? '', /^the reading is 10486\d\d bytes; the limit is 16384$/);
+    assert.equal(device1MB?.reason, 'payload_too_large');
+    assert.match(device1MB?.message ?? '', /^the reading is \d+ bytes/);
     const small = await post(
       '/v1/ingest/telemetry',
       JSON.stringify({ deviceId: 'y'.repeat(300), metric: 'm' }),
     );
     assert.equal(small.status, 422);
-    assert.deepEqual((small.json as unknown as IngestAnswer).results, [
-      { index: 0, status: 'rejected', reason: 'deviceId is 300 characters long; the limit is 256' },
-    ]);
+    const [refused] = (small.json as unknown as IngestAnswer).results as { eventId?: string }[];
+    assert.match(refused?.eventId ?? '', /^[0-9a-f]{32}$/, 'a refused reading is kept for the DLQ');
+    assert.deepEqual(
+      { ...refused, eventId: undefined },
+      {
+        index: 0,
+        status: 'rejected',
+        reason: 'id_invalid',
+        message: 'deviceId is 300 characters long (at most 128)',
+        eventId: undefined,
+      },
+    );
     const [reading] = await readingsOf(device, 1);
     assert.equal(reading?.value, 2);
+  });
+
+  it('answers readings the processor would reject with the reason its DLQ will carry, and keeps them for the DLQ', async () => {
+    const device = `gw-invalid-${run}`;
+    const body = `[
+      {"deviceId":"${device}","metric":"temperature","value":21.5,"unit":"degC","ts":"2024-05-01T10:00:00Z"},
+      {"deviceId":"${device}","metric":"temperature","value":21.5,"unit":"furlongs","ts":"2024-05-01T10:00:00Z"},
+      {"deviceId":"${device}","metric":"humidity","value":104,"unit":"%","ts":"2024-05-01T10:00:00Z"},
+      {"deviceId":"${device}","metric":"pressure","value":1e999,"unit":"bar","ts":"2024-05-01T10:00:00Z"},
+      {"deviceId":"${device} 2","metric":"pressure","value":1,"unit":"bar","ts":"2024-05-01T10:00:00Z"},
+      {"deviceId":"${device}","metric":"pressure","value":1,"unit":"bar","ts":"2999-01-01T00:00:00Z"},
+      {"deviceId":"${device}","metric":"temperature","value":1,"unit":"psi","ts":"2024-05-01T10:00:00Z"}
+    ]`;
+    const answer = await post('/v1/ingest/telemetry', body);
+    assert.equal(answer.status, 202);
+    const result = answer.json as unknown as IngestAnswer;
+    assert.deepEqual(
+      result.results.map((r) => (r.status === 'accepted' ? r.status : r.reason)),
+      [
+        'accepted',
+        'unit_unknown',
+        'value_out_of_range',
+        'value_not_finite',
+        'id_invalid',
+        'time_in_future',
+        'unit_mismatch',
+      ],
+    );
+    const rejected = result.results[1] as { message: string };
+    assert.equal(rejected.message, 'unit "furlongs" is not in the unit table');
+    assert.equal(result.accepted, 1);
+    // every reading is in the raw topic, as sent; the processor dead-letters the refused ones
+    const readings = await readingsOf(device, 7);
+    assert.deepEqual(new Set(readings.map((r) => r.eventId)), new Set(result.results.map((r) => r.eventId)));
   });
 
   it('answers a wrong content type with 415', async () => {
@@ -248,7 +299,7 @@ describe('HTTP ingest gateway against Kafka, the registry and PostgreSQL', () =>
   });
 
   it('answers a missing or unknown API key with 401 and a key without the ingest role with 403', async () => {
-    const body = '{"deviceId":"d","metric":"m","value":1}';
+    const body = '{"deviceId":"d","metric":"temperature","value":1}';
     const missing = await fetch(`${gateway.url}/v1/ingest/telemetry`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -12,10 +12,13 @@ import { componentLogger, newTraceId } from '../../lib/logger.ts';
 import { componentMetrics } from '../../lib/metrics.ts';
 import { opsRoutes } from '../../lib/ops.ts';
 import { createPgPool } from '../../lib/postgres.ts';
+import type { ReasonCode } from '../../lib/reasons.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
+import { type ValidationSettings, validationSettings } from '../../lib/telemetry/settings.ts';
+import { idPattern, telemetryLimits, validate } from '../../lib/telemetry/validate.ts';
 import { topics } from '../../schemas/catalog.ts';
 import { RawTelemetryPublisher, readingFromFields } from '../raw-telemetry.ts';
-import { InputError, maxFieldLength } from '../telemetry-wire.ts';
+import { InputError } from '../telemetry-wire.ts';
 import { type HttpGatewaySettings, httpGatewaySettings } from './config.ts';
 import { contentTypes, type IngestFormat, type IngestItem, parseIngestBody } from './ingest-body.ts';
 
@@ -23,7 +26,15 @@ const topic = topics.rawTelemetry.topic;
 
 export type ItemResult =
   | { index: number; line?: number; status: 'accepted'; eventId: string }
-  | { index: number; line?: number; status: 'rejected'; reason: string };
+  | {
+      index: number;
+      line?: number;
+      status: 'rejected';
+      reason: ReasonCode;
+      message: string;
+      /** Set when the reading was kept: it is in the raw topic and, once processed, in the DLQ. */
+      eventId?: string;
+    };
 
 export interface IngestAnswer {
   accepted: number;
@@ -42,6 +53,14 @@ const mediaTypes: Record<string, IngestFormat> = {
 };
 
 const traceIdPattern = /^[0-9a-f]{32}$/;
+
+/** An item's message id is `<Idempotency-Key>:<line or index>`, and must stay a valid id. */
+const maxIdempotencyKeyLength = telemetryLimits.id - 28;
+
+/** A request refused as a whole: a reason code of the one table and what to do about it. */
+function refuse(res: Response, status: number, error: ReasonCode, message: string): void {
+  res.status(status).json({ error, message });
+}
 
 function mediaType(req: Request): string {
   return (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
@@ -68,6 +87,8 @@ export interface HttpGatewayDependencies {
   serde: AvroSerde;
   kafka?: Kafka;
   pool?: pg.Pool;
+  /** Default: from the environment, as the telemetry processor reads them. */
+  validation?: ValidationSettings;
 }
 
 /**
@@ -84,6 +105,7 @@ export class HttpGateway implements Component {
   private readonly pool: pg.Pool;
   private readonly ownsPool: boolean;
   private readonly verifier: ApiKeyVerifier;
+  private readonly validation: ValidationSettings;
   private server?: Server;
 
   constructor(
@@ -91,6 +113,7 @@ export class HttpGateway implements Component {
     settings: HttpGatewaySettings = loadSettings(httpGatewaySettings),
   ) {
     this.settings = settings;
+    this.validation = deps.validation ?? loadSettings(validationSettings);
     this.publisher = new RawTelemetryPublisher(
       deps.kafka ?? createKafka(this.name),
       deps.serde,
@@ -128,9 +151,7 @@ export class HttpGateway implements Component {
     const body = express.raw({ type: () => true, limit: this.settings.maxBodyBytes });
     app.post('/v1/ingest/telemetry', this.authenticate, this.accept(['json', 'ndjson']), body, this.ingest);
     app.post('/v1/ingest/telemetry/csv', this.authenticate, this.accept(['csv']), body, this.ingest);
-    app.use((_req, res) => {
-      res.status(404).json({ error: 'not_found', message: 'no such route; POST /v1/ingest/telemetry[/csv]' });
-    });
+    app.use((_req, res) => refuse(res, 404, 'not_found', 'no such route; POST /v1/ingest/telemetry[/csv]'));
     app.use(this.errorHandler);
     return app;
   }
@@ -138,10 +159,12 @@ export class HttpGateway implements Component {
   private readonly authenticate = async (req: Request, res: Response, next: NextFunction) => {
     const key = apiKeyOf(req);
     if (!key) {
-      res
-        .status(401)
-        .set('WWW-Authenticate', 'Bearer')
-        .json({ error: 'unauthenticated', message: 'send an API key in the X-API-Key header' });
+      refuse(
+        res.set('WWW-Authenticate', 'Bearer'),
+        401,
+        'unauthenticated',
+        'send an API key in the X-API-Key header',
+      );
       return;
     }
     let identity: ApiKeyIdentity | undefined;
@@ -152,17 +175,21 @@ export class HttpGateway implements Component {
       return;
     }
     if (!identity) {
-      res
-        .status(401)
-        .set('WWW-Authenticate', 'Bearer')
-        .json({ error: 'unauthenticated', message: 'the API key is unknown or revoked' });
+      refuse(
+        res.set('WWW-Authenticate', 'Bearer'),
+        401,
+        'unauthenticated',
+        'the API key is unknown or revoked',
+      );
       return;
     }
     if (!identity.roles.includes('ingest')) {
-      res.status(403).json({
-        error: 'forbidden',
-        message: `the API key "${identity.name}" has roles ${identity.roles.join(', ')}; ingest needs the ingest role`,
-      });
+      refuse(
+        res,
+        403,
+        'forbidden',
+        `the API key "${identity.name}" has roles ${identity.roles.join(', ')}; ingest needs the ingest role`,
+      );
       return;
     }
     res.locals.apiKey = identity;
@@ -173,10 +200,12 @@ export class HttpGateway implements Component {
     return (req: Request, res: Response, next: NextFunction) => {
       const format = mediaTypes[mediaType(req)];
       if (!format || !formats.includes(format)) {
-        res.status(415).json({
-          error: 'unsupported_media_type',
-          message: `Content-Type ${JSON.stringify(req.headers['content-type'] ?? '')} is not accepted here; send ${formats.map((f) => contentTypes[f]).join(' or ')}`,
-        });
+        refuse(
+          res,
+          415,
+          'unsupported_media_type',
+          `Content-Type ${JSON.stringify(req.headers['content-type'] ?? '')} is not accepted here; send ${formats.map((f) => contentTypes[f]).join(' or ')}`,
+        );
         return;
       }
       res.locals.format = format;
@@ -187,11 +216,17 @@ export class HttpGateway implements Component {
   private readonly ingest = async (req: Request, res: Response) => {
     const format = res.locals.format as IngestFormat;
     const idempotencyKey = req.headers['idempotency-key'];
-    if (typeof idempotencyKey === 'string' && idempotencyKey.length > maxFieldLength) {
-      res.status(400).json({
-        error: 'invalid_idempotency_key',
-        message: `Idempotency-Key is ${idempotencyKey.length} characters; the limit is ${maxFieldLength}`,
-      });
+    if (
+      typeof idempotencyKey === 'string' &&
+      idempotencyKey !== '' &&
+      (idempotencyKey.length > maxIdempotencyKeyLength || !idPattern.test(idempotencyKey))
+    ) {
+      refuse(
+        res,
+        400,
+        'invalid_idempotency_key',
+        `Idempotency-Key must be at most ${maxIdempotencyKeyLength} of A-Z a-z 0-9 . _ : @ - (it is ${idempotencyKey.length} characters)`,
+      );
       return;
     }
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
@@ -217,13 +252,13 @@ export class HttpGateway implements Component {
       await this.publisher.publish(answer.messages);
     } catch (err) {
       const error = classifyError(err);
-      res
-        .status(error.code === 'ING_BACKPRESSURE' ? 429 : 503)
-        .set('Retry-After', String(this.settings.retryAfterSeconds))
-        .json({
-          error: error.code === 'ING_BACKPRESSURE' ? 'busy' : 'unavailable',
-          message: `${error.message}; nothing of this request was accepted, send it again`,
-        });
+      const busy = error.code === 'ING_BACKPRESSURE';
+      refuse(
+        res.set('Retry-After', String(this.settings.retryAfterSeconds)),
+        busy ? 429 : 503,
+        busy ? 'busy' : 'unavailable',
+        `${error.message}; nothing of this request was accepted, send it again`,
+      );
       return;
     }
     const { results, accepted } = answer;
@@ -234,7 +269,14 @@ export class HttpGateway implements Component {
     } satisfies IngestAnswer);
   };
 
-  /** Builds the raw events of the accepted items; encoding problems reject the single reading. */
+  /**
+   * Builds the raw event of each item and runs the validation stage on it: an item is accepted
+   * only when the telemetry processor would accept it too, and a rejected one is answered with
+   * the reason the DLQ will carry. A rejected reading is still published: the raw topic keeps
+   * everything received as it came, and the processor dead-letters it, where it can be replayed
+   * once what refused it is fixed (a unit added, a device registered). Only an item that is no
+   * reading at all (malformed JSON, no device) or cannot be encoded is answered alone.
+   */
   private readings(
     items: IngestItem[],
     context: {
@@ -248,11 +290,11 @@ export class HttpGateway implements Component {
   ): { messages: Message[]; results: ItemResult[]; accepted: number } {
     const messages: Message[] = [];
     const results: ItemResult[] = [];
+    let accepted = 0;
     const attributes = { clientAddress: context.clientAddress, apiKey: context.apiKey };
     for (const item of items) {
       if ('reason' in item) {
-        results.push({ index: item.index, line: item.line, status: 'rejected', reason: item.reason });
-        this.metrics.error('parse', 'ING_VALIDATION_FAILED', 'poison');
+        this.rejectItem(results, item, item.reason, item.message);
         continue;
       }
       const { fields } = item;
@@ -272,37 +314,61 @@ export class HttpGateway implements Component {
           },
           context.receivedAt,
         );
-        messages.push(this.publisher.encode(reading));
+        const message = this.publisher.encode(reading);
+        const validated = validate(reading, this.validation);
+        messages.push(message);
+        if (!validated.ok) {
+          const { code, message: why } = validated.rejection;
+          this.rejectItem(results, item, code, why, reading.eventId);
+          continue;
+        }
+        accepted += 1;
         results.push({ index: item.index, line: item.line, status: 'accepted', eventId: reading.eventId });
       } catch (err) {
         const error = classifyError(err);
         this.metrics.error('encode', error.code, error.disposition);
-        results.push({ index: item.index, line: item.line, status: 'rejected', reason: error.message });
+        this.rejectItem(results, item, 'serde_invalid', error.message);
       }
     }
-    return { messages, results, accepted: messages.length };
+    return { messages, results, accepted };
+  }
+
+  private rejectItem(
+    results: ItemResult[],
+    item: IngestItem,
+    reason: ReasonCode,
+    message: string,
+    eventId?: string,
+  ): void {
+    this.metrics.rejected(reason);
+    results.push({ index: item.index, line: item.line, status: 'rejected', reason, message, eventId });
   }
 
   private readonly errorHandler = (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const status = (err as { status?: number; type?: string }).status;
     if ((err as { type?: string }).type === 'entity.too.large') {
-      res.status(413).json({
-        error: 'body_too_large',
-        message: `the body is larger than ${this.settings.maxBodyBytes} bytes; split the batch`,
-      });
+      refuse(
+        res,
+        413,
+        'body_too_large',
+        `the body is larger than ${this.settings.maxBodyBytes} bytes; split the batch`,
+      );
       return;
     }
     if (status && status >= 400 && status < 500) {
-      res.status(status).json({ error: 'bad_request', message: (err as Error).message });
+      refuse(res, status, 'bad_request', (err as Error).message);
       return;
     }
     const error = classifyError(err);
     this.metrics.error('http', error.code, error.disposition);
     this.logger.error({ err: describeError(err), path: req.path }, 'request failed');
-    res
-      .status(error.retriable ? 503 : 500)
-      .set(error.retriable ? { 'Retry-After': String(this.settings.retryAfterSeconds) } : {})
-      .json({ error: error.code, message: error.message });
+    if (error.retriable) res.set('Retry-After', String(this.settings.retryAfterSeconds));
+    refuse(
+      res,
+      error.retriable ? 503 : 500,
+      error.retriable ? 'unavailable' : 'internal_error',
+      `${error.code}: ${error.message}`,
+    );
   };
 
   async start(): Promise<void> {

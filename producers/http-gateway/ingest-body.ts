@@ -1,8 +1,13 @@
 import { CsvError, parse as parseCsv } from 'csv-parse/sync';
 import {
+  type CsvRecord,
+  csvHeaderLine,
   csvLayout,
+  csvParseOptions,
   csvRowFields,
+  csvText,
   InputError,
+  type ItemRefusal,
   isSpace,
   JsonSplitter,
   lineAndColumn,
@@ -10,6 +15,7 @@ import {
   parseJsonElement,
   type ReadingFields,
   readingFields,
+  readingTooLarge,
 } from '../telemetry-wire.ts';
 
 export type IngestFormat = 'json' | 'ndjson' | 'csv';
@@ -26,7 +32,7 @@ export type IngestItem = {
   /** Line of the NDJSON or CSV body the reading came from. */
   line?: number;
   payload: Buffer;
-} & ({ fields: ReadingFields } | { reason: string });
+} & ({ fields: ReadingFields } | ItemRefusal);
 
 export interface IngestLimits {
   maxItems: number;
@@ -41,14 +47,11 @@ function tooMany(limits: IngestLimits): InputError {
   });
 }
 
-function tooLarge(size: number, limits: IngestLimits): string {
-  return `the reading is ${size} bytes; the limit is ${limits.maxReadingBytes}`;
-}
-
 /**
  * Finds the readings of a request body, keeping each one's original bytes. A body that is not
  * valid as a whole (malformed JSON, too deep, too many readings, unreadable CSV) throws an
- * InputError and nothing of it is published; a bad reading in a good body is refused on its own.
+ * InputError and nothing of it is published; an item that is no reading (malformed, too large) in a
+ * good body is refused on its own.
  */
 export function parseIngestBody(body: Buffer, format: IngestFormat, limits: IngestLimits): IngestItem[] {
   if (format === 'json') return jsonItems(body, limits);
@@ -83,12 +86,16 @@ function jsonItems(body: Buffer, limits: IngestLimits): IngestItem[] {
     }
     return elements.map((element) => {
       if (element.size !== undefined) {
-        return { index: element.index, payload: element.bytes, reason: tooLarge(element.size, limits) };
+        return {
+          index: element.index,
+          payload: element.bytes,
+          ...readingTooLarge(element.size, limits.maxReadingBytes),
+        };
       }
       const parsed = readingFields(values ? values[element.index] : parseJsonElement(element));
       return parsed.ok
         ? { index: element.index, payload: element.bytes, fields: parsed.fields }
-        : { index: element.index, payload: element.bytes, reason: parsed.reason };
+        : { index: element.index, payload: element.bytes, reason: parsed.reason, message: parsed.message };
     });
   } catch (err) {
     throw withLine(err, body);
@@ -111,23 +118,10 @@ function ndjsonItems(body: Buffer, limits: IngestLimits): IngestItem[] {
   return items;
 }
 
-interface CsvRecord {
-  record: string[];
-  raw: string;
-  info: { lines: number };
-}
-
 function csvItems(body: Buffer, limits: IngestLimits): IngestItem[] {
   let records: CsvRecord[];
   try {
-    records = parseCsv(body, {
-      bom: true,
-      raw: true,
-      info: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      max_record_size: limits.maxReadingBytes,
-    }) as unknown as CsvRecord[];
+    records = parseCsv(body, csvParseOptions(limits.maxReadingBytes)) as unknown as CsvRecord[];
   } catch (err) {
     if (!(err instanceof CsvError)) throw err;
     const line = (err as CsvError & { lines?: number }).lines;
@@ -135,16 +129,16 @@ function csvItems(body: Buffer, limits: IngestLimits): IngestItem[] {
   }
   const [header, ...rows] = records;
   if (!header) throw new InputError({ error: 'malformed_csv', message: 'the CSV body is empty', line: 1 });
-  const layout = csvLayout(header.record);
-  const headerBytes = Buffer.from(header.raw.endsWith('\n') ? header.raw : `${header.raw}\n`);
+  const layout = csvLayout(csvText(header.record));
+  const headerBytes = csvHeaderLine(header.raw);
   const items: IngestItem[] = [];
   for (const row of rows) {
-    const payload = Buffer.concat([headerBytes, Buffer.from(row.raw)]);
+    const payload = Buffer.concat([headerBytes, row.raw]);
     const line = row.info.lines;
-    const result = csvRowFields(layout, row.record);
+    const result = csvRowFields(layout, csvText(row.record));
     if (!result.ok) {
       if (items.length >= limits.maxItems) throw tooMany(limits);
-      items.push({ index: items.length, line, payload, reason: result.reason });
+      items.push({ index: items.length, line, payload, reason: result.reason, message: result.message });
       continue;
     }
     for (const fields of result.readings) {

@@ -145,7 +145,9 @@ describe('HTTP gateway when Kafka stops mid-request (private broker)', { timeout
     await stack(['up', 'kafka']);
     let recovered = false;
     for (let attempt = 0; attempt < 60 && !recovered; attempt++) {
-      const probe = await post(JSON.stringify({ deviceId: `outage-${run}-probe`, metric: 'm', value: 1 }));
+      const probe = await post(
+        JSON.stringify({ deviceId: `outage-${run}-probe`, metric: 'temperature', value: 1 }),
+      );
       recovered = probe.status === 202;
       if (!recovered) await sleep(1000);
     }

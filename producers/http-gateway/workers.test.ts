@@ -14,7 +14,7 @@ import { uniqueSuffix } from '../../test/support.ts';
 import { rawTopicEnd, readRawReadings, testApiKey } from '../testing.ts';
 
 /**
- * `sluice producers run http-gateway` with HTTP_GATEWAY_WORKERS=2: two processes share the port
+ * `sluice run gateway` with HTTP_GATEWAY_WORKERS=2: two processes share the port
  * (Node cluster), every accepted reading reaches Kafka whichever worker took it, and SIGTERM to
  * the primary stops both workers gracefully.
  */
@@ -47,20 +47,16 @@ describe('HTTP gateway in two worker processes', { timeout: 120_000 }, () => {
 
   it('serves the port from both workers, lands every reading, and stops on SIGTERM', async () => {
     const from = await rawTopicEnd(kafka);
-    const child = spawn(
-      process.execPath,
-      [join(projectRoot, 'bin', 'sluice.mjs'), 'producers', 'run', 'http-gateway'],
-      {
-        cwd: projectRoot,
-        env: {
-          ...process.env,
-          HTTP_GATEWAY_PORT: String(port),
-          HTTP_GATEWAY_WORKERS: '2',
-          LOG_LEVEL: 'warn',
-        },
-        stdio: ['ignore', 'inherit', 'inherit'],
+    const child = spawn(process.execPath, [join(projectRoot, 'bin', 'sluice.mjs'), 'run', 'gateway'], {
+      cwd: projectRoot,
+      env: {
+        ...process.env,
+        HTTP_GATEWAY_PORT: String(port),
+        HTTP_GATEWAY_WORKERS: '2',
+        LOG_LEVEL: 'warn',
       },
-    );
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     gateway = child;
     const exited = once(child, 'exit');
     await waitFor('the gateway to answer /healthz', () =>

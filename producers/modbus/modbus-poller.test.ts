@@ -5,17 +5,21 @@ import { prepareTopicsAndSchemas } from '../../lib/bootstrap.ts';
 import { loadSettings } from '../../lib/config.ts';
 import { createKafka } from '../../lib/kafka.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
+import { dlqContract, topics } from '../../schemas/catalog.ts';
 import { uniqueSuffix } from '../../test/support.ts';
-import { rawTopicEnd, readRawReadings, type TopicPosition } from '../testing.ts';
+import { rawTopicEnd, readRawDeadLetters, readRawReadings, type TopicPosition } from '../testing.ts';
 import { modbusSettings, registerSpec } from './config.ts';
 import { ModbusPoller } from './modbus-poller.ts';
 import { decodeRegisters } from './registers.ts';
 
 const port = 31502;
+/** A holding register the device answers with an exception (illegal data address). */
+const refusedAddress = 99;
 const kafka = createKafka('modbus-test');
 const run = uniqueSuffix();
 let serde: AvroSerde;
 let start: TopicPosition;
+let dlqStart: TopicPosition;
 let server: ServerTCP;
 
 /** Register contents of the simulated device, as 16-bit words. */
@@ -38,9 +42,13 @@ describe('Modbus TCP poller against an in-process Modbus server and Kafka', () =
   before(async () => {
     serde = await prepareTopicsAndSchemas(kafka);
     start = await rawTopicEnd(kafka);
+    dlqStart = await rawTopicEnd(kafka, dlqContract(topics.rawTelemetry.topic).topic);
     server = new ServerTCP(
       {
-        getHoldingRegister: (address: number) => holding.get(address) ?? 0,
+        getHoldingRegister: (address: number) => {
+          if (address === refusedAddress) throw { modbusErrorCode: 2, msg: 'Illegal data address' };
+          return holding.get(address) ?? 0;
+        },
         getInputRegister: (address: number) => input.get(address) ?? 0,
       },
       { host: '127.0.0.1', port, unitID: 3 },
@@ -76,6 +84,7 @@ describe('Modbus TCP poller against an in-process Modbus server and Kafka', () =
         offset: -40,
         unit: 'degC',
       },
+      { deviceId: device, metric: 'pressure', table: 'holding', address: refusedAddress, unit: 'bar' },
     ];
     const settings = loadSettings(modbusSettings, {
       MODBUS_HOST: '127.0.0.1',
@@ -100,6 +109,14 @@ describe('Modbus TCP poller against an in-process Modbus server and Kafka', () =
       assert.equal(energy?.attributes.modbusUnit, '3');
       assert.equal(energy?.attributes.modbusTable, 'input');
       assert.deepEqual(poller.health(), { state: 'ready' });
+      // the refused register is dead-lettered once, however many polls it is refused in
+      const letters = await readRawDeadLetters(kafka, serde, dlqStart, (l) => l.key?.toString() === device, {
+        count: 1,
+      });
+      assert.equal(letters.length, 1);
+      assert.equal(letters[0]?.reasonCode, 'read_failed');
+      assert.equal(letters[0]?.source, `modbus:127.0.0.1:${port}/3/holding/${refusedAddress}`);
+      assert.match(letters[0]?.message ?? '', /refuses holding register 99 .*Modbus exception 2/);
     } finally {
       await poller.stop(Date.now() + 5000);
     }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka, Message } from 'kafkajs';
 import modbusSerial from 'modbus-serial';
 import type { Component, Health } from '../../lib/component.ts';
@@ -9,7 +10,9 @@ import { componentMetrics } from '../../lib/metrics.ts';
 import { retry } from '../../lib/retry.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
 import { topics } from '../../schemas/catalog.ts';
-import { RawTelemetryPublisher, rawReading } from '../raw-telemetry.ts';
+import { rawReading } from '../../schemas/raw-telemetry-reading.ts';
+import { TransportDeadLetters } from '../dead-letters.ts';
+import { RawTelemetryPublisher } from '../raw-telemetry.ts';
 import { type ModbusSettings, modbusSettings, type RegisterSpec } from './config.ts';
 import { registerCount, scaledValue } from './registers.ts';
 
@@ -23,7 +26,9 @@ const ModbusRTU = modbusSerial as unknown as new () => ModbusClient;
  * Polls Modbus TCP holding/input registers at a fixed interval and publishes each value as a raw
  * reading (the registers as read, type, byte order, scale and offset kept in the payload). A poll
  * waits until Kafka acknowledged the previous one, so a slow Kafka slows polling instead of
- * piling up readings; a failed read drops the connection and the next poll reconnects.
+ * piling up readings; a failed read drops the connection and the next poll reconnects. A register
+ * the device refuses (a Modbus exception response: illegal address, …) is dead-lettered when it
+ * starts failing (read_failed) while the other registers go on being read.
  */
 export class ModbusPoller implements Component {
   readonly name = 'modbus-poller';
@@ -31,6 +36,9 @@ export class ModbusPoller implements Component {
   private readonly metrics = componentMetrics(this.name);
   readonly settings: ModbusSettings;
   private readonly publisher: RawTelemetryPublisher;
+  private readonly deadLetters: TransportDeadLetters;
+  /** Registers the device refuses now, with the refusal last dead-lettered. */
+  private readonly refused = new Map<RegisterSpec, string>();
   private client?: ModbusClient;
   private loop?: Promise<void>;
   private readonly stopping = new AbortController();
@@ -39,8 +47,10 @@ export class ModbusPoller implements Component {
 
   constructor(serde: AvroSerde, options: { kafka?: Kafka; settings?: ModbusSettings } = {}) {
     this.settings = options.settings ?? loadSettings(modbusSettings);
+    const kafka = options.kafka ?? createKafka(this.name);
+    this.deadLetters = new TransportDeadLetters(kafka, serde, this.metrics, this.name);
     this.publisher = new RawTelemetryPublisher(
-      options.kafka ?? createKafka(this.name),
+      kafka,
       serde,
       this.metrics,
       { maxBufferedEvents: 100_000, maxBatchBytes: 900_000, sendTimeoutMs: 30_000, sendRetries: 5 },
@@ -53,7 +63,7 @@ export class ModbusPoller implements Component {
   }
 
   async start(): Promise<void> {
-    await this.publisher.connect();
+    await Promise.all([this.publisher.connect(), this.deadLetters.connect()]);
     this.loop = this.run();
   }
 
@@ -73,13 +83,11 @@ export class ModbusPoller implements Component {
     while (!signal.aborted) {
       const began = Date.now();
       try {
-        const messages = await this.poll();
+        const { messages, letters } = await this.poll();
         this.metrics.received(topic, messages.length);
-        await retry(() => this.publisher.publish(messages), {
-          retries: Number.POSITIVE_INFINITY,
-          maxDelayMs: 10_000,
-          signal,
-        });
+        const untilStopped = { retries: Number.POSITIVE_INFINITY, maxDelayMs: 10_000, signal };
+        await retry(() => this.publisher.publish(messages), untilStopped);
+        await retry(() => this.deadLetters.publish(letters), untilStopped);
         this.polls++;
         this.lastError = undefined;
       } catch (err) {
@@ -92,34 +100,64 @@ export class ModbusPoller implements Component {
         this.client = undefined;
       }
       const wait = Math.max(0, this.settings.pollIntervalMs - (Date.now() - began));
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, wait);
-        signal.addEventListener(
-          'abort',
-          () => {
-            clearTimeout(timer);
-            resolve();
-          },
-          { once: true },
-        );
-      });
+      // timers/promises removes its 'abort' listener when the wait ends: nothing accumulates on the long-lived signal
+      await sleep(wait, undefined, { signal }).catch(() => {});
     }
   }
 
-  /** Reads every configured register once; one reading each. */
-  private async poll(): Promise<Message[]> {
+  /** Reads every configured register once: one reading each, or a dead letter for a newly refused one. */
+  private async poll(): Promise<{ messages: Message[]; letters: Message[] }> {
     const client = await this.connected();
     const receivedAt = Date.now();
     const messages: Message[] = [];
+    const letters: Message[] = [];
     for (const spec of this.settings.registers) {
       const count = registerCount(spec.type);
-      const { data } =
-        spec.table === 'holding'
-          ? await client.readHoldingRegisters(spec.address, count)
-          : await client.readInputRegisters(spec.address, count);
+      let data: number[];
+      try {
+        ({ data } =
+          spec.table === 'holding'
+            ? await client.readHoldingRegisters(spec.address, count)
+            : await client.readInputRegisters(spec.address, count));
+      } catch (err) {
+        // an exception response is the device's answer about this register; anything else is the link's
+        if ((err as { modbusCode?: number }).modbusCode === undefined) throw err;
+        const letter = this.refusal(spec, (err as Error).message, receivedAt);
+        if (letter) letters.push(letter);
+        continue;
+      }
+      this.refused.delete(spec);
       messages.push(this.publisher.encode(this.reading(spec, data, receivedAt)));
     }
-    return messages;
+    return { messages, letters };
+  }
+
+  /** The dead letter of a register the device refuses, once per refusal (not once per poll). */
+  private refusal(spec: RegisterSpec, message: string, receivedAt: number): Message | undefined {
+    if (this.refused.get(spec) === message) return undefined;
+    this.refused.set(spec, message);
+    const { host, port, unitId } = this.settings;
+    this.logger.warn({ register: spec, err: message }, 'the device refuses a register');
+    return this.deadLetters.letter({
+      source: `modbus:${host}:${port}/${unitId}/${spec.table}/${spec.address}`,
+      key: spec.deviceId,
+      payload: Buffer.from(JSON.stringify({ host, port, unitId, register: spec, error: message })),
+      attributes: this.attributes(spec),
+      receivedAt,
+      stage: 'read',
+      reason: 'read_failed',
+      message: `unit ${unitId} refuses ${spec.table} register ${spec.address} (device ${spec.deviceId}, metric ${spec.metric}): ${message}`,
+    });
+  }
+
+  private attributes(spec: RegisterSpec): Record<string, string> {
+    const { host, port, unitId } = this.settings;
+    return {
+      modbusEndpoint: `${host}:${port}`,
+      modbusUnit: String(unitId),
+      modbusTable: spec.table,
+      modbusAddress: String(spec.address),
+    };
   }
 
   private reading(spec: RegisterSpec, registers: number[], receivedAt: number) {
@@ -146,12 +184,7 @@ export class ModbusPoller implements Component {
         unit: spec.unit,
         contentType: 'application/vnd.modbus.registers+json',
         payload: Buffer.from(JSON.stringify(payload)),
-        attributes: {
-          modbusEndpoint: `${host}:${port}`,
-          modbusUnit: String(unitId),
-          modbusTable: spec.table,
-          modbusAddress: String(spec.address),
-        },
+        attributes: this.attributes(spec),
       },
       receivedAt,
     );
@@ -163,7 +196,7 @@ export class ModbusPoller implements Component {
     await new Promise<void>((resolve) =>
       this.client?.isOpen ? this.client.close(() => resolve()) : resolve(),
     );
-    await this.publisher.close(deadline);
+    await Promise.all([this.publisher.close(deadline), this.deadLetters.close(deadline)]);
     this.metrics.health(0);
   }
 

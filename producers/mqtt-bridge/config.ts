@@ -1,6 +1,18 @@
 import { z } from 'zod';
-import { defineSettings, positiveInt, type SettingsOf, setting, str } from '../../lib/config.ts';
+import { bool, defineSettings, positiveInt, type SettingsOf, setting, str } from '../../lib/config.ts';
+import { metricTableSetting } from './sparkplug-metrics.ts';
 import { compileTopicTemplate, type TopicTemplate } from './topic-template.ts';
+
+/** Sparkplug B group ids: `+` for every group, an empty value for none. */
+const sparkplugGroups = z.string().transform((text, ctx): string[] => {
+  const groups = text
+    .split(',')
+    .map((group) => group.trim())
+    .filter(Boolean);
+  const invalid = groups.find((group) => /[/#]/.test(group) || (group.includes('+') && group !== '+'));
+  if (invalid) ctx.addIssue({ code: 'custom', message: `"${invalid}" is not a group id (or +)` });
+  return groups;
+});
 
 const topicTemplates = z.string().transform((text, ctx): TopicTemplate[] => {
   try {
@@ -58,6 +70,24 @@ export const mqttBridgeSettings = defineSettings('mqtt bridge', {
     '900000',
     'Bytes per Kafka produce request; keep under the broker message.max.bytes (1 MB by default).',
   ),
+  sparkplugGroups: setting(
+    'MQTT_BRIDGE_SPARKPLUG_GROUPS',
+    sparkplugGroups,
+    '+',
+    'Sparkplug B groups the bridge reads as host application (spBv1.0/<group>/#, comma-separated; + for all, empty for none). Not a shared subscription: births and aliases are per edge node, so give each bridge its own groups.',
+  ),
+  sparkplugMetrics: setting(
+    'MQTT_BRIDGE_SPARKPLUG_METRICS',
+    metricTableSetting,
+    '{}',
+    'JSON object mapping Sparkplug metric names (folder paths; * one level, ** any levels) to Sluice metric names, or to null for no reading; unmapped names keep their path with / as . (docs/telemetry-producers.md).',
+  ),
+  sparkplugRebirth: setting(
+    'MQTT_BRIDGE_SPARKPLUG_REBIRTH',
+    bool,
+    'false',
+    'Publish a rebirth request (NCMD Node Control/Rebirth) to an edge node after a sequence gap, data without birth or an unknown alias (at most every 10 s per node).',
+  ),
   reconnectMaxMs: setting(
     'MQTT_BRIDGE_RECONNECT_MAX_MS',
     positiveInt,
@@ -68,7 +98,7 @@ export const mqttBridgeSettings = defineSettings('mqtt bridge', {
     'MQTT_BRIDGE_MAX_PAYLOAD_BYTES',
     positiveInt,
     '16384',
-    'Largest message payload taken (its bytes go to Kafka, whose records stop at 1 MiB); a larger one is acknowledged, dropped, logged and counted in sluice_errors_total.',
+    'Largest message payload taken (its bytes go to Kafka, whose records stop at 1 MiB); a larger one is acknowledged and dead-lettered as payload_too_large with its topic and size, without its bytes.',
   ),
 });
 

@@ -1,50 +1,105 @@
 import type { Kafka, Message } from 'kafkajs';
 import type { IPublishPacket, MqttClient } from 'mqtt';
+import type pg from 'pg';
+import { Counter } from 'prom-client';
 import type { Component, Health } from '../../lib/component.ts';
 import { loadSettings } from '../../lib/config.ts';
 import { classifyError, describeError } from '../../lib/errors.ts';
 import { createKafka } from '../../lib/kafka.ts';
 import { componentLogger } from '../../lib/logger.ts';
-import { componentMetrics } from '../../lib/metrics.ts';
+import { componentMetrics, metricsRegistry } from '../../lib/metrics.ts';
 import { createMqttClient, mqttSettings } from '../../lib/mqtt.ts';
+import { createPgPool } from '../../lib/postgres.ts';
+import type { ReasonCode } from '../../lib/reasons.ts';
 import { backoffDelay, retry } from '../../lib/retry.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
 import { topics } from '../../schemas/catalog.ts';
+import { telemetryAttributes } from '../../schemas/telemetry-attributes.ts';
+import { TransportDeadLetters } from '../dead-letters.ts';
 import { RawTelemetryPublisher, readingFromFields } from '../raw-telemetry.ts';
 import {
-  type FieldsResult,
+  type ItemRefusal,
   isSpace,
   numericValue,
   type ReadingFields,
   readingFields,
+  readingTooLarge,
 } from '../telemetry-wire.ts';
 import { type MqttBridgeSettings, mqttBridgeSettings } from './config.ts';
+import { DeviceStates } from './device-states.ts';
+import {
+  parseSparkplugTopic,
+  rebirthRequest,
+  SparkplugHost,
+  type SparkplugTopic,
+  sparkplugNamespace,
+} from './sparkplug.ts';
 import type { TopicFields, TopicTemplate } from './topic-template.ts';
 
 const topic = topics.rawTelemetry.topic;
 
+const sparkplugMessages = new Counter({
+  name: 'sluice_sparkplug_messages_total',
+  help: 'Sparkplug B messages taken by the MQTT bridge, by type (commands and STATE are counted, never stored).',
+  labelNames: ['component', 'type'] as const,
+  registers: [metricsRegistry],
+});
+
+const sparkplugSeqGaps = new Counter({
+  name: 'sluice_sparkplug_seq_gaps_total',
+  help: 'Sparkplug B messages whose sequence number did not follow the edge node last one (messages lost or reordered).',
+  labelNames: ['component'] as const,
+  registers: [metricsRegistry],
+});
+
+const sparkplugRebirths = new Counter({
+  name: 'sluice_sparkplug_rebirth_requests_total',
+  help: 'Rebirth requests (NCMD Node Control/Rebirth) the MQTT bridge published.',
+  labelNames: ['component'] as const,
+  registers: [metricsRegistry],
+});
+
+/** A rebirth request to the same edge node waits at least this long after the last one. */
+const rebirthIntervalMs = 10_000;
+
 /**
  * What one MQTT payload says: a JSON object `{value, unit, ts, messageId}` or a bare number; the
- * topic already names site, device and metric. Anything else keeps its bytes with value null, so
- * the processor rejects it with the original at hand.
+ * topic already names site, device and metric. Anything else is refused with the reason its dead
+ * letter carries.
  */
 export function mqttReadingFields(
   payload: Buffer,
   fromTopic: TopicFields,
-): { fields: ReadingFields; json: boolean } {
+): { ok: true; fields: ReadingFields; json: boolean } | ({ ok: false } & ItemRefusal) {
   let first = 0;
   while (first < payload.length && isSpace(payload[first] as number)) first++;
   if (payload[first] === 0x7b) {
     const defaults = { deviceId: fromTopic.deviceId, metric: fromTopic.metric, siteId: fromTopic.siteId };
-    let parsed: FieldsResult | undefined;
+    let parsed: unknown;
     try {
-      parsed = readingFields(JSON.parse(payload.toString('utf8')), defaults);
-    } catch {
-      parsed = undefined;
+      parsed = JSON.parse(payload.toString('utf8'));
+    } catch (err) {
+      return {
+        ok: false,
+        reason: 'payload_unreadable',
+        message: `malformed JSON: ${(err as Error).message}`,
+      };
     }
-    return { fields: parsed?.ok ? parsed.fields : topicFields(fromTopic, null), json: true };
+    const fields = readingFields(parsed, defaults);
+    return fields.ok ? { ok: true, fields: fields.fields, json: true } : fields;
   }
-  return { fields: topicFields(fromTopic, numericValue(payload.toString('utf8'))), json: false };
+  const value = numericValue(payload.toString('utf8'));
+  if (value === null) {
+    return {
+      ok: false,
+      reason: 'payload_unreadable',
+      message:
+        first === payload.length
+          ? 'the payload is empty'
+          : 'the payload is neither a JSON object nor a number',
+    };
+  }
+  return { ok: true, fields: topicFields(fromTopic, value), json: false };
 }
 
 /**
@@ -65,6 +120,8 @@ function topicFields(fromTopic: TopicFields, value: number | null): ReadingField
 
 interface PendingBatch {
   messages: Message[];
+  /** Dead letters of messages that map to no reading; acknowledged by Kafka like the readings. */
+  letters: Message[];
   /** MQTT messages taken into the batch, counted once per batch (not per message) in the metrics. */
   received: number;
   /** Settles when Kafka acknowledged the batch; the PUBACKs of its MQTT messages wait for it. */
@@ -73,8 +130,11 @@ interface PendingBatch {
 
 /**
  * Bridges MQTT to the raw topic: QoS 1 subscriptions in a persistent session (shared where the
- * broker supports it), topic segments mapped to site/device/metric, and each message acknowledged
- * to the broker only after Kafka acknowledged its raw event. Reconnects with jittered backoff.
+ * broker supports it), topic segments mapped to site/device/metric, Sparkplug B read as a host
+ * application, and each message acknowledged to the broker only after Kafka acknowledged what it
+ * became: its raw events, or its dead letter when it maps to no reading (unmapped topic,
+ * unreadable payload, Sparkplug data that cannot be resolved). Commands and STATE are counted.
+ * Reconnects with jittered backoff.
  */
 export class MqttBridge implements Component {
   readonly name = 'mqtt-bridge';
@@ -83,6 +143,11 @@ export class MqttBridge implements Component {
   readonly settings: MqttBridgeSettings;
   private readonly url: string;
   private readonly publisher: RawTelemetryPublisher;
+  private readonly deadLetters: TransportDeadLetters;
+  private readonly sparkplug?: SparkplugHost;
+  private readonly deviceStates?: DeviceStates;
+  private readonly ownedPool?: pg.Pool;
+  private readonly rebirthsAsked = new Map<string, number>();
   private client?: MqttClient;
   private batch?: PendingBatch;
   private readonly inFlight = new Set<Promise<void>>();
@@ -94,12 +159,23 @@ export class MqttBridge implements Component {
 
   constructor(
     serde: AvroSerde,
-    options: { kafka?: Kafka; settings?: MqttBridgeSettings; url?: string } = {},
+    options: { kafka?: Kafka; settings?: MqttBridgeSettings; url?: string; pool?: pg.Pool } = {},
   ) {
     this.settings = options.settings ?? loadSettings(mqttBridgeSettings);
     this.url = options.url ?? loadSettings(mqttSettings).url;
+    const kafka = options.kafka ?? createKafka(this.name);
+    this.deadLetters = new TransportDeadLetters(kafka, serde, this.metrics, this.name);
+    if (this.settings.sparkplugGroups.length > 0) {
+      this.sparkplug = new SparkplugHost(this.settings.sparkplugMetrics);
+      if (!options.pool) this.ownedPool = createPgPool();
+      this.deviceStates = new DeviceStates(
+        options.pool ?? (this.ownedPool as pg.Pool),
+        'sparkplug',
+        componentLogger(this.name, { part: 'device-states' }),
+      );
+    }
     this.publisher = new RawTelemetryPublisher(
-      options.kafka ?? createKafka(this.name),
+      kafka,
       serde,
       this.metrics,
       {
@@ -114,11 +190,15 @@ export class MqttBridge implements Component {
 
   private subscriptions(): string[] {
     const group = this.settings.shareGroup;
-    return this.settings.topics.map((t) => (group ? `$share/${group}/${t.filter}` : t.filter));
+    return [
+      ...this.settings.topics.map((t) => (group ? `$share/${group}/${t.filter}` : t.filter)),
+      // never shared: an edge node's births, aliases and sequence numbers must reach one host
+      ...this.settings.sparkplugGroups.map((sparkplugGroup) => `${sparkplugNamespace}/${sparkplugGroup}/#`),
+    ];
   }
 
   async start(): Promise<void> {
-    await this.publisher.connect();
+    await Promise.all([this.publisher.connect(), this.deadLetters.connect()]);
     const { client, connected } = createMqttClient(
       this.url,
       {
@@ -215,61 +295,162 @@ export class MqttBridge implements Component {
 
   private take(packet: IPublishPacket): void {
     const receivedAt = Date.now();
-    const mqttTopic = packet.topic;
-    const fromTopic = this.match(mqttTopic);
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-    let message: Message | undefined;
-    if (payload.length > this.settings.maxPayloadBytes) {
-      // a record over the broker's limit would fail its whole batch, again at every redelivery
-      this.metrics.error('route', 'ING_VALIDATION_FAILED', 'poison');
-      this.logger.warn(
-        { mqttTopic, bytes: payload.length, limit: this.settings.maxPayloadBytes },
-        'payload too large; acknowledged and dropped',
-      );
-    } else if (fromTopic) {
-      const { fields, json } = mqttReadingFields(payload, fromTopic);
-      try {
-        const attributes: Record<string, string> = { mqttTopic, qos: String(packet.qos) };
-        if (packet.retain) attributes.retain = 'true';
-        message = this.publisher.encode(
-          readingFromFields(
-            fields,
-            { source: 'mqtt', contentType: json ? 'application/json' : 'text/plain', payload, attributes },
-            receivedAt,
-          ),
-        );
-      } catch (err) {
-        const error = classifyError(err);
-        this.metrics.error('encode', error.code, error.disposition);
-        this.logger.warn(
-          { mqttTopic, err: error.message },
-          'message cannot be encoded; acknowledged and dropped',
-        );
-      }
-    } else {
-      this.metrics.error('route', 'ING_VALIDATION_FAILED', 'poison');
-      this.logger.warn({ mqttTopic }, 'topic matches no template; acknowledged and dropped');
-    }
     if (!this.batch) {
-      const batch: PendingBatch = { messages: [], received: 0 };
+      const batch: PendingBatch = { messages: [], letters: [], received: 0 };
       this.batch = batch;
       batch.delivered = new Promise<void>((resolveDelivered, reject) => {
         // every message parsed from the same socket read joins this batch
         setImmediate(() => {
           this.batch = undefined;
           this.metrics.received(topic, batch.received);
-          const sending = this.deliver(batch.messages);
+          const sending = this.deliver(batch);
           this.inFlight.add(sending);
           sending.then(resolveDelivered, reject).finally(() => this.inFlight.delete(sending));
         });
       });
       batch.delivered.catch(() => {});
     }
-    this.batch.received++;
-    if (message) this.batch.messages.push(message);
-    if (packet.qos > 0 && packet.messageId !== undefined) {
-      this.pendingAcks.set(packet.messageId, this.batch.delivered as Promise<void>);
+    const batch = this.batch;
+    batch.received++;
+    try {
+      this.route(packet, payload, receivedAt, batch);
+    } catch (err) {
+      // a message that cannot even be encoded is dead-lettered: acknowledged, never lost
+      const error = classifyError(err);
+      this.metrics.error('encode', error.code, error.disposition);
+      batch.letters.push(this.letter(packet, payload, receivedAt, 'serde_invalid', error.message));
     }
+    if (packet.qos > 0 && packet.messageId !== undefined) {
+      this.pendingAcks.set(packet.messageId, batch.delivered as Promise<void>);
+    }
+  }
+
+  /** What a message becomes: raw events, or a dead letter saying why it maps to no reading. */
+  private route(packet: IPublishPacket, payload: Buffer, receivedAt: number, batch: PendingBatch): void {
+    const mqttTopic = packet.topic;
+    if (payload.length > this.settings.maxPayloadBytes) {
+      // a record over the broker's limit would fail its whole batch, again at every redelivery: the
+      // dead letter keeps where it came from and its size, not its bytes (as the gateway and file import do)
+      const { reason, message } = readingTooLarge(payload.length, this.settings.maxPayloadBytes);
+      batch.letters.push(this.letter(packet, Buffer.alloc(0), receivedAt, reason, message));
+      return;
+    }
+    const sparkplugTopic =
+      this.sparkplug && mqttTopic.startsWith(`${sparkplugNamespace}/`)
+        ? parseSparkplugTopic(mqttTopic)
+        : undefined;
+    if (sparkplugTopic) {
+      this.sparkplugMessage(sparkplugTopic, packet, payload, receivedAt, batch);
+      return;
+    }
+    const fromTopic = this.match(mqttTopic);
+    if (!fromTopic) {
+      batch.letters.push(
+        this.letter(
+          packet,
+          payload,
+          receivedAt,
+          'topic_unmapped',
+          `topic ${mqttTopic} matches no template of MQTT_BRIDGE_TOPICS (${this.settings.topics.map((t) => t.template).join(', ')})`,
+        ),
+      );
+      return;
+    }
+    const read = mqttReadingFields(payload, fromTopic);
+    if (!read.ok) {
+      batch.letters.push(this.letter(packet, payload, receivedAt, read.reason, read.message));
+      return;
+    }
+    batch.messages.push(
+      this.publisher.encode(
+        readingFromFields(
+          read.fields,
+          {
+            source: 'mqtt',
+            contentType: read.json ? 'application/json' : 'text/plain',
+            payload,
+            attributes: mqttAttributes(packet),
+          },
+          receivedAt,
+        ),
+      ),
+    );
+  }
+
+  /** A Sparkplug B message: readings of its metrics, dead letters of what cannot be read, device states. */
+  private sparkplugMessage(
+    sparkplugTopic: SparkplugTopic,
+    packet: IPublishPacket,
+    payload: Buffer,
+    receivedAt: number,
+    batch: PendingBatch,
+  ): void {
+    sparkplugMessages.inc({ component: this.name, type: sparkplugTopic.type });
+    const outcome = (this.sparkplug as SparkplugHost).handle(sparkplugTopic, payload);
+    if (outcome.seqGap) sparkplugSeqGaps.inc({ component: this.name });
+    if (outcome.rebirth) this.requestRebirth(sparkplugTopic);
+    if (outcome.states.length > 0) this.deviceStates?.record(outcome.states, receivedAt);
+    const transport = mqttAttributes(packet);
+    for (const reading of outcome.readings) {
+      batch.messages.push(
+        this.publisher.encode(
+          readingFromFields(
+            {
+              deviceId: reading.deviceId,
+              siteId: null,
+              metric: reading.metric,
+              value: reading.value,
+              unit: reading.unit,
+              sourceTime: reading.sourceTime,
+              messageId: null,
+            },
+            {
+              source: 'mqtt',
+              contentType: sparkplugContentType,
+              payload,
+              attributes: Object.assign(reading.attributes, transport),
+            },
+            receivedAt,
+          ),
+        ),
+      );
+    }
+    for (const refusal of outcome.refusals) {
+      batch.letters.push(this.letter(packet, payload, receivedAt, refusal.reason, refusal.message));
+    }
+  }
+
+  /** Asks an edge node for new births, when configured and not asked within the last 10 s. */
+  private requestRebirth(sparkplugTopic: SparkplugTopic): void {
+    if (!this.settings.sparkplugRebirth || !this.client) return;
+    const node = `${sparkplugTopic.group}/${sparkplugTopic.edgeNode}`;
+    const now = Date.now();
+    if (now - (this.rebirthsAsked.get(node) ?? 0) < rebirthIntervalMs) return;
+    this.rebirthsAsked.set(node, now);
+    const request = rebirthRequest(sparkplugTopic.group, sparkplugTopic.edgeNode, now);
+    this.client.publish(request.topic, request.payload, { qos: 0 });
+    sparkplugRebirths.inc({ component: this.name });
+    this.logger.info({ node }, 'asked the edge node for a rebirth');
+  }
+
+  private letter(
+    packet: IPublishPacket,
+    payload: Buffer,
+    receivedAt: number,
+    reason: ReasonCode,
+    message: string,
+  ): Message {
+    return this.deadLetters.letter({
+      source: `mqtt:${packet.topic}`,
+      key: packet.topic,
+      payload,
+      attributes: mqttAttributes(packet),
+      receivedAt,
+      stage: 'map',
+      reason,
+      message,
+    });
   }
 
   private match(mqttTopic: string): TopicFields | undefined {
@@ -281,20 +462,22 @@ export class MqttBridge implements Component {
   }
 
   /** Retries while Kafka is unavailable (messages stay unacknowledged meanwhile); only stopping ends it. */
-  private async deliver(messages: Message[]): Promise<void> {
-    await retry(() => this.publisher.publish(messages), {
+  private async deliver(batch: PendingBatch): Promise<void> {
+    const untilStopped = {
       retries: Number.POSITIVE_INFINITY,
       // a full buffer clears in milliseconds: a long backoff here would idle the bridge
       maxDelayMs: 2000,
       signal: this.stopping.signal,
       // the publisher reports the outage (health, one warning); a line per retried batch would flood the log
-      onRetry: (err) => {
+      onRetry: (err: Error) => {
         this.logger.debug(
-          { err: describeError(err), events: messages.length },
+          { err: describeError(err), events: batch.messages.length },
           'Kafka unavailable; retrying',
         );
       },
-    });
+    };
+    await retry(() => this.publisher.publish(batch.messages), untilStopped);
+    await retry(() => this.deadLetters.publish(batch.letters), untilStopped);
   }
 
   async stop(deadline: number): Promise<void> {
@@ -308,7 +491,9 @@ export class MqttBridge implements Component {
     this.stopping.abort();
     await new Promise((resolve) => setImmediate(resolve));
     await client?.endAsync();
-    await this.publisher.close(deadline);
+    await Promise.all([this.publisher.close(deadline), this.deadLetters.close(deadline)]);
+    await this.deviceStates?.close();
+    await this.ownedPool?.end();
     this.metrics.health(0);
   }
 
@@ -316,8 +501,21 @@ export class MqttBridge implements Component {
     if (!this.client) return { state: 'down', reason: 'not started' };
     if (!this.client.connected)
       return { state: 'down', reason: `MQTT disconnected: ${this.lastError ?? 'reconnecting'}` };
-    const publisher = this.publisher.health();
-    if (publisher.state !== 'ready') return publisher;
+    for (const part of [this.publisher.health(), this.deadLetters.health(), this.deviceStates?.health()]) {
+      if (part && part.state !== 'ready') return part;
+    }
     return this.lastError ? { state: 'degraded', reason: this.lastError } : { state: 'ready' };
   }
+}
+
+const sparkplugContentType = 'application/vnd.sparkplug-b+protobuf';
+
+/** The MQTT context a reading or dead letter carries. */
+function mqttAttributes(packet: IPublishPacket): Record<string, string> {
+  const attributes: Record<string, string> = {
+    [telemetryAttributes.mqttTopic]: packet.topic,
+    [telemetryAttributes.mqttQos]: String(packet.qos),
+  };
+  if (packet.retain) attributes[telemetryAttributes.mqttRetain] = 'true';
+  return attributes;
 }

@@ -7,7 +7,7 @@ import type { AvroSerde } from '../../lib/serde.ts';
 import type { CloudProvider } from '../../schemas/types.ts';
 import { AwsOfferFileSource } from '../aws-pricing/aws-offer-files.ts';
 import { parseAwsFilters } from '../aws-pricing/aws-price-items.ts';
-import { type AwsCredentials, AwsPriceListQuerySource } from '../aws-pricing/aws-price-list-query.ts';
+import type { AwsCredentials } from '../aws-pricing/aws-price-list-query.ts';
 import { awsPricingSettings } from '../aws-pricing/config.ts';
 import { AzureRetailSource } from '../azure-pricing/azure-retail-source.ts';
 import { azurePricingSettings } from '../azure-pricing/config.ts';
@@ -23,12 +23,15 @@ export interface SourceOptions {
   awsCredentials?: AwsCredentials;
 }
 
-/** The provider's source for a run's filters (validated: bad filters fail before anything is fetched). */
-export function createPriceSource(
+/**
+ * The provider's source for a run's filters (validated: bad filters fail before anything is fetched).
+ * The AWS SDK is loaded only for the Query API (~20 MB a collector of offer files need not hold).
+ */
+export async function createPriceSource(
   provider: CloudProvider,
   filters: RunFilters,
   options: SourceOptions = {},
-): PriceSource {
+): Promise<PriceSource> {
   const name = `${provider}-pricing-collector`;
   const logger = componentLogger(name);
   const metrics = componentMetrics(name);
@@ -36,9 +39,10 @@ export function createPriceSource(
     return new AzureRetailSource(loadSettings(azurePricingSettings, options.env), filters, logger, metrics);
   }
   const settings = loadSettings(awsPricingSettings, options.env);
-  return parseAwsFilters(filters).source === 'query'
-    ? new AwsPriceListQuerySource(settings, filters, logger, metrics, options.awsCredentials)
-    : new AwsOfferFileSource(settings, filters, logger, metrics);
+  if (parseAwsFilters(filters).source === 'bulk')
+    return new AwsOfferFileSource(settings, filters, logger, metrics);
+  const { AwsPriceListQuerySource } = await import('../aws-pricing/aws-price-list-query.ts');
+  return new AwsPriceListQuerySource(settings, filters, logger, metrics, options.awsCredentials);
 }
 
 export type CollectionRequest =
@@ -49,6 +53,8 @@ export interface Collection {
   /** Not started yet: start it directly or under runComponents. */
   collector: PricingCollector;
   run: CollectionRun;
+  /** Where the run fetches from (a resume: the endpoint configured now, not the one of the first attempt). */
+  endpoint: { url: string; setting: string };
   /** Releases the run (its lock) and the source's clients; call after the collector finished. */
   close: () => Promise<void>;
 }
@@ -67,7 +73,7 @@ export async function openCollection(
   let source: PriceSource;
   let release: () => Promise<void>;
   if (request.kind === 'new') {
-    source = createPriceSource(request.provider, request.filters, options);
+    source = await createPriceSource(request.provider, request.filters, options);
     try {
       run = await store.create(request.provider, request.filters, request.runId);
       release = await store.lock(run.runId);
@@ -79,7 +85,7 @@ export async function openCollection(
     release = await store.lock(request.runId);
     try {
       run = await store.reopen(request.runId);
-      source = createPriceSource(run.provider, run.filters, options);
+      source = await createPriceSource(run.provider, run.filters, options);
     } catch (err) {
       await release();
       throw err;
@@ -88,13 +94,12 @@ export async function openCollection(
   const settings = loadSettings(collectionSettings, options.env);
   let publisher: OfferPublisher;
   try {
-    publisher = await OfferPublisher.start(
-      deps.kafka,
-      deps.serde,
-      settings.publisherThreads,
-      settings.compression,
-      `${run.provider}-pricing-publisher`,
-    );
+    publisher = await OfferPublisher.start(deps.kafka, deps.serde, {
+      topic: settings.offersTopic,
+      threads: settings.publisherThreads,
+      compression: settings.compression,
+      name: `${run.provider}-pricing-publisher`,
+    });
   } catch (err) {
     source.close();
     await release();
@@ -113,6 +118,7 @@ export async function openCollection(
   return {
     collector,
     run,
+    endpoint: source.endpoint,
     close: async () => {
       source.close();
       await publisher.close();

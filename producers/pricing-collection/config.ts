@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { defineSettings, oneOf, positiveInt, type SettingsOf, setting } from '../../lib/config.ts';
+import {
+  defineSettings,
+  nonNegativeInt,
+  oneOf,
+  positiveInt,
+  type SettingsOf,
+  setting,
+  topicName,
+} from '../../lib/config.ts';
+import { topics } from '../../schemas/catalog.ts';
 
 /** Requests per second may be fractional (0.5 = one request every two seconds). */
 const positiveNumber = z.string().transform((text, ctx) => {
@@ -73,11 +82,23 @@ export function politenessSettings(
 export type PolitenessSettings = SettingsOf<ReturnType<typeof politenessSettings>>;
 
 export const collectionSettings = defineSettings('pricing collection', {
+  offersTopic: setting(
+    'PRICING_COLLECTION_OFFERS_TOPIC',
+    topicName,
+    topics.rawPricing.topic,
+    'Topic the raw price offers are published to (each message carries its run id in the run-id header).',
+  ),
   publishBatchItems: setting(
     'PRICING_COLLECTION_PUBLISH_BATCH_ITEMS',
     positiveInt,
     '5000',
     'Most price items sent to Kafka in one acknowledged batch; the checkpoint advances after each batch.',
+  ),
+  publishBatchBytes: setting(
+    'PRICING_COLLECTION_PUBLISH_BATCH_BYTES',
+    positiveInt,
+    '4194304',
+    "Most bytes of price items in one batch, whichever limit comes first (an AWS item with its product is ~2 KB, an Azure item ~0.7 KB); fetching runs at most two batches ahead, so this bounds a collector's memory.",
   ),
   batchesInFlight: setting(
     'PRICING_COLLECTION_BATCHES_IN_FLIGHT',
@@ -97,11 +118,23 @@ export const collectionSettings = defineSettings('pricing collection', {
     'none',
     'Compression of the raw offer batches: gzip shrinks the JSON items about fivefold but costs kafkajs ~15 µs of CPU per item.',
   ),
+  heapMb: setting(
+    'PRICING_COLLECTION_HEAP_MB',
+    positiveInt,
+    '128',
+    'Old-generation heap of a `sluice collect` process, in MB (it runs itself with this bound): a collection keeps little (an offer file of 200,000 products: ~50 MB); raise it for offer files of millions of products.',
+  ),
   progressEventMs: setting(
     'PRICING_COLLECTION_PROGRESS_EVENT_MS',
     positiveInt,
     '10000',
     'Interval between run progress events on ops.pricing.collection-runs.v1 (start and end are always sent).',
+  ),
+  outcomeWaitMs: setting(
+    'PRICING_COLLECTION_OUTCOME_WAIT_MS',
+    nonNegativeInt,
+    '20000',
+    "After a run, how long `sluice collect` waits for the pricing processor's outcome to change before reporting what it has (normalized, dead-lettered) as pending; 0 does not wait.",
   ),
   cancelPollMs: setting(
     'PRICING_COLLECTION_CANCEL_POLL_MS',

@@ -1,22 +1,31 @@
 import type { Worker } from 'node:worker_threads';
 import { CompressionTypes, type Kafka, type Message, type Producer } from 'kafkajs';
 import { SluiceError } from '../../lib/errors.ts';
-import { keyPartition } from '../../lib/kafka.ts';
+import { ensureTopics, keyPartition } from '../../lib/kafka.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
-import { fromThreadError, startTypeScriptThread, type ThreadError } from '../../lib/threads.ts';
+import { fromThreadError, startModuleThread, type ThreadError } from '../../lib/threads.ts';
+import { runIdHeader, topics } from '../../schemas/catalog.ts';
 import type { RawPriceOffer } from '../../schemas/types.ts';
-import { offersTopic } from './raw-offers.ts';
 
 export type OfferCompression = 'none' | 'gzip';
 
-/** Offers encoded for one publishing thread: the values back to back in one transferable buffer. */
-export interface EncodedBatch {
-  batchId: number;
+/** One page's offers encoded for one publishing thread: key and value bytes back to back, transferable. */
+export interface EncodedSegment {
+  /** Index of the publishing thread that owns the segment's partitions. */
+  thread: number;
   partitions: number[];
   /** Each message's key bytes then value bytes, back to back. */
   data: ArrayBuffer;
   /** End offsets in `data`: of message i's key at 2i, of its value at 2i + 1. */
   ends: number[];
+}
+
+/** What a publishing thread is handed: one batch's segments of one run, sent (and retried) there. */
+export interface PublisherJob {
+  batchId: number;
+  /** The collection run every offer of the batch belongs to: sent as each message's run-id header. */
+  runId: string;
+  segments: EncodedSegment[];
 }
 
 export interface PublisherReply {
@@ -30,47 +39,64 @@ export interface PublisherReply {
  */
 const maxSendBytes = 900 * 1024;
 
-/** Sends an encoded batch with one producer, in sends under the broker's size limit; resolves once all are acknowledged. */
+/** Sends a job's segments with one producer, in sends under the broker's size limit; resolves once all are acknowledged. */
 export async function sendEncoded(
   producer: Producer,
-  batch: EncodedBatch,
+  topic: string,
+  job: PublisherJob,
   compression: OfferCompression,
 ): Promise<void> {
-  const data = Buffer.from(batch.data);
+  const headers = { [runIdHeader]: job.runId };
   let messages: Message[] = [];
-  let start = 0;
-  let sendStart = 0;
-  for (let i = 0; i < batch.partitions.length; i++) {
-    const keyEnd = batch.ends[2 * i] as number;
-    const end = batch.ends[2 * i + 1] as number;
-    if (messages.length > 0 && end - sendStart > maxSendBytes) {
-      await send(producer, messages, compression);
-      messages = [];
-      sendStart = start;
+  let sendBytes = 0;
+  for (const segment of job.segments) {
+    const data = Buffer.from(segment.data);
+    let start = 0;
+    for (let i = 0; i < segment.partitions.length; i++) {
+      const keyEnd = segment.ends[2 * i] as number;
+      const end = segment.ends[2 * i + 1] as number;
+      if (messages.length > 0 && sendBytes + end - start > maxSendBytes) {
+        await send(producer, topic, messages, compression);
+        messages = [];
+        sendBytes = 0;
+      }
+      messages.push({
+        key: data.subarray(start, keyEnd),
+        partition: segment.partitions[i] as number,
+        value: data.subarray(keyEnd, end),
+        headers,
+      });
+      sendBytes += end - start;
+      start = end;
     }
-    messages.push({
-      key: data.subarray(start, keyEnd),
-      partition: batch.partitions[i] as number,
-      value: data.subarray(keyEnd, end),
-    });
-    start = end;
   }
-  if (messages.length > 0) await send(producer, messages, compression);
+  if (messages.length > 0) await send(producer, topic, messages, compression);
 }
 
-function send(producer: Producer, messages: Message[], compression: OfferCompression) {
+function send(producer: Producer, topic: string, messages: Message[], compression: OfferCompression) {
   return producer.send({
-    topic: offersTopic,
+    topic,
     acks: -1,
     compression: compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
     messages,
   });
 }
 
+/** Bytes of encoded segments. */
+export function encodedBytes(segments: readonly EncodedSegment[]): number {
+  return segments.reduce((sum, segment) => sum + segment.data.byteLength, 0);
+}
+
 /** The message key: provider|sku|region, so every version of one price lands on one partition, in order. */
 export function offerKey(offer: RawPriceOffer): string {
   return `${offer.provider}|${offer.sku}|${offer.region ?? ''}`;
 }
+
+/**
+ * A publishing thread holds a batch or two on their way to Kafka: a small young generation and a
+ * bounded old one keep its heap from growing to the process's defaults (a collector's RSS budget).
+ */
+const publisherHeap = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 };
 
 interface PublisherThread {
   worker: Worker;
@@ -89,29 +115,32 @@ export class OfferPublisher {
 
   private constructor(
     private readonly serde: AvroSerde,
+    readonly topic: string,
     private readonly count: number,
     private readonly partitions: number,
   ) {}
 
+  /** Starts the publishing threads for `topic` (the raw offers topic, or a test's own), creating it and registering its schema if needed. */
   static async start(
     kafka: Kafka,
     serde: AvroSerde,
-    threads: number,
-    compression: OfferCompression,
-    name: string,
+    options: { topic: string; threads: number; compression: OfferCompression; name: string },
   ): Promise<OfferPublisher> {
+    const { topic, threads, compression, name } = options;
+    await ensureTopics(kafka, [topic]);
+    await serde.register({ ...topics.rawPricing, topic });
     const admin = kafka.admin();
     await admin.connect();
     let partitions: number;
     try {
-      const metadata = await admin.fetchTopicMetadata({ topics: [offersTopic] });
+      const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
       partitions = metadata.topics[0]?.partitions.length ?? 0;
     } finally {
       await admin.disconnect();
     }
     if (partitions < 1)
-      throw new SluiceError('ING_KAFKA_UNAVAILABLE', `topic ${offersTopic} has no partitions yet`);
-    const publisher = new OfferPublisher(serde, threads, partitions);
+      throw new SluiceError('ING_KAFKA_UNAVAILABLE', `topic ${topic} has no partitions yet`);
+    const publisher = new OfferPublisher(serde, topic, threads, partitions);
     await Promise.all(
       Array.from({ length: threads }, (_, index) => publisher.spawn(`${name}-${index}`, compression)),
     );
@@ -119,10 +148,11 @@ export class OfferPublisher {
   }
 
   private async spawn(name: string, compression: OfferCompression): Promise<void> {
-    const worker = startTypeScriptThread(new URL('./publisher-worker.ts', import.meta.url), {
-      name,
-      compression,
-    });
+    const worker = startModuleThread(
+      new URL('./publisher-worker.ts', import.meta.url),
+      { name, topic: this.topic, compression },
+      publisherHeap,
+    );
     const thread: PublisherThread = { worker, pending: new Map() };
     await new Promise<void>((resolve, reject) => {
       const onMessage = (message: PublisherReply | 'ready') => {
@@ -152,8 +182,12 @@ export class OfferPublisher {
     this.threads.push(thread);
   }
 
-  /** Resolves once Kafka acknowledged every offer; a value that does not fit the schema is a poison error before anything is sent. */
-  async publish(offers: RawPriceOffer[]): Promise<void> {
+  /**
+   * Encodes offers for the publishing threads, one segment per thread (a value that does not fit
+   * the schema is a poison error here, before anything is sent). Encoded, a page waits for Kafka as
+   * bytes outside the JS heap, and its offers are let go while young.
+   */
+  encode(offers: RawPriceOffer[]): EncodedSegment[] {
     const parts = Array.from({ length: this.count }, () => ({
       partitions: [] as number[],
       chunks: [] as Buffer[],
@@ -163,29 +197,43 @@ export class OfferPublisher {
       const key = Buffer.from(offerKey(offer));
       const partition = keyPartition(key, this.partitions);
       const part = parts[partition % this.count] as (typeof parts)[number];
-      const value = this.serde.encode(offersTopic, offer);
+      const value = this.serde.encode(this.topic, offer);
       part.partitions.push(partition);
       part.chunks.push(key, value);
       part.bytes += key.length + value.length;
     }
+    return parts.flatMap((part, thread) => {
+      if (part.partitions.length === 0) return [];
+      const data = new ArrayBuffer(part.bytes);
+      const view = new Uint8Array(data);
+      const ends: number[] = [];
+      let offset = 0;
+      for (const chunk of part.chunks) {
+        view.set(chunk, offset);
+        offset += chunk.length;
+        ends.push(offset);
+      }
+      return [{ thread, partitions: part.partitions, data, ends }];
+    });
+  }
+
+  /**
+   * Hands one run's encoded segments to their threads (transferred, not copied: each thread retries
+   * its own sends); resolves once Kafka acknowledged every offer.
+   */
+  async publish(runId: string, segments: EncodedSegment[]): Promise<void> {
     await Promise.all(
-      parts.map((part, index) => {
-        if (part.partitions.length === 0) return undefined;
-        const data = new ArrayBuffer(part.bytes);
-        const view = new Uint8Array(data);
-        const ends: number[] = [];
-        let offset = 0;
-        for (const chunk of part.chunks) {
-          view.set(chunk, offset);
-          offset += chunk.length;
-          ends.push(offset);
-        }
+      this.threads.map((thread, index) => {
+        const own = segments.filter((segment) => segment.thread === index);
+        if (own.length === 0) return undefined;
         const batchId = this.nextBatchId++;
-        const thread = this.threads[index] as PublisherThread;
+        const job: PublisherJob = { batchId, runId, segments: own };
         return new Promise<void>((resolve, reject) => {
           thread.pending.set(batchId, { resolve, reject });
-          const batch: EncodedBatch = { batchId, partitions: part.partitions, data, ends };
-          thread.worker.postMessage(batch, [data]);
+          thread.worker.postMessage(
+            job,
+            own.map((segment) => segment.data),
+          );
         });
       }),
     );

@@ -1,8 +1,8 @@
 /**
  * A bounded hand-over between the streams fetching pages and the publisher: fetching runs ahead
- * of Kafka by at most `capacity` items, and the publisher takes whole pages in arrival order.
+ * of Kafka by at most `capacity` bytes of items, and the publisher takes whole pages in arrival order.
  */
-export class PageQueue<T extends { size: number }> {
+export class PageQueue<T extends { items: number; bytes: number }> {
   private readonly entries: T[] = [];
   private queuedSize = 0;
   private closed = false;
@@ -18,13 +18,13 @@ export class PageQueue<T extends { size: number }> {
     }
     if (this.closed) return false;
     this.entries.push(entry);
-    this.queuedSize += entry.size;
+    this.queuedSize += entry.bytes;
     this.entryWaiter?.();
     return true;
   }
 
-  /** The next entries up to `maxSize` (at least one); undefined once closed and drained. */
-  async take(maxSize: number): Promise<T[] | undefined> {
+  /** The next entries up to `maxItems` and `maxBytes` (at least one); undefined once closed and drained. */
+  async take(maxItems: number, maxBytes: number): Promise<T[] | undefined> {
     while (this.entries.length === 0) {
       if (this.closed) return undefined;
       await new Promise<void>((resolve) => {
@@ -33,14 +33,16 @@ export class PageQueue<T extends { size: number }> {
       this.entryWaiter = undefined;
     }
     let count = 0;
-    let size = 0;
+    let items = 0;
+    let bytes = 0;
     for (const entry of this.entries) {
-      if (count > 0 && size + entry.size > maxSize) break;
+      if (count > 0 && (items + entry.items > maxItems || bytes + entry.bytes > maxBytes)) break;
       count += 1;
-      size += entry.size;
+      items += entry.items;
+      bytes += entry.bytes;
     }
     const taken = this.entries.splice(0, count);
-    this.queuedSize -= size;
+    this.queuedSize -= bytes;
     for (const wake of this.spaceWaiters.splice(0)) wake();
     return taken;
   }

@@ -46,7 +46,7 @@ describe('polite HTTP client against the fixture server', () => {
   let fixture: PricingFixtureServer;
   const signal = new AbortController().signal;
   before(async () => {
-    fixture = await PricingFixtureServer.start({ azurePages: 3, azureItemsPerPage: 5 });
+    fixture = await PricingFixtureServer.start({ synthetic: { azurePages: 3, azureItemsPerPage: 5 } });
   });
   after(async () => {
     for (const polite of clients) polite.close();
@@ -122,7 +122,10 @@ describe('polite HTTP client against the fixture server', () => {
   });
 
   it('reads gzip-compressed answers', async () => {
-    const zipped = await PricingFixtureServer.start({ azurePages: 1, azureItemsPerPage: 5, gzip: true });
+    const zipped = await PricingFixtureServer.start({
+      synthetic: { azurePages: 1, azureItemsPerPage: 5 },
+      gzip: true,
+    });
     const polite = client();
     try {
       const { body } = await polite.getJson(zipped.azureUrl, signal);

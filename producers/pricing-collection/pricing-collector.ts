@@ -3,14 +3,12 @@ import type { Component, Health } from '../../lib/component.ts';
 import { classifyError, describeError, SluiceError } from '../../lib/errors.ts';
 import { componentLogger, type Logger } from '../../lib/logger.ts';
 import { type ComponentMetrics, componentMetrics } from '../../lib/metrics.ts';
-import { retry } from '../../lib/retry.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
 import type { CloudProvider, RawPriceOffer } from '../../schemas/types.ts';
 import type { CollectionSettings } from './config.ts';
-import type { OfferPublisher } from './offer-publisher.ts';
+import { type EncodedSegment, encodedBytes, type OfferPublisher } from './offer-publisher.ts';
 import { PageQueue } from './page-queue.ts';
 import type { PoliteClient } from './polite-client.ts';
-import { offersTopic } from './raw-offers.ts';
 import { publishRunEvent } from './run-events.ts';
 import type {
   CollectionRun,
@@ -38,6 +36,8 @@ export interface SourceContext {
 export interface PriceSource<C = unknown> {
   readonly provider: CloudProvider;
   readonly client: PoliteClient;
+  /** Where pages are fetched from, and the setting that says so: a resume fetches from there too. */
+  readonly endpoint: { url: string; setting: string };
   /** Streams collected at the same time. */
   readonly concurrency: number;
   /** The streams of a new run, each at its first cursor (AWS discovers them from the offer index). */
@@ -61,9 +61,16 @@ interface InFlightBatch {
   endTimer: () => void;
 }
 
+/** A fetched page waits for Kafka already encoded: its offers are let go as soon as they are made. */
+interface EncodedPage {
+  sourceUrl: string | null;
+  next: unknown;
+  encoded: EncodedSegment[];
+}
+
 type QueueEntry =
-  | { kind: 'page'; stream: string; page: FetchedPage<unknown>; size: number }
-  | { kind: 'failed'; stream: string; error: SluiceError; size: number };
+  | { kind: 'page'; stream: string; page: EncodedPage; items: number; bytes: number }
+  | { kind: 'failed'; stream: string; error: SluiceError; items: number; bytes: number };
 
 export interface PricingCollectorOptions {
   source: PriceSource;
@@ -106,7 +113,7 @@ export class PricingCollector implements Component {
     this.name = `${options.source.provider}-pricing-collector`;
     this.logger = componentLogger(this.name, { runId: options.run.runId });
     this.metrics = componentMetrics(this.name);
-    this.queue = new PageQueue(options.settings.publishBatchItems * 2);
+    this.queue = new PageQueue(options.settings.publishBatchBytes * 2);
   }
 
   async start(): Promise<void> {
@@ -207,14 +214,18 @@ export class PricingCollector implements Component {
 
   private async fetchStream(stream: StreamState): Promise<void> {
     try {
+      const { publisher } = this.options;
       for await (const page of this.options.source.pages(stream, this.context)) {
-        this.metrics.received(offersTopic, page.offers.length);
+        this.metrics.received(publisher.topic, page.offers.length);
         refuseOversizeOffers(page.offers);
+        // encoded at once, while the offers are young: the JS heap never holds a batch of them
+        const encoded = publisher.encode(page.offers);
         const entry = {
           kind: 'page',
           stream: stream.key,
-          page,
-          size: Math.max(1, page.offers.length),
+          page: { sourceUrl: page.sourceUrl, next: page.next, encoded },
+          items: page.offers.length,
+          bytes: encodedBytes(encoded),
         } as const;
         if (!(await this.queue.push(entry))) return;
       }
@@ -224,7 +235,7 @@ export class PricingCollector implements Component {
       const error = classifyError(err);
       this.metrics.error('fetch', error.code, error.disposition);
       this.logger.warn({ stream: stream.key, code: error.code, err: describeError(err) }, 'page failed');
-      await this.queue.push({ kind: 'failed', stream: stream.key, error, size: 1 });
+      await this.queue.push({ kind: 'failed', stream: stream.key, error, items: 0, bytes: 0 });
       if (error.disposition === 'fatal') this.fail(error);
     }
   }
@@ -245,16 +256,18 @@ export class PricingCollector implements Component {
     let checkpointing: Promise<boolean> = Promise.resolve(true);
     try {
       for (
-        let batch = await this.queue.take(settings.publishBatchItems);
+        let batch = await this.queue.take(settings.publishBatchItems, settings.publishBatchBytes);
         batch;
-        batch = await this.queue.take(settings.publishBatchItems)
+        batch = await this.queue.take(settings.publishBatchItems, settings.publishBatchBytes)
       ) {
-        const offers = batch.flatMap((entry) => (entry.kind === 'page' ? entry.page.offers : []));
-        const sent =
-          offers.length > 0 ? retry(() => publisher.publish(offers), { retries: 5 }) : Promise.resolve();
+        const pages = batch.flatMap((entry) => (entry.kind === 'page' ? [entry] : []));
+        const published = pages.reduce((sum, entry) => sum + entry.items, 0);
+        // one job per publishing thread for the whole batch; the threads retry what Kafka refuses
+        const segments = pages.flatMap((entry) => entry.page.encoded);
+        const sent = segments.length > 0 ? publisher.publish(this.run.runId, segments) : Promise.resolve();
         // awaited in order below; marked handled so a later batch's failure is not an unhandled rejection
         sent.catch(() => {});
-        inFlight.push({ batch, published: offers.length, sent, endTimer: this.metrics.timeBatch() });
+        inFlight.push({ batch, published, sent, endTimer: this.metrics.timeBatch() });
         if (inFlight.length >= settings.batchesInFlight) {
           ({ checkpointing } = await this.settle(inFlight.shift() as InFlightBatch, checkpointing));
         }
@@ -282,7 +295,7 @@ export class PricingCollector implements Component {
     previousCheckpoint: Promise<boolean>,
   ): Promise<{ checkpointing: Promise<boolean> }> {
     await entry.sent;
-    this.metrics.sent(offersTopic, entry.published);
+    this.metrics.sent(this.options.publisher.topic, entry.published);
     if (!(await previousCheckpoint)) this.cancel('cancelled from another process');
     const { delta, pages } = this.acknowledge(entry.batch);
     this.attemptPublished += entry.published;
@@ -326,14 +339,14 @@ export class PricingCollector implements Component {
       if (entry.kind === 'page') {
         this.streams[index] = { key: stream.key, cursor: entry.page.next, page: stream.page + 1 };
         delta.pages += 1;
-        delta.items += entry.page.offers.length;
-        delta.published += entry.page.offers.length;
+        delta.items += entry.items;
+        delta.published += entry.items;
         pages.push({
           stream: stream.key,
           page: stream.page + 1,
           sourceUrl: entry.page.sourceUrl,
           status: 'published',
-          items: entry.page.offers.length,
+          items: entry.items,
         });
       } else {
         this.streams[index] = { ...stream, error: entry.error.message };

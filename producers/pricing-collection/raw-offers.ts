@@ -1,8 +1,5 @@
 import { hash } from 'node:crypto';
-import { topics } from '../../schemas/catalog.ts';
 import type { CloudProvider } from '../../schemas/types.ts';
-
-export const offersTopic = topics.rawPricing.topic;
 
 /**
  * Deterministic event id (provider, natural key, effective date): a resumed run that republishes

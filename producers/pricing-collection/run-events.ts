@@ -2,11 +2,12 @@ import type { Producer } from 'kafkajs';
 import type { AvroSerde } from '../../lib/serde.ts';
 import { topics } from '../../schemas/catalog.ts';
 import type { CollectionRunEvent } from '../../schemas/types.ts';
-import type { CollectionRun } from './run-store.ts';
+import { type CollectionRun, processingResult } from './run-store.ts';
 
 const runsTopic = topics.pricingCollectionRuns.topic;
 
 export function runEvent(run: CollectionRun, emittedAt = Date.now()): CollectionRunEvent {
+  const { processing } = run;
   return {
     runId: run.runId,
     provider: run.provider,
@@ -21,6 +22,13 @@ export function runEvent(run: CollectionRun, emittedAt = Date.now()): Collection
     finishedAt: run.finishedAt?.getTime() ?? null,
     error: run.error,
     emittedAt,
+    normalized: processing?.normalized ?? null,
+    deadLettered: processing?.deadLettered ?? null,
+    duplicates: processing?.duplicates ?? null,
+    deadLetterReasons: Object.fromEntries(
+      (processing?.deadLetterReasons ?? []).map((reason) => [`${reason.stage}/${reason.code}`, reason.count]),
+    ),
+    result: run.status === 'running' ? null : processingResult(run),
   };
 }
 

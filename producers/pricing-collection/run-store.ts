@@ -19,6 +19,38 @@ export interface RunCheckpoint<C = unknown> {
 
 export type RunFilters = Record<string, string>;
 
+/** Dead letters of a run with one stage and reason code, and the message of the first. */
+export interface DeadLetterReasonCount {
+  stage: string;
+  code: string;
+  count: number;
+  example: string;
+}
+
+/**
+ * What the pricing processor made of a run's events so far (ops.pricing.run-outcomes.v1, loaded by
+ * the PostgreSQL sink into collection_run_outcomes).
+ */
+export interface RunProcessing {
+  normalized: number;
+  deadLettered: number;
+  /** Dropped because already normalized: a re-collected price, a page sent again. */
+  duplicates: number;
+  deadLetterReasons: DeadLetterReasonCount[];
+  /** What normalized events were noted for, e.g. region_unmapped:aws:xx-mars-1. */
+  notes: Record<string, number>;
+}
+
+/** What became of a run's published events: pending until the processor handled as many as were published. */
+export type ProcessingResult = 'pending' | 'normalized' | 'partly_dead_lettered' | 'dead_lettered';
+
+export function processingResult(run: Pick<CollectionRun, 'published' | 'processing'>): ProcessingResult {
+  const { normalized = 0, deadLettered = 0, duplicates = 0 } = run.processing ?? {};
+  if (normalized + deadLettered + duplicates < run.published) return 'pending';
+  if (deadLettered === 0) return 'normalized';
+  return normalized + duplicates === 0 ? 'dead_lettered' : 'partly_dead_lettered';
+}
+
 export interface CollectionRun {
   runId: string;
   provider: CloudProvider;
@@ -33,6 +65,8 @@ export interface CollectionRun {
   error: string | null;
   startedAt: Date;
   finishedAt: Date | null;
+  /** Null until the processor's outcome for the run reached PostgreSQL. */
+  processing: RunProcessing | null;
 }
 
 export interface PageRecord {
@@ -70,7 +104,31 @@ interface RunRow {
   error: string | null;
   started_at: Date;
   finished_at: Date | null;
+  /** From collection_run_results, when joined. */
+  normalized?: string | null;
+  dead_lettered?: string | null;
+  duplicates?: string | null;
+  dead_letter_reasons?: DeadLetterReasonCount[] | null;
+  notes?: Record<string, string | number> | null;
 }
+
+function toProcessing(row: RunRow): RunProcessing | null {
+  if (row.normalized === undefined || row.normalized === null) return null;
+  return {
+    normalized: Number(row.normalized),
+    deadLettered: Number(row.dead_lettered),
+    duplicates: Number(row.duplicates),
+    deadLetterReasons: (row.dead_letter_reasons ?? []).map((reason) => ({
+      ...reason,
+      count: Number(reason.count),
+    })),
+    notes: Object.fromEntries(Object.entries(row.notes ?? {}).map(([note, count]) => [note, Number(count)])),
+  };
+}
+
+/** A run with what the processor made of it so far. */
+const runWithProcessing = `SELECT r.*, o.normalized, o.dead_lettered, o.duplicates, o.dead_letter_reasons, o.notes
+  FROM collection_runs r LEFT JOIN collection_run_results o ON o.run_id = r.run_id`;
 
 function toRun(row: RunRow): CollectionRun {
   return {
@@ -87,6 +145,7 @@ function toRun(row: RunRow): CollectionRun {
     error: row.error,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
+    processing: toProcessing(row),
   };
 }
 
@@ -133,16 +192,15 @@ export class CollectionRunStore {
   }
 
   async get(runId: string): Promise<CollectionRun> {
-    const row = (await this.pool.query<RunRow>('SELECT * FROM collection_runs WHERE run_id = $1', [runId]))
-      .rows[0];
+    const row = (await this.pool.query<RunRow>(`${runWithProcessing} WHERE r.run_id = $1`, [runId])).rows[0];
     if (!row) throw new SluiceError('ING_VALIDATION_FAILED', `no collection run ${runId}`);
     return toRun(row);
   }
 
   async list(limit: number, provider?: CloudProvider): Promise<CollectionRun[]> {
     const result = await this.pool.query<RunRow>(
-      `SELECT * FROM collection_runs WHERE $1::text IS NULL OR provider = $1
-       ORDER BY started_at DESC LIMIT $2`,
+      `${runWithProcessing} WHERE $1::text IS NULL OR r.provider = $1
+       ORDER BY r.started_at DESC LIMIT $2`,
       [provider ?? null, limit],
     );
     return result.rows.map(toRun);
@@ -319,4 +377,28 @@ export class CollectionRunStore {
     }
     return toRun(row);
   }
+}
+
+/**
+ * The run once the pricing processor handled as many of its events as were published, or once its
+ * outcome stopped changing for `idleMs` (no processor or sink running: the result stays pending).
+ */
+export async function awaitProcessing(
+  store: CollectionRunStore,
+  runId: string,
+  { idleMs, pollMs = 250 }: { idleMs: number; pollMs?: number },
+): Promise<CollectionRun> {
+  let run = await store.get(runId);
+  let seen = JSON.stringify(run.processing);
+  let changedAt = Date.now();
+  while (processingResult(run) === 'pending' && Date.now() - changedAt < idleMs) {
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    run = await store.get(runId);
+    const now = JSON.stringify(run.processing);
+    if (now !== seen) {
+      seen = now;
+      changedAt = Date.now();
+    }
+  }
+  return run;
 }

@@ -121,7 +121,8 @@ GROUP BY device_id, metric, unit, bucket`,
   return statements;
 }
 
-function pricingTables(features: ClickHouseFeatures): string[] {
+/** pricing_prices as migration 1 made it (ordered without currency, purchase option); see migration 2. */
+function pricingTablesV1(features: ClickHouseFeatures): string[] {
   const { time, label, dedupe } = columnTypes(features);
   return [
     `CREATE TABLE IF NOT EXISTS pricing_prices (
@@ -153,9 +154,96 @@ ORDER BY (provider, sku, region, price_type, term, tier_start, effective_from)${
   ];
 }
 
+/** The columns migration 1 gave pricing_prices: what migration 2 copies into the re-ordered table. */
+const pricingColumnsV1 = [
+  'event_id',
+  'provider',
+  'service',
+  'category',
+  'region',
+  'region_name',
+  'original_region',
+  'sku',
+  'product',
+  'price_per_unit_usd',
+  'unit',
+  'original_amount',
+  'original_currency',
+  'original_unit',
+  'price_type',
+  'term',
+  'tier_start',
+  'effective_from',
+  'collection_id',
+  'fetched_at',
+  'processed_at',
+  'trace_id',
+  'kafka_topic',
+  'kafka_partition',
+  'kafka_offset',
+  'loaded_at',
+];
+
+/**
+ * pricing_prices ordered by the price's identity (provider, sku, region, currency, price type, term,
+ * purchase option, tier start) then version, so FINAL keeps one row per version of each identity and
+ * a price in another currency never replaces this one; with the attributes a comparison filters on.
+ */
+function pricingPricesTable(name: string, features: ClickHouseFeatures): string {
+  const { time, label, dedupe } = columnTypes(features);
+  return `CREATE TABLE ${name} (
+  event_id String,
+  provider ${label},
+  service ${label},
+  category ${label},
+  region ${label},
+  region_name String,
+  original_region Nullable(String),
+  provider_region_name Nullable(String),
+  region_mapped UInt8 DEFAULT 1,
+  sku String,
+  product Nullable(String),
+  price_per_unit_usd Decimal(38, 12),
+  unit ${label},
+  original_amount Decimal(38, 12),
+  original_currency ${label},
+  original_unit String,
+  usd_rate Nullable(Decimal(38, 12)),
+  usd_rate_date Nullable(Date),
+  price_type ${label},
+  term String,
+  purchase_option String DEFAULT '',
+  offering_class Nullable(String),
+  amortized UInt8 DEFAULT 0,
+  tier_start Float64,
+  tier_end Nullable(Float64),
+  instance_type Nullable(String),
+  vcpu Nullable(Float64),
+  memory_gib Nullable(Float64),
+  operating_system Nullable(String),
+  tenancy Nullable(String),
+  storage_class Nullable(String),
+  effective_from ${time},
+  collection_id String,
+  fetched_at ${time},
+  processed_at ${time},
+  trace_id Nullable(String),${kafkaColumns}
+) ENGINE = ReplacingMergeTree()
+PARTITION BY toYYYYMM(effective_from)
+ORDER BY (provider, sku, region, original_currency, price_type, term, purchase_option, tier_start, effective_from)${dedupe}`;
+}
+
+/** Keeps sink_progress current from one table's inserts. */
+function progressView(table: string): string {
+  return `CREATE MATERIALIZED VIEW IF NOT EXISTS sink_progress_${table}_mv TO sink_progress AS
+SELECT '${table}' AS source_table, kafka_topic, kafka_partition, maxState(kafka_offset + 1) AS next_offset
+FROM ${table}
+GROUP BY kafka_topic, kafka_partition`;
+}
+
 /** Highest loaded offset per source partition, kept by materialized views as rows are inserted. */
 function progressTables(): string[] {
-  const statements = [
+  return [
     `CREATE TABLE IF NOT EXISTS sink_progress (
   source_table String,
   kafka_topic String,
@@ -163,20 +251,51 @@ function progressTables(): string[] {
   next_offset AggregateFunction(max, UInt64)
 ) ENGINE = AggregatingMergeTree()
 ORDER BY (source_table, kafka_topic, kafka_partition)`,
+    progressView('telemetry_readings'),
+    progressView('pricing_prices'),
   ];
-  for (const table of ['telemetry_readings', 'pricing_prices']) {
-    statements.push(`CREATE MATERIALIZED VIEW IF NOT EXISTS sink_progress_${table}_mv TO sink_progress AS
-SELECT '${table}' AS source_table, kafka_topic, kafka_partition, maxState(kafka_offset + 1) AS next_offset
-FROM ${table}
-GROUP BY kafka_topic, kafka_partition`);
+}
+
+async function columnsOf(client: ClickHouseClient, table: string): Promise<Set<string>> {
+  const result = await client.query({
+    query: `SELECT name FROM system.columns WHERE database = currentDatabase() AND table = '${table}'`,
+    format: 'JSONEachRow',
+  });
+  return new Set((await result.json<{ name: string }>()).map((row) => row.name));
+}
+
+/**
+ * Migration 2: pricing_prices re-ordered by the whole price identity. No server version can change a
+ * sorting key this way in place (18.16 cannot alter it at all), so the table is created anew, filled
+ * from the old one and swapped in by name. Each step can be re-run: a migration that died half-way
+ * starts over from the old table, and once swapped only the clean-up is left.
+ */
+async function orderPricesByIdentity(client: ClickHouseClient, features: ClickHouseFeatures): Promise<void> {
+  const run = (query: string) => client.command({ query });
+  if (!(await columnsOf(client, 'pricing_prices')).has('purchase_option')) {
+    await run('DROP TABLE IF EXISTS pricing_prices_v2');
+    await run(pricingPricesTable('pricing_prices_v2', features));
+    // the view follows the table it reads by name: re-created on the new table below
+    await run('DROP TABLE IF EXISTS sink_progress_pricing_prices_mv');
+    const columns = pricingColumnsV1.join(', ');
+    await run(`INSERT INTO pricing_prices_v2 (${columns}) SELECT ${columns} FROM pricing_prices`);
+    await run('RENAME TABLE pricing_prices TO pricing_prices_v1, pricing_prices_v2 TO pricing_prices');
   }
-  return statements;
+  await run('DROP TABLE IF EXISTS pricing_prices_v1');
+  await run(progressView('pricing_prices'));
 }
 
 export interface ClickHouseMigration {
   version: number;
   name: string;
-  statements(features: ClickHouseFeatures): string[];
+  apply(client: ClickHouseClient, features: ClickHouseFeatures): Promise<void>;
+}
+
+/** A migration made of statements that are each idempotent (CREATE … IF NOT EXISTS). */
+function statements(list: (features: ClickHouseFeatures) => string[]) {
+  return async (client: ClickHouseClient, features: ClickHouseFeatures) => {
+    for (const query of list(features)) await client.command({ query });
+  };
 }
 
 /** Append only: a released migration never changes; add the next number instead. */
@@ -184,14 +303,24 @@ export const clickhouseMigrations: ClickHouseMigration[] = [
   {
     version: 1,
     name: 'telemetry, rollups, prices and sink progress',
-    statements: (features) => [...telemetryTables(features), ...pricingTables(features), ...progressTables()],
+    apply: statements((features) => [
+      ...telemetryTables(features),
+      ...pricingTablesV1(features),
+      ...progressTables(),
+    ]),
+  },
+  {
+    version: 2,
+    name: 'pricing_prices ordered by the whole price identity, with comparison attributes',
+    apply: orderPricesByIdentity,
   },
 ];
 
-/** Applies the migrations not applied yet (every statement is idempotent, so a race is harmless). */
+/** Applies the migrations not applied yet (each can be re-run, so a race or a crash half-way is harmless). */
 export async function migrateClickHouse(
   client: ClickHouseClient,
   features: ClickHouseFeatures,
+  migrations: readonly ClickHouseMigration[] = clickhouseMigrations,
 ): Promise<string[]> {
   await client.command({
     query: `CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -207,9 +336,9 @@ export async function migrateClickHouse(
   });
   const applied = new Set((await result.json<{ version: number }>()).map((row) => Number(row.version)));
   const done: string[] = [];
-  for (const migration of clickhouseMigrations) {
+  for (const migration of migrations) {
     if (applied.has(migration.version)) continue;
-    for (const statement of migration.statements(features)) await client.command({ query: statement });
+    await migration.apply(client, features);
     await client.insert({
       table: 'schema_migrations',
       values: [{ version: migration.version, name: migration.name, server_version: features.version }],

@@ -104,7 +104,7 @@ describe('ClickHouse sink (local stack)', { timeout: 120_000 }, () => {
     assert.equal(rollup?.n, '6000');
 
     const [letter] = await readDeadLetters(kafka, serde, topic, 1);
-    assert.equal(letter?.reasonCode, 'ING_VALIDATION_FAILED');
+    assert.equal(letter?.reasonCode, 'row_rejected');
     assert.match(letter?.message ?? '', /sourceTime -1000 is outside 1970-2106/);
   });
 

@@ -5,8 +5,10 @@ import { classifyClickHouseError } from '../../lib/clickhouse.ts';
 import { SluiceError } from '../../lib/errors.ts';
 import { EventIdSet } from '../../lib/event-id-set.ts';
 import type { Logger } from '../../lib/logger.ts';
+import { sitesLoaded } from '../../lib/metrics.ts';
 import type { PriceRecord, TelemetryReading } from '../../schemas/types.ts';
 import { nextOffsets, type PartitionOffset, type SinkRecord, type SinkWriter } from '../batching-sink.ts';
+import { priceColumns } from '../price-columns.ts';
 import { type ClickHouseFeatures, detectFeatures, migrateClickHouse } from './clickhouse-schema.ts';
 import { applyRetention, type RetentionPolicy } from './retention.ts';
 import { RowBinaryWriter } from './row-binary.ts';
@@ -190,35 +192,22 @@ function priceLine(price: PriceRecord, coordinates: Coordinates, time: ReturnTyp
   for (const [field, value] of [
     ['pricePerUnitUsd', price.pricePerUnitUsd],
     ['originalAmount', price.originalAmount],
+    ['usdRate', price.usdRate ?? '0'],
   ] as const) {
     if (!decimalText.test(value))
       throw new SluiceError('ING_VALIDATION_FAILED', `${field} "${value}" is not a decimal`);
   }
   const json = JSON.stringify({
-    event_id: price.eventId,
-    provider: price.provider,
-    service: price.service,
-    category: price.category,
-    region: price.region,
-    region_name: price.regionName,
-    original_region: price.originalRegion,
-    sku: price.sku,
-    product: price.product,
-    unit: price.unit,
-    original_currency: price.originalCurrency,
-    original_unit: price.originalUnit,
-    price_type: price.priceType,
-    term: price.term ?? '',
-    tier_start: price.tierStart,
+    ...priceColumns(price),
+    region_mapped: price.regionMapped ? 1 : 0,
+    amortized: price.amortized ? 1 : 0,
     effective_from: time(price.effectiveFrom, 'effectiveFrom'),
-    collection_id: price.collectionId,
     fetched_at: time(price.fetchedAt, 'fetchedAt'),
     processed_at: time(price.processedAt, 'processedAt'),
-    trace_id: price.traceId,
     ...coordinates,
   });
   // decimals as bare JSON numbers, digit for digit: 18.16 reads no quoted decimals, and a float would round
-  return `${json.slice(0, -1)},"price_per_unit_usd":${price.pricePerUnitUsd},"original_amount":${price.originalAmount}}`;
+  return `${json.slice(0, -1)},"price_per_unit_usd":${price.pricePerUnitUsd},"original_amount":${price.originalAmount},"usd_rate":${price.usdRate ?? 'null'}}`;
 }
 
 function quote(text: string): string {
@@ -288,9 +277,9 @@ export class ClickHouseWriter implements SinkWriter {
   async write(records: SinkRecord[], offsets: PartitionOffset[]): Promise<void> {
     try {
       const pending = this.outcomeUnknown ? await this.notYetLoaded(records) : records;
-      const inserted = new Set(
-        nextOffsets(await this.insertRows(pending)).map((p) => `${p.topic}:${p.partition}:${p.offset}`),
-      );
+      const loaded = await this.insertRows(pending);
+      sitesLoaded(this.sitesOf(loaded));
+      const inserted = new Set(nextOffsets(loaded).map((p) => `${p.topic}:${p.partition}:${p.offset}`));
       // partitions whose last rows were not inserted (duplicates, or sent to the DLQ) record their offset directly
       await this.storeProgress(offsets.filter((p) => !inserted.has(`${p.topic}:${p.partition}:${p.offset}`)));
       this.outcomeUnknown = false;
@@ -299,6 +288,17 @@ export class ClickHouseWriter implements SinkWriter {
       if (error.retriable) this.outcomeUnknown = true;
       throw error;
     }
+  }
+
+  /** The distinct sites of the telemetry among the records. */
+  private sitesOf(records: SinkRecord[]): Set<string> {
+    const sites = new Set<string>();
+    for (const record of records) {
+      if (this.options.sources.get(record.topic) !== 'telemetry') continue;
+      const { siteId } = record.value as TelemetryReading;
+      if (siteId) sites.add(siteId);
+    }
+    return sites;
   }
 
   /** Inserts the rows; returns those inserted (not duplicates). */

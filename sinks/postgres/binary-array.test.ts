@@ -11,7 +11,7 @@ describe('binary arrays as PostgreSQL reads them (local stack)', () => {
 
   async function serverText(
     type: ElementType,
-    values: (string | number | null)[],
+    values: (string | number | Buffer | null)[],
   ): Promise<(string | null)[]> {
     const array = new BinaryArray(type, 8); // small: the buffer grows on the way
     for (const value of values) array.push(value);
@@ -32,6 +32,15 @@ describe('binary arrays as PostgreSQL reads them (local stack)', () => {
     const long = 'ü'.repeat(5_000);
     const values = ['', 'plain', 'Grüße 温度 🌡️', 'quote \' " \\ {a,b} NULL', long, null];
     assert.deepEqual(await serverText('text', values), values);
+  });
+
+  it('bytes: empty, invalid UTF-8, NUL, every byte value, null', async () => {
+    const every = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    const values = [Buffer.alloc(0), Buffer.from([0xff, 0xfe, 0x00, 0x41]), every, null];
+    assert.deepEqual(
+      await serverText('bytea', values),
+      values.map((v) => (v === null ? null : `\\x${v.toString('hex')}`)),
+    );
   });
 
   it('numbers: float8 edges, int4 and int8 bounds, nulls', async () => {

@@ -3,7 +3,7 @@ import { SluiceError } from '../../lib/errors.ts';
 import { GrowingBuffer } from '../../lib/growing-buffer.ts';
 
 /** The element types the sink sends, with their PostgreSQL type oids (array_recv checks them). */
-const elementOids = { text: 25, int4: 23, int8: 20, float8: 701, timestamptz: 1184 } as const;
+const elementOids = { text: 25, bytea: 17, int4: 23, int8: 20, float8: 701, timestamptz: 1184 } as const;
 
 export type ElementType = keyof typeof elementOids;
 
@@ -35,8 +35,8 @@ export class BinaryArray extends GrowingBuffer {
     return this.count;
   }
 
-  /** Appends a value: a string for text, a number otherwise (epoch milliseconds for timestamptz). */
-  push(value: string | number | null): void {
+  /** Appends a value: a string for text, bytes for bytea, a number otherwise (epoch milliseconds for timestamptz). */
+  push(value: string | number | Buffer | null): void {
     this.count++;
     if (value === null) {
       this.hasNull = true;
@@ -48,6 +48,13 @@ export class BinaryArray extends GrowingBuffer {
       case 'text':
         this.text(value as string);
         return;
+      case 'bytea': {
+        const bytes = value as Buffer;
+        this.room(4 + bytes.length).writeInt32BE(bytes.length, this.at);
+        bytes.copy(this.buffer, this.at + 4);
+        this.at += 4 + bytes.length;
+        return;
+      }
       case 'float8':
         this.room(12).writeInt32BE(8, this.at);
         this.buffer.writeDoubleBE(value as number, this.at + 4);

@@ -16,8 +16,8 @@ import {
   readDeadLetters,
   waitFor,
 } from '../fixtures.ts';
-import { postgresSinkSettings } from './config.ts';
-import { createPostgresSink } from './postgres-sink.ts';
+import { postgresArchiveSettings, postgresSinkSettings } from './config.ts';
+import { createPostgresArchiveSink, createPostgresSink } from './postgres-sink.ts';
 
 describe('PostgreSQL sink (local stack)', { timeout: 120_000 }, () => {
   const suffix = uniqueSuffix();
@@ -31,8 +31,6 @@ describe('PostgreSQL sink (local stack)', { timeout: 120_000 }, () => {
     ...environment(),
     SINK_POSTGRES_TELEMETRY_TOPIC: topic,
     SINK_POSTGRES_PRICING_TOPIC: pricingTopic,
-    SINK_POSTGRES_RAW_TELEMETRY_TOPIC: rawTopic,
-    SINK_POSTGRES_RAW_PRICING_TOPIC: '',
     SINK_POSTGRES_GROUP_ID: `test-sink-postgres-${suffix}`,
     SINK_POSTGRES_BATCH_ROWS: '1000',
   });
@@ -96,7 +94,7 @@ describe('PostgreSQL sink (local stack)', { timeout: 120_000 }, () => {
     }
 
     const [letter] = await readDeadLetters(kafka, serde, topic, 1);
-    assert.equal(letter?.reasonCode, 'ING_DB_REJECTED');
+    assert.equal(letter?.reasonCode, 'row_rejected');
     assert.equal(letter?.stage, 'write');
     assert.deepEqual(letter?.value, serde.encode(topic, poison));
 
@@ -183,19 +181,28 @@ describe('PostgreSQL sink (local stack)', { timeout: 120_000 }, () => {
     assert.deepEqual(current.rows, [{ usd: '0.090000000000' }]);
   });
 
-  it('archives raw readings with the original payload as JSONB and byte for byte', async () => {
+  it('archives raw readings with the original payload as JSONB and byte for byte, in a sink of its own', async () => {
     const sample = samples['raw.telemetry.readings.v1'];
     const binary = Buffer.from([0x01, 0xff, 0x00, 0x7f]);
+    const text = Buffer.from('21.5 degC');
     const raws = [
       { ...sample, eventId: `${prefix}-raw-json`, deviceId: `${prefix}-raw` },
       { ...sample, eventId: `${prefix}-raw-binary`, deviceId: `${prefix}-raw`, payload: binary },
+      { ...sample, eventId: `${prefix}-raw-text`, deviceId: `${prefix}-raw`, payload: text },
     ];
     await producer.send({
       topic: rawTopic,
       acks: -1,
       messages: raws.map((raw) => ({ key: raw.deviceId, value: serde.encode(rawTopic, raw) })),
     });
-    const sink = createPostgresSink(settings);
+    const sink = createPostgresArchiveSink(
+      loadSettings(postgresArchiveSettings, {
+        ...environment(),
+        SINK_POSTGRES_ARCHIVE_RAW_TELEMETRY_TOPIC: rawTopic,
+        SINK_POSTGRES_ARCHIVE_RAW_PRICING_TOPIC: '',
+        SINK_POSTGRES_ARCHIVE_GROUP_ID: `test-sink-postgres-archive-${suffix}`,
+      }),
+    );
     await sink.start();
     const archived = async () =>
       (
@@ -206,11 +213,11 @@ describe('PostgreSQL sink (local stack)', { timeout: 120_000 }, () => {
         )
       ).rows;
     try {
-      await waitFor('two archived raw events', async () => (await archived()).length === 2);
+      await waitFor('three archived raw events', async () => (await archived()).length === 3);
     } finally {
       await sink.stop(Date.now() + 10_000);
     }
-    const [json, bytes] = await archived();
+    const [json, bytes, plain] = await archived();
     assert.deepEqual(json, {
       event_id: `${prefix}-raw-json`,
       kind: 'telemetry',
@@ -221,6 +228,8 @@ describe('PostgreSQL sink (local stack)', { timeout: 120_000 }, () => {
     });
     assert.deepEqual(bytes?.original, binary);
     assert.deepEqual(bytes?.payload, { base64: binary.toString('base64') });
+    assert.deepEqual(plain?.original, text);
+    assert.equal(plain?.payload, '21.5 degC');
     const found = await pool.query(
       `SELECT count(*)::int AS n FROM raw_events WHERE topic = $1 AND payload @> '{"unit":"degF"}'`,
       [rawTopic],

@@ -1,51 +1,46 @@
 import { loadSettings } from '../../lib/config.ts';
 import { SluiceError } from '../../lib/errors.ts';
 import { createKafka } from '../../lib/kafka.ts';
-import { componentLogger } from '../../lib/logger.ts';
 import { createPgPool } from '../../lib/postgres.ts';
 import { createRegistryClient } from '../../lib/registry.ts';
 import { AvroSerde } from '../../lib/serde.ts';
 import { type TopicContract, topics } from '../../schemas/catalog.ts';
 import { BatchingSink, type BatchingSinkOptions } from '../batching-sink.ts';
-import { type PostgresSinkSettings, postgresSinkSettings } from './config.ts';
+import type { SinkSettings } from '../sink-settings.ts';
+import {
+  type PostgresArchiveSettings,
+  type PostgresSinkSettings,
+  postgresArchiveSettings,
+  postgresSinkSettings,
+} from './config.ts';
 import { type PostgresSourceKind, PostgresWriter } from './postgres-writer.ts';
 
-const component = 'sink-postgres';
+type Source = { topic: string; kind: PostgresSourceKind; schema: TopicContract };
 
-/** Each configured source topic, read with the schema of what it holds. */
-function postgresSources(
-  settings: PostgresSinkSettings,
-): { contract: TopicContract; kind: PostgresSourceKind }[] {
-  const configured = [
-    { topic: settings.telemetryTopic, kind: 'telemetry', schema: topics.normalizedTelemetry },
-    { topic: settings.pricingTopic, kind: 'pricing', schema: topics.normalizedPricing },
-    { topic: settings.rawTelemetryTopic, kind: 'rawTelemetry', schema: topics.rawTelemetry },
-    { topic: settings.rawPricingTopic, kind: 'rawPricing', schema: topics.rawPricing },
-  ] as const;
-  return configured
+/** A sink into PostgreSQL of the given topics (those set, that is: an empty topic setting leaves it out). */
+function postgresSink(
+  component: string,
+  settings: SinkSettings,
+  configured: Source[],
+  partitionsAhead: number,
+): BatchingSinkOptions {
+  const sources = configured
     .filter(({ topic }) => topic !== '')
     .map(({ topic, kind, schema }) => ({ contract: { ...schema, topic }, kind }));
-}
-
-/** What the PostgreSQL sink is made of (a benchmark wraps the writer to time it). */
-export function postgresSinkOptions(settings: PostgresSinkSettings = loadSettings(postgresSinkSettings)) {
-  const sources = postgresSources(settings);
   if (sources.length === 0) {
     throw new SluiceError(
       'ING_CONFIG_INVALID',
-      'the PostgreSQL sink has no source topic: set at least one SINK_POSTGRES_*_TOPIC',
+      `the ${component} sink has no source topic: set one of its topics`,
     );
   }
+  // its 'error' events are handled by the factory: a database restart cannot crash the process
   const pool = createPgPool();
-  const logger = componentLogger(component);
-  // an idle connection dropped by a database restart must not crash the process
-  pool.on('error', (err) => logger.warn({ err: err.message }, 'idle PostgreSQL connection lost'));
   const writer = new PostgresWriter({
     pool,
     component,
     consumerGroup: settings.groupId,
     sources: new Map(sources.map(({ contract, kind }) => [contract.topic, kind])),
-    partitionsAhead: settings.partitionsAhead,
+    partitionsAhead,
   });
   return {
     name: component,
@@ -58,10 +53,46 @@ export function postgresSinkOptions(settings: PostgresSinkSettings = loadSetting
     batchMaxWaitMs: settings.batchMaxWaitMs,
     retryMaxDelayMs: settings.retryMaxDelayMs,
     unclassifiedRetries: settings.unclassifiedRetries,
-  } satisfies BatchingSinkOptions;
+  };
 }
 
-/** The PostgreSQL sink: normalized and raw topics into PostgreSQL, exactly once per event. */
+/** What the PostgreSQL sink is made of (a benchmark wraps the writer to time it). */
+export function postgresSinkOptions(
+  settings: PostgresSinkSettings = loadSettings(postgresSinkSettings),
+): BatchingSinkOptions {
+  return postgresSink(
+    'sink-postgres',
+    settings,
+    [
+      { topic: settings.telemetryTopic, kind: 'telemetry', schema: topics.normalizedTelemetry },
+      { topic: settings.pricingTopic, kind: 'pricing', schema: topics.normalizedPricing },
+      { topic: settings.runOutcomesTopic, kind: 'runOutcomes', schema: topics.pricingRunOutcomes },
+    ],
+    settings.partitionsAhead,
+  );
+}
+
+/** The raw archive: raw telemetry and price offers, as they arrived, into raw_events. */
+export function postgresArchiveOptions(
+  settings: PostgresArchiveSettings = loadSettings(postgresArchiveSettings),
+): BatchingSinkOptions {
+  return postgresSink(
+    'sink-postgres-archive',
+    settings,
+    [
+      { topic: settings.rawTelemetryTopic, kind: 'rawTelemetry', schema: topics.rawTelemetry },
+      { topic: settings.rawPricingTopic, kind: 'rawPricing', schema: topics.rawPricing },
+    ],
+    0,
+  );
+}
+
+/** The PostgreSQL sink: normalized telemetry and prices (and collection run outcomes) into PostgreSQL, exactly once per event. */
 export function createPostgresSink(...args: Parameters<typeof postgresSinkOptions>): BatchingSink {
   return new BatchingSink(postgresSinkOptions(...args));
+}
+
+/** The raw archive sink: every raw record into raw_events, exactly once per Kafka record. */
+export function createPostgresArchiveSink(...args: Parameters<typeof postgresArchiveOptions>): BatchingSink {
+  return new BatchingSink(postgresArchiveOptions(...args));
 }

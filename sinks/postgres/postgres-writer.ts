@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type pg from 'pg';
@@ -7,13 +8,15 @@ import type {
   PriceRecord,
   RawPriceOffer,
   RawTelemetryReading,
+  RunOutcome,
   TelemetryReading,
 } from '../../schemas/types.ts';
 import type { PartitionOffset, SinkRecord, SinkWriter } from '../batching-sink.ts';
+import { priceColumns } from '../price-columns.ts';
 import { BinaryArray, type ElementType } from './binary-array.ts';
 
 /** What a source topic holds, which decides the table it is loaded into. */
-export type PostgresSourceKind = 'telemetry' | 'pricing' | 'rawTelemetry' | 'rawPricing';
+export type PostgresSourceKind = 'telemetry' | 'pricing' | 'rawTelemetry' | 'rawPricing' | 'runOutcomes';
 
 export interface PostgresWriterOptions {
   pool: pg.Pool;
@@ -25,8 +28,8 @@ export interface PostgresWriterOptions {
 }
 
 // Telemetry, the hot path, travels as one binary array per column expanded by unnest (see
-// BinaryArray): 5,000 rows in one round trip, read by the server without parsing text. Prices and
-// raw events travel as one JSON parameter expanded by jsonb_to_recordset.
+// BinaryArray): 5,000 rows in one round trip, read by the server without parsing text; so do raw
+// events. Prices travel as one JSON parameter expanded by json_to_recordset.
 
 /** A column of the telemetry insert: the array element type it travels as, and its value in a reading. */
 interface TelemetryColumn {
@@ -70,46 +73,111 @@ SELECT ${telemetryColumns.map(({ name }) => (jsonColumns.has(name) ? `${name}::j
 FROM unnest(${telemetryColumns.map(({ type }, i) => `$${i + 1}::${type}[]`).join(', ')}) AS r(${columnNames})
 ON CONFLICT (event_id, source_time) DO NOTHING`;
 
+/** The columns of pricing_prices a price fills, with the type json_to_recordset reads each as. */
+const priceTableColumns: [name: string, type: string][] = [
+  ['event_id', 'text'],
+  ['provider', 'text'],
+  ['service', 'text'],
+  ['category', 'text'],
+  ['region', 'text'],
+  ['region_name', 'text'],
+  ['original_region', 'text'],
+  ['sku', 'text'],
+  ['product', 'text'],
+  ['price_per_unit_usd', 'numeric'],
+  ['unit', 'text'],
+  ['original_amount', 'numeric'],
+  ['original_currency', 'text'],
+  ['original_unit', 'text'],
+  ['price_type', 'text'],
+  ['term', 'text'],
+  ['purchase_option', 'text'],
+  ['offering_class', 'text'],
+  ['tier_start', 'double precision'],
+  ['tier_end', 'double precision'],
+  ['amortized', 'boolean'],
+  ['usd_rate', 'numeric'],
+  ['usd_rate_date', 'date'],
+  ['region_mapped', 'boolean'],
+  ['provider_region_name', 'text'],
+  ['instance_type', 'text'],
+  ['vcpu', 'double precision'],
+  ['memory_gib', 'double precision'],
+  ['operating_system', 'text'],
+  ['tenancy', 'text'],
+  ['storage_class', 'text'],
+  ['collection_id', 'text'],
+  ['lineage_topic', 'text'],
+  ['lineage_partition', 'integer'],
+  ['lineage_offset', 'bigint'],
+  ['trace_id', 'text'],
+];
+
+/** Times travel as epoch milliseconds and become timestamptz. */
+const priceTimes = ['effective_from', 'fetched_at', 'processed_at'];
+
 const insertPrices = `
-INSERT INTO pricing_prices (event_id, provider, service, category, region, region_name, original_region, sku,
-  product, price_per_unit_usd, unit, original_amount, original_currency, original_unit, price_type, term,
-  tier_start, effective_from, collection_id, fetched_at, processed_at, lineage_topic, lineage_partition,
-  lineage_offset, trace_id)
-SELECT event_id, provider, service, category, region, region_name, original_region, sku, product,
-  price_per_unit_usd, unit, original_amount, original_currency, original_unit, price_type, term, tier_start,
-  to_timestamp(effective_ms / 1000.0), collection_id, to_timestamp(fetched_ms / 1000.0),
-  to_timestamp(processed_ms / 1000.0), lineage_topic, lineage_partition, lineage_offset, trace_id
-FROM json_to_recordset($1::json) AS r(event_id text, provider text, service text, category text, region text,
-  region_name text, original_region text, sku text, product text, price_per_unit_usd numeric, unit text,
-  original_amount numeric, original_currency text, original_unit text, price_type text, term text,
-  tier_start double precision, effective_ms bigint, collection_id text, fetched_ms bigint, processed_ms bigint,
-  lineage_topic text, lineage_partition integer, lineage_offset bigint, trace_id text)
+INSERT INTO pricing_prices (${[...priceTableColumns.map(([name]) => name), ...priceTimes].join(', ')})
+SELECT ${[...priceTableColumns.map(([name]) => name), ...priceTimes.map((name) => `to_timestamp(${name}_ms / 1000.0)`)].join(', ')}
+FROM json_to_recordset($1::json) AS r(${[...priceTableColumns.map(([name, type]) => `${name} ${type}`), ...priceTimes.map((name) => `${name}_ms bigint`)].join(', ')})
 ON CONFLICT (event_id) DO NOTHING`;
 
-/** Closes each version of the touched price keys at the next version's start: history, not overwrites. */
+/** A price's identity (see priceKey in the pricing processor): versions of one identity close each other. */
+const priceIdentity =
+  'provider, sku, region, original_currency, price_type, term, purchase_option, tier_start';
+
+/** Closes each version of the touched prices at the next version's start: history, not overwrites. */
 const closePriceVersions = `
 WITH touched AS (
-  SELECT DISTINCT provider, sku, region, price_type, term, tier_start
-  FROM json_to_recordset($1::json) AS k(provider text, sku text, region text, price_type text, term text,
-    tier_start double precision)
+  SELECT DISTINCT ${priceIdentity}
+  FROM json_to_recordset($1::json) AS k(provider text, sku text, region text, original_currency text,
+    price_type text, term text, purchase_option text, tier_start double precision)
 ), versions AS (
   SELECT p.event_id, lead(p.effective_from) OVER (
-    PARTITION BY p.provider, p.sku, p.region, p.price_type, p.term, p.tier_start
+    PARTITION BY ${priceIdentity
+      .split(', ')
+      .map((column) => `p.${column}`)
+      .join(', ')}
     ORDER BY p.effective_from, p.event_id) AS next_from
   FROM pricing_prices p
-  JOIN touched t USING (provider, sku, region, price_type, term, tier_start)
+  JOIN touched t USING (${priceIdentity})
 )
 UPDATE pricing_prices p SET effective_to = v.next_from
 FROM versions v
 WHERE p.event_id = v.event_id AND p.effective_to IS DISTINCT FROM v.next_from`;
 
+const insertRunOutcomes = `
+INSERT INTO collection_run_outcomes (topic, kafka_partition, kafka_offset, run_id, component, input_topic,
+  input_partition, first_offset, last_offset, normalized, dead_lettered, duplicates, dead_letter_reasons, notes,
+  emitted_at)
+SELECT topic, kafka_partition, kafka_offset, run_id, component, input_topic, input_partition, first_offset,
+  last_offset, normalized, dead_lettered, duplicates, dead_letter_reasons, notes, to_timestamp(emitted_ms / 1000.0)
+FROM json_to_recordset($1::json) AS r(topic text, kafka_partition integer, kafka_offset bigint, run_id text,
+  component text, input_topic text, input_partition integer, first_offset bigint, last_offset bigint,
+  normalized bigint, dead_lettered bigint, duplicates bigint, dead_letter_reasons jsonb, notes jsonb,
+  emitted_ms bigint)
+ON CONFLICT (topic, kafka_partition, kafka_offset) DO NOTHING`;
+
+/** The raw archive's columns, in unnest's order: envelope and payload travel as text and are stored as jsonb. */
+const rawEventColumns = [
+  ['topic', 'text'],
+  ['kafka_partition', 'int4'],
+  ['kafka_offset', 'int8'],
+  ['event_id', 'text'],
+  ['kind', 'text'],
+  ['source', 'text'],
+  ['subject', 'text'],
+  ['received_at', 'timestamptz'],
+  ['envelope', 'text'],
+  ['payload', 'text'],
+  ['original', 'bytea'],
+] as const satisfies readonly (readonly [string, ElementType])[];
+
 const insertRawEvents = `
-INSERT INTO raw_events (topic, kafka_partition, kafka_offset, event_id, kind, source, subject, received_at,
-  envelope, payload, original)
-SELECT topic, kafka_partition, kafka_offset, event_id, kind, source, subject,
-  to_timestamp(received_ms / 1000.0), envelope, payload, decode(original, 'base64')
-FROM json_to_recordset($1::json) AS r(topic text, kafka_partition integer, kafka_offset bigint, event_id text,
-  kind text, source text, subject text, received_ms bigint, envelope jsonb, payload jsonb, original text)
+INSERT INTO raw_events (${rawEventColumns.map(([name]) => name).join(', ')})
+SELECT ${rawEventColumns.map(([name]) => (name === 'envelope' || name === 'payload' ? `${name}::jsonb` : name)).join(', ')}
+FROM unnest(${rawEventColumns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})
+  AS r(${rawEventColumns.map(([name]) => name).join(', ')})
 ON CONFLICT (topic, kafka_partition, kafka_offset) DO NOTHING`;
 
 const storeOffsets = `
@@ -135,77 +203,108 @@ function appendTelemetry(columns: BinaryArray[], reading: TelemetryReading): voi
 
 export function priceRow(price: PriceRecord) {
   return {
-    event_id: price.eventId,
-    provider: price.provider,
-    service: price.service,
-    category: price.category,
-    region: price.region,
-    region_name: price.regionName,
-    original_region: price.originalRegion,
-    sku: price.sku,
-    product: price.product,
+    ...priceColumns(price),
     price_per_unit_usd: price.pricePerUnitUsd,
-    unit: price.unit,
     original_amount: price.originalAmount,
-    original_currency: price.originalCurrency,
-    original_unit: price.originalUnit,
-    price_type: price.priceType,
-    term: price.term ?? '',
-    tier_start: price.tierStart,
-    effective_ms: price.effectiveFrom,
-    collection_id: price.collectionId,
-    fetched_ms: price.fetchedAt,
-    processed_ms: price.processedAt,
+    usd_rate: price.usdRate,
+    amortized: price.amortized,
+    region_mapped: price.regionMapped,
     lineage_topic: price.lineage.topic,
     lineage_partition: price.lineage.partition,
     lineage_offset: price.lineage.offset,
-    trace_id: price.traceId,
+    effective_from_ms: price.effectiveFrom,
+    fetched_at_ms: price.fetchedAt,
+    processed_at_ms: price.processedAt,
+  };
+}
+
+export function runOutcomeRow(record: SinkRecord) {
+  const outcome = record.value as RunOutcome;
+  return {
+    topic: record.topic,
+    kafka_partition: record.partition,
+    kafka_offset: record.offset,
+    run_id: outcome.runId,
+    component: outcome.component,
+    input_topic: outcome.inputTopic,
+    input_partition: outcome.partition,
+    first_offset: outcome.firstOffset,
+    last_offset: outcome.lastOffset,
+    normalized: outcome.normalized,
+    dead_lettered: outcome.deadLettered,
+    duplicates: outcome.duplicates,
+    dead_letter_reasons: outcome.deadLetterReasons,
+    notes: outcome.notes,
+    emitted_ms: outcome.emittedAt,
   };
 }
 
 /**
- * The original as JSON when it is JSON, else its text as a JSON string, else (not UTF-8 text,
- * or holding NUL, which jsonb cannot) `{"base64": …}`: queryable either way, the bytes stay in `original`.
+ * The original as jsonb text: itself when it is JSON, else its text as a JSON string, else (not
+ * UTF-8 text, or holding NUL, which jsonb cannot) `{"base64": …}`: queryable either way, the bytes
+ * stay in `original`. JSON is sent as it came (parsed here only to know it is JSON).
  */
-export function payloadJson(bytes: Buffer): unknown {
+export function payloadJsonText(bytes: Buffer): string {
   const text = bytes.toString('utf8');
-  try {
-    return JSON.parse(text);
-  } catch {
-    const plainText = !text.includes('\u0000') && Buffer.from(text, 'utf8').equals(bytes);
-    return plainText ? text : { base64: bytes.toString('base64') };
+  const utf8 = isUtf8(bytes);
+  if (utf8 && !text.includes('\\u0000')) {
+    try {
+      JSON.parse(text);
+      return text;
+    } catch {
+      // not JSON: kept as text below
+    }
   }
+  return utf8 && !text.includes('\u0000')
+    ? JSON.stringify(text)
+    : JSON.stringify({ base64: bytes.toString('base64') });
 }
 
-export function rawEventRow(record: SinkRecord, kind: 'rawTelemetry' | 'rawPricing') {
-  const coordinates = { topic: record.topic, kafka_partition: record.partition, kafka_offset: record.offset };
+/** Appends one raw record to the archive's column arrays (rawEventColumns' order). */
+function appendRawEvent(
+  columns: BinaryArray[],
+  record: SinkRecord,
+  kind: 'rawTelemetry' | 'rawPricing',
+): void {
+  let row: [string, string, string, number, string, Buffer];
   if (kind === 'rawTelemetry') {
     const { payload, ...envelope } = record.value as RawTelemetryReading;
-    return {
-      ...coordinates,
-      event_id: envelope.eventId,
-      kind: 'telemetry',
-      source: envelope.source,
-      subject: envelope.deviceId,
-      received_ms: envelope.receivedAt,
-      envelope,
-      payload: payloadJson(payload),
-      original: payload.toString('base64'),
-    };
+    row = [
+      'telemetry',
+      envelope.source,
+      envelope.deviceId,
+      envelope.receivedAt,
+      JSON.stringify(envelope),
+      payload,
+    ];
+  } else {
+    const { item, ...envelope } = record.value as RawPriceOffer;
+    const subject = `${envelope.provider}|${envelope.sku}|${envelope.region ?? ''}`;
+    row = [
+      'pricing',
+      envelope.provider,
+      subject,
+      envelope.fetchedAt,
+      JSON.stringify(envelope),
+      Buffer.from(item, 'utf8'),
+    ];
   }
-  const { item, ...envelope } = record.value as RawPriceOffer;
-  const original = Buffer.from(item, 'utf8');
-  return {
-    ...coordinates,
-    event_id: envelope.eventId,
-    kind: 'pricing',
-    source: envelope.provider,
-    subject: `${envelope.provider}|${envelope.sku}|${envelope.region ?? ''}`,
-    received_ms: envelope.fetchedAt,
+  const [rowKind, source, subject, receivedAt, envelope, original] = row;
+  const values = [
+    record.topic,
+    record.partition,
+    Number(record.offset),
+    (record.value as { eventId: string }).eventId,
+    rowKind,
+    source,
+    subject,
+    receivedAt,
     envelope,
-    payload: payloadJson(original),
-    original: original.toString('base64'),
-  };
+    payloadJsonText(original),
+    original,
+  ];
+  for (let i = 0; i < values.length; i++)
+    (columns[i] as BinaryArray).push(values[i] as string | number | Buffer);
 }
 
 const monthIndex = (epochMs: number) => {
@@ -267,7 +366,8 @@ export class PostgresWriter implements SinkWriter {
   async write(records: SinkRecord[], offsets: PartitionOffset[]): Promise<void> {
     const telemetry = telemetryColumns.map(({ type }) => new BinaryArray(type, 16 * records.length));
     const prices: ReturnType<typeof priceRow>[] = [];
-    const rawEvents: ReturnType<typeof rawEventRow>[] = [];
+    const rawEvents = rawEventColumns.map(([, type]) => new BinaryArray(type, 64 * records.length));
+    const runOutcomes: ReturnType<typeof runOutcomeRow>[] = [];
     const months = new Set<number>();
     for (const record of records) {
       const kind = this.options.sources.get(record.topic);
@@ -276,7 +376,8 @@ export class PostgresWriter implements SinkWriter {
         appendTelemetry(telemetry, reading);
         months.add(monthIndex(reading.sourceTime));
       } else if (kind === 'pricing') prices.push(priceRow(record.value as PriceRecord));
-      else if (kind === 'rawTelemetry' || kind === 'rawPricing') rawEvents.push(rawEventRow(record, kind));
+      else if (kind === 'rawTelemetry' || kind === 'rawPricing') appendRawEvent(rawEvents, record, kind);
+      else if (kind === 'runOutcomes') runOutcomes.push(runOutcomeRow(record));
       else throw new SluiceError('ING_PROGRAMMING', `no table for topic ${record.topic}`);
     }
     const client = await this.options.pool.connect().catch((err) => {
@@ -296,8 +397,17 @@ export class PostgresWriter implements SinkWriter {
         inserted += (await client.query(insertPrices, [json])).rowCount ?? 0;
         await client.query(closePriceVersions, [json]);
       }
-      if (rawEvents.length > 0) {
-        inserted += (await client.query(insertRawEvents, [JSON.stringify(rawEvents)])).rowCount ?? 0;
+      if ((rawEvents[0]?.length ?? 0) > 0) {
+        inserted +=
+          (
+            await client.query(
+              insertRawEvents,
+              rawEvents.map((column) => column.bytes()),
+            )
+          ).rowCount ?? 0;
+      }
+      if (runOutcomes.length > 0) {
+        inserted += (await client.query(insertRunOutcomes, [JSON.stringify(runOutcomes)])).rowCount ?? 0;
       }
       if (offsets.length > 0) {
         const rows = offsets.map(({ topic, partition, offset }) => ({

@@ -22,10 +22,10 @@ import type { Outcome, Pipeline } from '../../processors/runner/pipeline.ts';
 import { readTopicToEnd } from '../../processors/runner/topic-reader.ts';
 import { telemetrySettings } from '../../processors/telemetry/config.ts';
 import { TelemetryPipeline } from '../../processors/telemetry/telemetry-pipeline.ts';
-import { topics } from '../../schemas/catalog.ts';
-import type { RawPriceOffer, RawTelemetryReading } from '../../schemas/types.ts';
+import { dlqContract, topics } from '../../schemas/catalog.ts';
+import type { DeadLetter, RawPriceOffer, RawTelemetryReading } from '../../schemas/types.ts';
 import { ComponentProcess, type UnexpectedExit } from '../private-platform.ts';
-import { sluiceInBackground, uniqueSuffix } from '../support.ts';
+import { sluiceAsync, uniqueSuffix } from '../support.ts';
 import {
   azurePage,
   badAzureItems,
@@ -33,6 +33,7 @@ import {
   importCorpus,
   injectedProductName,
   mqttCorpus,
+  sparkplugCorpus,
 } from './corpus.ts';
 
 /**
@@ -50,6 +51,8 @@ const boundedGrowthBytes = 200 * 1024 * 1024;
 const run = uniqueSuffix();
 const prefix = `corpus-${run}`;
 const mqttRoot = `corpus-${run}`;
+const sparkplugGroup = `corpus-sparkplug-${run}`;
+const rawDlqTopic = dlqContract(topics.rawTelemetry.topic).topic;
 const exits: UnexpectedExit[] = [];
 const crashLines: string[] = [];
 const logs = { gateway: [] as string[], bridge: [] as string[] };
@@ -62,6 +65,7 @@ const env = {
   MQTT_BRIDGE_TOPICS: `${mqttRoot}/sites/{siteId}/devices/{deviceId}/metrics/{metric#}`,
   MQTT_BRIDGE_CLIENT_ID: `corpus-bridge-${run}`,
   MQTT_BRIDGE_SHARE_GROUP: `corpus-${run}`,
+  MQTT_BRIDGE_SPARKPLUG_GROUPS: sparkplugGroup,
 };
 const kafka = createKafka('corpus-test');
 const pool = createPgPool();
@@ -112,18 +116,18 @@ function verdict<I, O>(pipeline: Pipeline<I, O>, raw: I, offset: number): Outcom
 describe('bad-input corpus through every entry point', { timeout: 600_000 }, () => {
   before(async () => {
     serde = await prepareTopicsAndSchemas(kafka);
-    for (const topic of [topics.rawTelemetry.topic, topics.rawPricing.topic]) {
+    for (const topic of [topics.rawTelemetry.topic, topics.rawPricing.topic, rawDlqTopic]) {
       startOffsets.set(
         topic,
         new Map((await topicWatermarks(kafka, topic)).map(({ partition, high }) => [partition, high])),
       );
     }
     apiKey = (await createApiKey(pool, { name: `corpus-${run}`, roles: ['ingest'] })).key;
-    gateway = new ComponentProcess('http-gateway', ['producers', 'run', 'http-gateway'], env, logs.gateway, {
+    gateway = new ComponentProcess('http-gateway', ['run', 'gateway'], env, logs.gateway, {
       exits,
       crashLines,
     });
-    bridge = new ComponentProcess('mqtt-bridge', ['producers', 'run', 'mqtt-bridge'], env, logs.bridge, {
+    bridge = new ComponentProcess('mqtt-bridge', ['run', 'mqtt-bridge'], env, logs.bridge, {
       exits,
       crashLines,
     });
@@ -176,45 +180,92 @@ describe('bad-input corpus through every entry point', { timeout: 600_000 }, () 
     process.stderr.write(`# corpus HTTP answers:\n${answers.map((line) => `#   ${line}`).join('\n')}\n`);
   });
 
-  it('MQTT: payloads it cannot read are kept with their bytes and rejected downstream, oversized ones dropped and logged; the bridge lives on', async () => {
+  it('MQTT and Sparkplug B: every message becomes readings or a dead letter with its reason at the door; the bridge lives on', async () => {
     const { url } = loadSettings(mqttSettings);
+    const plainTopic = (index: number) =>
+      `${mqttRoot}/sites/s/devices/${prefix}-m${index}/metrics/temperature`;
+    const sparkplug = sparkplugCorpus(sparkplugGroup);
     const client = await mqtt.connectAsync(url, { clientId: `corpus-pub-${run}`, reconnectPeriod: 0 });
     try {
-      for (const [index, { payload }] of mqttCorpus().entries()) {
-        await client.publishAsync(
-          `${mqttRoot}/sites/s/devices/${prefix}-m${index}/metrics/temperature`,
-          payload,
-          {
-            qos: 1,
-          },
-        );
-      }
-      // a topic outside the bridge's templates is acknowledged and dropped (logged and counted)
-      await client.publishAsync(`${mqttRoot}/elsewhere`, '21', { qos: 1 });
+      for (const [index, { payload }] of mqttCorpus().entries())
+        await client.publishAsync(plainTopic(index), payload, { qos: 1 });
+      // in order on one connection, as an edge node publishes: births before the data that needs them
+      for (const { topic, payload } of sparkplug) await client.publishAsync(topic, payload, { qos: 1 });
     } finally {
       await client.endAsync();
     }
-    // over MQTT_BRIDGE_MAX_PAYLOAD_BYTES (16 KiB by default) a payload is dropped at the door, and said so
-    const tooLarge = mqttCorpus().filter(({ payload }) => payload.length > 16_384).length;
-    const expected = mqttCorpus().length - tooLarge;
-    let published: RawTelemetryReading[] = [];
+    const ours = (source: string | null) =>
+      source?.startsWith(`mqtt:${mqttRoot}/`) || source?.startsWith(`mqtt:spBv1.0/${sparkplugGroup}/`);
+    const expected = {
+      letters: sparkplug.flatMap((entry) => entry.letters).length,
+      readings: sparkplug.reduce((sum, entry) => sum + entry.readings, 0),
+    };
+    let readings: RawTelemetryReading[] = [];
+    let letters: DeadLetter[] = [];
+    const accounted = () =>
+      mqttCorpus().every(
+        (_, index) =>
+          readings.some((reading) => reading.deviceId === `${prefix}-m${index}`) ||
+          letters.some((letter) => letter.source === `mqtt:${plainTopic(index)}`),
+      ) &&
+      letters.filter((letter) => letter.source?.startsWith('mqtt:spBv1.0/')).length >= expected.letters &&
+      readings.filter((reading) => reading.deviceId.startsWith(`${sparkplugGroup}/`)).length >=
+        expected.readings;
     await waitFor(
-      `${expected} MQTT readings in the raw topic`,
+      'every MQTT message as readings in the raw topic or a dead letter in its DLQ',
       async () => {
-        published = (await readSince<RawTelemetryReading>(topics.rawTelemetry.topic)).filter(
-          (reading) => reading.source === 'mqtt' && reading.deviceId.startsWith(`${prefix}-m`),
+        readings = (await readSince<RawTelemetryReading>(topics.rawTelemetry.topic)).filter(
+          (reading) =>
+            reading.source === 'mqtt' &&
+            (reading.deviceId.startsWith(`${prefix}-m`) || reading.deviceId.startsWith(`${sparkplugGroup}/`)),
         );
-        return published.length >= expected;
+        letters = (await readSince<DeadLetter>(rawDlqTopic)).filter((letter) => ours(letter.source));
+        return accounted();
       },
       90_000,
     ).catch((err: Error) => {
       throw new Error(
-        `${err.message} (${published.length} there); the bridge said:\n${logs.bridge.slice(-15).join('\n')}`,
+        `${err.message} (${readings.length} readings: ${readings.map((r) => `${r.deviceId} ${r.metric}`).join('; ')}; ${letters.length} letters: ${letters.map((l) => `${l.source} ${l.reasonCode}`).join('; ')}); the bridge said:\n${logs.bridge.slice(-15).join('\n')}`,
       );
     });
-    for (const reading of published) letThrough.set(reading.eventId, `MQTT ${reading.deviceId}`);
-    assert.equal(published.length, expected);
-    assert.equal(logs.bridge.filter((line) => line.includes('payload too large')).length, tooLarge);
+    for (const reading of readings)
+      letThrough.set(reading.eventId, `MQTT ${reading.deviceId} ${reading.metric}`);
+    for (const letter of letters)
+      assert.ok(letter.reasonCode && letter.message, `${letter.source}: no reason`);
+    const reasonsOf = (prefixOfSource: string) =>
+      letters
+        .filter((letter) => letter.source?.startsWith(prefixOfSource))
+        .map((letter) => letter.reasonCode)
+        .sort();
+    assert.deepEqual(
+      reasonsOf(`mqtt:spBv1.0/${sparkplugGroup}/`),
+      sparkplug.flatMap((entry) => entry.letters).sort(),
+      'the Sparkplug B dead letters',
+    );
+    assert.equal(
+      readings.filter((reading) => reading.deviceId.startsWith(`${sparkplugGroup}/`)).length,
+      expected.readings,
+    );
+    // over MQTT_BRIDGE_MAX_PAYLOAD_BYTES (16 KiB by default) a payload is dead-lettered without its bytes
+    for (const [index, { payload }] of mqttCorpus().entries()) {
+      if (payload.length <= 16_384) continue;
+      const letter = letters.find((l) => l.source === `mqtt:${plainTopic(index)}`);
+      assert.equal(
+        letter?.reasonCode,
+        'payload_too_large',
+        `MQTT payload ${index} of ${payload.length} bytes`,
+      );
+    }
+    process.stderr.write(
+      `# corpus MQTT: ${readings.length} readings let through, dead letters at the door: ${JSON.stringify(
+        Object.fromEntries(
+          [...new Set(letters.map((l) => l.reasonCode))].map((reason) => [
+            reason,
+            letters.filter((l) => l.reasonCode === reason).length,
+          ]),
+        ),
+      )}\n`,
+    );
     assert.ok(bridge.alive, 'the bridge died');
   });
 
@@ -247,10 +298,10 @@ describe('bad-input corpus through every entry point', { timeout: 600_000 }, () 
         const rejects = `${file}.rejected.ndjson`;
         if (existsSync(rejects)) {
           for (const line of readFileSync(rejects, 'utf8').split('\n').filter(Boolean)) {
-            const reject = JSON.parse(line) as { reason?: string; line?: number };
+            const reject = JSON.parse(line) as { reason?: string; line?: number; index?: number };
             assert.ok(
-              reject.reason && reject.line !== undefined,
-              `${entry.name}: a rejected row without reason or line`,
+              reject.reason && (reject.line !== undefined || reject.index !== undefined),
+              `${entry.name}: a rejected row without reason or place`,
             );
           }
         }
@@ -287,7 +338,7 @@ describe('bad-input corpus through every entry point', { timeout: 600_000 }, () 
     pages.set('/b?1', '{"Items": [{"meterId": "corpus-truncated", "retailPrice"');
     // in the background: the page server above answers from this process's event loop
     const collect = async (path: string, runId: string) => {
-      const result = await sluiceInBackground(['collect', 'azure', '--run-id', runId, '--json'], {
+      const result = await sluiceAsync(['collect', 'azure', '--run-id', runId, '--json'], {
         ...process.env,
         NO_COLOR: '1',
         LOG_LEVEL: 'warn',
@@ -382,10 +433,6 @@ describe('bad-input corpus through every entry point', { timeout: 600_000 }, () 
   );
   it.todo(
     'prices beyond decimal(38,12) (123456789012345678901234567890.1): the pricing processor takes them, PostgreSQL numeric(38,12) refuses them; its stages should reject them (#13)',
-  );
-
-  it.todo(
-    'MQTT Sparkplug B payloads (NBIRTH/DDATA with bad metrics, wrong datatypes, sequence gaps): after #14 lands Sparkplug decoding',
   );
 
   it('no process crashed, and their memory stayed bounded', () => {

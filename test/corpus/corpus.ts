@@ -5,6 +5,10 @@
  * Device ids start with `{p}`, replaced by each run's prefix.
  */
 
+import sparkplugPayload from 'sparkplug-payload';
+import type { ReasonCode } from '../../lib/reasons.ts';
+import { aliasData } from '../../schemas/fixtures/sparkplug.ts';
+
 const mb = 1024 * 1024;
 const now = () => Date.now();
 
@@ -74,7 +78,7 @@ export function httpCorpus(prefix: string): HttpEntry[] {
   const csv = { path: '/v1/ingest/telemetry/csv' as const, contentType: 'text/csv' };
   const csvHeader = 'deviceId,metric,value,unit,ts';
   return [
-    entry('JSON: bad readings, each on its own', json(readings), 202),
+    entry('JSON: bad readings, each on its own', json(readings), 422),
     entry('JSON: truncated array', json(readings).subarray(0, 200), 400, { error: 'malformed_json' }),
     entry('JSON: truncated object', '{"deviceId":"x","metric":', 400, { error: 'malformed_json' }),
     entry('JSON: NaN literal', `{"deviceId":"${prefix}-30","metric":"t","value":NaN}`, 400, {
@@ -86,7 +90,7 @@ export function httpCorpus(prefix: string): HttpEntry[] {
     entry(
       'JSON: number too large for a double',
       `{"deviceId":"${prefix}-32","metric":"temperature","unit":"degC","value":1e400}`,
-      202,
+      422,
     ),
     entry(
       'JSON: 1 MB string in a reading',
@@ -110,7 +114,7 @@ export function httpCorpus(prefix: string): HttpEntry[] {
         Buffer.from([0xff, 0xfe, 0xc0]),
         Buffer.from('","metric":"temperature","value":1,"unit":"degC"}]'),
       ]),
-      202,
+      422,
     ),
     entry('JSON: a bare number', '42', 400),
     entry('JSON: a string', '"reading"', 400),
@@ -129,7 +133,7 @@ export function httpCorpus(prefix: string): HttpEntry[] {
     entry(
       'NDJSON: bad readings and malformed lines',
       [...ndjsonLines, '{"deviceId":', 'not json', '[]'].join('\n'),
-      202,
+      422,
       ndjson,
     ),
     entry(
@@ -139,7 +143,7 @@ export function httpCorpus(prefix: string): HttpEntry[] {
         Buffer.from([0xc3, 0x28]),
         Buffer.from('","metric":"temperature","value":1,"unit":"degC"}\n'),
       ]),
-      202,
+      422,
       ndjson,
     ),
     entry('NDJSON: blank lines only (answered 202, nothing accepted)', '\n\n\n', 202, ndjson),
@@ -165,7 +169,7 @@ export function httpCorpus(prefix: string): HttpEntry[] {
         `${prefix}-48,temperature,,degC,`,
         `${prefix}-49,temperature,21`,
       ].join('\n'),
-      202,
+      422,
       csv,
     ),
     entry('CSV: unclosed quote', `${csvHeader}\n${prefix}-50,"temperature,21,degC,\n`, 400, csv),
@@ -178,7 +182,7 @@ export function httpCorpus(prefix: string): HttpEntry[] {
         Buffer.from([0xff]),
         Buffer.from(',temperature,21,degC,\n'),
       ]),
-      202,
+      422,
       csv,
     ),
     entry('CSV: sent as JSON', `${csvHeader}\n${prefix}-52,temperature,21,degC,\n`, 400, {
@@ -212,6 +216,124 @@ export function mqttCorpus(): { name: string; payload: Buffer }[] {
     {
       name: '1 MB string',
       payload: Buffer.from(JSON.stringify({ value: 1, unit: 'degC', note: 'z'.repeat(mb) })),
+    },
+  ];
+}
+
+const sparkplugCodec = sparkplugPayload.get('spBv1.0') as NonNullable<
+  ReturnType<typeof sparkplugPayload.get>
+>;
+
+/**
+ * Sparkplug B messages of one edge node (group `group`, node `Edge-C`), in publishing order, each
+ * with the dead letters the bridge must write for it at the door and the readings it lets through
+ * (each of which the processor must reject). Encoded with Tahu's codec as the fixtures are.
+ */
+export function sparkplugCorpus(group: string): {
+  name: string;
+  topic: string;
+  payload: Buffer;
+  letters: ReasonCode[];
+  readings: number;
+}[] {
+  const node = 'Edge-C';
+  const topic = (kind: string, device?: string) =>
+    `spBv1.0/${group}/${kind}/${node}${device ? `/${device}` : ''}`;
+  const degC = { engUnit: { type: 'String', value: 'degC' } } as const;
+  const time = now();
+  const birth = Buffer.from(
+    sparkplugCodec.encodePayload({
+      timestamp: time,
+      seq: 0,
+      metrics: [
+        { name: 'bdSeq', type: 'UInt64', value: 0 },
+        { name: 'Bad/NaN', alias: 1, type: 'Double', value: Number.NaN, properties: degC },
+        { name: 'Bad/Infinity', alias: 2, type: 'Double', value: Number.POSITIVE_INFINITY, properties: degC },
+        {
+          name: 'Bad/Huge',
+          alias: 3,
+          type: 'Double',
+          value: 1.7976931348623157e308,
+          properties: { engUnit: { type: 'String', value: 'furlongs/fortnight' } } as const,
+        },
+        { name: 'Bad/Ctrl\u0000\u001b[2J', alias: 4, type: 'Double', value: 1, properties: degC },
+        {
+          name: "Bad/x'; DROP TABLE telemetry_readings; --",
+          alias: 5,
+          type: 'Double',
+          value: 1,
+          properties: degC,
+        },
+        {
+          name: 'Bad/Future',
+          alias: 6,
+          type: 'Double',
+          value: 21,
+          timestamp: time + 86_400_000 * 365,
+          properties: degC,
+        },
+        { name: 'Bad/Ancient', alias: 7, type: 'Double', value: 21, timestamp: 0, properties: degC },
+        { name: 'Bad/Text', alias: 8, type: 'String', value: 'hot' },
+      ],
+    }),
+  );
+  const double = 10;
+  return [
+    {
+      name: 'NBIRTH cut off halfway',
+      topic: topic('NBIRTH'),
+      payload: birth.subarray(0, Math.floor(birth.length / 2)),
+      letters: ['payload_unreadable'],
+      readings: 0,
+    },
+    {
+      name: 'DDATA before any birth',
+      topic: topic('DDATA', 'Ghost'),
+      payload: aliasData(time, 0, [{ alias: 1, timestamp: time, value: 1, datatype: double }]),
+      letters: ['sparkplug_birth_missing'],
+      readings: 0,
+    },
+    {
+      name: 'NBIRTH of NaN, Infinity, a huge value in an unknown unit, control characters and SQL in names, future and ancient times, a String',
+      topic: topic('NBIRTH'),
+      payload: birth,
+      letters: ['sparkplug_type_unsupported'],
+      readings: 7,
+    },
+    {
+      name: 'NDATA naming an alias the birth did not declare',
+      topic: topic('NDATA'),
+      payload: aliasData(time, 1, [{ alias: 999, timestamp: time, value: 1, datatype: double }]),
+      letters: ['sparkplug_alias_unknown'],
+      readings: 0,
+    },
+    {
+      name: 'NDATA with a sequence gap, NaN by alias',
+      topic: topic('NDATA'),
+      payload: aliasData(time, 9, [{ alias: 1, timestamp: time, value: Number.NaN, datatype: double }]),
+      letters: [],
+      readings: 1,
+    },
+    {
+      name: 'NDATA of binary garbage',
+      topic: topic('NDATA'),
+      payload: Buffer.from([0x12, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x01]),
+      letters: ['payload_unreadable'],
+      readings: 0,
+    },
+    {
+      name: 'NDATA of 1 MB',
+      topic: topic('NDATA'),
+      payload: Buffer.concat([aliasData(time, 10, []), Buffer.alloc(mb, 0x41)]),
+      letters: ['payload_too_large'],
+      readings: 0,
+    },
+    {
+      name: 'a message type Sparkplug does not have',
+      topic: topic('NBOGUS'),
+      payload: birth,
+      letters: ['topic_unmapped'],
+      readings: 0,
     },
   ];
 }

@@ -16,7 +16,7 @@ import type { AvroSerde } from '../../lib/serde.ts';
 import { topics } from '../../schemas/catalog.ts';
 import { PricingFixtureServer } from '../pricing-fixture-server.ts';
 import { type ComponentName, componentCommands, PrivatePlatform } from '../private-platform.ts';
-import { sluiceInBackground, uniqueSuffix } from '../support.ts';
+import { sluiceAsync, uniqueSuffix } from '../support.ts';
 import {
   formatLedger,
   type LedgerColumn,
@@ -101,7 +101,9 @@ describe(`fault suite (${full ? 'full' : 'bounded'}), on a private stack`, {
   const priceItems = pricePages * 100;
 
   before(async () => {
-    fixture = await PricingFixtureServer.start({ azurePages: pricePages, azureItemsPerPage: 100 });
+    fixture = await PricingFixtureServer.start({
+      synthetic: { azurePages: pricePages, azureItemsPerPage: 100 },
+    });
     await platform.stack(['up']);
     const env = platform.connectionEnv();
     kafka = createKafka('fault-suite', loadSettings(kafkaSettings, env));
@@ -201,9 +203,8 @@ describe(`fault suite (${full ? 'full' : 'bounded'}), on a private stack`, {
 
   /** Collects Azure prices from the local fixture in its own process (`sluice collect azure`). */
   async function collectPrices(runId: string): Promise<{ published: number; status: string }> {
-    const result = await sluiceInBackground(['collect', 'azure', '--run-id', runId, '--json'], {
+    const result = await sluiceAsync(['collect', 'azure', '--run-id', runId, '--json'], {
       ...platform.baseEnv,
-      OPS_PORT: '',
       LOG_LEVEL: 'warn',
       AZURE_PRICING_URL: fixture.azureUrl,
       AZURE_PRICING_RATE_LIMIT_RPS: full ? '4' : '20',
@@ -241,10 +242,13 @@ describe(`fault suite (${full ? 'full' : 'bounded'}), on a private stack`, {
     }
     await killProcess('telemetry-processor');
     await killProcess('sink-clickhouse');
-    if (full) await killProcess('sink-postgres');
+    if (full) {
+      await killProcess('sink-postgres');
+      await killProcess('sink-postgres-archive');
+    }
 
     const refusalsBefore = http.refusals.length;
-    const postgresDown = await killServer('postgres', ['sink-postgres']);
+    const postgresDown = await killServer('postgres', ['sink-postgres', 'sink-postgres-archive']);
     const refusedWithoutPostgres = http.refusals.slice(refusalsBefore).filter((r) => r.at < postgresDown.to);
 
     if (full) {
@@ -328,7 +332,11 @@ describe(`fault suite (${full ? 'full' : 'bounded'}), on a private stack`, {
         column: 'collection_id',
         like: priceRun,
       });
-      const now = JSON.stringify([telemetry, priced]);
+      const archived = await pool.query<{ n: string }>(
+        "SELECT count(*) AS n FROM raw_events WHERE kind = 'telemetry' AND subject LIKE $1",
+        [`${prefix}%`],
+      );
+      const now = JSON.stringify([telemetry, priced, archived.rows[0]?.n]);
       const alike = telemetry.postgres === telemetry.clickhouse && priced.postgres === priced.clickhouse;
       stable = now === previous && alike ? stable + 1 : 0;
       previous = now;

@@ -61,6 +61,8 @@ export interface LedgerColumn {
   dlq: number;
   postgres: number;
   clickhouse: number;
+  /** Acknowledged events in the raw archive (raw_events, the archive sink's table). */
+  archived: number;
   lost: number;
   duplicated: number;
   /** Where the lost ones went missing, for the failure message. */
@@ -109,6 +111,8 @@ export async function readTelemetryTopics(
 export interface SinkRows {
   postgres: Occurrences;
   clickhouse: Occurrences;
+  /** Rows of the raw archive: one per raw record, so as often as the raw topic holds the event. */
+  archive: Occurrences;
   /** Rows ClickHouse ever took (its minute rollup counts every insert, merged duplicates too). */
   clickhouseInserted: number;
 }
@@ -139,11 +143,36 @@ export async function readTelemetrySinks(
   return {
     postgres: new Map(rows.map((row) => [row.event_id, Number(row.n)])),
     clickhouse: new Map(chRows.map((row) => [row.event_id, Number(row.n)])),
+    archive: await archivedEvents(pool, "kind = 'telemetry' AND subject LIKE $1", `${prefix}%`),
     clickhouseInserted: Number(inserted?.n ?? 0),
   };
 }
 
-/** Cheap counts for waiting: rows of this run in each sink. */
+/** Rows of the raw archive by event id. */
+async function archivedEvents(pool: pg.Pool, where: string, value: string): Promise<Occurrences> {
+  const { rows } = await pool.query<{ event_id: string; n: string }>(
+    `SELECT event_id, count(*) AS n FROM raw_events WHERE ${where} GROUP BY event_id`,
+    [value],
+  );
+  return new Map(rows.map((row) => [row.event_id, Number(row.n)]));
+}
+
+/** Raw records the archive holds fewer (missing) or more (extra) times than the raw topic, over the ids given. */
+function archiveDifference(
+  raw: Occurrences,
+  archive: Occurrences,
+  ids: Iterable<string>,
+): { missing: number; extra: number } {
+  const difference = { missing: 0, extra: 0 };
+  for (const id of ids) {
+    const delta = (archive.get(id) ?? 0) - (raw.get(id) ?? 0);
+    if (delta < 0) difference.missing -= delta;
+    else difference.extra += delta;
+  }
+  return difference;
+}
+
+/** Cheap counts for waiting: rows of this run in each sink (and in the raw archive, by `archived`). */
 export async function sinkRowCounts(
   pool: pg.Pool,
   clickhouse: ClickHouseClient,
@@ -170,10 +199,12 @@ export function ledgerColumn(
   acknowledged: string[],
   acknowledgedCount: number,
   found: Pick<TelemetryTopics, 'raw' | 'normalized' | 'dlq'>,
-  sinks: Pick<SinkRows, 'postgres' | 'clickhouse'> & { clickhouseExtra: number },
+  sinks: Pick<SinkRows, 'postgres' | 'clickhouse' | 'archive'> & { clickhouseExtra: number },
 ): LedgerColumn {
   const normalizedIds = acknowledged.filter((id) => found.normalized.has(id));
+  const archive = archiveDifference(found.raw, sinks.archive, acknowledged);
   const missing = {
+    archive: archive.missing,
     topic: acknowledgedCount - acknowledged.length + acknowledged.filter((id) => !found.raw.has(id)).length,
     processed: acknowledged.filter(
       (id) => found.raw.has(id) && !found.normalized.has(id) && !found.dlq.has(id),
@@ -183,7 +214,10 @@ export function ledgerColumn(
   };
   const lostWhere = Object.entries(missing)
     .filter(([, n]) => n > 0)
-    .map(([where, n]) => `${n} not in ${where === 'processed' ? 'normalized or DLQ' : where}`);
+    .map(
+      ([where, n]) =>
+        `${n} not in ${where === 'processed' ? 'normalized or DLQ' : where === 'archive' ? 'the raw archive' : where}`,
+    );
   return {
     source,
     sent,
@@ -193,12 +227,14 @@ export function ledgerColumn(
     dlq: present(found.dlq, acknowledged),
     postgres: present(sinks.postgres, normalizedIds),
     clickhouse: present(sinks.clickhouse, normalizedIds),
-    lost: missing.topic + missing.processed + missing.postgres + missing.clickhouse,
+    archived: present(sinks.archive, acknowledged),
+    lost: missing.topic + missing.processed + missing.postgres + missing.clickhouse + missing.archive,
     duplicated:
       extra(found.normalized, acknowledged) +
       extra(found.dlq, acknowledged) +
       extra(sinks.postgres, normalizedIds) +
       extra(sinks.clickhouse, normalizedIds) +
+      archive.extra +
       sinks.clickhouseExtra,
     lostWhere,
   };
@@ -211,7 +247,9 @@ export async function readPrices(
   pool: pg.Pool,
   clickhouse: ClickHouseClient,
   runId: string,
-): Promise<Pick<TelemetryTopics, 'raw' | 'normalized' | 'dlq'> & Pick<SinkRows, 'postgres' | 'clickhouse'>> {
+): Promise<
+  Pick<TelemetryTopics, 'raw' | 'normalized' | 'dlq'> & Pick<SinkRows, 'postgres' | 'clickhouse' | 'archive'>
+> {
   const found = {
     raw: new Map() as Occurrences,
     normalized: new Map() as Occurrences,
@@ -243,6 +281,7 @@ export async function readPrices(
     ...found,
     postgres: new Map(rows.map((row) => [row.event_id, Number(row.n)])),
     clickhouse: new Map(chRows.map((row) => [row.event_id, Number(row.n)])),
+    archive: await archivedEvents(pool, "kind = 'pricing' AND envelope->>'collectionId' = $1", runId),
   };
 }
 
@@ -255,6 +294,7 @@ export function formatLedger(columns: LedgerColumn[]): string {
     ['dead-lettered (DLQ)', 'dlq'],
     ['in PostgreSQL', 'postgres'],
     ['in ClickHouse', 'clickhouse'],
+    ['in the raw archive', 'archived'],
     ['lost', 'lost'],
     ['duplicated', 'duplicated'],
   ];

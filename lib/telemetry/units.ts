@@ -115,6 +115,71 @@ for (const [spellings, quantity, factor, offset = 0] of unitRows) {
   }
 }
 
+/**
+ * UN/CEFACT Recommendation 20 common codes of the units above, as OPC UA servers give them in a
+ * node's EngineeringUnits (EUInformation.unitId holds the code's characters, one byte each).
+ */
+const uneceCodes: [code: string, spelling: string][] = [
+  ['CEL', 'degC'],
+  ['FAH', 'degF'],
+  ['KEL', 'K'],
+  ['PAL', 'Pa'],
+  ['A97', 'hPa'],
+  ['MBR', 'mbar'],
+  ['KPA', 'kPa'],
+  ['MPA', 'MPa'],
+  ['BAR', 'bar'],
+  ['PS', 'psi'],
+  ['ATM', 'atm'],
+  ['HN', 'mmHg'],
+  ['F79', 'inHg'],
+  ['F78', 'inH2O'],
+  ['MQS', 'm3/s'],
+  ['MQH', 'm3/h'],
+  ['G51', 'l/s'],
+  ['L2', 'l/min'],
+  ['E32', 'l/h'],
+  ['G2', 'gpm'],
+  ['2L', 'cfm'],
+  ['MTQ', 'm3'],
+  ['LTR', 'l'],
+  ['GLL', 'gal'],
+  ['FTQ', 'ft3'],
+  ['WHR', 'Wh'],
+  ['KWH', 'kWh'],
+  ['MWH', 'MWh'],
+  ['GWH', 'GWh'],
+  ['JOU', 'J'],
+  ['KJO', 'kJ'],
+  ['3B', 'MJ'],
+  ['BTU', 'BTU'],
+  ['C31', 'mW'],
+  ['WTT', 'W'],
+  ['KWT', 'kW'],
+  ['MAW', 'MW'],
+  ['2Z', 'mV'],
+  ['VLT', 'V'],
+  ['KVT', 'kV'],
+  ['4K', 'mA'],
+  ['AMP', 'A'],
+  ['B22', 'kA'],
+  ['HTZ', 'Hz'],
+  ['KHZ', 'kHz'],
+  ['P1', '%'],
+  ['59', 'ppm'],
+  ['MTS', 'm/s'],
+  ['KMH', 'km/h'],
+  ['HM', 'mph'],
+  ['KNT', 'kn'],
+  ['RPM', 'rpm'],
+];
+const uneceIndex = new Map(uneceCodes.map(([code, spelling]) => [code, exactIndex.get(spelling)]));
+
+/** The unit of a UN/CEFACT common code (CEL, KPA, MQH, …), or undefined when the table has none. */
+export function findUnitByUneceCode(code: string): UnitDefinition | undefined {
+  return uneceIndex.get(code.trim().toUpperCase());
+}
+
 /** The unit a spelling means, or undefined when Sluice does not know it (or it is ambiguous). */
 export function findUnit(spelling: string): UnitDefinition | undefined {
   const trimmed = spelling.trim();

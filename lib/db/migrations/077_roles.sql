@@ -1,7 +1,9 @@
 -- Least privilege. The role running the migrations owns the schema and alone changes it; the
 -- components connect as sluice_writer (rows only: read, insert, update, delete; no DDL) and the API
 -- as sluice_reader (read only). Neither is created here when missing and the migrating role may not
--- create roles: then an administrator creates them first (docs/operations.md).
+-- create roles: then an administrator creates them first (docs/operations.md). The grants cover
+-- every table and view made before (pricing, device_states, run outcomes) and, by default
+-- privileges, those the owner makes later.
 DO $$
 BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'sluice_writer') THEN

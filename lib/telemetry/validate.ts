@@ -1,9 +1,17 @@
+import { telemetryAttributes } from '../../schemas/telemetry-attributes.ts';
 import type { RawTelemetryReading } from '../../schemas/types.ts';
-import { accept, reject, type StageResult } from '../runner/pipeline.ts';
-import type { StageSettings } from './config.ts';
+import { accept, reject, type StageResult } from '../reasons.ts';
+import { invalidUtf8Offset } from '../utf8.ts';
 import { findMetric, isKnownMetric, type MetricDefinition } from './metric-names.ts';
+import type { ValidationSettings } from './settings.ts';
 import { parseSourceTime } from './source-time.ts';
 import { baseUnits, findUnit, toBase, type UnitDefinition } from './units.ts';
+
+/**
+ * The validation stage: pure, and the one code path every telemetry input passes. The HTTP gateway
+ * and the file import run it to answer each reading with the reason the DLQ would carry; the
+ * telemetry processor runs it again as the authority.
+ */
 
 /** A reading that passed every check, with what the checks parsed (so later stages need not again). */
 export interface ValidatedReading {
@@ -19,10 +27,23 @@ export interface ValidatedReading {
 
 const stage = 'validate';
 
-// Ids reach SQL, URLs, file names and dashboards: letters, digits and . _ : @ - only.
-const idPattern = /^[A-Za-z0-9][A-Za-z0-9._:@-]*$/;
+/**
+ * Ids reach SQL, URLs, file names and dashboards: letters, digits and . _ : @ - only, in
+ * /-separated segments (Sparkplug B devices are group/edge node/device) that each start with a
+ * letter or digit, so no segment is `.` or `..`.
+ */
+export const idPattern = /^[A-Za-z0-9][A-Za-z0-9._:@-]*(?:\/[A-Za-z0-9][A-Za-z0-9._:@-]*)*$/;
 const metricPattern = /^[A-Za-z0-9][A-Za-z0-9 ._-]*$/;
-const limits = { id: 128, metric: 64, unit: 32, attributes: 64, attributeKey: 128, attributeValue: 1024 };
+/** The one limits table: what validation allows, wherever it runs. */
+export const telemetryLimits = {
+  id: 128,
+  metric: 64,
+  unit: 32,
+  attributes: 64,
+  attributeKey: 128,
+  attributeValue: 1024,
+} as const;
+const limits = telemetryLimits;
 
 /** Shows an offending value safely in a DLQ message: JSON-escaped and cut short. */
 function shown(value: string): string {
@@ -41,7 +62,7 @@ function idRejection(field: string, value: string | null, required: boolean): St
     return reject(
       stage,
       'id_invalid',
-      `${field} ${shown(value)} has characters outside A-Z a-z 0-9 . _ : @ -`,
+      `${field} ${shown(value)} has characters outside A-Z a-z 0-9 . _ : @ - (or / between segments starting with a letter or digit)`,
     );
   }
   return undefined;
@@ -78,8 +99,34 @@ export function opcuaSeverity(statusCode: string): StatusSeverity {
   return 'bad';
 }
 
-export function validate(raw: RawTelemetryReading, settings: StageSettings): StageResult<ValidatedReading> {
+const textFields = ['deviceId', 'siteId', 'metric', 'unit', 'sourceTime', 'messageId'] as const;
+
+/**
+ * A text field that holds U+FFFD because the producer decoded invalid UTF-8 in the original:
+ * refused naming the field and the byte offset in the payload (the original stays verbatim in the
+ * DLQ). Only a field that holds U+FFFD costs a scan of the payload.
+ */
+function invalidUtf8Rejection(raw: RawTelemetryReading): StageResult<never> | undefined {
+  for (const field of textFields) {
+    if (!raw[field]?.includes('\uFFFD')) continue;
+    const offset = invalidUtf8Offset(raw.payload);
+    if (offset < 0) return undefined;
+    return reject(
+      stage,
+      'invalid_utf8',
+      `${field} is not valid UTF-8: the payload has an invalid byte 0x${(raw.payload[offset] as number).toString(16).padStart(2, '0')} at offset ${offset}`,
+    );
+  }
+  return undefined;
+}
+
+export function validate(
+  raw: RawTelemetryReading,
+  settings: ValidationSettings,
+): StageResult<ValidatedReading> {
   const flags: string[] = [];
+  const encodingProblem = invalidUtf8Rejection(raw);
+  if (encodingProblem) return encodingProblem;
   const idProblem =
     idRejection('eventId', raw.eventId, true) ??
     idRejection('deviceId', raw.deviceId, true) ??
@@ -109,11 +156,13 @@ export function validate(raw: RawTelemetryReading, settings: StageSettings): Sta
     );
   }
 
-  const statusCode = raw.attributes['opcua.statusCode'];
+  const statusCode = raw.attributes[telemetryAttributes.opcuaStatusCode];
   if (statusCode !== undefined) {
     const severity = opcuaSeverity(statusCode);
     if (severity === 'bad' && settings.opcuaBadStatus === 'reject') {
-      return reject(stage, 'bad_status', `OPC UA status ${shown(statusCode)} is Bad`);
+      const name = raw.attributes[telemetryAttributes.opcuaStatusName];
+      const status = name ? `${name} (${statusCode})` : statusCode;
+      return reject(stage, 'bad_status', `OPC UA status ${shown(status)} is Bad`);
     }
     if (severity !== 'good') flags.push(`${severity}_status`);
   }
@@ -141,7 +190,13 @@ export function validate(raw: RawTelemetryReading, settings: StageSettings): Sta
       return reject(stage, 'unit_unknown', `unit is longer than ${limits.unit} characters`);
     }
     unit = findUnit(raw.unit);
-    if (!unit) return reject(stage, 'unit_unknown', `unit ${shown(raw.unit)} is not in the unit table`);
+    if (!unit) {
+      const engineeringUnits = raw.attributes[telemetryAttributes.opcuaEngineeringUnits];
+      const origin = engineeringUnits
+        ? ` (the node's OPC UA EngineeringUnits ${shown(engineeringUnits)}: set its unit in OPCUA_NODES)`
+        : '';
+      return reject(stage, 'unit_unknown', `unit ${shown(raw.unit)} is not in the unit table${origin}`);
+    }
     metric = findMetric(raw.metric, unit.quantity);
   }
   if (!metric || !unit) return reject(stage, 'id_invalid', `metric ${shown(raw.metric)} has no usable name`);

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sluiceHome } from '../../lib/config.ts';
 import { ensureDebianPackage } from './install.ts';
 import type { ServiceDefinition } from './service.ts';
 import type { StackSettings } from './settings.ts';
@@ -27,6 +28,15 @@ async function query(base: string, sql: string, password: string): Promise<strin
   const body = await response.text();
   if (!response.ok) throw new Error(`ClickHouse answered ${response.status}: ${body.trim()}`);
   return body;
+}
+
+/**
+ * The local stack's `default` user, for tests that make databases of their own (the sinks' user
+ * stops at the sluice database): undefined when the stack under `home` is not a local one.
+ */
+export function localClickHouseAdmin(home = sluiceHome()): { user: string; password: string } | undefined {
+  const file = join(home, 'clickhouse', 'default.password');
+  return existsSync(file) ? { user: 'default', password: readFileSync(file, 'utf8').trim() } : undefined;
 }
 
 export function clickhouseService(settings: StackSettings, dir: string): ServiceDefinition {

@@ -12,13 +12,14 @@ import type { StackSettings } from './settings.ts';
 const database = 'sluice';
 
 /**
- * The roles of the local database, none a superuser: the schema's owner (migrations), the writer
- * every component connects as (rows only, no DDL) and the reader the API connects as.
+ * The roles of the local database, none a superuser: the schema's owner (migrations; it may create
+ * databases, which tests of their own use), the writer every component connects as (rows only, no
+ * DDL) and the reader the API connects as.
  */
 const roles = {
-  owner: { name: 'sluice', password: 'sluice' },
-  writer: { name: 'sluice_writer', password: 'sluice_writer' },
-  reader: { name: 'sluice_reader', password: 'sluice_reader' },
+  owner: { name: 'sluice', password: 'sluice', createdb: true },
+  writer: { name: 'sluice_writer', password: 'sluice_writer', createdb: false },
+  reader: { name: 'sluice_reader', password: 'sluice_reader', createdb: false },
 } as const;
 
 /**
@@ -66,12 +67,15 @@ DECLARE
   login record;
 BEGIN
   FOR login IN SELECT * FROM (VALUES ${Object.values(roles)
-    .map(({ name, password }) => `('${name}', '${password}')`)
-    .join(', ')}) AS r(name, password) LOOP
+    .map(
+      ({ name, password, createdb }) =>
+        `('${name}', '${password}', ${createdb ? "'CREATEDB'" : "'NOCREATEDB'"})`,
+    )
+    .join(', ')}) AS r(name, password, createdb) LOOP
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = login.name) THEN
       EXECUTE format('CREATE ROLE %I LOGIN PASSWORD %L', login.name, login.password);
     END IF;
-    EXECUTE format('ALTER ROLE %I NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS LOGIN', login.name);
+    EXECUTE format('ALTER ROLE %I NOSUPERUSER %s NOCREATEROLE NOREPLICATION NOBYPASSRLS LOGIN', login.name, login.createdb);
   END LOOP;
 END $$`;
 

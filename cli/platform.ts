@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { InvalidArgumentError } from 'commander';
 import { apiSettings, apiUrl } from '../api/config.ts';
 import { type ComponentFactory, componentNodeFlags, runComponents } from '../lib/component.ts';
 import { loadSettings, projectRoot, sluiceHome } from '../lib/config.ts';
@@ -18,8 +19,43 @@ import { bold, done, red, say, yellow } from './output.ts';
 import { LocalService } from './stack/service.ts';
 import { stackDown, stackUp } from './stack/stack.ts';
 
+/** The platform's components of which it can run several copies (members of one consumer group). */
+export const copyableComponents = [
+  ...pipelines.map((pipeline) => `processor-${pipeline}` as const),
+  ...sinkNames.map((sink) => `sink-${sink}` as const),
+];
+export type CopyableComponent = (typeof copyableComponents)[number];
+
 export interface PlatformOptions {
   demo: boolean;
+  /** Copies of a component (1 when not named). */
+  instances?: Partial<Record<CopyableComponent, number>>;
+}
+
+/** Parses `component=count[,component=count…]` (the `--instances` of `sluice up`). */
+export function parseInstanceCounts(text: string): Partial<Record<CopyableComponent, number>> {
+  const counts: Partial<Record<CopyableComponent, number>> = {};
+  for (const entry of text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
+    const [name, count] = entry.split('=');
+    if (!copyableComponents.includes(name as CopyableComponent) || !/^[1-9]\d*$/.test(count ?? '')) {
+      throw new InvalidArgumentError(
+        `expected component=count[,…] with components ${copyableComponents.join(', ')}; "${entry}" is not one`,
+      );
+    }
+    counts[name as CopyableComponent] = Number(count);
+  }
+  return counts;
+}
+
+/** The `--instances` argument that gives these counts back. */
+function instancesArgument(counts: Partial<Record<CopyableComponent, number>> = {}): string[] {
+  const text = Object.entries(counts)
+    .map(([name, count]) => `${name}=${count}`)
+    .join(',');
+  return text ? ['--instances', text] : [];
 }
 
 /**
@@ -37,11 +73,22 @@ export async function runPlatform(
   const serde = sharedSerde('platform');
   let components: Observed[] = [];
   const api = apiFactory(() => components);
+  // copies in this process share its core: they show the group sharing partitions and taking over
+  // from each other; for throughput, `sluice run <component> --instances N` runs processes
+  const copies = (name: CopyableComponent, factory: ComponentFactory): ComponentFactory[] => {
+    const count = options.instances?.[name] ?? 1;
+    return count === 1
+      ? [factory]
+      : Array.from({ length: count }, (_, i) => ({
+          name: `${factory.name}-${i + 1}`,
+          create: factory.create,
+        }));
+  };
   // stopped in reverse: intake stops before what drains it
   const factories: ComponentFactory[] = [
     api.factory,
-    ...sinkNames.map(sinkFactory),
-    ...pipelines.map(processorFactory),
+    ...sinkNames.flatMap((sink) => copies(`sink-${sink}`, sinkFactory(sink))),
+    ...pipelines.flatMap((pipeline) => copies(`processor-${pipeline}`, processorFactory(pipeline))),
     ...telemetryProducers(serde),
   ];
   if (options.demo) factories.push(demoFactory(serde));
@@ -114,6 +161,7 @@ function platformService(options: PlatformOptions): LocalService {
           '--state',
           dir,
           ...(options.demo ? [] : ['--no-demo']),
+          ...instancesArgument(options.instances),
         ],
       }),
       probe: async () => (await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) })).ok,
@@ -122,10 +170,14 @@ function platformService(options: PlatformOptions): LocalService {
   );
 }
 
-export async function platformUp({ detach, demo }: PlatformOptions & { detach: boolean }): Promise<void> {
+export async function platformUp({
+  detach,
+  demo,
+  instances,
+}: PlatformOptions & { detach: boolean }): Promise<void> {
   const startedServers = await stackUp();
   if (detach) {
-    const service = platformService({ demo });
+    const service = platformService({ demo, instances });
     const startedNow = await service.start((message) => say(`  platform   ${message}`));
     done(
       'platform',
@@ -135,7 +187,7 @@ export async function platformUp({ detach, demo }: PlatformOptions & { detach: b
     return;
   }
   try {
-    process.exitCode = await runPlatform({ demo }, (url) => {
+    process.exitCode = await runPlatform({ demo, instances }, (url) => {
       printUrls(url);
       say('Press Ctrl-C to stop.');
     });

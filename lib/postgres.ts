@@ -30,7 +30,7 @@ export const postgresSettings = defineSettings('postgres', {
     'DATABASE_READER_URL',
     optional(postgresUrl),
     '',
-    'PostgreSQL connection of the API: a role that only reads; empty: DATABASE_URL.',
+    'PostgreSQL connection for read-only queries (the API): a role that only reads, on a read replica (a streaming standby) if there is one, whose answers lag by its replication delay; empty: DATABASE_URL.',
   ),
   poolSize: setting('DATABASE_POOL_SIZE', positiveInt, '10', 'Connections per process.'),
   connectTimeoutMs: setting(
@@ -93,4 +93,9 @@ export function createPgPool(
     client.on('error', (err) => logger.warn({ err: describeError(err) }, 'PostgreSQL connection lost'));
   });
   return pool;
+}
+
+/** A pool for read-only queries (DATABASE_READER_URL): writes through it fail, on a replica or as the reader role. */
+export function createPgReadPool(settings: PostgresSettings = loadSettings(postgresSettings)): pg.Pool {
+  return createPgPool(settings, 'reader');
 }

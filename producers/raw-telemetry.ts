@@ -149,6 +149,7 @@ export class RawTelemetryPublisher {
       await this.newProducer();
       this.state = 'ready';
       this.lastAcknowledged = Date.now();
+      await this.probeClient().catch(() => undefined);
     } catch (err) {
       this.lastError = describeError(err);
       this.logger.warn({ err: this.lastError }, 'Kafka unavailable at start; retrying in the background');
@@ -167,12 +168,7 @@ export class RawTelemetryPublisher {
     if (this.state !== 'ready' || this.probing || Date.now() - this.lastAcknowledged < idleProbeMs) return;
     this.probing = true;
     try {
-      if (!this.probeAdmin) {
-        const admin = this.kafka.admin({ retry: { retries: 0 } });
-        await admin.connect();
-        this.probeAdmin = admin;
-      }
-      const answered = this.probeAdmin.describeCluster();
+      const answered = (await this.probeClient()).describeCluster();
       answered.catch(() => {});
       // kafkajs may reconnect for a long while before it gives up: an answer must come in time
       const late = new AbortController();
@@ -194,6 +190,19 @@ export class RawTelemetryPublisher {
     } finally {
       this.probing = false;
     }
+  }
+
+  /**
+   * The admin client of the probe, connected with the producer (so the connections a publisher
+   * holds do not change when it first falls idle), and again after a failed probe dropped it.
+   */
+  private async probeClient(): Promise<Admin> {
+    if (!this.probeAdmin) {
+      const admin = this.kafka.admin({ retry: { retries: 0 } });
+      await admin.connect();
+      this.probeAdmin = admin;
+    }
+    return this.probeAdmin;
   }
 
   private async newProducer(): Promise<void> {
@@ -383,6 +392,7 @@ export class RawTelemetryPublisher {
       });
       if (this.state === 'reconnecting') this.state = 'ready';
       this.lastAcknowledged = Date.now();
+      await this.probeClient().catch(() => undefined);
       this.logger.info('Kafka reachable again; accepting events');
     })()
       .catch(() => {

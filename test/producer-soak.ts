@@ -266,6 +266,8 @@ const soaks: Record<string, (serde: AvroSerde) => Promise<SoakReport>> = {
         clientId: `soak-bridge-${run}`,
         shareGroup: `soak-${run}`,
         sessionExpirySeconds: 60,
+        // not a host application for every group: other tests' Sparkplug edge nodes are theirs
+        sparkplugGroups: [],
       },
     });
     await bridge.start();

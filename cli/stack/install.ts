@@ -86,6 +86,20 @@ export function ensureMavenArtifacts(
 }
 
 /**
+ * The classpath of a Java server (every runtime jar its committed pom resolves, in `lib/` of the
+ * cache entry), fetched by Maven the first time; `properties` are the pom's -D settings.
+ */
+export function ensureMavenClasspath(pomDir: string, cacheName: string, properties: string[]): string {
+  const target = ensureMavenArtifacts(pomDir, cacheName, (dir) => [
+    'dependency:copy-dependencies',
+    '-DincludeScope=runtime',
+    `-DoutputDirectory=${join(dir, 'lib')}`,
+    ...properties,
+  ]);
+  return join(target, 'lib');
+}
+
+/**
  * A program from a Debian package, unpacked into the cache without installing the package (so
  * no service of it starts, and no root is needed): e.g. promtool and the Pushgateway for tests.
  */
@@ -148,13 +162,13 @@ export function postgresBinDir(): string | undefined {
   return versions[0] === undefined ? undefined : join(base, versions[0], 'bin');
 }
 
-/** Makes sure a Python module is importable, installing it from PyPI with pip when it is not. */
-export function ensurePythonModule(module: string): void {
+/** Makes sure a Python module is importable, installing its PyPI package with pip when it is not. */
+export function ensurePythonModule(module: string, pkg = module): void {
   if (spawnSync('python3', ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0) return;
-  step('pip', `installing ${module}`);
+  step('pip', `installing ${pkg}`);
   const attempts = [
-    ['-m', 'pip', 'install', '--quiet', module],
-    ['-m', 'pip', 'install', '--quiet', '--user', '--break-system-packages', module],
+    ['-m', 'pip', 'install', '--quiet', pkg],
+    ['-m', 'pip', 'install', '--quiet', '--user', '--break-system-packages', pkg],
   ];
   const outputs: { ok: boolean; output: string }[] = [];
   for (const args of attempts) {
@@ -165,7 +179,7 @@ export function ensurePythonModule(module: string): void {
   if (spawnSync('python3', ['-c', `import ${module}`], { stdio: 'ignore' }).status !== 0) {
     throw new SluiceError(
       'ING_STACK_INSTALL_FAILED',
-      `cannot install the Python module ${module} (python3 -m pip install ${module}):\n${outputs.map((o) => o.output.trim()).join('\n')}`,
+      `cannot install the Python module ${module} (python3 -m pip install ${pkg}):\n${outputs.map((o) => o.output.trim()).join('\n')}`,
     );
   }
 }

@@ -94,6 +94,7 @@ describe('config loader', () => {
         KAFKA_BROKERS: '127.0.0.1:9092', // known
         HOME: '/root', // not Sluice's
         SLUICE_HOME: '/tmp/x', // read outside the settings
+        SLUICE_INSTANCE: '2', // a worker's number under --instances
       },
       catalogue,
     );

@@ -60,6 +60,11 @@ function dataDir(serviceDir: string, account: { uid: number } | undefined): stri
   return join('/var/lib/sluice', key, 'postgres');
 }
 
+/** The directory of the local server's Unix socket (its data dir), where only the superuser logs in (tests that replicate). */
+export function localPostgresSocket(home: string): string {
+  return dataDir(join(home, 'postgres'), serverAccount());
+}
+
 /** Run as the superuser: the roles exist, log in with their passwords, and none is a superuser. */
 const setUpRoles = `
 DO $$

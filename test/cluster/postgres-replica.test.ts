@@ -4,8 +4,9 @@ import { chownSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
+import type pg from 'pg';
 import { postgresBinDir } from '../../cli/stack/install.ts';
+import { localPostgresSocket } from '../../cli/stack/postgres.ts';
 import { loadSettings } from '../../lib/config.ts';
 import { createPgPool, createPgReadPool, postgresSettings } from '../../lib/postgres.ts';
 import { uniqueSuffix } from '../support.ts';
@@ -39,26 +40,10 @@ describe('PostgreSQL: reads from a streaming replica', { timeout: 300_000 }, () 
     if (account) chownSync(standbyDir, account.uid, account.gid);
     const bin = postgresBinDir() as string;
     // replication is the superuser's, over the primary's socket: no Sluice role may replicate
-    const probe = new pg.Pool({ connectionString: primaryUrl, max: 1 });
-    const socket = (await probe.query<{ dirs: string }>('SHOW unix_socket_directories')).rows[0]?.dirs;
-    await probe.end();
+    const socket = localPostgresSocket(stack.home);
     const backup = spawnSync(
       join(bin, 'pg_basebackup'),
-      [
-        '-h',
-        String(socket),
-        '-p',
-        '23450',
-        '-U',
-        'postgres',
-        '-D',
-        standbyDir,
-        '-R',
-        '-X',
-        'stream',
-        '-c',
-        'fast',
-      ],
+      ['-h', socket, '-p', '23450', '-U', 'postgres', '-D', standbyDir, '-R', '-X', 'stream', '-c', 'fast'],
       { encoding: 'utf8', uid: account?.uid, gid: account?.gid },
     );
     assert.equal(backup.status, 0, backup.stderr);

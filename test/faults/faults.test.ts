@@ -392,7 +392,11 @@ describe(`fault suite (${full ? 'full' : 'bounded'}), on a private stack`, {
         0,
         `${column.source}: acknowledged events lost (${column.lostWhere.join(', ')})`,
       );
-      assert.equal(column.duplicated, 0, `${column.source}: events duplicated`);
+      assert.equal(
+        column.duplicated,
+        0,
+        `${column.source}: events duplicated (${column.duplicatedWhere.join(', ')})`,
+      );
       assert.ok(column.acknowledged > 0, `${column.source}: nothing was acknowledged`);
     }
     assert.equal(http.unacknowledged, 0, 'the gateway never took some readings back in the end');

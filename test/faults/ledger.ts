@@ -65,8 +65,9 @@ export interface LedgerColumn {
   archived: number;
   lost: number;
   duplicated: number;
-  /** Where the lost ones went missing, for the failure message. */
+  /** Where the lost ones went missing, and where the duplicates are, for the failure message. */
   lostWhere: string[];
+  duplicatedWhere: string[];
 }
 
 /** What the topics hold of one run's telemetry: by event id, and MQTT readings by their key. */
@@ -218,6 +219,13 @@ export function ledgerColumn(
       ([where, n]) =>
         `${n} not in ${where === 'processed' ? 'normalized or DLQ' : where === 'archive' ? 'the raw archive' : where}`,
     );
+  const duplicates = {
+    'the normalized topic': extra(found.normalized, acknowledged),
+    'the DLQ': extra(found.dlq, acknowledged),
+    PostgreSQL: extra(sinks.postgres, normalizedIds),
+    ClickHouse: extra(sinks.clickhouse, normalizedIds) + sinks.clickhouseExtra,
+    'the raw archive': archive.extra,
+  };
   return {
     source,
     sent,
@@ -229,14 +237,11 @@ export function ledgerColumn(
     clickhouse: present(sinks.clickhouse, normalizedIds),
     archived: present(sinks.archive, acknowledged),
     lost: missing.topic + missing.processed + missing.postgres + missing.clickhouse + missing.archive,
-    duplicated:
-      extra(found.normalized, acknowledged) +
-      extra(found.dlq, acknowledged) +
-      extra(sinks.postgres, normalizedIds) +
-      extra(sinks.clickhouse, normalizedIds) +
-      archive.extra +
-      sinks.clickhouseExtra,
+    duplicated: Object.values(duplicates).reduce((sum, n) => sum + n, 0),
     lostWhere,
+    duplicatedWhere: Object.entries(duplicates)
+      .filter(([, n]) => n > 0)
+      .map(([where, n]) => `${n} more in ${where}`),
   };
 }
 
@@ -303,7 +308,10 @@ export function formatLedger(columns: LedgerColumn[]): string {
   for (const [label, key] of rows) {
     lines.push(`  ${label.padEnd(22)}${columns.map((c) => String(c[key]).padStart(width)).join('')}`);
   }
-  for (const column of columns)
+  for (const column of columns) {
     if (column.lostWhere.length > 0) lines.push(`  ${column.source} lost: ${column.lostWhere.join(', ')}`);
+    if (column.duplicatedWhere.length > 0)
+      lines.push(`  ${column.source} duplicated: ${column.duplicatedWhere.join(', ')}`);
+  }
   return lines.join('\n');
 }

@@ -43,7 +43,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production \
-    NODE_OPTIONS="--enable-source-maps --max-semi-space-size=64" \
+    NODE_OPTIONS="--enable-source-maps --max-semi-space-size=64 --expose-gc" \
+    MALLOC_ARENA_MAX=2 \
     API_HOST=0.0.0.0 \
     HTTP_GATEWAY_HOST=0.0.0.0 \
     OPS_HOST=0.0.0.0 \

@@ -1,7 +1,7 @@
 import type { Admin } from 'kafkajs';
 import { z } from 'zod';
-import type { Component } from '../lib/component.ts';
 import { describeError } from '../lib/errors.ts';
+import type { Observed } from '../lib/ops.ts';
 import { defineRoute, type RouteSpec } from './http/route.ts';
 
 export const overviewSchema = z
@@ -33,12 +33,16 @@ export const overviewSchema = z
 export type Overview = z.infer<typeof overviewSchema>;
 
 /** What the dashboard shows: the Sluice topics with their sizes, and the health of running components. */
-export async function buildOverview(admin: Admin, components: Component[]): Promise<Overview> {
+export async function buildOverview(
+  connectedAdmin: () => Promise<Admin>,
+  components: Observed[],
+): Promise<Overview> {
   const base = {
     generatedAt: new Date().toISOString(),
     components: components.map((c) => ({ name: c.name, ...c.health() })),
   };
   try {
+    const admin = await connectedAdmin();
     const names = (await admin.listTopics())
       .filter((topic) => !topic.startsWith('__') && !topic.startsWith('_'))
       .sort();

@@ -9,9 +9,10 @@ import type pg from 'pg';
 import { createClickHouse } from '../lib/clickhouse.ts';
 import type { Component, Health } from '../lib/component.ts';
 import { loadSettings } from '../lib/config.ts';
+import { closeServer, listen } from '../lib/http-server.ts';
 import { componentLogger } from '../lib/logger.ts';
-import { componentMetrics, metricsRegistry } from '../lib/metrics.ts';
-import { readiness } from '../lib/ops-server.ts';
+import { componentMetrics } from '../lib/metrics.ts';
+import { type Observed, opsRoutes } from '../lib/ops.ts';
 import { createPgPool } from '../lib/postgres.ts';
 import { asyncApiDocument } from './asyncapi.ts';
 import { type ApiSettings, apiSettings, apiUrl } from './config.ts';
@@ -50,7 +51,7 @@ function packageDir(name: string): string {
 
 export interface ApiDependencies {
   /** The components running beside the API in this process, for /readyz. */
-  components: () => Component[];
+  components: () => Observed[];
   overview: () => Promise<Overview>;
   /** Default: a pool and a client of its own from the environment, closed at stop. */
   pool?: pg.Pool;
@@ -90,7 +91,7 @@ export class ApiServer implements Component {
     this.settings = settings;
     if (deps.pool) this.pool = deps.pool;
     else {
-      this.pool = createPgPool(undefined, { statement_timeout: settings.queryTimeoutMs });
+      this.pool = createPgPool(undefined, 'writer', { statement_timeout: settings.queryTimeoutMs });
       this.pool.on('error', (err) =>
         this.logger.warn({ err: err.message }, 'idle PostgreSQL connection lost'),
       );
@@ -147,16 +148,7 @@ export class ApiServer implements Component {
     const cors = corsPolicy(this.settings);
     if (cors) app.use(cors);
 
-    app.get('/healthz', (_req, res) => {
-      res.json({ status: 'ok' });
-    });
-    app.get('/readyz', (_req, res) => {
-      const state = readiness(this.deps.components());
-      res.status(state.ready ? 200 : 503).json(state);
-    });
-    app.get('/metrics', async (_req, res) => {
-      res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
-    });
+    app.use(opsRoutes(this.deps.components));
     app.get('/', (_req, res) => {
       res.type('html').send(dashboardHtml);
     });
@@ -234,25 +226,13 @@ export class ApiServer implements Component {
   async start(): Promise<void> {
     await this.authenticator.start();
     await this.priceChanges.start();
-    const app = this.app();
-    await new Promise<void>((resolveListen, reject) => {
-      this.server = app.listen(this.settings.port, this.settings.host, (err?: Error) =>
-        err ? reject(err) : resolveListen(),
-      );
-    });
+    this.server = await listen(this.app(), this.settings, this.logger);
     this.metrics.health(1);
   }
 
   async stop(deadline = Date.now() + 10_000): Promise<void> {
-    const server = this.server;
-    if (server) {
-      await new Promise<void>((resolveClose) => {
-        server.close(() => resolveClose());
-        server.closeIdleConnections();
-        // an export still streaming at the deadline is cut off
-        setTimeout(() => server.closeAllConnections(), Math.max(0, deadline - Date.now())).unref();
-      });
-    }
+    // an export still streaming at the deadline is cut off
+    if (this.server) await closeServer(this.server, deadline);
     await this.priceChanges.stop();
     for (const close of this.owned) await close();
     this.metrics.health(0);

@@ -9,7 +9,8 @@ import { runSinkBench } from './sink-bench.ts';
 // partition (dropped afterwards) and runs compare; a run used to land in the partition every
 // earlier run had filled. Loading into a partition that already holds 6 million rows measured
 // 45,880–47,534 rows/s against 49,475–49,832 into an empty one (see migration 050).
-const pool = createPgPool();
+// the owner: the bench drops the month it loaded
+const pool = createPgPool(undefined, 'owner');
 const month = new Date(Date.UTC(2090 + Math.floor(Math.random() * 10), Math.floor(Math.random() * 12), 1));
 const partition = `telemetry_readings_${month.getUTCFullYear()}${String(month.getUTCMonth() + 1).padStart(2, '0')}`;
 // the sink's own default unless SINK_POSTGRES_BATCH_ROWS says otherwise

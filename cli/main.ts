@@ -6,6 +6,7 @@ import { settingsCatalogue } from '../lib/config.ts';
 import { migrate } from '../lib/db/migrate.ts';
 import { describeError, SluiceError } from '../lib/errors.ts';
 import { createKafka } from '../lib/kafka.ts';
+import { logToStderr } from '../lib/logger.ts';
 import { createPgPool } from '../lib/postgres.ts';
 import { reasonsMarkdown } from '../lib/reasons.ts';
 import { registerApiCommands } from './commands/api.ts';
@@ -15,7 +16,12 @@ import { registerProducersCommands } from './commands/producers.ts';
 import { registerRunCommands } from './commands/run.ts';
 import { registerSchemaCommands } from './commands/schemas.ts';
 import { migrateClickHouseTables, registerSinksCommands } from './commands/sinks.ts';
-import { configMarkdown, configText, validateConnectionSettings } from './config-docs.ts';
+import {
+  configMarkdown,
+  configText,
+  validateConnectionSettings,
+  warnUnknownVariables,
+} from './config-docs.ts';
 import { done, red, say } from './output.ts';
 import {
   copyableComponents,
@@ -29,7 +35,12 @@ import { localStack, serviceNames, stackDown, stackStatus, stackUp } from './sta
 
 const program = new Command('sluice')
   .description('Stream ingestion on Apache Kafka: telemetry and price lists into PostgreSQL and ClickHouse.')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  .hook('preAction', (_program, command) => {
+    // stdout carries the command's JSON: log lines go beside it
+    if (command.opts().json) logToStderr();
+    warnUnknownVariables();
+  });
 
 const stack = program
   .command('stack')
@@ -120,7 +131,7 @@ program
   });
 
 async function migratePostgres(): Promise<void> {
-  const pool = createPgPool();
+  const pool = createPgPool(undefined, 'owner');
   try {
     const applied = await migrate(pool);
     done('db', applied.length > 0 ? `applied ${applied.join(', ')}` : 'schema up to date');

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { SluiceError } from './errors.ts';
 
@@ -58,15 +59,29 @@ export async function createApiKey(
   return { id: Number(rows[0]?.id), name: name.trim(), roles, key, prefix };
 }
 
+interface IdentityRow {
+  id: string;
+  name: string;
+  roles: ApiKeyRole[];
+}
+
+const identityOf = (row: IdentityRow): ApiKeyIdentity => ({
+  id: Number(row.id),
+  name: row.name,
+  roles: row.roles,
+});
+
+async function identityByHash(pool: pg.Pool, hash: string): Promise<ApiKeyIdentity | undefined> {
+  const { rows } = await pool.query<IdentityRow>(
+    'SELECT id, name, roles FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL',
+    [hash],
+  );
+  return rows[0] ? identityOf(rows[0]) : undefined;
+}
+
 /** The key's identity when it exists and is not revoked; undefined otherwise (malformed keys never reach the database). */
 export async function verifyApiKey(pool: pg.Pool, key: string): Promise<ApiKeyIdentity | undefined> {
-  if (!keyPattern.test(key)) return undefined;
-  const { rows } = await pool.query<{ id: string; name: string; roles: ApiKeyRole[] }>(
-    'SELECT id, name, roles FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL',
-    [hashApiKey(key)],
-  );
-  const row = rows[0];
-  return row ? { id: Number(row.id), name: row.name, roles: row.roles } : undefined;
+  return keyPattern.test(key) ? identityByHash(pool, hashApiKey(key)) : undefined;
 }
 
 export async function revokeApiKey(pool: pg.Pool, prefix: string): Promise<number> {
@@ -105,27 +120,94 @@ export async function listApiKeys(pool: pg.Pool): Promise<ApiKeyListing[]> {
   }));
 }
 
+/** How often a failing reload of the key copy is tried again (the copy serves meanwhile). */
+const reloadRetryMs = 2_000;
+/** How long a request waits for a due reload before the last copy answers it. */
+const reloadWaitMs = 1_000;
+
 /**
- * Verifies keys through a short-lived cache, so a device sending many requests per second
- * costs one database query per TTL; a revoked key stops working within the TTL.
+ * Verifies keys against a copy of every active key held in memory, so a request costs no database
+ * query and ingest goes on through a database outage (it needs Kafka only). The copy is reloaded
+ * once it is `ttlMs` old: a revoked key stops working within `ttlMs` while the database answers.
+ * While it does not, the last copy keeps serving (nobody can revoke meanwhile) and a reload is
+ * tried every 2 s. A key created after the last reload is looked up on its own, and keys found
+ * nowhere are remembered as unknown for `ttlMs` (at most `maxEntries`), so a client hammering with
+ * a wrong key cannot load the database; a key never seen cannot be verified while the database is
+ * down (the caller answers 503).
  */
 export class ApiKeyVerifier {
-  private readonly cache = new Map<string, { identity: ApiKeyIdentity | undefined; expires: number }>();
+  private keys?: Map<string, ApiKeyIdentity>;
+  private loadedAt = 0;
+  private lastAttempt = 0;
+  private reloading?: Promise<void>;
+  private readonly unknown = new Map<string, number>();
+  /** Since when reloads fail (the last copy answers meanwhile). */
+  staleSince?: number;
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly ttlMs: number,
     private readonly maxEntries = 10_000,
+    /** Called when reloads start failing (once per outage). */
+    private readonly onStale?: (err: unknown) => void,
   ) {}
 
   async verify(key: string): Promise<ApiKeyIdentity | undefined> {
-    const now = Date.now();
-    const cached = this.cache.get(key);
-    if (cached && cached.expires > now) return cached.identity;
-    const identity = await verifyApiKey(this.pool, key);
-    // unknown keys are cached too, so a client hammering with a wrong key cannot load the database
-    if (this.cache.size >= this.maxEntries) this.cache.clear();
-    this.cache.set(key, { identity, expires: now + this.ttlMs });
+    if (!keyPattern.test(key)) return undefined;
+    const hash = hashApiKey(key);
+    const keys = await this.currentKeys();
+    const known = keys.get(hash);
+    if (known) return known;
+    if ((this.unknown.get(hash) ?? 0) > Date.now()) return undefined;
+    const identity = await identityByHash(this.pool, hash);
+    if (identity) keys.set(hash, identity);
+    else {
+      if (this.unknown.size >= this.maxEntries) this.unknown.clear();
+      this.unknown.set(hash, Date.now() + this.ttlMs);
+    }
     return identity;
+  }
+
+  /** The copy of the active keys, reloaded when due; the last copy when a reload fails or is slow. */
+  private async currentKeys(): Promise<Map<string, ApiKeyIdentity>> {
+    const now = Date.now();
+    // after a failed reload, the next waits a little: every request must not wait on a database that is away
+    const due =
+      now - this.loadedAt >= this.ttlMs &&
+      (this.staleSince === undefined || now - this.lastAttempt >= reloadRetryMs);
+    if (this.keys && !due) return this.keys;
+    this.reloading ??= this.reload()
+      .catch((err: unknown) => {
+        if (this.staleSince === undefined && this.keys) {
+          this.staleSince = Date.now();
+          this.onStale?.(err);
+        }
+        throw err;
+      })
+      .finally(() => {
+        this.reloading = undefined;
+      });
+    if (!this.keys) {
+      await this.reloading;
+      return this.keys as unknown as Map<string, ApiKeyIdentity>;
+    }
+    const waited = new AbortController();
+    await Promise.race([
+      this.reloading.catch(() => {}),
+      sleep(reloadWaitMs, undefined, { signal: waited.signal }).catch(() => {}),
+    ]);
+    waited.abort();
+    return this.keys;
+  }
+
+  private async reload(): Promise<void> {
+    this.lastAttempt = Date.now();
+    const { rows } = await this.pool.query<IdentityRow & { key_hash: string }>(
+      'SELECT id, name, roles, key_hash FROM api_keys WHERE revoked_at IS NULL',
+    );
+    this.keys = new Map(rows.map((row) => [row.key_hash, identityOf(row)]));
+    this.loadedAt = Date.now();
+    this.staleSince = undefined;
+    this.unknown.clear();
   }
 }

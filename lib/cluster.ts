@@ -1,4 +1,5 @@
 import cluster from 'node:cluster';
+import { exitCodes } from './component.ts';
 import type { Logger } from './logger.ts';
 
 /** A worker that exits sooner than this after its start is taken as unable to run, not crashed. */
@@ -17,9 +18,9 @@ export function instanceNumber(env: NodeJS.ProcessEnv = process.env): number | u
  * Runs `count` copies of this process (same command line and V8 flags) that share its listening
  * sockets through Node's cluster module: the primary accepts connections and hands them out
  * round-robin, and does nothing else. Each copy knows its number (`instanceNumber`). It forwards
- * SIGINT and SIGTERM, replaces a worker that dies after running a while (under the same number),
- * stops them all when one cannot start (a configuration error would otherwise respawn forever),
- * and resolves with the exit code once every worker is gone.
+ * SIGINT and SIGTERM, replaces a worker that dies or gives up after running a while (under the
+ * same number), stops them all when one cannot start or exits 2 (invalid settings: a replacement
+ * would fail again), and resolves with the exit code once every worker is gone.
  */
 export function superviseWorkers(count: number, logger: Logger): Promise<number> {
   const startedAt = new Map<number, number>();
@@ -43,7 +44,9 @@ export function superviseWorkers(count: number, logger: Logger): Promise<number>
       const instance = numbers.get(worker.id) ?? 1;
       startedAt.delete(worker.id);
       numbers.delete(worker.id);
-      if (!stopping && uptimeMs >= minimumUptimeMs) {
+      // a worker that gave up on a failing component (exit 1) or died is replaced; one whose
+      // settings are invalid (exit 2) would fail the same way again
+      if (!stopping && uptimeMs >= minimumUptimeMs && code !== exitCodes.misconfigured) {
         logger.error(
           { worker: worker.process.pid, instance, code, signal, uptimeMs },
           'worker died; starting another',
@@ -52,7 +55,12 @@ export function superviseWorkers(count: number, logger: Logger): Promise<number>
         return;
       }
       if (!stopping) {
-        logger.error({ worker: worker.process.pid, code, signal }, 'worker could not start; stopping all');
+        logger.error(
+          { worker: worker.process.pid, code, signal },
+          code === exitCodes.misconfigured
+            ? 'worker misconfigured; stopping all'
+            : 'worker could not start; stopping all',
+        );
         exitCode ||= code || 1;
         stop('SIGTERM');
       } else if (code) exitCode ||= code;

@@ -1,15 +1,26 @@
-import { once } from 'node:events';
-import { describeError } from './errors.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { defineSettings, loadSettings, positiveInt, type SettingsOf, setting } from './config.ts';
+import { classifyError, describeError, type SluiceError } from './errors.ts';
+import { closeServer } from './http-server.ts';
 import type { Logger } from './logger.ts';
+import { compactHeapWhenQuiet } from './memory.ts';
+import { startOpsServer } from './ops.ts';
+import { backoffDelay } from './retry.ts';
 
 /**
  * V8 flags every Sluice process starts with (`bin/sluice.mjs`'s shebang and `npm start` repeat
  * them: V8 reads them only at start). Components allocate objects per record and hold a batch
  * for a while; with a 64 MiB young generation most of it dies young instead of being promoted
- * and marked (ClickHouse sink bench: 23.8 → 21.0 µs CPU per row).
+ * and marked (ClickHouse sink bench: 23.8 → 21.0 µs CPU per row). `--expose-gc` lets a quiet
+ * process give that memory back after a burst (lib/memory.ts).
  */
-export const componentNodeFlags = ['--max-semi-space-size=64'];
+export const componentNodeFlags = ['--max-semi-space-size=64', '--expose-gc'];
 
+/**
+ * `ready`: doing its job. `degraded`: doing its job with something off (a stale device registry),
+ * still ready. `down`: cannot do its job now (gateway without Kafka, sink without its database,
+ * starting, restarting): not ready, with the reason.
+ */
 export type HealthState = 'ready' | 'degraded' | 'down';
 
 export interface Health {
@@ -27,22 +38,252 @@ export interface Component {
   /** Stop intake, finish the in-flight batch, commit, close; give up waiting at the deadline (epoch ms). */
   stop(deadline: number): Promise<void>;
   health(): Health;
+  /** Aborted, with the error as its reason, when the component stopped working on its own and must be replaced. */
+  readonly failed?: AbortSignal;
+}
+
+/** Makes a component anew for every start, so a supervisor can replace one that failed. */
+export interface ComponentFactory {
+  readonly name: string;
+  create(): Component | Promise<Component>;
+}
+
+export const supervisionSettings = defineSettings('supervision', {
+  restartInitialMs: setting(
+    'SUPERVISION_RESTART_INITIAL_MS',
+    positiveInt,
+    '1000',
+    'First wait before a failed component is started again; doubles (with jitter) on every failure in a row.',
+  ),
+  restartMaxMs: setting(
+    'SUPERVISION_RESTART_MAX_MS',
+    positiveInt,
+    '15000',
+    'Longest wait between two restarts of a failing component.',
+  ),
+  giveUpMs: setting(
+    'SUPERVISION_GIVE_UP_MS',
+    positiveInt,
+    '600000',
+    'A component failing this long without a stable run (one minute) ends its process with exit code 1, for systemd or Kubernetes to restart the process.',
+  ),
+});
+
+export type SupervisionSettings = SettingsOf<typeof supervisionSettings>;
+
+/** A run this long counts as stable: the next failure starts the backoff over. */
+const stableRunMs = 60_000;
+
+/** Exit codes of a supervised process: stopped by a signal, gave up on a failing component, misconfigured. */
+export const exitCodes = { stopped: 0, gaveUp: 1, misconfigured: 2 } as const;
+
+/** A settings error cannot be fixed while the process runs (its environment is fixed): no restart helps. */
+function cannotRecoverInProcess(error: SluiceError): boolean {
+  return error.code === 'ING_CONFIG_INVALID';
+}
+
+/** What a supervisor does when a component fails: start it again later, or give the process up. */
+type FailureVerdict = { restartInMs: number } | { giveUp: number };
+
+/**
+ * One component under supervision: made by its factory, started, watched for failure (its `failed`
+ * signal, or a start that throws) and replaced with backoff. Its health is the component's while
+ * it runs, and `down` with the last error while it is replaced.
+ */
+export class SupervisedComponent {
+  readonly name: string;
+  restarts = 0;
+  /** Resolves once the first start succeeded or failed. */
+  readonly firstAttempt: Promise<void>;
+  private settleFirstAttempt: () => void = () => undefined;
+  private current?: Component;
+  private running = false;
+  private starting?: Promise<unknown>;
+  private status: Health = { state: 'down', reason: 'starting' };
+  private attempt = 0;
+  private failingSince?: number;
+
+  constructor(
+    private readonly factory: ComponentFactory,
+    private readonly settings: SupervisionSettings,
+    private readonly logger: Logger,
+    /** False for a one-shot job (a collection): its failure ends the process instead. */
+    private readonly restartable = true,
+  ) {
+    this.name = factory.name;
+    this.firstAttempt = new Promise((resolveFirst) => {
+      this.settleFirstAttempt = resolveFirst;
+    });
+  }
+
+  health(): Health {
+    return this.running && this.current ? this.current.health() : this.status;
+  }
+
+  /** Starts and restarts the component until `stopping` aborts; resolves with an exit code when it gives up. */
+  async run(stopping: AbortSignal): Promise<number | undefined> {
+    while (!stopping.aborted) {
+      const startedAt = Date.now();
+      let error: SluiceError;
+      try {
+        const starting = (async () => {
+          const instance = await this.factory.create();
+          this.current = instance;
+          await instance.start();
+          return instance;
+        })();
+        this.starting = starting.catch(() => {});
+        // a start that hangs (a server that never answers) must not hold the shutdown: stop() deals with it
+        const instance = await Promise.race([starting, once(stopping)]);
+        if (stopping.aborted || !instance) return undefined;
+        this.running = true;
+        this.settleFirstAttempt();
+        this.logger.info(
+          this.restarts > 0
+            ? `${this.name} started again (restart ${this.restarts})`
+            : `${this.name} started`,
+        );
+        error = await failureOf(instance, stopping);
+        if (stopping.aborted) return undefined;
+      } catch (err) {
+        error = classifyError(err);
+        if (stopping.aborted) return undefined;
+      } finally {
+        this.starting = undefined;
+        this.settleFirstAttempt();
+      }
+      this.running = false;
+      await this.discard();
+      const verdict = this.verdict(error, startedAt);
+      if ('giveUp' in verdict) {
+        this.status = { state: 'down', reason: `${error.code}: ${error.message}` };
+        this.logger.fatal(
+          { err: describeError(error), code: error.code, restarts: this.restarts },
+          `${this.name} failed and cannot recover in this process; stopping it`,
+        );
+        return verdict.giveUp;
+      }
+      this.status = {
+        state: 'down',
+        reason: `${error.code}: ${error.message} (restart ${this.restarts + 1} in ${Math.round(verdict.restartInMs / 100) / 10} s)`,
+      };
+      this.logger.error(
+        { err: describeError(error), code: error.code, restartInMs: verdict.restartInMs },
+        `${this.name} failed; restarting it`,
+      );
+      try {
+        await sleep(verdict.restartInMs, undefined, { signal: stopping });
+      } catch {
+        return undefined;
+      }
+      this.restarts++;
+    }
+    return undefined;
+  }
+
+  private verdict(error: SluiceError, startedAt: number): FailureVerdict {
+    if (cannotRecoverInProcess(error)) return { giveUp: exitCodes.misconfigured };
+    if (!this.restartable) return { giveUp: exitCodes.gaveUp };
+    const now = Date.now();
+    if (now - startedAt >= stableRunMs) {
+      this.attempt = 0;
+      this.failingSince = undefined;
+    }
+    this.failingSince ??= startedAt;
+    if (now - this.failingSince >= this.settings.giveUpMs) return { giveUp: exitCodes.gaveUp };
+    return {
+      restartInMs: backoffDelay(this.attempt++, {
+        initialDelayMs: this.settings.restartInitialMs,
+        maxDelayMs: this.settings.restartMaxMs,
+        factor: 2,
+      }),
+    };
+  }
+
+  /** Stops what is left of a failed instance, bounded: a client stuck on a dead server must not hold the restart. */
+  private async discard(): Promise<void> {
+    const instance = this.current;
+    this.current = undefined;
+    if (!instance) return;
+    const deadline = Date.now() + 5_000;
+    await Promise.race([
+      instance.stop(deadline).catch((err) => {
+        this.logger.debug({ err: describeError(err) }, `${this.name}: stopping the failed instance failed`);
+      }),
+      sleep(6_000, undefined, { ref: false }),
+    ]);
+  }
+
+  async stop(deadline: number): Promise<void> {
+    await Promise.race([this.starting, sleep(Math.max(0, deadline - Date.now()), undefined, { ref: false })]);
+    this.running = false;
+    const instance = this.current;
+    this.current = undefined;
+    this.status = { state: 'down', reason: 'stopped' };
+    await instance?.stop(deadline);
+  }
+}
+
+/** Resolves with the component's failure, or when `stopping` aborts. */
+function failureOf(component: Component, stopping: AbortSignal): Promise<SluiceError> {
+  return new Promise((resolveFailure) => {
+    const failed = component.failed;
+    const onFailure = () => {
+      stopping.removeEventListener('abort', onStop);
+      resolveFailure(classifyError(failed?.reason));
+    };
+    const onStop = () => {
+      failed?.removeEventListener('abort', onFailure);
+      resolveFailure(classifyError(stopping.reason));
+    };
+    if (failed?.aborted) return onFailure();
+    failed?.addEventListener('abort', onFailure, { once: true });
+    stopping.addEventListener('abort', onStop, { once: true });
+  });
+}
+
+export interface RunOptions {
+  graceMs?: number;
+  stopSignal?: AbortSignal;
+  onStarted?: () => void;
+  /** Supervisors of the components, as soon as they exist (the API lists them in /readyz). */
+  onSupervised?: (components: SupervisedComponent[]) => void;
+  /** Serve /healthz, /readyz and /metrics on OPS_PORT (`sluice run <component>`; the platform's API serves them). */
+  ops?: boolean;
+  settings?: SupervisionSettings;
 }
 
 /**
- * Starts components in order, runs until SIGINT/SIGTERM (or `stopSignal`), then stops
- * them in reverse order, giving them `graceMs` together to drain.
+ * Runs components until SIGINT/SIGTERM (or `stopSignal`): each is started on its own, so none
+ * waits for another (the gateway takes readings as soon as Kafka answers, whatever the
+ * processors do), and each is restarted with backoff when it fails. Factories are restarted;
+ * a component given as an instance runs once (a one-shot job), and its failure ends the run.
+ * Components are stopped in reverse order, sharing `graceMs`. Resolves with the process's exit
+ * code: 0 when stopped, 1 when a component kept failing (systemd or Kubernetes restarts the
+ * process), 2 when the configuration is invalid.
  */
 export async function runComponents(
-  components: Component[],
+  components: (Component | ComponentFactory)[],
   logger: Logger,
-  {
-    graceMs = 10_000,
-    stopSignal,
-    onStarted,
-  }: { graceMs?: number; stopSignal?: AbortSignal; onStarted?: () => void } = {},
-): Promise<void> {
+  { graceMs = 10_000, stopSignal, onStarted, onSupervised, ops = false, settings }: RunOptions = {},
+): Promise<number> {
+  const supervision = settings ?? loadSettings(supervisionSettings);
+  const supervised = components.map((component) =>
+    'create' in component
+      ? new SupervisedComponent(component, supervision, logger)
+      : new SupervisedComponent(
+          { name: component.name, create: () => component },
+          supervision,
+          logger,
+          false,
+        ),
+  );
+  onSupervised?.(supervised);
+  // up before the components start: liveness holds while they connect
+  const opsServer = ops ? await startOpsServer(() => supervised, logger) : undefined;
+  const stopCompacting = compactHeapWhenQuiet();
   const stop = new AbortController();
+  let exitCode: number = exitCodes.stopped;
   const onSignal = (signal: NodeJS.Signals) => {
     logger.info({ signal }, 'shutting down');
     stop.abort();
@@ -51,21 +292,22 @@ export async function runComponents(
   process.on('SIGTERM', onSignal);
   if (stopSignal?.aborted) stop.abort();
   stopSignal?.addEventListener('abort', () => stop.abort(), { once: true });
-  const started: Component[] = [];
+  const runs = supervised.map((component) =>
+    component.run(stop.signal).then((code) => {
+      if (code !== undefined && !stop.signal.aborted) {
+        exitCode = code;
+        stop.abort();
+      }
+    }),
+  );
+  void Promise.all(supervised.map((component) => component.firstAttempt)).then(() => {
+    if (!stop.signal.aborted) onStarted?.();
+  });
   try {
-    for (const component of components) {
-      if (stop.signal.aborted) break;
-      await component.start();
-      started.push(component);
-      logger.info(`${component.name} started`);
-    }
-    if (!stop.signal.aborted) {
-      onStarted?.();
-      await once(stop.signal, 'abort');
-    }
+    await once(stop.signal);
   } finally {
     const deadline = Date.now() + graceMs;
-    for (const component of started.reverse()) {
+    for (const component of [...supervised].reverse()) {
       try {
         await component.stop(deadline);
         logger.info(`${component.name} stopped`);
@@ -73,7 +315,18 @@ export async function runComponents(
         logger.error({ err: describeError(err) }, `${component.name} failed to stop`);
       }
     }
+    await Promise.all(runs);
+    if (opsServer) await closeServer(opsServer, Date.now() + 1000);
+    stopCompacting();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+  return exitCode;
+}
+
+function once(signal: AbortSignal): Promise<void> {
+  return new Promise((resolveAbort) => {
+    if (signal.aborted) resolveAbort();
+    else signal.addEventListener('abort', () => resolveAbort(), { once: true });
+  });
 }

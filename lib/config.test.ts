@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { hostPortList, loadSettings, parseEnvFile, port, setting, url } from './config.ts';
+import {
+  hostPortList,
+  isSecret,
+  loadSettings,
+  parseEnvFile,
+  port,
+  type SettingGroup,
+  setting,
+  unknownVariables,
+  url,
+} from './config.ts';
 import { SluiceError } from './errors.ts';
 
 const group = {
@@ -63,5 +73,41 @@ describe('config loader', () => {
       B: 'two words',
       C: 'quoted',
     });
+  });
+
+  it('reports variables meant for Sluice that it does not read, with the setting they are close to', () => {
+    const catalogue = new Map<string, SettingGroup>([
+      [
+        'kafka',
+        {
+          brokers: setting('KAFKA_BROKERS', hostPortList, '127.0.0.1:19092', 'brokers'),
+          clientId: setting('KAFKA_CLIENT_ID', url(['http']), 'http://x', 'client'),
+        },
+      ],
+      ['postgres', { url: setting('DATABASE_URL', url(['postgres']), 'postgres://x/y', 'database') }],
+    ]);
+    const found = unknownVariables(
+      {
+        KAFKA_BROKER: '127.0.0.1:9092', // a letter short
+        DATABSE_URL: 'postgres://x/y', // two letters swapped
+        KAFKA_TIMEOUT: '5', // Sluice's prefix, no such setting
+        KAFKA_BROKERS: '127.0.0.1:9092', // known
+        HOME: '/root', // not Sluice's
+        SLUICE_HOME: '/tmp/x', // read outside the settings
+        SLUICE_INSTANCE: '2', // a worker's number under --instances
+      },
+      catalogue,
+    );
+    assert.deepEqual(found, [
+      { name: 'DATABSE_URL', suggestion: 'DATABASE_URL' },
+      { name: 'KAFKA_BROKER', suggestion: 'KAFKA_BROKERS' },
+      { name: 'KAFKA_TIMEOUT', suggestion: undefined },
+    ]);
+  });
+
+  it('knows which settings hold secrets', () => {
+    for (const name of ['CLICKHOUSE_PASSWORD', 'METRICS_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'SOME_API_KEY'])
+      assert.ok(isSecret(name), name);
+    for (const name of ['DATABASE_URL', 'KAFKA_BROKERS', 'LOG_LEVEL']) assert.ok(!isSecret(name), name);
   });
 });

@@ -104,6 +104,83 @@ export function loadSettings<G extends SettingGroup>(
   return result as SettingsOf<G>;
 }
 
+/** Variables Sluice reads besides its settings: the stack's home and cache, a worker's instance number, colours, test and bench knobs. */
+const readOutsideSettings =
+  /^(SLUICE_HOME|SLUICE_CACHE|SLUICE_INSTANCE|NO_COLOR|FAULTS_SUITE|BENCH_[A-Z_]+)$/;
+
+/** First words that are not Sluice's alone (HTTP_PROXY, AWS_REGION, API_…): a prefix there takes two words. */
+const commonFirstWords = new Set(['HTTP', 'API', 'LOG', 'AWS', 'NODE', 'NPM']);
+
+function prefixOf(name: string): string {
+  const words = name.split('_');
+  return (commonFirstWords.has(words[0] as string) ? words.slice(0, 2) : words.slice(0, 1)).join('_');
+}
+
+/** Edits (insert, delete, replace, swap of neighbours) between two names. */
+function editDistance(a: string, b: string): number {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) (rows[0] as number[])[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    const row = rows[i] as number[];
+    const above = rows[i - 1] as number[];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row[j] = Math.min(
+        (above[j] as number) + 1,
+        (row[j - 1] as number) + 1,
+        (above[j - 1] as number) + cost,
+      );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        row[j] = Math.min(row[j] as number, ((rows[i - 2] as number[])[j - 2] as number) + 1);
+    }
+  }
+  return (rows[a.length] as number[])[b.length] as number;
+}
+
+export interface UnknownVariable {
+  name: string;
+  /** The setting it is probably a misspelling of. */
+  suggestion?: string;
+}
+
+/**
+ * Variables that look meant for Sluice but that it does not read: names with one of its prefixes
+ * (KAFKA_, SINK_, HTTP_GATEWAY_…) that are no setting, and names a typo or two away from one
+ * (KAFKA_BROKER, DATABSE_URL). A misspelt setting would otherwise be ignored without a word.
+ */
+export function unknownVariables(
+  env: Record<string, string | undefined> = process.env,
+  catalogue: ReadonlyMap<string, SettingGroup> = settingsCatalogue(),
+): UnknownVariable[] {
+  const known = [...catalogue.values()].flatMap((group) => Object.values(group).map((spec) => spec.env));
+  const knownNames = new Set(known);
+  const prefixes = new Set(known.map(prefixOf));
+  const found: UnknownVariable[] = [];
+  for (const name of Object.keys(env).sort()) {
+    if (knownNames.has(name) || readOutsideSettings.test(name)) continue;
+    let suggestion: string | undefined;
+    let best = Math.max(2, Math.floor(name.length / 6)) + 1;
+    for (const candidate of known) {
+      const distance = editDistance(name, candidate);
+      if (distance < best) {
+        best = distance;
+        suggestion = candidate;
+      }
+    }
+    if (suggestion || prefixes.has(prefixOf(name))) found.push({ name, suggestion });
+  }
+  return found;
+}
+
+export function describeUnknownVariable({ name, suggestion }: UnknownVariable): string {
+  return `${name} is not a Sluice setting${suggestion ? `; did you mean ${suggestion}?` : ' (see `sluice config`)'}`;
+}
+
+/** Whether a setting holds a secret: its value is never printed. */
+export function isSecret(env: string): boolean {
+  return /PASSWORD|SECRET|TOKEN|CREDENTIALS|_KEY$/.test(env);
+}
+
 // Schemas for values that arrive as strings from the environment.
 
 const hostnamePattern =
@@ -190,6 +267,11 @@ export function url(protocols: readonly string[]) {
     }
     return text.trim().replace(/\/$/, '');
   });
+}
+
+/** `schema`, or nothing when the variable is empty (an optional setting whose default is ''). */
+export function optional<S extends z.ZodType<unknown, string>>(schema: S) {
+  return z.union([z.literal('').transform(() => undefined), schema]);
 }
 
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {

@@ -145,3 +145,28 @@ export function describeError(err: unknown): string {
   }
   return parts.join(': ');
 }
+
+/** A URL with its password replaced by `***`, for logs and errors. */
+export function maskUrl(text: string): string {
+  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@/\s]*@/i, '$1***@');
+}
+
+/**
+ * An error reaching a server, said as one line that names the setting and what was tried:
+ * `DATABASE_URL: password authentication failed for user "sluice" (postgres://sluice:***@…)`.
+ * Classified as the cause is (an outage stays retriable, a refused login stays misconfigured).
+ */
+export function settingError(setting: string, target: string, err: unknown, code?: ErrorCode): SluiceError {
+  if (err instanceof SluiceError && err.message.startsWith(`${setting}: `)) return err;
+  const classified = classifyError(err);
+  const reason = describeError(err)
+    .replace(/^[0-9A-Z]{5}: /, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return new SluiceError(code ?? classified.code, `${setting}: ${reason} (tried ${maskUrl(target)})`, {
+    cause: err,
+    disposition: code ? errorCodes[code] : classified.disposition,
+    coordinates: classified.coordinates,
+    details: { ...classified.details, setting },
+  });
+}

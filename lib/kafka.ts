@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import {
   type ICustomPartitioner,
   type ITopicConfig,
@@ -8,6 +9,7 @@ import {
   type Producer,
   type RetryOptions,
 } from 'kafkajs';
+import { Counter } from 'prom-client';
 import { z } from 'zod';
 import {
   defineSettings,
@@ -18,8 +20,9 @@ import {
   setting,
   str,
 } from './config.ts';
-import { SluiceError } from './errors.ts';
+import { SluiceError, settingError } from './errors.ts';
 import { componentLogger } from './logger.ts';
+import { metricsRegistry } from './metrics.ts';
 import { retry } from './retry.ts';
 
 /** `auto`, or a whole number ≥ 1. */
@@ -102,6 +105,46 @@ export const kafkaSettings = defineSettings('kafka', {
 
 export type KafkaSettings = SettingsOf<typeof kafkaSettings>;
 
+/**
+ * kafkajs logs every error response of the broker at ERROR, also the ones it retries as the
+ * protocol asks: CONCURRENT_TRANSACTIONS after every commit whose markers the coordinator is still
+ * writing (the next transaction of the partition starts at once; Java clients retry it the same
+ * way), NOT_LEADER right after a topic is created, a coordinator loading. Those are counted and
+ * logged at debug; a retry that runs out reaches the caller as an error, which it reports.
+ */
+const retriedResponseErrors = new Map<string, string>(
+  (
+    createRequire(import.meta.url)('kafkajs/src/protocol/error') as {
+      errorCodes: { type: string; retriable: boolean; message: string }[];
+    }
+  ).errorCodes
+    .filter((code) => code.retriable)
+    .map((code) => [code.message, code.type]),
+);
+
+/**
+ * The retried error an ERROR line of kafkajs reports: a broker response or a send its retrier
+ * repeats, or a connection attempt it makes again (a broker away is reported once by the component
+ * that waits for it, and in its health).
+ */
+function retriedError(message: string, extra: Record<string, unknown>): string | undefined {
+  if (message.startsWith('Response ')) return retriedResponseErrors.get(String(extra.error));
+  if (message.startsWith('Connection error: ')) return 'CONNECTION_ERROR';
+  if (message.startsWith('Failed to connect to seed broker') && 'retryCount' in extra)
+    return 'CONNECTION_RETRY';
+  const failedSend = /^Failed to send messages: (.*)$/.exec(message);
+  return failedSend && 'retryCount' in extra ? retriedResponseErrors.get(failedSend[1] as string) : undefined;
+}
+
+const boundedRetriesWarning = 'Limiting retries for the idempotent producer may invalidate EoS guarantees';
+
+const kafkaRetries = new Counter({
+  name: 'sluice_kafka_retries_total',
+  help: 'Broker errors kafkajs retried as the protocol asks (CONCURRENT_TRANSACTIONS, NOT_LEADER…) and connection attempts it repeated, by error.',
+  labelNames: ['component', 'error'] as const,
+  registers: [metricsRegistry],
+});
+
 const pinoLevel: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [KafkaLogLevel.ERROR]: 'error',
   [KafkaLogLevel.WARN]: 'warn',
@@ -109,10 +152,13 @@ const pinoLevel: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [KafkaLogLevel.DEBUG]: 'debug',
 };
 
-/** The one Kafka factory: every client gets the same brokers, timeouts and logging. */
+/**
+ * The one Kafka factory: every client gets the same brokers, timeouts and logging, and a client
+ * that cannot connect fails with one line naming KAFKA_BROKERS and the brokers tried.
+ */
 export function createKafka(component: string, settings: KafkaSettings = loadSettings(kafkaSettings)): Kafka {
   const logger = componentLogger(component, { lib: 'kafkajs' });
-  return new Kafka({
+  const kafka = new Kafka({
     clientId: `${settings.clientId}-${component}`,
     brokers: settings.brokers,
     connectionTimeout: settings.connectionTimeoutMs,
@@ -123,9 +169,34 @@ export function createKafka(component: string, settings: KafkaSettings = loadSet
       () =>
       ({ level, log }: LogEntry) => {
         const { message, ...extra } = log;
+        const retried = level === KafkaLogLevel.ERROR ? retriedError(message, extra) : undefined;
+        if (retried) {
+          kafkaRetries.inc({ component, error: retried });
+          logger.debug(extra, `${message} (retried)`);
+          return;
+        }
+        // the gateway bounds its producer's retries on purpose: a device resends what was refused
+        if (message === boundedRetriesWarning) return logger.debug(extra, message);
         logger[pinoLevel[level] ?? 'info'](extra, message);
       },
   });
+  const brokers = settings.brokers.join(',');
+  const namingSetting = <C extends { connect(): Promise<void> }>(client: C): C => {
+    const connect = client.connect;
+    // kafkajs gives up connecting with a non-retriable "retries exceeded": for a client it means the brokers are away
+    client.connect = () =>
+      connect().catch((err: unknown) => {
+        throw settingError('KAFKA_BROKERS', brokers, err, 'ING_KAFKA_UNAVAILABLE');
+      });
+    return client;
+  };
+  const [producer, consumer, admin] = [kafka.producer, kafka.consumer, kafka.admin].map((make) =>
+    make.bind(kafka),
+  ) as [Kafka['producer'], Kafka['consumer'], Kafka['admin']];
+  kafka.producer = (config) => namingSetting(producer(config));
+  kafka.consumer = (config) => namingSetting(consumer(config));
+  kafka.admin = (config) => namingSetting(admin(config));
+  return kafka;
 }
 
 /** Creates the topics that are missing and waits until they are usable; existing topics are left as they are. */

@@ -1,4 +1,7 @@
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { defineSettings, setting, url } from './config.ts';
+import { describeError, settingError } from './errors.ts';
+import type { Logger } from './logger.ts';
 
 export const mqttSettings = defineSettings('mqtt', {
   url: setting(
@@ -8,3 +11,30 @@ export const mqttSettings = defineSettings('mqtt', {
     'MQTT broker the bridge subscribes to.',
   ),
 });
+
+/**
+ * The one MQTT client factory: its 'error' events are logged (an unhandled one would end the
+ * process), and `connected` resolves on the first CONNACK or rejects with one line naming MQTT_URL.
+ */
+export function createMqttClient(
+  brokerUrl: string,
+  options: IClientOptions,
+  logger: Logger,
+): { client: MqttClient; connected: Promise<void> } {
+  const client = mqtt.connect(brokerUrl, options);
+  client.on('error', (err) => logger.debug({ err: describeError(err) }, 'MQTT client error'));
+  const connected = new Promise<void>((resolveConnected, reject) => {
+    const onError = (err: Error) => {
+      client.off('connect', onConnect);
+      reject(settingError('MQTT_URL', brokerUrl, err, 'ING_NETWORK'));
+    };
+    const onConnect = () => {
+      client.off('error', onError);
+      resolveConnected();
+    };
+    client.once('connect', onConnect);
+    client.once('error', onError);
+  });
+  connected.catch(() => {});
+  return { client, connected };
+}

@@ -1,7 +1,7 @@
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { type Compatibility, subjectOf, type TopicContract } from '../schemas/catalog.ts';
 import { defineSettings, loadSettings, type SettingsOf, setting, url } from './config.ts';
-import { SluiceError } from './errors.ts';
+import { SluiceError, settingError } from './errors.ts';
 
 export const registrySettings = defineSettings('schema-registry', {
   url: setting(
@@ -45,7 +45,7 @@ export class SchemaRegistryClient {
         signal: AbortSignal.timeout(10_000),
       });
     } catch (err) {
-      throw new SluiceError('ING_NETWORK', `schema registry ${this.baseUrl} unreachable`, { cause: err });
+      throw settingError('SCHEMA_REGISTRY_URL', this.baseUrl, err, 'ING_NETWORK');
     }
     const text = await response.text();
     let data: unknown = text;
@@ -94,6 +94,8 @@ export class SchemaRegistryClient {
         await this.setCompatibility(subject, contract.compatibility);
         return this.register(contract, schema, attempts - 1);
       }
+      if (/ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|socket hang up/i.test(message))
+        throw settingError('SCHEMA_REGISTRY_URL', this.baseUrl, err, 'ING_NETWORK');
       throw err;
     }
   }

@@ -52,3 +52,15 @@ export async function retry<T>(
     }
   }
 }
+
+/** A value made once and shared by every caller; a failure is not kept, so the next caller tries again. */
+export function sharedOnce<T>(make: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () => {
+    pending ??= make().catch((err: unknown) => {
+      pending = undefined;
+      throw err;
+    });
+    return pending;
+  };
+}

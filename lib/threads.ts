@@ -9,8 +9,12 @@ import { runnableModule, runningCompiled } from './modules.ts';
  * takes the process's V8 flags, young generation size included).
  */
 export function startModuleThread(module: URL, workerData: unknown, resourceLimits?: ResourceLimits): Worker {
-  if (runningCompiled) return new Worker(new URL(runnableModule(module)), { workerData, resourceLimits });
-  const bootstrap = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(module.href)}); })`;
+  // every thread is an isolate of its own: it gives its burst memory back on its own (lib/memory.ts)
+  const memory = JSON.stringify(runnableModule(new URL('./memory.ts', import.meta.url)));
+  const load = `import(${memory}).then((memory) => { memory.compactHeapWhenQuiet(); return import(${JSON.stringify(runnableModule(module))}); })`;
+  const bootstrap = runningCompiled
+    ? load
+    : `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return ${load}; })`;
   return new Worker(bootstrap, { eval: true, workerData, resourceLimits });
 }
 

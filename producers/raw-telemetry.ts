@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Kafka, Message, Producer } from 'kafkajs';
+import type { Admin, Kafka, Message, Producer } from 'kafkajs';
 import { describeError, SluiceError } from '../lib/errors.ts';
 import { createProducer } from '../lib/kafka.ts';
 import { componentLogger, type Logger } from '../lib/logger.ts';
@@ -12,6 +12,9 @@ import type { RawTelemetryReading, TelemetrySource } from '../schemas/types.ts';
 import type { ReadingFields } from './telemetry-wire.ts';
 
 const topic = topics.rawTelemetry.topic;
+
+/** Without an acknowledgement for this long, the publisher checks that Kafka still answers. */
+const idleProbeMs = 2_000;
 
 /** What a transport adds to the fields it parsed from a reading. */
 export interface ReadingEnvelope {
@@ -121,6 +124,13 @@ export class RawTelemetryPublisher {
   private lastError?: string;
   private readonly logger: Logger;
   private readonly topic: string;
+  /** When Kafka last acknowledged anything (a send or a probe). */
+  private lastAcknowledged = 0;
+  private watch?: NodeJS.Timeout;
+  private probeAdmin?: Admin;
+  private probing = false;
+  /** When the send in flight started, while one is. */
+  private sendingSince?: number;
 
   constructor(
     private readonly kafka: Kafka,
@@ -138,11 +148,61 @@ export class RawTelemetryPublisher {
     try {
       await this.newProducer();
       this.state = 'ready';
+      this.lastAcknowledged = Date.now();
+      await this.probeClient().catch(() => undefined);
     } catch (err) {
       this.lastError = describeError(err);
       this.logger.warn({ err: this.lastError }, 'Kafka unavailable at start; retrying in the background');
       this.reconnectInBackground();
     }
+    this.watch = setInterval(() => void this.probeWhenIdle(), idleProbeMs);
+    this.watch.unref();
+  }
+
+  /**
+   * A publisher learns that Kafka went away from a failed send; without traffic it would say ready
+   * while it could not take a reading. So after `idleProbeMs` without an acknowledgement it asks
+   * the cluster for its metadata (one request, no retries), and a failure is treated as a failed send.
+   */
+  private async probeWhenIdle(): Promise<void> {
+    if (this.state !== 'ready' || this.probing || Date.now() - this.lastAcknowledged < idleProbeMs) return;
+    this.probing = true;
+    try {
+      const answered = (await this.probeClient()).describeCluster();
+      answered.catch(() => {});
+      // kafkajs may reconnect for a long while before it gives up: an answer must come in time
+      const late = new AbortController();
+      await Promise.race([
+        answered,
+        sleep(idleProbeMs, undefined, { signal: late.signal }).then(() => {
+          throw new SluiceError('ING_TIMEOUT', `no metadata answer within ${idleProbeMs} ms`);
+        }),
+      ]).finally(() => late.abort());
+      this.lastAcknowledged = Date.now();
+    } catch (err) {
+      const admin = this.probeAdmin;
+      this.probeAdmin = undefined;
+      void admin?.disconnect().catch(() => {});
+      if (this.state !== 'ready') return;
+      this.lastError = describeError(err);
+      this.logger.warn({ err: this.lastError }, 'Kafka does not answer; refusing events until it does');
+      this.reconnectInBackground();
+    } finally {
+      this.probing = false;
+    }
+  }
+
+  /**
+   * The admin client of the probe, connected with the producer (so the connections a publisher
+   * holds do not change when it first falls idle), and again after a failed probe dropped it.
+   */
+  private async probeClient(): Promise<Admin> {
+    if (!this.probeAdmin) {
+      const admin = this.kafka.admin({ retry: { retries: 0 } });
+      await admin.connect();
+      this.probeAdmin = admin;
+    }
+    return this.probeAdmin;
   }
 
   private async newProducer(): Promise<void> {
@@ -170,8 +230,16 @@ export class RawTelemetryPublisher {
   }
 
   health(): { state: 'ready' | 'degraded' | 'down'; reason?: string } {
+    // a send waiting long for its acknowledgement says Kafka is away before the send gives up
+    const waiting = this.sendingSince === undefined ? 0 : Date.now() - this.sendingSince;
+    if (this.state === 'ready' && waiting > idleProbeMs)
+      return {
+        state: 'down',
+        reason: `Kafka unavailable: no acknowledgement for ${(waiting / 1000).toFixed(1)} s`,
+      };
     if (this.state === 'ready') return { state: 'ready' };
-    if (this.state === 'reconnecting') return { state: 'degraded', reason: `Kafka: ${this.lastError}` };
+    if (this.state === 'reconnecting')
+      return { state: 'down', reason: `Kafka unavailable: ${this.lastError}` };
     return { state: 'down', reason: this.state === 'idle' ? 'not connected' : 'closed' };
   }
 
@@ -234,6 +302,7 @@ export class RawTelemetryPublisher {
       const endTimer = this.metrics.timeBatch();
       try {
         await this.sendBounded(messages);
+        this.lastAcknowledged = Date.now();
         this.metrics.sent(this.topic, messages.length);
         for (const chunk of batch) {
           this.bufferedEvents -= chunk.messages.length;
@@ -276,6 +345,7 @@ export class RawTelemetryPublisher {
 
   private async sendBounded(messages: Message[]): Promise<void> {
     const producer = this.producer as Producer;
+    this.sendingSince = Date.now();
     const sending = producer.send({ topic: this.topic, acks: -1, messages });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -290,6 +360,7 @@ export class RawTelemetryPublisher {
     try {
       await Promise.race([sending, timeout]);
     } finally {
+      this.sendingSince = undefined;
       clearTimeout(timer);
       // a timed-out send keeps running inside kafkajs; it settles (bounded retries) before the producer is dropped
       sending.catch(() => {});
@@ -320,6 +391,8 @@ export class RawTelemetryPublisher {
         },
       });
       if (this.state === 'reconnecting') this.state = 'ready';
+      this.lastAcknowledged = Date.now();
+      await this.probeClient().catch(() => undefined);
       this.logger.info('Kafka reachable again; accepting events');
     })()
       .catch(() => {
@@ -342,7 +415,9 @@ export class RawTelemetryPublisher {
       giveUp.abort();
     }
     this.state = 'closed';
+    clearInterval(this.watch);
     this.stopping.abort();
+    await this.probeAdmin?.disconnect().catch(() => {});
     await this.reconnecting;
     this.failAll(this.queue.splice(0), new SluiceError('ING_KAFKA_UNAVAILABLE', 'publisher stopped'));
     await this.producer?.disconnect().catch(() => {});

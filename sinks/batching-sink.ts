@@ -103,7 +103,7 @@ export function nextOffsets(records: readonly { topic: string; partition: number
  * The consumer loop both sinks share: reads the source topics, decodes, batches by size and
  * time, writes through the destination's writer and moves on only once it acknowledged.
  * While the destination is down the loop pauses the partitions and retries with backoff
- * (the buffer never grows past one batch plus one fetch), reports degraded health and lag,
+ * (the buffer never grows past one batch plus one fetch), reports itself not ready with its lag,
  * and resumes where it stopped. Offsets live in the destination; on every assignment the
  * consumer seeks to them and drops anything below, so redelivery never writes twice.
  */
@@ -167,6 +167,15 @@ export class BatchingSink implements Component {
       if (high > position) total += high - position;
     }
     return Number(total);
+  }
+
+  /** The lag gauge of every partition this member consumes: after each batch, and while the destination is down. */
+  private reportLag(): void {
+    for (const [partitionKey, high] of this.highWatermarks) {
+      const [topic, partition] = partitionKey.split('\u0000') as [string, string];
+      const position = this.positions.get(partitionKey) ?? 0n;
+      this.metrics.lag(topic, Number(partition), Number(high > position ? high - position : 0n));
+    }
   }
 
   async start(): Promise<void> {
@@ -370,11 +379,7 @@ export class BatchingSink implements Component {
     this.rowsWritten += written.length;
     this.rowsRejected += rejected.length;
     for (const [topic, count] of countByTopic(written)) this.metrics.sent(topic, count);
-    for (const [partitionKey, high] of this.highWatermarks) {
-      const [topic, partition] = partitionKey.split('\u0000') as [string, string];
-      const position = this.positions.get(partitionKey) ?? 0n;
-      this.metrics.lag(topic, Number(partition), Number(high > position ? high - position : 0n));
-    }
+    this.reportLag();
     endTimer();
     // Kafka's copy of the offsets only feeds lag tools: the destination's copy is the one resumed from
     this.consumer.commitOffsets(offsets).catch((err) => {
@@ -445,10 +450,11 @@ export class BatchingSink implements Component {
 
   private degrade(error: SluiceError, what: string): void {
     this.metrics.error(what, error.code, error.disposition);
+    this.reportLag();
     const firstFailure = this.outageStartedAt === undefined;
     this.outageStartedAt ??= Date.now();
     this.setHealth({
-      state: 'degraded',
+      state: 'down',
       reason: `${what} failing since ${new Date(this.outageStartedAt).toISOString()} (${error.code}: ${error.message}); paused, lag ${this.lag()} messages`,
     });
     if (firstFailure) {

@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import pg from 'pg';
+import { localClickHouseAdmin } from '../cli/stack/clickhouse.ts';
 import { clickhouseSettings, createClickHouse } from '../lib/clickhouse.ts';
 import { componentNodeFlags } from '../lib/component.ts';
 import { environment, loadSettings, projectRoot } from '../lib/config.ts';
 import { migrate } from '../lib/db/migrate.ts';
 import { createKafka, ensureTopics } from '../lib/kafka.ts';
-import { postgresSettings } from '../lib/postgres.ts';
+import { type PostgresRole, postgresSettings, roleConnection } from '../lib/postgres.ts';
 import { createRegistryClient } from '../lib/registry.ts';
 import { AvroSerde } from '../lib/serde.ts';
 import { readTopicToEnd } from '../processors/runner/topic-reader.ts';
@@ -101,10 +102,16 @@ export class PricingPipelineHarness {
   /** `name` makes the topics and databases (letters, digits, _); `env` overrides the components' settings. */
   static async start(name: string, env: Record<string, string> = {}): Promise<PricingPipelineHarness> {
     const base = environment();
-    const admin = new pg.Pool({ connectionString: loadSettings(postgresSettings, base).url, max: 1 });
+    const database = loadSettings(postgresSettings, base);
+    // the schema's owner makes the database and its tables; the components write as the writer
+    const admin = new pg.Pool({ connectionString: roleConnection(database, 'owner').url, max: 1 });
     const postgres = `sluice_${name}`;
-    const url = new URL(loadSettings(postgresSettings, base).url);
-    url.pathname = `/${postgres}`;
+    const inDatabase = (role: PostgresRole) => {
+      const url = new URL(roleConnection(database, role).url);
+      url.pathname = `/${postgres}`;
+      return url.toString();
+    };
+    const url = new URL(inDatabase('writer'));
     try {
       await admin.query(`DROP DATABASE IF EXISTS ${postgres}`);
       await admin.query(`CREATE DATABASE ${postgres}`);
@@ -112,7 +119,9 @@ export class PricingPipelineHarness {
       await admin.end();
     }
     const clickhouse = `sluice_${name}`;
-    const server = createClickHouse();
+    // the sinks' user stops at the sluice database: a database of its own needs the local admin
+    const clickhouseAdmin = localClickHouseAdmin();
+    const server = createClickHouse({ ...loadSettings(clickhouseSettings, base), ...clickhouseAdmin });
     try {
       await server.command({ query: `CREATE DATABASE IF NOT EXISTS ${clickhouse}` });
     } finally {
@@ -127,7 +136,12 @@ export class PricingPipelineHarness {
       NO_COLOR: '1',
       LOG_LEVEL: 'warn',
       DATABASE_URL: url.toString(),
+      DATABASE_OWNER_URL: inDatabase('owner'),
+      DATABASE_READER_URL: inDatabase('reader'),
       CLICKHOUSE_DATABASE: clickhouse,
+      ...(clickhouseAdmin
+        ? { CLICKHOUSE_USER: clickhouseAdmin.user, CLICKHOUSE_PASSWORD: clickhouseAdmin.password }
+        : {}),
       AZURE_PRICING_URL: fixture.azureUrl,
       AWS_PRICING_OFFERS_URL: fixture.url,
       AWS_PRICING_QUERY_ENDPOINT: fixture.url,
@@ -160,7 +174,12 @@ export class PricingPipelineHarness {
       { postgres, postgresUrl: url.toString(), clickhouse },
       componentsEnv,
     );
-    await migrate(harness.pool);
+    const owner = new pg.Pool({ connectionString: inDatabase('owner'), max: 1 });
+    try {
+      await migrate(owner);
+    } finally {
+      await owner.end();
+    }
     // every topic exists with its schema before anything reads it
     await ensureTopics(harness.kafka, [raw, normalized, outcomes, harness.topics.dlq]);
     await harness.serde.registerAll([
@@ -283,7 +302,7 @@ export class PricingPipelineHarness {
     await this.clickhouse.command({ query: `DROP DATABASE IF EXISTS ${this.databases.clickhouse}` });
     await this.clickhouse.close();
     const admin = new pg.Pool({
-      connectionString: loadSettings(postgresSettings, environment()).url,
+      connectionString: roleConnection(loadSettings(postgresSettings, environment()), 'owner').url,
       max: 1,
     });
     try {

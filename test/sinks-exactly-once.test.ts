@@ -39,7 +39,13 @@ describe('sinks: exactly once through SIGKILL and database restarts', { timeout:
     connectionString: `postgres://sluice:sluice@127.0.0.1:${ports.postgres}/sluice`,
   });
   pool.on('error', () => {}); // the test restarts the server under it
-  const clickhouse = createClient({ url: `http://127.0.0.1:${ports.clickhouse}`, database: 'sluice' });
+  // the local stack's users: the sinks' `sluice` (default has a password only the launcher knows)
+  const clickhouse = createClient({
+    url: `http://127.0.0.1:${ports.clickhouse}`,
+    database: 'sluice',
+    username: 'sluice',
+    password: 'sluice',
+  });
   const logs = { postgres: [] as string[], clickhouse: [] as string[] };
   const children = new Set<ChildProcess>();
   let serde: AvroSerde;

@@ -12,7 +12,7 @@ import { createClickHouse } from '../lib/clickhouse.ts';
 import { loadSettings, sluiceHome } from '../lib/config.ts';
 import { createKafka, createProducer, ensureTopics } from '../lib/kafka.ts';
 import { mqttSettings } from '../lib/mqtt.ts';
-import { createPgPool } from '../lib/postgres.ts';
+import { createPgPool, postgresSettings } from '../lib/postgres.ts';
 import { createRegistryClient } from '../lib/registry.ts';
 import { sluice, uniqueSuffix } from './support.ts';
 
@@ -177,6 +177,10 @@ describe('independent clients agree', () => {
     const result = run('clickhouse-client', [
       '--port',
       String(settings.clickhouseTcpPort),
+      '--user',
+      'sluice',
+      '--password',
+      'sluice',
       '-q',
       'SELECT 40 + 2',
     ]);
@@ -276,5 +280,59 @@ describe('sluice stack CLI', () => {
       sluice(['stack', 'down'], env);
       rmSync(home, { recursive: true, force: true });
     }
+  });
+});
+
+describe('least privilege in the local stack', () => {
+  it('PostgreSQL: no Sluice role is a superuser, the writer has no DDL, the reader only reads', async () => {
+    const settings = loadSettings(postgresSettings);
+    const writer = createPgPool(settings, 'writer');
+    const reader = createPgPool(settings, 'reader');
+    try {
+      const { rows } = await writer.query<{ rolname: string; rolsuper: boolean }>(
+        "SELECT rolname, rolsuper FROM pg_roles WHERE rolname IN ('sluice', 'sluice_writer', 'sluice_reader') ORDER BY 1",
+      );
+      assert.deepEqual(
+        rows.map((row) => [row.rolname, row.rolsuper]),
+        [
+          ['sluice', false],
+          ['sluice_reader', false],
+          ['sluice_writer', false],
+        ],
+      );
+      await assert.rejects(writer.query('CREATE TABLE stack_test_ddl (id int)'), /permission denied/);
+      await assert.rejects(writer.query('DROP TABLE api_keys'), /must be owner|permission denied/);
+      await assert.rejects(
+        reader.query("INSERT INTO devices (device_id) VALUES ('stack-test')"),
+        /permission denied/,
+      );
+      assert.equal((await reader.query('SELECT count(*) FROM schema_migrations')).rowCount, 1);
+    } finally {
+      await writer.end();
+      await reader.end();
+    }
+  });
+
+  it('ClickHouse: default needs its password, analyst only reads, the sinks write the sluice database', async () => {
+    const { clickhousePort } = loadStackSettings();
+    const ask = (user: string, password: string, query: string) =>
+      fetch(`http://127.0.0.1:${clickhousePort}/?database=sluice`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` },
+        body: query,
+      });
+    assert.notEqual((await ask('default', '', 'SELECT 1')).status, 200, 'default without its password');
+    assert.equal((await ask('analyst', 'analyst', 'SELECT 1')).status, 200);
+    assert.notEqual(
+      (await ask('analyst', 'analyst', 'CREATE TABLE t (i UInt8) ENGINE = Memory')).status,
+      200,
+    );
+    const table = `stack_test_${uniqueSuffix()}`;
+    assert.equal(
+      (await ask('sluice', 'sluice', `CREATE TABLE ${table} (i UInt8) ENGINE = Memory`)).status,
+      200,
+    );
+    assert.equal((await ask('sluice', 'sluice', `DROP TABLE ${table}`)).status, 200);
+    assert.notEqual((await ask('sluice', 'sluice', 'CREATE DATABASE stack_test_other')).status, 200);
   });
 });

@@ -31,14 +31,24 @@ const connectionVariables = [
   'KAFKA_BROKERS',
   'SCHEMA_REGISTRY_URL',
   'DATABASE_URL',
+  'DATABASE_OWNER_URL',
+  'DATABASE_READER_URL',
   'CLICKHOUSE_URL',
+  'CLICKHOUSE_DATABASE',
+  'CLICKHOUSE_USER',
+  'CLICKHOUSE_PASSWORD',
   'MQTT_URL',
 ];
 
-function cliEnvironment(env: Record<string, string>): NodeJS.ProcessEnv {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+/** This process's environment without the connection variables: a child finds its stack by SLUICE_HOME. */
+export function withoutConnections(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const childEnv: NodeJS.ProcessEnv = { ...env, NO_COLOR: '1' };
   for (const name of connectionVariables) delete childEnv[name];
-  return { ...childEnv, ...env };
+  return childEnv;
+}
+
+function cliEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...withoutConnections(), ...env };
 }
 
 const cli = join(projectRoot, 'bin', 'sluice.mjs');
@@ -54,9 +64,16 @@ export function sluice(args: string[], env: Record<string, string> = {}) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** `sluice` without blocking this process (which may serve what the command talks to). */
-export async function sluiceAsync(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [cli, ...args], { cwd: projectRoot, env: cliEnvironment(env) });
+/**
+ * `sluice` without blocking this process (which may serve what the command talks to, or keep a
+ * load running meanwhile); connection variables are not inherited unless given.
+ */
+export async function sluiceAsync(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const child = spawn(process.execPath, [cli, ...args], {
+    cwd: projectRoot,
+    env: cliEnvironment(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));

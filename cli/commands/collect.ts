@@ -179,7 +179,7 @@ async function collect(request: CollectionRequest, json: boolean): Promise<void>
     let ended: CollectionRun;
     try {
       const stop = new AbortController();
-      await runComponents([collection.collector], logger, {
+      process.exitCode = await runComponents([collection.collector], logger, {
         graceMs: 30_000,
         stopSignal: stop.signal,
         onStarted: () => void collection.collector.finished.finally(() => stop.abort()),

@@ -1,57 +1,53 @@
 import cluster from 'node:cluster';
 import { Argument, type Command, InvalidArgumentError, Option } from 'commander';
-import { prepareTopicsAndSchemas } from '../../lib/bootstrap.ts';
 import { instanceNumber, superviseWorkers } from '../../lib/cluster.ts';
-import { type Component, runComponents } from '../../lib/component.ts';
+import { type ComponentFactory, type RunOptions, runComponents } from '../../lib/component.ts';
 import { loadSettings } from '../../lib/config.ts';
-import { createKafka } from '../../lib/kafka.ts';
 import { componentLogger } from '../../lib/logger.ts';
-import { OpsServer } from '../../lib/ops-server.ts';
-import { DemoProducer } from '../../producers/demo/demo-producer.ts';
+import type { Observed } from '../../lib/ops.ts';
 import { httpGatewaySettings } from '../../producers/http-gateway/config.ts';
 import { mqttBridgeSettings } from '../../producers/mqtt-bridge/config.ts';
 import type { ProducerName } from '../../producers/telemetry-producers.ts';
-import { createClickHouseSink } from '../../sinks/clickhouse/clickhouse-sink.ts';
-import { createPostgresArchiveSink, createPostgresSink } from '../../sinks/postgres/postgres-sink.ts';
+import {
+  apiFactory,
+  demoFactory,
+  processorFactory,
+  type SinkName,
+  sharedSerde,
+  sinkFactory,
+  sinkNames,
+} from '../components.ts';
 import { done } from '../output.ts';
-import { apiWithOverview, type PlatformOptions, parseInstanceCounts, runPlatform } from '../platform.ts';
-import { createProcessor, type PipelineName, pipelines } from './processors.ts';
-
-interface Running {
-  components: Component[];
-  /** Aborted when the process can no longer do its job (a sink's fatal error): it stops and exits 1. */
-  failed?: AbortSignal;
-  graceMs?: number;
-  /** Runs after the components stopped. */
-  close?: () => Promise<void>;
-}
+import { type PlatformOptions, parseInstanceCounts, runPlatform } from '../platform.ts';
+import { type PipelineName, pipelines } from './processors.ts';
 
 /**
  * Runs one component (or a few that belong together) in this process until SIGINT/SIGTERM, with
- * /healthz, /readyz and /metrics on OPS_PORT: what a container runs.
+ * /healthz, /readyz and /metrics on OPS_PORT: what a container runs. Each is restarted with
+ * backoff when it fails; the process exits 2 on a settings error and 1 when a component kept
+ * failing (SUPERVISION_GIVE_UP_MS), for systemd or Kubernetes to restart it.
  */
-async function serve(label: string, build: () => Promise<Running>): Promise<void> {
-  const logger = componentLogger(label);
-  const ops = new OpsServer();
-  await ops.start();
+async function serve(
+  label: string,
+  factories: ComponentFactory[],
+  {
+    graceMs,
+    onSupervised,
+    close,
+  }: Pick<RunOptions, 'graceMs' | 'onSupervised'> & { close?: () => Promise<void> } = {},
+): Promise<void> {
   try {
-    const running = await build();
-    ops.watch(running.components);
-    try {
-      await runComponents(running.components, logger, {
-        graceMs: running.graceMs,
-        stopSignal: running.failed,
-        onStarted: () => {
-          if (cluster.isPrimary)
-            done(label, `running ${running.components.map((c) => c.name).join(', ')}; Ctrl-C stops`);
-        },
-      });
-    } finally {
-      await running.close?.();
-    }
-    if (running.failed?.aborted) process.exitCode = 1;
+    process.exitCode = await runComponents(factories, componentLogger(label), {
+      graceMs,
+      onSupervised,
+      ops: true,
+      onStarted: () => {
+        if (cluster.isPrimary)
+          done(label, `running ${factories.map((c) => c.name).join(', ')}; Ctrl-C stops`);
+      },
+    });
   } finally {
-    await ops.stop();
+    await close?.();
   }
   // Everything stopped. Timers a client library still holds (kafkajs retrying a transaction call
   // that a new owner of the partition fenced, seen with two processor instances) would keep the
@@ -99,20 +95,9 @@ async function runProducer(name: ProducerName, instances?: number): Promise<void
   await inInstances(name, copies, async () => {
     // The producers load Express, MQTT and protocol libraries: imported when one runs.
     const { telemetryProducers } = await import('../../producers/telemetry-producers.ts');
-    await serve(name, async () => {
-      const serde = await prepareTopicsAndSchemas(createKafka(name));
-      return { components: await telemetryProducers(serde, [name]) };
-    });
+    await serve(name, telemetryProducers(sharedSerde(name), [name]));
   });
 }
-
-/** Each sink by its command name. */
-const sinks = {
-  postgres: createPostgresSink,
-  'postgres-archive': createPostgresArchiveSink,
-  clickhouse: createClickHouseSink,
-} as const;
-type SinkName = keyof typeof sinks;
 
 /** `sluice run <component>`: each component as its own process, the way containers run them. */
 export function registerRunCommands(program: Command): void {
@@ -140,49 +125,39 @@ export function registerRunCommands(program: Command): void {
     .addOption(instancesOption())
     .action((name: PipelineName, { instances = 1 }: { instances?: number }) =>
       inInstances(`processor-${name}`, instances, () =>
-        serve(`processor-${name}`, async () => ({
-          components: [createProcessor(name).component],
-          graceMs: 15_000,
-        })),
+        serve(`processor-${name}`, [processorFactory(name)], { graceMs: 15_000 }),
       ),
     );
 
   run
     .command('sink')
     .description(
-      'a sink: normalized topics into PostgreSQL or ClickHouse, or the raw archive into PostgreSQL; exits 1 on a fatal error',
+      'a sink: normalized topics into PostgreSQL or ClickHouse, or the raw archive into PostgreSQL',
     )
-    .addArgument(new Argument('<sink>').choices(Object.keys(sinks)))
+    .addArgument(new Argument('<sink>').choices(sinkNames))
     .addOption(instancesOption())
     .action((name: SinkName, { instances = 1 }: { instances?: number }) =>
-      inInstances(`sink-${name}`, instances, () =>
-        serve(`sink-${name}`, async () => {
-          const sink = sinks[name]();
-          return { components: [sink], failed: sink.failed };
-        }),
-      ),
+      inInstances(`sink-${name}`, instances, () => serve(`sink-${name}`, [sinkFactory(name)])),
     );
 
   run
     .command('api')
     .description('the API: REST, dashboard, /metrics')
-    .action(() =>
-      serve('api', async () => {
-        const components: Component[] = [];
-        const { api, close } = await apiWithOverview(() => components);
-        components.push(api);
-        return { components, close };
-      }),
-    );
+    .action(() => {
+      let components: Observed[] = [];
+      const api = apiFactory(() => components);
+      return serve('api', [api.factory], {
+        close: api.close,
+        onSupervised: (supervised) => {
+          components = supervised;
+        },
+      });
+    });
 
   run
     .command('demo')
     .description('the demo producer: made-up readings from a few sites (DEMO_READINGS_PER_SECOND)')
-    .action(() =>
-      serve('demo', async () => ({
-        components: [new DemoProducer(await prepareTopicsAndSchemas(createKafka('demo')))],
-      })),
-    );
+    .action(() => serve('demo', [demoFactory(sharedSerde('demo'))]));
 
   run
     .command('platform')
@@ -190,5 +165,7 @@ export function registerRunCommands(program: Command): void {
     .option('--state <dir>', 'state directory of the background process (`sluice up --detach`)')
     .option('--no-demo', 'do not start the demo producer')
     .option('--instances <counts>', 'copies of components, e.g. processor-telemetry=2', parseInstanceCounts)
-    .action(({ demo, instances }: PlatformOptions) => runPlatform({ demo, instances }));
+    .action(async ({ demo, instances }: PlatformOptions) => {
+      process.exitCode = await runPlatform({ demo, instances });
+    });
 }

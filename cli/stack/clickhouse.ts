@@ -1,5 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sluiceHome } from '../../lib/config.ts';
 import { ensureDebianPackage } from './install.ts';
 import type { ServiceDefinition } from './service.ts';
 import { nodePort, type StackSettings } from './settings.ts';
@@ -7,15 +9,42 @@ import { renderTemplate } from './template.ts';
 
 const database = 'sluice';
 const serverBinary = '/usr/sbin/clickhouse-server';
+/** The sinks' user (the sluice database only); `default` is kept for the launcher alone. */
+const user = { name: 'sluice', password: 'sluice' };
 
-async function query(base: string, sql: string): Promise<string> {
+/** Where the `default` user's password is kept: one for every node of the stack under `home`. */
+function passwordFile(home: string): string {
+  return join(home, 'clickhouse', 'default.password');
+}
+
+/** The `default` user's password: random, made once per stack, known only to the launcher. */
+function defaultPassword(home: string): string {
+  const file = passwordFile(home);
+  if (!existsSync(file)) {
+    mkdirSync(join(home, 'clickhouse'), { recursive: true });
+    writeFileSync(file, randomBytes(24).toString('base64url'), { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+async function query(base: string, sql: string, password: string): Promise<string> {
   const response = await fetch(`${base}/?query=${encodeURIComponent(sql)}`, {
     method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(`default:${password}`).toString('base64')}` },
     signal: AbortSignal.timeout(5000),
   });
   const body = await response.text();
   if (!response.ok) throw new Error(`ClickHouse answered ${response.status}: ${body.trim()}`);
   return body;
+}
+
+/**
+ * The local stack's `default` user, for tests that make databases of their own (the sinks' user
+ * stops at the sluice database): undefined when the stack under `home` is not a local one.
+ */
+export function localClickHouseAdmin(home = sluiceHome()): { user: string; password: string } | undefined {
+  const file = passwordFile(home);
+  return existsSync(file) ? { user: 'default', password: readFileSync(file, 'utf8').trim() } : undefined;
 }
 
 /** The name of the local ClickHouse cluster (shards and replicas) in the nodes' remote_servers. */
@@ -47,15 +76,19 @@ export function isClickHouseCluster(settings: StackSettings): boolean {
   return settings.clickhouseShards * settings.clickhouseReplicas > 1;
 }
 
-/** remote_servers' shards of the local cluster: replicas of a shard copy each other (internal replication). */
-function shardsXml(nodes: ClickHouseNode[]): string {
+/**
+ * remote_servers' shards of the local cluster: replicas of a shard copy each other (internal
+ * replication); nodes reach each other as `default`, whose password only the launcher knows.
+ */
+function shardsXml(nodes: ClickHouseNode[], password: string): string {
   const shards = [...new Set(nodes.map((node) => node.shard))];
   return shards
     .map((shard) => {
       const replicas = nodes
         .filter((node) => node.shard === shard)
         .map(
-          (node) => `                <replica><host>127.0.0.1</host><port>${node.tcpPort}</port></replica>`,
+          (node) =>
+            `                <replica><host>127.0.0.1</host><port>${node.tcpPort}</port><user>default</user><password>${password}</password></replica>`,
         );
       return [
         '            <shard>',
@@ -72,11 +105,17 @@ function shardsXml(nodes: ClickHouseNode[]): string {
  * SLUICE_CLICKHOUSE_REPLICAS above 1, the nodes `clickhouse-1`… of the cluster `sluice` (their
  * replicated tables coordinate through the stack's ZooKeeper). The connection is the first node's.
  */
-export function clickhouseServices(settings: StackSettings): ServiceDefinition[] {
+export function clickhouseServices(settings: StackSettings, home = sluiceHome()): ServiceDefinition[] {
   const nodes = clickhouseNodes(settings);
   const cluster = isClickHouseCluster(settings);
   const first = `http://127.0.0.1:${settings.clickhousePort}`;
-  const connection: Record<string, string> = { CLICKHOUSE_URL: first, CLICKHOUSE_DATABASE: database };
+  const password = () => defaultPassword(home);
+  const connection: Record<string, string> = {
+    CLICKHOUSE_URL: first,
+    CLICKHOUSE_DATABASE: database,
+    CLICKHOUSE_USER: user.name,
+    CLICKHOUSE_PASSWORD: user.password,
+  };
   if (cluster) connection.CLICKHOUSE_CLUSTER = localClusterName;
   return nodes.map((node) => {
     const base = `http://127.0.0.1:${node.httpPort}`;
@@ -99,7 +138,12 @@ export function clickhouseServices(settings: StackSettings): ServiceDefinition[]
       async prepare(dir) {
         for (const sub of ['log', 'data', 'tmp', 'user_files', 'format_schemas', 'config.d'])
           mkdirSync(join(dir, sub), { recursive: true });
-        const values = { DIR: dir, HTTP_PORT: node.httpPort, TCP_PORT: node.tcpPort };
+        const values = {
+          DIR: dir,
+          HTTP_PORT: node.httpPort,
+          TCP_PORT: node.tcpPort,
+          DEFAULT_PASSWORD_HASH: createHash('sha256').update(password()).digest('hex'),
+        };
         renderTemplate('clickhouse/config.xml', join(dir, 'config.xml'), values);
         renderTemplate('clickhouse/users.xml', join(dir, 'users.xml'), values);
         if (cluster) {
@@ -108,16 +152,16 @@ export function clickhouseServices(settings: StackSettings): ServiceDefinition[]
             ZOOKEEPER_PORT: settings.zookeeperPort,
             SHARD: node.shard,
             REPLICA: `clickhouse-${node.node}`,
-            SHARDS: shardsXml(nodes),
+            SHARDS: shardsXml(nodes, password()),
           });
         }
       },
       launch(dir) {
         return { command: serverBinary, args: [`--config-file=${join(dir, 'config.xml')}`] };
       },
-      probe: async () => (await query(base, 'SELECT 1')).trim() === '1',
+      probe: async () => (await query(base, 'SELECT 1', password())).trim() === '1',
       async afterReady() {
-        await query(base, `CREATE DATABASE IF NOT EXISTS ${database}`);
+        await query(base, `CREATE DATABASE IF NOT EXISTS ${database}`, password());
       },
       external: (value) => ({
         CLICKHOUSE_URL: value,

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { migrate } from '../../lib/db/migrate.ts';
@@ -9,9 +9,26 @@ import { ensureDebianPackage, postgresBinDir } from './install.ts';
 import type { ServiceDefinition } from './service.ts';
 import type { StackSettings } from './settings.ts';
 
-const user = 'sluice';
-const password = 'sluice';
 const database = 'sluice';
+
+/**
+ * The roles of the local database, none a superuser: the schema's owner (migrations; it may create
+ * databases, which tests of their own use), the writer every component connects as (rows only, no
+ * DDL) and the reader the API connects as.
+ */
+const roles = {
+  owner: { name: 'sluice', password: 'sluice', createdb: true },
+  writer: { name: 'sluice_writer', password: 'sluice_writer', createdb: false },
+  reader: { name: 'sluice_reader', password: 'sluice_reader', createdb: false },
+} as const;
+
+/**
+ * The superuser, reachable only over the data dir's Unix socket (`initdb --auth-local=trust`, no
+ * password for TCP). Data dirs made before the roles were split have `sluice` as their superuser;
+ * the first start after the split makes `postgres` the superuser and demotes `sluice` to owner.
+ */
+const superuser = 'postgres';
+const legacySuperuser = 'sluice';
 
 /** PostgreSQL refuses to run as root: when we are root, the server runs as the Debian `postgres` user. */
 function serverAccount(): { uid: number; gid: number } | undefined {
@@ -43,29 +60,64 @@ function dataDir(serviceDir: string, account: { uid: number } | undefined): stri
   return join('/var/lib/sluice', key, 'postgres');
 }
 
+/** The directory of the local server's Unix socket (its data dir), where only the superuser logs in (tests that replicate). */
+export function localPostgresSocket(home: string): string {
+  return dataDir(join(home, 'postgres'), serverAccount());
+}
+
+/** Run as the superuser: the roles exist, log in with their passwords, and none is a superuser. */
+const setUpRoles = `
+DO $$
+DECLARE
+  login record;
+BEGIN
+  FOR login IN SELECT * FROM (VALUES ${Object.values(roles)
+    .map(
+      ({ name, password, createdb }) =>
+        `('${name}', '${password}', ${createdb ? "'CREATEDB'" : "'NOCREATEDB'"})`,
+    )
+    .join(', ')}) AS r(name, password, createdb) LOOP
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = login.name) THEN
+      EXECUTE format('CREATE ROLE %I LOGIN PASSWORD %L', login.name, login.password);
+    END IF;
+    EXECUTE format('ALTER ROLE %I NOSUPERUSER %s NOCREATEROLE NOREPLICATION NOBYPASSRLS LOGIN', login.name, login.createdb);
+  END LOOP;
+END $$`;
+
 export function postgresService(settings: StackSettings, serviceDir: string): ServiceDefinition {
   const port = settings.postgresPort;
-  const url = `postgres://${user}:${password}@127.0.0.1:${port}/${database}`;
-  const connect = async (db: string, run: (client: pg.Client) => Promise<void>) => {
-    const client = new pg.Client({
-      connectionString: `postgres://${user}:${password}@127.0.0.1:${port}/${db}`,
-      connectionTimeoutMillis: 2000,
-    });
+  const roleUrl = ({ name, password }: { name: string; password: string }) =>
+    `postgres://${name}:${password}@127.0.0.1:${port}/${database}`;
+  const url = roleUrl(roles.writer);
+  const account = serverAccount();
+  const data = dataDir(serviceDir, account);
+  /** A session of the superuser over the socket in the data dir. */
+  const asSuperuser = async (db: string, run: (client: pg.Client) => Promise<void>, user = superuser) => {
+    const client = new pg.Client({ host: data, port, user, database: db, connectionTimeoutMillis: 2000 });
     client.on('error', () => {});
-    await client.connect();
+    try {
+      await client.connect();
+    } catch (err) {
+      // a data dir from before the split: its superuser is `sluice` until setUpRoles made `postgres`
+      if (user === superuser && (err as { code?: string }).code === '28000')
+        return asSuperuser(db, run, legacySuperuser);
+      throw err;
+    }
     try {
       await run(client);
     } finally {
       await client.end();
     }
   };
-  const account = serverAccount();
-  const data = dataDir(serviceDir, account);
 
   return {
     name: 'postgres',
     envVar: 'DATABASE_URL',
-    connection: { DATABASE_URL: url },
+    connection: {
+      DATABASE_URL: url,
+      DATABASE_OWNER_URL: roleUrl(roles.owner),
+      DATABASE_READER_URL: roleUrl(roles.reader),
+    },
     url,
     marker: data,
     ports: [port],
@@ -78,19 +130,17 @@ export function postgresService(settings: StackSettings, serviceDir: string): Se
       rmSync(data, { recursive: true, force: true });
       mkdirSync(dirname(data), { recursive: true, mode: 0o755 });
       mkdirSync(data, { mode: 0o700 });
-      const pwFile = join(dirname(data), 'initdb.pw');
-      writeFileSync(pwFile, `${password}\n`, { mode: 0o644 });
       if (account) {
         chownSync(data, account.uid, account.gid);
       }
+      // the superuser gets no password: over TCP only the roles made in afterReady log in
       const initdb = spawnSync(
         join(postgresBinDir() as string, 'initdb'),
         [
           '-D',
           data,
           '-U',
-          user,
-          `--pwfile=${pwFile}`,
+          superuser,
           '--auth-local=trust',
           '--auth-host=scram-sha-256',
           '-E',
@@ -99,7 +149,6 @@ export function postgresService(settings: StackSettings, serviceDir: string): Se
         ],
         { encoding: 'utf8', uid: account?.uid, gid: account?.gid },
       );
-      rmSync(pwFile, { force: true });
       if (initdb.status !== 0) {
         rmSync(data, { recursive: true, force: true });
         throw new SluiceError('ING_STACK_START_FAILED', `initdb failed:\n${initdb.stderr || initdb.stdout}`);
@@ -127,14 +176,24 @@ export function postgresService(settings: StackSettings, serviceDir: string): Se
       };
     },
     probe: () =>
-      connect('postgres', async (client) => void (await client.query('SELECT 1'))).then(() => true),
+      asSuperuser('postgres', async (client) => void (await client.query('SELECT 1'))).then(() => true),
     async afterReady() {
-      await connect('postgres', async (client) => {
-        const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-        if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${database}`);
+      await asSuperuser('postgres', async (client) => {
+        // first, so the legacy superuser can be demoted from a session of the new one
+        await client.query(`DO $$ BEGIN
+          IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${superuser}') THEN CREATE ROLE ${superuser} SUPERUSER LOGIN; END IF;
+        END $$`);
       });
-      // The local database comes with Sluice's schema, as `sluice db migrate` would apply it.
-      const pool = new pg.Pool({ connectionString: url, max: 1 });
+      await asSuperuser('postgres', async (client) => {
+        await client.query(setUpRoles);
+        const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+        if (exists.rowCount === 0)
+          await client.query(`CREATE DATABASE ${database} OWNER ${roles.owner.name}`);
+        else await client.query(`ALTER DATABASE ${database} OWNER TO ${roles.owner.name}`);
+      });
+      // The local database comes with Sluice's schema, as `sluice db migrate` would apply it (as the owner).
+      const pool = new pg.Pool({ connectionString: roleUrl(roles.owner), max: 1 });
+      pool.on('error', () => {});
       try {
         await migrate(pool);
       } finally {

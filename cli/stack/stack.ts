@@ -31,7 +31,7 @@ export function localStack(home = sluiceHome()): LocalService[] {
     registryService(settings),
     postgresService(settings, join(home, 'postgres')),
     ...(isClickHouseCluster(settings) ? [zookeeperService(settings)] : []),
-    ...clickhouseServices(settings),
+    ...clickhouseServices(settings, home),
     mosquittoService(settings),
   ].map((definition) => new LocalService(definition, home));
 }

@@ -29,11 +29,43 @@ export function migrations(dir = migrationsDir): Migration[] {
     });
 }
 
+/** The migrations not applied yet, read without a lock or a write (so a role without DDL rights may ask). */
+export async function pendingMigrations(pool: pg.Pool, dir = migrationsDir): Promise<Migration[]> {
+  const { rows } = await pool.query<{ present: boolean }>(
+    "SELECT to_regclass('schema_migrations') IS NOT NULL AS present",
+  );
+  const applied = new Map(
+    rows[0]?.present
+      ? (
+          await pool.query<{ version: number; checksum: string }>(
+            'SELECT version, checksum FROM schema_migrations',
+          )
+        ).rows.map((row) => [row.version, row.checksum])
+      : [],
+  );
+  return migrations(dir).filter((migration) => {
+    const checksum = applied.get(migration.version);
+    if (checksum !== undefined && checksum !== migration.checksum) throw changedAfterApplied(migration);
+    return checksum === undefined;
+  });
+}
+
+function changedAfterApplied(migration: Migration): SluiceError {
+  return new SluiceError(
+    'ING_CONFIG_INVALID',
+    `migration ${migration.name} was changed after it was applied; add a new numbered migration instead`,
+  );
+}
+
 /**
  * Applies the numbered SQL files not applied yet, in one transaction under an advisory lock
- * (so concurrent starters wait rather than race). An applied file that changed is refused.
+ * (so concurrent starters wait rather than race). An applied file that changed is refused. A role
+ * that may not change the schema (the components' writer) gets a clear error when something is
+ * pending, and nothing to do otherwise.
  */
 export async function migrate(pool: pg.Pool, dir = migrationsDir): Promise<string[]> {
+  const pending = await pendingMigrations(pool, dir);
+  if (pending.length === 0) return [];
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -55,12 +87,7 @@ export async function migrate(pool: pg.Pool, dir = migrationsDir): Promise<strin
     for (const migration of migrations(dir)) {
       const checksum = applied.get(migration.version);
       if (checksum === migration.checksum) continue;
-      if (checksum !== undefined) {
-        throw new SluiceError(
-          'ING_CONFIG_INVALID',
-          `migration ${migration.name} was changed after it was applied; add a new numbered migration instead`,
-        );
-      }
+      if (checksum !== undefined) throw changedAfterApplied(migration);
       await client.query(migration.sql);
       await client.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [
         migration.version,
@@ -73,6 +100,13 @@ export async function migrate(pool: pg.Pool, dir = migrationsDir): Promise<strin
     return done;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});
+    if ((err as { code?: string }).code === '42501') {
+      throw new SluiceError(
+        'ING_DB_MISCONFIGURED',
+        `the database schema lacks ${pending.map((m) => m.name).join(', ')} and this role may not change it: run \`sluice db migrate\` (it connects with DATABASE_OWNER_URL)`,
+        { cause: err },
+      );
+    }
     throw err;
   } finally {
     client.release();

@@ -34,6 +34,8 @@ export const pricingSettings = defineSettings('pricing processor', {
     inputTopic: topics.rawPricing.topic,
     outputTopic: topics.normalizedPricing.topic,
     groupId: 'sluice-pricing-processor',
+    // prices come in collection bursts, well below what the main thread processes: no thread heaps to hold
+    threads: '0',
   }),
   usdRates: setting(
     'PROCESSOR_PRICING_USD_RATES',

@@ -14,6 +14,8 @@ interface RunnerDefaults {
   inputTopic: string;
   outputTopic: string;
   groupId: string;
+  /** Pipeline threads by default: each holds its own heap (50–100 MB), worth it where the volume is. */
+  threads: string;
 }
 
 /**
@@ -62,7 +64,7 @@ export function runnerSettings(prefix: string, defaults: RunnerDefaults) {
     threads: setting(
       `${prefix}_THREADS`,
       nonNegativeInt,
-      '2',
+      defaults.threads,
       'Worker threads that decode, run the stages and encode, so one instance uses more than one core; 0 runs them on the main thread beside Kafka.',
     ),
     maxBytesPerPartition: setting(

@@ -119,6 +119,7 @@ export class TransactionalRunner implements Component {
   private records?: RecordEvaluator<unknown, unknown>;
   private threads?: PipelineThreads;
   private state: Health = { state: 'down', reason: 'not started' };
+  private readonly failure = new AbortController();
   private resolveFinished?: () => void;
   /** Resolves once every partition of `until` is done (never, without `until`). */
   readonly finished: Promise<void>;
@@ -183,13 +184,15 @@ export class TransactionalRunner implements Component {
       this.state = { state: 'ready' };
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      this.state = { state: payload.restart ? 'degraded' : 'down', reason: describeError(payload.error) };
-      this.metrics.health(payload.restart ? 0.5 : 0);
+      this.state = { state: 'down', reason: describeError(payload.error) };
+      this.metrics.health(0);
+      // kafkajs gave up on this consumer: the supervisor replaces the processor
+      if (!payload.restart) this.failure.abort(payload.error);
     });
     await consumer.connect();
     await consumer.subscribe({ topics: [input.topic], fromBeginning: this.settings.fromBeginning });
     // Set before run(): the group can be joined (GROUP_JOIN → ready) before run() resolves.
-    this.state = { state: 'degraded', reason: 'joining the consumer group' };
+    this.state = { state: 'down', reason: 'joining the consumer group' };
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -333,7 +336,7 @@ export class TransactionalRunner implements Component {
     await this.closePartition(partition, state);
     const error = classifyError(err);
     this.metrics.error('batch', error.code, error.disposition);
-    this.state = { state: 'degraded', reason: describeError(err) };
+    this.state = { state: 'down', reason: describeError(err) };
   }
 
   /** The pipeline here, or on pipeline threads (`threads` > 0). */
@@ -549,6 +552,11 @@ export class TransactionalRunner implements Component {
     this.consumer?.pause([{ topic: this.topics.input.topic, partitions: [partition] }]);
     if ([...(this.until?.keys() ?? [])].every((p) => this.finishedPartitions.has(p)))
       this.resolveFinished?.();
+  }
+
+  /** Aborted when kafkajs gave up on the consumer: the processor must be replaced. */
+  get failed(): AbortSignal {
+    return this.failure.signal;
   }
 
   totals(): RunnerProgress {

@@ -8,6 +8,7 @@ const processorSettings = defineSettings('telemetry processor', {
     inputTopic: topics.rawTelemetry.topic,
     outputTopic: topics.normalizedTelemetry.topic,
     groupId: 'sluice-telemetry-processor',
+    threads: '2',
   }),
   temperatureUnit: setting(
     'PROCESSOR_TELEMETRY_TEMPERATURE_UNIT',

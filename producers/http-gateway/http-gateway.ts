@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Kafka, Message } from 'kafkajs';
 import type pg from 'pg';
@@ -7,9 +6,11 @@ import { type ApiKeyIdentity, ApiKeyVerifier } from '../../lib/api-keys.ts';
 import type { Component, Health } from '../../lib/component.ts';
 import { loadSettings } from '../../lib/config.ts';
 import { classifyError, describeError } from '../../lib/errors.ts';
+import { closeServer, listen, serverUrl } from '../../lib/http-server.ts';
 import { createKafka } from '../../lib/kafka.ts';
 import { componentLogger, newTraceId } from '../../lib/logger.ts';
 import { componentMetrics } from '../../lib/metrics.ts';
+import { opsRoutes } from '../../lib/ops.ts';
 import { createPgPool } from '../../lib/postgres.ts';
 import type { ReasonCode } from '../../lib/reasons.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
@@ -127,13 +128,17 @@ export class HttpGateway implements Component {
     );
     this.ownsPool = deps.pool === undefined;
     this.pool = deps.pool ?? createPgPool();
-    this.verifier = new ApiKeyVerifier(this.pool, settings.apiKeyCacheMs);
+    this.verifier = new ApiKeyVerifier(this.pool, settings.apiKeyCacheMs, undefined, (err) =>
+      this.logger.warn(
+        { err: describeError(err) },
+        'API keys cannot be reloaded; the last copy answers meanwhile',
+      ),
+    );
   }
 
   /** The address it listens on (the real port when configured with 0). */
   get url(): string {
-    const address = this.server?.address() as AddressInfo | null | undefined;
-    return `http://${this.settings.host}:${address?.port ?? this.settings.port}`;
+    return serverUrl(this.server, this.settings.host, this.settings.port);
   }
 
   app(): express.Express {
@@ -141,10 +146,8 @@ export class HttpGateway implements Component {
     app.disable('x-powered-by');
     app.disable('etag'); // answers to POSTs are not cached: hashing each one is wasted
     app.set('trust proxy', false);
-    app.get('/healthz', (_req, res) => {
-      const health = this.health();
-      res.status(health.state === 'down' ? 503 : 200).json(health);
-    });
+    // liveness and readiness of the gateway alone, for a load balancer in front of it
+    app.use(opsRoutes(() => [this], { metrics: false }));
     const body = express.raw({ type: () => true, limit: this.settings.maxBodyBytes });
     app.post('/v1/ingest/telemetry', this.authenticate, this.accept(['json', 'ndjson']), body, this.ingest);
     app.post('/v1/ingest/telemetry/csv', this.authenticate, this.accept(['csv']), body, this.ingest);
@@ -369,33 +372,16 @@ export class HttpGateway implements Component {
   };
 
   async start(): Promise<void> {
+    // listening first: while Kafka is not there yet the gateway answers 503 (and /readyz says why)
+    this.server = await listen(this.app(), this.settings, this.logger);
     await this.publisher.connect();
-    const app = this.app();
-    await new Promise<void>((resolveListen, reject) => {
-      const server = app.listen(this.settings.port, this.settings.host, (err?: Error) =>
-        err ? reject(err) : resolveListen(),
-      );
-      // readings from devices on slow links: allow a request 60 s, keep idle connections 65 s
-      server.requestTimeout = 60_000;
-      server.keepAliveTimeout = 65_000;
-      this.server = server;
-    });
     this.metrics.health(1);
     this.logger.info({ url: this.url }, 'accepting telemetry');
   }
 
   async stop(deadline: number): Promise<void> {
-    const server = this.server;
-    if (server) {
-      // stop intake first; requests already in flight still get their answer
-      const closed = new Promise<void>((resolveClose) => server.close(() => resolveClose()));
-      server.closeIdleConnections();
-      await Promise.race([
-        closed,
-        new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref()),
-      ]);
-      server.closeAllConnections();
-    }
+    // stop intake first; requests already in flight still get their answer
+    if (this.server) await closeServer(this.server, deadline);
     await this.publisher.close(deadline);
     if (this.ownsPool) await this.pool.end();
     this.metrics.health(0);
@@ -405,6 +391,14 @@ export class HttpGateway implements Component {
     if (!this.server?.listening) return { state: 'down', reason: 'not listening' };
     const publisher = this.publisher.health();
     this.metrics.health(publisher.state === 'ready' ? 1 : publisher.state === 'degraded' ? 0.5 : 0);
+    const staleSince = this.verifier.staleSince;
+    if (publisher.state === 'ready' && staleSince !== undefined) {
+      const since = new Date(staleSince).toISOString();
+      return {
+        state: 'degraded',
+        reason: `API keys from the last copy since ${since}: PostgreSQL does not answer`,
+      };
+    }
     return publisher;
   }
 }

@@ -96,7 +96,7 @@ describe('HTTP gateway when Kafka stops mid-request (private broker)', { timeout
     rmSync(home, { recursive: true, force: true });
   });
 
-  it('answers 503/429 with Retry-After while Kafka is down and loses nothing it answered 202', async () => {
+  it('answers 503/429 with Retry-After while Kafka is down, /readyz 503 naming the gateway, and loses nothing it answered 202', async () => {
     const accepted = new Set<string>();
     const refusals = new Map<number, number>();
     let withoutRetryAfter = 0;
@@ -141,6 +141,11 @@ describe('HTTP gateway when Kafka stops mid-request (private broker)', { timeout
     );
     assert.equal(withoutRetryAfter, 0);
     assert.notEqual(gateway.health().state, 'ready');
+    // readiness as a load balancer or Kubernetes asks for it: not ready, and why
+    const readiness = await fetch(`${gateway.url}/readyz`);
+    const why = await readiness.text();
+    assert.equal(readiness.status, 503, why);
+    assert.match(why, /http-gateway: Kafka unavailable/);
 
     await stack(['up', 'kafka']);
     let recovered = false;

@@ -94,6 +94,12 @@ export const mqttBridgeSettings = defineSettings('mqtt bridge', {
     '30000',
     'Longest wait between reconnection attempts to the MQTT broker (exponential backoff with jitter).',
   ),
+  maxPayloadBytes: setting(
+    'MQTT_BRIDGE_MAX_PAYLOAD_BYTES',
+    positiveInt,
+    '16384',
+    'Largest message payload taken (its bytes go to Kafka, whose records stop at 1 MiB); a larger one is acknowledged and dead-lettered as payload_too_large with its topic and size, without its bytes.',
+  ),
 });
 
 export type MqttBridgeSettings = SettingsOf<typeof mqttBridgeSettings>;

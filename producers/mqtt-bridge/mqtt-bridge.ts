@@ -1,5 +1,5 @@
 import type { Kafka, Message } from 'kafkajs';
-import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
+import type { IPublishPacket, MqttClient } from 'mqtt';
 import type pg from 'pg';
 import { Counter } from 'prom-client';
 import type { Component, Health } from '../../lib/component.ts';
@@ -8,7 +8,7 @@ import { classifyError, describeError } from '../../lib/errors.ts';
 import { createKafka } from '../../lib/kafka.ts';
 import { componentLogger } from '../../lib/logger.ts';
 import { componentMetrics, metricsRegistry } from '../../lib/metrics.ts';
-import { mqttSettings } from '../../lib/mqtt.ts';
+import { createMqttClient, mqttSettings } from '../../lib/mqtt.ts';
 import { createPgPool } from '../../lib/postgres.ts';
 import type { ReasonCode } from '../../lib/reasons.ts';
 import { backoffDelay, retry } from '../../lib/retry.ts';
@@ -23,6 +23,7 @@ import {
   numericValue,
   type ReadingFields,
   readingFields,
+  readingTooLarge,
 } from '../telemetry-wire.ts';
 import { type MqttBridgeSettings, mqttBridgeSettings } from './config.ts';
 import { DeviceStates } from './device-states.ts';
@@ -198,17 +199,21 @@ export class MqttBridge implements Component {
 
   async start(): Promise<void> {
     await Promise.all([this.publisher.connect(), this.deadLetters.connect()]);
-    const client = mqtt.connect(this.url, {
-      clientId: this.settings.clientId,
-      protocolVersion: 5,
-      clean: false,
-      properties: {
-        sessionExpiryInterval: this.settings.sessionExpirySeconds,
-        receiveMaximum: this.settings.receiveMaximum,
+    const { client, connected } = createMqttClient(
+      this.url,
+      {
+        clientId: this.settings.clientId,
+        protocolVersion: 5,
+        clean: false,
+        properties: {
+          sessionExpiryInterval: this.settings.sessionExpirySeconds,
+          receiveMaximum: this.settings.receiveMaximum,
+        },
+        reconnectPeriod: 0, // reconnection is ours, with backoff
+        connectTimeout: 10_000,
       },
-      reconnectPeriod: 0, // reconnection is ours, with backoff
-      connectTimeout: 10_000,
-    });
+      this.logger,
+    );
     this.client = client;
     this.deferAcknowledgements(client);
     client.on('connect', (connack) => {
@@ -231,10 +236,7 @@ export class MqttBridge implements Component {
       this.lastError = describeError(err);
       this.metrics.error('mqtt', classifyError(err).code, 'retriable');
     });
-    await new Promise<void>((resolveConnected, reject) => {
-      client.once('connect', () => resolveConnected());
-      client.once('error', reject);
-    });
+    await connected;
   }
 
   private scheduleReconnect(): void {
@@ -327,6 +329,13 @@ export class MqttBridge implements Component {
   /** What a message becomes: raw events, or a dead letter saying why it maps to no reading. */
   private route(packet: IPublishPacket, payload: Buffer, receivedAt: number, batch: PendingBatch): void {
     const mqttTopic = packet.topic;
+    if (payload.length > this.settings.maxPayloadBytes) {
+      // a record over the broker's limit would fail its whole batch, again at every redelivery: the
+      // dead letter keeps where it came from and its size, not its bytes (as the gateway and file import do)
+      const { reason, message } = readingTooLarge(payload.length, this.settings.maxPayloadBytes);
+      batch.letters.push(this.letter(packet, Buffer.alloc(0), receivedAt, reason, message));
+      return;
+    }
     const sparkplugTopic =
       this.sparkplug && mqttTopic.startsWith(`${sparkplugNamespace}/`)
         ? parseSparkplugTopic(mqttTopic)
@@ -459,10 +468,10 @@ export class MqttBridge implements Component {
       // a full buffer clears in milliseconds: a long backoff here would idle the bridge
       maxDelayMs: 2000,
       signal: this.stopping.signal,
+      // the publisher reports the outage (health, one warning); a line per retried batch would flood the log
       onRetry: (err: Error) => {
-        this.lastError = describeError(err);
-        this.logger.warn(
-          { err: this.lastError, events: batch.messages.length },
+        this.logger.debug(
+          { err: describeError(err), events: batch.messages.length },
           'Kafka unavailable; retrying',
         );
       },
@@ -491,7 +500,7 @@ export class MqttBridge implements Component {
   health(): Health {
     if (!this.client) return { state: 'down', reason: 'not started' };
     if (!this.client.connected)
-      return { state: 'degraded', reason: `MQTT disconnected: ${this.lastError ?? 'reconnecting'}` };
+      return { state: 'down', reason: `MQTT disconnected: ${this.lastError ?? 'reconnecting'}` };
     for (const part of [this.publisher.health(), this.deadLetters.health(), this.deviceStates?.health()]) {
       if (part && part.state !== 'ready') return part;
     }

@@ -337,7 +337,7 @@ export class OpcuaClient implements Component {
 
   health(): Health {
     if (!this.client) return { state: 'down', reason: 'not started' };
-    if (!this.connected) return { state: 'degraded', reason: this.lastError ?? 'disconnected' };
+    if (!this.connected) return { state: 'down', reason: this.lastError ?? 'disconnected' };
     const publisher = this.publisher.health();
     if (publisher.state !== 'ready') return publisher;
     return this.lastError ? { state: 'degraded', reason: this.lastError } : { state: 'ready' };

@@ -217,6 +217,7 @@ export class PricingCollector implements Component {
       const { publisher } = this.options;
       for await (const page of this.options.source.pages(stream, this.context)) {
         this.metrics.received(publisher.topic, page.offers.length);
+        refuseOversizeOffers(page.offers);
         // encoded at once, while the offers are young: the JS heap never holds a batch of them
         const encoded = publisher.encode(page.offers);
         const entry = {
@@ -394,3 +395,19 @@ export class PricingCollector implements Component {
 }
 
 const noProgress: ProgressDelta = { pages: 0, items: 0, published: 0, failed: 0 };
+
+/** An item this large cannot be a price; as a record it would pass the broker's 1 MiB limit and fail every send of its batch. */
+const maxOfferBytes = 256 * 1024;
+
+/** A page holding such an item fails as a whole, with its URL, instead of stalling the run's publishing. */
+function refuseOversizeOffers(offers: readonly RawPriceOffer[]): void {
+  for (const offer of offers) {
+    const bytes = Buffer.byteLength(offer.item);
+    if (bytes > maxOfferBytes) {
+      throw new SluiceError(
+        'ING_PRICING_PAGE_INVALID',
+        `${offer.sourceUrl}: item ${offer.sku.slice(0, 80)} is ${bytes} bytes; the limit is ${maxOfferBytes}`,
+      );
+    }
+  }
+}

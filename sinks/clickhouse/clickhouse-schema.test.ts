@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import type { ClickHouseClient } from '@clickhouse/client';
+import { localClickHouseAdmin } from '../../cli/stack/clickhouse.ts';
 import {
   type ClickHouseFeatures,
   clickhouseSettings,
@@ -38,9 +39,11 @@ describe('ClickHouse migration 2: pricing_prices ordered by the price identity',
   }
 
   before(async () => {
-    server = createClickHouse();
+    // the sinks' user stops at the sluice database: a database of its own needs the local admin
+    const settings = { ...loadSettings(clickhouseSettings, environment()), ...localClickHouseAdmin() };
+    server = createClickHouse(settings);
     await server.command({ query: `CREATE DATABASE ${database}` });
-    client = createClickHouse({ ...loadSettings(clickhouseSettings, environment()), database });
+    client = createClickHouse({ ...settings, database });
     features = await detectFeatures(client);
   });
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import type { KafkaMessage, Producer } from 'kafkajs';
-import { clickhouseLayout, createClickHouse } from '../../lib/clickhouse.ts';
+import { classifyClickHouseError, clickhouseLayout, createClickHouse } from '../../lib/clickhouse.ts';
 import { environment, loadSettings } from '../../lib/config.ts';
 import { createKafka } from '../../lib/kafka.ts';
 import { componentLogger } from '../../lib/logger.ts';
@@ -19,7 +19,7 @@ import {
   waitFor,
 } from '../fixtures.ts';
 import { createClickHouseSink } from './clickhouse-sink.ts';
-import { ClickHouseWriter, classifyClickHouseError } from './clickhouse-writer.ts';
+import { ClickHouseWriter } from './clickhouse-writer.ts';
 import { clickhouseSinkSettings } from './config.ts';
 
 describe('ClickHouse sink (local stack)', { timeout: 120_000 }, () => {

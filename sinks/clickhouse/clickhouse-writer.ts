@@ -1,10 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type ClickHouseClient, ClickHouseError } from '@clickhouse/client';
-import { type ClickHouseFeatures, type ClickHouseLayout, detectFeatures } from '../../lib/clickhouse.ts';
+import type { ClickHouseClient } from '@clickhouse/client';
+import {
+  type ClickHouseFeatures,
+  type ClickHouseLayout,
+  classifyClickHouseError,
+  detectFeatures,
+} from '../../lib/clickhouse.ts';
 import { clickhouseLiteral } from '../../lib/clickhouse-sql.ts';
-import { classifyError, type ErrorCode, SluiceError } from '../../lib/errors.ts';
+import { SluiceError } from '../../lib/errors.ts';
 import { EventIdSet } from '../../lib/event-id-set.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { sitesLoaded } from '../../lib/metrics.ts';
@@ -86,61 +91,6 @@ export class RecentEventIds {
   add(ids: readonly string[]): void {
     this.commit(ids.filter((id) => this.claim(id)));
   }
-}
-
-/** ClickHouse error codes by what they mean for the batch (the rest: see classifyError). */
-const clickhouseErrorCodes: Record<string, ErrorCode> = {
-  // the data cannot be inserted as it is: split the batch, DLQ the bad rows
-  '6': 'ING_DB_REJECTED', // CANNOT_PARSE_TEXT
-  '26': 'ING_DB_REJECTED', // CANNOT_PARSE_QUOTED_STRING
-  '27': 'ING_DB_REJECTED', // CANNOT_PARSE_INPUT_ASSERTION_FAILED
-  '38': 'ING_DB_REJECTED', // CANNOT_PARSE_DATE
-  '41': 'ING_DB_REJECTED', // CANNOT_PARSE_DATETIME
-  '53': 'ING_DB_REJECTED', // TYPE_MISMATCH
-  '69': 'ING_DB_REJECTED', // ARGUMENT_OUT_OF_BOUND
-  '70': 'ING_DB_REJECTED', // CANNOT_CONVERT_TYPE
-  '72': 'ING_DB_REJECTED', // CANNOT_PARSE_NUMBER
-  '117': 'ING_DB_REJECTED', // INCORRECT_DATA
-  '131': 'ING_DB_REJECTED', // TOO_LARGE_STRING_SIZE
-  // the server is busy or going away: try again later
-  '159': 'ING_DB_UNAVAILABLE', // TIMEOUT_EXCEEDED
-  '202': 'ING_DB_UNAVAILABLE', // TOO_MANY_SIMULTANEOUS_QUERIES
-  '209': 'ING_DB_UNAVAILABLE', // SOCKET_TIMEOUT
-  '210': 'ING_DB_UNAVAILABLE', // NETWORK_ERROR
-  '241': 'ING_DB_UNAVAILABLE', // MEMORY_LIMIT_EXCEEDED
-  '252': 'ING_DB_UNAVAILABLE', // TOO_MANY_PARTS
-  '394': 'ING_DB_UNAVAILABLE', // QUERY_WAS_CANCELLED (server shutting down)
-  // misconfiguration: fix the tables, the user or the URL
-  '16': 'ING_DB_MISCONFIGURED', // NO_SUCH_COLUMN_IN_TABLE
-  '60': 'ING_DB_MISCONFIGURED', // UNKNOWN_TABLE
-  '62': 'ING_DB_MISCONFIGURED', // SYNTAX_ERROR
-  '81': 'ING_DB_MISCONFIGURED', // UNKNOWN_DATABASE
-  '164': 'ING_DB_MISCONFIGURED', // READONLY
-  '192': 'ING_DB_MISCONFIGURED', // UNKNOWN_USER
-  '193': 'ING_DB_MISCONFIGURED', // WRONG_PASSWORD
-  '497': 'ING_DB_MISCONFIGURED', // ACCESS_DENIED
-  '516': 'ING_DB_MISCONFIGURED', // AUTHENTICATION_FAILED
-};
-
-/** The server's error code: parsed by the client on current servers, read from the text on 18.16 ("Code: 27, …"). */
-function serverErrorCode(err: unknown): string | undefined {
-  if (err instanceof ClickHouseError) return err.code;
-  return err instanceof Error ? /^Code: (\d+)[,.]/.exec(err.message)?.[1] : undefined;
-}
-
-export function classifyClickHouseError(err: unknown): SluiceError {
-  const serverCode = serverErrorCode(err);
-  const code = serverCode === undefined ? undefined : clickhouseErrorCodes[serverCode];
-  if (code) {
-    return new SluiceError(code, `ClickHouse ${serverCode}: ${(err as Error).message.trim()}`, {
-      cause: err,
-    });
-  }
-  const error = classifyError(err);
-  if (error.code === 'ING_UNCLASSIFIED' && /timeout/i.test(error.message)) {
-    return new SluiceError('ING_TIMEOUT', error.message, { cause: err });
-  }
-  return error;
 }
 
 // DateTime is an unsigned 32-bit count of seconds: outside it ClickHouse would wrap silently.

@@ -11,7 +11,9 @@ import { ensureMonths, expireMonths, firstKeptMonth, monthIndex } from './partit
  * table of their own, rows and all) or dropped.
  */
 describe('telemetry_readings monthly partitions', () => {
+  // the sink's role (no DDL: the partition functions act as the table's owner), and the owner to clean up
   let pool: pg.Pool;
+  let owner: pg.Pool;
   const months = ['201901', '201902', '201903'];
   const asOf = Date.UTC(2019, 4, 15); // May 2019: with 2 months kept, March and April stay
 
@@ -32,12 +34,14 @@ describe('telemetry_readings monthly partitions', () => {
 
   before(async () => {
     pool = createPgPool();
-    await migrate(pool);
+    owner = createPgPool(undefined, 'owner');
+    await migrate(owner);
   });
 
   after(async () => {
-    for (const month of months) await pool.query(`DROP TABLE IF EXISTS telemetry_readings_${month}`);
+    for (const month of months) await owner.query(`DROP TABLE IF EXISTS telemetry_readings_${month}`);
     await pool.end();
+    await owner.end();
   });
 
   it('keeps the months of the retention and detaches the older ones with their rows', async () => {

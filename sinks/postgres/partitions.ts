@@ -55,8 +55,8 @@ export async function expireMonths(
     const match = /^telemetry_readings_(\d{4})(\d{2})$/.exec(name);
     const month = match ? Number(match[1]) * 12 + Number(match[2]) - 1 : undefined;
     if (month === undefined || month >= firstKept) continue;
-    if (retention.action === 'drop') await pool.query(`DROP TABLE ${name}`);
-    else await pool.query(`ALTER TABLE telemetry_readings DETACH PARTITION ${name}`);
+    // as the table's owner (migration 078): the sink's role has no DDL right
+    await pool.query('SELECT expire_telemetry_partition($1, $2)', [name, retention.action === 'drop']);
     actions.push({ month, done: `${retention.action === 'drop' ? 'dropped' : 'detached'} ${name}` });
   }
   return actions;

@@ -34,17 +34,15 @@ function postgresSink(
       `the ${component} sink has no source topic: set one of its topics`,
     );
   }
+  // its 'error' events are handled by the factory: a database restart cannot crash the process
   const pool = createPgPool();
-  const logger = componentLogger(component);
-  // an idle connection dropped by a database restart must not crash the process
-  pool.on('error', (err) => logger.warn({ err: err.message }, 'idle PostgreSQL connection lost'));
   const writer = new PostgresWriter({
     pool,
     component,
     consumerGroup: settings.groupId,
     sources: new Map(sources.map(({ contract, kind }) => [contract.topic, kind])),
     ...partitions,
-    logger,
+    logger: componentLogger(component),
   });
   return {
     name: component,

@@ -6,12 +6,14 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { postgresBinDir } from '../../cli/stack/install.ts';
-import { createPgPool, createPgReadPool } from '../../lib/postgres.ts';
+import { localPostgresSocket } from '../../cli/stack/postgres.ts';
+import { loadSettings } from '../../lib/config.ts';
+import { createPgPool, createPgReadPool, postgresSettings } from '../../lib/postgres.ts';
 import { uniqueSuffix } from '../support.ts';
 import { PrivateStack, stopProcess } from './cluster-support.ts';
 
 /**
- * DATABASE_REPLICA_URL against a real streaming standby: the stack's PostgreSQL (port 23450) and a
+ * DATABASE_READER_URL against a real streaming standby: the stack's PostgreSQL (port 23450) and a
  * hot standby made from it with pg_basebackup (port 23451), under a home of their own. What is
  * written on the primary is read through createPgReadPool from the standby, which refuses writes.
  */
@@ -37,9 +39,11 @@ describe('PostgreSQL: reads from a streaming replica', { timeout: 300_000 }, () 
     mkdirSync(standbyDir, { mode: 0o700 });
     if (account) chownSync(standbyDir, account.uid, account.gid);
     const bin = postgresBinDir() as string;
+    // replication is the superuser's, over the primary's socket: no Sluice role may replicate
+    const socket = localPostgresSocket(stack.home);
     const backup = spawnSync(
       join(bin, 'pg_basebackup'),
-      ['-d', primaryUrl, '-D', standbyDir, '-R', '-X', 'stream', '-c', 'fast'],
+      ['-h', socket, '-p', '23450', '-U', 'postgres', '-D', standbyDir, '-R', '-X', 'stream', '-c', 'fast'],
       { encoding: 'utf8', uid: account?.uid, gid: account?.gid },
     );
     assert.equal(backup.status, 0, backup.stderr);
@@ -49,9 +53,10 @@ describe('PostgreSQL: reads from a streaming replica', { timeout: 300_000 }, () 
     standby = spawn(join(bin, 'postgres'), args, { uid: account?.uid, gid: account?.gid, stdio: 'pipe' });
     let standbyLog = '';
     standby.stderr?.setEncoding('utf8').on('data', (chunk: string) => (standbyLog += chunk));
-    const replicaUrl = primaryUrl.replace(':23450/', `:${standbyPort}/`);
-    primary = createPgPool({ url: primaryUrl, replicaUrl: '', poolSize: 2 });
-    reads = createPgReadPool({ url: primaryUrl, replicaUrl, poolSize: 2 });
+    const settings = loadSettings(postgresSettings, stack.connection());
+    const readerUrl = (settings.readerUrl || primaryUrl).replace(':23450/', `:${standbyPort}/`);
+    primary = createPgPool({ ...settings, poolSize: 2 });
+    reads = createPgReadPool({ ...settings, readerUrl, poolSize: 2 });
     reads.on('error', () => {});
     for (let attempt = 0; ; attempt++) {
       try {

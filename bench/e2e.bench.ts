@@ -1,0 +1,497 @@
+/**
+ * End to end, as `npm start` runs Sluice: the whole platform in one process (`sluice run
+ * --no-demo`) on a private stack, readings POSTed to its HTTP gateway and followed through the raw
+ * topic, the telemetry processor and the normalized topic into PostgreSQL and ClickHouse.
+ *
+ *   (a) sustained: as many readings as the gateway takes for BENCH_SECONDS (60); the rate is what
+ *       reached both sinks in that window (the slowest part sets it);
+ *   (b) latency at a fixed 5,000 readings/s: from the gateway's 202 to the row being visible in
+ *       ClickHouse and in PostgreSQL (sampled readings, polled every 100 ms), p50/p95/p99;
+ *   (c) resident memory and CPU of every process, and whether the platform's memory comes back
+ *       within 20% of its idle figure a minute after the burst of (a);
+ *   (d) Kafka's own ProducerPerformance and ConsumerPerformance on the same broker, and Sluice's
+ *       throughput as a share of the broker's.
+ *
+ * Results go to bench/results/e2e-<time>.json and bench/results/e2e.svg (shown in docs/performance.md).
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadStackSettings } from '../cli/stack/settings.ts';
+import { createApiKey } from '../lib/api-keys.ts';
+import { clickhouseSettings, createClickHouse } from '../lib/clickhouse.ts';
+import { loadSettings, projectRoot, sluiceCache } from '../lib/config.ts';
+import { createKafka, ensureTopics, kafkaSettings, topicWatermarks } from '../lib/kafka.ts';
+import { createPgPool, postgresSettings } from '../lib/postgres.ts';
+import { topics } from '../schemas/catalog.ts';
+import { PrivatePlatform, type ServerName } from '../test/private-platform.ts';
+import { uniqueSuffix } from '../test/support.ts';
+import { chart } from './e2e-chart.ts';
+import { report } from './report.ts';
+
+const sustainedSeconds = Number(process.env.BENCH_SECONDS ?? 60);
+const fixedRate = 5_000;
+const fixedSeconds = 60;
+const batch = 500;
+const lanes = 8;
+const ports = {
+  kafka: 17070,
+  controller: 17071,
+  registry: 17072,
+  postgres: 17073,
+  clickhouse: 17074,
+  clickhouseTcp: 17075,
+  mosquitto: 17076,
+  gateway: 17077,
+};
+const apiPort = 17078;
+const run = uniqueSuffix();
+const prefix = `e2e-${run}`;
+
+// ---- processes and their resources
+
+const clockTicks = 100;
+const pageBytes = 4096;
+
+interface ProcessSample {
+  rss: number;
+  cpuSeconds: number;
+}
+
+/** Resident memory and CPU time of a process and all its descendants (PostgreSQL's backends, a JVM's threads are in it). */
+function sampleTree(root: number): ProcessSample {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const sample = { rss: 0, cpuSeconds: 0 };
+  const visit = (pid: number) => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      sample.cpuSeconds += (Number(fields[11]) + Number(fields[12])) / clockTicks;
+      sample.rss += Number(fields[21]) * pageBytes;
+    } catch {
+      return;
+    }
+    for (const child of children.get(pid) ?? []) visit(child);
+  };
+  visit(root);
+  return sample;
+}
+
+/** Samples every process once a second: peak memory and CPU over a phase. */
+class ResourceWatch {
+  private readonly peaks = new Map<string, number>();
+  private readonly startCpu = new Map<string, number>();
+  private startedAt = Date.now();
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly pids: () => Map<string, number>) {}
+
+  begin(): void {
+    this.peaks.clear();
+    this.startCpu.clear();
+    this.startedAt = Date.now();
+    for (const [name, pid] of this.pids()) this.startCpu.set(name, sampleTree(pid).cpuSeconds);
+    this.timer = setInterval(() => this.sample(), 1000);
+  }
+
+  private sample(): void {
+    for (const [name, pid] of this.pids()) {
+      const { rss } = sampleTree(pid);
+      this.peaks.set(name, Math.max(this.peaks.get(name) ?? 0, rss));
+    }
+  }
+
+  /** Per process: peak resident MiB and CPU (cores) since begin(). */
+  end(): Record<string, { peakMiB: number; cpuCores: number }> {
+    clearInterval(this.timer);
+    this.sample();
+    const seconds = (Date.now() - this.startedAt) / 1000;
+    const result: Record<string, { peakMiB: number; cpuCores: number }> = {};
+    for (const [name, pid] of this.pids()) {
+      const cpu = sampleTree(pid).cpuSeconds - (this.startCpu.get(name) ?? 0);
+      result[name] = {
+        peakMiB: Math.round((this.peaks.get(name) ?? 0) / 1024 / 1024),
+        cpuCores: Math.round((cpu / seconds) * 100) / 100,
+      };
+    }
+    return result;
+  }
+}
+
+// ---- load
+
+/** Readings no other request repeats (their message ids differ), as devices send them. */
+function body(first: number, count: number, deviceOf: (n: number) => string): string {
+  const now = Date.now();
+  const items: string[] = [];
+  for (let n = first; n < first + count; n++) {
+    items.push(
+      `{"deviceId":"${deviceOf(n)}","siteId":"site-${n % 7}","metric":"temperature","value":${(n % 4000) / 100},"unit":"degF","ts":${now},"messageId":"${prefix}-${n}"}`,
+    );
+  }
+  return `[${items.join(',')}]`;
+}
+
+interface Answer {
+  status: number;
+  eventIds: string[];
+}
+
+async function post(url: string, key: string, text: string): Promise<Answer> {
+  const response = await fetch(`${url}/v1/ingest/telemetry`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': key },
+    body: text,
+  });
+  const answer = (await response.json()) as { results?: { eventId?: string }[] };
+  return {
+    status: response.status,
+    eventIds: (answer.results ?? []).flatMap((result) => (result.eventId ? [result.eventId] : [])),
+  };
+}
+
+// ---- the run
+
+const platform = new PrivatePlatform(ports, { API_PORT: String(apiPort), LOG_LEVEL: 'warn' });
+const gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
+try {
+  process.stderr.write('starting a private stack and the platform…\n');
+  await platform.stack(['up']);
+  const env = platform.connectionEnv();
+  const kafka = createKafka('bench-e2e', loadSettings(kafkaSettings, env));
+  const pool = createPgPool(loadSettings(postgresSettings, env));
+  const clickhouse = createClickHouse(loadSettings(clickhouseSettings, env));
+  const key = (await createApiKey(pool, { name: `bench-${run}`, roles: ['ingest'] })).key;
+  // as npm start runs it: one process, its malloc arenas capped (cli/platform.ts)
+  const sluice = platform.startCommand('platform', ['run', 'platform', '--no-demo'], {
+    MALLOC_ARENA_MAX: '2',
+  });
+  for (;;) {
+    const ready = await fetch(`http://127.0.0.1:${apiPort}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ready) break;
+    if (!sluice.alive) throw new Error(`the platform exited:\n${platform.lastLines('platform').join('\n')}`);
+    await sleep(500);
+  }
+  const pids = () => {
+    const found = new Map<string, number>([['sluice (node)', sluice.child.pid as number]]);
+    for (const server of ['kafka', 'registry', 'postgres', 'clickhouse'] as ServerName[]) {
+      const pid = platform.serverPidIfRunning(server);
+      if (pid) found.set(server, pid);
+    }
+    found.set('load generator (node)', process.pid);
+    return found;
+  };
+  const watch = new ResourceWatch(pids);
+
+  const rows = async () => {
+    const [{ n: postgres }] = (
+      await pool.query<{ n: string }>(
+        'SELECT count(*) AS n FROM telemetry_readings WHERE device_id LIKE $1',
+        [`${prefix}%`],
+      )
+    ).rows as [{ n: string }];
+    const [{ n: ch }] = (await (
+      await clickhouse.query({
+        query: `SELECT toString(count()) AS n FROM telemetry_readings WHERE device_id LIKE '${prefix}%'`,
+        format: 'JSONEachRow',
+      })
+    ).json()) as [{ n: string }];
+    return { postgres: Number(postgres), clickhouse: Number(ch) };
+  };
+  const normalizedEnd = async () =>
+    (await topicWatermarks(kafka, topics.normalizedTelemetry.topic)).reduce((sum, p) => sum + p.high, 0);
+
+  await sleep(20_000);
+  const idleRss = sampleTree(sluice.child.pid as number).rss;
+
+  // (a) sustained: every lane posts as fast as it is answered
+  process.stderr.write(`(a) ${sustainedSeconds} s as fast as the gateway takes readings…\n`);
+  let sequence = 0;
+  let acknowledged = 0;
+  let refused = 0;
+  let stop = false;
+  const device = (n: number) => `${prefix}-${n % 2000}`;
+  const laneLoop = async () => {
+    while (!stop) {
+      const first = sequence;
+      sequence += batch;
+      const answer = await post(gatewayUrl, key, body(first, batch, device)).catch(() => ({
+        status: 0,
+        eventIds: [],
+      }));
+      if (answer.status === 202) acknowledged += answer.eventIds.length;
+      else {
+        refused++;
+        await sleep(200);
+      }
+    }
+  };
+  watch.begin();
+  const loops = Array.from({ length: lanes }, laneLoop);
+  await sleep(10_000); // warm-up: JIT, batches filling
+  const windowStart = {
+    at: Date.now(),
+    rows: await rows(),
+    acked: acknowledged,
+    normalized: await normalizedEnd(),
+  };
+  await sleep(sustainedSeconds * 1000);
+  const windowEnd = {
+    at: Date.now(),
+    rows: await rows(),
+    acked: acknowledged,
+    normalized: await normalizedEnd(),
+  };
+  stop = true;
+  await Promise.all(loops);
+  const sustainedResources = watch.end();
+  const window = (windowEnd.at - windowStart.at) / 1000;
+  const rate = (from: number, to: number) => Math.round((to - from) / window);
+  const sustained = {
+    gatewayAcknowledged: rate(windowStart.acked, windowEnd.acked),
+    normalized: rate(windowStart.normalized, windowEnd.normalized),
+    postgres: rate(windowStart.rows.postgres, windowEnd.rows.postgres),
+    clickhouse: rate(windowStart.rows.clickhouse, windowEnd.rows.clickhouse),
+    refusedRequests: refused,
+  };
+  const endToEnd = Math.min(sustained.postgres, sustained.clickhouse);
+  process.stderr.write(`    draining the backlog…\n`);
+  const drainStart = Date.now();
+  for (;;) {
+    const now = await rows();
+    if (now.postgres >= acknowledged && now.clickhouse >= acknowledged) break;
+    if (Date.now() - drainStart > 600_000) break;
+    await sleep(2000);
+  }
+  const drainSeconds = Math.round((Date.now() - drainStart) / 1000);
+  process.stderr.write(`    idle a minute after the burst…\n`);
+  await sleep(60_000);
+  const afterBurstRss = sampleTree(sluice.child.pid as number).rss;
+
+  // (b) latency at a fixed rate: ten requests a second, the first reading of each followed
+  process.stderr.write(`(b) ${fixedSeconds} s at ${fixedRate} readings/s, following sampled readings…\n`);
+  const perRequest = batch;
+  const interval = (1000 * perRequest) / fixedRate;
+  const samples: { eventId: string; ts: number; ackedAt: number; postgres?: number; clickhouse?: number }[] =
+    [];
+  let latencyRefused = 0;
+  const latencyDevice = (n: number) =>
+    n % perRequest === 0 ? `${prefix}-lat-${n / perRequest}` : `${prefix}-${n % 2000}`;
+  watch.begin();
+  const started = Date.now();
+  const inFlight: Promise<void>[] = [];
+  let polling = true;
+  const poller = (async () => {
+    while (polling || samples.some((s) => s.postgres === undefined || s.clickhouse === undefined)) {
+      const pendingPg = samples.filter((s) => s.postgres === undefined).slice(0, 500);
+      const pendingCh = samples.filter((s) => s.clickhouse === undefined).slice(0, 500);
+      if (pendingPg.length > 0) {
+        const { rows: found } = await pool.query<{ event_id: string }>(
+          `SELECT event_id FROM telemetry_readings WHERE (source_time, event_id) IN
+             (SELECT to_timestamp(t / 1000.0), e FROM unnest($1::float8[], $2::text[]) AS x(t, e))`,
+          [pendingPg.map((s) => s.ts), pendingPg.map((s) => s.eventId)],
+        );
+        const seenAt = Date.now();
+        const ids = new Set(found.map((row) => row.event_id));
+        for (const sample of pendingPg)
+          if (ids.has(sample.eventId)) sample.postgres = seenAt - sample.ackedAt;
+      }
+      if (pendingCh.length > 0) {
+        const found = (await (
+          await clickhouse.query({
+            query: `SELECT event_id FROM telemetry_readings WHERE device_id LIKE '${prefix}-lat-%' AND event_id IN (${pendingCh
+              .map((s) => `'${s.eventId}'`)
+              .join(',')})`,
+            format: 'JSONEachRow',
+          })
+        ).json()) as { event_id: string }[];
+        const seenAt = Date.now();
+        const ids = new Set(found.map((row) => row.event_id));
+        for (const sample of pendingCh)
+          if (ids.has(sample.eventId)) sample.clickhouse = seenAt - sample.ackedAt;
+      }
+      if (Date.now() - started > (fixedSeconds + 120) * 1000) break;
+      await sleep(100);
+    }
+  })();
+  for (let request = 0; Date.now() - started < fixedSeconds * 1000; request++) {
+    const due = started + request * interval;
+    if (due > Date.now()) await sleep(due - Date.now());
+    const first = sequence;
+    sequence += perRequest;
+    const ts = Date.now();
+    inFlight.push(
+      post(gatewayUrl, key, body(first, perRequest, latencyDevice)).then(
+        (answer) => {
+          const eventId = answer.eventIds[0];
+          if (answer.status === 202 && eventId) samples.push({ eventId, ts, ackedAt: Date.now() });
+          else latencyRefused++;
+        },
+        () => {
+          latencyRefused++;
+        },
+      ),
+    );
+  }
+  await Promise.all(inFlight);
+  const fixedResources = watch.end();
+  polling = false;
+  await poller;
+  const percentile = (values: number[], p: number) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+  };
+  const latency = (which: 'postgres' | 'clickhouse') => {
+    const seen = samples.flatMap((s) => (s[which] === undefined ? [] : [s[which] as number]));
+    return {
+      samples: samples.length,
+      seen: seen.length,
+      p50: percentile(seen, 50),
+      p95: percentile(seen, 95),
+      p99: percentile(seen, 99),
+    };
+  };
+  const latencies = { clickhouse: latency('clickhouse'), postgres: latency('postgres') };
+
+  // (d) the broker alone, with Kafka's own tools from the same jars
+  process.stderr.write('(d) Kafka ProducerPerformance and ConsumerPerformance on the same broker…\n');
+  const perfTopic = `bench.kafka-perf.${run}`;
+  await ensureTopics(kafka, [perfTopic]);
+  const brokers = (env.KAFKA_BROKERS ?? '') as string;
+  const java = async (tool: string, args: string[]) => {
+    const classpath = `${join(sluiceCache(), `kafka-${loadStackSettings().kafkaVersion}`, 'lib')}/*`;
+    const child = spawn('java', ['-Xmx512m', '-cp', classpath, `org.apache.kafka.tools.${tool}`, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+    });
+    child.stderr.on('data', () => {});
+    await new Promise((resolveExit) => child.once('exit', resolveExit));
+    return out;
+  };
+  const records = 2_000_000;
+  const producerOut = await java('ProducerPerformance', [
+    '--topic',
+    perfTopic,
+    '--num-records',
+    String(records),
+    '--record-size',
+    '300',
+    '--throughput',
+    '-1',
+    '--producer-props',
+    `bootstrap.servers=${brokers}`,
+    'acks=all',
+    'enable.idempotence=true',
+    'linger.ms=5',
+    'batch.size=262144',
+  ]);
+  const producerLine = producerOut.trim().split('\n').at(-1) ?? '';
+  const kafkaProducer = Math.round(Number(/([\d.]+) records\/sec/.exec(producerLine)?.[1] ?? Number.NaN));
+  const consumerOut = await java('ConsumerPerformance', [
+    '--bootstrap-server',
+    brokers,
+    '--topic',
+    perfTopic,
+    '--messages',
+    String(records),
+    '--timeout',
+    '60000',
+  ]);
+  const consumerFields = consumerOut.trim().split('\n').at(-1)?.split(',') ?? [];
+  const kafkaConsumer = Math.round(Number(consumerFields[5]?.trim() ?? Number.NaN));
+
+  const results = {
+    at: new Date().toISOString(),
+    machine: { cores: cpus().length, loadAverage: loadavg() },
+    sustained: { seconds: window, ...sustained, endToEnd, drainSeconds },
+    latencyAt5000PerSecondMs: latencies,
+    memory: {
+      idleMiB: Math.round(idleRss / 1024 / 1024),
+      minuteAfterBurstMiB: Math.round(afterBurstRss / 1024 / 1024),
+      withinTwentyPercent: afterBurstRss <= idleRss * 1.2,
+    },
+    resources: { sustained: sustainedResources, at5000PerSecond: fixedResources },
+    kafka: { producerRecordsPerSecond: kafkaProducer, consumerRecordsPerSecond: kafkaConsumer },
+    ratioToBrokerProducer: Math.round((endToEnd / kafkaProducer) * 1000) / 1000,
+  };
+  const resultsDir = join(projectRoot, 'bench', 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(
+    join(resultsDir, `e2e-${results.at.replace(/[:.]/g, '-')}.json`),
+    `${JSON.stringify(results, null, 2)}\n`,
+  );
+  writeFileSync(join(resultsDir, 'e2e.svg'), chart(results));
+
+  report(
+    'end to end: HTTP → raw → processor → normalized → PostgreSQL + ClickHouse, the platform as npm start runs it',
+    {
+      'sustained window': `${Math.round(window)} s, ${lanes} connections, ${batch} readings a request`,
+      'fixed rate': `${fixedRate} readings/s for ${fixedSeconds} s, ${samples.length} readings followed`,
+      machine: `${results.machine.cores} cores, load average ${results.machine.loadAverage.map((n) => n.toFixed(1)).join(' ')} at the end (other work ran: figures are not comparable)`,
+    },
+    [
+      ['sustained end to end (both sinks)', endToEnd, 'events/s'],
+      ['  gateway acknowledged', sustained.gatewayAcknowledged, 'events/s'],
+      ['  normalized topic', sustained.normalized, 'records/s'],
+      ['  PostgreSQL rows', sustained.postgres, 'rows/s'],
+      ['  ClickHouse rows', sustained.clickhouse, 'rows/s'],
+      ['  backlog drained after the window in', drainSeconds, 's'],
+      ['Kafka ProducerPerformance (300 B, acks=all)', kafkaProducer, 'records/s'],
+      ['Kafka ConsumerPerformance', kafkaConsumer, 'records/s'],
+      ['Sluice end to end / broker producer', results.ratioToBrokerProducer, ''],
+      [
+        'ClickHouse-visible p50 / p95 / p99 at 5,000/s',
+        `${latencies.clickhouse.p50} / ${latencies.clickhouse.p95} / ${latencies.clickhouse.p99}`,
+        'ms',
+      ],
+      [
+        'PostgreSQL-visible p50 / p95 / p99 at 5,000/s',
+        `${latencies.postgres.p50} / ${latencies.postgres.p95} / ${latencies.postgres.p99}`,
+        'ms',
+      ],
+      ['refused during the fixed rate', latencyRefused, 'requests'],
+      ...Object.entries(fixedResources).map(
+        ([name, r]) =>
+          [`${name} at 5,000/s: peak RSS, CPU`, `${r.peakMiB} MiB, ${r.cpuCores}`, 'cores'] as [
+            string,
+            string,
+            string,
+          ],
+      ),
+      ...Object.entries(sustainedResources).map(
+        ([name, r]) =>
+          [`${name} sustained: peak RSS, CPU`, `${r.peakMiB} MiB, ${r.cpuCores}`, 'cores'] as [
+            string,
+            string,
+            string,
+          ],
+      ),
+      [
+        'sluice (node) RSS idle → a minute after the burst',
+        `${results.memory.idleMiB} → ${results.memory.minuteAfterBurstMiB}`,
+        'MiB',
+      ],
+    ],
+  );
+  await pool.end();
+  await clickhouse.close();
+} finally {
+  await platform.down();
+}

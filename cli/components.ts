@@ -1,0 +1,72 @@
+import type { Admin } from 'kafkajs';
+import { buildOverview } from '../api/overview.ts';
+import { ApiServer } from '../api/server.ts';
+import { prepareTopicsAndSchemas } from '../lib/bootstrap.ts';
+import type { ComponentFactory } from '../lib/component.ts';
+import { createKafka } from '../lib/kafka.ts';
+import type { Observed } from '../lib/ops.ts';
+import { sharedOnce } from '../lib/retry.ts';
+import type { AvroSerde } from '../lib/serde.ts';
+import { DemoProducer } from '../producers/demo/demo-producer.ts';
+import { createClickHouseSink } from '../sinks/clickhouse/clickhouse-sink.ts';
+import { createPostgresArchiveSink, createPostgresSink } from '../sinks/postgres/postgres-sink.ts';
+import { createProcessor, type PipelineName } from './commands/processors.ts';
+
+/**
+ * The long-running components as factories a supervisor starts and starts again: one list for
+ * `sluice run <component>` (one per process) and the platform (all in one).
+ */
+
+/** Each sink by its command name. */
+const sinks = {
+  postgres: createPostgresSink,
+  'postgres-archive': createPostgresArchiveSink,
+  clickhouse: createClickHouseSink,
+} as const;
+export type SinkName = keyof typeof sinks;
+export const sinkNames = Object.keys(sinks) as SinkName[];
+
+export function sinkFactory(name: SinkName): ComponentFactory {
+  return { name: `sink-${name}`, create: () => sinks[name]() };
+}
+
+export function processorFactory(name: PipelineName): ComponentFactory {
+  return { name: `${name}-processor`, create: () => createProcessor(name).component };
+}
+
+/** Topics and schemas prepared once for every producer of the process (again after a failure). */
+export function sharedSerde(client: string): () => Promise<AvroSerde> {
+  const kafka = createKafka(client);
+  return sharedOnce(() => prepareTopicsAndSchemas(kafka));
+}
+
+export function demoFactory(serde: () => Promise<AvroSerde>): ComponentFactory {
+  return { name: 'demo-producer', create: async () => new DemoProducer(await serde()) };
+}
+
+/**
+ * The API with the overview of Sluice's topics and of `components` (those running in this
+ * process). Its Kafka admin client connects at the first overview, so the API answers without Kafka.
+ */
+export function apiFactory(components: () => Observed[]): {
+  factory: ComponentFactory;
+  close: () => Promise<void>;
+} {
+  const kafka = createKafka('api');
+  let adminClient: Admin | undefined;
+  const admin = sharedOnce(async () => {
+    const client = kafka.admin();
+    await client.connect();
+    adminClient = client;
+    return client;
+  });
+  return {
+    factory: {
+      name: 'api',
+      create: () => new ApiServer({ components, overview: () => buildOverview(admin, components()) }),
+    },
+    close: async () => {
+      await adminClient?.disconnect().catch(() => {});
+    },
+  };
+}

@@ -5,14 +5,19 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
 import express from 'express';
+import type { Admin } from 'kafkajs';
 import type pg from 'pg';
 import { createClickHouse } from '../lib/clickhouse.ts';
 import type { Component, Health } from '../lib/component.ts';
 import { loadSettings } from '../lib/config.ts';
+import { createKafka } from '../lib/kafka.ts';
 import { componentLogger } from '../lib/logger.ts';
 import { componentMetrics, metricsRegistry } from '../lib/metrics.ts';
 import { readiness } from '../lib/ops-server.ts';
 import { createPgPool } from '../lib/postgres.ts';
+import { createRegistryClient } from '../lib/registry.ts';
+import { AvroSerde } from '../lib/serde.ts';
+import { allContracts } from '../schemas/catalog.ts';
 import { asyncApiDocument } from './asyncapi.ts';
 import { type ApiSettings, apiSettings, apiUrl } from './config.ts';
 import { ClickHouseReader } from './db/clickhouse-reader.ts';
@@ -32,13 +37,20 @@ import { ApiProblem } from './http/problem.ts';
 import { requestScope } from './http/request-scope.ts';
 import { expressPath, type RouteSpec, routeHandlers } from './http/route.ts';
 import { openApiDocument } from './openapi.ts';
+import { noActions, type OperationsDependencies } from './operations/actions.ts';
+import { collectionRoutes } from './operations/collections.ts';
+import { DeadLetterIndex, deadLetterRoutes } from './operations/dead-letters.ts';
+import { JobTracker, jobRoutes, reprocessRoute } from './operations/jobs.ts';
+import { LineageService, lineageRoute } from './operations/lineage.ts';
+import { PipelineStats, pipelineRoute } from './operations/pipeline.ts';
+import { LiveStream, streamRoute } from './operations/stream.ts';
 import { type Overview, overviewRoute } from './overview.ts';
 import { RunsService, runRoutes } from './runs/runs.ts';
 import { telemetryRoutes } from './telemetry/routes.ts';
 import { TelemetryService } from './telemetry/telemetry-service.ts';
 
 const page = (name: string) => readFileSync(new URL(`./pages/${name}`, import.meta.url), 'utf8');
-const dashboardHtml = readFileSync(new URL('./dashboard.html', import.meta.url), 'utf8');
+const dashboardDir = new URL('./dashboard/', import.meta.url);
 
 /** Where a browser package's files are, to serve them from the API (no CDN). */
 function packageDir(name: string): string {
@@ -52,6 +64,20 @@ export interface ApiDependencies {
   /** Default: a pool and a client of its own from the environment, closed at stop. */
   pool?: pg.Pool;
   clickhouse?: ClickHouseClient;
+  /**
+   * Operations over HTTP (collections, dead letters, reprocess, lineage, pipeline, live stream).
+   * Default: Kafka from the environment, and no actions (starting one answers 503).
+   */
+  operations?: Omit<OperationsDependencies, 'serde'> & { serde?: AvroSerde };
+}
+
+/** The operations parts that connect at start and close at stop. */
+interface Operations {
+  admin: Admin;
+  serde: AvroSerde;
+  ownSerde: boolean;
+  deadLetters: DeadLetterIndex;
+  stream: LiveStream;
 }
 
 /** The services both front doors (REST and GraphQL) answer from. */
@@ -77,6 +103,7 @@ export class ApiServer implements Component {
   readonly services: ApiServices;
   readonly routes: RouteSpec[];
   private readonly authenticator: Authenticator;
+  private readonly operations: Operations;
 
   constructor(
     private readonly deps: ApiDependencies,
@@ -96,21 +123,46 @@ export class ApiServer implements Component {
       this.clickhouse = createClickHouse();
       this.owned.push(() => this.clickhouse.close());
     }
-    const telemetry = new TelemetryService(
-      new ClickHouseReader(this.clickhouse, settings.queryTimeoutMs),
-      settings,
-    );
+    const reader = new ClickHouseReader(this.clickhouse, settings.queryTimeoutMs);
+    const telemetry = new TelemetryService(reader, settings);
     const pageSize = (limit: number | undefined) => telemetry.pageSize(limit);
     this.services = {
       telemetry,
       devices: new DevicesService(this.pool, pageSize),
       runs: new RunsService(this.pool, pageSize),
     };
+    const { kafka, actions } = deps.operations ?? { kafka: createKafka('api'), actions: noActions };
+    const serde = deps.operations?.serde ?? new AvroSerde(createRegistryClient());
+    const admin = kafka.admin();
+    let stream: LiveStream | undefined;
+    const deadLetters = new DeadLetterIndex(kafka, serde, settings.dlqBrowseEntries, this.logger, (entry) =>
+      stream?.deadLetter(entry),
+    );
+    const jobs = new JobTracker(settings.jobsKept, this.logger, (job) => stream?.job(job));
+    const stats = new PipelineStats(
+      admin,
+      this.pool,
+      deps.components,
+      deadLetters,
+      settings.streamIntervalMs,
+    );
+    stream = new LiveStream(
+      { stats, runs: this.services.runs, telemetry, pool: this.pool, logger: this.logger },
+      settings.streamIntervalMs,
+    );
+    this.operations = { admin, serde, ownSerde: !deps.operations?.serde, deadLetters, stream };
     this.routes = [
       ...telemetryRoutes(telemetry),
       ...deviceRoutes(this.services.devices),
       ...runRoutes(this.services.runs),
       overviewRoute(deps.overview),
+      pipelineRoute(stats),
+      lineageRoute(new LineageService(this.pool, reader, deadLetters)),
+      ...deadLetterRoutes(deadLetters, actions, jobs, pageSize),
+      reprocessRoute(actions, jobs),
+      ...jobRoutes(jobs),
+      ...collectionRoutes(this.services.runs, actions),
+      streamRoute(stream),
     ];
     this.authenticator = new Authenticator(this.pool, settings);
   }
@@ -145,8 +197,9 @@ export class ApiServer implements Component {
       res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
     });
     app.get('/', (_req, res) => {
-      res.type('html').send(dashboardHtml);
+      res.sendFile('index.html', { root: dashboardDir.pathname });
     });
+    app.use('/dashboard', express.static(dashboardDir.pathname, { index: false, maxAge: '1h' }));
 
     const openApi = JSON.stringify(this.openApi());
     const asyncApi = JSON.stringify(asyncApiDocument());
@@ -220,6 +273,10 @@ export class ApiServer implements Component {
 
   async start(): Promise<void> {
     await this.authenticator.start();
+    const { admin, serde, ownSerde, deadLetters } = this.operations;
+    if (ownSerde) await serde.registerAll(allContracts);
+    await admin.connect();
+    await deadLetters.start();
     const app = this.app();
     await new Promise<void>((resolveListen, reject) => {
       this.server = app.listen(this.settings.port, this.settings.host, (err?: Error) =>
@@ -231,6 +288,7 @@ export class ApiServer implements Component {
 
   async stop(deadline = Date.now() + 10_000): Promise<void> {
     const server = this.server;
+    this.operations.stream.close();
     if (server) {
       await new Promise<void>((resolveClose) => {
         server.close(() => resolveClose());
@@ -239,6 +297,8 @@ export class ApiServer implements Component {
         setTimeout(() => server.closeAllConnections(), Math.max(0, deadline - Date.now())).unref();
       });
     }
+    await this.operations.deadLetters.stop();
+    await this.operations.admin.disconnect();
     for (const close of this.owned) await close();
     this.metrics.health(0);
   }

@@ -7,12 +7,14 @@ import { type Component, componentNodeFlags, runComponents } from '../lib/compon
 import { loadSettings, projectRoot, sluiceHome } from '../lib/config.ts';
 import { createKafka } from '../lib/kafka.ts';
 import { componentLogger } from '../lib/logger.ts';
+import type { AvroSerde } from '../lib/serde.ts';
 import { createPricingProcessor } from '../processors/pricing/pricing-processor.ts';
 import { createTelemetryProcessor } from '../processors/telemetry/telemetry-processor.ts';
 import { DemoProducer } from '../producers/demo/demo-producer.ts';
 import { telemetryProducers } from '../producers/telemetry-producers.ts';
 import { createClickHouseSink } from '../sinks/clickhouse/clickhouse-sink.ts';
 import { createPostgresArchiveSink, createPostgresSink } from '../sinks/postgres/postgres-sink.ts';
+import { CollectionScheduler, PlatformActions } from './operations.ts';
 import { bold, done, say } from './output.ts';
 import { LocalService } from './stack/service.ts';
 import { stackDown, stackUp } from './stack/stack.ts';
@@ -29,9 +31,10 @@ export async function runPlatform(
   const logger = componentLogger('platform');
   const serde = await prepareTopicsAndSchemas(createKafka('platform'));
   const components: Component[] = [];
-  const { api, close } = await apiWithOverview(() => components);
+  const { api, actions, close } = await apiWithOverview(() => components, serde);
   // Started downstream first and stopped in reverse, so intake stops before what drains it.
   components.push(api, createPostgresSink(), createPostgresArchiveSink(), createClickHouseSink());
+  components.push(new CollectionScheduler(actions));
   components.push(createTelemetryProcessor(), createPricingProcessor());
   components.push(...(await telemetryProducers(serde)));
   if (options.demo) components.push(new DemoProducer(serde));
@@ -42,14 +45,28 @@ export async function runPlatform(
   }
 }
 
-/** The API with the overview of Sluice's topics and of `components` (those running in this process). */
+/** The API with the overview of Sluice's topics and of `components` (those running in this process), and the platform's actions. */
 export async function apiWithOverview(
   components: () => Component[],
-): Promise<{ api: ApiServer; close: () => Promise<void> }> {
-  const admin = createKafka('api').admin();
+  serde?: AvroSerde,
+): Promise<{ api: ApiServer; actions: PlatformActions; close: () => Promise<void> }> {
+  const kafka = createKafka('api');
+  const admin = kafka.admin();
   await admin.connect();
-  const api = new ApiServer({ components, overview: () => buildOverview(admin, components()) });
-  return { api, close: () => admin.disconnect() };
+  const actions = new PlatformActions({ kafka });
+  const api = new ApiServer({
+    components,
+    overview: () => buildOverview(admin, components()),
+    operations: { kafka, serde, actions },
+  });
+  return {
+    api,
+    actions,
+    close: async () => {
+      await actions.close();
+      await admin.disconnect();
+    },
+  };
 }
 
 function printUrls(apiUrl: string): void {

@@ -33,6 +33,11 @@ export const collectionRun = z
     published: z.number().int(),
     failed: z.number().int().meta({ description: 'Pages that failed.' }),
     itemsPerSecond: z.number().nullable(),
+    normalized: z.number().int().nullable().meta({
+      description: 'Events the pricing processor normalized so far; null before its first outcome.',
+    }),
+    deadLettered: z.number().int().nullable().meta({ description: 'Events it dead-lettered so far.' }),
+    duplicates: z.number().int().nullable().meta({ description: 'Events it dropped as already normalized.' }),
     error: z.string().nullable(),
     startedAt: isoTime,
     finishedAt: isoTime.nullable(),
@@ -59,6 +64,9 @@ interface RunRow {
   published: string;
   failed: string;
   items_per_second: number | null;
+  normalized: string | null;
+  dead_lettered: string | null;
+  duplicates: string | null;
   error: string | null;
   started_at: Date;
   finished_at: Date | null;
@@ -76,6 +84,9 @@ function runOf(row: RunRow): CollectionRun {
     published: Number(row.published),
     failed: Number(row.failed),
     itemsPerSecond: row.items_per_second,
+    normalized: row.normalized === null ? null : Number(row.normalized),
+    deadLettered: row.dead_lettered === null ? null : Number(row.dead_lettered),
+    duplicates: row.duplicates === null ? null : Number(row.duplicates),
     error: row.error,
     startedAt: row.started_at.toISOString(),
     finishedAt: row.finished_at?.toISOString() ?? null,
@@ -101,17 +112,19 @@ export class RunsService {
     const conditions: string[] = [];
     const params = new PgParams();
     const bind = (value: unknown) => params.bind(value);
-    if (filter.provider) conditions.push(`provider = ${bind(filter.provider)}`);
-    if (filter.status) conditions.push(`status = ${bind(filter.status)}`);
+    if (filter.provider) conditions.push(`r.provider = ${bind(filter.provider)}`);
+    if (filter.status) conditions.push(`r.status = ${bind(filter.status)}`);
     if (cursor !== undefined) {
       const after = decodeCursor(cursor, runCursor);
       if (!after) throw new ApiProblem('invalid-request', 'the cursor is not one this API gave out');
-      conditions.push(`(started_at, run_id) < (${bind(after[0])}::timestamptz, ${bind(after[1])})`);
+      conditions.push(`(r.started_at, r.run_id) < (${bind(after[0])}::timestamptz, ${bind(after[1])})`);
     }
     const { rows } = await this.pool.query<RunRow & { started_key: string }>(
-      `SELECT *, to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS started_key
-         FROM collection_runs ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
-        ORDER BY started_at DESC, run_id DESC LIMIT ${bind(size + 1)}`,
+      `SELECT o.normalized, o.dead_lettered, o.duplicates, r.*,
+              to_char(r.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS started_key
+         FROM collection_runs r LEFT JOIN collection_run_results o ON o.run_id = r.run_id
+         ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
+        ORDER BY r.started_at DESC, r.run_id DESC LIMIT ${bind(size + 1)}`,
       params.values,
     );
     const page = rows.slice(0, size);
@@ -125,7 +138,9 @@ export class RunsService {
 
   async byIds(ids: readonly string[]): Promise<(CollectionRun | undefined)[]> {
     const { rows } = await this.pool.query<RunRow>(
-      'SELECT * FROM collection_runs WHERE run_id = ANY($1::text[])',
+      `SELECT o.normalized, o.dead_lettered, o.duplicates, r.*
+         FROM collection_runs r LEFT JOIN collection_run_results o ON o.run_id = r.run_id
+        WHERE r.run_id = ANY($1::text[])`,
       [ids],
     );
     const found = new Map(rows.map((row) => [row.run_id, runOf(row)]));

@@ -83,11 +83,17 @@ export const apiSettings = defineSettings('api', {
     '86400',
     'max-age of answers over settled time ranges; other answers are no-cache (revalidated by ETag).',
   ),
+  currentAnswersMaxAgeSeconds: setting(
+    'API_CURRENT_ANSWERS_MAX_AGE_SECONDS',
+    positiveInt,
+    '60',
+    'Longest the API keeps an answer over current prices; a load that changes prices drops them at once (PostgreSQL NOTIFY), this bounds prices coming into force by date alone.',
+  ),
   answerCacheMb: setting(
     'API_ANSWER_CACHE_MB',
     nonNegativeInt,
     '128',
-    'Memory (MiB) for answers over settled time ranges, served again without a database query; 0 turns it off.',
+    'Memory (MiB) for answers over settled time ranges and current prices, served again without a database query; 0 turns it off.',
   ),
   queryTimeoutMs: setting(
     'API_QUERY_TIMEOUT_MS',

@@ -75,6 +75,32 @@ export function encodeCursor(key: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
+/** A keyset page of items; `next` is the cursor of the next page, undefined on the last. */
+export interface Page<T> {
+  data: T[];
+  limit: number;
+  next?: string;
+}
+
+/**
+ * A page from rows read with `LIMIT size + 1`: the first `size` as items, and a cursor after the
+ * last of them (its sort key) when the extra row shows there is more.
+ */
+export function keysetPage<R, T>(
+  rows: R[],
+  size: number,
+  item: (row: R) => T,
+  sortKey: (row: R) => readonly (string | number)[],
+): Page<T> {
+  const page = rows.slice(0, size);
+  const last = page.at(-1);
+  return {
+    data: page.map(item),
+    limit: size,
+    next: rows.length > size && last !== undefined ? encodeCursor(sortKey(last)) : undefined,
+  };
+}
+
 export function decodeCursor<T extends z.ZodType>(cursor: string, shape: T): z.output<T> | undefined {
   try {
     const parsed = shape.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));

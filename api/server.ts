@@ -21,6 +21,7 @@ import { allContracts } from '../schemas/catalog.ts';
 import { asyncApiDocument } from './asyncapi.ts';
 import { type ApiSettings, apiSettings, apiUrl } from './config.ts';
 import { ClickHouseReader } from './db/clickhouse-reader.ts';
+import { TableChanges } from './db/table-changes.ts';
 import { DevicesService } from './devices/devices-service.ts';
 import { deviceRoutes } from './devices/routes.ts';
 import { graphqlRouter } from './graphql/graphql-router.ts';
@@ -45,6 +46,8 @@ import { LineageService, lineageRoute } from './operations/lineage.ts';
 import { PipelineStats, pipelineRoute } from './operations/pipeline.ts';
 import { LiveStream, streamRoute } from './operations/stream.ts';
 import { type Overview, overviewRoute } from './overview.ts';
+import { PricesService } from './prices/prices-service.ts';
+import { priceRoutes } from './prices/routes.ts';
 import { RunsService, runRoutes } from './runs/runs.ts';
 import { telemetryRoutes } from './telemetry/routes.ts';
 import { TelemetryService } from './telemetry/telemetry-service.ts';
@@ -85,6 +88,7 @@ export interface ApiServices {
   telemetry: TelemetryService;
   devices: DevicesService;
   runs: RunsService;
+  prices: PricesService;
 }
 
 /**
@@ -104,6 +108,7 @@ export class ApiServer implements Component {
   readonly routes: RouteSpec[];
   private readonly authenticator: Authenticator;
   private readonly operations: Operations;
+  private readonly priceChanges: TableChanges;
 
   constructor(
     private readonly deps: ApiDependencies,
@@ -126,10 +131,17 @@ export class ApiServer implements Component {
     const reader = new ClickHouseReader(this.clickhouse, settings.queryTimeoutMs);
     const telemetry = new TelemetryService(reader, settings);
     const pageSize = (limit: number | undefined) => telemetry.pageSize(limit);
+    this.priceChanges = new TableChanges(
+      this.pool,
+      'pricing_prices_changed',
+      settings.currentAnswersMaxAgeSeconds * 1000,
+      this.logger,
+    );
     this.services = {
       telemetry,
       devices: new DevicesService(this.pool, pageSize),
       runs: new RunsService(this.pool, pageSize),
+      prices: new PricesService(this.pool, pageSize),
     };
     const { kafka, actions } = deps.operations ?? { kafka: createKafka('api'), actions: noActions };
     const serde = deps.operations?.serde ?? new AvroSerde(createRegistryClient());
@@ -154,6 +166,7 @@ export class ApiServer implements Component {
     this.routes = [
       ...telemetryRoutes(telemetry),
       ...deviceRoutes(this.services.devices),
+      ...priceRoutes(this.services.prices, () => this.priceChanges.version()),
       ...runRoutes(this.services.runs),
       overviewRoute(deps.overview),
       pipelineRoute(stats),
@@ -277,6 +290,7 @@ export class ApiServer implements Component {
     if (ownSerde) await serde.registerAll(allContracts);
     await admin.connect();
     await deadLetters.start();
+    await this.priceChanges.start();
     const app = this.app();
     await new Promise<void>((resolveListen, reject) => {
       this.server = app.listen(this.settings.port, this.settings.host, (err?: Error) =>
@@ -299,6 +313,7 @@ export class ApiServer implements Component {
     }
     await this.operations.deadLetters.stop();
     await this.operations.admin.disconnect();
+    await this.priceChanges.stop();
     for (const close of this.owned) await close();
     this.metrics.health(0);
   }

@@ -17,7 +17,13 @@ import { registerSchemaCommands } from './commands/schemas.ts';
 import { migrateClickHouseTables, registerSinksCommands } from './commands/sinks.ts';
 import { configMarkdown, configText, validateConnectionSettings } from './config-docs.ts';
 import { done, red, say } from './output.ts';
-import { platformDown, platformUp } from './platform.ts';
+import {
+  copyableComponents,
+  type PlatformOptions,
+  parseInstanceCounts,
+  platformDown,
+  platformUp,
+} from './platform.ts';
 import { runBenchmarks, runTests } from './runners.ts';
 import { localStack, serviceNames, stackDown, stackStatus, stackUp } from './stack/stack.ts';
 
@@ -86,10 +92,25 @@ program
   .description('start the local stack and the whole platform (API, dashboard, demo producer)')
   .option('-d, --detach', 'run in the background; stop with `sluice down`')
   .option('--no-demo', 'do not start the demo producer')
-  .action(async ({ detach, demo }: { detach?: boolean; demo: boolean }) => {
-    validateConnectionSettings();
-    await platformUp({ detach: Boolean(detach), demo });
-  });
+  .option(
+    '--instances <counts>',
+    `copies of components, e.g. processor-telemetry=2,sink-clickhouse=2 (${copyableComponents.join(', ')})`,
+    parseInstanceCounts,
+  )
+  .action(
+    async ({
+      detach,
+      demo,
+      instances,
+    }: {
+      detach?: boolean;
+      demo: boolean;
+      instances?: PlatformOptions['instances'];
+    }) => {
+      validateConnectionSettings();
+      await platformUp({ detach: Boolean(detach), demo, instances });
+    },
+  );
 
 program
   .command('down')

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { InvalidArgumentError } from 'commander';
 import { apiSettings, apiUrl } from '../api/config.ts';
 import { buildOverview } from '../api/overview.ts';
 import { ApiServer } from '../api/server.ts';
@@ -19,8 +20,46 @@ import { bold, done, say } from './output.ts';
 import { LocalService } from './stack/service.ts';
 import { stackDown, stackUp } from './stack/stack.ts';
 
+/** The platform's components of which it can run several copies (members of one consumer group). */
+export const copyableComponents = [
+  'processor-telemetry',
+  'processor-pricing',
+  'sink-postgres',
+  'sink-postgres-archive',
+  'sink-clickhouse',
+] as const;
+export type CopyableComponent = (typeof copyableComponents)[number];
+
 export interface PlatformOptions {
   demo: boolean;
+  /** Copies of a component (1 when not named). */
+  instances?: Partial<Record<CopyableComponent, number>>;
+}
+
+/** Parses `component=count[,component=count…]` (the `--instances` of `sluice up`). */
+export function parseInstanceCounts(text: string): Partial<Record<CopyableComponent, number>> {
+  const counts: Partial<Record<CopyableComponent, number>> = {};
+  for (const entry of text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
+    const [name, count] = entry.split('=');
+    if (!copyableComponents.includes(name as CopyableComponent) || !/^[1-9]\d*$/.test(count ?? '')) {
+      throw new InvalidArgumentError(
+        `expected component=count[,…] with components ${copyableComponents.join(', ')}; "${entry}" is not one`,
+      );
+    }
+    counts[name as CopyableComponent] = Number(count);
+  }
+  return counts;
+}
+
+/** The `--instances` argument that gives these counts back. */
+function instancesArgument(counts: Partial<Record<CopyableComponent, number>> = {}): string[] {
+  const text = Object.entries(counts)
+    .map(([name, count]) => `${name}=${count}`)
+    .join(',');
+  return text ? ['--instances', text] : [];
 }
 
 /** Runs every platform component in this process until SIGINT/SIGTERM. */
@@ -32,10 +71,22 @@ export async function runPlatform(
   const serde = await prepareTopicsAndSchemas(createKafka('platform'));
   const components: Component[] = [];
   const { api, actions, close } = await apiWithOverview(() => components, serde);
+  // copies in this process share its core: they show the group sharing partitions and taking over
+  // from each other; for throughput, `sluice run <component> --instances N` runs processes
+  const copies = <T>(name: CopyableComponent, create: () => T): T[] =>
+    Array.from({ length: options.instances?.[name] ?? 1 }, () => create());
   // Started downstream first and stopped in reverse, so intake stops before what drains it.
-  components.push(api, createPostgresSink(), createPostgresArchiveSink(), createClickHouseSink());
+  components.push(
+    api,
+    ...copies('sink-postgres', createPostgresSink),
+    ...copies('sink-postgres-archive', createPostgresArchiveSink),
+    ...copies('sink-clickhouse', createClickHouseSink),
+  );
+  components.push(
+    ...copies('processor-telemetry', createTelemetryProcessor),
+    ...copies('processor-pricing', createPricingProcessor),
+  );
   components.push(new CollectionScheduler(actions));
-  components.push(createTelemetryProcessor(), createPricingProcessor());
   components.push(...(await telemetryProducers(serde)));
   if (options.demo) components.push(new DemoProducer(serde));
   try {
@@ -105,6 +156,7 @@ function platformService(options: PlatformOptions): LocalService {
           '--state',
           dir,
           ...(options.demo ? [] : ['--no-demo']),
+          ...instancesArgument(options.instances),
         ],
       }),
       probe: async () => (await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) })).ok,
@@ -113,10 +165,14 @@ function platformService(options: PlatformOptions): LocalService {
   );
 }
 
-export async function platformUp({ detach, demo }: PlatformOptions & { detach: boolean }): Promise<void> {
+export async function platformUp({
+  detach,
+  demo,
+  instances,
+}: PlatformOptions & { detach: boolean }): Promise<void> {
   const startedServers = await stackUp();
   if (detach) {
-    const service = platformService({ demo });
+    const service = platformService({ demo, instances });
     const startedNow = await service.start((message) => say(`  platform   ${message}`));
     done(
       'platform',
@@ -126,7 +182,7 @@ export async function platformUp({ detach, demo }: PlatformOptions & { detach: b
     return;
   }
   try {
-    await runPlatform({ demo }, (api) => {
+    await runPlatform({ demo, instances }, (api) => {
       printUrls(api.url);
       say('Press Ctrl-C to stop.');
     });

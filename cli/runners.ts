@@ -49,18 +49,26 @@ function runNode(args: string[]): Promise<number> {
   );
 }
 
+/** Tests that start clusters of their own (`npm run test:cluster`, a CI step of its own): run only when named. */
+const clusterTests = join(projectRoot, 'test', 'cluster');
+
 /** `npm test`: every `*.test.ts` with Node's test runner; integration tests talk to the real local stack. */
 export function runTests(only: string[]): Promise<number> {
   const files =
     only.length > 0
       ? only
-      : sourceFolders.flatMap((folder) => findFiles(join(projectRoot, folder), '.test.ts')).sort();
+      : sourceFolders
+          .flatMap((folder) => findFiles(join(projectRoot, folder), '.test.ts'))
+          .filter((file) => !file.startsWith(`${clusterTests}/`))
+          .sort();
   return withLocalStack(() => {
     // Independent clients the tests check Sluice against: librdkafka's kcat, Python's fastavro and
-    // confluent-kafka (the Python consumer example).
+    // confluent-kafka (the Python consumer example); and the current ClickHouse engine that chdb
+    // embeds (no current server installs here).
     ensureDebianPackage('kcat', '/usr/bin/kcat');
     ensurePythonModule('fastavro');
     ensurePythonModule('confluent_kafka', 'confluent-kafka');
+    ensurePythonModule('chdb', 'chdb-core');
     step('test', `${files.length} test files`);
     return runNode([
       '--test',

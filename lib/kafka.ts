@@ -8,6 +8,7 @@ import {
   type Producer,
   type RetryOptions,
 } from 'kafkajs';
+import { z } from 'zod';
 import {
   defineSettings,
   hostPortList,
@@ -20,6 +21,33 @@ import {
 import { SluiceError } from './errors.ts';
 import { componentLogger } from './logger.ts';
 import { retry } from './retry.ts';
+
+/** `auto`, or a whole number ≥ 1. */
+const autoOrPositiveInt = z
+  .string()
+  .trim()
+  .transform((text, ctx): number | 'auto' => {
+    if (text === 'auto') return 'auto';
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 1)
+      ctx.addIssue({ code: 'custom', message: 'expected auto or a positive integer' });
+    return value;
+  });
+
+/** `topic=count[,topic=count…]`, or empty. */
+const topicCounts = z.string().transform((text, ctx) => {
+  const counts = new Map<string, number>();
+  for (const entry of text.split(',').map((part) => part.trim())) {
+    if (entry === '') continue;
+    const match = /^([A-Za-z0-9._-]+)=(\d+)$/.exec(entry);
+    if (!match || Number(match[2]) < 1) {
+      ctx.addIssue({ code: 'custom', message: `expected topic=count[,topic=count…], "${entry}" is not one` });
+      return counts;
+    }
+    counts.set(match[1] as string, Number(match[2]));
+  }
+  return counts;
+});
 
 export const kafkaSettings = defineSettings('kafka', {
   brokers: setting(
@@ -46,12 +74,29 @@ export const kafkaSettings = defineSettings('kafka', {
     '30000',
     'Timeout of one Kafka request.',
   ),
-  partitions: setting('KAFKA_TOPIC_PARTITIONS', positiveInt, '6', 'Partitions of the topics Sluice creates.'),
+  partitions: setting(
+    'KAFKA_TOPIC_PARTITIONS',
+    positiveInt,
+    '6',
+    'Partitions of the topics Sluice creates: the most instances of a processor or sink that share the work.',
+  ),
+  partitionsByTopic: setting(
+    'KAFKA_TOPIC_PARTITIONS_BY_TOPIC',
+    topicCounts,
+    '',
+    'Partitions of particular topics, over KAFKA_TOPIC_PARTITIONS: `topic=count[,topic=count…]` (e.g. raw.telemetry.readings.v1=12).',
+  ),
   replicationFactor: setting(
     'KAFKA_TOPIC_REPLICATION_FACTOR',
-    positiveInt,
-    '1',
-    'Replication factor of the topics Sluice creates (3 in production).',
+    autoOrPositiveInt,
+    'auto',
+    'Replication factor of the topics Sluice creates; auto: 3, or the brokers there are when fewer.',
+  ),
+  minInsyncReplicas: setting(
+    'KAFKA_TOPIC_MIN_INSYNC_REPLICAS',
+    autoOrPositiveInt,
+    'auto',
+    'min.insync.replicas of the topics Sluice creates (acks=all waits for that many copies); auto: 2 with three or more replicas, else 1.',
   ),
 });
 
@@ -93,11 +138,19 @@ export async function ensureTopics(
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
-    const configs = topics.map((topic) => ({
-      numPartitions: settings.partitions,
-      replicationFactor: settings.replicationFactor,
-      ...(typeof topic === 'string' ? { topic } : topic),
-    }));
+    const { replicationFactor, minInsyncReplicas } = topicReplication(
+      settings,
+      (await admin.describeCluster()).brokers.length,
+    );
+    const configs = topics.map((topic) => {
+      const name = typeof topic === 'string' ? topic : topic.topic;
+      return {
+        numPartitions: settings.partitionsByTopic.get(name) ?? settings.partitions,
+        replicationFactor,
+        configEntries: [{ name: 'min.insync.replicas', value: String(minInsyncReplicas) }],
+        ...(typeof topic === 'string' ? { topic } : topic),
+      };
+    });
     const missing = configs.filter(({ topic }) => !existing.has(topic));
     // Another process may create the same topic meanwhile: kafkajs then answers false, not an error.
     // Not kafkajs' waitForLeaders: it gives up on UNKNOWN_TOPIC_OR_PARTITION, which a broker may
@@ -116,6 +169,22 @@ export async function ensureTopics(
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * How the topics Sluice creates are replicated: three copies where the cluster has three brokers
+ * (as many as it has when fewer), two of which must have a write before acks=all answers, so one
+ * broker can fail without losing an acknowledged event or refusing writes.
+ */
+export function topicReplication(
+  settings: Pick<KafkaSettings, 'replicationFactor' | 'minInsyncReplicas'>,
+  brokers: number,
+): { replicationFactor: number; minInsyncReplicas: number } {
+  const replicationFactor =
+    settings.replicationFactor === 'auto' ? Math.max(1, Math.min(3, brokers)) : settings.replicationFactor;
+  const minInsyncReplicas =
+    settings.minInsyncReplicas === 'auto' ? (replicationFactor >= 3 ? 2 : 1) : settings.minInsyncReplicas;
+  return { replicationFactor, minInsyncReplicas };
 }
 
 export interface PartitionWatermarks {

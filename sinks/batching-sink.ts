@@ -42,6 +42,12 @@ export interface SinkWriter {
   write(records: SinkRecord[], offsets: PartitionOffset[]): Promise<void>;
   /** The offsets the destination holds for these partitions (where consumption resumes). */
   storedOffsets(topic: string, partitions: number[]): Promise<PartitionOffset[]>;
+  /**
+   * Waits until the writes that other instances of this sink had running have ended: a partition
+   * handed over in a rebalance may still be in its previous owner's last write, and its stored
+   * offset is only final after it. Needed where a write repeated over it would not be harmless.
+   */
+  awaitOthersWrites?(): Promise<void>;
   /** Records how the run ended (where the destination keeps runs) and disconnects. */
   close(outcome: { rowsRejected: number; error?: string }): Promise<void>;
 }
@@ -114,6 +120,8 @@ export class BatchingSink implements Component {
   private readonly positions = new Map<string, bigint>();
   private readonly highWatermarks = new Map<string, bigint>();
   private assignmentReady: Promise<void> = Promise.resolve();
+  /** Aborted when the group starts rebalancing: no write starts, a retrying one gives up, until the new assignment. */
+  private rebalance = new AbortController();
   private readonly stopping = new AbortController();
   private readonly failure = new AbortController();
   private state: Health = { state: 'down', reason: 'not started' };
@@ -173,9 +181,12 @@ export class BatchingSink implements Component {
     await this.options.writer.open();
     await this.producer.connect();
     await this.consumer.connect();
+    this.consumer.on(this.consumer.events.REBALANCING, () => {
+      this.rebalance.abort();
+    });
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
       // eachBatch waits for this, so nothing below the stored offsets is written again
-      this.assignmentReady = this.seekToStoredOffsets(payload.memberAssignment);
+      this.assignmentReady = this.takeAssignment(payload.memberAssignment);
     });
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart) this.fail(classifyError(payload.error));
@@ -203,6 +214,34 @@ export class BatchingSink implements Component {
       },
     });
     this.setHealth({ state: 'ready' });
+  }
+
+  /**
+   * Hands partitions over without writing anything twice. From the rebalance on, this instance
+   * starts no write (REBALANCING aborts `rebalance`); here its write in flight settles, everything
+   * buffered is dropped (what was not written is fetched again, by whoever owns it now), the writes
+   * other instances had running end, and consumption resumes from the offsets stored in the
+   * destination, which then include every write of the partitions' previous owners.
+   */
+  private async takeAssignment(assignment: Record<string, number[]>): Promise<void> {
+    this.rebalance.abort();
+    await this.flushing.catch(() => {});
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    this.buffer = [];
+    this.positions.clear();
+    this.highWatermarks.clear();
+    const { writer } = this.options;
+    if (writer.awaitOthersWrites) {
+      await retry(() => writer.awaitOthersWrites?.() ?? Promise.resolve(), {
+        retries: Number.POSITIVE_INFINITY,
+        maxDelayMs: this.options.retryMaxDelayMs,
+        signal: this.stopping.signal,
+        onRetry: (error) => this.degrade(error, 'wait for the previous owners'),
+      });
+    }
+    await this.seekToStoredOffsets(assignment);
+    this.rebalance = new AbortController();
   }
 
   private async seekToStoredOffsets(assignment: Record<string, number[]>): Promise<void> {
@@ -283,7 +322,8 @@ export class BatchingSink implements Component {
     }
     while (
       (this.buffer.length >= this.options.batchRows || (partial && this.buffer.length > 0)) &&
-      !this.failure.signal.aborted
+      !this.failure.signal.aborted &&
+      !this.rebalance.signal.aborted
     ) {
       const batch = this.buffer.splice(0, this.options.batchRows);
       try {
@@ -292,7 +332,8 @@ export class BatchingSink implements Component {
         // unwritten: put back so a later flush (or the next owner, from the stored offsets) has them
         this.buffer.unshift(...batch);
         const error = classifyError(err);
-        if (error.disposition === 'fatal' && !this.stopping.signal.aborted) this.fail(error);
+        const interrupted = this.stopping.signal.aborted || this.rebalance.signal.aborted;
+        if (error.disposition === 'fatal' && !interrupted) this.fail(error);
         throw error;
       }
     }
@@ -314,8 +355,13 @@ export class BatchingSink implements Component {
     rejected.push(...poison);
     if (rejected.length > 0) await this.sendToDeadLetters(rejected);
     if (!offsetsStored) {
-      // held back while bad rows were found: stored once every row of the batch is placed
-      await this.withRetry(() => this.options.writer.write([], offsets), 'store offsets');
+      // held back while bad rows were found: stored once every row of the batch is placed, also
+      // through a rebalance (the rows are written: the next owner must resume after them)
+      await this.withRetry(
+        () => this.options.writer.write([], offsets),
+        'store offsets',
+        this.stopping.signal,
+      );
     }
     for (const { topic, partition, offset } of offsets)
       this.positions.set(key(topic, partition), BigInt(offset));
@@ -364,7 +410,12 @@ export class BatchingSink implements Component {
    * Retries known outages until they end (pausing consumption meanwhile) and unrecognised
    * errors a bounded number of times; poison and fatal errors are thrown at once.
    */
-  private async withRetry(operation: () => Promise<void>, what: string): Promise<void> {
+  private async withRetry(
+    operation: () => Promise<void>,
+    what: string,
+    // a rebalance ends the retries too: the batch may belong to another instance now
+    signal = AbortSignal.any([this.stopping.signal, this.rebalance.signal]),
+  ): Promise<void> {
     let unclassifiedInARow = 0;
     await retry(
       async () => {
@@ -385,7 +436,7 @@ export class BatchingSink implements Component {
       {
         retries: Number.POSITIVE_INFINITY,
         maxDelayMs: this.options.retryMaxDelayMs,
-        signal: this.stopping.signal,
+        signal,
         onRetry: (error) => this.degrade(error, what),
       },
     );

@@ -13,7 +13,9 @@ import { graphqlSchema } from '../api/graphql/graphql-router.ts';
 import { createClickHouse } from '../lib/clickhouse.ts';
 import { projectRoot } from '../lib/config.ts';
 import { createPgPool } from '../lib/postgres.ts';
+import { regionTable } from '../schemas/pricing/regions.ts';
 import { type Answer, ApiPipeline, DocumentedClient } from './api-support.ts';
+import { awsBulkPrices, azureUsdPrices, type ExpectedPrice } from './pricing-expected.ts';
 import { uniqueSuffix } from './support.ts';
 
 const execute = promisify(execFile);
@@ -63,6 +65,8 @@ describe('API contract: every route and GraphQL field over data the pipeline loa
   const sent: SentReading[] = [];
   const counts = { postgres: 0, clickhouse: 0 };
   const runId = `test-api-${run}`;
+  /** When this file's collection of each provider started. */
+  const collectedAt: Record<string, Date> = {};
   let pool: pg.Pool;
   let clickhouse: ClickHouseClient;
   let pipeline: ApiPipeline;
@@ -178,8 +182,21 @@ describe('API contract: every route and GraphQL field over data the pipeline loa
       `SELECT count() AS n FROM telemetry_readings FINAL WHERE device_id IN ('${boiler}', '${pump}', '${meter}')`,
       readings.length,
     );
-    const collected = await pipeline.collectAzure(runId);
-    assert.equal(collected.status, 'succeeded', collected.error ?? '');
+    for (const [provider, id] of [
+      ['azure', runId],
+      ['aws', `${runId}-aws`],
+    ] as const) {
+      const collected = await pipeline.collect(provider, id);
+      assert.equal(collected.status, 'succeeded', collected.error ?? '');
+      collectedAt[provider] = collected.startedAt;
+    }
+    const skus = [...azureUsdPrices, ...awsBulkPrices].map((price) => price.sku);
+    await pipeline.waitForPostgres(
+      'fixture prices in PostgreSQL',
+      `SELECT count(DISTINCT sku) AS n FROM pricing_current WHERE sku = ANY($1::text[]) AND original_currency = 'USD'`,
+      [skus],
+      new Set(skus).size,
+    );
   });
 
   after(async () => {
@@ -617,10 +634,223 @@ describe('API contract: every route and GraphQL field over data the pipeline loa
       assert.equal(found.status, 'succeeded');
       assert.deepEqual([found.pages, found.items, found.published, found.failed], [2, 19, 19, 0]);
       assert.deepEqual(found.filters, { currencyCode: 'USD' });
+      // what the processor made of its 19 events: 18 prices and page 2's repeat of page 1's last item,
+      // or, when an earlier run already brought these prices, 19 already known
+      const processing = found.processing as Record<string, number | unknown[]>;
+      assert.equal(Number(processing.normalized) + Number(processing.duplicates), 19);
+      assert.deepEqual([processing.deadLettered, processing.deadLetterReasons], [0, []]);
       const succeeded = json<{ data: Record<string, unknown>[] }>(
         await get('/api/v1/pricing/runs?status=failed&limit=5'),
       );
       assert.ok(succeeded.data.every((r) => r.status === 'failed'));
+    });
+  });
+
+  describe('prices', () => {
+    type Price = Record<string, unknown> & { id: string; sku: string; pricePerUnitUsd: string };
+    type Page = { data: Price[]; page: { limit: number; next: string | null } };
+    const expected = [...azureUsdPrices, ...awsBulkPrices];
+    const expectedBySku = new Map(expected.map((price) => [price.sku, price]));
+    const asExpected = (price: Price): ExpectedPrice => ({
+      provider: price.provider as ExpectedPrice['provider'],
+      sku: price.sku,
+      currency: String(price.currency),
+      region: String(price.region),
+      category: price.category as ExpectedPrice['category'],
+      priceType: price.priceType as ExpectedPrice['priceType'],
+      term: price.term as string | null,
+      purchaseOption: price.purchaseOption as string | null,
+      unit: String(price.unit),
+      pricePerUnitUsd: price.pricePerUnitUsd,
+      tierStart: Number(price.tierStart),
+    });
+    const cheapestFirst = (prices: Price[]) =>
+      prices.every(
+        (price, i) => i === 0 || Number(prices[i - 1]?.pricePerUnitUsd) <= Number(price.pricePerUnitUsd),
+      );
+
+    async function allPages(path: string): Promise<Price[]> {
+      const prices: Price[] = [];
+      let next: string | null = path;
+      while (next) {
+        const page: Page = json<Page>(await get(next));
+        prices.push(...page.data);
+        next = page.page.next;
+      }
+      return prices;
+    }
+
+    it('GET /api/v1/prices: every fixture price the collections loaded, with its values, page by page', async () => {
+      const listed = await allPages(
+        `/api/v1/prices?${query({ sku: [...expectedBySku.keys()], currency: 'USD', limit: 7 })}`,
+      );
+      const bySku = (a: ExpectedPrice, b: ExpectedPrice) => a.sku.localeCompare(b.sku);
+      assert.deepEqual(listed.map(asExpected).sort(bySku), [...expected].sort(bySku));
+      assert.ok(listed.every((price) => price.effectiveTo === null));
+      const kinds = listed.map((p) => [p.category, p.region, p.unit, p.priceType, p.provider].join('|'));
+      assert.deepEqual(kinds, [...kinds].sort(), 'ordered by kind, then provider');
+    });
+
+    it('filters by provider, category, region, type, purchase option, unit and attributes', async () => {
+      const reserved = json<Page>(
+        await get(
+          `/api/v1/prices?${query({ provider: 'aws', region: 'us-virginia', priceType: 'reservation', purchaseOption: 'Partial Upfront', limit: 1000 })}`,
+        ),
+      ).data;
+      assert.ok(reserved.length >= 2);
+      assert.ok(reserved.every((p) => p.provider === 'aws' && p.priceType === 'reservation'));
+      assert.ok(reserved.every((p) => p.purchaseOption === 'Partial Upfront' && p.region === 'us-virginia'));
+      const sized = json<Page>(
+        await get(
+          `/api/v1/prices?${query({ category: 'COMPUTE_WEB', region: 'us-virginia', minVcpu: 2, limit: 1000 })}`,
+        ),
+      ).data;
+      assert.ok(sized.length > 0);
+      assert.ok(sized.every((p) => Number(p.vcpu) >= 2));
+      const tooBig = json<Page>(
+        await get(`/api/v1/prices?${query({ sku: [...expectedBySku.keys()], minVcpu: 64 })}`),
+      ).data;
+      assert.deepEqual(tooBig, [], 'no fixture instance has 64 vCPUs');
+      const types = [...new Set(sized.map((p) => String(p.instanceType)))];
+      const byType = json<Page>(
+        await get(`/api/v1/prices?${query({ instanceType: types, limit: 1000 })}`),
+      ).data;
+      assert.ok(byType.every((p) => types.includes(String(p.instanceType))));
+    });
+
+    it('GET /api/v1/prices/compare: each provider’s cheapest of one kind, in one region and unit', async () => {
+      const answer = json<{ regionName: string; providers: { provider: string; prices: Price[] }[] }>(
+        await get(
+          `/api/v1/prices/compare?${query({ category: 'COMPUTE_WEB', region: 'us-virginia', unit: 'hour', limit: 50 })}`,
+        ),
+      );
+      assert.equal(answer.regionName, 'Virginia, US');
+      assert.deepEqual(
+        answer.providers.map((p) => p.provider),
+        ['aws', 'azure'],
+      );
+      for (const { provider, prices } of answer.providers) {
+        assert.ok(cheapestFirst(prices), provider);
+        assert.ok(prices.every((p) => p.provider === provider && p.priceType === 'on_demand'));
+        assert.ok(
+          prices.every(
+            (p) => p.category === 'COMPUTE_WEB' && p.region === 'us-virginia' && p.unit === 'hour',
+          ),
+        );
+        const fixture = expected.filter(
+          (e) =>
+            e.provider === provider &&
+            e.region === 'us-virginia' &&
+            e.unit === 'hour' &&
+            e.priceType === 'on_demand' &&
+            e.category === 'COMPUTE_WEB',
+        );
+        assert.ok(fixture.length > 0);
+        for (const price of fixture) {
+          const found = prices.find((p) => p.sku === price.sku);
+          assert.equal(found?.pricePerUnitUsd, price.pricePerUnitUsd, `${provider} ${price.sku}`);
+        }
+      }
+      const narrowed = json<{ providers: { provider: string; prices: Price[] }[] }>(
+        await get(
+          `/api/v1/prices/compare?${query({ category: 'COMPUTE_WEB', region: 'us-virginia', unit: 'hour', provider: 'aws', priceType: 'reservation', term: '1 Year', limit: 1 })}`,
+        ),
+      );
+      assert.equal(narrowed.providers.length, 1);
+      assert.equal(narrowed.providers[0]?.prices.length, 1);
+      assert.equal(narrowed.providers[0]?.prices[0]?.term, '1 Year');
+    });
+
+    it('GET /api/v1/prices/cheapest: the N cheapest over every provider, at least the spec asked', async () => {
+      const kind = { category: 'COMPUTE_WEB', region: 'us-virginia', unit: 'hour' };
+      const all = json<{ prices: Price[] }>(
+        await get(`/api/v1/prices/cheapest?${query({ ...kind, limit: 1000 })}`),
+      ).prices;
+      const three = json<{ prices: Price[] }>(
+        await get(`/api/v1/prices/cheapest?${query({ ...kind, limit: 3 })}`),
+      ).prices;
+      assert.ok(cheapestFirst(all));
+      assert.deepEqual(
+        three.map((p) => p.id),
+        all.slice(0, 3).map((p) => p.id),
+      );
+      assert.deepEqual(new Set(all.map((p) => p.provider)), new Set(['aws', 'azure']));
+      const big = json<{ prices: Price[] }>(
+        await get(`/api/v1/prices/cheapest?${query({ ...kind, minVcpu: 2, minMemoryGib: 8, limit: 5 })}`),
+      ).prices;
+      assert.ok(big.length > 0);
+      // Azure lists no vCPUs: only prices that list them can meet a minimum
+      assert.ok(big.every((p) => Number(p.vcpu) >= 2 && Number(p.memoryGib) >= 8 && p.provider === 'aws'));
+    });
+
+    it('keeps answers over current prices until a statement on pricing_prices commits', async () => {
+      const path = `/api/v1/prices/compare?${query({ category: 'COMPUTE_WEB', region: 'us-virginia', unit: 'hour' })}`;
+      const first = await get(path);
+      assert.equal(first.headers.get('cache-control'), 'private, no-cache');
+      counts.postgres = 0;
+      const kept = await get(path);
+      assert.deepEqual([kept.headers.get('etag'), kept.text], [first.headers.get('etag'), first.text]);
+      assert.equal(counts.postgres, 0, 'a kept answer costs no query');
+      // a statement changing no row still fires the trigger: the notification comes after its commit
+      await pipeline.pool.query('UPDATE pricing_prices SET effective_to = effective_to WHERE false');
+      let queried = 0;
+      for (let attempt = 0; attempt < 100 && queried === 0; attempt++) {
+        counts.postgres = 0;
+        const again = await get(path);
+        assert.equal(again.text, first.text);
+        queried = counts.postgres;
+        if (queried === 0) await sleep(50);
+      }
+      assert.equal(queried, 1, 'after the change, the comparison is read again');
+    });
+
+    it('GET /api/v1/prices/{id}/history: every version of the price, oldest first; 404 for none', async () => {
+      const [one] = json<Page>(
+        await get(`/api/v1/prices?${query({ sku: azureUsdPrices[0]?.sku ?? '', currency: 'USD' })}`),
+      ).data;
+      assert.ok(one);
+      const history = json<{ id: string; versions: Price[] }>(await get(`/api/v1/prices/${one.id}/history`));
+      assert.equal(history.id, one.id);
+      assert.ok(history.versions.some((version) => version.id === one.id));
+      assert.ok(history.versions.every((version) => version.sku === one.sku && version.currency === 'USD'));
+      const starts = history.versions.map((version) => String(version.effectiveFrom));
+      assert.deepEqual(starts, [...starts].sort());
+      assert.equal(history.versions.at(-1)?.effectiveTo, null);
+      assert.equal((await get('/api/v1/prices/nope/history')).status, 404);
+    });
+
+    it('GET /api/v1/providers, /categories, /regions: the providers with their last run, the 13 categories, the region table', async () => {
+      const providers = json<{
+        data: { id: string; regions: number; lastRun: { startedAt: string } | null }[];
+      }>(await get('/api/v1/providers')).data;
+      assert.deepEqual(
+        providers.map((p) => [p.id, p.regions]),
+        (['aws', 'azure'] as const).map((id) => [id, regionTable.filter((r) => r[id].length > 0).length]),
+      );
+      // the latest run: this file's collection or one started after it (other tests collect too)
+      for (const { id, lastRun } of providers) {
+        assert.ok(lastRun && Date.parse(lastRun.startedAt) >= Number(collectedAt[id]), id);
+      }
+      const categories = json<{ data: { id: string; name: string }[] }>(await get('/api/v1/categories')).data;
+      assert.equal(categories.length, 13);
+      assert.deepEqual(
+        categories.find((c) => c.id === 'COMPUTE_WEB'),
+        { id: 'COMPUTE_WEB', name: 'Compute & Web' },
+      );
+      const regions = json<{ data: { id: string; providers: { aws: unknown[]; azure: unknown[] } }[] }>(
+        await get('/api/v1/regions'),
+      ).data;
+      assert.deepEqual(
+        regions.map((r) => [r.id, r.providers.aws, r.providers.azure]),
+        regionTable.map((r) => [r.id, r.aws, r.azure]),
+      );
+      const german = json<{ data: { id: string }[] }>(
+        await get('/api/v1/regions?provider=aws&country=DE'),
+      ).data;
+      assert.deepEqual(
+        german.map((r) => r.id),
+        regionTable.filter((r) => r.country === 'DE' && r.aws.length > 0).map((r) => r.id),
+      );
     });
   });
 
@@ -764,6 +994,85 @@ describe('API contract: every route and GraphQL field over data the pipeline loa
       assert.equal(rest2.siteName, 'Yard');
     });
 
+    it('prices, compare, cheapest, history, providers, categories, regions: as REST gives them, each price’s history and run batched', async () => {
+      const kind = { category: 'COMPUTE_WEB', region: 'us-virginia', unit: 'hour' };
+      const rest = json<{ providers: { provider: string; prices: { id: string }[] }[] }>(
+        await get(`/api/v1/prices/compare?${query({ ...kind, limit: 5 })}`),
+      );
+      counts.postgres = 0;
+      const compared = await graphql(
+        `query ($region: String!) {
+          compare(kind: { category: COMPUTE_WEB, region: $region, unit: "hour", resource: { priceType: [on_demand] } }, limit: 5) {
+            category region regionName unit priceType
+            providers {
+              provider
+              prices {
+                id provider service category region regionName regionMapped providerRegion providerRegionName sku product
+                pricePerUnitUsd unit originalAmount currency originalUnit usdRate usdRateDate priceType term purchaseOption
+                offeringClass amortized tierStart tierEnd instanceType vcpu memoryGib operatingSystem tenancy storageClass
+                effectiveFrom effectiveTo collectionId fetchedAt
+                history { id effectiveFrom }
+                collectionRun { runId status processing { normalized deadLettered duplicates deadLetterReasons { stage code count example } notes { note count } } }
+              }
+            }
+          }
+        }`,
+        { region: 'us-virginia' },
+      );
+      const comparison = fieldOf<{ providers: { provider: string; prices: Record<string, unknown>[] }[] }>(
+        compared,
+        'compare',
+      );
+      assert.deepEqual(
+        comparison.providers.map((p) => [p.provider, p.prices.map((price) => price.id)]),
+        rest.providers.map((p) => [p.provider, p.prices.map((price) => price.id)]),
+      );
+      assert.ok(
+        comparison.providers.every((p) =>
+          p.prices.every((price) => (price.history as unknown[]).length >= 1),
+        ),
+      );
+      // each price's run as collection_runs has it (a price loaded without a recorded run has none)
+      const listed = comparison.providers.flatMap((p) => p.prices);
+      const { rows: runs } = await pipeline.pool.query<{ run_id: string }>(
+        'SELECT run_id FROM collection_runs WHERE run_id = ANY($1::text[])',
+        [listed.map((price) => price.collectionId)],
+      );
+      const recorded = new Set(runs.map((row) => row.run_id));
+      assert.ok(recorded.size > 0);
+      assert.deepEqual(
+        listed.map((price) => (price.collectionRun as { runId: string } | null)?.runId ?? null),
+        listed.map((price) => (recorded.has(String(price.collectionId)) ? price.collectionId : null)),
+      );
+      // the comparison, then every price's history in one query, then every run in one
+      assert.equal(counts.postgres, 3);
+
+      const rest2 = json<{ prices: { id: string }[] }>(
+        await get(`/api/v1/prices/cheapest?${query({ ...kind, limit: 3 })}`),
+      );
+      const id = rest2.prices[0]?.id ?? '';
+      const others = await graphql(
+        `query ($id: String!, $region: String!) {
+          cheapest(kind: { category: COMPUTE_WEB, region: $region, unit: "hour" }, limit: 3) { category region regionName unit priceType prices { id } }
+          prices(filter: { provider: [aws], region: [$region], resource: { minVcpu: 1 } }, limit: 2) { data { id vcpu } next }
+          priceHistory(id: $id) { id effectiveTo }
+          providers { id regions lastRun { runId status startedAt finishedAt } }
+          categories { id name }
+          regions(country: "IE") { id name country aws { code name } azure { code name } }
+        }`,
+        { id, region: 'us-virginia' },
+      );
+      assert.deepEqual(
+        fieldOf<{ prices: { id: string }[] }>(others, 'cheapest').prices.map((p) => p.id),
+        rest2.prices.map((p) => p.id),
+      );
+      assert.ok(fieldOf<{ data: { vcpu: number }[] }>(others, 'prices').data.every((p) => p.vcpu >= 1));
+      assert.ok(fieldOf<{ id: string }[]>(others, 'priceHistory').some((version) => version.id === id));
+      assert.equal(fieldOf<unknown[]>(others, 'providers').length, 2);
+      assert.equal(fieldOf<unknown[]>(others, 'categories').length, 13);
+      assert.deepEqual(fieldOf<{ id: string }[]>(others, 'regions')[0]?.id, 'ie-dublin');
+    });
+
     it('every query, mutation and object field was exercised above', () => {
       const schema = graphqlSchema(pipeline.api.services);
       const used = new Set<string>();
@@ -800,7 +1109,7 @@ describe('API contract: every route and GraphQL field over data the pipeline loa
       );
     /** The page's sample names, as this test's data names them. */
     const ours = (text: string) => text.replaceAll('boiler-7', boiler).replaceAll('plant-north', north);
-    const empty = /"(data|series|latest)":\[\]/;
+    const empty = /"(data|series|latest|prices)":\[\]/;
 
     it('every curl example answers, with data', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'sluice-api-docs-'));
@@ -862,7 +1171,12 @@ describe('API contract: every route and GraphQL field over data the pipeline loa
       '$1; SELECT pg_sleep(5)',
     ];
     /** Parameters an operation needs besides the one under test. */
-    const needs: Record<string, Record<string, string>> = { getAggregates: { device: boiler } };
+    const kind = { category: 'COMPUTE_WEB', region: 'us-virginia', unit: 'hour' };
+    const needs: Record<string, Record<string, string>> = {
+      getAggregates: { device: boiler },
+      comparePrices: kind,
+      cheapestPrices: kind,
+    };
     type Operation = {
       path: string;
       method: string;
@@ -889,14 +1203,27 @@ describe('API contract: every route and GraphQL field over data the pipeline loa
     const concrete = (path: string) =>
       path.replace(/\{(\w+)\}/g, (_, name: string) => pathParameters[name] ?? `{${name}}`);
 
+    /** The rows an answer holds, whatever its shape (a page, series, prices, prices per provider, a list). */
+    function rowsIn(body: unknown): unknown[] {
+      if (Array.isArray(body)) return body;
+      const answer = body as {
+        data?: unknown[];
+        series?: unknown[];
+        prices?: unknown[];
+        providers?: { prices: unknown[] }[];
+      };
+      return (
+        answer.data ?? answer.series ?? answer.prices ?? answer.providers?.flatMap((p) => p.prices) ?? []
+      );
+    }
+
     function assertRefused(answer: Answer, what: string) {
       assert.ok(
         answer.status === 400 || answer.status === 200 || answer.status === 404,
         `${what}: ${answer.status} ${answer.text.slice(0, 300)}`,
       );
       if (answer.status === 200) {
-        const body = answer.json as { data?: unknown[]; series?: unknown[] };
-        assert.deepEqual(body.data ?? body.series, [], `${what} returned rows`);
+        assert.deepEqual(rowsIn(answer.json), [], `${what} returned rows`);
       } else {
         assert.match(answer.headers.get('content-type') ?? '', /^application\/problem\+json/);
       }
@@ -920,13 +1247,14 @@ describe('API contract: every route and GraphQL field over data the pipeline loa
     it('every path parameter: 400 or 404', async () => {
       for (const value of injections) {
         const path = `/api/v1/devices/${encodeURIComponent(value)}`;
-        for (const [method, key, body] of [
-          ['GET', pipeline.keys.read, undefined],
-          ['PUT', pipeline.keys.admin, {}],
-          ['PATCH', pipeline.keys.admin, {}],
+        for (const [method, key, body, at] of [
+          ['GET', pipeline.keys.read, undefined, path],
+          ['PUT', pipeline.keys.admin, {}, path],
+          ['PATCH', pipeline.keys.admin, {}, path],
+          ['GET', pipeline.keys.read, undefined, `/api/v1/prices/${encodeURIComponent(value)}/history`],
         ] as const) {
-          const answer = await client.call(method, path, { key, body });
-          assert.ok([400, 404].includes(answer.status), `${method} ${path}: ${answer.status} ${answer.text}`);
+          const answer = await client.call(method, at, { key, body });
+          assert.ok([400, 404].includes(answer.status), `${method} ${at}: ${answer.status} ${answer.text}`);
           assert.match(answer.headers.get('content-type') ?? '', /^application\/problem\+json/);
         }
       }
@@ -977,6 +1305,41 @@ describe('API contract: every route and GraphQL field over data the pipeline loa
         ['devices', 'cursor', 'devices(cursor: $v) { data { deviceId } }'],
         ['device', 'id', 'device(id: $v) { deviceId }'],
         ['collectionRuns', 'cursor', 'collectionRuns(cursor: $v) { data { runId } }'],
+        ['prices', 'service', 'prices(filter: { service: [$v] }) { data { id } }'],
+        ['prices', 'region', 'prices(filter: { region: [$v] }) { data { id } }'],
+        ['prices', 'sku', 'prices(filter: { sku: [$v] }) { data { id } }'],
+        ['prices', 'unit', 'prices(filter: { unit: [$v] }) { data { id } }'],
+        ...[
+          'term',
+          'purchaseOption',
+          'currency',
+          'instanceType',
+          'operatingSystem',
+          'tenancy',
+          'storageClass',
+        ].map((name): [string, string, string] => [
+          'prices',
+          name,
+          `prices(filter: { resource: { ${name}: [$v] } }) { data { id } }`,
+        ]),
+        ['prices', 'cursor', 'prices(cursor: $v) { data { id } }'],
+        [
+          'compare',
+          'region',
+          'compare(kind: { category: COMPUTE_WEB, region: $v, unit: "hour" }) { providers { provider } }',
+        ],
+        [
+          'compare',
+          'unit',
+          'compare(kind: { category: COMPUTE_WEB, region: "us-virginia", unit: $v }) { region }',
+        ],
+        [
+          'cheapest',
+          'term',
+          'cheapest(kind: { category: COMPUTE_WEB, region: "us-virginia", unit: "hour", resource: { term: [$v] } }) { prices { id } }',
+        ],
+        ['priceHistory', 'id', 'priceHistory(id: $v) { id }'],
+        ['regions', 'country', 'regions(country: $v) { id }'],
       ];
       for (const [field, argument, selection] of fields) {
         for (const value of injections) {
@@ -989,11 +1352,8 @@ describe('API contract: every route and GraphQL field over data the pipeline loa
               `${what}: ${JSON.stringify(answer.errors)}`,
             );
           } else {
-            const result = answer.data?.[field] as { data?: unknown[]; series?: unknown[] } | null;
-            assert.ok(
-              result === null || (result.data ?? result.series)?.length === 0,
-              `${what} returned rows`,
-            );
+            const result = answer.data?.[field];
+            assert.ok(result === null || rowsIn(result).length === 0, `${what} returned rows`);
           }
         }
       }

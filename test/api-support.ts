@@ -226,14 +226,17 @@ export class ApiPipeline {
     return answer;
   }
 
-  /** An Azure collection against the fixture server, run to its end. */
-  collectAzure(runId: string): Promise<CollectionRun> {
+  /** A collection of the documented fixtures (Azure in USD, or AWS bulk offer files), run to its end. */
+  collect(provider: 'azure' | 'aws', runId: string): Promise<CollectionRun> {
     return this.collections.collect(
       {
         kind: 'new',
-        provider: 'azure',
+        provider,
         runId,
-        filters: { currencyCode: 'USD' },
+        filters:
+          provider === 'azure'
+            ? { currencyCode: 'USD' }
+            : { source: 'bulk', serviceCode: 'AmazonEC2,AmazonS3' },
       },
       { env: fixtureEnv(this.fixture) },
     );

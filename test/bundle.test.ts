@@ -13,7 +13,6 @@ import {
   rmSync,
   symlinkSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -25,7 +24,7 @@ import { createRegistryClient } from '../lib/registry.ts';
 import { AvroSerde } from '../lib/serde.ts';
 import { dlqContract, readSchema, topics } from '../schemas/catalog.ts';
 import type { TelemetryReading } from '../schemas/types.ts';
-import { uniqueSuffix } from './support.ts';
+import { freePorts, uniqueSuffix } from './support.ts';
 import {
   buildLoad,
   committedCount,
@@ -60,16 +59,6 @@ function productionDependencies(): string {
   renameSync(join(staging, 'node_modules'), join(dir, 'node_modules'));
   rmSync(staging, { recursive: true, force: true });
   return join(dir, 'node_modules');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-    server.once('error', reject);
-  });
 }
 
 async function waitForReady(url: string, child: ChildProcess, log: () => string): Promise<unknown> {
@@ -185,7 +174,7 @@ describe('production bundle: npm run build, then Node alone', () => {
     assert.equal(code, 0, migrate.log());
     assert.match(migrate.log(), /topics exist, schemas registered/);
 
-    const [apiPort, opsPort] = [await freePort(), await freePort()];
+    const [apiPort, opsPort] = await freePorts(2);
     const api = sluiceFromBundle(['run', 'api'], { API_PORT: String(apiPort), OPS_PORT: String(opsPort) });
     const ready = (await waitForReady(`http://127.0.0.1:${opsPort}/readyz`, api.child, api.log)) as {
       components: { name: string; state: string }[];
@@ -214,7 +203,7 @@ describe('production bundle: npm run build, then Node alone', () => {
     await publishLoad(producer, serde, input, load.events);
     await producer.disconnect();
 
-    const opsPort = await freePort();
+    const [opsPort] = await freePorts(1);
     const processor = sluiceFromBundle(['run', 'processor', 'telemetry'], {
       OPS_PORT: String(opsPort),
       PROCESSOR_TELEMETRY_THREADS: '2',

@@ -19,9 +19,7 @@ interface Run {
   runId: string;
   status: string;
   published: number;
-  normalized: number | null;
-  deadLettered: number | null;
-  duplicates: number | null;
+  processing: { normalized: number; deadLettered: number; duplicates: number } | null;
 }
 
 interface Letter {
@@ -112,7 +110,10 @@ describe('operations API against the real pipeline', { timeout: 600_000 }, () =>
     until(`run ${runId} finished and processed`, async () => {
       const { body } = await call(`/api/v1/collections/${runId}`);
       const run = body as Run;
-      const handled = (run.normalized ?? 0) + (run.deadLettered ?? 0) + (run.duplicates ?? 0);
+      const handled =
+        (run.processing?.normalized ?? 0) +
+        (run.processing?.deadLettered ?? 0) +
+        (run.processing?.duplicates ?? 0);
       return run.status !== 'running' && run.published > 0 && handled >= run.published ? run : undefined;
     });
 
@@ -148,15 +149,18 @@ describe('operations API against the real pipeline', { timeout: 600_000 }, () =>
     assert.equal(run.status, 'succeeded');
     // the fixture catalogue lists one price twice: the processor drops the repeat. (Outcomes are
     // summed over every pricing processor: another test's pipeline running beside adds its own.)
-    assert.ok((run.normalized ?? 0) + (run.duplicates ?? 0) >= run.published, JSON.stringify(run));
-    assert.ok((run.normalized ?? 0) > 0);
-    assert.equal(run.deadLettered, 0);
+    assert.ok(
+      (run.processing?.normalized ?? 0) + (run.processing?.duplicates ?? 0) >= run.published,
+      JSON.stringify(run),
+    );
+    assert.ok((run.processing?.normalized ?? 0) > 0);
+    assert.equal(run.processing?.deadLettered, 0);
     const list = (await call('/api/v1/collections?provider=azure&limit=50')).body as { data: Run[] };
     assert.ok(list.data.some((r) => r.runId === usdRun && r.status === 'succeeded'));
     await pipeline.waitForClickHouse(
       'USD prices loaded',
       `SELECT count() AS n FROM pricing_prices WHERE kafka_topic = '${normalizedPricing()}' AND collection_id = '${usdRun}'`,
-      run.normalized ?? 0,
+      run.processing?.normalized ?? 0,
     );
   });
 
@@ -206,7 +210,10 @@ describe('operations API against the real pipeline', { timeout: 600_000 }, () =>
     });
     assert.equal(started.status, 202, JSON.stringify(started.body));
     const run = await finishedRun(eurRun);
-    assert.ok((run.deadLettered ?? 0) >= run.published, 'no EUR rate: every price is dead-lettered');
+    assert.ok(
+      (run.processing?.deadLettered ?? 0) >= run.published,
+      'no EUR rate: every price is dead-lettered',
+    );
     letters = await until('the run’s dead letters browsable', async () => {
       const page = (
         await call(

@@ -139,8 +139,5 @@ export const awsQueryPrices = prices('aws', 'USD', [
   ['CHK2V9X6M2ETX7RC/JRTCKXETXF/CHK2V9X6M2ETX7RC.JRTCKXETXF.6YS6EN2CT7', 'br-sao-paulo', 'COMPUTE_WEB', 'on_demand', null, null, 'hour', '0.273', 0],
 ]);
 
-/** Trailing zeros off, so a decimal from any database compares with the text above ('0.096000000000' → '0.096'). */
-export function decimalText(value: string | number): string {
-  const text = String(value);
-  return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
-}
+/** Decimals from either database compare with the text above once trimmed ('0.096000000000' → '0.096'). */
+export { decimalText } from '../lib/postgres.ts';

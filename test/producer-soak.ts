@@ -24,7 +24,7 @@ import { opcuaSettings } from '../producers/opcua/config.ts';
 import { OpcuaClient } from '../producers/opcua/opcua-client.ts';
 import { testApiKey } from '../producers/testing.ts';
 import { topics } from '../schemas/catalog.ts';
-import { uniqueSuffix } from './support.ts';
+import { freePorts, uniqueSuffix } from './support.ts';
 
 /**
  * One long-running producer under a soak: `node --import tsx test/producer-soak.ts <producer>` runs
@@ -209,7 +209,7 @@ const soaks: Record<string, (serde: AvroSerde) => Promise<SoakReport>> = {
   },
 
   'opcua-client': async (serde) => {
-    const port = 31842;
+    const [port] = await freePorts(1);
     const server = new OPCUAServer({ port, hostname: '127.0.0.1', resourcePath: '/soak' });
     await server.initialize();
     const namespace = server.engine.addressSpace?.getOwnNamespace();
@@ -266,6 +266,8 @@ const soaks: Record<string, (serde: AvroSerde) => Promise<SoakReport>> = {
         clientId: `soak-bridge-${run}`,
         shareGroup: `soak-${run}`,
         sessionExpirySeconds: 60,
+        // not a host application for every group: other tests' Sparkplug edge nodes are theirs
+        sparkplugGroups: [],
       },
     });
     await bridge.start();

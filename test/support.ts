@@ -1,12 +1,30 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { projectRoot } from '../lib/config.ts';
 
 /** A short random suffix so tests sharing the local stack never see each other's data. */
 export function uniqueSuffix(): string {
   return randomBytes(4).toString('hex');
+}
+
+/** Distinct free ports: every listener stays open until all are chosen, so the OS cannot hand one out twice. */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<Server>((resolveServer, reject) => {
+          const server = createServer().listen(0, '127.0.0.1', () => resolveServer(server));
+          server.once('error', reject);
+        }),
+    ),
+  );
+  const ports = servers.map((server) => (server.address() as { port: number }).port);
+  await Promise.all(servers.map((server) => new Promise((closed) => server.close(closed))));
+  return ports;
 }
 
 const connectionVariables = [

@@ -138,6 +138,8 @@ describe('telemetry identity and original bytes, producer to both sinks', () => 
         clientId: `test-utf8-${run}`,
         shareGroup: `test-utf8-${run}`,
         sessionExpirySeconds: 60,
+        // not a host application for every group: other tests' Sparkplug edge nodes are theirs
+        sparkplugGroups: [],
       },
     });
     await bridge.start();

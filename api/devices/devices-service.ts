@@ -3,8 +3,7 @@ import { z } from 'zod';
 import { type DeviceRow, deviceColumns, deviceRecord } from '../../lib/device-registry.ts';
 import { PgParams } from '../db/pg-params.ts';
 import { ApiProblem } from '../http/problem.ts';
-import { decodeCursor, deviceId, encodeCursor } from '../schemas.ts';
-import type { Page } from '../telemetry/telemetry-service.ts';
+import { decodeCursor, deviceId, keysetPage, type Page } from '../schemas.ts';
 import type { Device, DevicePatch, DevicePut } from './schemas.ts';
 
 /**
@@ -74,13 +73,7 @@ export class DevicesService {
        ORDER BY device_id COLLATE "C" LIMIT ${bind(size + 1)}`,
       params.values,
     );
-    const data = rows.slice(0, size).map(deviceOf);
-    const last = data.at(-1);
-    return {
-      data,
-      limit: size,
-      next: rows.length > size && last ? encodeCursor([last.deviceId]) : undefined,
-    };
+    return keysetPage(rows, size, deviceOf, (last) => [last.device_id]);
   }
 
   async get(id: string): Promise<Device | undefined> {

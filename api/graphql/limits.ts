@@ -27,16 +27,24 @@ const estimatedItems: Record<string, (args: Record<string, unknown>) => number> 
   'AggregateSeries.points': () => 100,
   'Device.latest': (args) => count(args.metric, 10),
   'Device.tags': () => 10,
+  'Query.compare': (args) => count(args.provider, 2) * Math.min(Number(args.limit ?? 10), 1000),
+  'Query.cheapest': (args) => Math.min(Number(args.limit ?? 10), 1000),
+  'Query.priceHistory': () => 20,
+  'Price.history': () => 20,
+  'Query.regions': () => 60,
+  'Query.categories': () => 13,
+  'Query.providers': () => 2,
 };
 
 function listEstimator(limits: Limits): ComplexityEstimator {
   return ({ type, field, args, childComplexity }) => {
+    const estimate = estimatedItems[`${type.name}.${field.name}`];
+    if (estimate) return 1 + estimate(args) * childComplexity;
     if (field.args.some((arg) => arg.name === 'limit')) {
       const limit = typeof args.limit === 'number' && args.limit > 0 ? args.limit : limits.defaultPageSize;
       return 1 + Math.min(limit, limits.maxPageSize) * childComplexity;
     }
-    const estimate = estimatedItems[`${type.name}.${field.name}`];
-    return estimate ? 1 + estimate(args) * childComplexity : undefined;
+    return undefined;
   };
 }
 

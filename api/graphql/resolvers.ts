@@ -3,7 +3,16 @@ import type { z } from 'zod';
 import { type Device, deviceParams, devicePatch, devicePut, devicesQuery } from '../devices/schemas.ts';
 import { type Principal, requireRole } from '../http/auth.ts';
 import { ApiProblem, invalidInput } from '../http/problem.ts';
-import { runsQuery } from '../runs/runs.ts';
+import {
+  cheapestQuery,
+  compareQuery,
+  type Price,
+  priceParams,
+  pricesQuery,
+  regionsQuery,
+  serviceCategories,
+} from '../prices/schemas.ts';
+import { type CollectionRun, runsQuery } from '../runs/runs.ts';
 import type { ApiServices } from '../server.ts';
 import type { AggregatesAnswer } from '../telemetry/schemas.ts';
 import { aggregatesQuery, latestQuery, type Reading, readingsQuery } from '../telemetry/schemas.ts';
@@ -55,8 +64,20 @@ function deviceChange<S extends z.ZodType>(context: GraphQLContext, args: Args, 
   return { id, input: parsed.data as z.output<S> };
 }
 
+/** A GraphQL price filter or kind as the REST query takes it: the resource fields flattened. */
+function flattened(input: unknown): Args {
+  const { resource, ...rest } = (input ?? {}) as Args & { resource?: Args | null };
+  return { ...rest, ...(resource ?? {}) };
+}
+
 export function createLoaders(services: ApiServices) {
   return {
+    history: new DataLoader<string, Price[] | undefined>((ids) => services.prices.historyOf(ids), {
+      maxBatchSize: 100,
+    }),
+    run: new DataLoader<string, CollectionRun | undefined>((ids) => services.runs.byIds(ids), {
+      maxBatchSize: 100,
+    }),
     device: new DataLoader<string, Device | undefined>((ids) => services.devices.byIds(ids), {
       maxBatchSize: 100,
     }),
@@ -121,6 +142,29 @@ export function createResolvers(services: ApiServices) {
         const { limit, cursor, ...filter } = validated(runsQuery, args);
         return pageOf(await services.runs.list(filter, limit, cursor));
       },
+      async prices(_parent: unknown, args: Args) {
+        const { limit, cursor, ...filter } = validated(pricesQuery, {
+          ...flattened(args.filter),
+          limit: args.limit,
+          cursor: args.cursor,
+        });
+        return pageOf(await services.prices.list(filter, limit, cursor));
+      },
+      compare: (_parent: unknown, args: Args) =>
+        services.prices.compare(
+          validated(compareQuery, { ...flattened(args.kind), provider: args.provider, limit: args.limit }),
+        ),
+      cheapest: (_parent: unknown, args: Args) =>
+        services.prices.cheapest(validated(cheapestQuery, { ...flattened(args.kind), limit: args.limit })),
+      async priceHistory(_parent: unknown, args: Args, context: GraphQLContext) {
+        return (await context.loaders.history.load(validated(priceParams, args).id)) ?? null;
+      },
+      providers: () => services.prices.providers(),
+      categories: () => serviceCategories,
+      regions: (_parent: unknown, args: Args) =>
+        services.prices
+          .regions(validated(regionsQuery, args))
+          .map(({ providers, ...region }) => ({ ...region, ...providers })),
     },
     Mutation: {
       async putDevice(_parent: unknown, args: Args, context: GraphQLContext) {
@@ -152,8 +196,18 @@ export function createResolvers(services: ApiServices) {
         return context.loaders.aggregates.load(JSON.stringify([device.deviceId, JSON.stringify(request)]));
       },
     },
+    Price: {
+      history: async (price: Price, _args: Args, context: GraphQLContext) =>
+        (await context.loaders.history.load(price.id)) ?? [],
+      collectionRun: async (price: Price, _args: Args, context: GraphQLContext) =>
+        (await context.loaders.run.load(price.collectionId)) ?? null,
+    },
     CollectionRun: {
       filters: (run: { filters: unknown }) => JSON.stringify(run.filters),
+    },
+    RunProcessing: {
+      notes: (processing: { notes: Record<string, number> }) =>
+        Object.entries(processing.notes).map(([note, count]) => ({ note, count })),
     },
   };
 }

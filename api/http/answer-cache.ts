@@ -22,9 +22,10 @@ export function gzippedBody(answer: CachedAnswer): Buffer | undefined {
 }
 
 /**
- * Answers over settled time ranges, kept serialized: they do not change, so a repeated request
+ * Answers kept serialized: over settled time ranges (they do not change) and over data whose
+ * version the route knows (current prices, kept under their version), so a repeated request
  * (a dashboard refreshing, many viewers of one chart) costs no database query and no JSON work.
- * Bounded by bytes and by the age clients may keep them too (API_CACHE_MAX_AGE_SECONDS).
+ * Bounded by bytes and by the age clients may keep settled answers too (API_CACHE_MAX_AGE_SECONDS).
  */
 export class AnswerCache {
   private readonly cache?: LRUCache<string, CachedAnswer>;

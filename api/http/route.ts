@@ -65,6 +65,11 @@ export interface RouteSpec<
   params?: P;
   body?: { schema: B; contentTypes: string[]; description: string };
   responses: Record<number, ResponseSpec>;
+  /**
+   * The version of the data the route reads, for data that changes but is read far more often
+   * (current prices): its 200 answers are kept until the version moves; undefined while unknown.
+   */
+  dataVersion?: () => string | undefined;
   handle(input: RouteInput<z.output<Q>, z.output<P>, z.output<B>>): Promise<JsonAnswer | StreamedAnswer>;
 }
 
@@ -145,6 +150,13 @@ function send(
   else response.send(answer.body);
 }
 
+/** A JSON answer made for a request, serialized. */
+interface Produced {
+  status: number;
+  serialized: CachedAnswer;
+  policy: CachePolicy;
+}
+
 /** The express handlers of one route: access control first, then validation and the handler. */
 export function routeHandlers(route: RouteSpec, services: RouteServices): RequestHandler[] {
   const streams = Object.values(route.responses).some((spec) => spec.media);
@@ -153,6 +165,7 @@ export function routeHandlers(route: RouteSpec, services: RouteServices): Reques
     'application/json',
     ...Object.values(route.responses).flatMap((spec) => Object.keys(spec.media ?? {})),
   ];
+  const producing = new Map<string, Promise<Produced | undefined>>();
   const handle = async (request: Request, response: Response, _next: NextFunction) => {
     if (!streams && !request.accepts('application/json')) {
       throw new ApiProblem('not-acceptable', 'this route answers application/json only');
@@ -163,53 +176,77 @@ export function routeHandlers(route: RouteSpec, services: RouteServices): Reques
       queryFor(route.query ?? noParameters, request.query as Record<string, unknown>),
       'query parameter',
     );
-    // the parsed parameters name the answer: order and spelling of the query string do not matter
+    // the parsed parameters name the answer: order and spelling of the query string do not matter;
+    // the data's version is read before the query, so an answer is never kept under a newer one
+    const version = route.dataVersion ? route.dataVersion() : '';
     const cacheKey =
-      route.method === 'get' && request.accepts(mediaTypes) === 'application/json'
-        ? `${route.operationId} ${JSON.stringify([params, query])}`
+      route.method === 'get' && version !== undefined && request.accepts(mediaTypes) === 'application/json'
+        ? `${route.operationId} ${version} ${JSON.stringify([params, query])}`
         : undefined;
     const cached = cacheKey === undefined ? undefined : services.answers.get(cacheKey);
     if (cached) {
-      send(request, response, 200, cached, services.cacheControl('settled'));
+      send(
+        request,
+        response,
+        200,
+        cached,
+        services.cacheControl(route.dataVersion ? 'revalidate' : 'settled'),
+      );
       return;
     }
-    let body: unknown;
-    if (route.body) {
-      if (!route.body.contentTypes.includes(mediaType(request))) {
-        throw new ApiProblem(
-          'unsupported-media-type',
-          `send the body as ${route.body.contentTypes.join(' or ')}`,
-        );
+    const produce = async (): Promise<Produced | undefined> => {
+      let body: unknown;
+      if (route.body) {
+        if (!route.body.contentTypes.includes(mediaType(request))) {
+          throw new ApiProblem(
+            'unsupported-media-type',
+            `send the body as ${route.body.contentTypes.join(' or ')}`,
+          );
+        }
+        body = parse(route.body.schema, request.body, 'body field');
       }
-      body = parse(route.body.schema, request.body, 'body field');
-    }
-    const answer = await route.handle({
-      query,
-      params,
-      body,
-      principal: response.locals.principal as Principal | undefined,
-      request,
-      response,
-      log: (request as Request & { log?: Logger }).log ?? services.logger,
-    });
-    if ('streamed' in answer) return;
-    const status = answer.status ?? 200;
-    if (services.validateResponses) {
-      const schema = route.responses[status]?.schema;
-      const checked = schema?.safeParse(answer.json);
-      if (!checked?.success) {
-        throw new Error(
-          `${route.operationId} answered ${status} with a body its documented schema refuses: ${checked ? z.prettifyError(checked.error) : 'no schema documented'}`,
-        );
+      const answer = await route.handle({
+        query,
+        params,
+        body,
+        principal: response.locals.principal as Principal | undefined,
+        request,
+        response,
+        log: (request as Request & { log?: Logger }).log ?? services.logger,
+      });
+      if ('streamed' in answer) return undefined;
+      const status = answer.status ?? 200;
+      if (services.validateResponses) {
+        const schema = route.responses[status]?.schema;
+        const checked = schema?.safeParse(answer.json);
+        if (!checked?.success) {
+          throw new Error(
+            `${route.operationId} answered ${status} with a body its documented schema refuses: ${checked ? z.prettifyError(checked.error) : 'no schema documented'}`,
+          );
+        }
       }
+      const policy = answer.cache ?? 'revalidate';
+      const serialized = services.answers.put(
+        (policy === 'settled' || route.dataVersion) && status === 200 ? cacheKey : undefined,
+        answer.json,
+        answer.headers,
+      );
+      return { status, serialized, policy };
+    };
+    // when a version moves, the clients asking the same thing at that moment share one query
+    // (only for versioned data, read from PostgreSQL: no client's leaving aborts it for the others)
+    let produced: Produced | undefined;
+    if (route.dataVersion && cacheKey !== undefined) {
+      let pending = producing.get(cacheKey);
+      if (!pending) {
+        pending = produce().finally(() => producing.delete(cacheKey));
+        producing.set(cacheKey, pending);
+      }
+      produced = await pending;
+    } else produced = await produce();
+    if (produced) {
+      send(request, response, produced.status, produced.serialized, services.cacheControl(produced.policy));
     }
-    const policy = answer.cache ?? 'revalidate';
-    const serialized = services.answers.put(
-      policy === 'settled' && status === 200 ? cacheKey : undefined,
-      answer.json,
-      answer.headers,
-    );
-    send(request, response, status, serialized, services.cacheControl(policy));
   };
   return route.role === 'public' ? [handle] : [services.authorize(route.role), handle];
 }

@@ -1,5 +1,10 @@
 import type pg from 'pg';
 import { z } from 'zod';
+import {
+  type RunResultColumns,
+  runProcessingOf,
+  runsWithProcessing,
+} from '../../lib/db/collection-run-results.ts';
 import { PgParams } from '../db/pg-params.ts';
 import { pageAnswer } from '../http/pages.ts';
 import { ApiProblem } from '../http/problem.ts';
@@ -7,13 +12,13 @@ import { defineRoute, type RouteSpec } from '../http/route.ts';
 import {
   cursorParameter,
   decodeCursor,
-  encodeCursor,
   isoTime,
+  keysetPage,
+  type Page,
   pageInfo,
   pageLimit,
   plainText,
 } from '../schemas.ts';
-import type { Page } from '../telemetry/telemetry-service.ts';
 
 /** Price collection runs (PostgreSQL `collection_runs`), newest first. */
 
@@ -33,12 +38,26 @@ export const collectionRun = z
     published: z.number().int(),
     failed: z.number().int().meta({ description: 'Pages that failed.' }),
     itemsPerSecond: z.number().nullable(),
-    normalized: z.number().int().nullable().meta({
-      description: 'Events the pricing processor normalized so far; null before its first outcome.',
-    }),
-    deadLettered: z.number().int().nullable().meta({ description: 'Events it dead-lettered so far.' }),
-    duplicates: z.number().int().nullable().meta({ description: 'Events it dropped as already normalized.' }),
     error: z.string().nullable(),
+    processing: z
+      .object({
+        normalized: z.number().int(),
+        deadLettered: z.number().int(),
+        duplicates: z
+          .number()
+          .int()
+          .meta({ description: 'Dropped as already normalized (a page sent again).' }),
+        deadLetterReasons: z.array(
+          z.object({ stage: z.string(), code: z.string(), count: z.number().int(), example: z.string() }),
+        ),
+        notes: z.record(z.string(), z.number().int()).meta({
+          description: 'What normalized events were noted for, e.g. region_unmapped:aws:xx-mars-1.',
+        }),
+      })
+      .nullable()
+      .meta({
+        description: 'What the pricing processor made of the run’s events so far; null before it reported.',
+      }),
     startedAt: isoTime,
     finishedAt: isoTime.nullable(),
     updatedAt: isoTime,
@@ -54,7 +73,7 @@ export const runsQuery = z.strictObject({
   cursor: cursorParameter.optional(),
 });
 
-interface RunRow {
+interface RunRow extends RunResultColumns {
   run_id: string;
   provider: CollectionRun['provider'];
   status: CollectionRun['status'];
@@ -64,9 +83,6 @@ interface RunRow {
   published: string;
   failed: string;
   items_per_second: number | null;
-  normalized: string | null;
-  dead_lettered: string | null;
-  duplicates: string | null;
   error: string | null;
   started_at: Date;
   finished_at: Date | null;
@@ -84,10 +100,8 @@ function runOf(row: RunRow): CollectionRun {
     published: Number(row.published),
     failed: Number(row.failed),
     itemsPerSecond: row.items_per_second,
-    normalized: row.normalized === null ? null : Number(row.normalized),
-    deadLettered: row.dead_lettered === null ? null : Number(row.dead_lettered),
-    duplicates: row.duplicates === null ? null : Number(row.duplicates),
     error: row.error,
+    processing: runProcessingOf(row),
     startedAt: row.started_at.toISOString(),
     finishedAt: row.finished_at?.toISOString() ?? null,
     updatedAt: row.updated_at.toISOString(),
@@ -120,29 +134,18 @@ export class RunsService {
       conditions.push(`(r.started_at, r.run_id) < (${bind(after[0])}::timestamptz, ${bind(after[1])})`);
     }
     const { rows } = await this.pool.query<RunRow & { started_key: string }>(
-      `SELECT o.normalized, o.dead_lettered, o.duplicates, r.*,
-              to_char(r.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS started_key
-         FROM collection_runs r LEFT JOIN collection_run_results o ON o.run_id = r.run_id
-         ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
+      `SELECT r.*, to_char(r.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS started_key
+         FROM (${runsWithProcessing}) r ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
         ORDER BY r.started_at DESC, r.run_id DESC LIMIT ${bind(size + 1)}`,
       params.values,
     );
-    const page = rows.slice(0, size);
-    const last = page.at(-1);
-    return {
-      data: page.map(runOf),
-      limit: size,
-      next: rows.length > size && last ? encodeCursor([last.started_key, last.run_id]) : undefined,
-    };
+    return keysetPage(rows, size, runOf, (last) => [last.started_key, last.run_id]);
   }
 
   async byIds(ids: readonly string[]): Promise<(CollectionRun | undefined)[]> {
-    const { rows } = await this.pool.query<RunRow>(
-      `SELECT o.normalized, o.dead_lettered, o.duplicates, r.*
-         FROM collection_runs r LEFT JOIN collection_run_results o ON o.run_id = r.run_id
-        WHERE r.run_id = ANY($1::text[])`,
-      [ids],
-    );
+    const { rows } = await this.pool.query<RunRow>(`${runsWithProcessing} WHERE r.run_id = ANY($1::text[])`, [
+      ids,
+    ]);
     const found = new Map(rows.map((row) => [row.run_id, runOf(row)]));
     return ids.map((id) => found.get(id));
   }

@@ -5,7 +5,7 @@ import { empty, inList, int, join, type Sql, sql, str, strings, trusted } from '
 import type { ApiSettings } from '../config.ts';
 import type { ClickHouseReader } from '../db/clickhouse-reader.ts';
 import { ApiProblem } from '../http/problem.ts';
-import { decodeCursor, encodeCursor } from '../schemas.ts';
+import { decodeCursor, encodeCursor, keysetPage, type Page } from '../schemas.ts';
 import type { AggregatesAnswer, Reading } from './schemas.ts';
 
 /**
@@ -38,13 +38,6 @@ export interface ReadingsFilter extends TimeRange {
   metric?: string[];
   flag?: string[];
   quality?: string[];
-}
-
-export interface Page<T> {
-  data: T[];
-  limit: number;
-  /** Cursor of the next page; undefined on the last. */
-  next?: string;
 }
 
 export type ExportFormat = 'ndjson' | 'csv';
@@ -157,16 +150,12 @@ LIMIT ${int(limit)}`;
     const rows = await this.reader.rows<Reading>(
       this.readingsQuery(filter, range, 'json', after, size + 1, true),
     );
-    const data = rows.slice(0, size);
-    const last = data.at(-1);
-    return {
-      data,
-      limit: size,
-      next:
-        rows.length > size && last
-          ? encodeCursor([last.deviceId, last.metric, Date.parse(last.sourceTime), last.eventId])
-          : undefined,
-    };
+    return keysetPage(
+      rows,
+      size,
+      (row) => row,
+      (last) => [last.deviceId, last.metric, Date.parse(last.sourceTime), last.eventId],
+    );
   }
 
   /** Rows of a bulk export as ClickHouse writes them (NDJSON lines or CSV with a header), unparsed, in storage order. */

@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
-import { Argument, type Command } from 'commander';
+import { Argument, type Command, InvalidArgumentError, Option } from 'commander';
 import { prepareTopicsAndSchemas } from '../../lib/bootstrap.ts';
-import { superviseWorkers } from '../../lib/cluster.ts';
+import { instanceNumber, superviseWorkers } from '../../lib/cluster.ts';
 import { type Component, runComponents } from '../../lib/component.ts';
 import { loadSettings } from '../../lib/config.ts';
 import { createKafka } from '../../lib/kafka.ts';
@@ -9,11 +9,12 @@ import { componentLogger } from '../../lib/logger.ts';
 import { OpsServer } from '../../lib/ops-server.ts';
 import { DemoProducer } from '../../producers/demo/demo-producer.ts';
 import { httpGatewaySettings } from '../../producers/http-gateway/config.ts';
+import { mqttBridgeSettings } from '../../producers/mqtt-bridge/config.ts';
 import type { ProducerName } from '../../producers/telemetry-producers.ts';
 import { createClickHouseSink } from '../../sinks/clickhouse/clickhouse-sink.ts';
 import { createPostgresArchiveSink, createPostgresSink } from '../../sinks/postgres/postgres-sink.ts';
 import { done } from '../output.ts';
-import { apiWithOverview, runPlatform } from '../platform.ts';
+import { apiWithOverview, type PlatformOptions, parseInstanceCounts, runPlatform } from '../platform.ts';
 import { createProcessor, type PipelineName, pipelines } from './processors.ts';
 
 interface Running {
@@ -52,27 +53,57 @@ async function serve(label: string, build: () => Promise<Running>): Promise<void
   } finally {
     await ops.stop();
   }
+  // Everything stopped. Timers a client library still holds (kafkajs retrying a transaction call
+  // that a new owner of the partition fenced, seen with two processor instances) would keep the
+  // process alive for up to a minute after a graceful stop.
+  process.exit();
 }
 
-/** A telemetry producer; the gateway alone may serve its port from several processes. */
-async function runProducer(name: ProducerName): Promise<void> {
-  const { workers } = loadSettings(httpGatewaySettings);
-  if (name === 'http-gateway' && workers > 1 && cluster.isPrimary) {
-    done('gateway', `in ${workers} worker processes; Ctrl-C stops`);
-    process.exitCode = await superviseWorkers(workers, componentLogger('gateway'));
+/**
+ * Runs `run` in this process, or in `instances` copies of it (worker processes sharing its
+ * listening sockets, each replaced if it dies; see superviseWorkers): consumers of one group
+ * share the partitions, servers share the port.
+ */
+async function inInstances(label: string, instances: number, run: () => Promise<void>): Promise<void> {
+  if (instances > 1 && cluster.isPrimary) {
+    done(label, `in ${instances} processes; Ctrl-C stops`);
+    process.exitCode = await superviseWorkers(instances, componentLogger(label));
     return;
   }
-  // The producers load Express, MQTT and protocol libraries: imported when one runs.
-  const { telemetryProducers } = await import('../../producers/telemetry-producers.ts');
   try {
+    await run();
+  } finally {
+    // a cluster worker's channel to the primary would keep it alive once its component stopped (or failed)
+    if (cluster.isWorker) cluster.worker?.disconnect();
+  }
+}
+
+function parseInstances(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError('expected a positive integer');
+  return value;
+}
+
+const instancesOption = () =>
+  new Option('--instances <n>', 'run n copies of it, each its own process').argParser(parseInstances);
+
+/** A telemetry producer; the gateway's copies serve one port (HTTP_GATEWAY_WORKERS when --instances is not given). */
+async function runProducer(name: ProducerName, instances?: number): Promise<void> {
+  const copies = instances ?? (name === 'http-gateway' ? loadSettings(httpGatewaySettings).workers : 1);
+  const instance = instanceNumber();
+  if (name === 'mqtt-bridge' && instance !== undefined) {
+    // each bridge its own MQTT session (a replacement resumes it), all in one shared subscription
+    const { clientId } = loadSettings(mqttBridgeSettings);
+    process.env.MQTT_BRIDGE_CLIENT_ID = `${clientId}-${instance}`;
+  }
+  await inInstances(name, copies, async () => {
+    // The producers load Express, MQTT and protocol libraries: imported when one runs.
+    const { telemetryProducers } = await import('../../producers/telemetry-producers.ts');
     await serve(name, async () => {
       const serde = await prepareTopicsAndSchemas(createKafka(name));
       return { components: await telemetryProducers(serde, [name]) };
     });
-  } finally {
-    // a cluster worker's channel to the primary would keep it alive once its gateway stopped (or failed)
-    if (cluster.isWorker) cluster.worker?.disconnect();
-  }
+  });
 }
 
 /** Each sink by its command name. */
@@ -89,28 +120,31 @@ export function registerRunCommands(program: Command): void {
     .command('run')
     .description('run a component in the foreground until SIGINT/SIGTERM (one per container in production)');
 
-  const producers: [command: string, name: ProducerName, what: string][] = [
-    ['gateway', 'http-gateway', 'the HTTP ingest gateway (HTTP_GATEWAY_WORKERS processes)'],
-    ['mqtt-bridge', 'mqtt-bridge', 'the MQTT bridge'],
-    ['opcua', 'opcua-client', 'the OPC UA client (OPCUA_NODES)'],
-    ['modbus', 'modbus-poller', 'the Modbus TCP poller (MODBUS_REGISTERS)'],
+  const producers: [command: string, name: ProducerName, what: string, copies: boolean][] = [
+    ['gateway', 'http-gateway', 'the HTTP ingest gateway (HTTP_GATEWAY_WORKERS processes)', true],
+    ['mqtt-bridge', 'mqtt-bridge', 'the MQTT bridge (copies share the subscription)', true],
+    ['opcua', 'opcua-client', 'the OPC UA client (OPCUA_NODES)', false],
+    ['modbus', 'modbus-poller', 'the Modbus TCP poller (MODBUS_REGISTERS)', false],
   ];
-  for (const [command, name, what] of producers) {
-    run
-      .command(command)
-      .description(`${what} → raw.telemetry.readings.v1`)
-      .action(() => runProducer(name));
+  for (const [command, name, what, copies] of producers) {
+    const producer = run.command(command).description(`${what} → raw.telemetry.readings.v1`);
+    // pollers poll their devices: two copies would read every value twice
+    if (copies) producer.addOption(instancesOption());
+    producer.action(({ instances }: { instances?: number }) => runProducer(name, instances));
   }
 
   run
     .command('processor')
     .description('a processor: raw topic → stages → normalized topic, exactly once')
     .addArgument(new Argument('<pipeline>').choices(pipelines))
-    .action((name: PipelineName) =>
-      serve(`processor-${name}`, async () => ({
-        components: [createProcessor(name).component],
-        graceMs: 15_000,
-      })),
+    .addOption(instancesOption())
+    .action((name: PipelineName, { instances = 1 }: { instances?: number }) =>
+      inInstances(`processor-${name}`, instances, () =>
+        serve(`processor-${name}`, async () => ({
+          components: [createProcessor(name).component],
+          graceMs: 15_000,
+        })),
+      ),
     );
 
   run
@@ -119,11 +153,14 @@ export function registerRunCommands(program: Command): void {
       'a sink: normalized topics into PostgreSQL or ClickHouse, or the raw archive into PostgreSQL; exits 1 on a fatal error',
     )
     .addArgument(new Argument('<sink>').choices(Object.keys(sinks)))
-    .action((name: SinkName) =>
-      serve(`sink-${name}`, async () => {
-        const sink = sinks[name]();
-        return { components: [sink], failed: sink.failed };
-      }),
+    .addOption(instancesOption())
+    .action((name: SinkName, { instances = 1 }: { instances?: number }) =>
+      inInstances(`sink-${name}`, instances, () =>
+        serve(`sink-${name}`, async () => {
+          const sink = sinks[name]();
+          return { components: [sink], failed: sink.failed };
+        }),
+      ),
     );
 
   run
@@ -152,5 +189,6 @@ export function registerRunCommands(program: Command): void {
     .description('every component in this process (what `sluice up` runs)')
     .option('--state <dir>', 'state directory of the background process (`sluice up --detach`)')
     .option('--no-demo', 'do not start the demo producer')
-    .action(({ demo }: { demo: boolean }) => runPlatform({ demo }));
+    .option('--instances <counts>', 'copies of components, e.g. processor-telemetry=2', parseInstanceCounts)
+    .action(({ demo, instances }: PlatformOptions) => runPlatform({ demo, instances }));
 }

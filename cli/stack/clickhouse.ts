@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDebianPackage } from './install.ts';
 import type { ServiceDefinition } from './service.ts';
-import type { StackSettings } from './settings.ts';
+import { nodePort, type StackSettings } from './settings.ts';
 import { renderTemplate } from './template.ts';
 
 const database = 'sluice';
@@ -18,37 +18,111 @@ async function query(base: string, sql: string): Promise<string> {
   return body;
 }
 
-export function clickhouseService(settings: StackSettings): ServiceDefinition {
-  const base = `http://127.0.0.1:${settings.clickhousePort}`;
-  return {
-    name: 'clickhouse',
-    envVar: 'CLICKHOUSE_URL',
-    connection: { CLICKHOUSE_URL: base, CLICKHOUSE_DATABASE: database },
-    url: base,
-    detail: `native port ${settings.clickhouseTcpPort}`,
-    ports: [settings.clickhousePort, settings.clickhouseTcpPort],
-    readyTimeoutMs: 60_000,
-    async install() {
-      ensureDebianPackage('clickhouse-server', serverBinary);
-      ensureDebianPackage('clickhouse-client', '/usr/bin/clickhouse-client');
-    },
-    async prepare(dir) {
-      for (const sub of ['log', 'data', 'tmp', 'user_files', 'format_schemas'])
-        mkdirSync(join(dir, sub), { recursive: true });
-      const values = { DIR: dir, HTTP_PORT: settings.clickhousePort, TCP_PORT: settings.clickhouseTcpPort };
-      renderTemplate('clickhouse/config.xml', join(dir, 'config.xml'), values);
-      renderTemplate('clickhouse/users.xml', join(dir, 'users.xml'), values);
-    },
-    launch(dir) {
-      return { command: serverBinary, args: [`--config-file=${join(dir, 'config.xml')}`] };
-    },
-    probe: async () => (await query(base, 'SELECT 1')).trim() === '1',
-    async afterReady() {
-      await query(base, `CREATE DATABASE IF NOT EXISTS ${database}`);
-    },
-    external: (value) => ({
-      CLICKHOUSE_URL: value,
-      CLICKHOUSE_DATABASE: process.env.CLICKHOUSE_DATABASE ?? database,
-    }),
-  };
+/** The name of the local ClickHouse cluster (shards and replicas) in the nodes' remote_servers. */
+export const localClusterName = 'sluice';
+
+interface ClickHouseNode {
+  node: number;
+  shard: number;
+  replica: number;
+  httpPort: number;
+  tcpPort: number;
+  interserverPort: number;
+}
+
+/** The nodes of the local ClickHouse, shard by shard; one node when it is not a cluster. */
+export function clickhouseNodes(settings: StackSettings): ClickHouseNode[] {
+  const replicas = settings.clickhouseReplicas;
+  return Array.from({ length: settings.clickhouseShards * replicas }, (_, i) => ({
+    node: i + 1,
+    shard: Math.floor(i / replicas) + 1,
+    replica: (i % replicas) + 1,
+    httpPort: nodePort(settings.clickhousePort, i + 1),
+    tcpPort: nodePort(settings.clickhouseTcpPort, i + 1),
+    interserverPort: nodePort(settings.clickhouseInterserverPort, i + 1),
+  }));
+}
+
+export function isClickHouseCluster(settings: StackSettings): boolean {
+  return settings.clickhouseShards * settings.clickhouseReplicas > 1;
+}
+
+/** remote_servers' shards of the local cluster: replicas of a shard copy each other (internal replication). */
+function shardsXml(nodes: ClickHouseNode[]): string {
+  const shards = [...new Set(nodes.map((node) => node.shard))];
+  return shards
+    .map((shard) => {
+      const replicas = nodes
+        .filter((node) => node.shard === shard)
+        .map(
+          (node) => `                <replica><host>127.0.0.1</host><port>${node.tcpPort}</port></replica>`,
+        );
+      return [
+        '            <shard>',
+        '                <internal_replication>true</internal_replication>',
+        ...replicas,
+        '            </shard>',
+      ].join('\n');
+    })
+    .join('\n');
+}
+
+/**
+ * ClickHouse from Debian: one server named `clickhouse`, or, with SLUICE_CLICKHOUSE_SHARDS or
+ * SLUICE_CLICKHOUSE_REPLICAS above 1, the nodes `clickhouse-1`… of the cluster `sluice` (their
+ * replicated tables coordinate through the stack's ZooKeeper). The connection is the first node's.
+ */
+export function clickhouseServices(settings: StackSettings): ServiceDefinition[] {
+  const nodes = clickhouseNodes(settings);
+  const cluster = isClickHouseCluster(settings);
+  const first = `http://127.0.0.1:${settings.clickhousePort}`;
+  const connection: Record<string, string> = { CLICKHOUSE_URL: first, CLICKHOUSE_DATABASE: database };
+  if (cluster) connection.CLICKHOUSE_CLUSTER = localClusterName;
+  return nodes.map((node) => {
+    const base = `http://127.0.0.1:${node.httpPort}`;
+    return {
+      name: cluster ? `clickhouse-${node.node}` : 'clickhouse',
+      envVar: 'CLICKHOUSE_URL',
+      connection,
+      url: base,
+      detail: cluster
+        ? `native port ${node.tcpPort}, shard ${node.shard} replica ${node.replica} of cluster ${localClusterName}`
+        : `native port ${node.tcpPort}`,
+      ports: cluster ? [node.httpPort, node.tcpPort, node.interserverPort] : [node.httpPort, node.tcpPort],
+      // 18.16 started before its ZooKeeper answers crashes (SIGSEGV) on its first ON CLUSTER statement
+      startsAfter: cluster ? ['zookeeper'] : undefined,
+      readyTimeoutMs: 60_000,
+      async install() {
+        ensureDebianPackage('clickhouse-server', serverBinary);
+        ensureDebianPackage('clickhouse-client', '/usr/bin/clickhouse-client');
+      },
+      async prepare(dir) {
+        for (const sub of ['log', 'data', 'tmp', 'user_files', 'format_schemas', 'config.d'])
+          mkdirSync(join(dir, sub), { recursive: true });
+        const values = { DIR: dir, HTTP_PORT: node.httpPort, TCP_PORT: node.tcpPort };
+        renderTemplate('clickhouse/config.xml', join(dir, 'config.xml'), values);
+        renderTemplate('clickhouse/users.xml', join(dir, 'users.xml'), values);
+        if (cluster) {
+          renderTemplate('clickhouse/cluster.xml', join(dir, 'config.d', 'cluster.xml'), {
+            INTERSERVER_PORT: node.interserverPort,
+            ZOOKEEPER_PORT: settings.zookeeperPort,
+            SHARD: node.shard,
+            REPLICA: `clickhouse-${node.node}`,
+            SHARDS: shardsXml(nodes),
+          });
+        }
+      },
+      launch(dir) {
+        return { command: serverBinary, args: [`--config-file=${join(dir, 'config.xml')}`] };
+      },
+      probe: async () => (await query(base, 'SELECT 1')).trim() === '1',
+      async afterReady() {
+        await query(base, `CREATE DATABASE IF NOT EXISTS ${database}`);
+      },
+      external: (value) => ({
+        CLICKHOUSE_URL: value,
+        CLICKHOUSE_DATABASE: process.env.CLICKHOUSE_DATABASE ?? database,
+      }),
+    };
+  });
 }

@@ -86,6 +86,20 @@ export function ensureMavenArtifacts(
 }
 
 /**
+ * The classpath of a Java server (every runtime jar its committed pom resolves, in `lib/` of the
+ * cache entry), fetched by Maven the first time; `properties` are the pom's -D settings.
+ */
+export function ensureMavenClasspath(pomDir: string, cacheName: string, properties: string[]): string {
+  const target = ensureMavenArtifacts(pomDir, cacheName, (dir) => [
+    'dependency:copy-dependencies',
+    '-DincludeScope=runtime',
+    `-DoutputDirectory=${join(dir, 'lib')}`,
+    ...properties,
+  ]);
+  return join(target, 'lib');
+}
+
+/**
  * A program from a Debian package, unpacked into the cache without installing the package (so
  * no service of it starts, and no root is needed): e.g. promtool and the Pushgateway for tests.
  */

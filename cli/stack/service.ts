@@ -30,6 +30,8 @@ export interface ServiceDefinition {
   ports: number[];
   /** A string only this instance's command line contains (default: its `.sluice/<name>` dir). */
   marker?: string;
+  /** Services that must be ready before this one launches, when the same `stack up` starts them. */
+  startsAfter?: readonly string[];
   /** Longest time from launch to ready before start is declared failed. */
   readyTimeoutMs: number;
   /** Fetches the server's software when missing; blocks the event loop (apt, Maven), so it runs before any launch. */

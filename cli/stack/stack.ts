@@ -3,55 +3,76 @@ import { join } from 'node:path';
 import { sluiceHome } from '../../lib/config.ts';
 import { describeError } from '../../lib/errors.ts';
 import { done, failed, step } from '../output.ts';
-import { clickhouseService } from './clickhouse.ts';
-import { kafkaService } from './kafka.ts';
+import { clickhouseServices, isClickHouseCluster } from './clickhouse.ts';
+import { kafkaServices } from './kafka.ts';
 import { mosquittoService } from './mosquitto.ts';
 import { postgresService } from './postgres.ts';
 import { registryService } from './registry.ts';
 import { LocalService, type ServiceStatus } from './service.ts';
 import { loadStackSettings } from './settings.ts';
+import { zookeeperService } from './zookeeper.ts';
 
-export const serviceNames = ['kafka', 'registry', 'postgres', 'clickhouse', 'mosquitto'] as const;
+/** The services by kind; a cluster's nodes are named after their kind (`kafka-1`, `clickhouse-2`…). */
+export const serviceNames = [
+  'kafka',
+  'registry',
+  'postgres',
+  'zookeeper',
+  'clickhouse',
+  'mosquitto',
+] as const;
 export type ServiceName = (typeof serviceNames)[number];
 
 /** The local stack: every server Sluice needs, each under `.sluice/<name>`. */
 export function localStack(home = sluiceHome()): LocalService[] {
   const settings = loadStackSettings();
   return [
-    new LocalService(kafkaService(settings), home),
-    new LocalService(registryService(settings), home),
-    new LocalService(postgresService(settings, join(home, 'postgres')), home),
-    new LocalService(clickhouseService(settings), home),
-    new LocalService(mosquittoService(settings), home),
-  ];
+    ...kafkaServices(settings, home),
+    registryService(settings),
+    postgresService(settings, join(home, 'postgres')),
+    ...(isClickHouseCluster(settings) ? [zookeeperService(settings)] : []),
+    ...clickhouseServices(settings),
+    mosquittoService(settings),
+  ].map((definition) => new LocalService(definition, home));
 }
 
+/** The services named: a kind (`kafka`) stands for all its nodes, a node (`kafka-2`) for itself. */
 function select(services: LocalService[], names: readonly string[]): LocalService[] {
   if (names.length === 0) return services;
-  const unknown = names.filter((name) => !services.some((service) => service.name === name));
+  const matches = (service: LocalService, name: string) =>
+    service.name === name || service.name.replace(/-\d+$/, '') === name;
+  const unknown = names.filter((name) => !services.some((service) => matches(service, name)));
   if (unknown.length > 0)
-    throw new Error(`unknown service ${unknown.join(', ')}; the services are ${serviceNames.join(', ')}`);
-  return services.filter((service) => names.includes(service.name));
+    throw new Error(
+      `unknown service ${unknown.join(', ')}; the services are ${services.map((service) => service.name).join(', ')}`,
+    );
+  return services.filter((service) => names.some((name) => matches(service, name)));
 }
 
 /** `.sluice/env`: the connection variables of every service, managed or external, for other tools. */
 function writeEnvFile(services: LocalService[], home: string): void {
-  const lines = ['# Written by `sluice stack up`: connection variables of the local stack.'];
+  const variables = new Map<string, string>();
   for (const service of services) {
-    const envVar = service.definition.envVar as string;
-    const external = process.env[envVar];
+    const envVar = service.definition.envVar;
+    const external = envVar === undefined ? undefined : process.env[envVar];
     const vars =
       external === undefined
         ? service.definition.connection
-        : (service.definition.external?.(external) ?? { [envVar]: external });
-    for (const [key, value] of Object.entries(vars)) lines.push(`${key}=${value}`);
+        : (service.definition.external?.(external) ?? { [envVar as string]: external });
+    // a cluster's nodes name the same variables: each once
+    for (const [key, value] of Object.entries(vars)) variables.set(key, value);
   }
+  const lines = [
+    '# Written by `sluice stack up`: connection variables of the local stack.',
+    ...[...variables].map(([key, value]) => `${key}=${value}`),
+  ];
   mkdirSync(home, { recursive: true });
   writeFileSync(join(home, 'env'), `${lines.join('\n')}\n`);
 }
 
 /**
- * Starts what is not running (in parallel: the JVMs start slowly) and waits until each answers.
+ * Starts what is not running (in parallel: the JVMs start slowly; a server after those it needs,
+ * `startsAfter`) and waits until each answers.
  * Returns the services started by this call, so a caller can stop exactly those.
  */
 export async function stackUp(names: readonly string[] = [], home = sluiceHome()): Promise<string[]> {
@@ -62,26 +83,32 @@ export async function stackUp(names: readonly string[] = [], home = sluiceHome()
   // apt and Maven run synchronously: were they interleaved with launches, a server's ready deadline
   // would expire while the event loop waited for another server's install
   for (const service of services) if (!service.isExternal) await service.definition.install();
-  const results = await Promise.allSettled(
-    services.map(async (service) => {
-      if (service.isExternal) {
-        done(
-          service.name,
-          `external: ${process.env[service.definition.envVar as string]} (${service.definition.envVar})`,
-        );
-        return;
-      }
-      const began = Date.now();
-      const startedNow = await service.start((message) => step(service.name, message));
-      if (startedNow) started.push(service.name);
-      const took = startedNow ? ` in ${((Date.now() - began) / 1000).toFixed(1)}s` : '';
-      const detail = service.definition.detail ? ` (${service.definition.detail})` : '';
+  const starting = new Map<string, Promise<void>>();
+  const startOne = async (service: LocalService, prerequisites: Promise<void>[]) => {
+    if ((await Promise.allSettled(prerequisites)).some((result) => result.status === 'rejected'))
+      throw new Error(`not started: ${service.definition.startsAfter?.join(', ')} did not start`);
+    if (service.isExternal) {
       done(
         service.name,
-        `${startedNow ? 'ready' : 'already running'}${took}  ${service.definition.url}${detail}`,
+        `external: ${process.env[service.definition.envVar ?? '']} (${service.definition.envVar})`,
       );
-    }),
-  );
+      return;
+    }
+    const began = Date.now();
+    const startedNow = await service.start((message) => step(service.name, message));
+    if (startedNow) started.push(service.name);
+    const took = startedNow ? ` in ${((Date.now() - began) / 1000).toFixed(1)}s` : '';
+    const detail = service.definition.detail ? ` (${service.definition.detail})` : '';
+    done(
+      service.name,
+      `${startedNow ? 'ready' : 'already running'}${took}  ${service.definition.url}${detail}`,
+    );
+  };
+  for (const service of services) {
+    const prerequisites = (service.definition.startsAfter ?? []).flatMap((name) => starting.get(name) ?? []);
+    starting.set(service.name, startOne(service, prerequisites));
+  }
+  const results = await Promise.allSettled(starting.values());
   const failures = results.flatMap((result, index) =>
     result.status === 'rejected' ? [`${services[index]?.name}: ${describeError(result.reason)}`] : [],
   );

@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
+import {
+  type RunProcessing,
+  type RunResultColumns,
+  runProcessingOf,
+  runsWithProcessing,
+} from '../../lib/db/collection-run-results.ts';
 import { SluiceError } from '../../lib/errors.ts';
 import type { CloudProvider, CollectionRunStatus } from '../../schemas/types.ts';
 
@@ -19,27 +25,7 @@ export interface RunCheckpoint<C = unknown> {
 
 export type RunFilters = Record<string, string>;
 
-/** Dead letters of a run with one stage and reason code, and the message of the first. */
-export interface DeadLetterReasonCount {
-  stage: string;
-  code: string;
-  count: number;
-  example: string;
-}
-
-/**
- * What the pricing processor made of a run's events so far (ops.pricing.run-outcomes.v1, loaded by
- * the PostgreSQL sink into collection_run_outcomes).
- */
-export interface RunProcessing {
-  normalized: number;
-  deadLettered: number;
-  /** Dropped because already normalized: a re-collected price, a page sent again. */
-  duplicates: number;
-  deadLetterReasons: DeadLetterReasonCount[];
-  /** What normalized events were noted for, e.g. region_unmapped:aws:xx-mars-1. */
-  notes: Record<string, number>;
-}
+export type { DeadLetterReasonCount, RunProcessing } from '../../lib/db/collection-run-results.ts';
 
 /** What became of a run's published events: pending until the processor handled as many as were published. */
 export type ProcessingResult = 'pending' | 'normalized' | 'partly_dead_lettered' | 'dead_lettered';
@@ -90,7 +76,7 @@ export interface ProgressDelta {
   failed: number;
 }
 
-interface RunRow {
+interface RunRow extends RunResultColumns {
   run_id: string;
   provider: CloudProvider;
   filters: RunFilters;
@@ -104,31 +90,7 @@ interface RunRow {
   error: string | null;
   started_at: Date;
   finished_at: Date | null;
-  /** From collection_run_results, when joined. */
-  normalized?: string | null;
-  dead_lettered?: string | null;
-  duplicates?: string | null;
-  dead_letter_reasons?: DeadLetterReasonCount[] | null;
-  notes?: Record<string, string | number> | null;
 }
-
-function toProcessing(row: RunRow): RunProcessing | null {
-  if (row.normalized === undefined || row.normalized === null) return null;
-  return {
-    normalized: Number(row.normalized),
-    deadLettered: Number(row.dead_lettered),
-    duplicates: Number(row.duplicates),
-    deadLetterReasons: (row.dead_letter_reasons ?? []).map((reason) => ({
-      ...reason,
-      count: Number(reason.count),
-    })),
-    notes: Object.fromEntries(Object.entries(row.notes ?? {}).map(([note, count]) => [note, Number(count)])),
-  };
-}
-
-/** A run with what the processor made of it so far. */
-const runWithProcessing = `SELECT r.*, o.normalized, o.dead_lettered, o.duplicates, o.dead_letter_reasons, o.notes
-  FROM collection_runs r LEFT JOIN collection_run_results o ON o.run_id = r.run_id`;
 
 function toRun(row: RunRow): CollectionRun {
   return {
@@ -145,7 +107,7 @@ function toRun(row: RunRow): CollectionRun {
     error: row.error,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
-    processing: toProcessing(row),
+    processing: runProcessingOf(row),
   };
 }
 
@@ -192,14 +154,14 @@ export class CollectionRunStore {
   }
 
   async get(runId: string): Promise<CollectionRun> {
-    const row = (await this.pool.query<RunRow>(`${runWithProcessing} WHERE r.run_id = $1`, [runId])).rows[0];
+    const row = (await this.pool.query<RunRow>(`${runsWithProcessing} WHERE r.run_id = $1`, [runId])).rows[0];
     if (!row) throw new SluiceError('ING_VALIDATION_FAILED', `no collection run ${runId}`);
     return toRun(row);
   }
 
   async list(limit: number, provider?: CloudProvider): Promise<CollectionRun[]> {
     const result = await this.pool.query<RunRow>(
-      `${runWithProcessing} WHERE $1::text IS NULL OR r.provider = $1
+      `${runsWithProcessing} WHERE $1::text IS NULL OR r.provider = $1
        ORDER BY r.started_at DESC LIMIT $2`,
       [provider ?? null, limit],
     );

@@ -52,7 +52,7 @@ describe('ClickHouse migration 2: pricing_prices ordered by the price identity',
 
   it('keeps every row, orders by provider, sku, region, currency, type, term, purchase option, tier', async () => {
     // a database at migration 1, as an earlier Sluice left it
-    await migrateClickHouse(client, features, clickhouseMigrations.slice(0, 1));
+    await migrateClickHouse(client, features, { database }, clickhouseMigrations.slice(0, 1));
     const usd = {
       event_id: 'e-usd',
       provider: 'azure',
@@ -89,7 +89,7 @@ describe('ClickHouse migration 2: pricing_prices ordered by the price identity',
       Number((await rows<{ n: string }>('SELECT toString(count()) AS n FROM pricing_prices FINAL'))[0]?.n);
     assert.equal(await finalCount(), 1, 'under migration 1 the EUR twin replaces the USD price in FINAL');
 
-    assert.deepEqual(await migrateClickHouse(client, features), [
+    assert.deepEqual(await migrateClickHouse(client, features, { database }), [
       '2 pricing_prices ordered by the whole price identity, with comparison attributes',
     ]);
     const [table] = await rows<{ sorting_key: string }>(

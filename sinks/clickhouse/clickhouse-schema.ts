@@ -1,11 +1,178 @@
-import type { ClickHouseClient } from '@clickhouse/client';
-import { type ClickHouseFeatures, rollupTables } from '../../lib/clickhouse.ts';
+import type { ClickHouseClient, CommandParams } from '@clickhouse/client';
+import { type ClickHouseFeatures, type ClickHouseLayout, rollupTables } from '../../lib/clickhouse.ts';
+import { SluiceError } from '../../lib/errors.ts';
 
 /**
  * ClickHouse DDL that adapts to the server: Debian's 18.16 lacks DateTime64, LowCardinality,
  * TTL, async inserts and non-replicated insert deduplication, current servers have them all.
  * The tables mean the same on both (see docs/sinks.md, "Querying ClickHouse directly").
  */
+
+/** The table that holds a table's rows on each server: itself, or its replicated `_local` table on a cluster. */
+export function storageTable(layout: ClickHouseLayout, table: string): string {
+  return layout.cluster ? `${layout.database}.${table}_local` : table;
+}
+
+const createTablePattern =
+  /^CREATE TABLE (IF NOT EXISTS )?(\w+) \(([\s\S]*)\) ENGINE = (\w*MergeTree)\(([^)]*)\)([\s\S]*)$/;
+const orderByPattern = /ORDER BY (\(([^)]*)\)|\w+)/;
+const createViewPattern =
+  /^CREATE MATERIALIZED VIEW IF NOT EXISTS (\w+) TO (\w+) AS([\s\S]*\bFROM )(\w+)([\s\S]*)$/;
+const alterTablePattern = /^ALTER TABLE (\w+) ([\s\S]*)$/;
+const dropTablePattern = /^DROP TABLE IF EXISTS (\w+)$/;
+const insertSelectPattern = /^INSERT INTO (\w+) (\([^)]*\) SELECT [\s\S]*\bFROM )(\w+)([\s\S]*)$/;
+const renamePattern = /^RENAME TABLE (\w+ TO \w+(?:, \w+ TO \w+)*)$/;
+
+/** The pairs of a RENAME TABLE statement, or undefined for another statement. */
+export function renamedTables(statement: string): [from: string, to: string][] | undefined {
+  const rename = renamePattern.exec(statement);
+  return rename?.[1]?.split(', ').map((pair) => pair.split(' TO ') as [string, string]);
+}
+
+function distributedTable(layout: Required<ClickHouseLayout>, name: string, sortingKey: string): string {
+  const { cluster, database } = layout;
+  return `CREATE TABLE IF NOT EXISTS ${database}.${name} ON CLUSTER ${cluster} AS ${database}.${name}_local
+ENGINE = Distributed(${cluster}, ${database}, ${name}_local, cityHash64(${sortingKey}))`;
+}
+
+/** A statement as the client runs it, with the settings it needs. */
+export type LayoutCommand = Pick<CommandParams, 'query' | 'clickhouse_settings'>;
+
+/**
+ * A migration statement as it runs on the layout: unchanged on one server; on a cluster, through
+ * ON CLUSTER DDL, a table becomes its Replicated engine per shard plus a Distributed table sharded
+ * by a hash of its sorting key (a row always lands on the same shard, so replacing and
+ * deduplication keep working), a materialized view reads and feeds the replicated tables, an
+ * ALTER applies to the replicated table, a DROP drops both, and a RENAME renames the replicated
+ * tables and puts Distributed tables in front of them anew (`sortingKeys`: each renamed table's
+ * sorting key). An INSERT … SELECT moves data, which ON CLUSTER cannot: it runs once, from
+ * Distributed table to Distributed table (see `copyBetweenDistributed`). Statements of other shapes
+ * are refused, so a migration that cannot run on a cluster says so instead of doing something else.
+ */
+export function statementsFor(
+  layout: ClickHouseLayout,
+  statement: string,
+  sortingKeys: ReadonlyMap<string, string> = new Map(),
+): LayoutCommand[] {
+  const { cluster, database } = layout;
+  if (!cluster) return [{ query: statement }];
+  const copy = copyBetweenDistributed({ cluster, database }, statement);
+  if (copy) return [copy];
+  return ddlOnCluster({ cluster, database }, statement, sortingKeys).map((query) => ({ query }));
+}
+
+/**
+ * An INSERT … SELECT on a cluster, run on the one server the client reaches: the SELECT reads every
+ * shard through the source's Distributed table and the insert puts each row on the shard of the
+ * target's sorting key. A copy per shard between the local tables would not do: the target may be
+ * sharded by another key (migration 2 changes pricing_prices' sorting key), which would leave rows
+ * on the wrong shard. Synchronous (`insert_distributed_sync` as a setting of the query, so it holds
+ * for the insert whatever the client's own settings), so every shard has the rows before the next
+ * statement renames or drops the tables, which would lose rows still queued for the background sender.
+ */
+function copyBetweenDistributed(
+  layout: Required<ClickHouseLayout>,
+  statement: string,
+): LayoutCommand | undefined {
+  const copy = insertSelectPattern.exec(statement);
+  if (!copy) return undefined;
+  const [, target, select, source, rest] = copy as unknown as string[];
+  const { database } = layout;
+  return {
+    query: `INSERT INTO ${database}.${target} ${select}${database}.${source}${rest}`,
+    clickhouse_settings: { insert_distributed_sync: 1 },
+  };
+}
+
+/** A DDL statement as ON CLUSTER statements on the replicated and Distributed tables. */
+function ddlOnCluster(
+  layout: Required<ClickHouseLayout>,
+  statement: string,
+  sortingKeys: ReadonlyMap<string, string>,
+): string[] {
+  const { cluster, database } = layout;
+  const onCluster = `ON CLUSTER ${cluster}`;
+  const table = createTablePattern.exec(statement);
+  if (table) {
+    const [, ifNotExists = '', name, columns, engine, args, rest] = table as unknown as string[];
+    const local = `${name}_local`;
+    // a path of its own per creation: a table dropped or renamed keeps its old one in ZooKeeper for a while
+    const path = `/clickhouse/tables/{shard}/${database}/${local}-${Date.now().toString(36)}`;
+    const replicatedArgs = [`'${path}'`, "'{replica}'"];
+    if (args?.trim()) replicatedArgs.push(args.trim());
+    const order = orderByPattern.exec(rest ?? '');
+    const sortingKey = order?.[2] ?? order?.[1];
+    if (!sortingKey) throw new SluiceError('ING_PROGRAMMING', `no ORDER BY to shard ${name} by`);
+    return [
+      `CREATE TABLE ${ifNotExists}${database}.${local} ${onCluster} (${columns}) ENGINE = Replicated${engine}(${replicatedArgs.join(', ')})${rest}`,
+      distributedTable({ cluster, database }, name as string, sortingKey),
+    ];
+  }
+  const view = createViewPattern.exec(statement);
+  if (view) {
+    const [, name, target, select, source, rest] = view as unknown as string[];
+    return [
+      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${database}.${name} ${onCluster} TO ${database}.${target}_local AS${select}${database}.${source}_local${rest}`,
+    ];
+  }
+  const alter = alterTablePattern.exec(statement);
+  if (alter) return [`ALTER TABLE ${database}.${alter[1]}_local ${onCluster} ${alter[2]}`];
+  const drop = dropTablePattern.exec(statement);
+  if (drop) {
+    return [
+      `DROP TABLE IF EXISTS ${database}.${drop[1]} ${onCluster}`,
+      `DROP TABLE IF EXISTS ${database}.${drop[1]}_local ${onCluster}`,
+    ];
+  }
+  const renamed = renamedTables(statement);
+  if (renamed) {
+    const pairs = renamed.map(([from, to]) => `${database}.${from}_local TO ${database}.${to}_local`);
+    return [
+      `RENAME TABLE ${pairs.join(', ')} ${onCluster}`,
+      // the Distributed tables named after the old and new names point at local tables by name
+      ...[...new Set(renamed.flat())].map((name) => `DROP TABLE IF EXISTS ${database}.${name} ${onCluster}`),
+      ...renamed.map(([from, to]) => {
+        const sortingKey = sortingKeys.get(from);
+        if (!sortingKey)
+          throw new SluiceError('ING_PROGRAMMING', `no sorting key of ${from} to shard ${to} by`);
+        return distributedTable({ cluster, database }, to, sortingKey);
+      }),
+    ];
+  }
+  throw new SluiceError(
+    'ING_PROGRAMMING',
+    `this ClickHouse statement has no cluster form (CREATE TABLE and MATERIALIZED VIEW, ALTER, DROP, INSERT … SELECT and RENAME TABLE have): ${statement.slice(0, 80)}`,
+  );
+}
+
+/**
+ * A client whose commands run in their form for the layout (statementsFor); queries go through
+ * as they are. What migrations and retention are given, so their statements are written once for
+ * one server and hold on a cluster too.
+ */
+export function layoutClient(client: ClickHouseClient, layout: ClickHouseLayout): ClickHouseClient {
+  if (!layout.cluster) return client;
+  const command = async ({ query }: { query: string }) => {
+    const renamed = renamedTables(query);
+    const sortingKeys = new Map<string, string>();
+    if (renamed) {
+      const result = await client.query({
+        query: `SELECT name, sorting_key FROM system.tables WHERE database = '${layout.database}'
+                AND name IN (${renamed.map(([from]) => `'${from}_local'`).join(', ')})`,
+        format: 'JSONEachRow',
+      });
+      for (const row of await result.json<{ name: string; sorting_key: string }>())
+        sortingKeys.set(row.name.replace(/_local$/, ''), row.sorting_key);
+    }
+    for (const layoutCommand of statementsFor(layout, query, sortingKeys))
+      await client.command(layoutCommand);
+    return undefined as never;
+  };
+  return new Proxy(client, {
+    get: (target, property, receiver) =>
+      property === 'command' ? command : Reflect.get(target, property, receiver),
+  });
+}
 
 function columnTypes(features: ClickHouseFeatures) {
   return {
@@ -275,13 +442,19 @@ export const clickhouseMigrations: ClickHouseMigration[] = [
   },
 ];
 
-/** Applies the migrations not applied yet (each can be re-run, so a race or a crash half-way is harmless). */
+/**
+ * Applies the migrations not applied yet (each can be re-run, so a race or a crash half-way is
+ * harmless), on one server or across the layout's cluster: a migration's statements go through
+ * `layoutClient`, which runs each in its form for the layout.
+ */
 export async function migrateClickHouse(
   client: ClickHouseClient,
   features: ClickHouseFeatures,
+  layout: ClickHouseLayout,
   migrations: readonly ClickHouseMigration[] = clickhouseMigrations,
 ): Promise<string[]> {
-  await client.command({
+  const ddl = layoutClient(client, layout);
+  await ddl.command({
     query: `CREATE TABLE IF NOT EXISTS schema_migrations (
   version UInt32,
   name String,
@@ -297,7 +470,7 @@ export async function migrateClickHouse(
   const done: string[] = [];
   for (const migration of migrations) {
     if (applied.has(migration.version)) continue;
-    await migration.apply(client, features);
+    await migration.apply(ddl, features);
     await client.insert({
       table: 'schema_migrations',
       values: [{ version: migration.version, name: migration.name, server_version: features.version }],

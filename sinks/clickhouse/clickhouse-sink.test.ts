@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import type { KafkaMessage, Producer } from 'kafkajs';
-import { createClickHouse } from '../../lib/clickhouse.ts';
+import { clickhouseLayout, createClickHouse } from '../../lib/clickhouse.ts';
 import { environment, loadSettings } from '../../lib/config.ts';
 import { createKafka } from '../../lib/kafka.ts';
 import { componentLogger } from '../../lib/logger.ts';
@@ -142,6 +142,9 @@ describe('ClickHouse sink (local stack)', { timeout: 120_000 }, () => {
     };
     const writer = new ClickHouseWriter({
       client: createClickHouse(),
+      layout: clickhouseLayout(),
+      groupId: 'test-clickhouse-writer',
+      insertInto: 'distributed',
       sources: new Map([[topic, 'telemetry']]),
       retention: { readingsDays: 0, rollupDays: 0 },
       retentionCheckMs: 3_600_000,
@@ -204,6 +207,9 @@ describe('ClickHouse sink (local stack)', { timeout: 120_000 }, () => {
     ];
     const writer = new ClickHouseWriter({
       client: createClickHouse(),
+      layout: clickhouseLayout(),
+      groupId: 'test-clickhouse-writer',
+      insertInto: 'distributed',
       sources: new Map([[pricingTopic, 'pricing']]),
       retention: { readingsDays: 0, rollupDays: 0 },
       retentionCheckMs: 3_600_000,

@@ -1,4 +1,4 @@
-import { createClickHouse } from '../../lib/clickhouse.ts';
+import { clickhouseLayout, clickhouseSettings, createClickHouse } from '../../lib/clickhouse.ts';
 import { loadSettings } from '../../lib/config.ts';
 import { SluiceError } from '../../lib/errors.ts';
 import { createKafka } from '../../lib/kafka.ts';
@@ -34,8 +34,12 @@ export function clickhouseSinkOptions(
       'the ClickHouse sink has no source topic: set SINK_CLICKHOUSE_TELEMETRY_TOPIC or SINK_CLICKHOUSE_PRICING_TOPIC',
     );
   }
+  const connection = loadSettings(clickhouseSettings);
   const writer = new ClickHouseWriter({
-    client: createClickHouse(),
+    client: createClickHouse(connection),
+    layout: clickhouseLayout(connection),
+    groupId: settings.groupId,
+    insertInto: settings.insertInto,
     sources: new Map(sources.map(({ topic, kind }) => [topic, kind])),
     retention: { readingsDays: settings.retentionDays, rollupDays: settings.rollupRetentionDays },
     retentionCheckMs: settings.retentionCheckMinutes * 60_000,

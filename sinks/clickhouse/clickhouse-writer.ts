@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type ClickHouseClient, ClickHouseError } from '@clickhouse/client';
-import { type ClickHouseFeatures, detectFeatures } from '../../lib/clickhouse.ts';
+import { type ClickHouseFeatures, type ClickHouseLayout, detectFeatures } from '../../lib/clickhouse.ts';
 import { clickhouseLiteral } from '../../lib/clickhouse-sql.ts';
 import { classifyError, type ErrorCode, SluiceError } from '../../lib/errors.ts';
 import { EventIdSet } from '../../lib/event-id-set.ts';
@@ -10,7 +11,7 @@ import { sitesLoaded } from '../../lib/metrics.ts';
 import type { PriceRecord, TelemetryReading } from '../../schemas/types.ts';
 import { nextOffsets, type PartitionOffset, type SinkRecord, type SinkWriter } from '../batching-sink.ts';
 import { priceColumns } from '../price-columns.ts';
-import { migrateClickHouse } from './clickhouse-schema.ts';
+import { migrateClickHouse, storageTable } from './clickhouse-schema.ts';
 import { applyRetention, type RetentionPolicy } from './retention.ts';
 import { RowBinaryWriter } from './row-binary.ts';
 
@@ -23,6 +24,11 @@ const tableOf: Record<ClickHouseSourceKind, string> = {
 
 export interface ClickHouseWriterOptions {
   client: ClickHouseClient;
+  layout: ClickHouseLayout;
+  /** The sink's consumer group: its instances tag their inserts with it to see each other's on the servers. */
+  groupId: string;
+  /** On a cluster: rows go through the Distributed tables, or into the connected node's replicated tables. */
+  insertInto: 'distributed' | 'local';
   /** Source topic → what it holds. */
   sources: Map<string, ClickHouseSourceKind>;
   retention: RetentionPolicy;
@@ -148,21 +154,21 @@ function checkedTime(epochMs: number, field: string): number {
 }
 
 /** A time as JSONEachRow takes it: epoch seconds, with the fraction for DateTime64. */
-function timeOf(features: ClickHouseFeatures): (epochMs: number, field: string) => number {
+export function timeOf(features: ClickHouseFeatures): (epochMs: number, field: string) => number {
   return (epochMs, field) => {
     const checked = checkedTime(epochMs, field);
     return features.dateTime64 ? checked / 1000 : Math.floor(checked / 1000);
   };
 }
 
-interface Coordinates {
+export interface Coordinates {
   kafka_topic: string;
   kafka_partition: number;
   kafka_offset: number;
 }
 
 /** Columns of telemetry_readings in the order writeTelemetryRow writes them. */
-const telemetryColumns = [
+export const telemetryColumns = [
   'event_id',
   'source',
   'device_id',
@@ -196,7 +202,7 @@ const telemetryColumns = [
  * One telemetry_readings row in RowBinary (the cheapest format for both sides: see
  * RowBinaryWriter), checked first so an invalid reading writes nothing.
  */
-function writeTelemetryRow(
+export function writeTelemetryRow(
   rows: RowBinaryWriter,
   reading: TelemetryReading,
   coordinates: Coordinates,
@@ -244,7 +250,11 @@ function writeTelemetryRow(
 
 const decimalText = /^-?\d+(\.\d+)?$/;
 
-function priceLine(price: PriceRecord, coordinates: Coordinates, time: ReturnType<typeof timeOf>): string {
+export function priceLine(
+  price: PriceRecord,
+  coordinates: Coordinates,
+  time: ReturnType<typeof timeOf>,
+): string {
   for (const [field, value] of [
     ['pricePerUnitUsd', price.pricePerUnitUsd],
     ['originalAmount', price.originalAmount],
@@ -283,9 +293,14 @@ export class ClickHouseWriter implements SinkWriter {
   private outcomeUnknown = false;
   private retentionTimer?: NodeJS.Timeout;
   private readonly recentEventIds: RecentEventIds;
+  /** Query ids of the group's inserts start with this; this instance's with `ownInserts`. */
+  private readonly groupInserts: string;
+  private readonly ownInserts: string;
 
   constructor(private readonly options: ClickHouseWriterOptions) {
     this.recentEventIds = new RecentEventIds(options.dedupeWindow);
+    this.groupInserts = `sluice-sink:${options.groupId}:`;
+    this.ownInserts = `${this.groupInserts}${randomUUID()}:`;
   }
 
   get serverFeatures(): ClickHouseFeatures {
@@ -297,7 +312,7 @@ export class ClickHouseWriter implements SinkWriter {
     const { client, logger } = this.options;
     try {
       this.features = await detectFeatures(client);
-      const applied = await migrateClickHouse(client, this.features);
+      const applied = await migrateClickHouse(client, this.features, this.options.layout);
       logger.info({ features: this.features, applied }, 'ClickHouse schema ready');
       await this.enforceRetention();
       await this.rememberRecentEventIds();
@@ -327,7 +342,8 @@ export class ClickHouseWriter implements SinkWriter {
   }
 
   private async enforceRetention(): Promise<void> {
-    const actions = await applyRetention(this.options.client, this.serverFeatures, this.options.retention);
+    const { client, retention, layout } = this.options;
+    const actions = await applyRetention(client, this.serverFeatures, retention, layout);
     if (actions.length > 0) this.options.logger.info({ actions }, 'retention applied');
   }
 
@@ -387,10 +403,18 @@ export class ClickHouseWriter implements SinkWriter {
       }
       const rowBinary = telemetryRows.bytes();
       if (rowBinary.length > 0) {
-        await this.insert(`${tableOf.telemetry} (${telemetryColumns.join(', ')})`, 'RowBinary', rowBinary);
+        await this.insert(
+          `${this.insertTable(tableOf.telemetry)} (${telemetryColumns.join(', ')})`,
+          'RowBinary',
+          rowBinary,
+        );
       }
       if (priceLines.length > 0) {
-        await this.insert(tableOf.pricing, 'JSONEachRow', Buffer.from(`${priceLines.join('\n')}\n`));
+        await this.insert(
+          this.insertTable(tableOf.pricing),
+          'JSONEachRow',
+          Buffer.from(`${priceLines.join('\n')}\n`),
+        );
       }
     } catch (err) {
       this.recentEventIds.release(claimed);
@@ -398,6 +422,11 @@ export class ClickHouseWriter implements SinkWriter {
     }
     this.recentEventIds.commit(claimed);
     return inserted;
+  }
+
+  private insertTable(table: string): string {
+    const { layout, insertInto } = this.options;
+    return insertInto === 'local' ? storageTable(layout, table) : table;
   }
 
   private insertSettings(table: string, body: Buffer): Record<string, string | number> {
@@ -417,6 +446,7 @@ export class ClickHouseWriter implements SinkWriter {
   private async insert(table: string, format: 'RowBinary' | 'JSONEachRow', body: Buffer): Promise<void> {
     const result = await this.options.client.exec({
       query: `INSERT INTO ${table} FORMAT ${format}`,
+      query_id: `${this.ownInserts}${randomUUID()}`,
       values: Readable.from([body]),
       clickhouse_settings: this.insertSettings(table, body),
     });
@@ -447,6 +477,63 @@ export class ClickHouseWriter implements SinkWriter {
         query: `INSERT INTO sink_progress SELECT ${quote(tableOf[kind])}, ${quote(topic)}, ${partition}, maxState(toUInt64(${BigInt(offset)}))`,
       });
     }
+  }
+
+  /**
+   * Waits until the inserts other instances of this sink had running (on every server of the
+   * layout) have ended: after a rebalance, a partition's previous owner may still be inserting its
+   * rows, and the progress read after that includes them. ClickHouse has no transaction to fence
+   * such a late insert off, so the new owner waits for it instead of inserting its rows again
+   * (the table would collapse the copy, the rollups would count it twice). On a cluster, the
+   * progress read next is this node's replica's: it first fetches what the others have.
+   */
+  async awaitOthersWrites(): Promise<void> {
+    const prefix = (text: string) => `substring(query_id, 1, ${Buffer.byteLength(text)}) = ${quote(text)}`;
+    const others = `${prefix(this.groupInserts)} AND NOT ${prefix(this.ownInserts)}`;
+    const processes = await this.processesOfEveryServer();
+    const running = async (condition: string) => {
+      const result = await this.options.client.query({
+        query: `SELECT DISTINCT query_id FROM ${processes} WHERE ${condition}`,
+        format: 'JSONEachRow',
+        clickhouse_settings: { skip_unavailable_shards: 1 },
+      });
+      return (await result.json<{ query_id: string }>()).map((row) => row.query_id);
+    };
+    try {
+      let waitingFor = await running(others);
+      if (waitingFor.length > 0)
+        this.options.logger.info(
+          { inserts: waitingFor },
+          'waiting for the inserts other instances still run',
+        );
+      while (waitingFor.length > 0) {
+        await sleep(100);
+        waitingFor = await running(`query_id IN (${waitingFor.map(quote).join(', ')})`);
+      }
+      // and this node's replica of the progress has fetched what other replicas took meanwhile
+      const { layout } = this.options;
+      if (layout.cluster)
+        await this.options.client.command({
+          query: `SYSTEM SYNC REPLICA ${storageTable(layout, 'sink_progress')}`,
+        });
+    } catch (err) {
+      throw classifyClickHouseError(err);
+    }
+  }
+
+  /** system.processes of the server, or of every node of the cluster (each replica, not one per shard). */
+  private async processesOfEveryServer(): Promise<string> {
+    const { cluster } = this.options.layout;
+    if (!cluster) return 'system.processes';
+    const result = await this.options.client.query({
+      query: `SELECT host_address, port FROM system.clusters WHERE cluster = ${quote(cluster)}`,
+      format: 'JSONEachRow',
+    });
+    const nodes = (await result.json<{ host_address: string; port: number }>()).map(
+      (node) => `${node.host_address}:${node.port}`,
+    );
+    // addresses separated by commas are shards to remote(): each node answers for itself
+    return `remote(${quote(nodes.join(','))}, system, processes)`;
   }
 
   async storedOffsets(topic: string, partitions?: number[]): Promise<PartitionOffset[]> {

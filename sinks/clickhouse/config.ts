@@ -2,6 +2,7 @@ import {
   bool,
   defineSettings,
   nonNegativeInt,
+  oneOf,
   positiveInt,
   type SettingsOf,
   setting,
@@ -52,6 +53,12 @@ export const clickhouseSinkSettings = defineSettings('sink-clickhouse', {
     positiveInt,
     '200000',
     'Recent telemetry event ids remembered (refilled from the table at start) so a duplicate re-published upstream is not counted twice in the rollups.',
+  ),
+  insertInto: setting(
+    'SINK_CLICKHOUSE_INSERT_INTO',
+    oneOf(['distributed', 'local'] as const),
+    'distributed',
+    'On a cluster (CLICKHOUSE_CLUSTER): insert through the Distributed tables (rows sharded by their key, any node) or into the replicated tables of the node connected to (one shard only, or every sink on the same node).',
   ),
   asyncInsert: setting(
     'SINK_CLICKHOUSE_ASYNC_INSERT',

@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { type ClickHouseFeatures, rollupTables } from '../../lib/clickhouse.ts';
+import { type ClickHouseFeatures, type ClickHouseLayout, rollupTables } from '../../lib/clickhouse.ts';
+import { statementsFor, storageTable } from './clickhouse-schema.ts';
 
 /** Days of data kept; 0 keeps everything. */
 export interface RetentionPolicy {
@@ -35,25 +36,30 @@ export async function applyRetention(
   client: ClickHouseClient,
   features: ClickHouseFeatures,
   policy: RetentionPolicy,
+  layout: ClickHouseLayout,
   now = Date.now(),
 ): Promise<string[]> {
   const actions: string[] = [];
+  const alter = async (statement: string) => {
+    for (const command of statementsFor(layout, statement)) await client.command(command);
+  };
   for (const { table, column, days } of retainedTables(policy)) {
     if (features.ttl) {
-      await client.command({
-        query: `ALTER TABLE ${table} MODIFY TTL toDateTime(${column}) + toIntervalDay(${days})`,
-      });
+      await alter(`ALTER TABLE ${table} MODIFY TTL toDateTime(${column}) + toIntervalDay(${days})`);
       actions.push(`${table}: TTL ${days} days`);
       continue;
     }
+    // the partitions of the table's storage on every server (on a cluster, of every shard)
+    const parts = layout.cluster ? `cluster('${layout.cluster}', system, parts)` : 'system.parts';
+    const storage = storageTable(layout, table).replace(/^.*\./, '');
     const result = await client.query({
-      query: `SELECT DISTINCT partition FROM system.parts
-              WHERE database = currentDatabase() AND table = '${table}' AND active`,
+      query: `SELECT DISTINCT partition FROM ${parts}
+              WHERE database = '${layout.database}' AND table = '${storage}' AND active`,
       format: 'JSONEachRow',
     });
     const partitions = (await result.json<{ partition: string }>()).map((row) => row.partition);
     for (const partition of expiredPartitions(partitions, now - days * dayMs)) {
-      await client.command({ query: `ALTER TABLE ${table} DROP PARTITION ${partition}` });
+      await alter(`ALTER TABLE ${table} DROP PARTITION ${partition}`);
       actions.push(`${table}: dropped partition ${partition} (older than ${days} days)`);
     }
   }

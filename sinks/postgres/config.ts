@@ -1,4 +1,11 @@
-import { defineSettings, positiveInt, type SettingsOf, setting } from '../../lib/config.ts';
+import {
+  defineSettings,
+  nonNegativeInt,
+  oneOf,
+  positiveInt,
+  type SettingsOf,
+  setting,
+} from '../../lib/config.ts';
 import { topics } from '../../schemas/catalog.ts';
 import { commonSinkSettings, optionalTopic } from '../sink-settings.ts';
 
@@ -31,6 +38,24 @@ export const postgresSinkSettings = defineSettings('sink-postgres', {
     positiveInt,
     '3',
     'Monthly telemetry_readings partitions created ahead of the current month (months seen in data are created as they come).',
+  ),
+  retentionMonths: setting(
+    'SINK_POSTGRES_RETENTION_MONTHS',
+    nonNegativeInt,
+    '0',
+    'Whole months of telemetry_readings kept before the current one; older monthly partitions are detached or dropped (SINK_POSTGRES_RETENTION_ACTION) and older readings go to the DLQ. 0 keeps all.',
+  ),
+  retentionAction: setting(
+    'SINK_POSTGRES_RETENTION_ACTION',
+    oneOf(['detach', 'drop'] as const),
+    'detach',
+    'What happens to an expired month: detach (a table of its own, telemetry_readings_YYYYMM, to archive and drop later) or drop.',
+  ),
+  maintenanceMinutes: setting(
+    'SINK_POSTGRES_PARTITION_CHECK_MINUTES',
+    positiveInt,
+    '60',
+    'How often the running sink creates the months ahead and applies the retention.',
   ),
 });
 

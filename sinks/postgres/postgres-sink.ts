@@ -14,7 +14,7 @@ import {
   postgresArchiveSettings,
   postgresSinkSettings,
 } from './config.ts';
-import { type PostgresSourceKind, PostgresWriter } from './postgres-writer.ts';
+import { type PostgresSourceKind, PostgresWriter, type PostgresWriterOptions } from './postgres-writer.ts';
 
 type Source = { topic: string; kind: PostgresSourceKind; schema: TopicContract };
 
@@ -23,7 +23,7 @@ function postgresSink(
   component: string,
   settings: SinkSettings,
   configured: Source[],
-  partitionsAhead: number,
+  partitions: Pick<PostgresWriterOptions, 'partitionsAhead' | 'retention' | 'maintenanceMs'>,
 ): BatchingSinkOptions {
   const sources = configured
     .filter(({ topic }) => topic !== '')
@@ -43,7 +43,8 @@ function postgresSink(
     component,
     consumerGroup: settings.groupId,
     sources: new Map(sources.map(({ contract, kind }) => [contract.topic, kind])),
-    partitionsAhead,
+    ...partitions,
+    logger,
   });
   return {
     name: component,
@@ -71,7 +72,11 @@ export function postgresSinkOptions(
       { topic: settings.pricingTopic, kind: 'pricing', schema: topics.normalizedPricing },
       { topic: settings.runOutcomesTopic, kind: 'runOutcomes', schema: topics.pricingRunOutcomes },
     ],
-    settings.partitionsAhead,
+    {
+      partitionsAhead: settings.partitionsAhead,
+      retention: { months: settings.retentionMonths, action: settings.retentionAction },
+      maintenanceMs: settings.maintenanceMinutes * 60_000,
+    },
   );
 }
 
@@ -86,7 +91,8 @@ export function postgresArchiveOptions(
       { topic: settings.rawTelemetryTopic, kind: 'rawTelemetry', schema: topics.rawTelemetry },
       { topic: settings.rawPricingTopic, kind: 'rawPricing', schema: topics.rawPricing },
     ],
-    0,
+    // the archive writes no telemetry_readings: no months ahead, no retention of them
+    { partitionsAhead: 0, retention: { months: 0, action: 'detach' }, maintenanceMs: 3_600_000 },
   );
 }
 

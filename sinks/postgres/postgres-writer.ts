@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import type pg from 'pg';
 import { migrate } from '../../lib/db/migrate.ts';
 import { classifyError, SluiceError } from '../../lib/errors.ts';
+import type { Logger } from '../../lib/logger.ts';
 import type {
   PriceRecord,
   RawPriceOffer,
@@ -14,6 +15,13 @@ import type {
 import type { PartitionOffset, SinkRecord, SinkWriter } from '../batching-sink.ts';
 import { priceColumns } from '../price-columns.ts';
 import { BinaryArray, type ElementType } from './binary-array.ts';
+import {
+  ensureMonths,
+  expireMonths,
+  firstKeptMonth,
+  monthIndex,
+  type PartitionRetention,
+} from './partitions.ts';
 
 /** What a source topic holds, which decides the table it is loaded into. */
 export type PostgresSourceKind = 'telemetry' | 'pricing' | 'rawTelemetry' | 'rawPricing' | 'runOutcomes';
@@ -25,6 +33,10 @@ export interface PostgresWriterOptions {
   /** Source topic → what it holds. */
   sources: Map<string, PostgresSourceKind>;
   partitionsAhead: number;
+  retention: PartitionRetention;
+  /** How often the running sink creates the months ahead and expires the old ones. */
+  maintenanceMs: number;
+  logger: Logger;
 }
 
 // Telemetry, the hot path, travels as one binary array per column expanded by unnest (see
@@ -187,6 +199,35 @@ FROM json_to_recordset($2::json) AS o(topic text, partition integer, next_offset
 ON CONFLICT (consumer_group, topic, partition)
 DO UPDATE SET next_offset = GREATEST(sink_offsets.next_offset, EXCLUDED.next_offset), updated_at = now()`;
 
+interface Statement {
+  text: string;
+  values: unknown[];
+}
+
+/**
+ * A batch's inserts, its offsets and the run's row counter as one statement (data-modifying
+ * CTEs, each run once whether read or not): atomic on its own and one round trip. With five
+ * statements in a transaction the backend sat idle in it, waiting for the platform's busy event
+ * loop between each, and PostgreSQL fell behind ClickHouse under load.
+ */
+function batchStatement(inserts: Statement[], offsets: Statement | undefined, runId: string): Statement {
+  const values: unknown[] = [];
+  const bind = ({ text, values: own }: Statement) => {
+    const shift = values.length;
+    values.push(...own);
+    return text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + shift}`);
+  };
+  const parts = inserts.map((insert, i) => `w${i} AS (${bind(insert)} RETURNING 1)`);
+  if (offsets) parts.push(`offsets AS (${bind(offsets)})`);
+  const counted = inserts.map((_, i) => `(SELECT count(*) FROM w${i})`).join(' + ') || '0';
+  parts.push(`counted AS (SELECT ${counted} AS inserted)`);
+  parts.push(
+    `run AS (UPDATE pipeline_runs SET rows_written = rows_written + counted.inserted, updated_at = now()
+      FROM counted WHERE run_id = ${bind({ text: '$1', values: [runId] })} AND counted.inserted > 0)`,
+  );
+  return { text: `WITH ${parts.join(',\n')}\nSELECT inserted FROM counted`, values };
+}
+
 /** Appends a reading to the column arrays (telemetryColumns' order). */
 function appendTelemetry(columns: BinaryArray[], reading: TelemetryReading): void {
   if (!Number.isFinite(reading.value)) {
@@ -307,14 +348,6 @@ function appendRawEvent(
     (columns[i] as BinaryArray).push(values[i] as string | number | Buffer);
 }
 
-const monthIndex = (epochMs: number) => {
-  const date = new Date(epochMs);
-  return date.getUTCFullYear() * 12 + date.getUTCMonth();
-};
-
-const monthStart = (index: number) =>
-  `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}-01`;
-
 /** pg reports a dropped connection without a SQLSTATE; those are outages, not bad data. */
 function classifyPostgresError(err: unknown): SluiceError {
   const error = classifyError(err);
@@ -335,16 +368,16 @@ function classifyPostgresError(err: unknown): SluiceError {
  */
 export class PostgresWriter implements SinkWriter {
   private readonly knownMonths = new Set<number>();
+  private maintenanceTimer?: NodeJS.Timeout;
   readonly runId = randomUUID();
 
   constructor(private readonly options: PostgresWriterOptions) {}
 
   async open(): Promise<void> {
-    const { pool, component, consumerGroup, partitionsAhead } = this.options;
+    const { pool, component, consumerGroup, logger } = this.options;
     try {
       await migrate(pool);
-      const now = monthIndex(Date.now());
-      await this.ensurePartitions(Array.from({ length: partitionsAhead + 1 }, (_, i) => now + i));
+      await this.maintainPartitions();
       await pool.query(
         `INSERT INTO pipeline_runs (run_id, component, consumer_group, host, pid, status)
          VALUES ($1, $2, $3, $4, $5, 'running')`,
@@ -353,14 +386,31 @@ export class PostgresWriter implements SinkWriter {
     } catch (err) {
       throw classifyPostgresError(err);
     }
+    this.maintenanceTimer = setInterval(() => {
+      this.maintainPartitions().catch((err) =>
+        logger.warn(
+          { err: classifyPostgresError(err).message },
+          'partition maintenance failed; the next run retries',
+        ),
+      );
+    }, this.options.maintenanceMs);
+    this.maintenanceTimer.unref();
+  }
+
+  /** The months ahead exist, the expired ones are detached or dropped. */
+  private async maintainPartitions(): Promise<void> {
+    const now = monthIndex(Date.now());
+    await this.ensurePartitions(Array.from({ length: this.options.partitionsAhead + 1 }, (_, i) => now + i));
+    const expired = await expireMonths(this.options.pool, this.options.retention);
+    for (const { month } of expired) this.knownMonths.delete(month);
+    if (expired.length > 0)
+      this.options.logger.info({ actions: expired.map(({ done }) => done) }, 'telemetry partitions expired');
   }
 
   private async ensurePartitions(months: Iterable<number>): Promise<void> {
-    for (const month of months) {
-      if (this.knownMonths.has(month)) continue;
-      await this.options.pool.query('SELECT ensure_telemetry_partition($1::date)', [monthStart(month)]);
-      this.knownMonths.add(month);
-    }
+    const missing = [...months].filter((month) => !this.knownMonths.has(month));
+    await ensureMonths(this.options.pool, missing);
+    for (const month of missing) this.knownMonths.add(month);
   }
 
   async write(records: SinkRecord[], offsets: PartitionOffset[]): Promise<void> {
@@ -369,10 +419,18 @@ export class PostgresWriter implements SinkWriter {
     const rawEvents = rawEventColumns.map(([, type]) => new BinaryArray(type, 64 * records.length));
     const runOutcomes: ReturnType<typeof runOutcomeRow>[] = [];
     const months = new Set<number>();
+    const firstKept = firstKeptMonth(this.options.retention);
     for (const record of records) {
       const kind = this.options.sources.get(record.topic);
       if (kind === 'telemetry') {
         const reading = record.value as TelemetryReading;
+        if (firstKept !== undefined && monthIndex(reading.sourceTime) < firstKept) {
+          // its month is expired (detached or dropped): written, it would recreate the month
+          throw new SluiceError(
+            'ING_VALIDATION_FAILED',
+            `reading ${reading.eventId} of ${new Date(reading.sourceTime).toISOString()} is older than the retention (SINK_POSTGRES_RETENTION_MONTHS=${this.options.retention.months})`,
+          );
+        }
         appendTelemetry(telemetry, reading);
         months.add(monthIndex(reading.sourceTime));
       } else if (kind === 'pricing') prices.push(priceRow(record.value as PriceRecord));
@@ -380,54 +438,46 @@ export class PostgresWriter implements SinkWriter {
       else if (kind === 'runOutcomes') runOutcomes.push(runOutcomeRow(record));
       else throw new SluiceError('ING_PROGRAMMING', `no table for topic ${record.topic}`);
     }
+    const inserts: Statement[] = [];
+    if ((telemetry[0]?.length ?? 0) > 0)
+      inserts.push({ text: insertTelemetry, values: telemetry.map((column) => column.bytes()) });
+    const pricesJson = prices.length > 0 ? JSON.stringify(prices) : undefined;
+    if (pricesJson) inserts.push({ text: insertPrices, values: [pricesJson] });
+    if ((rawEvents[0]?.length ?? 0) > 0)
+      inserts.push({ text: insertRawEvents, values: rawEvents.map((column) => column.bytes()) });
+    if (runOutcomes.length > 0)
+      inserts.push({ text: insertRunOutcomes, values: [JSON.stringify(runOutcomes)] });
+    const offsetRows = offsets.map(({ topic, partition, offset }) => ({
+      topic,
+      partition,
+      next_offset: offset,
+    }));
+    const batch = batchStatement(
+      inserts,
+      offsets.length > 0
+        ? { text: storeOffsets, values: [this.options.consumerGroup, JSON.stringify(offsetRows)] }
+        : undefined,
+      this.runId,
+    );
     const client = await this.options.pool.connect().catch((err) => {
       throw classifyPostgresError(err);
     });
     let broken: Error | undefined;
     try {
       await this.ensurePartitions(months);
-      await client.query('BEGIN');
-      let inserted = 0;
-      if ((telemetry[0]?.length ?? 0) > 0) {
-        const columns = telemetry.map((column) => column.bytes());
-        inserted += (await client.query(insertTelemetry, columns)).rowCount ?? 0;
+      if (pricesJson) {
+        // closing versions must see the prices just inserted: a second statement, so a transaction
+        await client.query('BEGIN');
+        await client.query(batch);
+        await client.query(closePriceVersions, [pricesJson]);
+        await client.query('COMMIT');
+      } else {
+        await client.query(batch);
       }
-      if (prices.length > 0) {
-        const json = JSON.stringify(prices);
-        inserted += (await client.query(insertPrices, [json])).rowCount ?? 0;
-        await client.query(closePriceVersions, [json]);
-      }
-      if ((rawEvents[0]?.length ?? 0) > 0) {
-        inserted +=
-          (
-            await client.query(
-              insertRawEvents,
-              rawEvents.map((column) => column.bytes()),
-            )
-          ).rowCount ?? 0;
-      }
-      if (runOutcomes.length > 0) {
-        inserted += (await client.query(insertRunOutcomes, [JSON.stringify(runOutcomes)])).rowCount ?? 0;
-      }
-      if (offsets.length > 0) {
-        const rows = offsets.map(({ topic, partition, offset }) => ({
-          topic,
-          partition,
-          next_offset: offset,
-        }));
-        await client.query(storeOffsets, [this.options.consumerGroup, JSON.stringify(rows)]);
-      }
-      if (inserted > 0) {
-        await client.query(
-          'UPDATE pipeline_runs SET rows_written = rows_written + $2, updated_at = now() WHERE run_id = $1',
-          [this.runId, inserted],
-        );
-      }
-      await client.query('COMMIT');
     } catch (err) {
-      await client.query('ROLLBACK').catch((rollbackError: Error) => {
-        broken = rollbackError;
-      });
+      // the connection is dropped rather than rolled back: the server aborts what it held, and a
+      // connection that failed mid-statement is not handed out again
+      broken = err instanceof Error ? err : new Error(String(err));
       const error = classifyPostgresError(err);
       if (/no partition of relation/.test(error.message)) {
         // a partition was dropped behind our back: forget what we know and create it again
@@ -454,6 +504,7 @@ export class PostgresWriter implements SinkWriter {
   }
 
   async close(outcome: { rowsRejected: number; error?: string }): Promise<void> {
+    clearInterval(this.maintenanceTimer);
     await this.options.pool
       .query(
         `UPDATE pipeline_runs SET status = $2, rows_rejected = $3, error = $4, finished_at = now(), updated_at = now()

@@ -161,6 +161,24 @@ export const apiSettings = defineSettings('api', {
     'false',
     'Check every JSON answer against its documented schema before sending it (tests turn it on; costs CPU).',
   ),
+  streamIntervalMs: setting(
+    'API_STREAM_INTERVAL_MS',
+    positiveInt,
+    '1000',
+    'How often /api/v1/stream sends its snapshots (pipeline, collections, readings); GET /api/v1/pipeline answers from a snapshot at most this old.',
+  ),
+  dlqBrowseEntries: setting(
+    'API_DLQ_BROWSE_ENTRIES',
+    positiveInt,
+    '10000',
+    'Latest dead letters the API keeps decoded for GET /api/v1/dlq and lineage (counts by reason cover all of them).',
+  ),
+  jobsKept: setting(
+    'API_JOBS_KEPT',
+    positiveInt,
+    '100',
+    'Ended replay and reprocess jobs listed by GET /api/v1/jobs (jobs live in the API process that runs them).',
+  ),
 });
 
 export type ApiSettings = SettingsOf<typeof apiSettings>;

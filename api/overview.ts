@@ -12,11 +12,12 @@ export const overviewSchema = z
       z.object({
         topic: z.string(),
         partitions: z.number().int(),
-        messages: z
-          .number()
-          .meta({ description: 'Messages retained now (high minus low watermark, over partitions).' }),
+        messages: z.number().meta({
+          description:
+            'Offsets retained now (high minus low watermark, over partitions): transaction markers take offsets too, so this is not a record count (see GET /api/v1/pipeline).',
+        }),
         endOffset: z.number().meta({
-          description: 'High watermarks summed: every message ever written (the dashboard’s rate).',
+          description: 'High watermarks summed: every offset ever written, transaction markers included.',
         }),
       }),
     ),
@@ -32,7 +33,7 @@ export const overviewSchema = z
 
 export type Overview = z.infer<typeof overviewSchema>;
 
-/** What the dashboard shows: the Sluice topics with their sizes, and the health of running components. */
+/** The Sluice topics with their offsets, and the health of running components. */
 export async function buildOverview(
   connectedAdmin: () => Promise<Admin>,
   components: Observed[],
@@ -63,14 +64,13 @@ export async function buildOverview(
   }
 }
 
-/** GET /api/v1/overview: what the dashboard polls (public: topic sizes and component health, no data). */
+/** GET /api/v1/overview: public topic offsets and component health, no data (the dashboard reads /api/v1/stream). */
 export function overviewRoute(overview: () => Promise<Overview>): RouteSpec {
   return defineRoute({
     method: 'get',
     path: '/api/v1/overview',
     operationId: 'getOverview',
-    summary:
-      'Topics with their sizes and the health of the components in this process (the dashboard’s data)',
+    summary: 'Topics with their offsets and the health of the components in this process',
     tags: ['operations'],
     role: 'public',
     responses: { 200: { description: 'The overview.', schema: overviewSchema } },

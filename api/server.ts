@@ -5,15 +5,20 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
 import express from 'express';
+import type { Admin } from 'kafkajs';
 import type pg from 'pg';
 import { createClickHouse } from '../lib/clickhouse.ts';
 import type { Component, Health } from '../lib/component.ts';
 import { loadSettings } from '../lib/config.ts';
 import { closeServer, listen } from '../lib/http-server.ts';
+import { createKafka } from '../lib/kafka.ts';
 import { componentLogger } from '../lib/logger.ts';
 import { componentMetrics } from '../lib/metrics.ts';
 import { type Observed, opsRoutes } from '../lib/ops.ts';
 import { createPgPool } from '../lib/postgres.ts';
+import { createRegistryClient } from '../lib/registry.ts';
+import { AvroSerde } from '../lib/serde.ts';
+import { allContracts } from '../schemas/catalog.ts';
 import { asyncApiDocument } from './asyncapi.ts';
 import { type ApiSettings, apiSettings, apiUrl } from './config.ts';
 import { ClickHouseReader } from './db/clickhouse-reader.ts';
@@ -34,6 +39,13 @@ import { ApiProblem } from './http/problem.ts';
 import { requestScope } from './http/request-scope.ts';
 import { expressPath, type RouteSpec, routeHandlers } from './http/route.ts';
 import { openApiDocument } from './openapi.ts';
+import { noActions, type OperationsDependencies } from './operations/actions.ts';
+import { collectionRoutes } from './operations/collections.ts';
+import { DeadLetterIndex, deadLetterRoutes } from './operations/dead-letters.ts';
+import { JobTracker, jobRoutes, reprocessRoute } from './operations/jobs.ts';
+import { LineageService, lineageRoute } from './operations/lineage.ts';
+import { PipelineStats, pipelineRoute } from './operations/pipeline.ts';
+import { LiveStream, streamRoute } from './operations/stream.ts';
 import { type Overview, overviewRoute } from './overview.ts';
 import { PricesService } from './prices/prices-service.ts';
 import { priceRoutes } from './prices/routes.ts';
@@ -42,7 +54,7 @@ import { telemetryRoutes } from './telemetry/routes.ts';
 import { TelemetryService } from './telemetry/telemetry-service.ts';
 
 const page = (name: string) => readFileSync(new URL(`./pages/${name}`, import.meta.url), 'utf8');
-const dashboardHtml = readFileSync(new URL('./dashboard.html', import.meta.url), 'utf8');
+const dashboardDir = new URL('./dashboard/', import.meta.url);
 
 /** Where a browser package's files are, to serve them from the API (no CDN). */
 function packageDir(name: string): string {
@@ -56,6 +68,20 @@ export interface ApiDependencies {
   /** Default: a pool and a client of its own from the environment, closed at stop. */
   pool?: pg.Pool;
   clickhouse?: ClickHouseClient;
+  /**
+   * Operations over HTTP (collections, dead letters, reprocess, lineage, pipeline, live stream).
+   * Default: Kafka from the environment, and no actions (starting one answers 503).
+   */
+  operations?: Omit<OperationsDependencies, 'serde'> & { serde?: AvroSerde };
+}
+
+/** The operations parts that connect at start and close at stop. */
+interface Operations {
+  admin: Admin;
+  serde: AvroSerde;
+  ownSerde: boolean;
+  deadLetters: DeadLetterIndex;
+  stream: LiveStream;
 }
 
 /** The services both front doors (REST and GraphQL) answer from. */
@@ -82,6 +108,7 @@ export class ApiServer implements Component {
   readonly services: ApiServices;
   readonly routes: RouteSpec[];
   private readonly authenticator: Authenticator;
+  private readonly operations: Operations;
   private readonly priceChanges: TableChanges;
 
   constructor(
@@ -102,10 +129,8 @@ export class ApiServer implements Component {
       this.clickhouse = createClickHouse();
       this.owned.push(() => this.clickhouse.close());
     }
-    const telemetry = new TelemetryService(
-      new ClickHouseReader(this.clickhouse, settings.queryTimeoutMs),
-      settings,
-    );
+    const reader = new ClickHouseReader(this.clickhouse, settings.queryTimeoutMs);
+    const telemetry = new TelemetryService(reader, settings);
     const pageSize = (limit: number | undefined) => telemetry.pageSize(limit);
     this.priceChanges = new TableChanges(
       this.pool,
@@ -119,12 +144,39 @@ export class ApiServer implements Component {
       runs: new RunsService(this.pool, pageSize),
       prices: new PricesService(this.pool, pageSize),
     };
+    const { kafka, actions } = deps.operations ?? { kafka: createKafka('api'), actions: noActions };
+    const serde = deps.operations?.serde ?? new AvroSerde(createRegistryClient());
+    const admin = kafka.admin();
+    let stream: LiveStream | undefined;
+    const deadLetters = new DeadLetterIndex(kafka, serde, settings.dlqBrowseEntries, this.logger, (entry) =>
+      stream?.deadLetter(entry),
+    );
+    const jobs = new JobTracker(settings.jobsKept, this.logger, (job) => stream?.job(job));
+    const stats = new PipelineStats(
+      admin,
+      this.pool,
+      deps.components,
+      deadLetters,
+      settings.streamIntervalMs,
+    );
+    stream = new LiveStream(
+      { stats, runs: this.services.runs, telemetry, pool: this.pool, logger: this.logger },
+      settings.streamIntervalMs,
+    );
+    this.operations = { admin, serde, ownSerde: !deps.operations?.serde, deadLetters, stream };
     this.routes = [
       ...telemetryRoutes(telemetry),
       ...deviceRoutes(this.services.devices),
       ...priceRoutes(this.services.prices, () => this.priceChanges.version()),
       ...runRoutes(this.services.runs),
       overviewRoute(deps.overview),
+      pipelineRoute(stats),
+      lineageRoute(new LineageService(this.pool, reader, deadLetters)),
+      ...deadLetterRoutes(deadLetters, actions, jobs, pageSize),
+      reprocessRoute(actions, jobs),
+      ...jobRoutes(jobs),
+      ...collectionRoutes(this.services.runs, actions),
+      streamRoute(stream),
     ];
     this.authenticator = new Authenticator(this.pool, settings);
   }
@@ -150,8 +202,9 @@ export class ApiServer implements Component {
 
     app.use(opsRoutes(this.deps.components));
     app.get('/', (_req, res) => {
-      res.type('html').send(dashboardHtml);
+      res.sendFile('index.html', { root: dashboardDir.pathname });
     });
+    app.use('/dashboard', express.static(dashboardDir.pathname, { index: false, maxAge: '1h' }));
 
     const openApi = JSON.stringify(this.openApi());
     const asyncApi = JSON.stringify(asyncApiDocument());
@@ -225,14 +278,21 @@ export class ApiServer implements Component {
 
   async start(): Promise<void> {
     await this.authenticator.start();
+    const { admin, serde, ownSerde, deadLetters } = this.operations;
+    if (ownSerde) await serde.registerAll(allContracts);
+    await admin.connect();
+    await deadLetters.start();
     await this.priceChanges.start();
     this.server = await listen(this.app(), this.settings, this.logger);
     this.metrics.health(1);
   }
 
   async stop(deadline = Date.now() + 10_000): Promise<void> {
+    this.operations.stream.close();
     // an export still streaming at the deadline is cut off
     if (this.server) await closeServer(this.server, deadline);
+    await this.operations.deadLetters.stop();
+    await this.operations.admin.disconnect();
     await this.priceChanges.stop();
     for (const close of this.owned) await close();
     this.metrics.health(0);

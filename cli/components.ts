@@ -11,6 +11,7 @@ import { DemoProducer } from '../producers/demo/demo-producer.ts';
 import { createClickHouseSink } from '../sinks/clickhouse/clickhouse-sink.ts';
 import { createPostgresArchiveSink, createPostgresSink } from '../sinks/postgres/postgres-sink.ts';
 import { createProcessor, type PipelineName } from './commands/processors.ts';
+import { CollectionScheduler, PlatformActions } from './operations.ts';
 
 /**
  * The long-running components as factories a supervisor starts and starts again: one list for
@@ -50,6 +51,8 @@ export function demoFactory(serde: () => Promise<AvroSerde>): ComponentFactory {
  */
 export function apiFactory(components: () => Observed[]): {
   factory: ComponentFactory;
+  /** Scheduled collections (PRICING_COLLECTION_SCHEDULE), started through the API's actions. */
+  scheduler: ComponentFactory;
   close: () => Promise<void>;
 } {
   const kafka = createKafka('api');
@@ -60,12 +63,20 @@ export function apiFactory(components: () => Observed[]): {
     adminClient = client;
     return client;
   });
+  const actions = new PlatformActions({ kafka });
   return {
     factory: {
       name: 'api',
-      create: () => new ApiServer({ components, overview: () => buildOverview(admin, components()) }),
+      create: () =>
+        new ApiServer({
+          components,
+          overview: () => buildOverview(admin, components()),
+          operations: { kafka, actions },
+        }),
     },
+    scheduler: { name: 'collection-scheduler', create: () => new CollectionScheduler(actions) },
     close: async () => {
+      await actions.close();
       await adminClient?.disconnect().catch(() => {});
     },
   };

@@ -91,6 +91,7 @@ export async function runPlatform(
     ...pipelines.flatMap((pipeline) => copies(`processor-${pipeline}`, processorFactory(pipeline))),
     ...telemetryProducers(serde),
   ];
+  factories.push(api.scheduler);
   if (options.demo) factories.push(demoFactory(serde));
   try {
     return await runComponents(factories, logger, {

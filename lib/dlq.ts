@@ -127,3 +127,22 @@ export function dlqMessage(
     },
   };
 }
+
+/** Which dead letters a replay takes (`sluice dlq replay`, POST /api/v1/dlq/replay). */
+export interface DeadLetterFilter {
+  reason?: string;
+  stage?: string;
+  /** Only dead letters at or after this DLQ offset in each partition. */
+  fromOffset?: number;
+  /** Only dead letters first failed at or after this instant (epoch ms)… */
+  failedFrom?: number;
+  /** …and before this one. */
+  failedTo?: number;
+  limit?: number;
+}
+
+export interface ReplayCounts {
+  scanned: number;
+  selected: number;
+  replayed: number;
+}

@@ -1190,7 +1190,18 @@ describe('API contract: every route and GraphQL field over data the pipeline loa
           ([method, operation]) => ({ path, method, ...(operation as object) }) as Operation,
         ),
       );
-    const concrete = (path: string) => path.replace('{id}', boiler);
+    /** A path with well-formed parameters (the operations routes' too: they need not exist). */
+    const pathParameters: Record<string, string> = {
+      id: boiler,
+      eventId: 'no-such-event',
+      runId: 'no-such-run',
+      jobId: '00000000-0000-4000-8000-000000000000',
+      topic: 'dlq.raw.telemetry.readings.v1',
+      partition: '0',
+      offset: '0',
+    };
+    const concrete = (path: string) =>
+      path.replace(/\{(\w+)\}/g, (_, name: string) => pathParameters[name] ?? `{${name}}`);
 
     /** The rows an answer holds, whatever its shape (a page, series, prices, prices per provider, a list). */
     function rowsIn(body: unknown): unknown[] {

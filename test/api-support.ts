@@ -6,7 +6,8 @@ import addFormats from 'ajv-formats';
 import type { Kafka } from 'kafkajs';
 import type pg from 'pg';
 import { type ApiSettings, apiSettings } from '../api/config.ts';
-import { ApiServer } from '../api/server.ts';
+import { type ApiDependencies, ApiServer } from '../api/server.ts';
+import { PlatformActions } from '../cli/operations.ts';
 import { prepareTopicsAndSchemas } from '../lib/bootstrap.ts';
 import { clickhouseSettings } from '../lib/clickhouse.ts';
 import type { Component } from '../lib/component.ts';
@@ -14,7 +15,7 @@ import { loadSettings } from '../lib/config.ts';
 import { createKafka, ensureTopics } from '../lib/kafka.ts';
 import { createPgPool } from '../lib/postgres.ts';
 import type { AvroSerde } from '../lib/serde.ts';
-import { pricingSettings } from '../processors/pricing/config.ts';
+import { type PricingSettings, pricingSettings } from '../processors/pricing/config.ts';
 import { createPricingProcessor } from '../processors/pricing/pricing-processor.ts';
 import { telemetrySettings } from '../processors/telemetry/config.ts';
 import { createTelemetryProcessor } from '../processors/telemetry/telemetry-processor.ts';
@@ -25,8 +26,8 @@ import { testApiKey } from '../producers/testing.ts';
 import { topics } from '../schemas/catalog.ts';
 import { createClickHouseSink } from '../sinks/clickhouse/clickhouse-sink.ts';
 import { clickhouseSinkSettings } from '../sinks/clickhouse/config.ts';
-import { postgresSinkSettings } from '../sinks/postgres/config.ts';
-import { createPostgresSink } from '../sinks/postgres/postgres-sink.ts';
+import { postgresArchiveSettings, postgresSinkSettings } from '../sinks/postgres/config.ts';
+import { createPostgresArchiveSink, createPostgresSink } from '../sinks/postgres/postgres-sink.ts';
 import { PricingFixtureServer } from './pricing-fixture-server.ts';
 import { CollectionHarness, fixtureEnv } from './pricing-support.ts';
 
@@ -40,6 +41,19 @@ export class ApiPipeline {
   readonly components: Component[] = [];
   keys: Record<'read' | 'admin' | 'ingest', string> = { read: '', admin: '', ingest: '' };
   private readonly revokes: (() => Promise<void>)[] = [];
+  /** The platform's actions the API calls, when started with `operations`. */
+  actions?: PlatformActions;
+  private makePricingProcessor?: (settings: Partial<PricingSettings>) => Component;
+
+  /** Stops the pricing processor and starts it again, in the same group, with other settings (a fix deployed). */
+  async restartPricingProcessor(settings: Partial<PricingSettings>): Promise<void> {
+    const running = this.components.find((component) => component.name.startsWith('pricing-processor-'));
+    if (!running || !this.makePricingProcessor) throw new Error('no pricing processor runs');
+    await running.stop(Date.now() + 10_000);
+    const replacement = this.makePricingProcessor(settings);
+    await replacement.start();
+    this.components.splice(this.components.indexOf(running), 1, replacement);
+  }
 
   private constructor(
     readonly suffix: string,
@@ -59,10 +73,19 @@ export class ApiPipeline {
       api: apiOverrides = {},
       deps = {},
       beforeProcessors,
+      operations = false,
+      pricing = {},
     }: {
       api?: Partial<ApiSettings>;
       /** The API's database clients (a test counts their queries). */
       deps?: { pool?: pg.Pool; clickhouse?: ClickHouseClient };
+      /**
+       * The platform's actions behind the API (collections run as `sluice collect` children against
+       * the fixture server), and the raw archive sink (a group of its own placed at the raw topics' ends).
+       */
+      operations?: boolean;
+      /** Settings of the pricing processor (a test leaves a currency's rate out). */
+      pricing?: Partial<PricingSettings>;
       /** Runs once the API and the sinks are up, before the processors start (to fill the registry first). */
       beforeProcessors?: (pipeline: ApiPipeline) => Promise<void>;
     } = {},
@@ -108,15 +131,18 @@ export class ApiPipeline {
       },
       component: `telemetry-processor-${suffix}`,
     });
-    const pricingProcessor = createPricingProcessor({
-      settings: {
-        ...loadSettings(pricingSettings),
-        ...processorNames(groups.pricing),
-        outputTopic: normalized.pricing,
-        outcomesTopic: normalized.outcomes,
-      },
-      component: `pricing-processor-${suffix}`,
-    });
+    const makePricingProcessor = (overrides: Partial<PricingSettings>) =>
+      createPricingProcessor({
+        settings: {
+          ...loadSettings(pricingSettings),
+          ...processorNames(groups.pricing),
+          outputTopic: normalized.pricing,
+          outcomesTopic: normalized.outcomes,
+          ...overrides,
+        },
+        component: `pricing-processor-${suffix}`,
+      });
+    const pricingProcessor = makePricingProcessor(pricing);
     const postgresSink = createPostgresSink({
       ...loadSettings(postgresSinkSettings),
       groupId: `test-api-sink-postgres-${suffix}`,
@@ -133,21 +159,25 @@ export class ApiPipeline {
       batchMaxWaitMs: 100,
     });
     const gateway = new HttpGateway({ serde, pool }, { ...loadSettings(httpGatewaySettings), port: 0 });
-    const api = new ApiServer(
-      {
-        components: () => [],
-        overview: async () => ({ generatedAt: '', kafka: { reachable: true }, topics: [], components: [] }),
-        ...deps,
-      },
-      {
-        ...loadSettings(apiSettings),
-        port: 0,
-        validateResponses: true,
-        rateLimitPerMinute: 100_000,
-        ...apiOverrides,
-      },
-    );
     const fixture = await PricingFixtureServer.start();
+    const actions = operations ? new PlatformActions({ env: fixtureEnv(fixture), kafka }) : undefined;
+    const archiveSink = operations
+      ? await archiveSinkAtEnd(kafka, pool, `test-api-sink-archive-${suffix}`)
+      : undefined;
+    const apiDeps: ApiDependencies = {
+      // the pipeline is made below; the API asks for its components only once started
+      components: () => (operations ? pipeline.components : []),
+      overview: async () => ({ generatedAt: '', kafka: { reachable: true }, topics: [], components: [] }),
+      ...deps,
+      ...(actions ? { operations: { kafka, serde, actions } } : {}),
+    };
+    const api = new ApiServer(apiDeps, {
+      ...loadSettings(apiSettings),
+      port: 0,
+      validateResponses: true,
+      rateLimitPerMinute: 100_000,
+      ...apiOverrides,
+    });
     const collections = await CollectionHarness.start();
     const pipeline = new ApiPipeline(
       suffix,
@@ -160,6 +190,8 @@ export class ApiPipeline {
       fixture,
       collections,
     );
+    pipeline.actions = actions;
+    pipeline.makePricingProcessor = makePricingProcessor;
     for (const role of ['read', 'admin', 'ingest'] as const) {
       const key = await testApiKey(pool, [role]);
       pipeline.keys[role] = key.key;
@@ -170,7 +202,8 @@ export class ApiPipeline {
       pipeline.components.push(component);
     };
     try {
-      for (const component of [api, postgresSink, clickhouseSink]) await start(component);
+      for (const component of [api, postgresSink, clickhouseSink, ...(archiveSink ? [archiveSink] : [])])
+        await start(component);
       await beforeProcessors?.(pipeline);
       for (const component of [telemetryProcessor, pricingProcessor, gateway]) await start(component);
     } catch (err) {
@@ -245,12 +278,36 @@ export class ApiPipeline {
     const deadline = Date.now() + 10_000;
     for (const component of [...this.components].reverse()) await component.stop(deadline);
     this.components.length = 0;
+    await this.actions?.close();
     for (const revoke of this.revokes) await revoke();
     await this.collections.close();
     await this.fixture.close();
     await this.clickhouse.close();
     await this.pool.end();
   }
+}
+
+/** The raw archive sink in a group of its own, starting at the raw topics' ends (sinks keep offsets in PostgreSQL). */
+async function archiveSinkAtEnd(kafka: Kafka, pool: pg.Pool, groupId: string): Promise<Component> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    for (const topic of [topics.rawTelemetry.topic, topics.rawPricing.topic]) {
+      for (const { partition, high } of await admin.fetchTopicOffsets(topic)) {
+        await pool.query(
+          'INSERT INTO sink_offsets (consumer_group, topic, partition, next_offset) VALUES ($1, $2, $3, $4)',
+          [groupId, topic, partition, high],
+        );
+      }
+    }
+  } finally {
+    await admin.disconnect();
+  }
+  return createPostgresArchiveSink({
+    ...loadSettings(postgresArchiveSettings),
+    groupId,
+    batchMaxWaitMs: 100,
+  });
 }
 
 function ndjsonLines(text: string): unknown[] {

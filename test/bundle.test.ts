@@ -133,7 +133,7 @@ describe('production bundle: npm run build, then Node alone', () => {
       'producers/pricing-collection/publisher-worker.js',
       'schemas/raw.telemetry.readings.v1.avsc',
       'lib/db/migrations/001_core.sql',
-      'api/dashboard.html',
+      'api/dashboard/index.html',
       'api/pages/graphiql.html',
       'api/graphql/schema.graphql',
     ])

@@ -18,3 +18,8 @@ export function requestScope(_request: Request, response: Response, next: NextFu
   });
   scope.run(abort.signal, () => next());
 }
+
+/** Runs `work` outside any request: what it starts (a timer shared by many requests) outlives the one that started it. */
+export function outsideRequests<T>(work: () => T): T {
+  return scope.exit(work);
+}

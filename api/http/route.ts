@@ -46,7 +46,7 @@ export interface RouteInput<Q, P, B> {
   log: Logger;
 }
 
-type Method = 'get' | 'put' | 'patch';
+type Method = 'get' | 'put' | 'patch' | 'post';
 
 export interface RouteSpec<
   Q extends z.ZodObject = z.ZodObject,

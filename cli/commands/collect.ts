@@ -219,6 +219,23 @@ async function collect(request: CollectionRequest, json: boolean): Promise<void>
   }
 }
 
+/** Cancels a running run (recorded in PostgreSQL, announced on the runs topic); its collector stops wherever it runs. */
+export async function cancelRun(runId: string, reason: string): Promise<CollectionRun> {
+  const pool = createPgPool();
+  const kafka = createKafka('pricing-collect');
+  const producer = createProducer(kafka);
+  try {
+    const run = await new CollectionRunStore(pool).cancel(runId, reason);
+    const serde = await prepareTopicsAndSchemas(kafka);
+    await producer.connect();
+    await publishRunEvent(producer, serde, run);
+    return run;
+  } finally {
+    await producer.disconnect();
+    await pool.end();
+  }
+}
+
 function printRuns(runs: CollectionRun[]): void {
   for (const run of runs) {
     const { normalized = 0, deadLettered = 0 } = run.processing ?? {};
@@ -314,19 +331,8 @@ export function registerCollectCommands(program: Command): void {
     .argument('<runId>')
     .option('--reason <text>', 'why, recorded on the run', 'cancelled by the operator')
     .action(async (runId: string, options: { reason: string }) => {
-      const pool = createPgPool();
-      const kafka = createKafka('pricing-collect');
-      const producer = createProducer(kafka);
-      try {
-        const run = await new CollectionRunStore(pool).cancel(runId, options.reason);
-        const serde = await prepareTopicsAndSchemas(kafka);
-        await producer.connect();
-        await publishRunEvent(producer, serde, run);
-        done('collect', `${runId} cancelled`);
-      } finally {
-        await producer.disconnect();
-        await pool.end();
-      }
+      await cancelRun(runId, options.reason);
+      done('collect', `${runId} cancelled`);
     });
 
   collectCommand

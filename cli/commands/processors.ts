@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
+import type { ReprocessCounts } from '../../api/operations/actions.ts';
 import { loadSettings } from '../../lib/config.ts';
 import { SluiceError } from '../../lib/errors.ts';
 import { createKafka } from '../../lib/kafka.ts';
@@ -57,6 +58,51 @@ export function createProcessor(name: PipelineName, overrides: ProcessorOverride
   return { inputTopic: settings.inputTopic, component: createPricingProcessor({ ...options, settings }) };
 }
 
+/**
+ * Replays a raw topic from `from` (earliest, an instant, an offset, or p:offset,…) up to its end
+ * now through the current stages, in a consumer group of its own that is deleted afterwards.
+ */
+export async function reprocess(
+  name: PipelineName,
+  from: string,
+  hooks: {
+    outputTopic?: string;
+    onPlanned?: (records: number, inputTopic: string, groupId: string) => void;
+    onProgress?: (processed: number, records: number) => void;
+  } = {},
+): Promise<ReprocessCounts> {
+  const groupId = `sluice-reprocess-${name}-${randomBytes(4).toString('hex')}`;
+  const kafka = createKafka('reprocess');
+  const inputTopic = createProcessor(name).inputTopic;
+  const plan = await withAdmin(kafka, async (admin) => {
+    const planned = await planReplay(admin, inputTopic, from);
+    await positionGroup(admin, groupId, inputTopic, planned);
+    return planned;
+  });
+  hooks.onPlanned?.(plan.records, inputTopic, groupId);
+  if (plan.records === 0) return { planned: 0, processed: 0, accepted: 0, rejected: 0, duplicates: 0 };
+  let last: RunnerProgress = { processed: 0, accepted: 0, rejected: 0, duplicates: 0 };
+  const { component } = createProcessor(name, {
+    groupId,
+    outputTopic: hooks.outputTopic,
+    until: plan.ends,
+    countRuns: false,
+    onProgress: (progress) => {
+      last = progress;
+      hooks.onProgress?.(progress.processed, plan.records);
+    },
+  });
+  await component.start();
+  try {
+    await component.finished;
+  } finally {
+    await component.stop(Date.now() + 15_000);
+    await withAdmin(kafka, (admin) => admin.deleteGroups([groupId])).catch(() => undefined);
+  }
+  hooks.onProgress?.(plan.records, plan.records);
+  return { planned: plan.records, ...last };
+}
+
 function progressBar(label: string) {
   return new cliProgress.SingleBar(
     {
@@ -83,48 +129,22 @@ export function registerProcessorsCommands(program: Command): void {
     .option('--pipeline <name>', pipelines.join(' | '), 'telemetry')
     .option('--to <topic>', 'output topic (default: the processor’s normalized topic)')
     .action(async ({ from, pipeline, to }: { from: string; pipeline: string; to?: string }) => {
-      const name = pipelineName(pipeline);
-      const groupId = `sluice-reprocess-${name}-${randomBytes(4).toString('hex')}`;
-      const kafka = createKafka('reprocess');
-      const inputTopic = createProcessor(name).inputTopic;
-      const plan = await withAdmin(kafka, async (admin) => {
-        const planned = await planReplay(admin, inputTopic, from);
-        await positionGroup(admin, groupId, inputTopic, planned);
-        return planned;
-      });
-      if (plan.records === 0) {
-        done('reprocess', `nothing to replay in ${inputTopic} from ${from}`);
-        return;
-      }
-      step(
-        'reprocess',
-        `${plan.records} records of ${inputTopic} in ${plan.ends.size} partitions (group ${groupId})`,
-      );
       const bar = progressBar('reprocess');
-      bar.start(plan.records, 0);
-      let last: RunnerProgress = { processed: 0, accepted: 0, rejected: 0, duplicates: 0 };
-      const { component } = createProcessor(name, {
-        groupId,
+      const counts = await reprocess(pipelineName(pipeline), from, {
         outputTopic: to,
-        until: plan.ends,
-        countRuns: false,
-        onProgress: (progress) => {
-          last = progress;
-          bar.update(Math.min(plan.records, progress.processed));
+        onPlanned: (records, inputTopic, groupId) => {
+          if (records === 0) return;
+          step('reprocess', `${records} records of ${inputTopic} (group ${groupId})`);
+          bar.start(records, 0);
         },
+        onProgress: (processed, records) => bar.update(Math.min(records, processed)),
       });
-      await component.start();
-      try {
-        await component.finished;
-      } finally {
-        bar.update(plan.records);
-        bar.stop();
-        await component.stop(Date.now() + 15_000);
-        await withAdmin(kafka, (admin) => admin.deleteGroups([groupId])).catch(() => undefined);
-      }
+      bar.stop();
       done(
         'reprocess',
-        `${last.processed} records: ${last.accepted} normalized, ${last.rejected} to the DLQ, ${last.duplicates} duplicates`,
+        counts.planned === 0
+          ? `nothing to replay from ${from}`
+          : `${counts.processed} records: ${counts.accepted} normalized, ${counts.rejected} to the DLQ, ${counts.duplicates} duplicates`,
       );
     });
 

@@ -1,23 +1,13 @@
 import type { IHeaders, Kafka, Message } from 'kafkajs';
+import type { DeadLetterFilter, ReplayCounts } from '../../lib/dlq.ts';
 import { createProducer } from '../../lib/kafka.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
 import { dlqContract, readSchema } from '../../schemas/catalog.ts';
 import type { DeadLetter } from '../../schemas/types.ts';
 import { readTopicToEnd } from './topic-reader.ts';
 
-export interface ReplayFilter {
-  reason?: string;
-  stage?: string;
-  /** Only dead letters at or after this DLQ offset in each partition. */
-  fromOffset?: number;
-  limit?: number;
+export interface ReplayFilter extends DeadLetterFilter {
   dryRun?: boolean;
-}
-
-export interface ReplayResult {
-  scanned: number;
-  selected: number;
-  replayed: number;
 }
 
 export function selects(letter: DeadLetter, offset: number, filter: ReplayFilter): boolean {
@@ -26,7 +16,9 @@ export function selects(letter: DeadLetter, offset: number, filter: ReplayFilter
     letter.source === null &&
     (filter.reason === undefined || letter.reasonCode === filter.reason) &&
     (filter.stage === undefined || letter.stage === filter.stage) &&
-    (filter.fromOffset === undefined || offset >= filter.fromOffset)
+    (filter.fromOffset === undefined || offset >= filter.fromOffset) &&
+    (filter.failedFrom === undefined || letter.firstFailedAt >= filter.failedFrom) &&
+    (filter.failedTo === undefined || letter.firstFailedAt < filter.failedTo)
   );
 }
 
@@ -40,14 +32,14 @@ export async function replayDeadLetters(
   dlqTopic: string,
   filter: ReplayFilter,
   progress: { onPlanned?: (records: number) => void; onPosition?: (records: number) => void } = {},
-): Promise<ReplayResult> {
+): Promise<ReplayCounts> {
   await serde.register(
     { ...dlqContract(dlqTopic.replace(/^dlq\./, '')), topic: dlqTopic },
     readSchema('dlq.v1.avsc'),
   );
   const producer = createProducer(kafka);
   await producer.connect();
-  const result: ReplayResult = { scanned: 0, selected: 0, replayed: 0 };
+  const result: ReplayCounts = { scanned: 0, selected: 0, replayed: 0 };
   try {
     await readTopicToEnd(kafka, dlqTopic, {
       ...progress,

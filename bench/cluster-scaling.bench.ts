@@ -11,9 +11,10 @@
  *   BENCH_INSTANCES=1,2,3 to choose the runs
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createClient } from '@clickhouse/client';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
+import { clickhouseSettings, createClickHouse } from '../lib/clickhouse.ts';
+import { loadSettings } from '../lib/config.ts';
 import { createProducer } from '../lib/kafka.ts';
 import { createRegistryClient } from '../lib/registry.ts';
 import { AvroSerde } from '../lib/serde.ts';
@@ -48,7 +49,7 @@ try {
   });
   const serde = new AvroSerde(createRegistryClient({ url: connection.SCHEMA_REGISTRY_URL as string }));
   const pool = new pg.Pool({ connectionString: connection.DATABASE_URL });
-  const clickhouse = createClient({ url: connection.CLICKHOUSE_URL, database: 'sluice' });
+  const clickhouse = createClickHouse(loadSettings(clickhouseSettings, connection));
   const rows: [string, number | string, string][] = [];
 
   for (const instances of instanceCounts) {

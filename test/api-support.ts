@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type ClickHouseClient, createClient } from '@clickhouse/client';
+import type { ClickHouseClient } from '@clickhouse/client';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { Kafka } from 'kafkajs';
@@ -9,7 +9,7 @@ import { type ApiSettings, apiSettings } from '../api/config.ts';
 import { type ApiDependencies, ApiServer } from '../api/server.ts';
 import { PlatformActions } from '../cli/operations.ts';
 import { prepareTopicsAndSchemas } from '../lib/bootstrap.ts';
-import { clickhouseSettings } from '../lib/clickhouse.ts';
+import { createClickHouse } from '../lib/clickhouse.ts';
 import type { Component } from '../lib/component.ts';
 import { loadSettings } from '../lib/config.ts';
 import { createKafka, ensureTopics } from '../lib/kafka.ts';
@@ -117,10 +117,7 @@ export class ApiPipeline {
       await admin.disconnect();
     }
     const pool = createPgPool();
-    const clickhouse = createClient({
-      url: loadSettings(clickhouseSettings).url,
-      database: loadSettings(clickhouseSettings).database,
-    });
+    const clickhouse = createClickHouse();
     const processorNames = (group: string) => ({ groupId: group, transactionalIdPrefix: group, threads: 0 });
     const telemetryProcessor = createTelemetryProcessor({
       settings: {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type ClickHouseClient, createClient } from '@clickhouse/client';
+import type { ClickHouseClient } from '@clickhouse/client';
 import type { Producer } from 'kafkajs';
-import { createClickHouse, detectFeatures } from '../../lib/clickhouse.ts';
+import { clickhouseSettings, createClickHouse, detectFeatures } from '../../lib/clickhouse.ts';
 import { loadSettings } from '../../lib/config.ts';
 import { createKafka, kafkaSettings } from '../../lib/kafka.ts';
 import { registrySettings } from '../../lib/registry.ts';
@@ -45,7 +45,9 @@ describe('ClickHouse: two replicas converge through a replica restart mid-load',
     SCHEMA_REGISTRY_URL: loadSettings(registrySettings).url,
   };
   const kafka = createKafka('test-clickhouse-replicas');
-  const replicas: ClickHouseClient[] = replicaUrls.map((url) => createClient({ url, database: 'sluice' }));
+  const replicas: ClickHouseClient[] = replicaUrls.map((url) =>
+    createClickHouse(loadSettings(clickhouseSettings, { ...stack.connection(), CLICKHOUSE_URL: url })),
+  );
   let serde: AvroSerde;
   let producer: Producer;
 

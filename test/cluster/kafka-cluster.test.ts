@@ -3,10 +3,11 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createClient } from '@clickhouse/client';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { createApiKey } from '../../lib/api-keys.ts';
+import { clickhouseSettings, createClickHouse } from '../../lib/clickhouse.ts';
+import { loadSettings } from '../../lib/config.ts';
 import { createRegistryClient } from '../../lib/registry.ts';
 import { AvroSerde } from '../../lib/serde.ts';
 import { dlqContract, topics } from '../../schemas/catalog.ts';
@@ -163,7 +164,7 @@ describe('three-broker Kafka, two instances of everything, one of each killed', 
     await waitForReassignment(admin);
     await admin.disconnect();
 
-    const clickhouse = createClient({ url: stack.connection().CLICKHOUSE_URL, database: 'sluice' });
+    const clickhouse = createClickHouse(loadSettings(clickhouseSettings, stack.connection()));
     const ours = `device_id LIKE '${devicePrefix}-%'`;
     const chNumber = async (query: string) =>
       Number(

@@ -27,6 +27,7 @@ const allowed = new Map([
   ['lib/http-server.ts', 'the HTTP server factory'],
   ['cli/stack/postgres.ts', "the stack's one-query superuser sessions (client.on('error'))"],
   ['cli/stack/service.ts', "the stack's port probe (socket.once('error'))"],
+  ['cli/stack/zookeeper.ts', "the stack's four-letter-word probe (socket.once('error'))"],
   ['cli/stack/mosquitto.ts', "the stack's probe: connectAsync rejects, and the client ends at once"],
 ]);
 

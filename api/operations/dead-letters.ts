@@ -4,6 +4,7 @@ import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { describeError } from '../../lib/errors.ts';
+import { ensureTopics } from '../../lib/kafka.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
 
 import { allContracts } from '../../schemas/catalog.ts';
@@ -149,6 +150,8 @@ export class DeadLetterIndex {
     const consumer = this.kafka.consumer({ groupId: this.groupId, readUncommitted: false });
     this.consumer = consumer;
     await consumer.connect();
+    // on a fresh cluster nothing may have created them yet: subscribing to a missing topic fails
+    await ensureTopics(this.kafka, dlqTopics);
     await consumer.subscribe({ topics: dlqTopics, fromBeginning: true });
     await consumer.run({
       autoCommit: false,

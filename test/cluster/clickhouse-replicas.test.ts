@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Producer } from 'kafkajs';
+import { localClickHouseAdmin } from '../../cli/stack/clickhouse.ts';
 import { clickhouseSettings, createClickHouse, detectFeatures } from '../../lib/clickhouse.ts';
 import { loadSettings } from '../../lib/config.ts';
 import { createKafka, kafkaSettings } from '../../lib/kafka.ts';
@@ -45,9 +46,8 @@ describe('ClickHouse: two replicas converge through a replica restart mid-load',
     SCHEMA_REGISTRY_URL: loadSettings(registrySettings).url,
   };
   const kafka = createKafka('test-clickhouse-replicas');
-  const replicas: ClickHouseClient[] = replicaUrls.map((url) =>
-    createClickHouse(loadSettings(clickhouseSettings, { ...stack.connection(), CLICKHOUSE_URL: url })),
-  );
+  // as the stack's sluice user, once the stack is up and has written its connection variables
+  let replicas: ClickHouseClient[] = [];
   let serde: AvroSerde;
   let producer: Producer;
 
@@ -58,12 +58,16 @@ describe('ClickHouse: two replicas converge through a replica restart mid-load',
 
   before(async () => {
     stack.sluice(['stack', 'up', 'zookeeper', 'clickhouse']);
+    replicas = replicaUrls.map((url) =>
+      createClickHouse(loadSettings(clickhouseSettings, { ...stack.connection(), CLICKHOUSE_URL: url })),
+    );
     // migration 1 and prices in it, so migration 2 (by the CLI) re-orders a table with rows on the cluster
     const layout = { database: 'sluice', cluster: 'sluice' };
+    const admin = localClickHouseAdmin(stack.home);
     const cluster = createClickHouse({
       url: replicaUrls[0] as string,
-      user: 'default',
-      password: '',
+      user: admin?.user ?? 'default',
+      password: admin?.password ?? '',
       ...layout,
     });
     try {

@@ -110,12 +110,23 @@ describe('live dashboard in headless Chromium', { timeout: 300_000 }, () => {
     );
     const layout = await page.evaluate(() => ({
       scrollWidth: document.documentElement.scrollWidth,
+      // what sticks out, to say where the width comes from
+      wider: [...document.querySelectorAll('body *')]
+        .filter((element) => element.getBoundingClientRect().right > 375 && !element.closest('.scroll'))
+        .slice(0, 5)
+        .map(
+          (element) =>
+            `${element.tagName.toLowerCase()}#${element.id}.${element.className}: ${(element.textContent ?? '').slice(0, 60)}`,
+        ),
       sections: [...document.querySelectorAll('section')].map((section) => {
         const box = section.getBoundingClientRect();
         return { left: box.left, right: box.right, width: box.width };
       }),
     }));
-    assert.ok(layout.scrollWidth <= 375, `the page is ${layout.scrollWidth} px wide`);
+    assert.ok(
+      layout.scrollWidth <= 375,
+      `the page is ${layout.scrollWidth} px wide: ${layout.wider.join(' | ')}`,
+    );
     assert.ok(layout.sections.length >= 7);
     for (const section of layout.sections) {
       assert.ok(section.left >= 0 && section.right <= 375, JSON.stringify(section));

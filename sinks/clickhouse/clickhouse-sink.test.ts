@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import type { KafkaMessage, Producer } from 'kafkajs';
-import { classifyClickHouseError, clickhouseLayout, createClickHouse } from '../../lib/clickhouse.ts';
+import {
+  classifyClickHouseError,
+  clickhouseLayout,
+  clickhouseSettings,
+  createClickHouse,
+} from '../../lib/clickhouse.ts';
 import { environment, loadSettings } from '../../lib/config.ts';
 import { createKafka } from '../../lib/kafka.ts';
 import { componentLogger } from '../../lib/logger.ts';
@@ -145,6 +150,7 @@ describe('ClickHouse sink (local stack)', { timeout: 120_000 }, () => {
       layout: clickhouseLayout(),
       groupId: 'test-clickhouse-writer',
       insertInto: 'distributed',
+      credentials: loadSettings(clickhouseSettings),
       sources: new Map([[topic, 'telemetry']]),
       retention: { readingsDays: 0, rollupDays: 0 },
       retentionCheckMs: 3_600_000,
@@ -210,6 +216,7 @@ describe('ClickHouse sink (local stack)', { timeout: 120_000 }, () => {
       layout: clickhouseLayout(),
       groupId: 'test-clickhouse-writer',
       insertInto: 'distributed',
+      credentials: loadSettings(clickhouseSettings),
       sources: new Map([[pricingTopic, 'pricing']]),
       retention: { readingsDays: 0, rollupDays: 0 },
       retentionCheckMs: 3_600_000,

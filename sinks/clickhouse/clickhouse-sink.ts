@@ -40,6 +40,7 @@ export function clickhouseSinkOptions(
     layout: clickhouseLayout(connection),
     groupId: settings.groupId,
     insertInto: settings.insertInto,
+    credentials: { user: connection.user, password: connection.password },
     sources: new Map(sources.map(({ topic, kind }) => [topic, kind])),
     retention: { readingsDays: settings.retentionDays, rollupDays: settings.rollupRetentionDays },
     retentionCheckMs: settings.retentionCheckMinutes * 60_000,

@@ -34,6 +34,8 @@ export interface ClickHouseWriterOptions {
   groupId: string;
   /** On a cluster: rows go through the Distributed tables, or into the connected node's replicated tables. */
   insertInto: 'distributed' | 'local';
+  /** The sink's own user, which its queries of the other nodes (remote()) log in as. */
+  credentials: { user: string; password: string };
   /** Source topic → what it holds. */
   sources: Map<string, ClickHouseSourceKind>;
   retention: RetentionPolicy;
@@ -483,7 +485,8 @@ export class ClickHouseWriter implements SinkWriter {
       (node) => `${node.host_address}:${node.port}`,
     );
     // addresses separated by commas are shards to remote(): each node answers for itself
-    return `remote(${quote(nodes.join(','))}, system, processes)`;
+    const { user, password } = this.options.credentials;
+    return `remote(${quote(nodes.join(','))}, system, processes, ${quote(user)}, ${quote(password)})`;
   }
 
   async storedOffsets(topic: string, partitions?: number[]): Promise<PartitionOffset[]> {

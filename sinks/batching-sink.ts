@@ -125,6 +125,8 @@ export class BatchingSink implements Component {
   private readonly stopping = new AbortController();
   private readonly failure = new AbortController();
   private state: Health = { state: 'down', reason: 'not started' };
+  /** Once consumer.run() returned: before it (the first assignment's reads) kafkajs refuses pause and resume. */
+  private consuming = false;
   private outageStartedAt?: number;
   rowsWritten = 0;
   rowsRejected = 0;
@@ -222,6 +224,7 @@ export class BatchingSink implements Component {
         }
       },
     });
+    this.consuming = true;
     this.setHealth({ state: 'ready' });
   }
 
@@ -458,7 +461,9 @@ export class BatchingSink implements Component {
       reason: `${what} failing since ${new Date(this.outageStartedAt).toISOString()} (${error.code}: ${error.message}); paused, lag ${this.lag()} messages`,
     });
     if (firstFailure) {
-      this.consumer.pause(this.options.sources.map((source) => ({ topic: source.topic })));
+      // before the consumer runs nothing is fetched anyway: eachBatch waits for the assignment
+      if (this.consuming)
+        this.consumer.pause(this.options.sources.map((source) => ({ topic: source.topic })));
       this.logger.warn({ health: this.state }, `${what} failed; consumption paused until it succeeds`);
     }
   }
@@ -466,7 +471,7 @@ export class BatchingSink implements Component {
   private recover(): void {
     const pausedMs = Date.now() - (this.outageStartedAt ?? Date.now());
     this.outageStartedAt = undefined;
-    this.consumer.resume(this.options.sources.map((source) => ({ topic: source.topic })));
+    if (this.consuming) this.consumer.resume(this.options.sources.map((source) => ({ topic: source.topic })));
     this.logger.info({ pausedMs }, 'destination is back; consumption resumed');
     this.setHealth({ state: 'ready' });
   }

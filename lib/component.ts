@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { defineSettings, loadSettings, positiveInt, type SettingsOf, setting } from './config.ts';
 import { classifyError, describeError, type SluiceError } from './errors.ts';
@@ -283,6 +284,9 @@ export async function runComponents(
   const opsServer = ops ? await startOpsServer(() => supervised, logger) : undefined;
   const stopCompacting = compactHeapWhenQuiet();
   const stop = new AbortController();
+  // each supervised component listens while it runs and while it waits to restart, and so does this
+  // function: a platform of ten components is over Node's default of ten, without any leak
+  setMaxListeners(2 * supervised.length + 1, stop.signal);
   let exitCode: number = exitCodes.stopped;
   const onSignal = (signal: NodeJS.Signals) => {
     logger.info({ signal }, 'shutting down');

@@ -59,6 +59,33 @@ describe('dedupe window', () => {
     assert.deepEqual(resumed, liveResults.slice(committed));
   });
 
+  for (const id of ['0123456789abcdef0123456789abcdef', 'price-7']) {
+    it(`passes the replay of a dead letter whose record the rebuilt window admitted, once (${id})`, () => {
+      // a rebuild through fixed stages admitted offset 4, which the old stages dead-lettered
+      const window = new DedupeWindow(100, 60_000);
+      for (let offset = 0; offset < 10; offset++)
+        window.admit(offset === 4 ? id : `other-${offset}`, offset, offset);
+      assert.equal(window.admit(id, 10, 10), false, 'a plain copy is a duplicate');
+      assert.equal(window.admit(id, 11, 11, 3), false, 'a replay of another record is a duplicate');
+      assert.equal(window.admit(id, 12, 12, 4), true, 'the replay of offset 4 is its first delivery');
+      assert.equal(window.admit(id, 13, 13, 4), false, 'a second replay of it is a duplicate');
+      assert.equal(window.admit(id, 14, 14), false);
+      // offset 4 leaves the window; the id stays, held by the replay at offset 12
+      for (let offset = 15; offset < 105; offset++) window.admit(`later-${offset}`, offset, offset);
+      assert.equal(window.admit(id, 105, 105), false, 'still held by offset 12');
+      for (let offset = 106; offset < 113; offset++) window.admit(`later-${offset}`, offset, offset);
+      assert.equal(window.admit(id, 113, 113), true, 'offset 12 left the window');
+    });
+  }
+
+  it('does not take a replay for a different id at the original offset', () => {
+    const window = new DedupeWindow(100, 60_000);
+    window.admit('0123456789abcdef0123456789abcdef', 0, 0);
+    window.admit('fedcba9876543210fedcba9876543210', 1, 1);
+    assert.equal(window.admit('fedcba9876543210fedcba9876543210', 2, 2, 0), false);
+    assert.equal(window.admit('0123456789abcdef0123456789abcdeX', 3, 3, 0), true, 'new id');
+  });
+
   for (const [maxEvents, maxAgeMs, poolSize] of [
     [700, 5_000, 3000],
     [8, Number.MAX_SAFE_INTEGER, 20],

@@ -16,6 +16,8 @@ export class DedupeWindow {
   private readonly ringTimestamps: Float64Array;
   /** Ring positions holding an id that is not 32 lower-case hex characters. */
   private readonly ringOthers = new Map<number, string>();
+  /** Ring positions whose id a replay took over at a later position (eviction leaves the id alone). */
+  private readonly ringMoved = new Set<number>();
   private head = 0;
   private count = 0;
   private newestTimestamp = Number.NEGATIVE_INFINITY;
@@ -33,18 +35,54 @@ export class DedupeWindow {
     return this.count;
   }
 
-  /** True when the id is new in the window (and now recorded); false for a duplicate. Offsets must increase. */
-  admit(eventId: string, offset: number, timestamp: number): boolean {
+  /**
+   * True when the id is new in the window (and now recorded); false for a duplicate. Offsets must
+   * increase. `replayOf` is the offset in this partition of the record a dead-letter replay copies:
+   * when the window holds the id from that very record, it was admitted by rebuilding the window
+   * through stages fixed since that record was dead-lettered, so the replay is its first delivery.
+   */
+  admit(eventId: string, offset: number, timestamp: number, replayOf?: number): boolean {
     if (timestamp > this.newestTimestamp) this.newestTimestamp = timestamp;
     this.evictBefore(offset - this.maxEvents, this.newestTimestamp - this.maxAgeMs);
     // the tail slot is free: eviction by offset leaves at most maxEvents - 1 records
     const tail = (this.head + this.count) % this.maxEvents;
     const kept = this.ids.addKeepingWords(eventId, this.ringWords, tail * 4);
-    if (kept === 'duplicate') return false;
-    if (kept === 'other') this.ringOthers.set(tail, eventId);
+    if (kept === 'duplicate') {
+      const original = replayOf === undefined ? -1 : this.positionOf(replayOf);
+      if (original < 0 || this.ringMoved.has(original) || !this.holds(original, eventId, tail)) return false;
+      this.ringMoved.add(original);
+      if (this.ringOthers.has(original)) this.ringOthers.set(tail, eventId);
+    } else if (kept === 'other') this.ringOthers.set(tail, eventId);
     this.ringOffsets[tail] = offset;
     this.ringTimestamps[tail] = timestamp;
     this.count += 1;
+    return true;
+  }
+
+  /** The ring position admitted at `offset` (ring offsets increase from the head), or -1. */
+  private positionOf(offset: number): number {
+    let low = 0;
+    let high = this.count - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const position = (this.head + middle) % this.maxEvents;
+      const at = this.ringOffsets[position] as number;
+      if (at === offset) return position;
+      if (at < offset) low = middle + 1;
+      else high = middle - 1;
+    }
+    return -1;
+  }
+
+  /** Whether ring position `position` holds `eventId`, whose words (if hex) are at position `tail`. */
+  private holds(position: number, eventId: string, tail: number): boolean {
+    const other = this.ringOthers.get(position);
+    if (other !== undefined) return other === eventId;
+    if (!/^[0-9a-f]{32}$/.test(eventId)) return false;
+    const words = this.ringWords;
+    for (let word = 0; word < 4; word++) {
+      if (words[position * 4 + word] !== words[tail * 4 + word]) return false;
+    }
     return true;
   }
 
@@ -58,7 +96,8 @@ export class DedupeWindow {
         return;
       }
       const other = this.ringOthers.get(head);
-      if (other === undefined) this.ids.deleteWords(this.ringWords, head * 4);
+      if (this.ringMoved.delete(head)) this.ringOthers.delete(head);
+      else if (other === undefined) this.ids.deleteWords(this.ringWords, head * 4);
       else {
         this.ids.delete(other);
         this.ringOthers.delete(head);
@@ -70,6 +109,11 @@ export class DedupeWindow {
 }
 
 /** The dedupe stage: an event id already in the partition's window is a duplicate; a new one is recorded. */
-export function isDuplicate(eventId: string, meta: RecordMeta, window: DedupeWindow): boolean {
-  return !window.admit(eventId, meta.offset, meta.timestamp);
+export function isDuplicate(
+  eventId: string,
+  meta: RecordMeta,
+  window: DedupeWindow,
+  replayOf?: number,
+): boolean {
+  return !window.admit(eventId, meta.offset, meta.timestamp, replayOf);
 }

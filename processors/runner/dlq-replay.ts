@@ -51,9 +51,14 @@ export async function replayDeadLetters(
           if (!selects(letter, Number(message.offset), filter)) continue;
           if (filter.limit !== undefined && result.selected >= filter.limit) continue;
           result.selected += 1;
+          // where the letter came from lets the processor's dedupe window tell a first delivery
+          // after a fix from a second copy (dedupe.ts)
           const headers: IHeaders = {
             ...letter.headers,
             'dlq.replayed-from': `${dlqTopic}/${partition}/${message.offset}`,
+            'dlq.original.topic': letter.originalTopic,
+            'dlq.original.partition': String(letter.originalPartition),
+            'dlq.original.offset': String(letter.originalOffset),
           };
           const list = batch.get(letter.originalTopic) ?? [];
           list.push({ key: letter.key, value: letter.value, headers });

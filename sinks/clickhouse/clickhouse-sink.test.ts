@@ -14,15 +14,9 @@ import { componentLogger } from '../../lib/logger.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
 import { dlqContract } from '../../schemas/catalog.ts';
 import { samples } from '../../schemas/samples.ts';
-import { uniqueSuffix } from '../../test/support.ts';
+import { uniqueSuffix, waitFor } from '../../test/support.ts';
 import { deleteTopics } from '../../test/telemetry-load.ts';
-import {
-  normalizedReadings,
-  privateTelemetryTopic,
-  publishReadings,
-  readDeadLetters,
-  waitFor,
-} from '../fixtures.ts';
+import { normalizedReadings, privateTelemetryTopic, publishReadings, readDeadLetters } from '../fixtures.ts';
 import { createClickHouseSink } from './clickhouse-sink.ts';
 import { ClickHouseWriter } from './clickhouse-writer.ts';
 import { clickhouseSinkSettings } from './config.ts';
@@ -241,12 +235,13 @@ describe('ClickHouse sink (local stack)', { timeout: 120_000 }, () => {
       await writer.close();
     }
     const stored = await rows<Record<string, unknown>>(
-      `SELECT toString(price_per_unit_usd) AS usd, toString(effective_from) AS since FROM pricing_prices FINAL
-       WHERE sku = '${sku}' ORDER BY effective_from`,
+      `SELECT toString(price_per_unit_usd) AS usd, toString(effective_from) AS since,
+              loaded_at > now() - 600 AND loaded_at <= now() AS loaded_now
+         FROM pricing_prices FINAL WHERE sku = '${sku}' ORDER BY effective_from`,
     );
     assert.deepEqual(stored, [
-      { usd: '0.123456789012', since: '2026-01-01 00:00:00' },
-      { usd: '12345678901234.500000000000', since: '2026-06-01 00:00:00' },
+      { usd: '0.123456789012', since: '2026-01-01 00:00:00', loaded_now: 1 },
+      { usd: '12345678901234.500000000000', since: '2026-06-01 00:00:00', loaded_now: 1 },
     ]);
   });
 

@@ -362,8 +362,11 @@ export class ClickHouseWriter implements SinkWriter {
         );
       }
       if (priceLines.length > 0) {
+        // the columns named, so those left out (loaded_at) take their DEFAULT: 18.16 fills the
+        // fields a JSONEachRow row omits with the type's zero otherwise
+        const columns = Object.keys(JSON.parse(priceLines[0] as string)).join(', ');
         await this.insert(
-          this.insertTable(tableOf.pricing),
+          `${this.insertTable(tableOf.pricing)} (${columns})`,
           'JSONEachRow',
           Buffer.from(`${priceLines.join('\n')}\n`),
         );

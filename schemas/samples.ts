@@ -147,6 +147,7 @@ export const samples = {
   'ops.pricing.run-outcomes.v1': {
     runId: 'run-2026-11-21-azure-01',
     component: 'pricing-processor',
+    consumerGroup: 'sluice-pricing-processor',
     inputTopic: 'raw.pricing.offers.v1',
     partition: 2,
     firstOffset: 40_960,

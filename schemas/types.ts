@@ -263,6 +263,8 @@ export interface RunOutcome {
   runId: string;
   /** Processor that handled them (e.g. pricing-processor). */
   component: string;
+  /** Consumer group of that processor: each deployment reading the raw topic reports on the same events, and a run's results are one deployment's. */
+  consumerGroup: string;
   /** Raw topic read. */
   inputTopic: string;
   /** Input partition of the batch. */

@@ -98,4 +98,20 @@ describe('collection run results: what the processor made of a run', { timeout: 
     assert.match(run.stderr, /processed: 18 normalized, 0 dead-lettered, 1 already known/);
     assert.equal(processingResult(await pipeline.store.get(runId)), 'normalized');
   });
+
+  it('a second deployment of the processor reporting on the same run does not add to its counts', async () => {
+    const runId = `${pipeline.name}-usd`;
+    const counted = (await pipeline.store.get(runId)).processing;
+    assert.equal(counted?.normalized, 18);
+    // another consumer group (a staging deployment on the same raw topic) saw the run's first events
+    await pipeline.pool.query(
+      `INSERT INTO collection_run_outcomes (topic, kafka_partition, kafka_offset, run_id, component,
+         consumer_group, input_topic, input_partition, first_offset, last_offset, normalized,
+         dead_lettered, duplicates, dead_letter_reasons, emitted_at)
+       VALUES ($2, 0, 0, $1, 'pricing-processor', 'staging', 'raw.pricing.offers.v1', 0, 0, 4, 3, 2, 0,
+         '[{"stage":"price","code":"currency_unknown","count":2,"example":"no USD rate"}]', now())`,
+      [runId, `ops-${pipeline.name}`],
+    );
+    assert.deepEqual((await pipeline.store.get(runId)).processing, counted);
+  });
 });

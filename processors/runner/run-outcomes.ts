@@ -27,7 +27,7 @@ export class RunOutcomeTally {
 
   constructor(
     private readonly header: string,
-    private readonly context: { component: string; inputTopic: string; partition: number },
+    private readonly context: Pick<RunOutcome, 'component' | 'consumerGroup' | 'inputTopic' | 'partition'>,
   ) {}
 
   private outcome(headers: IHeaders | undefined, offset: number): RunOutcome | undefined {

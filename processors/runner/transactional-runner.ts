@@ -379,6 +379,7 @@ export class TransactionalRunner implements Component {
       this.runOutcomes &&
       new RunOutcomeTally(this.runOutcomes.header, {
         component: this.name,
+        consumerGroup: this.settings.groupId,
         inputTopic: batch.topic,
         partition: batch.partition,
       });
@@ -398,7 +399,9 @@ export class TransactionalRunner implements Component {
         records.evaluateSync(message.value, meta) ??
         (await records.evaluateSlowly(message.value, meta));
       // only an output takes its event id: a corrected resend of a refused reading (same id) must pass
-      const duplicate = outcome.kind === 'output' && isDuplicate(outcome.eventId, meta, state.window);
+      const duplicate =
+        outcome.kind === 'output' &&
+        isDuplicate(outcome.eventId, meta, state.window, replayedOffset(message.headers, meta));
       if (meta.offset >= state.restoreUntil) {
         counts.processed += 1;
         if (duplicate) {
@@ -653,6 +656,16 @@ function sendsOf(messagesByTopic: [topic: string, messages: Message[]][]): Topic
   }
   if (send.length > 0) sends.push(send);
   return sends;
+}
+
+/** The offset, in this record's own partition, of the record a dead-letter replay copies (dlq-replay.ts). */
+function replayedOffset(headers: IHeaders | undefined, meta: RecordMeta): number | undefined {
+  const topic = headers?.['dlq.original.topic'];
+  const partition = headers?.['dlq.original.partition'];
+  const offset = headers?.['dlq.original.offset'];
+  if (topic === undefined || partition === undefined || offset === undefined) return undefined;
+  if (String(topic) !== meta.topic || Number(String(partition)) !== meta.partition) return undefined;
+  return Number(String(offset));
 }
 
 function traceHeaders(headers: IHeaders | undefined): IHeaders | undefined {

@@ -159,13 +159,14 @@ FROM versions v
 WHERE p.event_id = v.event_id AND p.effective_to IS DISTINCT FROM v.next_from`;
 
 const insertRunOutcomes = `
-INSERT INTO collection_run_outcomes (topic, kafka_partition, kafka_offset, run_id, component, input_topic,
-  input_partition, first_offset, last_offset, normalized, dead_lettered, duplicates, dead_letter_reasons, notes,
-  emitted_at)
-SELECT topic, kafka_partition, kafka_offset, run_id, component, input_topic, input_partition, first_offset,
-  last_offset, normalized, dead_lettered, duplicates, dead_letter_reasons, notes, to_timestamp(emitted_ms / 1000.0)
+INSERT INTO collection_run_outcomes (topic, kafka_partition, kafka_offset, run_id, component, consumer_group,
+  input_topic, input_partition, first_offset, last_offset, normalized, dead_lettered, duplicates,
+  dead_letter_reasons, notes, emitted_at)
+SELECT topic, kafka_partition, kafka_offset, run_id, component, consumer_group, input_topic, input_partition,
+  first_offset, last_offset, normalized, dead_lettered, duplicates, dead_letter_reasons, notes,
+  to_timestamp(emitted_ms / 1000.0)
 FROM json_to_recordset($1::json) AS r(topic text, kafka_partition integer, kafka_offset bigint, run_id text,
-  component text, input_topic text, input_partition integer, first_offset bigint, last_offset bigint,
+  component text, consumer_group text, input_topic text, input_partition integer, first_offset bigint, last_offset bigint,
   normalized bigint, dead_lettered bigint, duplicates bigint, dead_letter_reasons jsonb, notes jsonb,
   emitted_ms bigint)
 ON CONFLICT (topic, kafka_partition, kafka_offset) DO NOTHING`;
@@ -267,6 +268,7 @@ export function runOutcomeRow(record: SinkRecord) {
     kafka_offset: record.offset,
     run_id: outcome.runId,
     component: outcome.component,
+    consumer_group: outcome.consumerGroup,
     input_topic: outcome.inputTopic,
     input_partition: outcome.partition,
     first_offset: outcome.firstOffset,

@@ -8,10 +8,12 @@ import { AvroSchemaParser } from '@asyncapi/avro-schema-parser';
 import { Parser } from '@asyncapi/parser';
 import { SignJWT } from 'jose';
 import { loadSettings } from '../lib/config.ts';
+import { createKafka, kafkaSettings } from '../lib/kafka.ts';
 import { createPgPool } from '../lib/postgres.ts';
-import { testApiKey } from '../producers/testing.ts';
 import { allContracts } from '../schemas/catalog.ts';
+import { freePorts, testApiKey } from '../test/support.ts';
 import { type ApiSettings, apiSettings } from './config.ts';
+import { noActions } from './operations/actions.ts';
 import { ApiServer } from './server.ts';
 
 /** The API's edges that need no loaded data: tokens, rate limits, CORS, request ids, documents and pages. */
@@ -226,6 +228,34 @@ describe('API server: credentials, limits and documents', () => {
         (message?.headers()?.json() as { properties?: object } | undefined)?.properties ?? {},
       );
       assert.deepEqual(headers, Object.keys(contract.headers), contract.topic);
+    }
+  });
+
+  it('answers from the databases while Kafka cannot be reached, says what waits, and stops at once', async () => {
+    const [closed] = await freePorts(1);
+    const unreachable = new ApiServer(
+      {
+        components: () => [],
+        overview: async () => ({ generatedAt: '', kafka: { reachable: false }, topics: [], components: [] }),
+        pool,
+        operations: {
+          kafka: createKafka('api', { ...loadSettings(kafkaSettings), brokers: [`127.0.0.1:${closed}`] }),
+          actions: noActions,
+        },
+      },
+      { ...loadSettings(apiSettings), port: 0 },
+    );
+    await unreachable.start();
+    try {
+      const answer = await devices(unreachable.url, { 'x-api-key': readKey });
+      assert.equal(answer.status, 200, await answer.text());
+      const health = unreachable.health();
+      assert.equal(health.state, 'degraded');
+      assert.match(health.reason ?? '', /Kafka/);
+    } finally {
+      const stopping = Date.now();
+      await unreachable.stop();
+      assert.ok(Date.now() - stopping < 5_000, `stopped in ${Date.now() - stopping} ms`);
     }
   });
 });

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClickHouseClient } from '@clickhouse/client';
 import express from 'express';
 import type { Admin } from 'kafkajs';
@@ -10,6 +11,7 @@ import type pg from 'pg';
 import { createClickHouse } from '../lib/clickhouse.ts';
 import type { Component, Health } from '../lib/component.ts';
 import { loadSettings } from '../lib/config.ts';
+import { describeError } from '../lib/errors.ts';
 import { closeServer, listen } from '../lib/http-server.ts';
 import { createKafka } from '../lib/kafka.ts';
 import { componentLogger } from '../lib/logger.ts';
@@ -17,6 +19,7 @@ import { componentMetrics } from '../lib/metrics.ts';
 import { type Observed, opsRoutes } from '../lib/ops.ts';
 import { createPgPool } from '../lib/postgres.ts';
 import { createRegistryClient } from '../lib/registry.ts';
+import { retry } from '../lib/retry.ts';
 import { AvroSerde } from '../lib/serde.ts';
 import { allContracts } from '../schemas/catalog.ts';
 import { asyncApiDocument } from './asyncapi.ts';
@@ -105,6 +108,12 @@ export class ApiServer implements Component {
   private readonly pool: pg.Pool;
   private readonly clickhouse: ClickHouseClient;
   private readonly owned: (() => Promise<void>)[] = [];
+  private readonly stopping = new AbortController();
+  private kafkaStarted?: Promise<void>;
+  private kafkaState: Health = {
+    state: 'degraded',
+    reason: 'Kafka not reached yet: dead letters, lineage and pipeline stats wait for it',
+  };
   readonly services: ApiServices;
   readonly routes: RouteSpec[];
   private readonly authenticator: Authenticator;
@@ -278,27 +287,65 @@ export class ApiServer implements Component {
 
   async start(): Promise<void> {
     await this.authenticator.start();
-    const { admin, serde, ownSerde, deadLetters } = this.operations;
-    if (ownSerde) await serde.registerAll(allContracts);
-    await admin.connect();
-    await deadLetters.start();
     await this.priceChanges.start();
     this.server = await listen(this.app(), this.settings, this.logger);
+    this.kafkaStarted = this.startKafkaParts();
     this.metrics.health(1);
   }
 
+  /**
+   * The registry, the Kafka admin and the dead-letter index, retried in the background: the data
+   * routes answer from the databases whether or not Kafka is up.
+   */
+  private async startKafkaParts(): Promise<void> {
+    const { admin, serde, ownSerde, deadLetters } = this.operations;
+    try {
+      await retry(
+        async () => {
+          if (ownSerde) await serde.registerAll(allContracts);
+          await admin.connect();
+          await deadLetters.start();
+        },
+        {
+          retries: Number.POSITIVE_INFINITY,
+          initialDelayMs: 500,
+          maxDelayMs: 15_000,
+          signal: this.stopping.signal,
+          onRetry: (error, attempt, delayMs) =>
+            this.logger.warn(
+              { err: describeError(error), attempt, delayMs },
+              'Kafka or the schema registry not reached: dead letters, lineage and pipeline stats wait',
+            ),
+        },
+      );
+      if (this.stopping.signal.aborted) await this.stopKafkaParts();
+      else this.kafkaState = { state: 'ready' };
+    } catch (err) {
+      if (this.stopping.signal.aborted) return;
+      this.kafkaState = { state: 'degraded', reason: `operations unavailable: ${describeError(err)}` };
+      this.logger.error({ err: describeError(err) }, 'dead letters, lineage and pipeline stats unavailable');
+    }
+  }
+
   async stop(deadline = Date.now() + 10_000): Promise<void> {
+    this.stopping.abort();
     this.operations.stream.close();
     // an export still streaming at the deadline is cut off
     if (this.server) await closeServer(this.server, deadline);
-    await this.operations.deadLetters.stop();
-    await this.operations.admin.disconnect();
+    // a connection still being tried is not waited for: startKafkaParts closes what it opens late
+    await Promise.race([this.kafkaStarted, sleep(Math.min(1000, Math.max(0, deadline - Date.now())))]);
+    if (this.kafkaState.state === 'ready') await this.stopKafkaParts();
     await this.priceChanges.stop();
     for (const close of this.owned) await close();
     this.metrics.health(0);
   }
 
+  private async stopKafkaParts(): Promise<void> {
+    await this.operations.deadLetters.stop();
+    await this.operations.admin.disconnect();
+  }
+
   health(): Health {
-    return this.server?.listening ? { state: 'ready' } : { state: 'down', reason: 'not listening' };
+    return this.server?.listening ? this.kafkaState : { state: 'down', reason: 'not listening' };
   }
 }

@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createApiKey, revokeApiKey } from '../lib/api-keys.ts';
-import { componentNodeFlags } from '../lib/component.ts';
+import { apiNodeFlags, componentNodeFlags } from '../lib/component.ts';
 import { projectRoot } from '../lib/config.ts';
 import { createPgPool } from '../lib/postgres.ts';
 import { uniqueSuffix } from '../test/support.ts';
@@ -42,7 +42,11 @@ const children: ChildProcess[] = [];
 async function start(args: string[], env: Record<string, string>, healthUrl: string): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    [...componentNodeFlags, join(projectRoot, 'bin', 'sluice.mjs'), ...args],
+    [
+      ...(args[1] === 'api' ? apiNodeFlags : componentNodeFlags),
+      join(projectRoot, 'bin', 'sluice.mjs'),
+      ...args,
+    ],
     {
       cwd: projectRoot,
       env: { ...process.env, LOG_LEVEL: 'warn', ...env },

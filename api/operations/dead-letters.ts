@@ -98,11 +98,16 @@ export const deadLetterSchema = z
 
 export type DeadLetterEntry = z.infer<typeof deadLetterSchema>;
 
+/** A kept letter as read (its bytes copied), and what filters need of its event; answers are made on demand. */
 interface Kept {
   seq: number;
-  entry: DeadLetterEntry;
-  value: Buffer | null;
-  failedAt: number;
+  topic: string;
+  partition: number;
+  offset: number;
+  letter: DeadLetter;
+  eventId: string | null;
+  /** The event's `source` and `provider`, for the source filter. */
+  eventSources: string[];
 }
 
 export interface ReasonCount {
@@ -135,6 +140,8 @@ export class DeadLetterIndex {
   private readonly kept: Kept[] = [];
   private readonly counts = new Map<string, ReasonCount>();
   private seq = 0;
+  /** Each DLQ partition's end when the index started: letters before it are history, not news. */
+  private readonly liveFrom = new Map<string, number>();
   private readonly groupId = `sluice-api-dead-letters-${randomBytes(4).toString('hex')}`;
 
   constructor(
@@ -148,11 +155,17 @@ export class DeadLetterIndex {
 
   async start(): Promise<void> {
     const consumer = this.kafka.consumer({ groupId: this.groupId, readUncommitted: false });
+    try {
+      await consumer.connect();
+      // on a fresh cluster nothing may have created them yet: subscribing to a missing topic fails
+      await ensureTopics(this.kafka, dlqTopics);
+      await consumer.subscribe({ topics: dlqTopics, fromBeginning: true });
+      await this.noteEnds();
+    } catch (err) {
+      await consumer.disconnect().catch(() => undefined);
+      throw err;
+    }
     this.consumer = consumer;
-    await consumer.connect();
-    // on a fresh cluster nothing may have created them yet: subscribing to a missing topic fails
-    await ensureTopics(this.kafka, dlqTopics);
-    await consumer.subscribe({ topics: dlqTopics, fromBeginning: true });
     await consumer.run({
       autoCommit: false,
       eachMessage: async ({ topic, partition, message }) => {
@@ -169,8 +182,23 @@ export class DeadLetterIndex {
     });
   }
 
+  private async noteEnds(): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      for (const topic of dlqTopics) {
+        for (const { partition, high } of await admin.fetchTopicOffsets(topic))
+          this.liveFrom.set(`${topic}\0${partition}`, Number(high));
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   async stop(): Promise<void> {
-    await this.consumer?.disconnect();
+    // never started (Kafka not reached): no group to delete
+    if (!this.consumer) return;
+    await this.consumer.disconnect();
     const admin = this.kafka.admin();
     await admin.connect();
     await admin.deleteGroups([this.groupId]).catch(() => undefined);
@@ -187,18 +215,46 @@ export class DeadLetterIndex {
     }
   }
 
-  private async add(topic: string, partition: number, offset: number, letter: DeadLetter): Promise<void> {
-    const countKey = `${topic}\0${letter.stage}\0${letter.reasonCode}`;
+  private async add(topic: string, partition: number, offset: number, read: DeadLetter): Promise<void> {
+    const countKey = `${topic}\0${read.stage}\0${read.reasonCode}`;
     const count = this.counts.get(countKey) ?? {
       topic,
-      stage: letter.stage,
-      reason: letter.reasonCode,
+      stage: read.stage,
+      reason: read.reasonCode,
       count: 0,
     };
     count.count += 1;
     this.counts.set(countKey, count);
+    // copies: decoded bytes are views of the whole fetched batch, which they would keep alive
+    const letter: DeadLetter = {
+      ...read,
+      key: read.key === null ? null : Buffer.from(read.key),
+      value: read.value === null ? null : Buffer.from(read.value),
+    };
     const event = await this.decodeOriginal(letter);
-    const entry: DeadLetterEntry = {
+    this.seq += 1;
+    const kept: Kept = {
+      seq: this.seq,
+      topic,
+      partition,
+      offset,
+      letter,
+      eventId: typeof event?.eventId === 'string' ? event.eventId : null,
+      eventSources: [event?.source, event?.provider].filter((value) => typeof value === 'string'),
+    };
+    this.kept.push(kept);
+    if (this.kept.length > this.capacity) this.kept.shift();
+    // the live stream tells of new letters, not of the history read at start
+    if (offset >= (this.liveFrom.get(`${topic}\0${partition}`) ?? 0))
+      this.onLetter(this.entryOf(kept, event));
+  }
+
+  /** The answer for a kept letter, its original decoded again (the letters are kept compact). */
+  private entryOf(
+    { topic, partition, offset, letter, eventId }: Kept,
+    event: Record<string, unknown> | null,
+  ) {
+    return {
       topic,
       partition,
       offset,
@@ -212,7 +268,7 @@ export class DeadLetterIndex {
       reason: letter.reasonCode,
       message: letter.message,
       source: letter.source,
-      eventId: typeof event?.eventId === 'string' ? event.eventId : null,
+      eventId,
       traceId: letter.traceId,
       firstFailedAt: new Date(letter.firstFailedAt).toISOString(),
       attempts: letter.attempts,
@@ -221,11 +277,11 @@ export class DeadLetterIndex {
       event,
       original: bytesOf(letter.value ?? Buffer.alloc(0)),
       originalUrl: `/api/v1/dlq/${topic}/${partition}/${offset}/original`,
-    };
-    this.seq += 1;
-    this.kept.push({ seq: this.seq, entry, value: letter.value, failedAt: letter.firstFailedAt });
-    if (this.kept.length > this.capacity) this.kept.shift();
-    this.onLetter(entry);
+    } satisfies DeadLetterEntry;
+  }
+
+  private async entries(kept: Kept[]): Promise<DeadLetterEntry[]> {
+    return Promise.all(kept.map(async (k) => this.entryOf(k, await this.decodeOriginal(k.letter))));
   }
 
   /** Dead letters by topic, stage and reason, of every letter read. */
@@ -234,23 +290,23 @@ export class DeadLetterIndex {
   }
 
   private matches(kept: Kept, query: DeadLetterQuery): boolean {
-    const { entry } = kept;
+    const { letter } = kept;
     const source = query.source;
     return (
-      (query.topic === undefined || entry.topic === query.topic) &&
-      (query.reason === undefined || entry.reason === query.reason) &&
-      (query.stage === undefined || entry.stage === query.stage) &&
-      (query.from === undefined || kept.failedAt >= query.from) &&
-      (query.to === undefined || kept.failedAt < query.to) &&
-      (source === undefined ||
-        (entry.source ?? '').startsWith(source) ||
-        entry.event?.source === source ||
-        entry.event?.provider === source)
+      (query.topic === undefined || kept.topic === query.topic) &&
+      (query.reason === undefined || letter.reasonCode === query.reason) &&
+      (query.stage === undefined || letter.stage === query.stage) &&
+      (query.from === undefined || letter.firstFailedAt >= query.from) &&
+      (query.to === undefined || letter.firstFailedAt < query.to) &&
+      (source === undefined || (letter.source ?? '').startsWith(source) || kept.eventSources.includes(source))
     );
   }
 
   /** Newest first; the cursor is the position of the last letter of the previous page. */
-  page(query: DeadLetterQuery, size: number): { data: DeadLetterEntry[]; limit: number; next?: string } {
+  async page(
+    query: DeadLetterQuery,
+    size: number,
+  ): Promise<{ data: DeadLetterEntry[]; limit: number; next?: string }> {
     let before = Number.POSITIVE_INFINITY;
     if (query.cursor !== undefined) {
       const decoded = decodeCursor(query.cursor, z.tuple([z.number().int()]));
@@ -265,7 +321,7 @@ export class DeadLetterIndex {
     const page = data.slice(0, size);
     const last = page.at(-1);
     return {
-      data: page.map((kept) => kept.entry),
+      data: await this.entries(page),
       limit: size,
       next: data.length > size && last ? encodeCursor([last.seq]) : undefined,
     };
@@ -275,24 +331,24 @@ export class DeadLetterIndex {
   ofEvent(
     eventId: string,
     coordinates: { topic: string; partition: number; offset: number }[],
-  ): DeadLetterEntry[] {
-    return this.kept
-      .filter(
-        ({ entry }) =>
-          entry.eventId === eventId ||
+  ): Promise<DeadLetterEntry[]> {
+    return this.entries(
+      this.kept.filter(
+        (kept) =>
+          kept.eventId === eventId ||
           coordinates.some(
             (c) =>
-              c.topic === entry.originalTopic &&
-              c.partition === entry.originalPartition &&
-              c.offset === entry.originalOffset,
+              c.topic === kept.letter.originalTopic &&
+              c.partition === kept.letter.originalPartition &&
+              c.offset === kept.letter.originalOffset,
           ),
-      )
-      .map((kept) => kept.entry);
+      ),
+    );
   }
 
   original(topic: string, partition: number, offset: number): Buffer {
     const kept = this.kept.find(
-      ({ entry }) => entry.topic === topic && entry.partition === partition && entry.offset === offset,
+      (entry) => entry.topic === topic && entry.partition === partition && entry.offset === offset,
     );
     if (!kept) {
       throw new ApiProblem(
@@ -300,7 +356,7 @@ export class DeadLetterIndex {
         `no dead letter at ${topic}/${partition}/${offset} among the latest kept`,
       );
     }
-    return kept.value ?? Buffer.alloc(0);
+    return kept.letter.value ?? Buffer.alloc(0);
   }
 }
 
@@ -366,7 +422,9 @@ export function deadLetterRoutes(
         },
       },
       async handle({ query, request }) {
-        const answer = pageAnswer(request, index.page(query, pageSize(query.limit)), { cache: 'no-store' });
+        const answer = pageAnswer(request, await index.page(query, pageSize(query.limit)), {
+          cache: 'no-store',
+        });
         return { ...answer, json: { ...(answer.json as object), reasons: index.reasons() } };
       },
     }),

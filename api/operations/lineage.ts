@@ -110,7 +110,7 @@ export class LineageService {
       partition: r.kafka_partition,
       offset: Number(r.kafka_offset),
     }));
-    const deadLetters = this.deadLetters.ofEvent(eventId, coordinates);
+    const deadLetters = await this.deadLetters.ofEvent(eventId, coordinates);
     if (raw.rows.length === 0 && !postgres && clickhouse.length === 0 && deadLetters.length === 0) {
       throw new ApiProblem(
         'not-found',

@@ -33,7 +33,7 @@ export const streamQuery = z.strictObject({
 });
 
 /** Bytes a client may have unsent before it misses snapshots. */
-const slowClientBytes = 1 << 20;
+const slowClientBytes = 256 << 10;
 const heartbeatMs = 15_000;
 const pricesEveryMs = 30_000;
 const readingsPerEvent = 200;
@@ -123,7 +123,7 @@ export class LiveStream {
     this.clients.clear();
   }
 
-  private broadcast(frame: string, wants: (client: Client) => boolean): void {
+  private broadcast(frame: string | Buffer, wants: (client: Client) => boolean): void {
     for (const client of this.clients) {
       if (!wants(client)) continue;
       if (client.response.writableLength > slowClientBytes) {
@@ -136,7 +136,8 @@ export class LiveStream {
   }
 
   private send(event: StreamEvent, data: unknown, wants: (client: Client) => boolean = () => true): void {
-    const frame = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+    // encoded once: every client's socket queues the same bytes instead of a copy of its own
+    const frame = Buffer.from(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     this.broadcast(frame, (client) => client.events.has(event) && wants(client));
   }
 

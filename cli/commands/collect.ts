@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { prepareTopicsAndSchemas } from '../../lib/bootstrap.ts';
@@ -21,6 +19,7 @@ import {
   type RunFilters,
 } from '../../producers/pricing-collection/run-store.ts';
 import type { CloudProvider } from '../../schemas/types.ts';
+import { exitWithParent, rerunWithNodeFlags } from '../node-flags.ts';
 import { done, failed, say } from '../output.ts';
 
 function definedFilters(filters: Record<string, string | undefined>): RunFilters {
@@ -68,35 +67,6 @@ export function collectionNodeFlags(settings = loadSettings(collectionSettings))
   return ['--heap-growing-percent=100', `--max-old-space-size=${settings.heapMb}`];
 }
 
-/** Runs the same command again in a child with collectionNodeFlags, unless this process has them; passes on its exit code. */
-async function withCollectionFlags(): Promise<boolean> {
-  const wanted = collectionNodeFlags();
-  const flags = [
-    ...process.execArgv.filter(
-      (flag) =>
-        !flag.startsWith('--max-semi-space-size') &&
-        !flag.startsWith('--max-old-space-size') &&
-        !flag.startsWith('--heap-growing-percent'),
-    ),
-    ...wanted,
-  ];
-  if (flags.length === process.execArgv.length && flags.every((flag) => process.execArgv.includes(flag)))
-    return false;
-  // an IPC channel only so the child notices if this process dies (even by SIGKILL): see collect()
-  const child = spawn(process.execPath, [...flags, ...process.argv.slice(1)], {
-    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
-  });
-  // Ctrl-C reaches the child from the terminal; a signal sent to this process is passed on
-  const forward = (signal: NodeJS.Signals) => child.kill(signal);
-  process.on('SIGINT', forward);
-  process.on('SIGTERM', forward);
-  const [code] = (await once(child, 'exit')) as [number | null];
-  process.off('SIGINT', forward);
-  process.off('SIGTERM', forward);
-  process.exitCode = code ?? 1;
-  return true;
-}
-
 /** The run's outcome for the Pushgateway (the `CollectionFailed` and `CollectionStale` alerts read it). */
 async function reportOutcome(run: CollectionRun): Promise<void> {
   const at = (run.finishedAt ?? new Date()).getTime() / 1000;
@@ -127,10 +97,16 @@ async function reportOutcome(run: CollectionRun): Promise<void> {
 
 /** Runs a collection in this process with a progress bar; Ctrl-C cancels it (what was fetched is still published). */
 async function collect(request: CollectionRequest, json: boolean): Promise<void> {
-  if (await withCollectionFlags()) return;
+  if (
+    await rerunWithNodeFlags(collectionNodeFlags(), [
+      '--max-semi-space-size',
+      '--max-old-space-size',
+      '--heap-growing-percent',
+    ])
+  )
+    return;
   // the process the user started died: this one goes with it, as if it had been that process
-  process.once('disconnect', () => process.kill(process.pid, 'SIGKILL'));
-  process.channel?.unref();
+  exitWithParent();
   const logger = componentLogger('collect');
   const kafka = createKafka('pricing-collect');
   const serde = await prepareTopicsAndSchemas(kafka);

@@ -10,8 +10,8 @@ import { environment, projectRoot } from '../lib/config.ts';
 import { createKafka } from '../lib/kafka.ts';
 import { dlqContract } from '../schemas/catalog.ts';
 import { BatchingSink, type BatchingSinkOptions } from '../sinks/batching-sink.ts';
-import { normalizedReadings, privateTelemetryTopic, publishReadings, waitFor } from '../sinks/fixtures.ts';
-import { uniqueSuffix } from '../test/support.ts';
+import { normalizedReadings, privateTelemetryTopic, publishReadings } from '../sinks/fixtures.ts';
+import { uniqueSuffix, waitFor } from '../test/support.ts';
 import { deleteTopics } from '../test/telemetry-load.ts';
 
 export interface SinkBenchPlan {

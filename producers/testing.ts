@@ -1,12 +1,10 @@
 import type { Kafka } from 'kafkajs';
-import type pg from 'pg';
-import { type ApiKeyRole, createApiKey, revokeApiKey } from '../lib/api-keys.ts';
 import type { AvroSerde } from '../lib/serde.ts';
 import { dlqContract, topics } from '../schemas/catalog.ts';
 import type { DeadLetter, RawTelemetryReading } from '../schemas/types.ts';
 import { uniqueSuffix } from '../test/support.ts';
 
-/** Test helpers of the producers: read back what landed in the raw topic and its DLQ, make API keys. */
+/** Test helpers of the producers: read back what landed in the raw topic and its DLQ. */
 
 const topic = topics.rawTelemetry.topic;
 
@@ -100,18 +98,4 @@ async function readEvents<T>(
     await consumer.disconnect();
   }
   return [...found.values()];
-}
-
-/** A fresh API key for one test; revoke it with the returned function. */
-export async function testApiKey(
-  pool: pg.Pool,
-  roles: ApiKeyRole[],
-): Promise<{ key: string; revoke: () => Promise<void> }> {
-  const created = await createApiKey(pool, { name: `test-${uniqueSuffix()}`, roles });
-  return {
-    key: created.key,
-    revoke: async () => {
-      await revokeApiKey(pool, created.prefix);
-    },
-  };
 }

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka, Producer } from 'kafkajs';
 import { createProducer, ensureTopics } from '../lib/kafka.ts';
 import { createRegistryClient } from '../lib/registry.ts';
@@ -7,6 +6,7 @@ import { dlqContract, topics } from '../schemas/catalog.ts';
 import { telemetryEventId } from '../schemas/raw-telemetry-reading.ts';
 import { samples } from '../schemas/samples.ts';
 import type { DeadLetter, TelemetryReading } from '../schemas/types.ts';
+import { waitFor } from '../test/support.ts';
 
 /**
  * Realistic normalized readings for sink tests and benchmarks: the sample event with distinct
@@ -73,19 +73,6 @@ export async function publishReadings(
         value: serde.encode(topic, reading),
       })),
     });
-  }
-}
-
-/** Polls `check` until it returns true; fails with `what` after `timeoutMs`. */
-export async function waitFor(
-  what: string,
-  check: () => Promise<boolean>,
-  timeoutMs = 60_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
   }
 }
 

@@ -22,7 +22,6 @@ import { createTelemetryProcessor } from '../processors/telemetry/telemetry-proc
 import { httpGatewaySettings } from '../producers/http-gateway/config.ts';
 import { HttpGateway, type IngestAnswer } from '../producers/http-gateway/http-gateway.ts';
 import type { CollectionRun } from '../producers/pricing-collection/run-store.ts';
-import { testApiKey } from '../producers/testing.ts';
 import { topics } from '../schemas/catalog.ts';
 import { createClickHouseSink } from '../sinks/clickhouse/clickhouse-sink.ts';
 import { clickhouseSinkSettings } from '../sinks/clickhouse/config.ts';
@@ -30,6 +29,7 @@ import { postgresArchiveSettings, postgresSinkSettings } from '../sinks/postgres
 import { createPostgresArchiveSink, createPostgresSink } from '../sinks/postgres/postgres-sink.ts';
 import { PricingFixtureServer } from './pricing-fixture-server.ts';
 import { CollectionHarness, fixtureEnv } from './pricing-support.ts';
+import { testApiKey } from './support.ts';
 
 /**
  * The whole pipeline in this process for API contract tests: the HTTP gateway, both processors

@@ -14,20 +14,19 @@ import { metricTable } from '../producers/mqtt-bridge/sparkplug-metrics.ts';
 import { compileTopicTemplate } from '../producers/mqtt-bridge/topic-template.ts';
 import { opcuaSettings } from '../producers/opcua/config.ts';
 import { OpcuaClient } from '../producers/opcua/opcua-client.ts';
-import { rawTopicEnd, readRawDeadLetters, type TopicPosition, testApiKey } from '../producers/testing.ts';
+import { rawTopicEnd, readRawDeadLetters, type TopicPosition } from '../producers/testing.ts';
 import { dlqContract, topics } from '../schemas/catalog.ts';
 import { opcuaSourceTime, opcuaVariables } from '../schemas/fixtures/opcua.ts';
 import { sparkplugScenario } from '../schemas/fixtures/sparkplug.ts';
 import type { DeadLetter, RawTelemetryReading } from '../schemas/types.ts';
 import { startOpcuaTestServer } from './opcua-server.ts';
 import { SparkplugEdgeNode } from './sparkplug-edge-node.ts';
-import { uniqueSuffix } from './support.ts';
+import { testApiKey, uniqueSuffix, waitFor } from './support.ts';
 import {
   deviceAndBelow,
   type StoredReading,
   startTelemetryPipeline,
   type TelemetryPipeline,
-  waitFor,
 } from './telemetry-pipeline.ts';
 
 /**
@@ -63,7 +62,7 @@ async function processorLetters(
   count: number,
 ): Promise<{ letter: DeadLetter; raw: RawTelemetryReading }[]> {
   let letters: { letter: DeadLetter; raw: RawTelemetryReading }[] = [];
-  await waitFor(`${count} dead letters of the processor`, 60_000, async () => {
+  await waitFor(`${count} dead letters of the processor`, async () => {
     letters = (await pipeline.deadLetters()).filter(({ raw }) => match(raw));
     return letters.length >= count;
   });

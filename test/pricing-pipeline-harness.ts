@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import pg from 'pg';
-import { localClickHouseAdmin } from '../cli/stack/clickhouse.ts';
 import { clickhouseSettings, createClickHouse } from '../lib/clickhouse.ts';
 import { componentNodeFlags } from '../lib/component.ts';
 import { environment, loadSettings, projectRoot } from '../lib/config.ts';
@@ -16,9 +15,9 @@ import { AvroSerde } from '../lib/serde.ts';
 import { readTopicToEnd } from '../processors/runner/topic-reader.ts';
 import { CollectionRunStore } from '../producers/pricing-collection/run-store.ts';
 import { dlqContract, topics } from '../schemas/catalog.ts';
-import { waitFor } from '../sinks/fixtures.ts';
 import { decimalText, type ExpectedPrice } from './pricing-expected.ts';
 import { PricingFixtureServer } from './pricing-fixture-server.ts';
+import { localClickHouseAdmin, waitFor } from './support.ts';
 import { deleteTopics } from './telemetry-load.ts';
 
 /** A price as both sinks are checked on it (the fields of ExpectedPrice), read back from a table row. */

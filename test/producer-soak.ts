@@ -22,9 +22,8 @@ import { MqttBridge } from '../producers/mqtt-bridge/mqtt-bridge.ts';
 import { compileTopicTemplate } from '../producers/mqtt-bridge/topic-template.ts';
 import { opcuaSettings } from '../producers/opcua/config.ts';
 import { OpcuaClient } from '../producers/opcua/opcua-client.ts';
-import { testApiKey } from '../producers/testing.ts';
 import { topics } from '../schemas/catalog.ts';
-import { freePorts, uniqueSuffix } from './support.ts';
+import { freePorts, testApiKey, uniqueSuffix } from './support.ts';
 
 /**
  * One long-running producer under a soak: `node --import tsx test/producer-soak.ts <producer>` runs

@@ -11,8 +11,8 @@ import pg from 'pg';
 import { projectRoot } from '../lib/config.ts';
 import { createKafka } from '../lib/kafka.ts';
 import type { AvroSerde } from '../lib/serde.ts';
-import { normalizedReadings, privateTelemetryTopic, publishReadings, waitFor } from '../sinks/fixtures.ts';
-import { sluice, uniqueSuffix } from './support.ts';
+import { normalizedReadings, privateTelemetryTopic, publishReadings } from '../sinks/fixtures.ts';
+import { sluice, uniqueSuffix, waitFor } from './support.ts';
 
 /**
  * The sinks' promise end to end, on private PostgreSQL and ClickHouse servers (so restarting

@@ -1,9 +1,14 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { projectRoot } from '../lib/config.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type pg from 'pg';
+import { passwordFile } from '../cli/stack/clickhouse.ts';
+import { type ApiKeyRole, createApiKey, revokeApiKey } from '../lib/api-keys.ts';
+import { projectRoot, sluiceHome } from '../lib/config.ts';
 
 /** A short random suffix so tests sharing the local stack never see each other's data. */
 export function uniqueSuffix(): string {
@@ -80,4 +85,40 @@ export async function sluiceAsync(args: string[], env: NodeJS.ProcessEnv = {}) {
   child.stderr.on('data', (chunk) => (stderr += chunk));
   const [status] = (await once(child, 'exit')) as [number | null];
   return { status, stdout, stderr };
+}
+
+/** A fresh API key for one test; revoke it with the returned function. */
+export async function testApiKey(
+  pool: pg.Pool,
+  roles: ApiKeyRole[],
+): Promise<{ key: string; revoke: () => Promise<void> }> {
+  const created = await createApiKey(pool, { name: `test-${uniqueSuffix()}`, roles });
+  return {
+    key: created.key,
+    revoke: async () => {
+      await revokeApiKey(pool, created.prefix);
+    },
+  };
+}
+
+/** Polls `check` until it returns true; fails with `what` after `timeoutMs`. */
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+/**
+ * The local stack's `default` user, for tests that make databases of their own (the sinks' user
+ * stops at the sluice database): undefined when the stack under `home` is not a local one.
+ */
+export function localClickHouseAdmin(home = sluiceHome()): { user: string; password: string } | undefined {
+  const file = passwordFile(home);
+  return existsSync(file) ? { user: 'default', password: readFileSync(file, 'utf8').trim() } : undefined;
 }

@@ -16,9 +16,9 @@ import { HttpGateway } from '../producers/http-gateway/http-gateway.ts';
 import { mqttBridgeSettings } from '../producers/mqtt-bridge/config.ts';
 import { MqttBridge } from '../producers/mqtt-bridge/mqtt-bridge.ts';
 import { compileTopicTemplate } from '../producers/mqtt-bridge/topic-template.ts';
-import { rawTopicEnd, readRawReadings, type TopicPosition, testApiKey } from '../producers/testing.ts';
-import { uniqueSuffix } from './support.ts';
-import { startTelemetryPipeline, type TelemetryPipeline, waitFor } from './telemetry-pipeline.ts';
+import { rawTopicEnd, readRawReadings, type TopicPosition } from '../producers/testing.ts';
+import { testApiKey, uniqueSuffix, waitFor } from './support.ts';
+import { startTelemetryPipeline, type TelemetryPipeline } from './telemetry-pipeline.ts';
 
 const kafka = createKafka('telemetry-identity-test');
 const run = uniqueSuffix();
@@ -209,7 +209,7 @@ describe('telemetry identity and original bytes, producer to both sinks', () => 
     assert.equal(raw.length, 4, 'each original is in the raw topic byte for byte');
 
     let archived = 0;
-    await waitFor('the originals in raw_events', 60_000, async () => {
+    await waitFor('the originals in raw_events', async () => {
       const { rows } = await pool.query<{ n: number }>(
         'SELECT count(*)::int AS n FROM raw_events WHERE original = ANY($1::bytea[])',
         [originals],
@@ -220,7 +220,7 @@ describe('telemetry identity and original bytes, producer to both sinks', () => 
     assert.equal(archived, 4, 'each original is in raw_events.original byte for byte');
 
     let letters: Awaited<ReturnType<TelemetryPipeline['deadLetters']>> = [];
-    await waitFor('the originals in the DLQ', 60_000, async () => {
+    await waitFor('the originals in the DLQ', async () => {
       letters = (await pipeline.deadLetters()).filter((l) => originals.some((o) => o.equals(l.raw.payload)));
       return letters.length >= 4;
     });
@@ -277,7 +277,7 @@ describe('telemetry identity and original bytes, producer to both sinks', () => 
     ]);
     assert.deepEqual(rows, [{ value: 21.5, unit: 'degC' }]);
     let letters: Awaited<ReturnType<TelemetryPipeline['deadLetters']>> = [];
-    await waitFor('the refusal in the DLQ', 60_000, async () => {
+    await waitFor('the refusal in the DLQ', async () => {
       letters = (await pipeline.deadLetters()).filter((l) => l.raw.deviceId === device);
       return letters.length >= 1;
     });

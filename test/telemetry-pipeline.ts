@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Kafka } from 'kafkajs';
 import type pg from 'pg';
@@ -17,7 +16,7 @@ import { createClickHouseSink } from '../sinks/clickhouse/clickhouse-sink.ts';
 import { clickhouseSinkSettings } from '../sinks/clickhouse/config.ts';
 import { postgresArchiveSettings, postgresSinkSettings } from '../sinks/postgres/config.ts';
 import { createPostgresArchiveSink, createPostgresSink } from '../sinks/postgres/postgres-sink.ts';
-import { uniqueSuffix } from './support.ts';
+import { uniqueSuffix, waitFor } from './support.ts';
 import { deleteTopics, readAll } from './telemetry-load.ts';
 
 const rawTopic = topics.rawTelemetry.topic;
@@ -91,15 +90,6 @@ export interface TelemetryPipeline {
   /** Every dead letter this pipeline produced so far, with the raw reading it holds. */
   deadLetters(): Promise<{ letter: DeadLetter; raw: RawTelemetryReading }[]>;
   stop(): Promise<void>;
-}
-
-/** Polls `done` until it holds, failing with `what` after `timeoutMs`. */
-export async function waitFor(what: string, timeoutMs: number, done: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(250);
-  }
 }
 
 export async function startTelemetryPipeline(): Promise<TelemetryPipeline> {
@@ -191,10 +181,14 @@ export async function startTelemetryPipeline(): Promise<TelemetryPipeline> {
     pool,
     clickhouse,
     loaded: (where, count, timeoutMs = 60_000) =>
-      waitFor(`${count} readings (${where}) in PostgreSQL and ClickHouse`, timeoutMs, async () => {
-        const [postgres, ch] = await countIn(where);
-        return postgres === count && ch === count;
-      }),
+      waitFor(
+        `${count} readings (${where}) in PostgreSQL and ClickHouse`,
+        async () => {
+          const [postgres, ch] = await countIn(where);
+          return postgres === count && ch === count;
+        },
+        timeoutMs,
+      ),
     stored: async (where) => {
       const columns = `device_id, metric, value, unit, original_value, original_unit, quality_flags, quality_score`;
       const [{ rows }, clickhouseRows] = await Promise.all([

@@ -13,7 +13,7 @@ const serverBinary = '/usr/sbin/clickhouse-server';
 const user = { name: 'sluice', password: 'sluice' };
 
 /** Where the `default` user's password is kept: one for every node of the stack under `home`. */
-function passwordFile(home: string): string {
+export function passwordFile(home: string): string {
   return join(home, 'clickhouse', 'default.password');
 }
 
@@ -36,15 +36,6 @@ async function query(base: string, sql: string, password: string): Promise<strin
   const body = await response.text();
   if (!response.ok) throw new Error(`ClickHouse answered ${response.status}: ${body.trim()}`);
   return body;
-}
-
-/**
- * The local stack's `default` user, for tests that make databases of their own (the sinks' user
- * stops at the sluice database): undefined when the stack under `home` is not a local one.
- */
-export function localClickHouseAdmin(home = sluiceHome()): { user: string; password: string } | undefined {
-  const file = passwordFile(home);
-  return existsSync(file) ? { user: 'default', password: readFileSync(file, 'utf8').trim() } : undefined;
 }
 
 /** The name of the local ClickHouse cluster (shards and replicas) in the nodes' remote_servers. */

@@ -6,8 +6,8 @@ import { createKafka } from '../../lib/kafka.ts';
 import { createPgPool } from '../../lib/postgres.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
 import type { RawTelemetryReading } from '../../schemas/types.ts';
-import { uniqueSuffix } from '../../test/support.ts';
-import { rawTopicEnd, readRawReadings, type TopicPosition, testApiKey } from '../testing.ts';
+import { testApiKey, uniqueSuffix } from '../../test/support.ts';
+import { rawTopicEnd, readRawReadings, type TopicPosition } from '../testing.ts';
 import { httpGatewaySettings } from './config.ts';
 import { HttpGateway, type IngestAnswer } from './http-gateway.ts';
 

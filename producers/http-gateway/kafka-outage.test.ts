@@ -13,8 +13,7 @@ import { createPgPool } from '../../lib/postgres.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
 import { topics } from '../../schemas/catalog.ts';
 import type { RawTelemetryReading } from '../../schemas/types.ts';
-import { uniqueSuffix } from '../../test/support.ts';
-import { testApiKey } from '../testing.ts';
+import { testApiKey, uniqueSuffix } from '../../test/support.ts';
 import { httpGatewaySettings } from './config.ts';
 import { HttpGateway, type IngestAnswer } from './http-gateway.ts';
 

@@ -9,9 +9,8 @@ import { projectRoot } from '../../lib/config.ts';
 import { createKafka } from '../../lib/kafka.ts';
 import { createPgPool } from '../../lib/postgres.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
-import { waitFor } from '../../sinks/fixtures.ts';
-import { uniqueSuffix } from '../../test/support.ts';
-import { rawTopicEnd, readRawReadings, testApiKey } from '../testing.ts';
+import { testApiKey, uniqueSuffix, waitFor } from '../../test/support.ts';
+import { rawTopicEnd, readRawReadings } from '../testing.ts';
 
 /**
  * `sluice run gateway` with HTTP_GATEWAY_WORKERS=2: two processes share the port

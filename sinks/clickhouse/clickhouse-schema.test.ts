@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { localClickHouseAdmin } from '../../cli/stack/clickhouse.ts';
 import {
   type ClickHouseFeatures,
   clickhouseSettings,
@@ -10,7 +9,7 @@ import {
   detectFeatures,
 } from '../../lib/clickhouse.ts';
 import { environment, loadSettings } from '../../lib/config.ts';
-import { uniqueSuffix } from '../../test/support.ts';
+import { localClickHouseAdmin, uniqueSuffix } from '../../test/support.ts';
 import { clickhouseMigrations, migrateClickHouse } from './clickhouse-schema.ts';
 
 /**

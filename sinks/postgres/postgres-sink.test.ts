@@ -7,15 +7,9 @@ import { createPgPool } from '../../lib/postgres.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
 import { dlqContract, topics } from '../../schemas/catalog.ts';
 import { samples } from '../../schemas/samples.ts';
-import { uniqueSuffix } from '../../test/support.ts';
+import { uniqueSuffix, waitFor } from '../../test/support.ts';
 import { deleteTopics } from '../../test/telemetry-load.ts';
-import {
-  normalizedReadings,
-  privateTelemetryTopic,
-  publishReadings,
-  readDeadLetters,
-  waitFor,
-} from '../fixtures.ts';
+import { normalizedReadings, privateTelemetryTopic, publishReadings, readDeadLetters } from '../fixtures.ts';
 import { postgresArchiveSettings, postgresSinkSettings } from './config.ts';
 import { createPostgresArchiveSink, createPostgresSink } from './postgres-sink.ts';
 

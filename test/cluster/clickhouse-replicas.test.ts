@@ -3,7 +3,6 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Producer } from 'kafkajs';
-import { localClickHouseAdmin } from '../../cli/stack/clickhouse.ts';
 import { clickhouseSettings, createClickHouse, detectFeatures } from '../../lib/clickhouse.ts';
 import { loadSettings } from '../../lib/config.ts';
 import { createKafka, kafkaSettings } from '../../lib/kafka.ts';
@@ -12,8 +11,8 @@ import type { AvroSerde } from '../../lib/serde.ts';
 import { samples } from '../../schemas/samples.ts';
 import { clickhouseMigrations, migrateClickHouse } from '../../sinks/clickhouse/clickhouse-schema.ts';
 import { priceLine, timeOf } from '../../sinks/clickhouse/clickhouse-writer.ts';
-import { normalizedReadings, privateTelemetryTopic, publishReadings, waitFor } from '../../sinks/fixtures.ts';
-import { uniqueSuffix } from '../support.ts';
+import { normalizedReadings, privateTelemetryTopic, publishReadings } from '../../sinks/fixtures.ts';
+import { localClickHouseAdmin, uniqueSuffix, waitFor } from '../support.ts';
 import { deleteTopics } from '../telemetry-load.ts';
 import { PrivateStack, stopProcess } from './cluster-support.ts';
 

@@ -142,6 +142,8 @@ export class DeadLetterIndex {
   private seq = 0;
   /** Each DLQ partition's end when the index started: letters before it are history, not news. */
   private readonly liveFrom = new Map<string, number>();
+  /** Where each DLQ partition is read from: of a topic's history, its latest `capacity` letters at most. */
+  private readonly readFrom = new Map<string, number>();
   private readonly groupId = `sluice-api-dead-letters-${randomBytes(4).toString('hex')}`;
 
   constructor(
@@ -169,6 +171,8 @@ export class DeadLetterIndex {
     await consumer.run({
       autoCommit: false,
       eachMessage: async ({ topic, partition, message }) => {
+        // fetched before the seek below took effect
+        if (Number(message.offset) < (this.readFrom.get(`${topic}\0${partition}`) ?? 0)) return;
         try {
           const letter = (await this.serde.decode<DeadLetter>(topic, message.value)).value;
           await this.add(topic, partition, Number(message.offset), letter);
@@ -180,6 +184,11 @@ export class DeadLetterIndex {
         }
       },
     });
+    // a long history is not read whole at every start: its latest letters are what is browsed
+    for (const [key, offset] of this.readFrom) {
+      const [topic, partition] = key.split('\0') as [string, string];
+      if (offset > 0) consumer.seek({ topic, partition: Number(partition), offset: String(offset) });
+    }
   }
 
   private async noteEnds(): Promise<void> {
@@ -187,8 +196,13 @@ export class DeadLetterIndex {
     await admin.connect();
     try {
       for (const topic of dlqTopics) {
-        for (const { partition, high } of await admin.fetchTopicOffsets(topic))
-          this.liveFrom.set(`${topic}\0${partition}`, Number(high));
+        const partitions = await admin.fetchTopicOffsets(topic);
+        const share = Math.ceil(this.capacity / partitions.length);
+        for (const { partition, high, low } of partitions) {
+          const key = `${topic}\0${partition}`;
+          this.liveFrom.set(key, Number(high));
+          this.readFrom.set(key, Math.max(Number(low), Number(high) - share));
+        }
       }
     } finally {
       await admin.disconnect();

@@ -14,7 +14,7 @@ import pg from 'pg';
 import { createApiKey } from '../lib/api-keys.ts';
 import { environment, loadSettings } from '../lib/config.ts';
 import { migrate } from '../lib/db/migrate.ts';
-import { postgresSettings } from '../lib/postgres.ts';
+import { postgresSettings, roleConnection } from '../lib/postgres.ts';
 import { regionTable } from '../schemas/pricing/regions.ts';
 import { uniqueSuffix } from '../test/support.ts';
 import { ApiProcesses, latencyRun } from './api-process.ts';
@@ -28,12 +28,15 @@ const regions = regionTable
   .filter((region) => region.aws.length > 0 && region.azure.length > 0)
   .map((r) => r.id);
 
-const serverUrl = loadSettings(postgresSettings, environment()).url;
-const databaseUrl = (() => {
-  const parsed = new URL(serverUrl);
+// the schema's owner makes the database and its tables; the API reads as the writer, as deployed
+const settings = loadSettings(postgresSettings, environment());
+const serverUrl = roleConnection(settings, 'owner').url;
+const inDatabase = (role: 'owner' | 'writer') => {
+  const parsed = new URL(roleConnection(settings, role).url);
   parsed.pathname = `/${database}`;
   return parsed.toString();
-})();
+};
+const databaseUrl = inDatabase('writer');
 
 async function onServer<T>(work: (client: pg.Pool) => Promise<T>): Promise<T> {
   const admin = new pg.Pool({ connectionString: serverUrl, max: 1 });
@@ -80,7 +83,7 @@ async function load(pool: pg.Pool): Promise<number> {
 
 const apis = new ApiProcesses(port, { DATABASE_URL: databaseUrl });
 await onServer((admin) => admin.query(`CREATE DATABASE ${database}`));
-const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+const pool = new pg.Pool({ connectionString: inDatabase('owner'), max: 2 });
 try {
   await migrate(pool);
   process.stderr.write(

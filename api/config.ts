@@ -171,7 +171,7 @@ export const apiSettings = defineSettings('api', {
     'API_DLQ_BROWSE_ENTRIES',
     positiveInt,
     '10000',
-    'Latest dead letters the API keeps for GET /api/v1/dlq and lineage; at start it reads at most this many of each DLQ topic\'s history, and counts by reason cover the letters read.',
+    'Latest dead letters the API keeps for GET /api/v1/dlq and lineage; at start it reads at most this many of each DLQ topic’s history, and counts by reason cover the letters read.',
   ),
   jobsKept: setting(
     'API_JOBS_KEPT',

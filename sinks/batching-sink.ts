@@ -244,13 +244,13 @@ export class BatchingSink implements Component {
     this.positions.clear();
     this.highWatermarks.clear();
     const { writer } = this.options;
+    // as every destination call: an outage pauses consumption and ends in recover(), which resumes it
     if (writer.awaitOthersWrites) {
-      await retry(() => writer.awaitOthersWrites?.() ?? Promise.resolve(), {
-        retries: Number.POSITIVE_INFINITY,
-        maxDelayMs: this.options.retryMaxDelayMs,
-        signal: this.stopping.signal,
-        onRetry: (error) => this.degrade(error, 'wait for the previous owners'),
-      });
+      await this.withRetry(
+        () => writer.awaitOthersWrites?.() ?? Promise.resolve(),
+        'wait for the previous owners',
+        this.stopping.signal,
+      );
     }
     await this.seekToStoredOffsets(assignment);
     this.rebalance = new AbortController();
@@ -259,12 +259,14 @@ export class BatchingSink implements Component {
   private async seekToStoredOffsets(assignment: Record<string, number[]>): Promise<void> {
     for (const [topic, partitions] of Object.entries(assignment)) {
       if (partitions.length === 0) continue;
-      const stored = await retry(() => this.options.writer.storedOffsets(topic, partitions), {
-        retries: Number.POSITIVE_INFINITY,
-        maxDelayMs: this.options.retryMaxDelayMs,
-        signal: this.stopping.signal,
-        onRetry: (error) => this.degrade(error, 'read stored offsets'),
-      });
+      let stored: Awaited<ReturnType<SinkWriter['storedOffsets']>> = [];
+      await this.withRetry(
+        async () => {
+          stored = await this.options.writer.storedOffsets(topic, partitions);
+        },
+        'read stored offsets',
+        this.stopping.signal,
+      );
       for (const { partition, offset } of stored) {
         this.positions.set(key(topic, partition), BigInt(offset));
         this.consumer.seek({ topic, partition, offset });

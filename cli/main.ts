@@ -30,7 +30,7 @@ import {
   platformDown,
   platformUp,
 } from './platform.ts';
-import { runBenchmarks, runTests } from './runners.ts';
+import { runBenchmarks, runTests, runUnitTests } from './runners.ts';
 import { localStack, serviceNames, stackDown, stackStatus, stackUp } from './stack/stack.ts';
 
 const program = new Command('sluice')
@@ -178,10 +178,13 @@ program
 
 program
   .command('test')
-  .description('start the local stack if needed, run every test, stop what was started')
+  .description(
+    'run the tests that need no servers, then start the local stack if needed, run the others, stop what was started',
+  )
   .argument('[files...]', 'only these test files')
-  .action(async (files: string[]) => {
-    process.exitCode = await runTests(files);
+  .option('--unit', 'only the tests that need no servers (*.unit.test.ts)')
+  .action(async (files: string[], { unit }: { unit?: boolean }) => {
+    process.exitCode = unit ? await runUnitTests() : await runTests(files);
   });
 
 program

@@ -52,15 +52,42 @@ function runNode(args: string[]): Promise<number> {
 /** Tests that start clusters of their own (`npm run test:cluster`, a CI step of its own): run only when named. */
 const clusterTests = join(projectRoot, 'test', 'cluster');
 
-/** `npm test`: every `*.test.ts` with Node's test runner; integration tests talk to the real local stack. */
-export function runTests(only: string[]): Promise<number> {
-  const files =
-    only.length > 0
-      ? only
-      : sourceFolders
-          .flatMap((folder) => findFiles(join(projectRoot, folder), '.test.ts'))
-          .filter((file) => !file.startsWith(`${clusterTests}/`))
-          .sort();
+/** Tests that need no servers (`*.unit.test.ts`): the fast lane, run before the stack starts. */
+const unitSuffix = '.unit.test.ts';
+
+function testFiles(): string[] {
+  return sourceFolders
+    .flatMap((folder) => findFiles(join(projectRoot, folder), '.test.ts'))
+    .filter((file) => !file.startsWith(`${clusterTests}/`))
+    .sort();
+}
+
+function nodeTests(files: string[]): Promise<number> {
+  return runNode([
+    '--test',
+    '--test-reporter=spec',
+    '--test-concurrency=2',
+    ...files.map((f) => relative(projectRoot, f)),
+  ]);
+}
+
+/** `npm run test:unit`: the tests that need no servers, in seconds. */
+export function runUnitTests(): Promise<number> {
+  const files = testFiles().filter((file) => file.endsWith(unitSuffix));
+  step('test', `${files.length} unit test files (no servers)`);
+  return nodeTests(files);
+}
+
+/**
+ * `npm test`: every `*.test.ts` with Node's test runner, the fast lane first; the integration tests
+ * then talk to the real local stack. Named files run in one go, with the stack.
+ */
+export async function runTests(only: string[]): Promise<number> {
+  if (only.length === 0) {
+    const unit = await runUnitTests();
+    if (unit !== 0) return unit;
+  }
+  const files = only.length > 0 ? only : testFiles().filter((file) => !file.endsWith(unitSuffix));
   return withLocalStack(() => {
     // Independent clients the tests check Sluice against: librdkafka's kcat, Python's fastavro and
     // confluent-kafka (the Python consumer example); and the current ClickHouse engine that chdb
@@ -70,12 +97,7 @@ export function runTests(only: string[]): Promise<number> {
     ensurePythonModule('confluent_kafka', 'confluent-kafka');
     ensurePythonModule('chdb', 'chdb-core');
     step('test', `${files.length} test files`);
-    return runNode([
-      '--test',
-      '--test-reporter=spec',
-      '--test-concurrency=2',
-      ...files.map((f) => relative(projectRoot, f)),
-    ]);
+    return nodeTests(files);
   });
 }
 

@@ -22,6 +22,7 @@ interface ComposeService {
   volumes?: { type: string; source?: string; target: string }[];
   healthcheck?: { test?: string[]; disable?: boolean };
   depends_on?: Record<string, { condition: string }>;
+  environment?: Record<string, string>;
 }
 
 function composeConfig(
@@ -167,5 +168,24 @@ describe('docker-compose.yml', () => {
         `${name} keeps its data in no named volume`,
       );
     }
+  });
+
+  it('connects every Sluice container to PostgreSQL as a role of least privilege, never as the superuser', () => {
+    const superuser = services.postgres?.environment?.POSTGRES_USER;
+    assert.equal(superuser, 'postgres');
+    assert.ok(
+      services.postgres?.volumes?.some((v) => v.target.startsWith('/docker-entrypoint-initdb.d/')),
+      'no init script makes the roles',
+    );
+    const userOf = (url: string | undefined) => (url ? decodeURIComponent(new URL(url).username) : undefined);
+    for (const [name, service] of Object.entries(services).filter(([, s]) =>
+      s.image?.startsWith('sluice:'),
+    )) {
+      const env = service.environment ?? {};
+      assert.equal(userOf(env.DATABASE_URL), 'sluice_writer', `${name}: DATABASE_URL`);
+      assert.equal(userOf(env.DATABASE_OWNER_URL), 'sluice', `${name}: DATABASE_OWNER_URL`);
+      assert.equal(userOf(env.DATABASE_READER_URL), 'sluice_reader', `${name}: DATABASE_READER_URL`);
+    }
+    assert.notEqual(services.registry?.environment?.APICURIO_DATASOURCE_USERNAME, superuser);
   });
 });

@@ -68,8 +68,9 @@ export const reasons = {
   },
   time_invalid: {
     kind: 'poison',
-    by: validation,
-    means: 'the source time is neither epoch s/ms/µs/ns nor ISO-8601 with an offset, or no real date',
+    by: 'validation, pricing processor',
+    means:
+      'the source time is neither epoch s/ms/µs/ns nor ISO-8601 with an offset, or no real date; a price effective outside 1970–2106, which the stores cannot hold',
   },
   time_in_future: {
     kind: 'poison',
@@ -138,7 +139,7 @@ export const reasons = {
   price_invalid: {
     kind: 'poison',
     by: 'pricing processor',
-    means: 'the price is not a non-negative decimal',
+    means: 'the price is not a non-negative decimal, or exceeds decimal(38,12), as the stores hold prices',
   },
   term_unknown: {
     kind: 'poison',

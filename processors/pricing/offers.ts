@@ -273,5 +273,18 @@ export function parseOffer(offer: RawPriceOffer): StageResult<ListedPrice> {
     return reject(stage, 'item_not_json', `item is not JSON: ${(err as Error).message}`);
   }
   if (!isObject(item)) return reject(stage, 'item_not_json', 'item is not a JSON object');
-  return offer.provider === 'azure' ? azurePrice(item, offer) : awsPrice(item, offer);
+  const listed = offer.provider === 'azure' ? azurePrice(item, offer) : awsPrice(item, offer);
+  if (listed.ok && !storableTime(listed.value.effectiveFrom)) {
+    return reject(
+      stage,
+      'time_invalid',
+      `effective from ${new Date(listed.value.effectiveFrom).toISOString()}: the stores hold 1970-01-01 to 2106-02-07`,
+    );
+  }
+  return listed;
+}
+
+/** Within ClickHouse's DateTime (seconds since 1970 as UInt32), where the sinks store price times. */
+function storableTime(ms: number): boolean {
+  return ms >= 0 && ms < 2 ** 32 * 1000;
 }

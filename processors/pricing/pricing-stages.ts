@@ -61,13 +61,31 @@ export function canonicalPrice(
     quantity = ratio(listed.termYears * hoursPerYear);
     canonicalUnit = 'hour';
   }
+  const pricePerUnitUsd = toDecimalString(divide(multiply(amount, ratio(rate)), quantity));
+  const originalAmount = toDecimalString(amount);
+  for (const [what, value] of [
+    ['price', originalAmount],
+    ['price in USD', pricePerUnitUsd],
+  ]) {
+    if (!fitsStoredDecimal(value as string))
+      return reject(
+        stage,
+        'price_invalid',
+        `${what} ${value} exceeds decimal(38,12), as the stores hold prices`,
+      );
+  }
   return accept({
-    pricePerUnitUsd: toDecimalString(divide(multiply(amount, ratio(rate)), quantity)),
+    pricePerUnitUsd,
     unit: canonicalUnit,
-    originalAmount: toDecimalString(amount),
+    originalAmount,
     usdRate: toDecimalString(ratio(rate)),
     tierStart: tierStart * unit.quantity,
     tierEnd: tierEnd === null ? null : tierEnd * unit.quantity,
     amortized: listed.wholeTerm,
   });
+}
+
+/** decimal(38,12), as PostgreSQL and ClickHouse store prices: at most 26 digits before the point. */
+function fitsStoredDecimal(text: string): boolean {
+  return (text.split('.')[0] as string).replace('-', '').length <= 26;
 }

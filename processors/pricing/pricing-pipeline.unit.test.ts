@@ -144,11 +144,7 @@ describe('pricing pipeline', () => {
     ['currency without a rate', azure({ ...azureItem('D2s v5'), currencyCode: 'XAU' }), 'currency_unknown'],
     ['negative price', azure({ ...azureItem('D2s v5'), retailPrice: -1 }), 'price_invalid'],
     // found by the bad-input corpus: the stores' decimal(38,12) and DateTime cannot hold these
-    [
-      'price beyond decimal(38,12)',
-      azure({ ...azureItem('D2s v5'), retailPrice: 1.5e29 }),
-      'price_invalid',
-    ],
+    ['price beyond decimal(38,12)', azure({ ...azureItem('D2s v5'), retailPrice: 1.5e29 }), 'price_invalid'],
     [
       'price effective before 1970',
       azure({ ...azureItem('D2s v5'), effectiveStartDate: '0001-01-01T00:00:00Z' }),

@@ -7,7 +7,6 @@ import type {
   KafkaMessage,
   Message,
   Producer,
-  TopicMessages,
 } from 'kafkajs';
 import type { Component, Health } from '../../lib/component.ts';
 import { deadLetter, dlqMessage } from '../../lib/dlq.ts';
@@ -17,6 +16,7 @@ import { componentLogger, type Logger } from '../../lib/logger.ts';
 import { type ComponentMetrics, componentMetrics } from '../../lib/metrics.ts';
 import { createRegistryClient } from '../../lib/registry.ts';
 import { AvroSerde } from '../../lib/serde.ts';
+import { forKafkajs, sendsOf } from '../../lib/stream/kafkajs-port.ts';
 import type { TopicContract } from '../../schemas/catalog.ts';
 import type { RunnerSettings } from './config.ts';
 import { DedupeWindow, isDuplicate } from './dedupe.ts';
@@ -589,73 +589,6 @@ export class TransactionalRunner implements Component {
     if (this.state.state !== 'ready') return this.state;
     return (this.threads ? this.threads.health() : this.running?.health?.()) ?? this.state;
   }
-}
-
-/** Kafka error types of a transactional producer whose id another producer took over. */
-const fencedErrorTypes = new Set([
-  'INVALID_PRODUCER_EPOCH',
-  'PRODUCER_FENCED',
-  'INVALID_PRODUCER_ID_MAPPING',
-]);
-
-/**
- * The error to hand kafkajs for a failed batch: as it came (kafkajs tells a rebalance, which it
- * rejoins, from a failure, which it retries, by the error), except a fenced producer. kafkajs stops
- * a consumer for good after a non-retriable error, and fencing is one; retried, the consumer rejoins
- * and reopens the partitions it still owns (fencing their ids anew), while a partition that moved to
- * another instance stays with it.
- */
-function forKafkajs(err: unknown): unknown {
-  let cause = err as { type?: string; cause?: unknown } | undefined;
-  while (cause?.cause) cause = cause.cause as { type?: string; cause?: unknown };
-  if (cause?.type === undefined || !fencedErrorTypes.has(cause.type)) return err;
-  return Object.assign(new Error(`transactional producer fenced (${cause.type}); rejoining the group`), {
-    name: 'KafkaJSError',
-    retriable: true,
-  });
-}
-
-/**
- * Bytes of records per send. kafkajs puts a send's messages for a partition in one record batch,
- * which the broker refuses past its message.max.bytes (1 MiB by default), also when every key of
- * a send lands in one partition.
- */
-const sendBytes = 768 * 1024;
-
-/** Bytes a message takes in a record batch, headers estimated (a trace id at most). */
-function recordBytes(message: Message): number {
-  const key = message.key;
-  return (message.value?.length ?? 0) + (key ? Buffer.byteLength(key) : 0) + 96;
-}
-
-/**
- * The sends of one batch: outputs, dead letters and run outcomes, as few sends as sendBytes allows
- * (one produce request per send, so a batch usually costs one round trip).
- */
-function sendsOf(messagesByTopic: [topic: string, messages: Message[]][]): TopicMessages[][] {
-  const sends: TopicMessages[][] = [];
-  let send: TopicMessages[] = [];
-  let bytes = 0;
-  for (const [topic, messages] of messagesByTopic) {
-    let current: TopicMessages | undefined;
-    for (const message of messages) {
-      const size = recordBytes(message);
-      if (bytes + size > sendBytes && bytes > 0) {
-        sends.push(send);
-        send = [];
-        bytes = 0;
-        current = undefined;
-      }
-      if (!current) {
-        current = { topic, messages: [] };
-        send.push(current);
-      }
-      current.messages.push(message);
-      bytes += size;
-    }
-  }
-  if (send.length > 0) sends.push(send);
-  return sends;
 }
 
 /** The offset, in this record's own partition, of the record a dead-letter replay copies (dlq-replay.ts). */

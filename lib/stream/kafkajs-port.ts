@@ -233,7 +233,7 @@ const fencedErrorTypes = new Set([
  * and reopens the partitions it still owns (fencing their ids anew), while a partition that moved to
  * another instance stays with it.
  */
-export function forKafkajs(err: unknown): unknown {
+function forKafkajs(err: unknown): unknown {
   let cause = err as { type?: string; cause?: unknown } | undefined;
   while (cause?.cause) cause = cause.cause as { type?: string; cause?: unknown };
   if (cause?.type === undefined || !fencedErrorTypes.has(cause.type)) return err;
@@ -265,7 +265,7 @@ function recordBytes(message: OutputMessage): number {
  * The sends of one batch: outputs, dead letters and run outcomes, as few sends as sendBytes allows
  * (one produce request per send, so a batch usually costs one round trip).
  */
-export function sendsOf(messagesByTopic: [topic: string, messages: OutputMessage[]][]): TopicMessages[][] {
+function sendsOf(messagesByTopic: [topic: string, messages: OutputMessage[]][]): TopicMessages[][] {
   const sends: TopicMessages[][] = [];
   let send: TopicMessages[] = [];
   let bytes = 0;

@@ -1,5 +1,6 @@
 import type { Admin, Consumer, Kafka, Message, Producer, TopicMessages } from 'kafkajs';
-import { createKafka, createProducer, ensureTopics } from '../kafka.ts';
+import { createProducer, ensureTopics } from '../kafka.ts';
+import { sharedOnce } from '../retry.ts';
 import type {
   ConsumerHooks,
   KafkaPort,
@@ -20,6 +21,13 @@ import type {
  */
 export function kafkajsPort(kafka: Kafka): KafkaPort {
   let shared: Producer | undefined;
+  // made once, on the first partition opened without transactions; partitions opened meanwhile wait for its connection
+  const sharedProducer = sharedOnce(async () => {
+    const producer = createProducer(kafka);
+    await producer.connect();
+    shared = producer;
+    return producer;
+  });
   return {
     ensureTopics: (topics) => ensureTopics(kafka, topics),
     consumer: (options) => new KafkajsConsumer(kafka, options),
@@ -27,11 +35,7 @@ export function kafkajsPort(kafka: Kafka): KafkaPort {
     async partitionOutput(consumer, groupId, transactionalId) {
       if (transactionalId === undefined) {
         // without transactions every partition sends through one producer, then commits its offset
-        if (!shared) {
-          shared = createProducer(kafka);
-          await shared.connect();
-        }
-        const producer = shared;
+        const producer = await sharedProducer();
         return {
           async commit(messages, next) {
             for (const topicMessages of sendsOf(messages))
@@ -45,14 +49,8 @@ export function kafkajsPort(kafka: Kafka): KafkaPort {
     },
     async close() {
       await shared?.disconnect();
-      shared = undefined;
     },
   };
-}
-
-/** A kafkajs port for the component's own client (lib/kafka.ts' settings and logging). */
-export function kafkaPortFor(component: string, kafka: Kafka = createKafka(component)): KafkaPort {
-  return kafkajsPort(kafka);
 }
 
 function producerPort(producer: Producer): StreamProducer {

@@ -70,7 +70,7 @@ async function runProcessor(kafka: ReturnType<typeof createKafka>, name: string,
   });
   const started = performance.now();
   await processor.start();
-  await processor.finished;
+  await processor.plugin.finished;
   const wall = (performance.now() - started) / 1000;
   const rss = process.memoryUsage().rss;
   await processor.stop(Date.now() + 10_000);

@@ -9,7 +9,7 @@ import { componentNodeFlags } from '../lib/component.ts';
 import { environment, projectRoot } from '../lib/config.ts';
 import { createKafka } from '../lib/kafka.ts';
 import { dlqContract } from '../schemas/catalog.ts';
-import { BatchingSink, type BatchingSinkOptions } from '../sinks/batching-sink.ts';
+import { type BatchingSinkOptions, createBatchingSink } from '../sinks/batching-sink.ts';
 import { normalizedReadings, privateTelemetryTopic, publishReadings } from '../sinks/fixtures.ts';
 import { uniqueSuffix, waitFor } from '../test/support.ts';
 import { deleteTopics } from '../test/telemetry-load.ts';
@@ -71,7 +71,7 @@ async function inProcess(plan: SinkBenchPlan, topic: string): Promise<Figure[]> 
       latencies.push(performance.now() - began);
     },
   };
-  const sink = new BatchingSink({ ...options, writer: timedWriter });
+  const sink = createBatchingSink({ ...options, writer: timedWriter });
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
@@ -86,7 +86,7 @@ async function inProcess(plan: SinkBenchPlan, topic: string): Promise<Figure[]> 
   await sink.stop(Date.now() + 10_000);
   latencies.sort((a, b) => a - b);
   return [
-    ['rows loaded', String(sink.rowsWritten), 'rows'],
+    ['rows loaded', String(sink.plugin.rowsWritten), 'rows'],
     ...timing,
     ['batches', String(latencies.length), ''],
     ['batch write latency p50', percentile(latencies, 50).toFixed(1), 'ms'],

@@ -6,7 +6,7 @@ import { loadSettings } from '../lib/config.ts';
 import { createKafka, createProducer } from '../lib/kafka.ts';
 import { createRegistryClient } from '../lib/registry.ts';
 import { AvroSerde } from '../lib/serde.ts';
-import type { TransactionalRunner } from '../processors/runner/transactional-runner.ts';
+import type { Processor } from '../processors/runner/processor.ts';
 import { telemetrySettings } from '../processors/telemetry/config.ts';
 import { createTelemetryProcessor } from '../processors/telemetry/telemetry-processor.ts';
 import { dlqContract, readSchema, topics } from '../schemas/catalog.ts';
@@ -29,7 +29,7 @@ const fencedInput = `test.raw.telemetry.fence.${suffix}`;
 const fencedOutput = `test.normalized.telemetry.fence.${suffix}`;
 const fencedGroupId = `test-fence-${suffix}`;
 
-function instance(name: string, topic = input, outputTopic = output, group = groupId): TransactionalRunner {
+function instance(name: string, topic = input, outputTopic = output, group = groupId): Processor {
   const settings = loadSettings(telemetrySettings, {
     PROCESSOR_TELEMETRY_INPUT_TOPIC: topic,
     PROCESSOR_TELEMETRY_OUTPUT_TOPIC: outputTopic,
@@ -107,14 +107,14 @@ describe('telemetry processor: scaling out and in', () => {
     await waitUntil('the second instance did not join', () => second.health().state === 'ready');
     await publishLoad(producer, serde, input, load.events.slice(half));
     await producer.disconnect();
-    await waitUntil('the second instance did no work', () => second.totals().processed > 0);
+    await waitUntil('the second instance did no work', () => second.plugin.totals().processed > 0);
     await first.stop(Date.now() + 15_000);
     await waitUntil(
       'the remaining instance did not finish',
       async () => (await progress()) >= load.events.length,
     );
     await second.stop(Date.now() + 15_000);
-    assert.ok(first.totals().processed > 0 && second.totals().processed > 0, 'both did work');
+    assert.ok(first.plugin.totals().processed > 0 && second.plugin.totals().processed > 0, 'both did work');
 
     await assertEveryValidReadingOnce(output, load.validIds);
   });

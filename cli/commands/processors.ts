@@ -10,8 +10,8 @@ import { AvroSerde } from '../../lib/serde.ts';
 import { pricingSettings } from '../../processors/pricing/config.ts';
 import { createPricingProcessor } from '../../processors/pricing/pricing-processor.ts';
 import { replayDeadLetters } from '../../processors/runner/dlq-replay.ts';
+import type { RunnerProgress } from '../../processors/runner/processor-plugin.ts';
 import { planReplay, positionGroup, withAdmin } from '../../processors/runner/reprocess.ts';
-import type { RunnerProgress } from '../../processors/runner/transactional-runner.ts';
 import { telemetrySettings } from '../../processors/telemetry/config.ts';
 import { createTelemetryProcessor } from '../../processors/telemetry/telemetry-processor.ts';
 import { done, step } from '../output.ts';
@@ -94,7 +94,7 @@ export async function reprocess(
   });
   await component.start();
   try {
-    await component.finished;
+    await component.plugin.finished;
   } finally {
     await component.stop(Date.now() + 15_000);
     await withAdmin(kafka, (admin) => admin.deleteGroups([groupId])).catch(() => undefined);

@@ -86,7 +86,7 @@ describe('pricing processor on the local stack', () => {
     });
     const processor = createPricingProcessor({ settings, until });
     await processor.start();
-    await processor.finished;
+    await processor.plugin.finished;
     await processor.stop(Date.now() + 10_000);
 
     const prices = await readAll(

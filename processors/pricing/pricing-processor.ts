@@ -1,10 +1,9 @@
 import { runIdHeader, topics } from '../../schemas/catalog.ts';
-import { createProcessor, type ProcessorOptions } from '../runner/processor.ts';
-import type { TransactionalRunner } from '../runner/transactional-runner.ts';
+import { createProcessor, type Processor, type ProcessorOptions } from '../runner/processor.ts';
 import { type PricingSettings, pricingSettings } from './config.ts';
 
 /** raw.pricing.offers.v1 → normalized.pricing.prices.v1, with each collection run's outcome on ops.pricing.run-outcomes.v1. */
-export function createPricingProcessor(options: ProcessorOptions<PricingSettings> = {}): TransactionalRunner {
+export function createPricingProcessor(options: ProcessorOptions<PricingSettings> = {}): Processor {
   return createProcessor(
     {
       component: 'pricing-processor',

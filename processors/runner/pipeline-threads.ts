@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
-import type { KafkaMessage } from 'kafkajs';
 import type { Health } from '../../lib/component.ts';
 import { SluiceError } from '../../lib/errors.ts';
+import type { StreamMessage } from '../../lib/stream/kafka-port.ts';
 import { fromThreadError, startModuleThread, type ThreadError } from '../../lib/threads.ts';
 import type { TopicContract } from '../../schemas/catalog.ts';
 import type { Evaluated } from './evaluation.ts';
@@ -155,7 +155,7 @@ export class PipelineThreads {
   }
 
   /** Evaluates the records of one partition's batch, in order. */
-  evaluate(topic: string, partition: number, messages: readonly KafkaMessage[]): Promise<Evaluated[]> {
+  evaluate(topic: string, partition: number, messages: readonly StreamMessage[]): Promise<Evaluated[]> {
     if (this.failure) return Promise.reject(this.failure);
     const job = pack(this.nextJob++, topic, partition, messages);
     let thread = this.threads[0] as Thread;
@@ -199,7 +199,7 @@ export class PipelineThreads {
   }
 }
 
-function pack(id: number, topic: string, partition: number, messages: readonly KafkaMessage[]): ThreadJob {
+function pack(id: number, topic: string, partition: number, messages: readonly StreamMessage[]): ThreadJob {
   const count = messages.length;
   let bytes = 0;
   for (const message of messages) bytes += message.value?.length ?? 0;
@@ -211,7 +211,7 @@ function pack(id: number, topic: string, partition: number, messages: readonly K
   const timestamps = new Float64Array(count);
   let at = 0;
   for (let i = 0; i < count; i++) {
-    const message = messages[i] as KafkaMessage;
+    const message = messages[i] as StreamMessage;
     const value = message.value;
     if (value === null) starts[i] = -1;
     else {

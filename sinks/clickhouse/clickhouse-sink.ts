@@ -6,7 +6,7 @@ import { componentLogger } from '../../lib/logger.ts';
 import { createRegistryClient } from '../../lib/registry.ts';
 import { AvroSerde } from '../../lib/serde.ts';
 import { topics } from '../../schemas/catalog.ts';
-import { BatchingSink, type BatchingSinkOptions } from '../batching-sink.ts';
+import { type BatchingSink, type BatchingSinkOptions, createBatchingSink } from '../batching-sink.ts';
 import { type ClickHouseSourceKind, ClickHouseWriter } from './clickhouse-writer.ts';
 import { type ClickHouseSinkSettings, clickhouseSinkSettings } from './config.ts';
 
@@ -64,5 +64,5 @@ export function clickhouseSinkOptions(
 
 /** The ClickHouse sink: normalized telemetry (with rollups) and prices into ClickHouse, each row once. */
 export function createClickHouseSink(...args: Parameters<typeof clickhouseSinkOptions>): BatchingSink {
-  return new BatchingSink(clickhouseSinkOptions(...args));
+  return createBatchingSink(clickhouseSinkOptions(...args));
 }

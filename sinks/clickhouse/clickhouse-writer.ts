@@ -13,8 +13,13 @@ import { SluiceError } from '../../lib/errors.ts';
 import { EventIdSet } from '../../lib/event-id-set.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { sitesLoaded } from '../../lib/metrics.ts';
+import {
+  nextOffsets,
+  type PartitionOffset,
+  type SinkRecord,
+  type SinkWriter,
+} from '../../lib/stream/destination.ts';
 import type { PriceRecord, TelemetryReading } from '../../schemas/types.ts';
-import { nextOffsets, type PartitionOffset, type SinkRecord, type SinkWriter } from '../batching-sink.ts';
 import { priceColumns } from '../price-columns.ts';
 import { migrateClickHouse, storageTable } from './clickhouse-schema.ts';
 import { applyRetention, type RetentionPolicy } from './retention.ts';

@@ -6,7 +6,7 @@ import { createPgPool } from '../../lib/postgres.ts';
 import { createRegistryClient } from '../../lib/registry.ts';
 import { AvroSerde } from '../../lib/serde.ts';
 import { type TopicContract, topics } from '../../schemas/catalog.ts';
-import { BatchingSink, type BatchingSinkOptions } from '../batching-sink.ts';
+import { type BatchingSink, type BatchingSinkOptions, createBatchingSink } from '../batching-sink.ts';
 import type { SinkSettings } from '../sink-settings.ts';
 import {
   type PostgresArchiveSettings,
@@ -96,10 +96,10 @@ export function postgresArchiveOptions(
 
 /** The PostgreSQL sink: normalized telemetry and prices (and collection run outcomes) into PostgreSQL, exactly once per event. */
 export function createPostgresSink(...args: Parameters<typeof postgresSinkOptions>): BatchingSink {
-  return new BatchingSink(postgresSinkOptions(...args));
+  return createBatchingSink(postgresSinkOptions(...args));
 }
 
 /** The raw archive sink: every raw record into raw_events, exactly once per Kafka record. */
 export function createPostgresArchiveSink(...args: Parameters<typeof postgresArchiveOptions>): BatchingSink {
-  return new BatchingSink(postgresArchiveOptions(...args));
+  return createBatchingSink(postgresArchiveOptions(...args));
 }

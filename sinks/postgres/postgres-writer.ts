@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { migrate } from '../../lib/db/migrate.ts';
 import { classifyError, SluiceError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
+import type { PartitionOffset, SinkRecord, SinkWriter } from '../../lib/stream/destination.ts';
 import type {
   PriceRecord,
   RawPriceOffer,
@@ -12,7 +13,6 @@ import type {
   RunOutcome,
   TelemetryReading,
 } from '../../schemas/types.ts';
-import type { PartitionOffset, SinkRecord, SinkWriter } from '../batching-sink.ts';
 import { priceColumns } from '../price-columns.ts';
 import { BinaryArray, type ElementType } from './binary-array.ts';
 import {

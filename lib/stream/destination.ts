@@ -1,0 +1,315 @@
+import { classifyError, describeError, SluiceError } from '../errors.ts';
+import type { AvroSerde } from '../serde.ts';
+import type { Handled, Rejected, StreamEngine, StreamPlugin } from './engine.ts';
+import type { Assignment, PartitionBatch, StreamMessage, TopicPartitionOffset } from './kafka-port.ts';
+
+/** One consumed message, decoded with its topic's schema. */
+export interface SinkRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  message: StreamMessage;
+  value: unknown;
+}
+
+/** The next offset to consume in a partition (last written offset + 1). */
+export type PartitionOffset = TopicPartitionOffset;
+
+/**
+ * What a destination implements; the engine and the destination plugin do the rest (batching,
+ * retries, pausing, DLQ, offsets). `write` must be idempotent by event id and must record `offsets`
+ * as the destination's progress, so a restart resumes exactly after what was written.
+ */
+export interface SinkWriter {
+  /** Connects and prepares tables; fails fast (fatal) when misconfigured. */
+  open(): Promise<void>;
+  /**
+   * Writes the rows and stores the offsets. Throws a SluiceError: retriable (nothing or all
+   * was written; the same call is repeated), poison (some row can never be written: the batch
+   * is split to find it), fatal. `records` may be empty (offsets only).
+   */
+  write(records: SinkRecord[], offsets: PartitionOffset[]): Promise<void>;
+  /** The offsets the destination holds for these partitions (where consumption resumes). */
+  storedOffsets(topic: string, partitions: number[]): Promise<PartitionOffset[]>;
+  /**
+   * Waits until the writes that other instances of this sink had running have ended: a partition
+   * handed over in a rebalance may still be in its previous owner's last write, and its stored
+   * offset is only final after it. Needed where a write repeated over it would not be harmless.
+   */
+  awaitOthersWrites?(): Promise<void>;
+  /** Records how the run ended (where the destination keeps runs) and disconnects. */
+  close(outcome: { rowsRejected: number; error?: string }): Promise<void>;
+}
+
+export interface DestinationOptions {
+  writer: SinkWriter;
+  batchRows: number;
+  batchMaxWaitMs: number;
+}
+
+/** A buffered message: decoded, or kept with why it could not be (it goes to the DLQ with its batch). */
+interface Buffered extends SinkRecord {
+  decodeError?: SluiceError;
+}
+
+/** Offsets after the last record of each partition in `records` (records are in offset order per partition). */
+export function nextOffsets(records: readonly { topic: string; partition: number; offset: string }[]) {
+  const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+  const last = new Map<string, { topic: string; partition: number; offset: string }>();
+  let previous: (typeof records)[number] | undefined;
+  for (const record of records) {
+    // noted when the partition changes, not per record: a partition's later run overwrites its earlier one
+    if (previous && (previous.partition !== record.partition || previous.topic !== record.topic))
+      last.set(key(previous.topic, previous.partition), previous);
+    previous = record;
+  }
+  if (previous) last.set(key(previous.topic, previous.partition), previous);
+  return [...last.values()].map(({ topic, partition, offset }) => ({
+    topic,
+    partition,
+    offset: String(BigInt(offset) + 1n),
+  }));
+}
+
+/**
+ * The sink plugin: decodes, batches by size and time, writes through the destination's writer
+ * (rows and offsets in one database transaction) and moves on only once it acknowledged. While the
+ * destination is down the engine pauses the partitions and retries with backoff (the buffer never
+ * grows past one batch plus one fetch), and resumes where it stopped. Offsets live in the
+ * destination; on every assignment the consumer seeks to them and drops anything below, so
+ * redelivery never writes twice.
+ */
+export class Destination implements StreamPlugin {
+  private buffer: Buffered[] = [];
+  private flushTimer?: NodeJS.Timeout;
+  private flushing: Promise<void> = Promise.resolve();
+  /** Aborted when the group starts rebalancing: no write starts, a retrying one gives up, until the new assignment. */
+  private rebalance = new AbortController();
+  rowsWritten = 0;
+  rowsRejected = 0;
+
+  constructor(
+    private readonly engine: StreamEngine<Destination>,
+    private readonly options: DestinationOptions,
+  ) {}
+
+  open(): Promise<void> {
+    return this.options.writer.open();
+  }
+
+  revoking(): void {
+    this.rebalance.abort();
+  }
+
+  /**
+   * Hands partitions over without writing anything twice. From the rebalance on, this instance
+   * starts no write (`revoking`); here its write in flight settles, everything buffered is dropped
+   * (what was not written is fetched again, by whoever owns it now), the writes other instances had
+   * running end, and consumption resumes from the offsets stored in the destination, which then
+   * include every write of the partitions' previous owners.
+   */
+  async assigned(assignment: Assignment): Promise<void> {
+    this.rebalance.abort();
+    await this.flushing.catch(() => {});
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    this.buffer = [];
+    this.engine.forgetPositions();
+    const { writer } = this.options;
+    if (writer.awaitOthersWrites) {
+      await this.engine.retry(
+        () => writer.awaitOthersWrites?.() ?? Promise.resolve(),
+        'wait for the previous owners',
+      );
+    }
+    for (const [topic, partitions] of Object.entries(assignment)) {
+      if (partitions.length === 0) continue;
+      const stored = await this.engine.retry(
+        () => writer.storedOffsets(topic, partitions),
+        'read stored offsets',
+      );
+      this.engine.acknowledged(stored);
+      for (const position of stored) this.engine.consumer.seek(position);
+      this.engine.logger.info({ topic, stored }, 'assigned partitions; resuming from the stored offsets');
+    }
+    this.rebalance = new AbortController();
+  }
+
+  async handle(
+    { topic, partition, messages }: PartitionBatch,
+    heartbeat: () => Promise<void>,
+  ): Promise<Handled> {
+    await this.take(topic, partition, messages);
+    if (this.buffer.length < this.options.batchRows) return { consumed: true };
+    // a full batch is written while the next one is fetched and decoded…
+    const flushed = this.flush(false);
+    flushed.catch(() => {}); // reported by flush; unwritten records stay buffered
+    if (this.buffer.length < 2 * this.options.batchRows) return { consumed: true };
+    // …but with two batches waiting this fetch is held until they are written: the backpressure
+    const beat = setInterval(() => heartbeat().catch(() => {}), 3_000);
+    try {
+      await flushed;
+    } catch {
+      // as above
+    } finally {
+      clearInterval(beat);
+    }
+    return { consumed: true };
+  }
+
+  private async take(topic: string, partition: number, messages: StreamMessage[]): Promise<void> {
+    const position = this.engine.position(topic, partition) ?? -1n;
+    // offsets ascend: once one is at the stored position, so are the rest
+    let belowPosition = position >= 0n;
+    let taken = 0;
+    for (const message of messages) {
+      if (belowPosition) {
+        if (BigInt(message.offset) < position) continue; // already in the destination
+        belowPosition = false;
+      }
+      taken++;
+      const record: Buffered = { topic, partition, offset: message.offset, message, value: undefined };
+      try {
+        const value = this.decode(topic, message);
+        // awaited only when a writer schema had to be fetched: a microtask per record costs
+        record.value = value instanceof Promise ? await value : value;
+      } catch (err) {
+        record.decodeError = classifyError(err);
+      }
+      this.buffer.push(record);
+    }
+    if (taken > 0) this.engine.metrics.received(topic, taken);
+    if (this.buffer.length > 0 && !this.flushTimer) {
+      this.flushTimer = setTimeout(() => {
+        this.flush(true).catch(() => {});
+      }, this.options.batchMaxWaitMs);
+    }
+  }
+
+  /** Decodes with the schemas already loaded; fetches an unknown writer schema once. */
+  private decode(topic: string, message: StreamMessage): unknown | Promise<unknown> {
+    const serde: AvroSerde = this.engine.serde;
+    try {
+      return serde.decodeSync(topic, message.value).value;
+    } catch (err) {
+      if (err instanceof SluiceError && err.code === 'ING_SERDE_UNKNOWN_SCHEMA') {
+        return serde.decode(topic, message.value).then((decoded) => decoded.value);
+      }
+      throw err;
+    }
+  }
+
+  /** Writes the full batches buffered (and, when `partial`, the rest too); calls are serialized. */
+  private flush(partial: boolean): Promise<void> {
+    this.flushing = this.flushing.catch(() => {}).then(() => this.flushBuffered(partial));
+    return this.flushing;
+  }
+
+  private async flushBuffered(partial: boolean): Promise<void> {
+    if (partial) {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = undefined;
+    }
+    while (
+      (this.buffer.length >= this.options.batchRows || (partial && this.buffer.length > 0)) &&
+      !this.engine.failed.aborted &&
+      !this.rebalance.signal.aborted
+    ) {
+      const batch = this.buffer.splice(0, this.options.batchRows);
+      try {
+        await this.writeBatch(batch);
+      } catch (err) {
+        // unwritten: put back so a later flush (or the next owner, from the stored offsets) has them
+        this.buffer.unshift(...batch);
+        const error = classifyError(err);
+        const interrupted = this.engine.stopSignal.aborted || this.rebalance.signal.aborted;
+        if (error.disposition === 'fatal' && !interrupted) this.engine.fail(error);
+        throw error;
+      }
+    }
+  }
+
+  private async writeBatch(batch: Buffered[]): Promise<void> {
+    const { engine } = this;
+    const endTimer = engine.metrics.timeBatch();
+    const offsets = nextOffsets(batch);
+    const writable: SinkRecord[] = [];
+    const rejected: Rejected[] = [];
+    for (const record of batch) {
+      if (record.decodeError) rejected.push({ ...record, error: record.decodeError, stage: 'decode' });
+      else writable.push(record);
+    }
+    const { poison, offsetsStored } = await this.writeIsolatingPoison(
+      writable,
+      rejected.length > 0 ? [] : offsets,
+    );
+    rejected.push(...poison);
+    if (rejected.length > 0) await engine.sendToDeadLetters(rejected);
+    if (!offsetsStored) {
+      // held back while bad rows were found: stored once every row of the batch is placed, also
+      // through a rebalance (the rows are written: the next owner must resume after them)
+      await engine.retry(() => this.options.writer.write([], offsets), 'store offsets');
+    }
+    engine.acknowledged(offsets);
+    const poisonRecords = new Set(poison.map((p) => p.message));
+    const written = writable.filter((record) => !poisonRecords.has(record.message));
+    this.rowsWritten += written.length;
+    this.rowsRejected += rejected.length;
+    for (const [topic, count] of countByTopic(written)) engine.metrics.sent(topic, count);
+    engine.reportLag();
+    endTimer();
+    // Kafka's copy of the offsets only feeds lag tools: the destination's copy is the one resumed from
+    engine.consumer.commit(offsets).catch((err) => {
+      engine.logger.debug({ err: describeError(err) }, 'could not mirror offsets to Kafka');
+    });
+  }
+
+  /**
+   * Writes the batch with its offsets; when the destination rejects it as invalid, splits it
+   * in halves until the bad rows are alone, writes the rest and returns the bad rows.
+   */
+  private async writeIsolatingPoison(
+    records: SinkRecord[],
+    offsets: PartitionOffset[],
+  ): Promise<{ poison: Rejected[]; offsetsStored: boolean }> {
+    try {
+      // a rebalance ends the retries too: the batch may belong to another instance now
+      await this.engine.retry(
+        () => this.options.writer.write(records, offsets),
+        'write',
+        AbortSignal.any([this.engine.stopSignal, this.rebalance.signal]),
+      );
+      return { poison: [], offsetsStored: offsets.length > 0 };
+    } catch (err) {
+      const error = classifyError(err);
+      if (error.disposition !== 'poison' || records.length === 0) throw error;
+      const [record] = records;
+      if (records.length === 1 && record)
+        return { poison: [{ ...record, error, stage: 'write' }], offsetsStored: false };
+      const middle = Math.ceil(records.length / 2);
+      const left = await this.writeIsolatingPoison(records.slice(0, middle), []);
+      const right = await this.writeIsolatingPoison(records.slice(middle), []);
+      return { poison: [...left.poison, ...right.poison], offsetsStored: false };
+    }
+  }
+
+  async drain(): Promise<void> {
+    await this.flush(true).catch((err) => {
+      this.engine.logger.warn(
+        { err: describeError(err) },
+        'last batch not written; it is consumed again on restart',
+      );
+    });
+  }
+
+  async close(failure: SluiceError | undefined): Promise<void> {
+    clearTimeout(this.flushTimer);
+    await this.options.writer.close({ rowsRejected: this.rowsRejected, error: failure?.message });
+  }
+}
+
+function countByTopic(records: readonly SinkRecord[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const { topic } of records) counts.set(topic, (counts.get(topic) ?? 0) + 1);
+  return counts;
+}

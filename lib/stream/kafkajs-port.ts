@@ -1,0 +1,290 @@
+import type { Admin, Consumer, Kafka, Message, Producer, TopicMessages } from 'kafkajs';
+import { createProducer, ensureTopics } from '../kafka.ts';
+import { sharedOnce } from '../retry.ts';
+import type {
+  ConsumerHooks,
+  KafkaPort,
+  OutputMessage,
+  PartitionOutput,
+  StreamConsumer,
+  StreamConsumerOptions,
+  StreamProducer,
+  TopicPartitionOffset,
+} from './kafka-port.ts';
+
+/**
+ * The engine's Kafka port on kafkajs 2.2.4 (patched: patches/kafkajs+2.2.4.patch), holding what
+ * that client needs worked around: no KIP-447 (one transactional producer per input partition,
+ * fenced by its id), a retry loop steered by the error's type (a fenced producer is handed over as
+ * a made-up retriable KafkaJSError), no pause before run() returned, record batches the broker
+ * refuses past message.max.bytes (sends split), and the murmur2 partitioner (lib/kafka.ts).
+ */
+export function kafkajsPort(kafka: Kafka): KafkaPort {
+  let shared: Producer | undefined;
+  // made once, on the first partition opened without transactions; partitions opened meanwhile wait for its connection
+  const sharedProducer = sharedOnce(async () => {
+    const producer = createProducer(kafka);
+    await producer.connect();
+    shared = producer;
+    return producer;
+  });
+  return {
+    ensureTopics: (topics) => ensureTopics(kafka, topics),
+    consumer: (options) => new KafkajsConsumer(kafka, options),
+    producer: () => producerPort(createProducer(kafka)),
+    async partitionOutput(consumer, groupId, transactionalId) {
+      if (transactionalId === undefined) {
+        // without transactions every partition sends through one producer, then commits its offset
+        const producer = await sharedProducer();
+        return {
+          async commit(messages, next) {
+            for (const topicMessages of sendsOf(messages))
+              await producer.sendBatch({ acks: -1, topicMessages });
+            await consumer.commit([next]);
+          },
+          close: async () => undefined,
+        };
+      }
+      return transactionalOutput(kafka, groupId, transactionalId);
+    },
+    async close() {
+      await shared?.disconnect();
+    },
+  };
+}
+
+function producerPort(producer: Producer): StreamProducer {
+  return {
+    connect: () => producer.connect(),
+    async send(messages) {
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: messages.map(([topic, topicMessages]) => ({
+          topic,
+          messages: asKafkajs(topicMessages),
+        })),
+      });
+    },
+    disconnect: () => producer.disconnect(),
+  };
+}
+
+/**
+ * One transactional producer per input partition (kafkajs has no KIP-447 group metadata): a new
+ * owner initialises the partition's id, which aborts whatever a previous owner (crashed, or a
+ * zombie after a rebalance) left open and fences it off, before the committed offset is read.
+ */
+async function transactionalOutput(
+  kafka: Kafka,
+  groupId: string,
+  transactionalId: string,
+): Promise<PartitionOutput> {
+  const producer = createProducer(kafka, { transactionalId });
+  await producer.connect();
+  const fence = await producer.transaction();
+  await fence.abort();
+  return {
+    async commit(messages, next) {
+      const transaction = await producer.transaction();
+      try {
+        for (const topicMessages of sendsOf(messages))
+          await transaction.sendBatch({ acks: -1, topicMessages });
+        await transaction.sendOffsets({
+          consumerGroupId: groupId,
+          topics: [{ topic: next.topic, partitions: [{ partition: next.partition, offset: next.offset }] }],
+        });
+        await transaction.commit();
+      } catch (err) {
+        if (transaction.isActive()) await transaction.abort().catch(() => undefined);
+        throw err;
+      }
+    },
+    close: () => producer.disconnect(),
+  };
+}
+
+class KafkajsConsumer implements StreamConsumer {
+  private readonly consumer: Consumer;
+  private readonly admin: Admin;
+  private adminConnected?: Promise<void>;
+  /** Once run() returned: before it (the first assignment's reads) kafkajs refuses pause and resume. */
+  private consuming = false;
+
+  constructor(
+    kafka: Kafka,
+    private readonly options: StreamConsumerOptions,
+  ) {
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: options.sessionTimeoutMs,
+      heartbeatInterval: options.heartbeatIntervalMs,
+      maxBytesPerPartition: options.maxBytesPerPartition,
+      maxBytes: options.maxBytes,
+      maxWaitTimeInMs: options.maxWaitTimeMs,
+      readUncommitted: false,
+      allowAutoTopicCreation: false,
+    });
+    this.admin = kafka.admin();
+  }
+
+  async run(topics: string[], fromBeginning: boolean, hooks: ConsumerHooks): Promise<void> {
+    const { consumer } = this;
+    consumer.on(consumer.events.REBALANCING, () => hooks.revoking());
+    let assigned: Promise<void> = Promise.resolve();
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      assigned = hooks.assigned(payload.memberAssignment);
+      assigned.catch(() => undefined); // the batches waiting for it raise it
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart) hooks.crashed(payload.error);
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConcurrently,
+      eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+        try {
+          await assigned;
+          const consumed = await hooks.batch(
+            {
+              topic: batch.topic,
+              partition: batch.partition,
+              messages: batch.messages,
+              highWatermark: batch.highWatermark,
+              firstOffset: batch.firstOffset() ?? batch.messages[0]?.offset ?? batch.lastOffset(),
+              lastOffset: batch.lastOffset(),
+            },
+            heartbeat,
+          );
+          if (consumed) resolveOffset(batch.lastOffset());
+        } catch (err) {
+          throw forKafkajs(err);
+        }
+      },
+    });
+    this.consuming = true;
+  }
+
+  seek({ topic, partition, offset }: TopicPartitionOffset): void {
+    this.consumer.seek({ topic, partition, offset });
+  }
+
+  pause(topics: string[], partitions?: number[]): void {
+    if (this.consuming) this.consumer.pause(topics.map((topic) => ({ topic, partitions })));
+  }
+
+  resume(topics: string[], partitions?: number[]): void {
+    if (this.consuming) this.consumer.resume(topics.map((topic) => ({ topic, partitions })));
+  }
+
+  async commit(offsets: TopicPartitionOffset[]): Promise<void> {
+    await this.consumer.commitOffsets(offsets);
+  }
+
+  private connectedAdmin(): Promise<Admin> {
+    this.adminConnected ??= this.admin.connect().catch((err: unknown) => {
+      this.adminConnected = undefined;
+      throw err;
+    });
+    return this.adminConnected.then(() => this.admin);
+  }
+
+  async committed(topic: string): Promise<Map<number, number>> {
+    const admin = await this.connectedAdmin();
+    const [entry] = await admin.fetchOffsets({ groupId: this.options.groupId, topics: [topic] });
+    return new Map(
+      (entry?.partitions ?? [])
+        .map(({ partition, offset }) => [partition, Number(offset)] as const)
+        .filter(([, offset]) => offset >= 0),
+    );
+  }
+
+  async offsetRange(topic: string, partition: number): Promise<{ low: number; high: number }> {
+    const admin = await this.connectedAdmin();
+    const watermarks = (await admin.fetchTopicOffsets(topic)).find((entry) => entry.partition === partition);
+    return { low: Number(watermarks?.low ?? 0), high: Number(watermarks?.high ?? 0) };
+  }
+
+  stop(): Promise<void> {
+    return this.consumer.stop();
+  }
+
+  async disconnect(): Promise<void> {
+    await this.consumer.disconnect();
+    if (this.adminConnected) await this.admin.disconnect();
+  }
+}
+
+/** Kafka error types of a transactional producer whose id another producer took over. */
+const fencedErrorTypes = new Set([
+  'INVALID_PRODUCER_EPOCH',
+  'PRODUCER_FENCED',
+  'INVALID_PRODUCER_ID_MAPPING',
+]);
+
+/**
+ * The error to hand kafkajs for a failed batch: as it came (kafkajs tells a rebalance, which it
+ * rejoins, from a failure, which it retries, by the error), except a fenced producer. kafkajs stops
+ * a consumer for good after a non-retriable error, and fencing is one; retried, the consumer rejoins
+ * and reopens the partitions it still owns (fencing their ids anew), while a partition that moved to
+ * another instance stays with it.
+ */
+function forKafkajs(err: unknown): unknown {
+  let cause = err as { type?: string; cause?: unknown } | undefined;
+  while (cause?.cause) cause = cause.cause as { type?: string; cause?: unknown };
+  if (cause?.type === undefined || !fencedErrorTypes.has(cause.type)) return err;
+  return Object.assign(new Error(`transactional producer fenced (${cause.type}); rejoining the group`), {
+    name: 'KafkaJSError',
+    retriable: true,
+  });
+}
+
+/** The port's messages as kafkajs takes them (the same shape; kafkajs' type wants a value). */
+function asKafkajs(messages: OutputMessage[]): Message[] {
+  return messages as Message[];
+}
+
+/**
+ * Bytes of records per send. kafkajs puts a send's messages for a partition in one record batch,
+ * which the broker refuses past its message.max.bytes (1 MiB by default), also when every key of
+ * a send lands in one partition.
+ */
+const sendBytes = 768 * 1024;
+
+/** Bytes a message takes in a record batch, headers estimated (a trace id at most). */
+function recordBytes(message: OutputMessage): number {
+  const key = message.key;
+  return (message.value?.length ?? 0) + (key ? Buffer.byteLength(key) : 0) + 96;
+}
+
+/**
+ * The sends of one batch: outputs, dead letters and run outcomes, as few sends as sendBytes allows
+ * (one produce request per send, so a batch usually costs one round trip).
+ */
+function sendsOf(messagesByTopic: [topic: string, messages: OutputMessage[]][]): TopicMessages[][] {
+  const sends: TopicMessages[][] = [];
+  let send: TopicMessages[] = [];
+  let bytes = 0;
+  for (const [topic, messages] of messagesByTopic) {
+    let current: TopicMessages | undefined;
+    for (const message of messages) {
+      const size = recordBytes(message);
+      if (bytes + size > sendBytes && bytes > 0) {
+        sends.push(send);
+        send = [];
+        bytes = 0;
+        current = undefined;
+      }
+      if (!current) {
+        current = { topic, messages: [] };
+        send.push(current);
+      }
+      current.messages.push(message as Message);
+      bytes += size;
+    }
+  }
+  if (send.length > 0) sends.push(send);
+  return sends;
+}

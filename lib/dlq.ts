@@ -119,13 +119,32 @@ export function dlqMessage(
         'dlq.stage': letter.stage,
         'dlq.reason': letter.reasonCode,
         'dlq.component': letter.component,
-        'dlq.original.topic': letter.originalTopic,
-        'dlq.original.partition': String(letter.originalPartition),
-        'dlq.original.offset': String(letter.originalOffset),
+        ...originalHeaders(letter),
         ...(letter.source === null ? {} : { 'dlq.source': letter.source }),
       },
     },
   };
+}
+
+/** Where a letter's event was read: headers of the letter, and of its replay (dlq-replay.ts). */
+export function originalHeaders(letter: DeadLetter): Record<string, string> {
+  return {
+    'dlq.original.topic': letter.originalTopic,
+    'dlq.original.partition': String(letter.originalPartition),
+    'dlq.original.offset': String(letter.originalOffset),
+  };
+}
+
+/** The original coordinates a record's headers name (originalHeaders), if it names them all. */
+export function originalOf(
+  headers: IHeaders | undefined,
+): { topic: string; partition: number; offset: number } | undefined {
+  const [topic, partition, offset] = ['topic', 'partition', 'offset'].map((name) => {
+    const value = headers?.[`dlq.original.${name}`];
+    return value === undefined ? undefined : String(value);
+  });
+  if (topic === undefined || partition === undefined || offset === undefined) return undefined;
+  return { topic, partition: Number(partition), offset: Number(offset) };
 }
 
 /** Which dead letters a replay takes (`sluice dlq replay`, POST /api/v1/dlq/replay). */

@@ -1,5 +1,5 @@
 import type { IHeaders, Kafka, Message } from 'kafkajs';
-import type { DeadLetterFilter, ReplayCounts } from '../../lib/dlq.ts';
+import { type DeadLetterFilter, originalHeaders, type ReplayCounts } from '../../lib/dlq.ts';
 import { createProducer } from '../../lib/kafka.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
 import { dlqContract, readSchema } from '../../schemas/catalog.ts';
@@ -56,9 +56,7 @@ export async function replayDeadLetters(
           const headers: IHeaders = {
             ...letter.headers,
             'dlq.replayed-from': `${dlqTopic}/${partition}/${message.offset}`,
-            'dlq.original.topic': letter.originalTopic,
-            'dlq.original.partition': String(letter.originalPartition),
-            'dlq.original.offset': String(letter.originalOffset),
+            ...originalHeaders(letter),
           };
           const list = batch.get(letter.originalTopic) ?? [];
           list.push({ key: letter.key, value: letter.value, headers });

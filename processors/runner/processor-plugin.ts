@@ -1,6 +1,6 @@
 import type { IHeaders } from 'kafkajs';
 import type { Health } from '../../lib/component.ts';
-import { deadLetter, dlqMessage } from '../../lib/dlq.ts';
+import { deadLetter, dlqMessage, originalOf } from '../../lib/dlq.ts';
 import { classifyError, describeError, type SluiceError } from '../../lib/errors.ts';
 import type { Handled, StreamEngine, StreamPlugin } from '../../lib/stream/engine.ts';
 import type {
@@ -430,12 +430,10 @@ export class ProcessorPlugin implements StreamPlugin {
 
 /** The offset, in this record's own partition, of the record a dead-letter replay copies (dlq-replay.ts). */
 function replayedOffset(headers: IHeaders | undefined, meta: RecordMeta): number | undefined {
-  const topic = headers?.['dlq.original.topic'];
-  const partition = headers?.['dlq.original.partition'];
-  const offset = headers?.['dlq.original.offset'];
-  if (topic === undefined || partition === undefined || offset === undefined) return undefined;
-  if (String(topic) !== meta.topic || Number(String(partition)) !== meta.partition) return undefined;
-  return Number(String(offset));
+  const original = originalOf(headers);
+  return original?.topic === meta.topic && original.partition === meta.partition
+    ? original.offset
+    : undefined;
 }
 
 function traceHeaders(headers: IHeaders | undefined): IHeaders | undefined {

@@ -4,7 +4,7 @@ const hexDigit = new Int8Array(128).fill(-1);
 for (let digit = 0; digit < 16; digit++) hexDigit['0123456789abcdef'.charCodeAt(digit)] = digit;
 
 /** Reads a 32-character lower-case hex id into four 32-bit words; false for any other id. */
-function readHexId(id: string, words: Uint32Array, at: number): boolean {
+export function readHexId(id: string, words: Uint32Array, at: number): boolean {
   if (id.length !== 32) return false;
   for (let word = 0; word < 4; word++) {
     let value = 0;

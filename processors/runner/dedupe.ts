@@ -1,4 +1,4 @@
-import { EventIdSet } from '../../lib/event-id-set.ts';
+import { EventIdSet, readHexId } from '../../lib/event-id-set.ts';
 import type { RecordMeta } from './pipeline.ts';
 
 /**
@@ -74,12 +74,12 @@ export class DedupeWindow {
     return -1;
   }
 
-  /** Whether ring position `position` holds `eventId`, whose words (if hex) are at position `tail`. */
+  /** Whether ring position `position` holds `eventId` (a hex id's words go to the free slot `tail`). */
   private holds(position: number, eventId: string, tail: number): boolean {
     const other = this.ringOthers.get(position);
     if (other !== undefined) return other === eventId;
-    if (!/^[0-9a-f]{32}$/.test(eventId)) return false;
     const words = this.ringWords;
+    if (!readHexId(eventId, words, tail * 4)) return false;
     for (let word = 0; word < 4; word++) {
       if (words[position * 4 + word] !== words[tail * 4 + word]) return false;
     }

@@ -140,10 +140,14 @@ export class DeadLetterIndex {
   private readonly kept: Kept[] = [];
   private readonly counts = new Map<string, ReasonCount>();
   private seq = 0;
-  /** Each DLQ partition's end when the index started: letters before it are history, not news. */
-  private readonly liveFrom = new Map<string, number>();
-  /** Where each DLQ partition is read from: of a topic's history, its latest `capacity` letters at most. */
-  private readonly readFrom = new Map<string, number>();
+  /**
+   * Each DLQ partition when the index started: where it is read from (of a topic's history, its
+   * latest `capacity` letters at most) and its end then (letters before it are history, not news).
+   */
+  private readonly atStart = new Map<
+    string,
+    { topic: string; partition: number; readFrom: number; liveFrom: number }
+  >();
   private readonly groupId = `sluice-api-dead-letters-${randomBytes(4).toString('hex')}`;
 
   constructor(
@@ -172,7 +176,7 @@ export class DeadLetterIndex {
       autoCommit: false,
       eachMessage: async ({ topic, partition, message }) => {
         // fetched before the seek below took effect
-        if (Number(message.offset) < (this.readFrom.get(`${topic}\0${partition}`) ?? 0)) return;
+        if (Number(message.offset) < (this.atStart.get(`${topic}\0${partition}`)?.readFrom ?? 0)) return;
         try {
           const letter = (await this.serde.decode<DeadLetter>(topic, message.value)).value;
           await this.add(topic, partition, Number(message.offset), letter);
@@ -185,9 +189,8 @@ export class DeadLetterIndex {
       },
     });
     // a long history is not read whole at every start: its latest letters are what is browsed
-    for (const [key, offset] of this.readFrom) {
-      const [topic, partition] = key.split('\0') as [string, string];
-      if (offset > 0) consumer.seek({ topic, partition: Number(partition), offset: String(offset) });
+    for (const { topic, partition, readFrom } of this.atStart.values()) {
+      if (readFrom > 0) consumer.seek({ topic, partition, offset: String(readFrom) });
     }
   }
 
@@ -199,9 +202,12 @@ export class DeadLetterIndex {
         const partitions = await admin.fetchTopicOffsets(topic);
         const share = Math.ceil(this.capacity / partitions.length);
         for (const { partition, high, low } of partitions) {
-          const key = `${topic}\0${partition}`;
-          this.liveFrom.set(key, Number(high));
-          this.readFrom.set(key, Math.max(Number(low), Number(high) - share));
+          this.atStart.set(`${topic}\0${partition}`, {
+            topic,
+            partition,
+            readFrom: Math.max(Number(low), Number(high) - share),
+            liveFrom: Number(high),
+          });
         }
       }
     } finally {
@@ -259,7 +265,7 @@ export class DeadLetterIndex {
     this.kept.push(kept);
     if (this.kept.length > this.capacity) this.kept.shift();
     // the live stream tells of new letters, not of the history read at start
-    if (offset >= (this.liveFrom.get(`${topic}\0${partition}`) ?? 0))
+    if (offset >= (this.atStart.get(`${topic}\0${partition}`)?.liveFrom ?? 0))
       this.onLetter(this.entryOf(kept, event));
   }
 

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { z } from 'zod';
+import { append } from '../../lib/group.ts';
 import { type Device, deviceParams, devicePatch, devicePut, devicesQuery } from '../devices/schemas.ts';
 import { type Principal, requireRole } from '../http/auth.ts';
 import { ApiProblem, invalidInput } from '../http/problem.ts';
@@ -94,7 +95,7 @@ export function createLoaders(services: ApiServices) {
         const byRequest = new Map<string, string[]>();
         for (const key of keys) {
           const [device, request] = JSON.parse(key) as [string, string];
-          byRequest.set(request, [...(byRequest.get(request) ?? []), device]);
+          append(byRequest, request, device);
         }
         const series = new Map<string, AggregatesAnswer['series']>();
         for (const [request, devices] of byRequest) {

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { z } from 'zod';
+import { append } from '../../lib/group.ts';
 import { decimalText } from '../../lib/postgres.ts';
 import { regionTable } from '../../schemas/pricing/regions.ts';
 import type { CloudProvider } from '../../schemas/types.ts';
@@ -302,7 +303,7 @@ export class PricesService {
       [ids],
     );
     const byId = new Map<string, Price[]>();
-    for (const row of rows) byId.set(row.asked, [...(byId.get(row.asked) ?? []), priceOf(row)]);
+    for (const row of rows) append(byId, row.asked, priceOf(row));
     return ids.map((id) => byId.get(id));
   }
 

@@ -2,6 +2,7 @@ import type { TopicContract } from '../../schemas/catalog.ts';
 import type { Component, Health } from '../component.ts';
 import { deadLetterFromError, dlqMessage } from '../dlq.ts';
 import { classifyError, describeError, SluiceError } from '../errors.ts';
+import { append } from '../group.ts';
 import { componentLogger, type Logger } from '../logger.ts';
 import { type ComponentMetrics, componentMetrics } from '../metrics.ts';
 import { reasonOfError } from '../reasons.ts';
@@ -317,7 +318,7 @@ export class StreamEngine<P extends StreamPlugin = StreamPlugin> implements Comp
       this.metrics.error(r.stage, r.error.code, 'poison');
       this.metrics.dlq(r.topic, reasonOfError(r.error));
       const { topic, message } = dlqMessage(this.serde, deadLetterFromError(r, this.name, r.stage, r.error));
-      byTopic.set(topic, [...(byTopic.get(topic) ?? []), message]);
+      append(byTopic, topic, message);
     }
     this.deadLetters.used = true;
     await retry(

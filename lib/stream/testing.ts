@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SluiceError } from '../errors.ts';
+import { append } from '../group.ts';
 import type { PartitionOffset, SinkRecord, SinkWriter } from './destination.ts';
 
 /**
@@ -79,7 +80,7 @@ export class TableServer {
     for (const row of rows) {
       this.writes.set(row.eventId, (this.writes.get(row.eventId) ?? 0) + 1);
       const key = `${row.topic}:${row.partition}`;
-      this.writtenOffsets.set(key, [...(this.writtenOffsets.get(key) ?? []), Number(row.offset)]);
+      append(this.writtenOffsets, key, Number(row.offset));
     }
     for (const { topic, partition, offset } of offsets) this.offsets.set(`${topic}:${partition}`, offset);
     response.writeHead(204).end();

@@ -177,6 +177,10 @@ export function createKafka(component: string, settings: KafkaSettings = loadSet
         }
         // the gateway bounds its producer's retries on purpose: a device resends what was refused
         if (message === boundedRetriesWarning) return logger.debug(extra, message);
+        // components creating the same topics at once (npm start on a new stack): createTopics
+        // answers an existing topic with false and throws any other failure to its caller
+        if (message.startsWith('Response CreateTopics') && extra.error === 'Topic creation errors')
+          return logger.debug(extra, message);
         logger[pinoLevel[level] ?? 'info'](extra, message);
       },
   });

@@ -61,12 +61,19 @@ function productionDependencies(): string {
   return join(dir, 'node_modules');
 }
 
-async function waitForReady(url: string, child: ChildProcess, log: () => string): Promise<unknown> {
+/** Polls /readyz until it answers ready and `settled` holds for its answer. */
+async function waitForReady(
+  url: string,
+  child: ChildProcess,
+  log: () => string,
+  settled: (answer: unknown) => boolean = () => true,
+): Promise<unknown> {
   const deadline = Date.now() + 90_000;
   for (;;) {
     assert.equal(child.exitCode, null, `exited with ${child.exitCode}:\n${log()}`);
     const answer = await fetch(url).catch(() => undefined);
-    if (answer?.ok) return answer.json();
+    const body: unknown = answer?.ok ? await answer.json() : undefined;
+    if (body !== undefined && settled(body)) return body;
     assert.ok(Date.now() < deadline, `${url} not ready in 90 s:\n${log()}`);
     await sleep(250);
   }
@@ -176,9 +183,11 @@ describe('production bundle: npm run build, then Node alone', () => {
 
     const [apiPort, opsPort] = await freePorts(2);
     const api = sluiceFromBundle(['run', 'api'], { API_PORT: String(apiPort), OPS_PORT: String(opsPort) });
-    const ready = (await waitForReady(`http://127.0.0.1:${opsPort}/readyz`, api.child, api.log)) as {
-      components: { name: string; state: string }[];
-    };
+    type Readiness = { components: { name: string; state: string }[] };
+    // ready at once from the databases; fully ready (not degraded) once its Kafka parts connected
+    const ready = (await waitForReady(`http://127.0.0.1:${opsPort}/readyz`, api.child, api.log, (answer) =>
+      (answer as Readiness).components.every((c) => c.state === 'ready'),
+    )) as Readiness;
     assert.deepEqual(
       ready.components.map((c) => [c.name, c.state]),
       [['api', 'ready']],

@@ -12,7 +12,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collectionNodeFlags } from '../cli/commands/collect.ts';
@@ -26,6 +26,7 @@ import { dimensionsPerProduct, syntheticOfferFile } from '../test/pricing-synthe
 import { uniqueSuffix } from '../test/support.ts';
 import { committedCount, deleteTopics } from '../test/telemetry-load.ts';
 import { report } from './report.ts';
+import { cpuSecondsOf, peakRssOf } from './resources.ts';
 
 const gib = Number(process.argv[2] ?? 1);
 const service = 'AmazonEC2';
@@ -51,18 +52,6 @@ async function writeOfferFile(bytes: number): Promise<number> {
   out.end();
   await once(out, 'finish');
   return products;
-}
-
-/** CPU seconds a process used so far (all its threads: user + system). */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/** Peak resident memory of a process (VmHWM), in MiB. */
-function peakRssMiB(pid: number): number {
-  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Number(match[1]) / 1024 : Number.NaN;
 }
 
 /**
@@ -145,8 +134,8 @@ try {
     if (collector.pid && collector.exitCode === null) {
       try {
         // an exited process not yet reaped has no memory lines left: its last reading stands
-        const peak = peakRssMiB(collector.pid);
-        const cpu = cpuSeconds(collector.pid);
+        const peak = peakRssOf(collector.pid) / 2 ** 20;
+        const cpu = cpuSecondsOf(collector.pid);
         if (Number.isFinite(peak)) collectorPeak = Math.max(collectorPeak, peak);
         if (Number.isFinite(cpu) && cpu > 0) collectorCpu = cpu;
       } catch {
@@ -165,8 +154,8 @@ try {
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   const bothSeconds = (performance.now() - started) / 1000;
-  const processorPeak = processor.pid ? peakRssMiB(processor.pid) : Number.NaN;
-  const processorCpu = processor.pid ? cpuSeconds(processor.pid) : Number.NaN;
+  const processorPeak = processor.pid ? peakRssOf(processor.pid) / 2 ** 20 : Number.NaN;
+  const processorCpu = processor.pid ? cpuSecondsOf(processor.pid) : Number.NaN;
 
   report(
     'AWS bulk offer file → sluice collect → sluice run processor pricing',

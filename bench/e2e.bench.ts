@@ -14,22 +14,22 @@
  *
  * Results go to bench/results/e2e-<time>.json and bench/results/e2e.svg (shown in docs/performance.md).
  */
-import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadStackSettings } from '../cli/stack/settings.ts';
 import { createApiKey } from '../lib/api-keys.ts';
 import { clickhouseSettings, createClickHouse } from '../lib/clickhouse.ts';
-import { loadSettings, projectRoot, sluiceCache } from '../lib/config.ts';
-import { createKafka, ensureTopics, kafkaSettings, topicWatermarks } from '../lib/kafka.ts';
+import { loadSettings, projectRoot } from '../lib/config.ts';
+import { createKafka, kafkaSettings, topicWatermarks } from '../lib/kafka.ts';
 import { createPgPool, postgresSettings } from '../lib/postgres.ts';
 import { topics } from '../schemas/catalog.ts';
 import { PrivatePlatform, type ServerName } from '../test/private-platform.ts';
 import { uniqueSuffix } from '../test/support.ts';
 import { chart } from './e2e-chart.ts';
+import { brokerPerformance } from './kafka-tools.ts';
 import { report } from './report.ts';
+import { processTree, ResourceWatch } from './resources.ts';
 
 const sustainedSeconds = Number(process.env.BENCH_SECONDS ?? 60);
 const fixedRate = 5_000;
@@ -49,85 +49,6 @@ const ports = {
 const apiPort = 17078;
 const run = uniqueSuffix();
 const prefix = `e2e-${run}`;
-
-// ---- processes and their resources
-
-const clockTicks = 100;
-const pageBytes = 4096;
-
-interface ProcessSample {
-  rss: number;
-  cpuSeconds: number;
-}
-
-/** Resident memory and CPU time of a process and all its descendants (PostgreSQL's backends, a JVM's threads are in it). */
-function sampleTree(root: number): ProcessSample {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const sample = { rss: 0, cpuSeconds: 0 };
-  const visit = (pid: number) => {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      sample.cpuSeconds += (Number(fields[11]) + Number(fields[12])) / clockTicks;
-      sample.rss += Number(fields[21]) * pageBytes;
-    } catch {
-      return;
-    }
-    for (const child of children.get(pid) ?? []) visit(child);
-  };
-  visit(root);
-  return sample;
-}
-
-/** Samples every process once a second: peak memory and CPU over a phase. */
-class ResourceWatch {
-  private readonly peaks = new Map<string, number>();
-  private readonly startCpu = new Map<string, number>();
-  private startedAt = Date.now();
-  private timer?: NodeJS.Timeout;
-
-  constructor(private readonly pids: () => Map<string, number>) {}
-
-  begin(): void {
-    this.peaks.clear();
-    this.startCpu.clear();
-    this.startedAt = Date.now();
-    for (const [name, pid] of this.pids()) this.startCpu.set(name, sampleTree(pid).cpuSeconds);
-    this.timer = setInterval(() => this.sample(), 1000);
-  }
-
-  private sample(): void {
-    for (const [name, pid] of this.pids()) {
-      const { rss } = sampleTree(pid);
-      this.peaks.set(name, Math.max(this.peaks.get(name) ?? 0, rss));
-    }
-  }
-
-  /** Per process: peak resident MiB and CPU (cores) since begin(). */
-  end(): Record<string, { peakMiB: number; cpuCores: number }> {
-    clearInterval(this.timer);
-    this.sample();
-    const seconds = (Date.now() - this.startedAt) / 1000;
-    const result: Record<string, { peakMiB: number; cpuCores: number }> = {};
-    for (const [name, pid] of this.pids()) {
-      const cpu = sampleTree(pid).cpuSeconds - (this.startCpu.get(name) ?? 0);
-      result[name] = {
-        peakMiB: Math.round((this.peaks.get(name) ?? 0) / 1024 / 1024),
-        cpuCores: Math.round((cpu / seconds) * 100) / 100,
-      };
-    }
-    return result;
-  }
-}
 
 // ---- load
 
@@ -216,7 +137,7 @@ try {
     (await topicWatermarks(kafka, topics.normalizedTelemetry.topic)).reduce((sum, p) => sum + p.high, 0);
 
   await sleep(20_000);
-  const idleRss = sampleTree(sluice.child.pid as number).rss;
+  const idleRss = processTree(sluice.child.pid as number).rss;
 
   // (a) sustained: every lane posts as fast as it is answered
   process.stderr.write(`(a) ${sustainedSeconds} s as fast as the gateway takes readings…\n`);
@@ -258,7 +179,8 @@ try {
   };
   stop = true;
   await Promise.all(loops);
-  const sustainedResources = watch.end();
+  const sustainedPhase = watch.end();
+  const sustainedResources = sustainedPhase.processes;
   const window = (windowEnd.at - windowStart.at) / 1000;
   const rate = (from: number, to: number) => Math.round((to - from) / window);
   const sustained = {
@@ -280,7 +202,7 @@ try {
   const drainSeconds = Math.round((Date.now() - drainStart) / 1000);
   process.stderr.write(`    idle a minute after the burst…\n`);
   await sleep(60_000);
-  const afterBurstRss = sampleTree(sluice.child.pid as number).rss;
+  const afterBurstRss = processTree(sluice.child.pid as number).rss;
 
   // (b) latency at a fixed rate: ten requests a second, the first reading of each followed
   process.stderr.write(`(b) ${fixedSeconds} s at ${fixedRate} readings/s, following sampled readings…\n`);
@@ -348,7 +270,8 @@ try {
     );
   }
   await Promise.all(inFlight);
-  const fixedResources = watch.end();
+  const fixedPhase = watch.end();
+  const fixedResources = fixedPhase.processes;
   polling = false;
   await poller;
   const percentile = (values: number[], p: number) => {
@@ -369,53 +292,11 @@ try {
 
   // (d) the broker alone, with Kafka's own tools from the same jars
   process.stderr.write('(d) Kafka ProducerPerformance and ConsumerPerformance on the same broker…\n');
-  const perfTopic = `bench.kafka-perf.${run}`;
-  await ensureTopics(kafka, [perfTopic]);
-  const brokers = (env.KAFKA_BROKERS ?? '') as string;
-  const java = async (tool: string, args: string[]) => {
-    const classpath = `${join(sluiceCache(), `kafka-${loadStackSettings().kafkaVersion}`, 'lib')}/*`;
-    const child = spawn('java', ['-Xmx512m', '-cp', classpath, `org.apache.kafka.tools.${tool}`, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-    });
-    child.stderr.on('data', () => {});
-    await new Promise((resolveExit) => child.once('exit', resolveExit));
-    return out;
-  };
-  const records = 2_000_000;
-  const producerOut = await java('ProducerPerformance', [
-    '--topic',
-    perfTopic,
-    '--num-records',
-    String(records),
-    '--record-size',
-    '300',
-    '--throughput',
-    '-1',
-    '--producer-props',
-    `bootstrap.servers=${brokers}`,
-    'acks=all',
-    'enable.idempotence=true',
-    'linger.ms=5',
-    'batch.size=262144',
-  ]);
-  const producerLine = producerOut.trim().split('\n').at(-1) ?? '';
-  const kafkaProducer = Math.round(Number(/([\d.]+) records\/sec/.exec(producerLine)?.[1] ?? Number.NaN));
-  const consumerOut = await java('ConsumerPerformance', [
-    '--bootstrap-server',
-    brokers,
-    '--topic',
-    perfTopic,
-    '--messages',
-    String(records),
-    '--timeout',
-    '60000',
-  ]);
-  const consumerFields = consumerOut.trim().split('\n').at(-1)?.split(',') ?? [];
-  const kafkaConsumer = Math.round(Number(consumerFields[5]?.trim() ?? Number.NaN));
+  const broker = await brokerPerformance(kafka, (env.KAFKA_BROKERS ?? '') as string, {
+    topic: `bench.kafka-perf.${run}`,
+  });
+  const kafkaProducer = broker.producer;
+  const kafkaConsumer = broker.consumer;
 
   const results = {
     at: new Date().toISOString(),
@@ -428,6 +309,10 @@ try {
       withinTwentyPercent: afterBurstRss <= idleRss * 1.2,
     },
     resources: { sustained: sustainedResources, at5000PerSecond: fixedResources },
+    machineCpuMicrosecondsPerEvent: {
+      sustained: Math.round((sustainedPhase.machineCpuSeconds * 1e6) / (endToEnd * sustainedPhase.seconds)),
+      at5000PerSecond: Math.round((fixedPhase.machineCpuSeconds * 1e6) / (fixedRate * fixedPhase.seconds)),
+    },
     kafka: { producerRecordsPerSecond: kafkaProducer, consumerRecordsPerSecond: kafkaConsumer },
     ratioToBrokerProducer: Math.round((endToEnd / kafkaProducer) * 1000) / 1000,
   };
@@ -453,6 +338,11 @@ try {
       ['  PostgreSQL rows', sustained.postgres, 'rows/s'],
       ['  ClickHouse rows', sustained.clickhouse, 'rows/s'],
       ['  backlog drained after the window in', drainSeconds, 's'],
+      [
+        'machine CPU per event, sustained / at 5,000/s',
+        `${results.machineCpuMicrosecondsPerEvent.sustained} / ${results.machineCpuMicrosecondsPerEvent.at5000PerSecond}`,
+        'µs',
+      ],
       ['Kafka ProducerPerformance (300 B, acks=all)', kafkaProducer, 'records/s'],
       ['Kafka ConsumerPerformance', kafkaConsumer, 'records/s'],
       ['Sluice end to end / broker producer', results.ratioToBrokerProducer, ''],

@@ -11,7 +11,6 @@
  *   BENCH_CLIENTS=100 BENCH_RATE=5000 BENCH_SECONDS=30 to change the conditions
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createApiKey, revokeApiKey } from '../lib/api-keys.ts';
@@ -20,6 +19,7 @@ import { projectRoot } from '../lib/config.ts';
 import { createPgPool } from '../lib/postgres.ts';
 import { uniqueSuffix } from '../test/support.ts';
 import { report } from './report.ts';
+import { rssOf } from './resources.ts';
 
 const clients = Number(process.env.BENCH_CLIENTS ?? 100);
 const rate = Number(process.env.BENCH_RATE ?? 5000);
@@ -31,11 +31,6 @@ const apiUrl = `http://127.0.0.1:${apiPort}`;
 const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
 const batch = 250;
 const suffix = uniqueSuffix();
-
-function rssOf(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Number(match[1]) * 1024 : 0;
-}
 
 const children: ChildProcess[] = [];
 

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -13,6 +12,7 @@ import { type BatchingSinkOptions, createBatchingSink } from '../sinks/batching-
 import { normalizedReadings, privateTelemetryTopic, publishReadings } from '../sinks/fixtures.ts';
 import { uniqueSuffix, waitFor } from '../test/support.ts';
 import { deleteTopics } from '../test/telemetry-load.ts';
+import { cpuSecondsOf, peakRssOf } from './resources.ts';
 
 export interface SinkBenchPlan {
   /** `sluice run sink <command>`, and the benchmark's name (`<command>-sink`). */
@@ -132,17 +132,6 @@ async function timeLoad(
     ],
     [`CPU time per event 20–90% loaded, ${label}`, (((to.cpu - from.cpu) * 1e6) / events).toFixed(2), 'µs'],
   ];
-}
-
-/** CPU seconds a process used so far (utime + stime, in USER_HZ ticks of 1/100 s). */
-function cpuSecondsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-function peakRssOf(pid: number): number {
-  const line = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(line?.[1] ?? 0) * 1024;
 }
 
 /**

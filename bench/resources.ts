@@ -1,0 +1,141 @@
+/**
+ * What a benchmark's processes cost: resident memory and CPU time read from /proc, for one process,
+ * a process with all its descendants (PostgreSQL's backends, a JVM's threads), or a set of named
+ * processes over a phase.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+
+const clockTicks = 100;
+const pageBytes = 4096;
+
+/** The fields of /proc/<pid>/stat after the command name (utime is [11], stime [12], rss pages [21]). */
+function statFields(pid: number): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+function statusKiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) : 0;
+}
+
+/** Resident bytes of one process now. */
+export function rssOf(pid: number): number {
+  return statusKiB(pid, 'VmRSS') * 1024;
+}
+
+/** Peak resident bytes of one process so far (VmHWM). */
+export function peakRssOf(pid: number): number {
+  return statusKiB(pid, 'VmHWM') * 1024;
+}
+
+/** CPU seconds (user + system, all threads) one process used so far. */
+export function cpuSecondsOf(pid: number): number {
+  const fields = statFields(pid);
+  return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+}
+
+/** CPU seconds every CPU of the machine spent not idle so far (/proc/stat), whoever used them. */
+export function machineCpuSeconds(): number {
+  const [, ...ticks] = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/);
+  const [user, nice, system, , , irq, softirq, steal] = ticks.map(Number);
+  return (
+    ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / clockTicks
+  );
+}
+
+export interface ProcessSample {
+  rss: number;
+  cpuSeconds: number;
+}
+
+/** Resident bytes and CPU seconds of a process and all its live descendants. */
+export function processTree(root: number): ProcessSample {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const ppid = Number(statFields(Number(entry))[1]);
+      const siblings = children.get(ppid);
+      if (siblings) siblings.push(Number(entry));
+      else children.set(ppid, [Number(entry)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const sample = { rss: 0, cpuSeconds: 0 };
+  const visit = (pid: number) => {
+    try {
+      const fields = statFields(pid);
+      sample.cpuSeconds += (Number(fields[11]) + Number(fields[12])) / clockTicks;
+      sample.rss += Number(fields[21]) * pageBytes;
+    } catch {
+      return;
+    }
+    for (const child of children.get(pid) ?? []) visit(child);
+  };
+  visit(root);
+  return sample;
+}
+
+export interface PhaseReport {
+  seconds: number;
+  /** Every CPU of the machine, whoever used it. */
+  machineCpuSeconds: number;
+  processes: Record<string, PhaseResources>;
+}
+
+export interface PhaseResources {
+  peakMiB: number;
+  /** Mean cores used over the phase. */
+  cpuCores: number;
+  cpuSeconds: number;
+}
+
+/**
+ * Samples named process trees once a second over a phase: each one's peak memory and CPU, and
+ * the whole machine's CPU (every process, involved or not).
+ */
+export class ResourceWatch {
+  private readonly peaks = new Map<string, number>();
+  private readonly startCpu = new Map<string, number>();
+  private startMachineCpu = 0;
+  private startedAt = Date.now();
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly pids: () => Map<string, number>) {}
+
+  begin(): void {
+    this.peaks.clear();
+    this.startCpu.clear();
+    this.startedAt = Date.now();
+    this.startMachineCpu = machineCpuSeconds();
+    for (const [name, pid] of this.pids()) this.startCpu.set(name, processTree(pid).cpuSeconds);
+    this.timer = setInterval(() => this.sample(), 1000);
+  }
+
+  private sample(): void {
+    for (const [name, pid] of this.pids()) {
+      const { rss } = processTree(pid);
+      this.peaks.set(name, Math.max(this.peaks.get(name) ?? 0, rss));
+    }
+  }
+
+  /** Per process tree since begin(), and the whole machine's CPU over the same time. */
+  end(): PhaseReport {
+    clearInterval(this.timer);
+    this.sample();
+    const seconds = (Date.now() - this.startedAt) / 1000;
+    const processes: Record<string, PhaseResources> = {};
+    for (const [name, pid] of this.pids()) {
+      const cpu = processTree(pid).cpuSeconds - (this.startCpu.get(name) ?? 0);
+      processes[name] = {
+        peakMiB: Math.round((this.peaks.get(name) ?? 0) / 2 ** 20),
+        cpuCores: Math.round((cpu / seconds) * 100) / 100,
+        cpuSeconds: Math.round(cpu * 100) / 100,
+      };
+    }
+    const machineCpu = machineCpuSeconds() - this.startMachineCpu;
+    return { seconds, machineCpuSeconds: Math.round(machineCpu * 100) / 100, processes };
+  }
+}

@@ -35,7 +35,8 @@ const sustainedSeconds = Number(process.env.BENCH_SECONDS ?? 60);
 const fixedRate = 5_000;
 const fixedSeconds = 60;
 const batch = 500;
-const lanes = 8;
+/** Requests in flight at once during (a): each waits for Kafka's acknowledgement, so too few lanes limit the gateway. */
+const lanes = Number(process.env.BENCH_LANES ?? 32);
 const ports = {
   kafka: 17070,
   controller: 17071,
@@ -116,7 +117,8 @@ try {
     found.set('load generator (node)', process.pid);
     return found;
   };
-  const watch = new ResourceWatch(pids);
+  // the load generator started the platform and the servers: its own figures only
+  const watch = new ResourceWatch(pids, new Set(['load generator (node)']));
 
   const rows = async () => {
     const [{ n: postgres }] = (

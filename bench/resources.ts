@@ -103,20 +103,28 @@ export class ResourceWatch {
   private startedAt = Date.now();
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly pids: () => Map<string, number>) {}
+  /** `alone`: the names measured without their descendants (a benchmark that started the others). */
+  constructor(
+    private readonly pids: () => Map<string, number>,
+    private readonly alone: ReadonlySet<string> = new Set(),
+  ) {}
+
+  private measure(name: string, pid: number): ProcessSample {
+    return this.alone.has(name) ? { rss: rssOf(pid), cpuSeconds: cpuSecondsOf(pid) } : processTree(pid);
+  }
 
   begin(): void {
     this.peaks.clear();
     this.startCpu.clear();
     this.startedAt = Date.now();
     this.startMachineCpu = machineCpuSeconds();
-    for (const [name, pid] of this.pids()) this.startCpu.set(name, processTree(pid).cpuSeconds);
+    for (const [name, pid] of this.pids()) this.startCpu.set(name, this.measure(name, pid).cpuSeconds);
     this.timer = setInterval(() => this.sample(), 1000);
   }
 
   private sample(): void {
     for (const [name, pid] of this.pids()) {
-      const { rss } = processTree(pid);
+      const { rss } = this.measure(name, pid);
       this.peaks.set(name, Math.max(this.peaks.get(name) ?? 0, rss));
     }
   }
@@ -128,7 +136,7 @@ export class ResourceWatch {
     const seconds = (Date.now() - this.startedAt) / 1000;
     const processes: Record<string, PhaseResources> = {};
     for (const [name, pid] of this.pids()) {
-      const cpu = processTree(pid).cpuSeconds - (this.startCpu.get(name) ?? 0);
+      const cpu = this.measure(name, pid).cpuSeconds - (this.startCpu.get(name) ?? 0);
       processes[name] = {
         peakMiB: Math.round((this.peaks.get(name) ?? 0) / 2 ** 20),
         cpuCores: Math.round((cpu / seconds) * 100) / 100,

@@ -35,4 +35,21 @@ describe('RecentEventIds', () => {
       [false, true, true],
     );
   });
+
+  it("keeps Sluice's hex ids and other ids in one arrival order", () => {
+    const hex = (n: number) => n.toString(16).padStart(32, '0');
+    const recent = new RecentEventIds(3);
+    recent.add([hex(1), 'device-7:42', hex(2)]);
+    recent.add([hex(3), 'device-7:43']); // evicts hex(1) and the other id, in arrival order
+    assert.deepEqual(
+      [hex(1), 'device-7:42', hex(2), hex(3), 'device-7:43'].map((id) => recent.has(id)),
+      [false, false, true, true, true],
+    );
+    recent.add([hex(4), hex(5), hex(6)]);
+    assert.deepEqual(
+      [hex(2), hex(3), 'device-7:43', hex(4), hex(5), hex(6)].map((id) => recent.has(id)),
+      [false, false, false, true, true, true],
+    );
+    assert.equal(recent.claim(hex(3)), true, 'an evicted id is new again');
+  });
 });

@@ -32,11 +32,12 @@ export interface SinkWriter {
   /** The offsets the destination holds for these partitions (where consumption resumes). */
   storedOffsets(topic: string, partitions: number[]): Promise<PartitionOffset[]>;
   /**
-   * Waits until the writes that other instances of this sink had running have ended: a partition
-   * handed over in a rebalance may still be in its previous owner's last write, and its stored
-   * offset is only final after it. Needed where a write repeated over it would not be harmless.
+   * Waits until the writes this sink's instances had running have ended: a partition handed over
+   * in a rebalance may still be in its previous owner's last write (or in this instance's, given up
+   * on while the destination went on with it), and its stored offset is only final after it.
+   * Needed where a write repeated over it would not be harmless.
    */
-  awaitOthersWrites?(): Promise<void>;
+  awaitEarlierWrites?(): Promise<void>;
   /** Records how the run ended (where the destination keeps runs) and disconnects. */
   close(outcome: { rowsRejected: number; error?: string }): Promise<void>;
 }
@@ -104,8 +105,8 @@ export class Destination implements StreamPlugin {
   /**
    * Hands partitions over without writing anything twice. From the rebalance on, this instance
    * starts no write (`revoking`); here its write in flight settles, everything buffered is dropped
-   * (what was not written is fetched again, by whoever owns it now), the writes other instances had
-   * running end, and consumption resumes from the offsets stored in the destination, which then
+   * (what was not written is fetched again, by whoever owns it now), the writes the group had
+   * running end (other instances', and this one's given up on), and consumption resumes from the offsets stored in the destination, which then
    * include every write of the partitions' previous owners.
    */
   async assigned(assignment: Assignment): Promise<void> {
@@ -116,9 +117,9 @@ export class Destination implements StreamPlugin {
     this.buffer = [];
     this.engine.forgetPositions();
     const { writer } = this.options;
-    if (writer.awaitOthersWrites) {
+    if (writer.awaitEarlierWrites) {
       await this.engine.retry(
-        () => writer.awaitOthersWrites?.() ?? Promise.resolve(),
+        () => writer.awaitEarlierWrites?.() ?? Promise.resolve(),
         'wait for the previous owners',
       );
     }

@@ -186,6 +186,42 @@ describe('ClickHouse sink (local stack)', { timeout: 120_000 }, () => {
     });
   });
 
+  it("a new owner's progress waits for every insert of its group the server still runs", async () => {
+    const groupId = `test-clickhouse-late-insert-${suffix}`;
+    const writer = new ClickHouseWriter({
+      client: createClickHouse(),
+      layout: clickhouseLayout(),
+      groupId,
+      insertInto: 'distributed',
+      credentials: loadSettings(clickhouseSettings),
+      sources: new Map([[topic, 'telemetry']]),
+      retention: { readingsDays: 0, rollupDays: 0 },
+      retentionCheckMs: 3_600_000,
+      asyncInsert: false,
+      dedupeWindow: 10,
+      logger: componentLogger('test-clickhouse-writer'),
+    });
+    await writer.open();
+    try {
+      // stands for an insert of the group the server goes on with (2 s)
+      const lateId = `sluice-sink:${groupId}:${suffix}`;
+      const late = client.query({ query: 'SELECT sleep(2)', query_id: lateId, format: 'JSONEachRow' });
+      await waitFor(
+        'the late query runs',
+        async () => (await rows(`SELECT 1 FROM system.processes WHERE query_id = '${lateId}'`)).length > 0,
+      );
+      await writer.awaitEarlierWrites();
+      assert.deepEqual(
+        await rows(`SELECT 1 FROM system.processes WHERE query_id = '${lateId}'`),
+        [],
+        'returned only once the insert ended',
+      );
+      await (await late).json();
+    } finally {
+      await writer.close();
+    }
+  });
+
   it('keeps price versions with exact decimals', async () => {
     const base = samples['normalized.pricing.prices.v1'];
     const sku = `${prefix}-sku`;

@@ -424,8 +424,12 @@ export class ClickHouseWriter implements SinkWriter {
     }
   }
 
-  /** The records whose offsets are past what the tables hold (after an insert that may have landed). */
+  /**
+   * The records whose offsets are past what the tables hold, after an insert that may have landed:
+   * once the server no longer runs it (the client may have given up on an insert it went on with).
+   */
   private async notYetLoaded(records: SinkRecord[]): Promise<SinkRecord[]> {
+    await this.awaitInserts(this.ownInserts);
     const stored = new Map<string, bigint>();
     for (const topic of new Set(records.map((record) => record.topic))) {
       for (const { partition, offset } of await this.storedOffsets(topic)) {
@@ -449,16 +453,20 @@ export class ClickHouseWriter implements SinkWriter {
   }
 
   /**
-   * Waits until the inserts other instances of this sink had running (on every server of the
-   * layout) have ended: after a rebalance, a partition's previous owner may still be inserting its
-   * rows, and the progress read after that includes them. ClickHouse has no transaction to fence
-   * such a late insert off, so the new owner waits for it instead of inserting its rows again
-   * (the table would collapse the copy, the rollups would count it twice). On a cluster, the
+   * Waits until the inserts this sink's group had running (on every server of the layout) have
+   * ended: after a rebalance, a partition's previous owner may still be inserting its rows, and so
+   * may this instance, where it gave up waiting for an insert (a timeout, the rebalance) that the
+   * server went on with. The progress read after that includes them. ClickHouse has no transaction
+   * to fence such a late insert off, so the new owner waits for it instead of inserting its rows
+   * again (the table would collapse the copy, the rollups would count it twice). On a cluster, the
    * progress read next is this node's replica's: it first fetches what the others have.
    */
-  async awaitOthersWrites(): Promise<void> {
-    const prefix = (text: string) => `substring(query_id, 1, ${Buffer.byteLength(text)}) = ${quote(text)}`;
-    const others = `${prefix(this.groupInserts)} AND NOT ${prefix(this.ownInserts)}`;
+  awaitEarlierWrites(): Promise<void> {
+    return this.awaitInserts(this.groupInserts);
+  }
+
+  /** Waits until no insert whose query id starts with `idPrefix` runs on any server of the layout. */
+  private async awaitInserts(idPrefix: string): Promise<void> {
     const processes = await this.processesOfEveryServer();
     const running = async (condition: string) => {
       const result = await this.options.client.query({
@@ -469,12 +477,11 @@ export class ClickHouseWriter implements SinkWriter {
       return (await result.json<{ query_id: string }>()).map((row) => row.query_id);
     };
     try {
-      let waitingFor = await running(others);
+      let waitingFor = await running(
+        `substring(query_id, 1, ${Buffer.byteLength(idPrefix)}) = ${quote(idPrefix)}`,
+      );
       if (waitingFor.length > 0)
-        this.options.logger.info(
-          { inserts: waitingFor },
-          'waiting for the inserts other instances still run',
-        );
+        this.options.logger.info({ inserts: waitingFor }, 'waiting for inserts the server still runs');
       while (waitingFor.length > 0) {
         await sleep(100);
         waitingFor = await running(`query_id IN (${waitingFor.map(quote).join(', ')})`);

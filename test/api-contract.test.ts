@@ -16,6 +16,7 @@ import { createPgPool } from '../lib/postgres.ts';
 import { regionTable } from '../schemas/pricing/regions.ts';
 import { type Answer, ApiPipeline, DocumentedClient } from './api-support.ts';
 import { awsBulkPrices, azureUsdPrices, type ExpectedPrice } from './pricing-expected.ts';
+import { PrivateDatabases } from './private-databases.ts';
 import { uniqueSuffix } from './support.ts';
 
 const execute = promisify(execFile);
@@ -67,6 +68,7 @@ describe('API contract: every route and GraphQL field over data the pipeline loa
   const runId = `test-api-${run}`;
   /** When this file's collection of each provider started. */
   const collectedAt: Record<string, Date> = {};
+  let databases: PrivateDatabases | undefined;
   let pool: pg.Pool;
   let clickhouse: ClickHouseClient;
   let pipeline: ApiPipeline;
@@ -116,6 +118,10 @@ describe('API contract: every route and GraphQL field over data the pipeline loa
   }
 
   before(async () => {
+    // databases of the file's own: the lists and rankings below are exactly the fixtures', whatever
+    // else the stack holds (this file's process is the only one reading process.env)
+    databases = await PrivateDatabases.create(`sluice_${run}`);
+    Object.assign(process.env, databases.env);
     pool = counted(createPgPool(), ['query'], () => {
       counts.postgres += 1;
     });
@@ -203,6 +209,7 @@ describe('API contract: every route and GraphQL field over data the pipeline loa
     await pipeline?.stop();
     await pool?.end();
     await clickhouse?.close();
+    await databases?.drop();
   });
 
   describe('GET /api/v1/telemetry/readings', () => {

@@ -135,6 +135,9 @@ export class ApiPipeline {
           ...processorNames(groups.pricing),
           outputTopic: normalized.pricing,
           outcomesTopic: normalized.outcomes,
+          // the fixture's prices keep their event ids from run to run: the processor forgets what an
+          // earlier run of a test delivered (a run takes a minute), not a collection's own records
+          dedupeWindowMs: 15_000,
           ...overrides,
         },
         component: `pricing-processor-${suffix}`,

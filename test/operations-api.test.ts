@@ -62,11 +62,6 @@ interface Lineage {
 }
 
 const dlqPricing = 'dlq.raw.pricing.offers.v1';
-/**
- * The fixture's prices keep their event ids from run to run: the processor forgets what an earlier
- * run of this test delivered (a run takes a minute) but holds a collection's records throughout.
- */
-const dedupeWindowMs = 15_000;
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -133,7 +128,7 @@ describe('operations API against the real pipeline', { timeout: 600_000 }, () =>
     // run of this test from making this run's prices duplicates
     pipeline = await ApiPipeline.start(suffix, {
       operations: true,
-      pricing: { usdRates: { USD: '1' }, dedupeWindowMs },
+      pricing: { usdRates: { USD: '1' } },
     });
   });
 
@@ -304,10 +299,7 @@ describe('operations API against the real pipeline', { timeout: 600_000 }, () =>
     // The restarted processor rebuilds its dedupe window by running the records before its
     // committed offset through the fixed stages, so the rejected originals are in it: the replay,
     // at once and within the window, must still pass them (once) as their first delivery.
-    await pipeline.restartPricingProcessor({
-      usdRates: loadSettings(pricingSettings).usdRates,
-      dedupeWindowMs,
-    });
+    await pipeline.restartPricingProcessor({ usdRates: loadSettings(pricingSettings).usdRates });
     const filter = { topic: dlqPricing, reason: 'currency_unknown', from: startedAt.toISOString() };
     const dryRun = await call('/api/v1/dlq/replay', { method: 'POST', body: { ...filter, dryRun: true } });
     assert.equal(dryRun.status, 200, JSON.stringify(dryRun.body));

@@ -7,9 +7,7 @@ import pg from 'pg';
 import { clickhouseSettings, createClickHouse } from '../lib/clickhouse.ts';
 import { componentNodeFlags } from '../lib/component.ts';
 import { environment, loadSettings, projectRoot } from '../lib/config.ts';
-import { migrate } from '../lib/db/migrate.ts';
 import { createKafka, ensureTopics } from '../lib/kafka.ts';
-import { type PostgresRole, postgresSettings, roleConnection } from '../lib/postgres.ts';
 import { createRegistryClient } from '../lib/registry.ts';
 import { AvroSerde } from '../lib/serde.ts';
 import { readTopicToEnd } from '../processors/runner/topic-reader.ts';
@@ -17,7 +15,8 @@ import { CollectionRunStore } from '../producers/pricing-collection/run-store.ts
 import { dlqContract, topics } from '../schemas/catalog.ts';
 import { decimalText, type ExpectedPrice } from './pricing-expected.ts';
 import { PricingFixtureServer } from './pricing-fixture-server.ts';
-import { localClickHouseAdmin, waitFor } from './support.ts';
+import { PrivateDatabases } from './private-databases.ts';
+import { waitFor } from './support.ts';
 import { deleteTopics } from './telemetry-load.ts';
 
 /** A price as both sinks are checked on it (the fields of ExpectedPrice), read back from a table row. */
@@ -83,7 +82,7 @@ export class PricingPipelineHarness {
   private constructor(
     readonly name: string,
     readonly fixture: PricingFixtureServer,
-    private readonly databases: { postgres: string; postgresUrl: string; clickhouse: string },
+    private readonly databases: PrivateDatabases,
     readonly env: Record<string, string | undefined>,
   ) {
     this.kafka = createKafka(`test-${name}`);
@@ -93,7 +92,7 @@ export class PricingPipelineHarness {
       outcomes: `test.ops.pricing.run-outcomes.${name}`,
       dlq: dlqContract(`test.raw.pricing.${name}`).topic,
     };
-    this.pool = new pg.Pool({ connectionString: databases.postgresUrl, max: 4 });
+    this.pool = new pg.Pool({ connectionString: databases.env.DATABASE_URL, max: 4 });
     this.clickhouse = createClickHouse(loadSettings(clickhouseSettings, env));
     this.store = new CollectionRunStore(this.pool);
   }
@@ -101,31 +100,7 @@ export class PricingPipelineHarness {
   /** `name` makes the topics and databases (letters, digits, _); `env` overrides the components' settings. */
   static async start(name: string, env: Record<string, string> = {}): Promise<PricingPipelineHarness> {
     const base = environment();
-    const database = loadSettings(postgresSettings, base);
-    // the schema's owner makes the database and its tables; the components write as the writer
-    const admin = new pg.Pool({ connectionString: roleConnection(database, 'owner').url, max: 1 });
-    const postgres = `sluice_${name}`;
-    const inDatabase = (role: PostgresRole) => {
-      const url = new URL(roleConnection(database, role).url);
-      url.pathname = `/${postgres}`;
-      return url.toString();
-    };
-    const url = new URL(inDatabase('writer'));
-    try {
-      await admin.query(`DROP DATABASE IF EXISTS ${postgres}`);
-      await admin.query(`CREATE DATABASE ${postgres}`);
-    } finally {
-      await admin.end();
-    }
-    const clickhouse = `sluice_${name}`;
-    // the sinks' user stops at the sluice database: a database of its own needs the local admin
-    const clickhouseAdmin = localClickHouseAdmin();
-    const server = createClickHouse({ ...loadSettings(clickhouseSettings, base), ...clickhouseAdmin });
-    try {
-      await server.command({ query: `CREATE DATABASE IF NOT EXISTS ${clickhouse}` });
-    } finally {
-      await server.close();
-    }
+    const databases = await PrivateDatabases.create(`sluice_${name}`);
     const fixture = await PricingFixtureServer.start();
     const raw = `test.raw.pricing.${name}`;
     const normalized = `test.normalized.pricing.${name}`;
@@ -134,13 +109,7 @@ export class PricingPipelineHarness {
       ...base,
       NO_COLOR: '1',
       LOG_LEVEL: 'warn',
-      DATABASE_URL: url.toString(),
-      DATABASE_OWNER_URL: inDatabase('owner'),
-      DATABASE_READER_URL: inDatabase('reader'),
-      CLICKHOUSE_DATABASE: clickhouse,
-      ...(clickhouseAdmin
-        ? { CLICKHOUSE_USER: clickhouseAdmin.user, CLICKHOUSE_PASSWORD: clickhouseAdmin.password }
-        : {}),
+      ...databases.env,
       AZURE_PRICING_URL: fixture.azureUrl,
       AWS_PRICING_OFFERS_URL: fixture.url,
       AWS_PRICING_QUERY_ENDPOINT: fixture.url,
@@ -167,18 +136,7 @@ export class PricingPipelineHarness {
       SINK_CLICKHOUSE_BATCH_MAX_WAIT_MS: '100',
       ...env,
     };
-    const harness = new PricingPipelineHarness(
-      name,
-      fixture,
-      { postgres, postgresUrl: url.toString(), clickhouse },
-      componentsEnv,
-    );
-    const owner = new pg.Pool({ connectionString: inDatabase('owner'), max: 1 });
-    try {
-      await migrate(owner);
-    } finally {
-      await owner.end();
-    }
+    const harness = new PricingPipelineHarness(name, fixture, databases, componentsEnv);
     // every topic exists with its schema before anything reads it
     await ensureTopics(harness.kafka, [raw, normalized, outcomes, harness.topics.dlq]);
     await harness.serde.registerAll([
@@ -298,17 +256,8 @@ export class PricingPipelineHarness {
     );
     await this.fixture.close();
     await this.pool.end();
-    await this.clickhouse.command({ query: `DROP DATABASE IF EXISTS ${this.databases.clickhouse}` });
     await this.clickhouse.close();
-    const admin = new pg.Pool({
-      connectionString: roleConnection(loadSettings(postgresSettings, environment()), 'owner').url,
-      max: 1,
-    });
-    try {
-      await admin.query(`DROP DATABASE IF EXISTS ${this.databases.postgres} WITH (FORCE)`);
-    } finally {
-      await admin.end();
-    }
+    await this.databases.drop();
     await deleteTopics(this.kafka, Object.values(this.topics));
   }
 }

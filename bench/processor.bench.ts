@@ -2,7 +2,8 @@
  * Telemetry processor throughput against the broker's own tools, in one invocation: Kafka's
  * ProducerPerformance and ConsumerPerformance (from the stack's jars) on the same broker, with as
  * many records as the processor reads and of the processor's own mean raw record size, bound what a
- * consume → produce pipe can reach here; then the processor, as production runs it (`sluice run
+ * consume → produce pipe can reach here (run before and after the processor, their mean taken: the
+ * load of a shared machine changes within a run); the processor, as production runs it (`sluice run
  * processor telemetry`, its own process, transactions on: exactly once), over a private raw topic.
  * Also the stages alone (decode → stages → encode, no Kafka) and the dedupe window's memory.
  *
@@ -24,7 +25,7 @@ import { TelemetryPipeline } from '../processors/telemetry/telemetry-pipeline.ts
 import { topics } from '../schemas/catalog.ts';
 import { uniqueSuffix } from '../test/support.ts';
 import { buildLoad, deleteTopics, privateRawTopic, publishLoad } from '../test/telemetry-load.ts';
-import { brokerPerformance } from './kafka-tools.ts';
+import { type BrokerFigures, brokerPerformance } from './kafka-tools.ts';
 import { startProducer } from './producer-process.ts';
 import { ratioRow, report, writeResults } from './report.ts';
 import { machineCpuSeconds, peakRssOf, processTree, stackServerPid } from './resources.ts';
@@ -200,67 +201,98 @@ await producer.disconnect();
 const encoded = load.events.map((event) => serde.encode(input, event));
 const recordBytes = Math.round(encoded.reduce((sum, value) => sum + value.length, 0) / encoded.length);
 const created = [input, `dlq.${input}`];
-let broker: Awaited<ReturnType<typeof brokerPerformance>>;
+let brokerBefore: BrokerFigures;
+let brokerAfter: BrokerFigures;
 let processor: ProcessorRun;
 let stagesRate: number;
 try {
   stagesRate = stagesOnly(serde, encoded);
-  process.stderr.write(
-    `Kafka's ProducerPerformance and ConsumerPerformance, ${encoded.length} records of ${recordBytes} B…\n`,
-  );
-  broker = await brokerPerformance(kafka, environment().KAFKA_BROKERS ?? '', {
-    topic: `bench.kafka-perf.${suffix}`,
-    records: encoded.length,
-    recordBytes,
-  });
+  // the peer before and after the processor: on a shared machine the load changes within a run
+  const peer = (when: string) => {
+    process.stderr.write(
+      `Kafka's ProducerPerformance and ConsumerPerformance ${when}, ${encoded.length} records of ${recordBytes} B…\n`,
+    );
+    return brokerPerformance(kafka, environment().KAFKA_BROKERS ?? '', {
+      topic: `bench.kafka-perf.${when}.${suffix}`,
+      records: encoded.length,
+      recordBytes,
+    });
+  };
+  brokerBefore = await peer('before');
   process.stderr.write('the processor, its own process…\n');
   processor = await runProcessor(kafka);
   created.push(processor.outputTopic);
+  brokerAfter = await peer('after');
 } finally {
   await deleteTopics(kafka, created);
 }
 const windowMiB = windowMemory();
 
 const settings = settingsFor('report');
-const ratio = processor.eventsPerSecond / broker.pipeBound;
-const peerMachineMicros = (cost: { machineCpuSeconds: number }) =>
-  Math.round(((cost.machineCpuSeconds * 1e6) / broker.records) * 10) / 10;
+const pipeBound = Math.round((brokerBefore.pipeBound + brokerAfter.pipeBound) / 2);
+const ratio = processor.eventsPerSecond / pipeBound;
+const peerMachineMicros = (tool: 'producerCost' | 'consumerCost') =>
+  Math.round(
+    (((brokerBefore[tool].machineCpuSeconds + brokerAfter[tool].machineCpuSeconds) * 1e6) /
+      (brokerBefore.records + brokerAfter.records)) *
+      10,
+  ) / 10;
+const beforeAndAfter = (tool: 'producer' | 'consumer' | 'pipeBound') =>
+  `${brokerBefore[tool].toLocaleString('en-US')} / ${brokerAfter[tool].toLocaleString('en-US')}`;
 rows.push(
-  ['Kafka ProducerPerformance (acks=all, idempotent)', broker.producer, 'records/s'],
-  ['Kafka ConsumerPerformance', broker.consumer, 'records/s'],
-  ['consume → produce pipe bound (harmonic of the two)', broker.pipeBound, 'records/s'],
+  [
+    'Kafka ProducerPerformance (acks=all, idempotent), before / after',
+    beforeAndAfter('producer'),
+    'records/s',
+  ],
+  ['Kafka ConsumerPerformance, before / after', beforeAndAfter('consumer'), 'records/s'],
+  [
+    'consume → produce pipe bound (harmonic of the two), before / after',
+    beforeAndAfter('pipeBound'),
+    'records/s',
+  ],
+  ['pipe bound, mean of before and after', pipeBound, 'records/s'],
   ['processor, transactions on, 20–90% committed', processor.eventsPerSecond, 'events/s'],
   ratioRow('processor ÷ pipe bound (exactly once)', ratio, 0.75),
-  [
-    'machine CPU per record, ProducerPerformance (all processes)',
-    peerMachineMicros(broker.producerCost),
-    'µs',
-  ],
-  [
-    'machine CPU per record, ConsumerPerformance (all processes)',
-    peerMachineMicros(broker.consumerCost),
-    'µs',
-  ],
+  ['machine CPU per record, ProducerPerformance (all processes)', peerMachineMicros('producerCost'), 'µs'],
+  ['machine CPU per record, ConsumerPerformance (all processes)', peerMachineMicros('consumerCost'), 'µs'],
   ['machine CPU per event, processor run (all processes)', processor.cpuMicrosPerEvent.machine, 'µs'],
   ['CPU per event, processor + Kafka broker', processor.cpuMicrosPerEvent.involved, 'µs'],
   ['CPU per event, processor process', processor.cpuMicrosPerEvent.processor, 'µs'],
   ['CPU per event, Kafka broker (serving the processor)', processor.cpuMicrosPerEvent.kafka, 'µs'],
   ['peak RSS, processor process', processor.peakRssMiB, 'MiB'],
-  ['peak RSS, ProducerPerformance JVM', broker.producerCost.peakMiB, 'MiB'],
-  ['peak RSS, ConsumerPerformance JVM', broker.consumerCost.peakMiB, 'MiB'],
+  [
+    'peak RSS, ProducerPerformance JVM',
+    Math.max(brokerBefore.producerCost.peakMiB, brokerAfter.producerCost.peakMiB),
+    'MiB',
+  ],
+  [
+    'peak RSS, ConsumerPerformance JVM',
+    Math.max(brokerBefore.consumerCost.peakMiB, brokerAfter.consumerCost.peakMiB),
+    'MiB',
+  ],
   ['processor wall time incl. start, group join, window restore', processor.wallSeconds, 's'],
   ['stages only (decode, 5 stages, encode), one core, no Kafka', stagesRate, 'events/s'],
   ['dedupe window memory per million 32-hex-char ids (heap + typed arrays)', windowMiB, 'MiB'],
 );
 const conditions = {
   input: `${load.events.length} raw events (5% re-sent, 2% invalid), 6 partitions, Avro in and out, mean ${recordBytes} B a record`,
-  peer: `Kafka ${broker.records} records of ${broker.recordBytes} B (the processor's mean raw record), same broker, same run`,
+  peer: `Kafka's tools, ${encoded.length} records of ${recordBytes} B (the processor's mean raw record), same broker, run before and after the processor`,
   processor: `\`sluice run processor telemetry\`, its own process, transactions on, fetch ≤ ${settings.maxBytesPerPartition} B a partition, ${settings.concurrency} partitions in parallel, ${settings.threads} pipeline threads`,
   machine: `${cpus().length} cores, load average ${loadavg()
     .map((n) => n.toFixed(1))
     .join(' ')} (shared: compare ratios, not absolutes)`,
 };
 report("Telemetry processor vs Kafka's own producer and consumer", conditions, rows);
-const file = writeResults('processor', { conditions, broker, processor, ratio, stagesRate, windowMiB });
+const file = writeResults('processor', {
+  conditions,
+  brokerBefore,
+  brokerAfter,
+  pipeBound,
+  processor,
+  ratio,
+  stagesRate,
+  windowMiB,
+});
 process.stdout.write(`\nfigures written to ${file}\n`);
 process.exit(0);

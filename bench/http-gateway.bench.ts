@@ -1,9 +1,11 @@
 /**
  * HTTP ingest gateway throughput: autocannon POSTs JSON batches of readings to a gateway running
  * in its own process (`sluice run gateway`, as in production) against the local
- * Kafka (acks=all, idempotent producer). Counts what Kafka acknowledged, not what was sent.
+ * Kafka (acks=all, idempotent producer). Counts what Kafka acknowledged, not what was sent. In the
+ * same run, Kafka's own ProducerPerformance (acks=all, idempotent, 300 B records, as many as the
+ * gateway took) on the same broker: the gateway's readings/s as a ratio of it.
  *
- *   node --import tsx bench/http-gateway.bench.ts
+ *   npm run bench http-gateway
  *   BENCH_SECONDS=10 BENCH_BATCH=500 BENCH_CONNECTIONS=16 HTTP_GATEWAY_WORKERS=2 to change the conditions
  *   (the gateway runs as many worker processes as there are cores here: one per core).
  */
@@ -13,18 +15,23 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { createApiKey, revokeApiKey } from '../lib/api-keys.ts';
 import { prepareTopicsAndSchemas } from '../lib/bootstrap.ts';
+import { environment } from '../lib/config.ts';
 import { createKafka } from '../lib/kafka.ts';
 import { createPgPool } from '../lib/postgres.ts';
 import { rawTopicEnd, type TopicPosition } from '../producers/testing.ts';
 import { topics } from '../schemas/catalog.ts';
 import { uniqueSuffix } from '../test/support.ts';
+import { brokerPerformance } from './kafka-tools.ts';
 import { startProducer } from './producer-process.ts';
+import { report, writeResults } from './report.ts';
+import { childPids, ResourceWatch, stackServerPid } from './resources.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const batch = Number(process.env.BENCH_BATCH ?? 500);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const workers = process.env.HTTP_GATEWAY_WORKERS ?? String(availableParallelism());
-const port = 31090;
+// beside the platform's gateway (HTTP_GATEWAY_PORT), which may be running
+const port = Number(process.env.HTTP_GATEWAY_PORT ?? 8090) + 1;
 const url = `http://127.0.0.1:${port}`;
 
 function total(position: TopicPosition): number {
@@ -79,7 +86,19 @@ try {
       body,
     })),
   });
+  const watch = new ResourceWatch(() => {
+    const pids = new Map([
+      ['gateway (primary + workers)', gateway.pid as number],
+      ['load generator (autocannon, this process)', process.pid],
+    ]);
+    for (const [index, worker] of childPids(gateway.pid as number).entries())
+      pids.set(`gateway worker ${index + 1}`, worker);
+    const kafkaPid = stackServerPid('kafka');
+    if (kafkaPid) pids.set('kafka', kafkaPid);
+    return pids;
+  });
   const before = await rawTopicEnd(kafka);
+  watch.begin();
   const result = await autocannon({
     url: `${url}/v1/ingest/telemetry`,
     connections,
@@ -90,30 +109,72 @@ try {
       body,
     })),
   });
+  const phase = watch.end();
   const after = await rawTopicEnd(kafka);
   const accepted = result['2xx'] * batch;
-  const rows: [string, string, string][] = [
-    ['requests answered 202', String(result['2xx']), 'requests'],
-    ['requests answered otherwise', String(result.non2xx + result.errors + result.timeouts), 'requests'],
-    ['readings accepted (202)', accepted.toLocaleString('en'), 'readings'],
+  const readingsPerSecond = Math.round(accepted / result.duration);
+  process.stderr.write(`Kafka's ProducerPerformance, ${accepted} records of 300 B…\n`);
+  const broker = await brokerPerformance(kafka, environment().KAFKA_BROKERS ?? '', {
+    topic: `bench.kafka-perf.${run}`,
+    records: accepted,
+    recordBytes: 300,
+  });
+  const ratio = readingsPerSecond / broker.producer;
+  const micros = (cpuSeconds: number, count: number) => Math.round(((cpuSeconds * 1e6) / count) * 10) / 10;
+  // the workers are counted in the gateway's tree already
+  const involved = Object.entries(phase.processes)
+    .filter(([name]) => !name.startsWith('gateway worker'))
+    .reduce((sum, [, p]) => sum + p.cpuSeconds, 0);
+  const rows: [string, number | string, string][] = [
+    ['Kafka ProducerPerformance (acks=all, idempotent, 300 B)', broker.producer, 'records/s'],
+    ['gateway: readings accepted into Kafka (202)', readingsPerSecond, 'readings/s'],
+    ['gateway ÷ ProducerPerformance', `${ratio.toFixed(2)}×`, '(no target in #21)'],
     [
-      'readings/s accepted into Kafka',
-      Math.round(accepted / result.duration).toLocaleString('en'),
-      'readings/s',
+      'machine CPU per record, ProducerPerformance (all processes)',
+      micros(broker.producerCost.machineCpuSeconds, broker.records),
+      'µs',
     ],
-    ['Kafka offsets added to the topic', (total(after) - total(before)).toLocaleString('en'), 'messages'],
-    ['requests/s', result.requests.average.toFixed(0), 'req/s'],
-    ['latency p50', String(result.latency.p50), 'ms'],
-    ['latency p99', String(result.latency.p99), 'ms'],
-    ['latency max', String(result.latency.max), 'ms'],
+    ['machine CPU per reading, gateway run (all processes)', micros(phase.machineCpuSeconds, accepted), 'µs'],
+    ['CPU per reading, gateway + Kafka + load generator', micros(involved, accepted), 'µs'],
+    ...Object.entries(phase.processes).map(([name, p]): [string, number, string] => [
+      `CPU per reading, ${name}`,
+      micros(p.cpuSeconds, accepted),
+      'µs',
+    ]),
+    ...Object.entries(phase.processes).map(([name, p]): [string, number, string] => [
+      `peak RSS, ${name}`,
+      p.peakMiB,
+      'MiB',
+    ]),
+    ['peak RSS, ProducerPerformance JVM', broker.producerCost.peakMiB, 'MiB'],
+    ['requests answered 202', result['2xx'], 'requests'],
+    ['requests answered otherwise', result.non2xx + result.errors + result.timeouts, 'requests'],
+    [
+      'Kafka offsets added to the topic (anything else produced meanwhile included)',
+      total(after) - total(before),
+      'messages',
+    ],
+    ['requests/s', Math.round(result.requests.average), 'req/s'],
+    ['latency p50', result.latency.p50, 'ms'],
+    ['latency p99', result.latency.p99, 'ms'],
+    ['latency max', result.latency.max, 'ms'],
   ];
-  process.stdout.write(
-    `\nHTTP gateway → ${topics.rawTelemetry.topic}: ${seconds}s, ${connections} connections, batches of ${batch} JSON readings, acks=all idempotent producer, gateway in its own ${workers} worker process(es)\n\n`,
-  );
-  process.stdout.write(`${'metric'.padEnd(36)} ${'value'.padStart(14)}  unit\n`);
-  for (const [metric, value, unit] of rows)
-    process.stdout.write(`${metric.padEnd(36)} ${value.padStart(14)}  ${unit}\n`);
-  process.stdout.write('\n(Kafka offsets include anything else produced to the shared topic meanwhile.)\n');
+  const conditions = {
+    load: `${seconds} s, ${connections} connections, batches of ${batch} JSON readings → ${topics.rawTelemetry.topic}`,
+    gateway: `\`sluice run gateway\`, its own ${workers} worker process(es), acks=all idempotent producer`,
+    peer: `Kafka ProducerPerformance, ${broker.records} records of 300 B, acks=all idempotent, same broker, same run`,
+    machine: `${availableParallelism()} cores (shared: compare ratios, not absolutes)`,
+  };
+  report("HTTP gateway vs Kafka's own producer", conditions, rows);
+  const file = writeResults('http-gateway', {
+    conditions,
+    readingsPerSecond,
+    broker,
+    ratio,
+    phase,
+    latency: result.latency,
+  });
+  process.stdout.write(`\nfigures written to ${file}\n`);
 } finally {
   gateway.kill('SIGTERM');
   await new Promise((resolve) => gateway.once('exit', resolve));

@@ -9,8 +9,16 @@ import { loadStackSettings } from '../cli/stack/settings.ts';
 import { sluiceCache } from '../lib/config.ts';
 import { ensureTopics } from '../lib/kafka.ts';
 import { deleteTopics } from '../test/telemetry-load.ts';
+import { machineCpuSeconds, sampleTree } from './resources.ts';
 
-async function kafkaTool(tool: string, args: string[]): Promise<string> {
+/** What one run of a tool cost: its JVM's peak RSS and CPU (sampled every 100 ms), the machine's CPU. */
+export interface ToolCost {
+  peakMiB: number;
+  cpuSeconds: number;
+  machineCpuSeconds: number;
+}
+
+async function kafkaTool(tool: string, args: string[]): Promise<{ out: string; cost: ToolCost }> {
   const classpath = `${join(sluiceCache(), `kafka-${loadStackSettings().kafkaVersion}`, 'lib')}/*`;
   const child = spawn('java', ['-Xmx512m', '-cp', classpath, `org.apache.kafka.tools.${tool}`, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -23,9 +31,19 @@ async function kafkaTool(tool: string, args: string[]): Promise<string> {
   child.stderr.on('data', (chunk) => {
     err += chunk;
   });
+  const machineBefore = machineCpuSeconds();
+  const sampler = sampleTree(child.pid as number);
   const code = await new Promise((resolveExit) => child.once('exit', resolveExit));
+  const seen = sampler.stop();
   if (code !== 0) throw new Error(`${tool} exited ${code}: ${err.trim().split('\n').slice(-3).join(' / ')}`);
-  return out;
+  return {
+    out,
+    cost: {
+      peakMiB: Math.round(seen.rss / 2 ** 20),
+      cpuSeconds: Math.round(seen.cpuSeconds * 100) / 100,
+      machineCpuSeconds: Math.round((machineCpuSeconds() - machineBefore) * 100) / 100,
+    },
+  };
 }
 
 export interface BrokerFigures {
@@ -38,6 +56,10 @@ export interface BrokerFigures {
    * both halves at once, so their times add (the harmonic combination of the two rates).
    */
   pipeBound: number;
+  records: number;
+  recordBytes: number;
+  producerCost: ToolCost;
+  consumerCost: ToolCost;
 }
 
 /** Both tools on a topic of their own, `records` records of `recordBytes` bytes; the topic is deleted after. */
@@ -47,15 +69,16 @@ export async function brokerPerformance(
   options: { records?: number; recordBytes?: number; topic: string },
 ): Promise<BrokerFigures> {
   const records = options.records ?? 2_000_000;
+  const recordBytes = options.recordBytes ?? 300;
   await ensureTopics(kafka, [options.topic]);
   try {
-    const producerOut = await kafkaTool('ProducerPerformance', [
+    const { out: producerOut, cost: producerCost } = await kafkaTool('ProducerPerformance', [
       '--topic',
       options.topic,
       '--num-records',
       String(records),
       '--record-size',
-      String(options.recordBytes ?? 300),
+      String(recordBytes),
       '--throughput',
       '-1',
       '--producer-props',
@@ -67,7 +90,7 @@ export async function brokerPerformance(
     ]);
     const producerLine = producerOut.trim().split('\n').at(-1) ?? '';
     const producer = Math.round(Number(/([\d.]+) records\/sec/.exec(producerLine)?.[1] ?? Number.NaN));
-    const consumerOut = await kafkaTool('ConsumerPerformance', [
+    const { out: consumerOut, cost: consumerCost } = await kafkaTool('ConsumerPerformance', [
       '--bootstrap-server',
       brokers,
       '--topic',
@@ -79,7 +102,15 @@ export async function brokerPerformance(
     ]);
     const consumerFields = consumerOut.trim().split('\n').at(-1)?.split(',') ?? [];
     const consumer = Math.round(Number(consumerFields[5]?.trim() ?? Number.NaN));
-    return { producer, consumer, pipeBound: Math.round(1 / (1 / producer + 1 / consumer)) };
+    return {
+      producer,
+      consumer,
+      pipeBound: Math.round(1 / (1 / producer + 1 / consumer)),
+      records,
+      recordBytes,
+      producerCost,
+      consumerCost,
+    };
   } finally {
     await deleteTopics(kafka, [options.topic]);
   }

@@ -1,3 +1,8 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { projectRoot } from '../lib/config.ts';
+
 /** Benchmarks print their figures the same way: a title, the conditions, then metric/value/unit rows. */
 export function report(
   title: string,
@@ -25,4 +30,22 @@ export function throughput<T>(inputs: T[], seconds: number, fn: (input: T) => un
     const elapsed = process.hrtime.bigint() - started;
     if (elapsed >= budget) return operations / (Number(elapsed) / 1e9);
   }
+}
+
+/** A ratio against its target, as the issue's "Must show" asks: `1.62×  (target ≥ 1.5×: met)`. */
+export function ratioRow(metric: string, ratio: number, target: number): [string, string, string] {
+  return [metric, `${ratio.toFixed(2)}×`, `(target ≥ ${target}×: ${ratio >= target ? 'met' : 'not met'})`];
+}
+
+/** Writes a run's figures to bench/results/<bench>-<time>.json, for the docs to quote ranges. */
+export function writeResults(bench: string, figures: Record<string, unknown>): string {
+  const at = new Date().toISOString();
+  const dir = join(projectRoot, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${bench}-${at.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ at, machine: { cores: cpus().length, loadAverage: loadavg() }, ...figures }, null, 2)}\n`,
+  );
+  return file;
 }

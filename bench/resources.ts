@@ -3,7 +3,9 @@
  * a process with all its descendants (PostgreSQL's backends, a JVM's threads), or a set of named
  * processes over a phase.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sluiceHome } from '../lib/config.ts';
 
 const clockTicks = 100;
 const pageBytes = 4096;
@@ -49,8 +51,8 @@ export interface ProcessSample {
   cpuSeconds: number;
 }
 
-/** Resident bytes and CPU seconds of a process and all its live descendants. */
-export function processTree(root: number): ProcessSample {
+/** Every live process's children, by parent pid. */
+function childrenByParent(): Map<number, number[]> {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -63,6 +65,17 @@ export function processTree(root: number): ProcessSample {
       // gone meanwhile
     }
   }
+  return children;
+}
+
+/** The pids of a process's direct children (a cluster's workers). */
+export function childPids(parent: number): number[] {
+  return childrenByParent().get(parent) ?? [];
+}
+
+/** Resident bytes and CPU seconds of a process and all its live descendants. */
+export function processTree(root: number): ProcessSample {
+  const children = childrenByParent();
   const sample = { rss: 0, cpuSeconds: 0 };
   const visit = (pid: number) => {
     try {
@@ -146,4 +159,37 @@ export class ResourceWatch {
     const machineCpu = machineCpuSeconds() - this.startMachineCpu;
     return { seconds, machineCpuSeconds: Math.round(machineCpu * 100) / 100, processes };
   }
+}
+
+/** The pid of a server of this checkout's stack (`sluice stack up`), or undefined while it does not run. */
+export function stackServerPid(server: 'kafka' | 'registry' | 'postgres' | 'clickhouse'): number | undefined {
+  const file =
+    server === 'postgres'
+      ? join(sluiceHome(), 'postgres', 'data', 'postmaster.pid')
+      : join(sluiceHome(), server, 'pid');
+  try {
+    const pid = Number(readFileSync(file, 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 && existsSync(`/proc/${pid}`) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Samples a process tree (a child the bench runs) every `everyMs` until `stop()`: its peak RSS and
+ * its CPU seconds as last seen (a process that exited cannot be read any more).
+ */
+export function sampleTree(pid: number, everyMs = 100): { stop(): ProcessSample } {
+  const seen = { rss: 0, cpuSeconds: 0 };
+  const timer = setInterval(() => {
+    const sample = processTree(pid);
+    seen.rss = Math.max(seen.rss, sample.rss);
+    seen.cpuSeconds = Math.max(seen.cpuSeconds, sample.cpuSeconds);
+  }, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      return seen;
+    },
+  };
 }

@@ -12,7 +12,7 @@ import { type BatchingSinkOptions, createBatchingSink } from '../sinks/batching-
 import { normalizedReadings, privateTelemetryTopic, publishReadings } from '../sinks/fixtures.ts';
 import { uniqueSuffix, waitFor } from '../test/support.ts';
 import { deleteTopics } from '../test/telemetry-load.ts';
-import { cpuSecondsOf, peakRssOf } from './resources.ts';
+import { cpuSecondsOf, machineCpuSeconds, peakRssOf } from './resources.ts';
 
 export interface SinkBenchPlan {
   /** `sluice run sink <command>`, and the benchmark's name (`<command>-sink`). */
@@ -27,6 +27,23 @@ export interface SinkBenchPlan {
   conditions: Record<string, string>;
   /** Source time of the first reading (default: normalizedReadings' own). */
   readingsStartMs?: number;
+  /** Separate sink processes when BENCH_SINK_PROCESSES does not say (default: one per core; 0 skips them). */
+  processes?: number;
+}
+
+/** What a load cost, taken between 20% and 90% loaded. */
+export interface LoadFigures {
+  rowsPerSecond: number;
+  /** CPU of the loading processes per row. */
+  cpuMicrosecondsPerRow: number;
+  /** CPU of the whole machine per row, whoever used it. */
+  machineCpuMicrosecondsPerRow: number;
+}
+
+export interface SeparateProcessesLoad extends LoadFigures {
+  processes: number;
+  /** The largest peak RSS (VmHWM) of the processes. */
+  peakRssMiB: number;
 }
 
 type Figure = [string, string, string];
@@ -87,7 +104,7 @@ async function inProcess(plan: SinkBenchPlan, topic: string): Promise<Figure[]> 
   latencies.sort((a, b) => a - b);
   return [
     ['rows loaded', String(sink.plugin.rowsWritten), 'rows'],
-    ...timing,
+    ...timing.figures,
     ['batches', String(latencies.length), ''],
     ['batch write latency p50', percentile(latencies, 50).toFixed(1), 'ms'],
     ['batch write latency p99', percentile(latencies, 99).toFixed(1), 'ms'],
@@ -105,13 +122,13 @@ async function timeLoad(
   topic: string,
   label: string,
   cpuSeconds: () => number,
-): Promise<Figure[]> {
-  const samples: { at: number; loaded: number; cpu: number }[] = [];
+): Promise<{ figures: Figure[]; load: LoadFigures }> {
+  const samples: { at: number; loaded: number; cpu: number; machine: number }[] = [];
   await waitFor(
     'every event loaded',
     async () => {
       const loaded = await plan.storedOffsets(topic);
-      samples.push({ at: performance.now(), loaded, cpu: cpuSeconds() });
+      samples.push({ at: performance.now(), loaded, cpu: cpuSeconds(), machine: machineCpuSeconds() });
       return loaded >= plan.events;
     },
     120_000,
@@ -123,22 +140,32 @@ async function timeLoad(
   if (!from || !to || !first || !last || to === from)
     throw new Error('too few progress samples to time the load');
   const events = to.loaded - from.loaded;
-  return [
-    [`elapsed (start → all offsets stored), ${label}`, ((last.at - first.at) / 1000).toFixed(2), 's'],
-    [
-      `throughput 20–90% loaded, ${label}`,
-      Math.round(events / ((to.at - from.at) / 1000)).toLocaleString('en-US'),
-      'rows/s',
+  const perRow = (seconds: number) => Math.round((seconds * 1e8) / events) / 100;
+  const load = {
+    rowsPerSecond: Math.round(events / ((to.at - from.at) / 1000)),
+    cpuMicrosecondsPerRow: perRow(to.cpu - from.cpu),
+    machineCpuMicrosecondsPerRow: perRow(to.machine - from.machine),
+  };
+  return {
+    load,
+    figures: [
+      [`elapsed (start → all offsets stored), ${label}`, ((last.at - first.at) / 1000).toFixed(2), 's'],
+      [`throughput 20–90% loaded, ${label}`, load.rowsPerSecond.toLocaleString('en-US'), 'rows/s'],
+      [`CPU time per event 20–90% loaded, ${label}`, load.cpuMicrosecondsPerRow.toFixed(2), 'µs'],
+      [`machine CPU per event 20–90% loaded, ${label}`, load.machineCpuMicrosecondsPerRow.toFixed(2), 'µs'],
     ],
-    [`CPU time per event 20–90% loaded, ${label}`, (((to.cpu - from.cpu) * 1e6) / events).toFixed(2), 'µs'],
-  ];
+  };
 }
 
 /**
  * `processes` copies of `sluice run sink <command>` in one consumer group, as scaled in production
  * (partitions are the unit): rows/s and CPU per event over all of them, peak RSS of the largest.
  */
-async function separateProcesses(plan: SinkBenchPlan, topic: string, processes: number): Promise<Figure[]> {
+async function separateProcesses(
+  plan: SinkBenchPlan,
+  topic: string,
+  processes: number,
+): Promise<{ figures: Figure[]; load: SeparateProcessesLoad }> {
   const env = { ...process.env, ...plan.env(topic, `bench-${topic}`), LOG_LEVEL: 'warn' };
   const children = Array.from({ length: processes }, () =>
     spawn(
@@ -153,14 +180,22 @@ async function separateProcesses(plan: SinkBenchPlan, topic: string, processes: 
   );
   try {
     const pids = children.map((child) => child.pid as number);
-    const timing = await timeLoad(plan, topic, `${processes} processes`, () =>
+    const label = processes === 1 ? '`sluice run sink`' : `${processes} processes`;
+    const timing = await timeLoad(plan, topic, label, () =>
       pids.reduce((sum, pid) => sum + cpuSecondsOf(pid), 0),
     );
-    const peakRss = Math.max(...pids.map(peakRssOf));
-    return [
-      ...timing,
-      [`peak RSS of one of the ${processes} processes`, (peakRss / 2 ** 20).toFixed(0), 'MiB'],
-    ];
+    const peakRssMiB = Math.round(Math.max(...pids.map(peakRssOf)) / 2 ** 20);
+    return {
+      load: { ...timing.load, processes, peakRssMiB },
+      figures: [
+        ...timing.figures,
+        [
+          processes === 1 ? `peak RSS, ${label}` : `peak RSS of one of the ${processes} processes`,
+          String(peakRssMiB),
+          'MiB',
+        ],
+      ],
+    };
   } finally {
     for (const child of children) {
       const exited = once(child, 'exit');
@@ -173,20 +208,24 @@ async function separateProcesses(plan: SinkBenchPlan, topic: string, processes: 
 /**
  * Times the sink from start until the destination holds every offset of a private topic of
  * `events` normalized readings: once in this process, then as separate processes sharing the
- * partitions (BENCH_SINK_PROCESSES, by default one per core; 1 skips it).
+ * partitions (BENCH_SINK_PROCESSES, by default the plan's or one per core; 0 skips it). Returns
+ * the separate processes' figures, for a bench to set its peer against.
  */
-export async function runSinkBench(plan: SinkBenchPlan): Promise<void> {
+export async function runSinkBench(plan: SinkBenchPlan): Promise<SeparateProcessesLoad | undefined> {
   const name = `${plan.command}-sink`;
-  const processes = Number(process.env.BENCH_SINK_PROCESSES ?? availableParallelism());
+  const processes = Number(process.env.BENCH_SINK_PROCESSES ?? plan.processes ?? availableParallelism());
   const kafka = createKafka(`bench-${name}`);
   const topics: string[] = [];
   const figures: Figure[] = [];
+  let separate: SeparateProcessesLoad | undefined;
   try {
     topics.push(await loadedTopic(kafka, plan));
     figures.push(...(await inProcess(plan, topics[0] as string)));
-    if (processes > 1) {
+    if (processes > 0) {
       topics.push(await loadedTopic(kafka, plan));
-      figures.push(...(await separateProcesses(plan, topics[1] as string, processes)));
+      const run = await separateProcesses(plan, topics[1] as string, processes);
+      figures.push(...run.figures);
+      separate = run.load;
     }
   } finally {
     await deleteTopics(kafka, [...topics, ...topics.map((topic) => dlqContract(topic).topic)]);
@@ -199,4 +238,5 @@ export async function runSinkBench(plan: SinkBenchPlan): Promise<void> {
     ...figures.map(([metric, value, unit]) => `${metric.padEnd(48)} ${value.padStart(12)}  ${unit}`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+  return separate;
 }

@@ -135,16 +135,21 @@ export function originalHeaders(letter: DeadLetter): Record<string, string> {
   };
 }
 
-/** The original coordinates a record's headers name (originalHeaders), if it names them all. */
+/**
+ * The original coordinates a record's headers name (originalHeaders), if it names them all. The
+ * processor asks it of every record: the headers are read by their literal names, allocating
+ * nothing for a record without them (the processor's bench: 2.3% of the main thread when it built
+ * the names per record).
+ */
 export function originalOf(
   headers: IHeaders | undefined,
 ): { topic: string; partition: number; offset: number } | undefined {
-  const [topic, partition, offset] = ['topic', 'partition', 'offset'].map((name) => {
-    const value = headers?.[`dlq.original.${name}`];
-    return value === undefined ? undefined : String(value);
-  });
+  if (headers === undefined) return undefined;
+  const topic = headers['dlq.original.topic'];
+  const partition = headers['dlq.original.partition'];
+  const offset = headers['dlq.original.offset'];
   if (topic === undefined || partition === undefined || offset === undefined) return undefined;
-  return { topic, partition: Number(partition), offset: Number(offset) };
+  return { topic: String(topic), partition: Number(String(partition)), offset: Number(String(offset)) };
 }
 
 /** Which dead letters a replay takes (`sluice dlq replay`, POST /api/v1/dlq/replay). */

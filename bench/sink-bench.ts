@@ -1,18 +1,19 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Kafka } from 'kafkajs';
 import { componentNodeFlags } from '../lib/component.ts';
-import { environment, projectRoot } from '../lib/config.ts';
+import { environment, projectRoot, sluiceHome } from '../lib/config.ts';
 import { createKafka } from '../lib/kafka.ts';
 import { dlqContract } from '../schemas/catalog.ts';
 import { type BatchingSinkOptions, createBatchingSink } from '../sinks/batching-sink.ts';
 import { normalizedReadings, privateTelemetryTopic, publishReadings } from '../sinks/fixtures.ts';
 import { uniqueSuffix, waitFor } from '../test/support.ts';
 import { deleteTopics } from '../test/telemetry-load.ts';
-import { cpuSecondsOf, peakRssOf } from './resources.ts';
+import { cpuSecondsOf, machineCpuSeconds, peakRssOf, processTree } from './resources.ts';
 
 export interface SinkBenchPlan {
   /** `sluice run sink <command>`, and the benchmark's name (`<command>-sink`). */
@@ -25,11 +26,45 @@ export interface SinkBenchPlan {
   /** Sum of the next offsets the destination holds for the topic (all consumed when it equals events). */
   storedOffsets(topic: string): Promise<number>;
   conditions: Record<string, string>;
+  /** The stack's servers the sink loads through besides itself. */
+  servers: StackServer[];
   /** Source time of the first reading (default: normalizedReadings' own). */
   readingsStartMs?: number;
+  /** Separate sink processes when BENCH_SINK_PROCESSES does not say (default: one per core; 0 skips them). */
+  processes?: number;
 }
 
-type Figure = [string, string, string];
+export type Figure = [string, string, string];
+
+/** The stack's servers a load involves (their process trees count in the CPU per row). */
+export type StackServer = 'kafka' | 'clickhouse' | 'postgres' | 'registry';
+
+/** The pid of a server of the local stack (`sluice stack up`), from its pid file. */
+export function stackServerPid(server: StackServer): number {
+  return Number(readFileSync(join(sluiceHome(), server, 'pid'), 'utf8').trim());
+}
+
+/** What a load cost, taken between 20% and 90% loaded. */
+export interface LoadFigures {
+  seconds: number;
+  rowsPerSecond: number;
+  /** CPU of the loading processes (the component alone) per row. */
+  cpuMicrosecondsPerRow: number;
+  /** CPU of the loading processes plus the stack's servers involved per row. */
+  involvedCpuMicrosecondsPerRow: number;
+  /** CPU of the whole machine per row, whoever used it (other work included). */
+  machineCpuMicrosecondsPerRow: number;
+}
+
+export interface TimedLoad {
+  label: string;
+  events: number;
+  /** Rows the destination holds so far. */
+  loaded(): Promise<number>;
+  /** CPU seconds the loading processes used so far. */
+  cpuSeconds(): number;
+  servers: StackServer[];
+}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
@@ -77,17 +112,23 @@ async function inProcess(plan: SinkBenchPlan, topic: string): Promise<Figure[]> 
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
   }, 50);
   await sink.start();
-  // the whole process (sink and the bench's polling): judged per event, wall clock is shared with others
-  const timing = await timeLoad(plan, topic, 'one process', () => {
-    const { user, system } = process.cpuUsage();
-    return (user + system) / 1e6;
+  const timing = await timeLoad({
+    label: 'one process',
+    events: plan.events,
+    loaded: () => plan.storedOffsets(topic),
+    // the whole process (sink and the bench's polling): judged per event, wall clock is shared with others
+    cpuSeconds: () => {
+      const { user, system } = process.cpuUsage();
+      return (user + system) / 1e6;
+    },
+    servers: plan.servers,
   });
   clearInterval(sampler);
   await sink.stop(Date.now() + 10_000);
   latencies.sort((a, b) => a - b);
   return [
     ['rows loaded', String(sink.plugin.rowsWritten), 'rows'],
-    ...timing,
+    ...timing.figures,
     ['batches', String(latencies.length), ''],
     ['batch write latency p50', percentile(latencies, 50).toFixed(1), 'ms'],
     ['batch write latency p99', percentile(latencies, 99).toFixed(1), 'ms'],
@@ -96,49 +137,69 @@ async function inProcess(plan: SinkBenchPlan, topic: string): Promise<Figure[]> 
 }
 
 /**
- * Waits until the destination holds every offset, sampling progress and CPU; the rate and the
- * CPU per event are taken between 20% and 90% loaded, the steady state: start-up, group joins
- * and the last partial batches stay out of it.
+ * Waits until the destination holds every row, sampling progress and CPU; the rate and the CPU
+ * per row are taken between 20% and 90% loaded, the steady state: start-up, group joins and the
+ * last partial batches stay out of it.
  */
-async function timeLoad(
-  plan: SinkBenchPlan,
-  topic: string,
-  label: string,
-  cpuSeconds: () => number,
-): Promise<Figure[]> {
-  const samples: { at: number; loaded: number; cpu: number }[] = [];
+export async function timeLoad(load: TimedLoad): Promise<{ figures: Figure[]; load: LoadFigures }> {
+  const pids = load.servers.map(stackServerPid);
+  const samples: { at: number; loaded: number; cpu: number; involved: number; machine: number }[] = [];
   await waitFor(
-    'every event loaded',
+    'every row loaded',
     async () => {
-      const loaded = await plan.storedOffsets(topic);
-      samples.push({ at: performance.now(), loaded, cpu: cpuSeconds() });
-      return loaded >= plan.events;
+      const loaded = await load.loaded();
+      const cpu = load.cpuSeconds();
+      const servers = pids.reduce((sum, pid) => sum + processTree(pid).cpuSeconds, 0);
+      samples.push({
+        at: performance.now(),
+        loaded,
+        cpu,
+        involved: cpu + servers,
+        machine: machineCpuSeconds(),
+      });
+      return loaded >= load.events;
     },
-    120_000,
+    600_000,
   );
-  const from = samples.find((sample) => sample.loaded >= 0.2 * plan.events);
-  const to = samples.find((sample) => sample.loaded >= 0.9 * plan.events);
   const first = samples[0];
   const last = samples.at(-1);
+  let from = samples.find((sample) => sample.loaded >= 0.2 * load.events);
+  let to = samples.find((sample) => sample.loaded >= 0.9 * load.events);
+  // a loader flushing in large steps (the Kafka engine) may pass both marks at once: then from the start
+  if (from === to) [from, to] = [first, last];
   if (!from || !to || !first || !last || to === from)
     throw new Error('too few progress samples to time the load');
-  const events = to.loaded - from.loaded;
-  return [
-    [`elapsed (start → all offsets stored), ${label}`, ((last.at - first.at) / 1000).toFixed(2), 's'],
-    [
-      `throughput 20–90% loaded, ${label}`,
-      Math.round(events / ((to.at - from.at) / 1000)).toLocaleString('en-US'),
-      'rows/s',
+  const rows = to.loaded - from.loaded;
+  const perRow = (seconds: number) => Math.round((seconds * 1e8) / rows) / 100;
+  const figures: LoadFigures = {
+    seconds: Math.round(last.at - first.at) / 1000,
+    rowsPerSecond: Math.round(rows / ((to.at - from.at) / 1000)),
+    cpuMicrosecondsPerRow: perRow(to.cpu - from.cpu),
+    involvedCpuMicrosecondsPerRow: perRow(to.involved - from.involved),
+    machineCpuMicrosecondsPerRow: perRow(to.machine - from.machine),
+  };
+  const { label } = load;
+  return {
+    load: figures,
+    figures: [
+      [`elapsed (start → all rows), ${label}`, figures.seconds.toFixed(2), 's'],
+      [`throughput 20–90% loaded, ${label}`, figures.rowsPerSecond.toLocaleString('en-US'), 'rows/s'],
+      [`CPU per row 20–90%, ${label}`, figures.cpuMicrosecondsPerRow.toFixed(2), 'µs'],
+      [`  + ${load.servers.join(' + ')}`, figures.involvedCpuMicrosecondsPerRow.toFixed(2), 'µs'],
+      ['  whole machine', figures.machineCpuMicrosecondsPerRow.toFixed(2), 'µs'],
     ],
-    [`CPU time per event 20–90% loaded, ${label}`, (((to.cpu - from.cpu) * 1e6) / events).toFixed(2), 'µs'],
-  ];
+  };
 }
 
 /**
  * `processes` copies of `sluice run sink <command>` in one consumer group, as scaled in production
  * (partitions are the unit): rows/s and CPU per event over all of them, peak RSS of the largest.
  */
-async function separateProcesses(plan: SinkBenchPlan, topic: string, processes: number): Promise<Figure[]> {
+async function separateProcesses(
+  plan: SinkBenchPlan,
+  topic: string,
+  processes: number,
+): Promise<{ figures: Figure[]; load: SeparateProcessesLoad }> {
   const env = { ...process.env, ...plan.env(topic, `bench-${topic}`), LOG_LEVEL: 'warn' };
   const children = Array.from({ length: processes }, () =>
     spawn(
@@ -153,14 +214,26 @@ async function separateProcesses(plan: SinkBenchPlan, topic: string, processes: 
   );
   try {
     const pids = children.map((child) => child.pid as number);
-    const timing = await timeLoad(plan, topic, `${processes} processes`, () =>
-      pids.reduce((sum, pid) => sum + cpuSecondsOf(pid), 0),
-    );
-    const peakRss = Math.max(...pids.map(peakRssOf));
-    return [
-      ...timing,
-      [`peak RSS of one of the ${processes} processes`, (peakRss / 2 ** 20).toFixed(0), 'MiB'],
-    ];
+    const label = processes === 1 ? '`sluice run sink`' : `${processes} processes`;
+    const timing = await timeLoad({
+      label,
+      events: plan.events,
+      loaded: () => plan.storedOffsets(topic),
+      cpuSeconds: () => pids.reduce((sum, pid) => sum + cpuSecondsOf(pid), 0),
+      servers: plan.servers,
+    });
+    const peakRssMiB = Math.round(Math.max(...pids.map(peakRssOf)) / 2 ** 20);
+    return {
+      load: { ...timing.load, processes, peakRssMiB },
+      figures: [
+        ...timing.figures,
+        [
+          processes === 1 ? `peak RSS, ${label}` : `peak RSS of one of the ${processes} processes`,
+          String(peakRssMiB),
+          'MiB',
+        ],
+      ],
+    };
   } finally {
     for (const child of children) {
       const exited = once(child, 'exit');
@@ -170,23 +243,33 @@ async function separateProcesses(plan: SinkBenchPlan, topic: string, processes: 
   }
 }
 
+export interface SeparateProcessesLoad extends LoadFigures {
+  processes: number;
+  /** The largest peak RSS (VmHWM) of the processes. */
+  peakRssMiB: number;
+}
+
 /**
  * Times the sink from start until the destination holds every offset of a private topic of
  * `events` normalized readings: once in this process, then as separate processes sharing the
- * partitions (BENCH_SINK_PROCESSES, by default one per core; 1 skips it).
+ * partitions (BENCH_SINK_PROCESSES, by default the plan's or one per core; 0 skips it). Returns
+ * the separate processes' figures, for a bench to set its peers against.
  */
-export async function runSinkBench(plan: SinkBenchPlan): Promise<void> {
+export async function runSinkBench(plan: SinkBenchPlan): Promise<SeparateProcessesLoad | undefined> {
   const name = `${plan.command}-sink`;
-  const processes = Number(process.env.BENCH_SINK_PROCESSES ?? availableParallelism());
+  const processes = Number(process.env.BENCH_SINK_PROCESSES ?? plan.processes ?? availableParallelism());
   const kafka = createKafka(`bench-${name}`);
   const topics: string[] = [];
   const figures: Figure[] = [];
+  let separate: SeparateProcessesLoad | undefined;
   try {
     topics.push(await loadedTopic(kafka, plan));
     figures.push(...(await inProcess(plan, topics[0] as string)));
-    if (processes > 1) {
+    if (processes > 0) {
       topics.push(await loadedTopic(kafka, plan));
-      figures.push(...(await separateProcesses(plan, topics[1] as string, processes)));
+      const run = await separateProcesses(plan, topics[1] as string, processes);
+      figures.push(...run.figures);
+      separate = run.load;
     }
   } finally {
     await deleteTopics(kafka, [...topics, ...topics.map((topic) => dlqContract(topic).topic)]);
@@ -199,4 +282,5 @@ export async function runSinkBench(plan: SinkBenchPlan): Promise<void> {
     ...figures.map(([metric, value, unit]) => `${metric.padEnd(48)} ${value.padStart(12)}  ${unit}`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+  return separate;
 }

@@ -1,18 +1,242 @@
-import { createClickHouse } from '../lib/clickhouse.ts';
-import { loadSettings } from '../lib/config.ts';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { closeSync, createWriteStream, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { finished } from 'node:stream/promises';
+import { loadStackSettings } from '../cli/stack/settings.ts';
+import { clickhouseSettings, createClickHouse } from '../lib/clickhouse.ts';
+import { environment, loadSettings, projectRoot, sluiceHome } from '../lib/config.ts';
+import { createKafka, createProducer, ensureTopics } from '../lib/kafka.ts';
+import type { TelemetryReading } from '../schemas/types.ts';
 import { clickhouseSinkOptions } from '../sinks/clickhouse/clickhouse-sink.ts';
+import { telemetryColumns } from '../sinks/clickhouse/clickhouse-writer.ts';
 import { clickhouseSinkSettings } from '../sinks/clickhouse/config.ts';
-import { runSinkBench } from './sink-bench.ts';
+import { normalizedReadings } from '../sinks/fixtures.ts';
+import { localClickHouseAdmin, uniqueSuffix } from '../test/support.ts';
+import { deleteTopics } from '../test/telemetry-load.ts';
+import { report } from './report.ts';
+import { processTree, ResourceWatch, runningStackServerPid } from './resources.ts';
+import { type Figure, type LoadFigures, runSinkBench, timeLoad } from './sink-bench.ts';
 
-// From Kafka into ClickHouse through the real sink: decode, RowBinary, insert, progress view.
+/**
+ * From Kafka into ClickHouse through the real sink (decode, RowBinary, insert, progress view), then
+ * the same number of the same readings through the peers a user would pick instead, in the same
+ * run: ClickHouse's own Kafka engine with a materialized view (JSONEachRow on a topic of its own,
+ * into a copy of telemetry_readings), and clickhouse-client inserting them (the ceiling).
+ */
+const events = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+const partitions = 6;
 const client = createClickHouse();
 // the sink's own default unless SINK_CLICKHOUSE_BATCH_ROWS says otherwise
 const batchRows = String(loadSettings(clickhouseSinkSettings).batchRows);
+
+/** A reading as the Kafka engine's JSONEachRow takes it: the columns the sink writes, times in epoch seconds (18.16's DateTime). */
+function engineRow(reading: TelemetryReading, topic: string, index: number): string {
+  const seconds = (ms: number) => Math.floor(ms / 1000);
+  const { enrichment, quality } = reading;
+  const row: Record<(typeof telemetryColumns)[number], unknown> = {
+    event_id: reading.eventId,
+    source: reading.source,
+    device_id: reading.deviceId,
+    site_id: reading.siteId,
+    metric: reading.metric,
+    value: reading.value,
+    unit: reading.unit,
+    original_value: reading.originalValue,
+    original_unit: reading.originalUnit,
+    source_time: seconds(reading.sourceTime),
+    source_ms: reading.sourceTime,
+    received_at: seconds(reading.receivedAt),
+    processed_at: seconds(reading.processedAt),
+    quality_level: quality.level,
+    quality_score: quality.score,
+    quality_flags: quality.flags,
+    known_device: enrichment.known ? 1 : 0,
+    site_name: enrichment.siteName,
+    device_type: enrichment.deviceType,
+    latitude: enrichment.latitude,
+    longitude: enrichment.longitude,
+    tag_keys: Object.keys(enrichment.tags),
+    tag_values: Object.values(enrichment.tags),
+    trace_id: reading.traceId,
+    kafka_topic: topic,
+    kafka_partition: index % partitions,
+    kafka_offset: Math.floor(index / partitions),
+  };
+  return JSON.stringify(row);
+}
+
+/** The same readings the sink loads (count and shape), as JSONEachRow: on the engine's topic and in a file for clickhouse-client. */
+async function peerInput(topic: string, file: string): Promise<void> {
+  const readings = normalizedReadings(events, { prefix: `bench-peer-${uniqueSuffix()}`, devices: 500 });
+  const kafka = createKafka('bench-clickhouse-engine-feed');
+  await ensureTopics(kafka, [{ topic, numPartitions: partitions }]);
+  const producer = createProducer(kafka);
+  await producer.connect();
+  const out = createWriteStream(file);
+  // a produce request stays below the broker's 1 MiB message limit per partition
+  const chunk = 3_000;
+  try {
+    for (let start = 0; start < readings.length; start += chunk) {
+      const lines = readings
+        .slice(start, start + chunk)
+        .map((reading, i) => engineRow(reading, topic, start + i));
+      if (!out.write(`${lines.join('\n')}\n`)) await once(out, 'drain');
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: lines.map((value, i) => ({ partition: (start + i) % partitions, value })),
+      });
+    }
+  } finally {
+    out.end();
+    await finished(out);
+    await producer.disconnect();
+  }
+}
+
+/** The Kafka engine reading `topic` from its beginning into `database`.engine_readings, timed like the sink. */
+async function kafkaEngine(admin: ReturnType<typeof createClickHouse>, database: string, topic: string) {
+  const kafka = createKafka('bench-clickhouse-engine');
+  const group = `${database}-engine`;
+  // the engine's consumers start at the end of a partition without a committed offset (librdkafka's default)
+  const kafkaAdmin = kafka.admin();
+  await kafkaAdmin.connect();
+  await kafkaAdmin.setOffsets({
+    groupId: group,
+    topic,
+    partitions: Array.from({ length: partitions }, (_, partition) => ({ partition, offset: '0' })),
+  });
+  await kafkaAdmin.disconnect();
+  const brokers = environment().KAFKA_BROKERS ?? '';
+  // 18.16 fills no DEFAULT in a view's target: the view names loaded_at itself
+  await admin.command({ query: `CREATE TABLE ${database}.engine_readings AS sluice.telemetry_readings` });
+  await admin.command({
+    query: `CREATE TABLE ${database}.engine_feed (${await feedColumns(admin)})
+            ENGINE = Kafka SETTINGS kafka_broker_list = '${brokers}', kafka_topic_list = '${topic}',
+            kafka_group_name = '${group}', kafka_format = 'JSONEachRow', kafka_num_consumers = ${partitions}`,
+  });
+  const watch = new ResourceWatch(
+    () =>
+      new Map([
+        ['clickhouse-server', runningStackServerPid('clickhouse')],
+        ['kafka', runningStackServerPid('kafka')],
+      ]),
+  );
+  watch.begin();
+  await admin.command({
+    query: `CREATE MATERIALIZED VIEW ${database}.engine_view TO ${database}.engine_readings
+            AS SELECT ${telemetryColumns.join(', ')}, now() AS loaded_at FROM ${database}.engine_feed`,
+  });
+  try {
+    const timing = await timeLoad({
+      label: 'Kafka engine',
+      events,
+      loaded: () => countOf(admin, `${database}.engine_readings`),
+      cpuSeconds: () => 0,
+      servers: ['kafka', 'clickhouse'],
+    });
+    const phase = watch.end();
+    return { ...timing, peakRssMiB: phase.processes['clickhouse-server']?.peakMiB ?? 0 };
+  } finally {
+    await admin.command({ query: `DROP TABLE ${database}.engine_view` });
+    await admin.command({ query: `DROP TABLE ${database}.engine_feed` });
+  }
+}
+
+/** The columns the sink writes, with telemetry_readings' types, for the engine's Kafka table. */
+async function feedColumns(admin: ReturnType<typeof createClickHouse>): Promise<string> {
+  const result = await admin.query({
+    query: `SELECT name, type FROM system.columns WHERE database = 'sluice' AND table = 'telemetry_readings'`,
+    format: 'JSONEachRow',
+  });
+  const types = new Map((await result.json<{ name: string; type: string }>()).map((c) => [c.name, c.type]));
+  return telemetryColumns.map((name) => `${name} ${types.get(name)}`).join(', ');
+}
+
+async function countOf(admin: ReturnType<typeof createClickHouse>, table: string): Promise<number> {
+  const result = await admin.query({
+    query: `SELECT toString(count()) AS n FROM ${table}`,
+    format: 'JSONEachRow',
+  });
+  return Number((await result.json<{ n: string }>())[0]?.n ?? 0);
+}
+
+/** clickhouse-client inserting the file in one INSERT … FORMAT JSONEachRow: what the server can take. */
+async function clientInsert(admin: ReturnType<typeof createClickHouse>, database: string, file: string) {
+  await admin.command({ query: `CREATE TABLE ${database}.client_readings AS sluice.telemetry_readings` });
+  const credentials = localClickHouseAdmin();
+  const input = openSync(file, 'r');
+  const server = runningStackServerPid('clickhouse');
+  const kafkaPid = runningStackServerPid('kafka');
+  const watch = new ResourceWatch(() => new Map([['clickhouse-server', server]]));
+  const serverCpu = () => processTree(server).cpuSeconds + processTree(kafkaPid).cpuSeconds;
+  const began = { at: performance.now(), server: serverCpu() };
+  watch.begin();
+  const child = spawn(
+    'clickhouse-client',
+    [
+      '--port',
+      String(loadStackSettings().clickhouseTcpPort),
+      '--user',
+      credentials?.user ?? 'default',
+      '--password',
+      credentials?.password ?? '',
+      '--query',
+      `INSERT INTO ${database}.client_readings (${telemetryColumns.join(', ')}) FORMAT JSONEachRow`,
+    ],
+    { stdio: [input, 'inherit', 'inherit'] },
+  );
+  let clientCpu = 0;
+  const sampler = setInterval(() => {
+    clientCpu = Math.max(clientCpu, processTree(child.pid as number).cpuSeconds);
+  }, 100);
+  const [code] = await once(child, 'exit');
+  clearInterval(sampler);
+  closeSync(input);
+  const phase = watch.end();
+  const seconds = (performance.now() - began.at) / 1000;
+  if (code !== 0) throw new Error(`clickhouse-client exited ${code}`);
+  const rows = await countOf(admin, `${database}.client_readings`);
+  if (rows !== events) throw new Error(`clickhouse-client loaded ${rows} rows of ${events}`);
+  const perRow = (cpu: number) => Math.round((cpu * 1e8) / rows) / 100;
+  return {
+    rowsPerSecond: Math.round(rows / seconds),
+    seconds: Math.round(seconds * 1000) / 1000,
+    involvedCpuMicrosecondsPerRow: perRow(clientCpu + serverCpu() - began.server),
+    machineCpuMicrosecondsPerRow: perRow(phase.machineCpuSeconds),
+    peakRssMiB: phase.processes['clickhouse-server']?.peakMiB ?? 0,
+  };
+}
+
+function ratio(value: number, of: number): number {
+  return Math.round((value / of) * 100) / 100;
+}
+
+function target(met: boolean, text: string): string {
+  return `target ${text}: ${met ? 'met' : 'not met'}`;
+}
+
+const credentials = localClickHouseAdmin();
+if (!credentials)
+  throw new Error(
+    'the bench needs the local stack (`sluice stack up`): its ClickHouse admin creates the peers',
+  );
+const admin = createClickHouse({ ...loadSettings(clickhouseSettings, environment()), ...credentials });
+const database = `bench_${uniqueSuffix().replace(/\W/g, '_')}`;
+const workDir = join(sluiceHome(), 'bench');
+mkdirSync(workDir, { recursive: true });
+const file = join(workDir, `${database}.jsonl`);
+const engineTopic = `bench.clickhouse-engine.${database}`;
 try {
-  await runSinkBench({
+  const sink = await runSinkBench({
     command: 'clickhouse',
-    events: Number(process.env.BENCH_EVENTS ?? 1_000_000),
-    conditions: { 'batch rows': batchRows, 'max wait': '1000 ms', 'Kafka partitions': '6' },
+    events,
+    processes: 1,
+    servers: ['kafka', 'clickhouse'],
+    conditions: { 'batch rows': batchRows, 'max wait': '1000 ms', 'Kafka partitions': String(partitions) },
     env: (topic, groupId) => ({
       SINK_CLICKHOUSE_TELEMETRY_TOPIC: topic,
       SINK_CLICKHOUSE_PRICING_TOPIC: '',
@@ -29,6 +253,84 @@ try {
       return Number((await result.json<{ n: string }>())[0]?.n ?? 0);
     },
   });
+  if (!sink) throw new Error('BENCH_SINK_PROCESSES=0: no `sluice run sink` figures to set against the peers');
+  await admin.command({ query: `CREATE DATABASE ${database}` });
+  process.stderr.write(`publishing ${events} JSONEachRow readings to ${engineTopic}…\n`);
+  await peerInput(engineTopic, file);
+  process.stderr.write('(a) ClickHouse Kafka engine + materialized view…\n');
+  const engine = await kafkaEngine(admin, database, engineTopic);
+  process.stderr.write('(b) clickhouse-client INSERT … FORMAT JSONEachRow…\n');
+  const ceiling = await clientInsert(admin, database, file);
+  const engineLoad: LoadFigures = engine.load;
+  const ratios = {
+    rowsPerSecondToEngine: ratio(sink.rowsPerSecond, engineLoad.rowsPerSecond),
+    cpuPerRowToEngine: ratio(sink.involvedCpuMicrosecondsPerRow, engineLoad.involvedCpuMicrosecondsPerRow),
+    machineCpuPerRowToEngine: ratio(
+      sink.machineCpuMicrosecondsPerRow,
+      engineLoad.machineCpuMicrosecondsPerRow,
+    ),
+    rowsPerSecondToClient: ratio(sink.rowsPerSecond, ceiling.rowsPerSecond),
+  };
+  const peakRssMB = Math.round((sink.peakRssMiB * 2 ** 20) / 1e6);
+  const results = {
+    at: new Date().toISOString(),
+    machine: { cores: cpus().length, loadAverage: loadavg() },
+    events,
+    batchRows: Number(batchRows),
+    sink,
+    kafkaEngine: { ...engineLoad, clickhousePeakRssMiB: engine.peakRssMiB },
+    clickhouseClient: ceiling,
+    ratios,
+    targets: {
+      rowsPerSecond: ratios.rowsPerSecondToEngine >= 1.5,
+      cpuPerRow: ratios.cpuPerRowToEngine <= 2,
+      peakRss: peakRssMB <= 300,
+    },
+  };
+  const resultsDir = join(projectRoot, 'bench', 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(
+    join(resultsDir, `clickhouse-sink-${results.at.replace(/[:.]/g, '-')}.json`),
+    `${JSON.stringify(results, null, 2)}\n`,
+  );
+  const engineFigures: Figure[] = engine.figures;
+  report(
+    'ClickHouse sink against its peers, same run, same readings',
+    {
+      readings: events,
+      'Kafka engine': `ClickHouse ${'18.16'} ENGINE = Kafka (JSONEachRow, kafka_num_consumers = ${partitions}) + materialized view into a copy of telemetry_readings (no rollups behind it; the sink's insert also feeds the rollups and sink_progress)`,
+      ceiling: 'clickhouse-client INSERT … FORMAT JSONEachRow from a file, into a copy of telemetry_readings',
+      machine: `${results.machine.cores} cores, load average ${results.machine.loadAverage.map((n) => n.toFixed(1)).join(' ')} at the end (other work ran: absolute figures are not comparable)`,
+    },
+    [
+      ...engineFigures.map(([metric, value, unit]): [string, string, string] => [metric, value, unit]),
+      ['ClickHouse peak RSS, Kafka engine', engine.peakRssMiB, 'MiB'],
+      ['clickhouse-client insert', ceiling.rowsPerSecond, 'rows/s'],
+      ['  CPU per row, client + clickhouse-server + kafka', ceiling.involvedCpuMicrosecondsPerRow, 'µs'],
+      ['  whole machine', ceiling.machineCpuMicrosecondsPerRow, 'µs'],
+      [
+        'sink ÷ Kafka engine rows/s',
+        `${ratios.rowsPerSecondToEngine}×`,
+        target(results.targets.rowsPerSecond, '≥ 1.5×'),
+      ],
+      [
+        'sink ÷ Kafka engine CPU per row (sink + kafka + clickhouse)',
+        `${ratios.cpuPerRowToEngine}×`,
+        target(results.targets.cpuPerRow, '≤ 2×'),
+      ],
+      ['sink ÷ Kafka engine CPU per row, whole machine', `${ratios.machineCpuPerRowToEngine}×`, ''],
+      [
+        'sink peak RSS (`sluice run sink clickhouse`)',
+        `${peakRssMB} MB`,
+        target(results.targets.peakRss, `≤ 300 MB at batch ${batchRows}`),
+      ],
+      ['sink ÷ clickhouse-client rows/s', `${ratios.rowsPerSecondToClient}×`, ''],
+    ],
+  );
 } finally {
+  rmSync(file, { force: true });
+  await admin.command({ query: `DROP DATABASE IF EXISTS ${database}` }).catch(() => {});
+  await deleteTopics(createKafka('bench-clickhouse-cleanup'), [engineTopic]).catch(() => {});
+  await admin.close();
   await client.close();
 }

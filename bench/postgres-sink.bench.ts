@@ -33,6 +33,7 @@ try {
       path: 'exactly-once (rows + sink_offsets in one transaction)',
       partition: `${partition} (empty at start)`,
     },
+    servers: ['kafka', 'postgres'],
     readingsStartMs: month.getTime() + 86_400_000,
     env: (topic, groupId) => ({
       SINK_POSTGRES_TELEMETRY_TOPIC: topic,

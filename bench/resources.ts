@@ -161,8 +161,10 @@ export class ResourceWatch {
   }
 }
 
+export type StackServer = 'kafka' | 'registry' | 'postgres' | 'clickhouse';
+
 /** The pid of a server of this checkout's stack (`sluice stack up`), or undefined while it does not run. */
-export function stackServerPid(server: 'kafka' | 'registry' | 'postgres' | 'clickhouse'): number | undefined {
+export function stackServerPid(server: StackServer): number | undefined {
   const file =
     server === 'postgres'
       ? join(sluiceHome(), 'postgres', 'data', 'postmaster.pid')
@@ -173,6 +175,13 @@ export function stackServerPid(server: 'kafka' | 'registry' | 'postgres' | 'clic
   } catch {
     return undefined;
   }
+}
+
+/** The pid of a server of this checkout's stack, which a benchmark needs running. */
+export function runningStackServerPid(server: StackServer): number {
+  const pid = stackServerPid(server);
+  if (pid === undefined) throw new Error(`the stack's ${server} does not run (sluice stack up)`);
+  return pid;
 }
 
 /**

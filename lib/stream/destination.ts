@@ -73,7 +73,7 @@ export function nextOffsets(records: readonly { topic: string; partition: number
 }
 
 /**
- * The sink plugin: decodes, batches by size and time, writes through the destination's writer
+ * The sink plugin: batches by size and time, decodes a batch as it writes it through the destination's writer
  * (rows and offsets in one database transaction) and moves on only once it acknowledged. While the
  * destination is down the engine pauses the partitions and retries with backoff (the buffer never
  * grows past one batch plus one fetch), and resumes where it stopped. Offsets live in the
@@ -140,7 +140,7 @@ export class Destination implements StreamPlugin {
     { topic, partition, messages }: PartitionBatch,
     heartbeat: () => Promise<void>,
   ): Promise<Handled> {
-    await this.take(topic, partition, messages);
+    this.take(topic, partition, messages);
     if (this.buffer.length < this.options.batchRows) return { consumed: true };
     // a full batch is written while the next one is fetched and decoded…
     const flushed = this.flush(false);
@@ -158,7 +158,7 @@ export class Destination implements StreamPlugin {
     return { consumed: true };
   }
 
-  private async take(topic: string, partition: number, messages: StreamMessage[]): Promise<void> {
+  private take(topic: string, partition: number, messages: StreamMessage[]): void {
     const position = this.engine.position(topic, partition) ?? -1n;
     // offsets ascend: once one is at the stored position, so are the rest
     let belowPosition = position >= 0n;
@@ -169,15 +169,8 @@ export class Destination implements StreamPlugin {
         belowPosition = false;
       }
       taken++;
-      const record: Buffered = { topic, partition, offset: message.offset, message, value: undefined };
-      try {
-        const value = this.decode(topic, message);
-        // awaited only when a writer schema had to be fetched: a microtask per record costs
-        record.value = value instanceof Promise ? await value : value;
-      } catch (err) {
-        record.decodeError = classifyError(err);
-      }
-      this.buffer.push(record);
+      // decoded when its batch is written: the buffer holds only the raw messages
+      this.buffer.push({ topic, partition, offset: message.offset, message, value: undefined });
     }
     if (taken > 0) this.engine.metrics.received(topic, taken);
     if (this.buffer.length > 0 && !this.flushTimer) {
@@ -230,9 +223,28 @@ export class Destination implements StreamPlugin {
     }
   }
 
+  /**
+   * Decodes the records not decoded yet. Done as the batch is written, not as it is buffered: decoded
+   * values held for a batch or two survived every young-generation collection meanwhile (ClickHouse
+   * sink: 27% of the process's time in the collector, 958 MiB peak RSS at 50,000-row batches).
+   */
+  private async decodeAll(batch: Buffered[]): Promise<void> {
+    for (const record of batch) {
+      if (record.value !== undefined || record.decodeError) continue;
+      try {
+        const value = this.decode(record.topic, record.message);
+        // awaited only when a writer schema had to be fetched: a microtask per record costs
+        record.value = value instanceof Promise ? await value : value;
+      } catch (err) {
+        record.decodeError = classifyError(err);
+      }
+    }
+  }
+
   private async writeBatch(batch: Buffered[]): Promise<void> {
     const { engine } = this;
     const endTimer = engine.metrics.timeBatch();
+    await this.decodeAll(batch);
     const offsets = nextOffsets(batch);
     const writable: SinkRecord[] = [];
     const rejected: Rejected[] = [];

@@ -15,3 +15,29 @@ export function startProducer(name: string, settings: Record<string, string>): C
     },
   );
 }
+
+/** A process a benchmark stops and starts again (to queue a backlog for it, say): `start` spawns it. */
+export class RestartableProcess {
+  private process: ChildProcess;
+
+  constructor(
+    readonly name: string,
+    private readonly start: () => ChildProcess,
+  ) {
+    this.process = start();
+  }
+
+  pid(): number {
+    return this.process.pid as number;
+  }
+
+  async stop(): Promise<void> {
+    if (this.process.exitCode !== null || this.process.signalCode !== null) return;
+    this.process.kill('SIGTERM');
+    await new Promise((resolve) => this.process.once('exit', resolve));
+  }
+
+  restart(): void {
+    this.process = this.start();
+  }
+}

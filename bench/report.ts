@@ -1,3 +1,7 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../lib/config.ts';
+
 /** Benchmarks print their figures the same way: a title, the conditions, then metric/value/unit rows. */
 export function report(
   title: string,
@@ -25,4 +29,13 @@ export function throughput<T>(inputs: T[], seconds: number, fn: (input: T) => un
     const elapsed = process.hrtime.bigint() - started;
     if (elapsed >= budget) return operations / (Number(elapsed) / 1e9);
   }
+}
+
+/** Writes a run's figures to bench/results/<bench>-<time>.json, for the docs to quote ranges from. */
+export function writeResults(bench: string, results: { at: string }): string {
+  const dir = join(projectRoot, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${bench}-${results.at.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  return file;
 }

@@ -1,13 +1,18 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { componentNodeFlags } from '../lib/component.ts';
+import { componentNodeFlags, mqttBridgeNodeFlags } from '../lib/component.ts';
 import { projectRoot } from '../lib/config.ts';
 
-/** `sluice run <name>` in its own process, as in production, with these settings. */
+/** `sluice run <name>` in its own process, as in production (with its V8 flags), with these settings. */
 export function startProducer(name: string, settings: Record<string, string>): ChildProcess {
   return spawn(
     process.execPath,
-    [...componentNodeFlags, join(projectRoot, 'bin', 'sluice.mjs'), 'run', name],
+    [
+      ...(name === 'mqtt-bridge' ? mqttBridgeNodeFlags : componentNodeFlags),
+      join(projectRoot, 'bin', 'sluice.mjs'),
+      'run',
+      name,
+    ],
     {
       cwd: projectRoot,
       env: { ...process.env, LOG_LEVEL: 'warn', ...settings },

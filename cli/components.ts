@@ -9,6 +9,8 @@ import { DemoProducer } from '../producers/demo/demo-producer.ts';
 import { createClickHouseSink } from '../sinks/clickhouse/clickhouse-sink.ts';
 import { createPostgresArchiveSink, createPostgresSink } from '../sinks/postgres/postgres-sink.ts';
 import { createProcessor, type PipelineName } from './commands/processors.ts';
+// its setting is listed by `sluice config` though the scheduler loads with the API
+import './collection-schedule.ts';
 import type { PlatformActions } from './operations.ts';
 
 /**

@@ -1,13 +1,12 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { closeSync, createWriteStream, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { closeSync, createWriteStream, mkdirSync, openSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { finished } from 'node:stream/promises';
 import { loadStackSettings } from '../cli/stack/settings.ts';
 import { clickhouseSettings, createClickHouse } from '../lib/clickhouse.ts';
-import { environment, loadSettings, projectRoot, sluiceHome } from '../lib/config.ts';
+import { environment, loadSettings, sluiceHome } from '../lib/config.ts';
 import { createKafka, createProducer, ensureTopics } from '../lib/kafka.ts';
 import type { TelemetryReading } from '../schemas/types.ts';
 import { clickhouseSinkOptions } from '../sinks/clickhouse/clickhouse-sink.ts';
@@ -16,7 +15,7 @@ import { clickhouseSinkSettings } from '../sinks/clickhouse/config.ts';
 import { normalizedReadings } from '../sinks/fixtures.ts';
 import { localClickHouseAdmin, uniqueSuffix } from '../test/support.ts';
 import { deleteTopics } from '../test/telemetry-load.ts';
-import { report } from './report.ts';
+import { machineConditions, report, writeResults } from './report.ts';
 import { processTree, ResourceWatch, runningStackServerPid } from './resources.ts';
 import { type Figure, type LoadFigures, runSinkBench, timeLoad } from './sink-bench.ts';
 
@@ -273,8 +272,6 @@ try {
   };
   const peakRssMB = Math.round((sink.peakRssMiB * 2 ** 20) / 1e6);
   const results = {
-    at: new Date().toISOString(),
-    machine: { cores: cpus().length, loadAverage: loadavg() },
     events,
     batchRows: Number(batchRows),
     sink,
@@ -287,12 +284,7 @@ try {
       peakRss: peakRssMB <= 300,
     },
   };
-  const resultsDir = join(projectRoot, 'bench', 'results');
-  mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(
-    join(resultsDir, `clickhouse-sink-${results.at.replace(/[:.]/g, '-')}.json`),
-    `${JSON.stringify(results, null, 2)}\n`,
-  );
+  writeResults('clickhouse-sink', results);
   const engineFigures: Figure[] = engine.figures;
   report(
     'ClickHouse sink against its peers, same run, same readings',
@@ -300,7 +292,7 @@ try {
       readings: events,
       'Kafka engine': `ClickHouse ${'18.16'} ENGINE = Kafka (JSONEachRow, kafka_num_consumers = ${partitions}) + materialized view into a copy of telemetry_readings (no rollups behind it; the sink's insert also feeds the rollups and sink_progress)`,
       ceiling: 'clickhouse-client INSERT … FORMAT JSONEachRow from a file, into a copy of telemetry_readings',
-      machine: `${results.machine.cores} cores, load average ${results.machine.loadAverage.map((n) => n.toFixed(1)).join(' ')} at the end (other work ran: absolute figures are not comparable)`,
+      machine: machineConditions(),
     },
     [
       ...engineFigures.map(([metric, value, unit]): [string, string, string] => [metric, value, unit]),

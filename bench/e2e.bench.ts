@@ -14,7 +14,7 @@
  *
  * Results go to bench/results/e2e-<time>.json and bench/results/e2e.svg (shown in docs/performance.md).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -28,7 +28,7 @@ import { PrivatePlatform, type ServerName } from '../test/private-platform.ts';
 import { uniqueSuffix } from '../test/support.ts';
 import { chart } from './e2e-chart.ts';
 import { brokerPerformance } from './kafka-tools.ts';
-import { report } from './report.ts';
+import { machineConditions, report, writeResults } from './report.ts';
 import { processTree, ResourceWatch } from './resources.ts';
 
 const sustainedSeconds = Number(process.env.BENCH_SECONDS ?? 60);
@@ -318,20 +318,15 @@ try {
     kafka: { producerRecordsPerSecond: kafkaProducer, consumerRecordsPerSecond: kafkaConsumer },
     ratioToBrokerProducer: Math.round((endToEnd / kafkaProducer) * 1000) / 1000,
   };
-  const resultsDir = join(projectRoot, 'bench', 'results');
-  mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(
-    join(resultsDir, `e2e-${results.at.replace(/[:.]/g, '-')}.json`),
-    `${JSON.stringify(results, null, 2)}\n`,
-  );
-  writeFileSync(join(resultsDir, 'e2e.svg'), chart(results));
+  writeResults('e2e', results);
+  writeFileSync(join(projectRoot, 'bench', 'results', 'e2e.svg'), chart(results));
 
   report(
     'end to end: HTTP → raw → processor → normalized → PostgreSQL + ClickHouse, the platform as npm start runs it',
     {
       'sustained window': `${Math.round(window)} s, ${lanes} connections, ${batch} readings a request`,
       'fixed rate': `${fixedRate} readings/s for ${fixedSeconds} s, ${samples.length} readings followed`,
-      machine: `${results.machine.cores} cores, load average ${results.machine.loadAverage.map((n) => n.toFixed(1)).join(' ')} at the end (other work ran: figures are not comparable)`,
+      machine: machineConditions(),
     },
     [
       ['sustained end to end (both sinks)', endToEnd, 'events/s'],

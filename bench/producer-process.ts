@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { componentNodeFlags } from '../lib/component.ts';
+import { componentNodeFlags, mqttBridgeNodeFlags } from '../lib/component.ts';
 import { projectRoot } from '../lib/config.ts';
 
-/** `sluice run <name> [args…]` in its own process, as in production, with these settings. */
+/** `sluice run <name> [args…]` in its own process, as in production (with its V8 flags), with these settings. */
 export function startProducer(
   name: string,
   settings: Record<string, string>,
@@ -12,11 +12,44 @@ export function startProducer(
 ): ChildProcess {
   return spawn(
     process.execPath,
-    [...componentNodeFlags, ...nodeFlags, join(projectRoot, 'bin', 'sluice.mjs'), 'run', name, ...args],
+    [
+      ...(name === 'mqtt-bridge' ? mqttBridgeNodeFlags : componentNodeFlags),
+      ...nodeFlags,
+      join(projectRoot, 'bin', 'sluice.mjs'),
+      'run',
+      name,
+      ...args,
+    ],
     {
       cwd: projectRoot,
       env: { ...process.env, LOG_LEVEL: 'warn', ...settings },
       stdio: ['ignore', 'inherit', 'inherit'],
     },
   );
+}
+
+/** A process a benchmark stops and starts again (to queue a backlog for it, say): `start` spawns it. */
+export class RestartableProcess {
+  private process: ChildProcess;
+
+  constructor(
+    readonly name: string,
+    private readonly start: () => ChildProcess,
+  ) {
+    this.process = start();
+  }
+
+  pid(): number {
+    return this.process.pid as number;
+  }
+
+  async stop(): Promise<void> {
+    if (this.process.exitCode !== null || this.process.signalCode !== null) return;
+    this.process.kill('SIGTERM');
+    await new Promise((resolve) => this.process.once('exit', resolve));
+  }
+
+  restart(): void {
+    this.process = this.start();
+  }
 }

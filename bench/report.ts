@@ -37,6 +37,13 @@ export function ratioRow(metric: string, ratio: number, target: number): [string
   return [metric, `${ratio.toFixed(2)}×`, `(target ≥ ${target}×: ${ratio >= target ? 'met' : 'not met'})`];
 }
 
+/** The machine a run measured, for its conditions: `2 cores, load average 1.2 1.5 2.0 at the end`. */
+export function machineConditions(): string {
+  return `${cpus().length} cores, load average ${loadavg()
+    .map((n) => n.toFixed(1))
+    .join(' ')} at the end`;
+}
+
 /** Writes a run's figures to bench/results/<bench>-<time>.json, for the docs to quote ranges. */
 export function writeResults(bench: string, figures: Record<string, unknown>): string {
   const at = new Date().toISOString();

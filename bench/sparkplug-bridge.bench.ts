@@ -4,12 +4,15 @@ import { topics } from '../schemas/catalog.ts';
 import { sparkplugLoad } from '../schemas/fixtures/sparkplug.ts';
 import { uniqueSuffix } from '../test/support.ts';
 import {
-  BridgeProcess,
+  bridgeProcess,
   connectPublishers,
   liveAndBacklog,
-  printRows,
+  phaseRows,
+  stackServers,
+  topicRecords,
   waitUntilBridging,
 } from './mqtt-bridge-harness.ts';
+import { report } from './report.ts';
 
 /** Sparkplug B DDATA through the MQTT bridge into Kafka, counted in metrics (one raw event each). */
 
@@ -21,7 +24,8 @@ const group = `bench-sp-${run}`;
 
 const kafka = createKafka('bench-sparkplug-bridge');
 await prepareTopicsAndSchemas(kafka);
-const bridge = new BridgeProcess({
+const records = () => topicRecords(kafka);
+const bridge = bridgeProcess({
   MQTT_BRIDGE_TOPICS: `${group}/sites/{siteId}/devices/{deviceId}/metrics/{metric#}`,
   MQTT_BRIDGE_CLIENT_ID: group,
   MQTT_BRIDGE_SHARE_GROUP: group,
@@ -57,20 +61,21 @@ async function publish(count: number): Promise<number> {
 }
 
 try {
-  await waitUntilBridging(kafka, () =>
+  await waitUntilBridging(records, () =>
     (clients[0] as (typeof clients)[number]).publishAsync(`${group}/sites/s/devices/probe/metrics/m`, '1', {
       qos: 1,
     }),
   );
   // each round starts with the births: a restarted bridge has no birth certificates
-  const rows = await liveAndBacklog(kafka, bridge, () => publish(messages), {
-    sent: 'metrics',
-    landed: 'raw events',
-    rate: 'metrics/s',
-  });
-  printRows(
-    `Sparkplug B DDATA → MQTT bridge → ${topics.rawTelemetry.topic}: ${edgeNodes} edge nodes, ${metricsPerMessage} metrics by alias per DDATA (QoS 1), bridge in its own process`,
-    rows,
+  const figures = await liveAndBacklog(bridge, records, () => publish(messages), stackServers());
+  report(
+    `Sparkplug B DDATA → MQTT bridge → ${topics.rawTelemetry.topic}`,
+    {
+      publishers: `${edgeNodes} edge nodes, ${metricsPerMessage} metrics by alias per DDATA (QoS 1)`,
+      bridge: 'in its own process',
+      counted: 'Kafka offsets include anything else produced to the shared topic meanwhile',
+    },
+    phaseRows('bridge', figures, { sent: 'metrics', landed: 'raw events', rate: 'metrics/s' }),
   );
 } finally {
   await Promise.all(clients.map((client) => client.endAsync()));

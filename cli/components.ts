@@ -1,6 +1,4 @@
 import type { Admin } from 'kafkajs';
-import { buildOverview } from '../api/overview.ts';
-import { ApiServer } from '../api/server.ts';
 import { prepareTopicsAndSchemas } from '../lib/bootstrap.ts';
 import type { ComponentFactory } from '../lib/component.ts';
 import { createKafka } from '../lib/kafka.ts';
@@ -11,7 +9,9 @@ import { DemoProducer } from '../producers/demo/demo-producer.ts';
 import { createClickHouseSink } from '../sinks/clickhouse/clickhouse-sink.ts';
 import { createPostgresArchiveSink, createPostgresSink } from '../sinks/postgres/postgres-sink.ts';
 import { createProcessor, type PipelineName } from './commands/processors.ts';
-import { CollectionScheduler, PlatformActions } from './operations.ts';
+// its setting is listed by `sluice config` though the scheduler loads with the API
+import './collection-schedule.ts';
+import type { PlatformActions } from './operations.ts';
 
 /**
  * The long-running components as factories a supervisor starts and starts again: one list for
@@ -63,20 +63,39 @@ export function apiFactory(components: () => Observed[]): {
     adminClient = client;
     return client;
   });
-  const actions = new PlatformActions({ kafka });
+  let actions: PlatformActions | undefined;
+  // The API (Express, GraphQL, OpenAPI) and its operations (the collectors) are imported when it starts: every
+  // other component's process imports this module too, and they cost it 25 MiB resident.
+  const api = sharedOnce(async () => {
+    const [{ ApiServer }, { buildOverview }, operations] = await Promise.all([
+      import('../api/server.ts'),
+      import('../api/overview.ts'),
+      import('./operations.ts'),
+    ]);
+    actions ??= new operations.PlatformActions({ kafka });
+    return { ApiServer, buildOverview, CollectionScheduler: operations.CollectionScheduler, actions };
+  });
   return {
     factory: {
       name: 'api',
-      create: () =>
-        new ApiServer({
+      create: async () => {
+        const { ApiServer, buildOverview, actions } = await api();
+        return new ApiServer({
           components,
           overview: () => buildOverview(admin, components()),
           operations: { kafka, actions },
-        }),
+        });
+      },
     },
-    scheduler: { name: 'collection-scheduler', create: () => new CollectionScheduler(actions) },
+    scheduler: {
+      name: 'collection-scheduler',
+      create: async () => {
+        const { CollectionScheduler, actions } = await api();
+        return new CollectionScheduler(actions);
+      },
+    },
     close: async () => {
-      await actions.close();
+      await actions?.close();
       await adminClient?.disconnect().catch(() => {});
     },
   };

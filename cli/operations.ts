@@ -3,11 +3,9 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { Cron } from 'croner';
 import type { Kafka } from 'kafkajs';
-import { z } from 'zod';
 import type { CollectionStart, PipelineActions } from '../api/operations/actions.ts';
-import { collectionStart } from '../api/operations/collections.ts';
 import type { Component, Health } from '../lib/component.ts';
-import { defineSettings, loadSettings, setting } from '../lib/config.ts';
+import { loadSettings } from '../lib/config.ts';
 import { describeError, SluiceError } from '../lib/errors.ts';
 import { createKafka } from '../lib/kafka.ts';
 import { componentLogger } from '../lib/logger.ts';
@@ -16,6 +14,7 @@ import { createRegistryClient } from '../lib/registry.ts';
 import { AvroSerde } from '../lib/serde.ts';
 import { replayDeadLetters } from '../processors/runner/dlq-replay.ts';
 import { CollectionRunStore, newRunId } from '../producers/pricing-collection/run-store.ts';
+import { collectionScheduleSettings } from './collection-schedule.ts';
 import { cancelRun, collectionNodeFlags } from './commands/collect.ts';
 import { reprocess } from './commands/processors.ts';
 
@@ -25,45 +24,6 @@ import { reprocess } from './commands/processors.ts';
  * process (its memory bound and flags are the CLI's, and it outlives nothing: the platform ends
  * its children when it stops); replays and reprocesses run in this process.
  */
-
-const scheduleEntry = z.intersection(
-  z.object({ cron: z.string().min(1) }),
-  collectionStart.transform(({ runId: _runId, ...start }) => start),
-);
-
-const schedule = z.string().transform((text, ctx) => {
-  if (text.trim() === '') return [];
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    ctx.addIssue({ code: 'custom', message: `not JSON: ${(err as Error).message}` });
-    return z.NEVER;
-  }
-  const entries = z.array(scheduleEntry).safeParse(parsed);
-  if (!entries.success) {
-    ctx.addIssue({ code: 'custom', message: z.prettifyError(entries.error) });
-    return z.NEVER;
-  }
-  for (const entry of entries.data) {
-    try {
-      new Cron(entry.cron, { paused: true }).stop();
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: `cron "${entry.cron}": ${(err as Error).message}` });
-      return z.NEVER;
-    }
-  }
-  return entries.data;
-});
-
-export const collectionScheduleSettings = defineSettings('collection schedule', {
-  schedule: setting(
-    'PRICING_COLLECTION_SCHEDULE',
-    schedule,
-    '',
-    'Collections the platform starts on a schedule: a JSON list of {"cron": "0 3 * * *", "provider": "azure"|"aws", "filters": {…}} (the body of POST /api/v1/collections plus a cron expression, UTC); empty: none.',
-  ),
-});
 
 /** How to run the CLI in a child: the compiled entry, or the TypeScript one through tsx. */
 function cliCommand(): string[] {

@@ -1,15 +1,17 @@
 import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { Command } from 'commander';
-import { asyncApiDocument } from '../../api/asyncapi.ts';
-import { clientTypesCurrent, clientTypesFile, writeClientTypes } from '../../api/client/generate.ts';
-import { ApiServer } from '../../api/server.ts';
+import type { ApiServer } from '../../api/server.ts';
 import { projectRoot } from '../../lib/config.ts';
 import { SluiceError } from '../../lib/errors.ts';
 import { done } from '../output.ts';
 
-/** The API's routes, for their documents: it is never started, so it never reads Kafka or a database. */
-function unstartedApi(): ApiServer {
+/**
+ * The API's routes, for their documents: it is never started, so it never reads Kafka or a database.
+ * Imported here, not with the CLI: every component's process (`sluice run …`) loads the CLI.
+ */
+async function unstartedApi(): Promise<ApiServer> {
+  const { ApiServer } = await import('../../api/server.ts');
   return new ApiServer({
     components: () => [],
     overview: async () => {
@@ -38,7 +40,7 @@ export function registerApiCommands(program: Command): void {
     .description('print the OpenAPI 3.1 document (also served at /api/openapi.json)')
     .option('--out <file>', 'write it to this file')
     .action(async ({ out }: { out?: string }) => {
-      const server = unstartedApi();
+      const server = await unstartedApi();
       write(server.openApi(), out, 'OpenAPI document');
       await server.stop();
     });
@@ -49,7 +51,10 @@ export function registerApiCommands(program: Command): void {
     )
     .option('--check', 'only verify that they are up to date')
     .action(async ({ check }: { check?: boolean }) => {
-      const server = unstartedApi();
+      const { clientTypesCurrent, clientTypesFile, writeClientTypes } = await import(
+        '../../api/client/generate.ts'
+      );
+      const server = await unstartedApi();
       try {
         if (!check) {
           await writeClientTypes(server.openApi());
@@ -70,7 +75,8 @@ export function registerApiCommands(program: Command): void {
     .command('asyncapi')
     .description('print the AsyncAPI 3 document of the topics (also served at /api/asyncapi.json)')
     .option('--out <file>', 'write it to this file')
-    .action(({ out }: { out?: string }) => {
+    .action(async ({ out }: { out?: string }) => {
+      const { asyncApiDocument } = await import('../../api/asyncapi.ts');
       write(asyncApiDocument(), out, 'AsyncAPI document');
     });
 }

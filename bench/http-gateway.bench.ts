@@ -23,7 +23,7 @@ import { topics } from '../schemas/catalog.ts';
 import { uniqueSuffix } from '../test/support.ts';
 import { brokerPerformance } from './kafka-tools.ts';
 import { startProducer } from './producer-process.ts';
-import { report, writeResults } from './report.ts';
+import { machineConditions, report, writeResults } from './report.ts';
 import { childPids, ResourceWatch, stackServerPid } from './resources.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -163,7 +163,7 @@ try {
     load: `${seconds} s, ${connections} connections, batches of ${batch} JSON readings → ${topics.rawTelemetry.topic}`,
     gateway: `\`sluice run gateway\`, its own ${workers} worker process(es), acks=all idempotent producer`,
     peer: `Kafka ProducerPerformance, ${broker.records} records of 300 B, acks=all idempotent, same broker, same run`,
-    machine: `${availableParallelism()} cores (shared: compare ratios, not absolutes)`,
+    machine: `${machineConditions()} (shared: compare ratios, not absolutes)`,
   };
   report("HTTP gateway vs Kafka's own producer", conditions, rows);
   const file = writeResults('http-gateway', {

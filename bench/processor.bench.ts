@@ -11,7 +11,6 @@
  *   BENCH_CPU_PROFILE=<dir> writes the processor process's CPU profile (node --cpu-prof) there.
  */
 
-import { cpus, loadavg } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { environment, loadSettings } from '../lib/config.ts';
@@ -27,7 +26,7 @@ import { uniqueSuffix } from '../test/support.ts';
 import { buildLoad, deleteTopics, privateRawTopic, publishLoad } from '../test/telemetry-load.ts';
 import { type BrokerFigures, brokerPerformance } from './kafka-tools.ts';
 import { startProducer } from './producer-process.ts';
-import { ratioRow, report, writeResults } from './report.ts';
+import { machineConditions, ratioRow, report, writeResults } from './report.ts';
 import { machineCpuSeconds, peakRssOf, processTree, stackServerPid } from './resources.ts';
 
 const events = Number(process.argv[2] ?? 1_000_000);
@@ -279,9 +278,7 @@ const conditions = {
   input: `${load.events.length} raw events (5% re-sent, 2% invalid), 6 partitions, Avro in and out, mean ${recordBytes} B a record`,
   peer: `Kafka's tools, ${encoded.length} records of ${recordBytes} B (the processor's mean raw record), same broker, run before and after the processor`,
   processor: `\`sluice run processor telemetry\`, its own process, transactions on, fetch ≤ ${settings.maxBytesPerPartition} B a partition, ${settings.concurrency} partitions in parallel, ${settings.threads} pipeline threads`,
-  machine: `${cpus().length} cores, load average ${loadavg()
-    .map((n) => n.toFixed(1))
-    .join(' ')} (shared: compare ratios, not absolutes)`,
+  machine: `${machineConditions()} (shared: compare ratios, not absolutes)`,
 };
 report("Telemetry processor vs Kafka's own producer and consumer", conditions, rows);
 const file = writeResults('processor', {

@@ -18,7 +18,7 @@ import { uniqueSuffix, waitFor } from '../../test/support.ts';
 import { deleteTopics } from '../../test/telemetry-load.ts';
 import { normalizedReadings, privateTelemetryTopic, publishReadings, readDeadLetters } from '../fixtures.ts';
 import { createClickHouseSink } from './clickhouse-sink.ts';
-import { ClickHouseWriter } from './clickhouse-writer.ts';
+import { type ClickHouseSourceKind, ClickHouseWriter } from './clickhouse-writer.ts';
 import { clickhouseSinkSettings } from './config.ts';
 
 describe('ClickHouse sink (local stack)', { timeout: 120_000 }, () => {
@@ -51,6 +51,22 @@ describe('ClickHouse sink (local stack)', { timeout: 120_000 }, () => {
         )
       )[0]?.n ?? 0,
     );
+
+  /** A writer of this test's topic of one kind, outside any sink, with the stack's settings. */
+  const testWriter = (groupId: string, source: string, kind: ClickHouseSourceKind) =>
+    new ClickHouseWriter({
+      client: createClickHouse(),
+      layout: clickhouseLayout(),
+      groupId,
+      insertInto: 'distributed',
+      credentials: loadSettings(clickhouseSettings),
+      sources: new Map([[source, kind]]),
+      retention: { readingsDays: 0, rollupDays: 0 },
+      retentionCheckMs: 3_600_000,
+      asyncInsert: false,
+      dedupeWindow: 10,
+      logger: componentLogger('test-clickhouse-writer'),
+    });
 
   before(async () => {
     ({ serde, producer } = await privateTelemetryTopic(kafka, topic));
@@ -139,19 +155,7 @@ describe('ClickHouse sink (local stack)', { timeout: 120_000 }, () => {
       quality: { ...sample.quality, flags: [odd, 'stale'] },
       enrichment: { ...sample.enrichment, tags: { [odd]: odd } },
     };
-    const writer = new ClickHouseWriter({
-      client: createClickHouse(),
-      layout: clickhouseLayout(),
-      groupId: 'test-clickhouse-writer',
-      insertInto: 'distributed',
-      credentials: loadSettings(clickhouseSettings),
-      sources: new Map([[topic, 'telemetry']]),
-      retention: { readingsDays: 0, rollupDays: 0 },
-      retentionCheckMs: 3_600_000,
-      asyncInsert: false,
-      dedupeWindow: 10,
-      logger: componentLogger('test-clickhouse-writer'),
-    });
+    const writer = testWriter('test-clickhouse-writer', topic, 'telemetry');
     await writer.open();
     try {
       const record = {
@@ -188,19 +192,7 @@ describe('ClickHouse sink (local stack)', { timeout: 120_000 }, () => {
 
   it("a new owner's progress waits for every insert of its group the server still runs", async () => {
     const groupId = `test-clickhouse-late-insert-${suffix}`;
-    const writer = new ClickHouseWriter({
-      client: createClickHouse(),
-      layout: clickhouseLayout(),
-      groupId,
-      insertInto: 'distributed',
-      credentials: loadSettings(clickhouseSettings),
-      sources: new Map([[topic, 'telemetry']]),
-      retention: { readingsDays: 0, rollupDays: 0 },
-      retentionCheckMs: 3_600_000,
-      asyncInsert: false,
-      dedupeWindow: 10,
-      logger: componentLogger('test-clickhouse-writer'),
-    });
+    const writer = testWriter(groupId, topic, 'telemetry');
     await writer.open();
     try {
       // stands for an insert of the group the server goes on with (2 s)
@@ -241,19 +233,7 @@ describe('ClickHouse sink (local stack)', { timeout: 120_000 }, () => {
         effectiveFrom: Date.UTC(2026, 5, 1),
       },
     ];
-    const writer = new ClickHouseWriter({
-      client: createClickHouse(),
-      layout: clickhouseLayout(),
-      groupId: 'test-clickhouse-writer',
-      insertInto: 'distributed',
-      credentials: loadSettings(clickhouseSettings),
-      sources: new Map([[pricingTopic, 'pricing']]),
-      retention: { readingsDays: 0, rollupDays: 0 },
-      retentionCheckMs: 3_600_000,
-      asyncInsert: false,
-      dedupeWindow: 10,
-      logger: componentLogger('test-clickhouse-writer'),
-    });
+    const writer = testWriter('test-clickhouse-writer', pricingTopic, 'pricing');
     await writer.open();
     try {
       const records = prices.map((value, i) => ({

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon, { type Request } from 'autocannon';
-import { apiNodeFlags } from '../lib/component.ts';
+import { nodeFlagsOf } from '../lib/component.ts';
 import { projectRoot } from '../lib/config.ts';
 import { report } from './report.ts';
 
@@ -21,7 +21,7 @@ export class ApiProcesses {
   async start(env: Record<string, string> = {}): Promise<ChildProcess> {
     const child = spawn(
       process.execPath,
-      [...apiNodeFlags, join(projectRoot, 'bin', 'sluice.mjs'), 'run', 'api'],
+      [...nodeFlagsOf('api'), join(projectRoot, 'bin', 'sluice.mjs'), 'run', 'api'],
       {
         cwd: projectRoot,
         env: {

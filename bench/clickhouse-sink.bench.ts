@@ -16,7 +16,7 @@ import { normalizedReadings } from '../sinks/fixtures.ts';
 import { localClickHouseAdmin, uniqueSuffix } from '../test/support.ts';
 import { deleteTopics } from '../test/telemetry-load.ts';
 import { machineConditions, report, writeResults } from './report.ts';
-import { processTree, ResourceWatch, runningStackServerPid } from './resources.ts';
+import { processTree, processTrees, ResourceWatch, runningStackServerPid } from './resources.ts';
 import { type Figure, type LoadFigures, runSinkBench, timeLoad } from './sink-bench.ts';
 
 /**
@@ -171,7 +171,7 @@ async function clientInsert(admin: ReturnType<typeof createClickHouse>, database
   const server = runningStackServerPid('clickhouse');
   const kafkaPid = runningStackServerPid('kafka');
   const watch = new ResourceWatch(() => new Map([['clickhouse-server', server]]));
-  const serverCpu = () => processTree(server).cpuSeconds + processTree(kafkaPid).cpuSeconds;
+  const serverCpu = () => processTrees([server, kafkaPid]).reduce((sum, tree) => sum + tree.cpuSeconds, 0);
   const began = { at: performance.now(), server: serverCpu() };
   watch.begin();
   const child = spawn(

@@ -14,7 +14,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createApiKey, revokeApiKey } from '../lib/api-keys.ts';
-import { apiNodeFlags, componentNodeFlags } from '../lib/component.ts';
+import { nodeFlagsOf } from '../lib/component.ts';
 import { projectRoot } from '../lib/config.ts';
 import { createPgPool } from '../lib/postgres.ts';
 import { uniqueSuffix } from '../test/support.ts';
@@ -37,11 +37,7 @@ const children: ChildProcess[] = [];
 async function start(args: string[], env: Record<string, string>, healthUrl: string): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    [
-      ...(args[1] === 'api' ? apiNodeFlags : componentNodeFlags),
-      join(projectRoot, 'bin', 'sluice.mjs'),
-      ...args,
-    ],
+    [...nodeFlagsOf(args[1] ?? ''), join(projectRoot, 'bin', 'sluice.mjs'), ...args],
     {
       cwd: projectRoot,
       env: { ...process.env, LOG_LEVEL: 'warn', ...env },

@@ -27,7 +27,7 @@ import { buildLoad, deleteTopics, privateRawTopic, publishLoad } from '../test/t
 import { type BrokerFigures, brokerPerformance } from './kafka-tools.ts';
 import { startProducer } from './producer-process.ts';
 import { machineConditions, ratioRow, report, writeResults } from './report.ts';
-import { machineCpuSeconds, peakRssOf, processTree, stackServerPid } from './resources.ts';
+import { machineCpuSeconds, peakRssOf, processTrees, stackServerPid } from './resources.ts';
 
 const events = Number(process.argv[2] ?? 1_000_000);
 const cpuProfileDir = process.env.BENCH_CPU_PROFILE;
@@ -100,11 +100,12 @@ async function runProcessor(kafka: ReturnType<typeof createKafka>): Promise<Proc
         (sum, { offset }) => sum + Math.max(0, Number(offset)),
         0,
       );
+      const [processorTree, kafkaTree] = processTrees(kafkaPid ? [pid, kafkaPid] : [pid]);
       samples.push({
         at: performance.now(),
         committed,
-        processor: processTree(pid).cpuSeconds,
-        kafka: kafkaPid ? processTree(kafkaPid).cpuSeconds : 0,
+        processor: processorTree?.cpuSeconds ?? 0,
+        kafka: kafkaTree?.cpuSeconds ?? 0,
         machine: machineCpuSeconds(),
       });
       peakRss = Math.max(peakRss, peakRssOf(pid));

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { componentNodeFlags, mqttBridgeNodeFlags } from '../lib/component.ts';
+import { nodeFlagsOf } from '../lib/component.ts';
 import { projectRoot } from '../lib/config.ts';
 
 /** `sluice run <name> [args…]` in its own process, as in production (with its V8 flags), with these settings. */
@@ -12,14 +12,7 @@ export function startProducer(
 ): ChildProcess {
   return spawn(
     process.execPath,
-    [
-      ...(name === 'mqtt-bridge' ? mqttBridgeNodeFlags : componentNodeFlags),
-      ...nodeFlags,
-      join(projectRoot, 'bin', 'sluice.mjs'),
-      'run',
-      name,
-      ...args,
-    ],
+    [...nodeFlagsOf(name), ...nodeFlags, join(projectRoot, 'bin', 'sluice.mjs'), 'run', name, ...args],
     {
       cwd: projectRoot,
       env: { ...process.env, LOG_LEVEL: 'warn', ...settings },

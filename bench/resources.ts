@@ -73,22 +73,29 @@ export function childPids(parent: number): number[] {
   return childrenByParent().get(parent) ?? [];
 }
 
+/** Resident bytes and CPU seconds of each root with all its live descendants, from one scan of /proc. */
+export function processTrees(roots: readonly number[]): ProcessSample[] {
+  const children = childrenByParent();
+  return roots.map((root) => {
+    const sample = { rss: 0, cpuSeconds: 0 };
+    const visit = (pid: number) => {
+      try {
+        const fields = statFields(pid);
+        sample.cpuSeconds += (Number(fields[11]) + Number(fields[12])) / clockTicks;
+        sample.rss += Number(fields[21]) * pageBytes;
+      } catch {
+        return;
+      }
+      for (const child of children.get(pid) ?? []) visit(child);
+    };
+    visit(root);
+    return sample;
+  });
+}
+
 /** Resident bytes and CPU seconds of a process and all its live descendants. */
 export function processTree(root: number): ProcessSample {
-  const children = childrenByParent();
-  const sample = { rss: 0, cpuSeconds: 0 };
-  const visit = (pid: number) => {
-    try {
-      const fields = statFields(pid);
-      sample.cpuSeconds += (Number(fields[11]) + Number(fields[12])) / clockTicks;
-      sample.rss += Number(fields[21]) * pageBytes;
-    } catch {
-      return;
-    }
-    for (const child of children.get(pid) ?? []) visit(child);
-  };
-  visit(root);
-  return sample;
+  return processTrees([root])[0] as ProcessSample;
 }
 
 export interface PhaseReport {
@@ -122,8 +129,18 @@ export class ResourceWatch {
     private readonly alone: ReadonlySet<string> = new Set(),
   ) {}
 
-  private measure(name: string, pid: number): ProcessSample {
-    return this.alone.has(name) ? { rss: rssOf(pid), cpuSeconds: cpuSecondsOf(pid) } : processTree(pid);
+  /** Each named process (its tree unless `alone`), from one scan of /proc. */
+  private measure(): Map<string, ProcessSample> {
+    const named = [...this.pids()];
+    const trees = processTrees(named.map(([, pid]) => pid));
+    return new Map(
+      named.map(([name, pid], i) => [
+        name,
+        this.alone.has(name)
+          ? { rss: rssOf(pid), cpuSeconds: cpuSecondsOf(pid) }
+          : (trees[i] as ProcessSample),
+      ]),
+    );
   }
 
   begin(): void {
@@ -131,15 +148,13 @@ export class ResourceWatch {
     this.startCpu.clear();
     this.startedAt = Date.now();
     this.startMachineCpu = machineCpuSeconds();
-    for (const [name, pid] of this.pids()) this.startCpu.set(name, this.measure(name, pid).cpuSeconds);
+    for (const [name, { cpuSeconds }] of this.measure()) this.startCpu.set(name, cpuSeconds);
     this.timer = setInterval(() => this.sample(), 1000);
   }
 
   private sample(): void {
-    for (const [name, pid] of this.pids()) {
-      const { rss } = this.measure(name, pid);
+    for (const [name, { rss }] of this.measure())
       this.peaks.set(name, Math.max(this.peaks.get(name) ?? 0, rss));
-    }
   }
 
   /** Per process tree since begin(), and the whole machine's CPU over the same time. */
@@ -148,8 +163,8 @@ export class ResourceWatch {
     this.sample();
     const seconds = (Date.now() - this.startedAt) / 1000;
     const processes: Record<string, PhaseResources> = {};
-    for (const [name, pid] of this.pids()) {
-      const cpu = this.measure(name, pid).cpuSeconds - (this.startCpu.get(name) ?? 0);
+    for (const [name, { cpuSeconds }] of this.measure()) {
+      const cpu = cpuSeconds - (this.startCpu.get(name) ?? 0);
       processes[name] = {
         peakMiB: Math.round((this.peaks.get(name) ?? 0) / 2 ** 20),
         cpuCores: Math.round((cpu / seconds) * 100) / 100,

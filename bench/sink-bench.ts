@@ -16,7 +16,7 @@ import {
   cpuSecondsOf,
   machineCpuSeconds,
   peakRssOf,
-  processTree,
+  processTrees,
   runningStackServerPid,
   type StackServer,
 } from './resources.ts';
@@ -147,7 +147,7 @@ export async function timeLoad(load: TimedLoad): Promise<{ figures: Figure[]; lo
     async () => {
       const loaded = await load.loaded();
       const cpu = load.cpuSeconds();
-      const servers = pids.reduce((sum, pid) => sum + processTree(pid).cpuSeconds, 0);
+      const servers = processTrees(pids).reduce((sum, tree) => sum + tree.cpuSeconds, 0);
       samples.push({
         at: performance.now(),
         loaded,

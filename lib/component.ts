@@ -33,6 +33,13 @@ export const apiNodeFlags = ['--expose-gc'];
  */
 export const mqttBridgeNodeFlags = ['--max-semi-space-size=4', '--expose-gc'];
 
+/** The V8 flags `sluice run <command>` starts with in its own process (the API's, the bridge's, or every component's). */
+export function nodeFlagsOf(command: string): string[] {
+  if (command === 'api') return apiNodeFlags;
+  if (command === 'mqtt-bridge') return mqttBridgeNodeFlags;
+  return componentNodeFlags;
+}
+
 /**
  * `ready`: doing its job. `degraded`: doing its job with something off (a stale device registry),
  * still ready. `down`: cannot do its job now (gateway without Kafka, sink without its database,

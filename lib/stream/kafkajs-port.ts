@@ -1,6 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin, Consumer, Kafka, Message, Producer, TopicMessages } from 'kafkajs';
 import { createProducer, ensureTopics } from '../kafka.ts';
-import { sharedOnce } from '../retry.ts';
+import { backoffDelay, sharedOnce } from '../retry.ts';
 import type {
   ConsumerHooks,
   KafkaPort,
@@ -89,10 +90,12 @@ async function transactionalOutput(
       try {
         for (const topicMessages of sendsOf(messages))
           await transaction.sendBatch({ acks: -1, topicMessages });
-        await transaction.sendOffsets({
-          consumerGroupId: groupId,
-          topics: [{ topic: next.topic, partitions: [{ partition: next.partition, offset: next.offset }] }],
-        });
+        await whileCommitting(() =>
+          transaction.sendOffsets({
+            consumerGroupId: groupId,
+            topics: [{ topic: next.topic, partitions: [{ partition: next.partition, offset: next.offset }] }],
+          }),
+        );
         await transaction.commit();
       } catch (err) {
         if (transaction.isActive()) await transaction.abort().catch(() => undefined);
@@ -102,6 +105,27 @@ async function transactionalOutput(
     close: () => producer.disconnect(),
   };
 }
+
+/**
+ * Runs `call` again while the coordinator answers CONCURRENT_TRANSACTIONS: it does until the previous
+ * commit's markers are written, and a transaction with no output (a batch of duplicates) starts
+ * with AddOffsetsToTxn, which kafkajs does not retry (it does AddPartitionsToTxn; the Java client
+ * retries both). Unretried, the error failed the batch and, five in a row, restarted the consumer.
+ */
+async function whileCommitting(call: () => Promise<void>): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      if ((err as { type?: string }).type !== 'CONCURRENT_TRANSACTIONS' || attempt >= markersWaitAttempts)
+        throw err;
+      await sleep(backoffDelay(attempt, { initialDelayMs: 20, maxDelayMs: 1_000, factor: 2 }));
+    }
+  }
+}
+
+/** ~20 s of waiting for the markers (20, 40, … 1,000 ms): past that, the broker is in trouble and the batch fails. */
+const markersWaitAttempts = 25;
 
 class KafkajsConsumer implements StreamConsumer {
   private readonly consumer: Consumer;

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { uniqueSuffix } from '../../test/support.ts';
+import { createKafka, ensureTopics } from '../kafka.ts';
+import { kafkajsPort } from './kafkajs-port.ts';
+
+/** The kafkajs port's transactional output on the local stack's Kafka. */
+describe('kafkajs port (local stack)', { timeout: 120_000 }, () => {
+  const kafka = createKafka('kafkajs-port-test');
+  const port = kafkajsPort(kafka);
+  const admin = kafka.admin();
+  after(async () => {
+    await admin.disconnect();
+    await port.close();
+  });
+
+  it('commits transactions without output back to back: each waits for the markers of the one before', async () => {
+    const suffix = uniqueSuffix();
+    const topic = `test.kafkajs-port.${suffix}`;
+    const groupId = `test-kafkajs-port-${suffix}`;
+    await ensureTopics(kafka, [{ topic, numPartitions: 1 }]);
+    const consumer = port.consumer({
+      groupId,
+      sessionTimeoutMs: 10_000,
+      heartbeatIntervalMs: 1_000,
+      maxWaitTimeMs: 100,
+      maxBytesPerPartition: 1024 * 1024,
+      maxBytes: 1024 * 1024,
+      partitionsConcurrently: 1,
+    });
+    const output = await port.partitionOutput(consumer, groupId, `${groupId}-0`);
+    try {
+      // a batch of duplicates only moves the offset: AddOffsetsToTxn is its transaction's first call,
+      // sent right after the previous commit, while the coordinator may still be writing its markers
+      for (let offset = 1; offset <= 40; offset++)
+        await output.commit([], { topic, partition: 0, offset: String(offset) });
+    } finally {
+      await output.close();
+    }
+    await admin.connect();
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    assert.equal(committed?.partitions[0]?.offset, '40');
+  });
+});

@@ -10,7 +10,7 @@ export interface E2eFigures {
     endToEnd: number;
   };
   latencyAt5000PerSecondMs: Record<'clickhouse' | 'postgres', { p50: number; p95: number; p99: number }>;
-  memory: { idleMiB: number; minuteAfterBurstMiB: number };
+  memory: Record<string, { idleMiB: number; minuteAfterBurstMiB: number }>;
   resources: { at5000PerSecond: Record<string, { peakMiB: number; cpuCores: number }> };
   kafka: { producerRecordsPerSecond: number; consumerRecordsPerSecond: number };
 }
@@ -90,8 +90,14 @@ export function chart(figures: E2eFigures): string {
           ...Object.entries(figures.resources.at5000PerSecond).map(
             ([name, r]) => [name, r.peakMiB, `MiB, ${r.cpuCores} cores`] as [string, number, string],
           ),
-          ['sluice (node) idle', figures.memory.idleMiB, 'MiB'],
-          ['sluice (node) 1 min after a burst', figures.memory.minuteAfterBurstMiB, 'MiB'],
+          ...Object.entries(figures.memory).map(
+            ([name, m]) =>
+              [`${name} idle → 1 min after a burst`, m.minuteAfterBurstMiB, `MiB (idle ${m.idleMiB})`] as [
+                string,
+                number,
+                string,
+              ],
+          ),
         ],
         top,
         { target: [300, 'Node limit 300 MiB'] },

@@ -1,14 +1,14 @@
 /**
- * End to end, as `npm start` runs Sluice: the whole platform in one process (`sluice run
- * --no-demo`) on a private stack, readings POSTed to its HTTP gateway and followed through the raw
+ * End to end, as `npm start` runs Sluice: the platform (`sluice run platform --no-demo`: the API
+ * and the producers in its process, each processor and sink in a process of its own) on a private stack, readings POSTed to its HTTP gateway and followed through the raw
  * topic, the telemetry processor and the normalized topic into PostgreSQL and ClickHouse.
  *
  *   (a) sustained: as many readings as the gateway takes for BENCH_SECONDS (60); the rate is what
  *       reached both sinks in that window (the slowest part sets it);
  *   (b) latency at a fixed 5,000 readings/s: from the gateway's 202 to the row being visible in
  *       ClickHouse and in PostgreSQL (sampled readings, polled every 100 ms), p50/p95/p99;
- *   (c) resident memory and CPU of every process, and whether the platform's memory comes back
- *       within 20% of its idle figure a minute after the burst of (a);
+ *   (c) resident memory and CPU of every process, and whether each Node process's memory comes
+ *       back within 20% of its idle figure a minute after the burst of (a);
  *   (d) Kafka's own ProducerPerformance and ConsumerPerformance on the same broker, and Sluice's
  *       throughput as a share of the broker's.
  *
@@ -29,7 +29,7 @@ import { uniqueSuffix } from '../test/support.ts';
 import { chart } from './e2e-chart.ts';
 import { brokerPerformance } from './kafka-tools.ts';
 import { machineConditions, report, writeResults } from './report.ts';
-import { processTree, ResourceWatch } from './resources.ts';
+import { childPids, commandOf, ResourceWatch, rssOf } from './resources.ts';
 
 const sustainedSeconds = Number(process.env.BENCH_SECONDS ?? 60);
 const fixedRate = 5_000;
@@ -95,7 +95,7 @@ try {
   const pool = createPgPool(loadSettings(postgresSettings, env));
   const clickhouse = createClickHouse(loadSettings(clickhouseSettings, env));
   const key = (await createApiKey(pool, { name: `bench-${run}`, roles: ['ingest'] })).key;
-  // as npm start runs it: one process, its malloc arenas capped (cli/platform.ts)
+  // as npm start runs it: its malloc arenas capped (cli/platform.ts)
   const sluice = platform.startCommand('platform', ['run', 'platform', '--no-demo'], {
     MALLOC_ARENA_MAX: '2',
   });
@@ -108,8 +108,15 @@ try {
     if (!sluice.alive) throw new Error(`the platform exited:\n${platform.lastLines('platform').join('\n')}`);
     await sleep(500);
   }
+  const platformPid = sluice.child.pid as number;
+  /** The platform's Node processes: its own and each component process's, named by its command. */
+  const nodeProcesses = () =>
+    new Map<string, number>([
+      ['platform (node)', platformPid],
+      ...childPids(platformPid).map((pid) => [`${commandOf(pid)} (node)`, pid] as [string, number]),
+    ]);
   const pids = () => {
-    const found = new Map<string, number>([['sluice (node)', sluice.child.pid as number]]);
+    const found = nodeProcesses();
     for (const server of ['kafka', 'registry', 'postgres', 'clickhouse'] as ServerName[]) {
       const pid = platform.serverPidIfRunning(server);
       if (pid) found.set(server, pid);
@@ -117,8 +124,10 @@ try {
     found.set('load generator (node)', process.pid);
     return found;
   };
-  // the load generator started the platform and the servers: its own figures only
-  const watch = new ResourceWatch(pids, new Set(['load generator (node)']));
+  // the load generator started the platform and the servers, the platform its component processes:
+  // their own figures only
+  const watch = new ResourceWatch(pids, new Set(['load generator (node)', 'platform (node)']));
+  const nodeRss = () => new Map([...nodeProcesses()].map(([name, pid]) => [name, rssOf(pid)]));
 
   const rows = async () => {
     const [{ n: postgres }] = (
@@ -139,7 +148,7 @@ try {
     (await topicWatermarks(kafka, topics.normalizedTelemetry.topic)).reduce((sum, p) => sum + p.high, 0);
 
   await sleep(20_000);
-  const idleRss = processTree(sluice.child.pid as number).rss;
+  const idleRss = nodeRss();
 
   // (a) sustained: every lane posts as fast as it is answered
   process.stderr.write(`(a) ${sustainedSeconds} s as fast as the gateway takes readings…\n`);
@@ -204,7 +213,7 @@ try {
   const drainSeconds = Math.round((Date.now() - drainStart) / 1000);
   process.stderr.write(`    idle a minute after the burst…\n`);
   await sleep(60_000);
-  const afterBurstRss = processTree(sluice.child.pid as number).rss;
+  const afterBurstRss = nodeRss();
 
   // (b) latency at a fixed rate: ten requests a second, the first reading of each followed
   process.stderr.write(`(b) ${fixedSeconds} s at ${fixedRate} readings/s, following sampled readings…\n`);
@@ -305,11 +314,19 @@ try {
     machine: { cores: cpus().length, loadAverage: loadavg() },
     sustained: { seconds: window, ...sustained, endToEnd, drainSeconds },
     latencyAt5000PerSecondMs: latencies,
-    memory: {
-      idleMiB: Math.round(idleRss / 1024 / 1024),
-      minuteAfterBurstMiB: Math.round(afterBurstRss / 1024 / 1024),
-      withinTwentyPercent: afterBurstRss <= idleRss * 1.2,
-    },
+    memory: Object.fromEntries(
+      [...idleRss].map(([name, idle]) => {
+        const after = afterBurstRss.get(name) ?? 0;
+        return [
+          name,
+          {
+            idleMiB: Math.round(idle / 2 ** 20),
+            minuteAfterBurstMiB: Math.round(after / 2 ** 20),
+            withinTwentyPercent: after <= idle * 1.2,
+          },
+        ];
+      }),
+    ),
     resources: { sustained: sustainedResources, at5000PerSecond: fixedResources },
     machineCpuMicrosecondsPerEvent: {
       sustained: Math.round((sustainedPhase.machineCpuSeconds * 1e6) / (endToEnd * sustainedPhase.seconds)),
@@ -324,6 +341,8 @@ try {
   report(
     'end to end: HTTP → raw → processor → normalized → PostgreSQL + ClickHouse, the platform as npm start runs it',
     {
+      processes:
+        'the platform (API, gateway, producers) and a process per processor and sink, as npm start runs them',
       'sustained window': `${Math.round(window)} s, ${lanes} connections, ${batch} readings a request`,
       'fixed rate': `${fixedRate} readings/s for ${fixedSeconds} s, ${samples.length} readings followed`,
       machine: machineConditions(),
@@ -370,11 +389,14 @@ try {
             string,
           ],
       ),
-      [
-        'sluice (node) RSS idle → a minute after the burst',
-        `${results.memory.idleMiB} → ${results.memory.minuteAfterBurstMiB}`,
-        'MiB',
-      ],
+      ...Object.entries(results.memory).map(
+        ([name, m]) =>
+          [
+            `${name} RSS idle → a minute after the burst`,
+            `${m.idleMiB} → ${m.minuteAfterBurstMiB}${m.withinTwentyPercent ? '' : ' (not within 20%)'}`,
+            'MiB',
+          ] as [string, string, string],
+      ),
     ],
   );
   await pool.end();

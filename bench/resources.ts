@@ -73,6 +73,17 @@ export function childPids(parent: number): number[] {
   return childrenByParent().get(parent) ?? [];
 }
 
+/** What a Sluice process runs: its command line after `run` (`sink clickhouse`), or its whole command line. */
+export function commandOf(pid: number): string {
+  try {
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    const run = args.indexOf('run');
+    return (run >= 0 ? args.slice(run + 1) : args).join(' ');
+  } catch {
+    return `pid ${pid}`;
+  }
+}
+
 /** Resident bytes and CPU seconds of each root with all its live descendants, from one scan of /proc. */
 export function processTrees(roots: readonly number[]): ProcessSample[] {
   const children = childrenByParent();

@@ -25,6 +25,7 @@ import {
 import { done, red, say } from './output.ts';
 import {
   copyableComponents,
+  oneProcessHelp,
   type PlatformOptions,
   parseInstanceCounts,
   platformDown,
@@ -108,20 +109,11 @@ program
     `copies of components, e.g. processor-telemetry=2,sink-clickhouse=2 (${copyableComponents.join(', ')})`,
     parseInstanceCounts,
   )
-  .action(
-    async ({
-      detach,
-      demo,
-      instances,
-    }: {
-      detach?: boolean;
-      demo: boolean;
-      instances?: PlatformOptions['instances'];
-    }) => {
-      validateConnectionSettings();
-      await platformUp({ detach: Boolean(detach), demo, instances });
-    },
-  );
+  .option('--one-process', oneProcessHelp)
+  .action(async ({ detach, ...options }: PlatformOptions & { detach?: boolean }) => {
+    validateConnectionSettings();
+    await platformUp({ detach: Boolean(detach), ...options });
+  });
 
 program
   .command('down')

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { apiSettings, apiUrl } from '../api/config.ts';
-import { type ComponentFactory, componentNodeFlags, runComponents } from '../lib/component.ts';
+import { type ComponentFactory, componentNodeFlags, nodeFlagsOf, runComponents } from '../lib/component.ts';
+import { ComponentProcess, componentProcessProblems } from '../lib/component-process.ts';
 import { loadSettings, projectRoot, sluiceHome } from '../lib/config.ts';
 import { componentLogger, loggedProblems } from '../lib/logger.ts';
 import type { Observed } from '../lib/ops.ts';
@@ -30,6 +31,8 @@ export interface PlatformOptions {
   demo: boolean;
   /** Copies of a component (1 when not named). */
   instances?: Partial<Record<CopyableComponent, number>>;
+  /** Every component in this process, where by default each processor and sink has a process of its own. */
+  oneProcess?: boolean;
 }
 
 /** Parses `component=count[,component=count…]` (the `--instances` of `sluice up`). */
@@ -58,11 +61,33 @@ function instancesArgument(counts: Partial<Record<CopyableComponent, number>> = 
   return text ? ['--instances', text] : [];
 }
 
+export const oneProcessHelp =
+  'run the processors and sinks in this process too (less memory in all, one core at most) instead of a process each';
+
+/** The `sluice run` command of each processor and sink, as a process of the platform starts it. */
+const runCommands: Record<CopyableComponent, string[]> = Object.fromEntries([
+  ...pipelines.map((pipeline) => [`processor-${pipeline}`, ['processor', pipeline]]),
+  ...sinkNames.map((sink) => [`sink-${sink}`, ['sink', sink]]),
+]) as Record<CopyableComponent, string[]>;
+
 /**
- * Runs every platform component in this process until SIGINT/SIGTERM, each on its own and
- * restarted when it fails (`runComponents`); resolves with the process's exit code. Nothing waits
- * for the servers at start: the API answers at once, and a component whose server is not there
- * yet says so in /readyz and is started again with backoff.
+ * A processor or sink in a process of its own: `sluice run processor|sink <name>` with that
+ * command's V8 flags, supervised by the platform like any of its components (restarted with
+ * backoff when it dies) and reporting its health and metrics to it.
+ */
+function processFactory(name: string, command: string[]): ComponentFactory {
+  // the entry this process runs: bin/sluice.mjs in a checkout, dist/cli/main.js when built
+  const entry = process.argv[1] ?? join(projectRoot, 'bin', 'sluice.mjs');
+  const args = [...nodeFlagsOf(command[0] ?? ''), entry, 'run', ...command];
+  return { name, create: () => new ComponentProcess(name, { command: process.execPath, args }) };
+}
+
+/**
+ * Runs the platform until SIGINT/SIGTERM: the API, the producers and the scheduler in this
+ * process, and each processor and sink in a process of its own (all in this one with
+ * `oneProcess`), every one restarted when it fails (`runComponents`); resolves with the process's
+ * exit code. Nothing waits for the servers at start: the API answers at once, and a component
+ * whose server is not there yet says so in /readyz and is started again with backoff.
  */
 export async function runPlatform(
   options: PlatformOptions,
@@ -73,16 +98,15 @@ export async function runPlatform(
   const serde = sharedSerde('platform');
   let components: Observed[] = [];
   const api = apiFactory(() => components);
-  // copies in this process share its core: they show the group sharing partitions and taking over
-  // from each other; for throughput, `sluice run <component> --instances N` runs processes
   const copies = (name: CopyableComponent, factory: ComponentFactory): ComponentFactory[] => {
     const count = options.instances?.[name] ?? 1;
-    return count === 1
-      ? [factory]
-      : Array.from({ length: count }, (_, i) => ({
-          name: `${factory.name}-${i + 1}`,
-          create: factory.create,
-        }));
+    const copyName = (i: number) => (count === 1 ? factory.name : `${factory.name}-${i}`);
+    return Array.from({ length: count }, (_, i) =>
+      options.oneProcess
+        ? // copies in one process share its core: they show the group sharing partitions and taking over
+          { name: copyName(i + 1), create: factory.create }
+        : processFactory(copyName(i + 1), runCommands[name]),
+    );
   };
   // stopped in reverse: intake stops before what drains it
   const factories: ComponentFactory[] = [
@@ -95,6 +119,8 @@ export async function runPlatform(
   if (options.demo) factories.push(demoFactory(serde));
   try {
     return await runComponents(factories, logger, {
+      // processes stop one after another, each finishing its batches (a processor up to 15 s)
+      graceMs: options.oneProcess ? undefined : 18_000,
       onSupervised: (supervised) => {
         components = supervised;
       },
@@ -119,7 +145,7 @@ function printUrls(apiUrl: string): void {
 
 /** The warnings and errors of the run, most frequent first, so a problem is not lost in the scroll. */
 function printLoggedProblems(): void {
-  const logged = loggedProblems();
+  const logged = loggedProblems(componentProcessProblems());
   if (logged.length === 0) {
     done('log', 'no warnings or errors in this run');
     return;
@@ -165,6 +191,7 @@ function platformService(options: PlatformOptions): LocalService {
           dir,
           ...(options.demo ? [] : ['--no-demo']),
           ...instancesArgument(options.instances),
+          ...(options.oneProcess ? ['--one-process'] : []),
         ],
       }),
       probe: async () => (await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) })).ok,
@@ -175,12 +202,11 @@ function platformService(options: PlatformOptions): LocalService {
 
 export async function platformUp({
   detach,
-  demo,
-  instances,
+  ...options
 }: PlatformOptions & { detach: boolean }): Promise<void> {
   const startedServers = await stackUp();
   if (detach) {
-    const service = platformService({ demo, instances });
+    const service = platformService(options);
     const startedNow = await service.start((message) => say(`  platform   ${message}`));
     done(
       'platform',
@@ -190,7 +216,7 @@ export async function platformUp({
     return;
   }
   try {
-    process.exitCode = await runPlatform({ demo, instances }, (url) => {
+    process.exitCode = await runPlatform(options, (url) => {
       printUrls(url);
       say('Press Ctrl-C to stop.');
     });

@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { reportToParent, startedByPlatform } from './component-process.ts';
 import { defineSettings, loadSettings, positiveInt, type SettingsOf, setting } from './config.ts';
 import { classifyError, describeError, type SluiceError } from './errors.ts';
 import { closeServer } from './http-server.ts';
@@ -272,7 +273,10 @@ export interface RunOptions {
   onStarted?: () => void;
   /** Supervisors of the components, as soon as they exist (the API lists them in /readyz). */
   onSupervised?: (components: SupervisedComponent[]) => void;
-  /** Serve /healthz, /readyz and /metrics on OPS_PORT (`sluice run <component>`; the platform's API serves them). */
+  /**
+   * Serve /healthz, /readyz and /metrics on OPS_PORT (`sluice run <component>`), or report them to
+   * the platform when it started this process (its API serves them).
+   */
   ops?: boolean;
   settings?: SupervisionSettings;
 }
@@ -303,8 +307,10 @@ export async function runComponents(
         ),
   );
   onSupervised?.(supervised);
+  const reportsToParent = ops && startedByPlatform();
+  const finalReport = reportsToParent ? reportToParent(() => supervised) : undefined;
   // up before the components start: liveness holds while they connect
-  const opsServer = ops ? await startOpsServer(() => supervised, logger) : undefined;
+  const opsServer = ops && !reportsToParent ? await startOpsServer(() => supervised, logger) : undefined;
   const stopCompacting = compactHeapWhenQuiet();
   const stop = new AbortController();
   // each supervised component listens while it runs and while it waits to restart, and so does this
@@ -344,6 +350,7 @@ export async function runComponents(
     }
     await Promise.all(runs);
     if (opsServer) await closeServer(opsServer, Date.now() + 1000);
+    await finalReport?.();
     stopCompacting();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

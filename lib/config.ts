@@ -104,9 +104,9 @@ export function loadSettings<G extends SettingGroup>(
   return result as SettingsOf<G>;
 }
 
-/** Variables Sluice reads besides its settings: the stack's home and cache, a worker's instance number, colours, test and bench knobs. */
+/** Variables Sluice reads besides its settings: the stack's home and cache, a worker's instance number, a component process of the platform, colours, test and bench knobs. */
 const readOutsideSettings =
-  /^(SLUICE_HOME|SLUICE_CACHE|SLUICE_INSTANCE|NO_COLOR|FAULTS_SUITE|BENCH_[A-Z_]+)$/;
+  /^(SLUICE_HOME|SLUICE_CACHE|SLUICE_INSTANCE|SLUICE_COMPONENT_PROCESS|NO_COLOR|FAULTS_SUITE|BENCH_[A-Z_]+)$/;
 
 /** First words that are not Sluice's alone (HTTP_PROXY, AWS_REGION, API_…): a prefix there takes two words. */
 const commonFirstWords = new Set(['HTTP', 'API', 'LOG', 'AWS', 'NODE', 'NPM']);

@@ -32,6 +32,7 @@ export const errorCodes = {
   ING_FETCH_CIRCUIT_OPEN: 'fatal',
   ING_PRICING_PAGE_INVALID: 'poison',
   ING_PROGRAMMING: 'fatal',
+  ING_PROCESS_EXITED: 'retriable',
   ING_UNCLASSIFIED: 'retriable',
 } as const satisfies Record<string, Disposition>;
 

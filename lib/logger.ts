@@ -31,9 +31,18 @@ export interface LoggedProblem {
 
 const problems = new Map<string, LoggedProblem>();
 const problemLevels: Record<number, LoggedProblem['level']> = { 40: 'warn', 50: 'error', 60: 'fatal' };
+const problemKey = (p: Omit<LoggedProblem, 'count'>) => `${p.level}\u0000${p.component}\u0000${p.message}`;
 
-export function loggedProblems(): LoggedProblem[] {
-  return [...problems.values()].sort((a, b) => b.count - a.count);
+/** This process's logged problems, with those other processes reported (`also`), most frequent first. */
+export function loggedProblems(also: LoggedProblem[] = []): LoggedProblem[] {
+  const all = new Map([...problems].map(([key, problem]) => [key, { ...problem }]));
+  for (const problem of also) {
+    const key = problemKey(problem);
+    const seen = all.get(key);
+    if (seen) seen.count += problem.count;
+    else all.set(key, { ...problem });
+  }
+  return [...all.values()].sort((a, b) => b.count - a.count);
 }
 
 let root: Logger | undefined;
@@ -92,7 +101,7 @@ export function rootLogger(): Logger {
           if (problemLevel) {
             const component = String(this.bindings().component ?? 'sluice');
             const message = String(typeof args[0] === 'string' ? args[0] : (args[1] ?? ''));
-            const key = `${problemLevel}\u0000${component}\u0000${message}`;
+            const key = problemKey({ component, level: problemLevel, message });
             const seen = problems.get(key) ?? { component, level: problemLevel, message, count: 0 };
             seen.count++;
             problems.set(key, seen);

@@ -1,10 +1,40 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Pushgateway, Registry } from 'prom-client';
+import {
+  AggregatorRegistry,
+  Counter,
+  collectDefaultMetrics,
+  Gauge,
+  Histogram,
+  type MetricObjectWithValues,
+  type MetricValue,
+  Pushgateway,
+  Registry,
+} from 'prom-client';
 import { z } from 'zod';
 import { defineSettings, loadSettings, setting } from './config.ts';
 
-/** The one metrics registry; the API serves it on /metrics. */
+/** The one metrics registry of this process; the API serves it on /metrics with its component processes'. */
 export const metricsRegistry = new Registry();
 collectDefaultMetrics({ register: metricsRegistry, prefix: 'sluice_' });
+
+type MetricsSource = () => Promise<MetricObjectWithValues<MetricValue<string>>[]>;
+const otherSources = new Set<MetricsSource>();
+
+/** Adds the metrics of another process (a component process of the platform) to `gatheredMetrics`; returns its removal. */
+export function addMetricsSource(source: MetricsSource): () => void {
+  otherSources.add(source);
+  return () => otherSources.delete(source);
+}
+
+/**
+ * This process's metrics with those of its component processes: series of the same name and labels
+ * are summed (each has its `component` label, so the counters of different components stay apart;
+ * the process figures become the platform's totals), unless a metric says otherwise (`aggregator`).
+ */
+export async function gatheredMetrics(): Promise<Registry> {
+  if (otherSources.size === 0) return metricsRegistry;
+  const sources = [metricsRegistry.getMetricsAsJSON(), ...[...otherSources].map((source) => source())];
+  return AggregatorRegistry.aggregate(await Promise.all(sources));
+}
 
 const eventsReceived = new Counter({
   name: 'sluice_events_received_total',
@@ -68,6 +98,8 @@ const siteLastReading = new Gauge({
   help: 'When a reading from the site was last loaded into ClickHouse (Unix time); a site that falls silent stops moving it.',
   labelNames: ['site'] as const,
   registers: [metricsRegistry],
+  // two ClickHouse sink processes may both have loaded a site: the latest time counts
+  aggregator: 'max',
 });
 
 /** Sites whose readings were just loaded (a batch's distinct sites: one update each). */

@@ -1,11 +1,11 @@
 import type { Server } from 'node:http';
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import type { Component, Health } from './component.ts';
+import type { Component, Health, HealthState } from './component.ts';
 import { defineSettings, listenPort, loadSettings, type SettingsOf, setting, str } from './config.ts';
 import { listen, serverUrl } from './http-server.ts';
 import type { Logger } from './logger.ts';
-import { metricsRegistry } from './metrics.ts';
+import { gatheredMetrics } from './metrics.ts';
 
 export const opsSettings = defineSettings('operations endpoints', {
   host: setting(
@@ -42,7 +42,7 @@ export interface Readiness {
   ready: boolean;
   /** "name: reason" of every component that is not ready. */
   notReady: string[];
-  components: { name: string; state: string; reason?: string }[];
+  components: { name: string; state: HealthState; reason?: string }[];
 }
 
 export function readiness(components: Observed[]): Readiness {
@@ -86,7 +86,8 @@ export function opsRoutes(
       res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'unauthenticated' });
       return;
     }
-    res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
+    const registry = await gatheredMetrics();
+    res.type(registry.contentType).send(await registry.metrics());
   });
   return router;
 }

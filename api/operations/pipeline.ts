@@ -1,8 +1,9 @@
 import type { Admin } from 'kafkajs';
 import type pg from 'pg';
+import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import { describeError } from '../../lib/errors.ts';
-import { metricsRegistry } from '../../lib/metrics.ts';
+import { gatheredMetrics } from '../../lib/metrics.ts';
 import type { Observed } from '../../lib/ops.ts';
 import { defineRoute, type RouteSpec } from '../http/route.ts';
 import { isoTime } from '../schemas.ts';
@@ -96,9 +97,9 @@ interface Sample {
   counters: Map<string, number>;
 }
 
-async function counterTotals(name: string): Promise<Map<string, number>> {
+async function counterTotals(registry: Registry, name: string): Promise<Map<string, number>> {
   const totals = new Map<string, number>();
-  const metric = metricsRegistry.getSingleMetric(name);
+  const metric = registry.getSingleMetric(name);
   if (!metric) return totals;
   for (const { labels, value } of (await metric.get()).values) {
     const key = `${name}|${String(labels.component)}`;
@@ -143,9 +144,11 @@ export class PipelineStats {
   }
 
   private async build(at: number): Promise<PipelineSnapshot> {
+    // this process's counters and its component processes'
+    const registry = await gatheredMetrics();
     const counters = new Map([
-      ...(await counterTotals('sluice_events_received_total')),
-      ...(await counterTotals('sluice_events_sent_total')),
+      ...(await counterTotals(registry, 'sluice_events_received_total')),
+      ...(await counterTotals(registry, 'sluice_events_sent_total')),
     ]);
     const [kafka, latency] = await Promise.all([this.kafkaState(counters), this.latency()]);
     const sample = { at, counters };

@@ -2,6 +2,7 @@ import cluster from 'node:cluster';
 import { Argument, type Command, InvalidArgumentError, Option } from 'commander';
 import { instanceNumber, superviseWorkers } from '../../lib/cluster.ts';
 import { type ComponentFactory, type RunOptions, runComponents } from '../../lib/component.ts';
+import { startedByPlatform } from '../../lib/component-process.ts';
 import { loadSettings } from '../../lib/config.ts';
 import { componentLogger } from '../../lib/logger.ts';
 import type { Observed } from '../../lib/ops.ts';
@@ -18,7 +19,7 @@ import {
   sinkNames,
 } from '../components.ts';
 import { done } from '../output.ts';
-import { type PlatformOptions, parseInstanceCounts, runPlatform } from '../platform.ts';
+import { oneProcessHelp, type PlatformOptions, parseInstanceCounts, runPlatform } from '../platform.ts';
 import { type PipelineName, pipelines } from './processors.ts';
 
 /**
@@ -42,7 +43,8 @@ async function serve(
       onSupervised,
       ops: true,
       onStarted: () => {
-        if (cluster.isPrimary)
+        // a process the platform started is one of its components: the platform says when it runs
+        if (cluster.isPrimary && !startedByPlatform())
           done(label, `running ${factories.map((c) => c.name).join(', ')}; Ctrl-C stops`);
       },
     });
@@ -165,7 +167,8 @@ export function registerRunCommands(program: Command): void {
     .option('--state <dir>', 'state directory of the background process (`sluice up --detach`)')
     .option('--no-demo', 'do not start the demo producer')
     .option('--instances <counts>', 'copies of components, e.g. processor-telemetry=2', parseInstanceCounts)
-    .action(async ({ demo, instances }: PlatformOptions) => {
-      process.exitCode = await runPlatform({ demo, instances });
+    .option('--one-process', oneProcessHelp)
+    .action(async (options: PlatformOptions) => {
+      process.exitCode = await runPlatform(options);
     });
 }

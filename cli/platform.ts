@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { apiSettings, apiUrl } from '../api/config.ts';
-import { type ComponentFactory, componentNodeFlags, nodeFlagsOf, runComponents } from '../lib/component.ts';
+import { type ComponentFactory, nodeFlagsOf, runComponents } from '../lib/component.ts';
 import { ComponentProcess, componentProcessProblems } from '../lib/component-process.ts';
 import { loadSettings, projectRoot, sluiceHome } from '../lib/config.ts';
 import { componentLogger, loggedProblems } from '../lib/logger.ts';
@@ -182,7 +182,7 @@ function platformService(options: PlatformOptions): LocalService {
         command: process.execPath,
         env: platformEnv,
         args: [
-          ...componentNodeFlags,
+          ...nodeFlagsOf('platform'),
           // the entry this process runs: bin/sluice.mjs in a checkout, dist/cli/main.js when built
           process.argv[1] ?? join(projectRoot, 'bin', 'sluice.mjs'),
           'run',

@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Component, type Health, runComponents, type SupervisedComponent } from './component.ts';
+import {
+  type Component,
+  type Health,
+  nodeFlagsOf,
+  runComponents,
+  type SupervisedComponent,
+} from './component.ts';
+import { projectRoot } from './config.ts';
 import { SluiceError } from './errors.ts';
 import { componentLogger } from './logger.ts';
 
@@ -146,5 +155,17 @@ describe('supervision', () => {
       },
     );
     assert.equal(code, 1);
+  });
+});
+
+describe('V8 flags', () => {
+  it('npm start runs the platform with the platform’s flags', () => {
+    const { scripts } = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    assert.match(
+      scripts.start ?? '',
+      new RegExp(`node ${nodeFlagsOf('platform').join(' ')} bin/sluice.mjs up$`),
+    );
   });
 });

@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { componentNodeFlags } from '../lib/component.ts';
+import { nodeFlagsOf } from '../lib/component.ts';
 import { environment, projectRoot } from '../lib/config.ts';
 import { sluiceAsync, withoutConnections } from './support.ts';
 
@@ -61,7 +61,12 @@ export class ComponentProcess {
   ) {
     this.child = spawn(
       process.execPath,
-      [...componentNodeFlags, join(projectRoot, 'bin', 'sluice.mjs'), ...args],
+      // `run <command>` with that command's V8 flags, as the platform and deployments start it
+      [
+        ...nodeFlagsOf(args[0] === 'run' ? (args[1] ?? '') : ''),
+        join(projectRoot, 'bin', 'sluice.mjs'),
+        ...args,
+      ],
       {
         cwd: projectRoot,
         env,

@@ -159,8 +159,8 @@ export class MqttBridge implements Component {
   private client?: MqttClient;
   private batch?: PendingBatch;
   private readonly inFlight = new Set<Promise<void>>();
-  /** The batch of each QoS 1 message taken and not yet acknowledged to the broker, by MQTT message id. */
-  private readonly pendingAcks = new Map<number, PendingBatch>();
+  /** The batch of each QoS 1 message taken and not yet acknowledged to the broker, by MQTT message id (1-65535). */
+  private readonly pendingAcks = new Array<PendingBatch | undefined>(65_536).fill(undefined);
   /** Messages taken whose batch Kafka has not acknowledged yet. */
   private unacknowledged = 0;
   /** mqtt.js's go-ahead for the next message, held while `receiveMaximum` messages are unacknowledged. */
@@ -288,21 +288,25 @@ export class MqttBridge implements Component {
       if (this.unacknowledged < this.settings.receiveMaximum) callback();
       else this.resumeReading = callback;
     };
-    const internals = client as unknown as {
-      _sendPacket: (packet: MqttPacket, callback?: () => void, ...rest: unknown[]) => void;
-    };
+    type SendPacket = (
+      packet: MqttPacket,
+      callback?: () => void,
+      storePut?: unknown,
+      noStore?: boolean,
+    ) => void;
+    const internals = client as unknown as { _sendPacket: SendPacket };
     const send = internals._sendPacket.bind(client);
     this.sendPacket = send;
-    internals._sendPacket = (packet, callback, ...rest) => {
+    internals._sendPacket = (packet, callback, storePut, noStore) => {
       const batch =
         packet.cmd === 'puback' && packet.messageId !== undefined
-          ? this.pendingAcks.get(packet.messageId)
+          ? this.pendingAcks[packet.messageId]
           : undefined;
       if (!batch) {
-        send(packet, callback, ...rest);
+        send(packet, callback, storePut, noStore);
         return;
       }
-      this.pendingAcks.delete(packet.messageId as number);
+      this.pendingAcks[packet.messageId as number] = undefined;
       if (batch.delivered) send(packet);
       // a message whose batch never reaches Kafka (bridge stopping) stays unacknowledged: the broker redelivers it
       else batch.heldAcks.push(packet);
@@ -353,7 +357,7 @@ export class MqttBridge implements Component {
       batch.letters.push(this.letter(packet, payload, receivedAt, 'serde_invalid', error.message));
     }
     if (packet.qos > 0 && packet.messageId !== undefined) {
-      this.pendingAcks.set(packet.messageId, batch);
+      this.pendingAcks[packet.messageId] = batch;
     }
   }
 

@@ -24,9 +24,14 @@ export async function topicRecords(kafka: Kafka, topic: string = topics.rawTelem
   return (await topicWatermarks(kafka, topic)).reduce((sum, { high }) => sum + high, 0);
 }
 
-/** The bridge in its own process with these settings, restartable so its persistent session can queue a backlog. */
+/**
+ * The bridge in its own process with these settings, restartable so its persistent session can queue
+ * a backlog. With `BENCH_CPU_PROFILE=<dir>` each start writes a `node --cpu-prof` profile there.
+ */
 export function bridgeProcess(settings: Record<string, string>): RestartableProcess {
-  return new RestartableProcess('mqtt-bridge', () => startProducer('mqtt-bridge', settings));
+  const profileDir = process.env.BENCH_CPU_PROFILE;
+  const nodeFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  return new RestartableProcess('mqtt-bridge', () => startProducer('mqtt-bridge', settings, [], nodeFlags));
 }
 
 export function connectPublishers(count: number, prefix: string): Promise<MqttClient[]> {

@@ -118,11 +118,13 @@ function prefixOf(name: string): string {
 
 /** Edits (insert, delete, replace, swap of neighbours) between two names. */
 function editDistance(a: string, b: string): number {
-  const rows = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) (rows[0] as number[])[j] = j;
+  // three rolling rows: a matrix of arrays per pair allocated ~200 MB at every start (a hundred variables × every setting)
+  let before = new Int32Array(b.length + 1);
+  let above = new Int32Array(b.length + 1);
+  let row = new Int32Array(b.length + 1);
+  for (let j = 0; j <= b.length; j++) above[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const row = rows[i] as number[];
-    const above = rows[i - 1] as number[];
+    row[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       row[j] = Math.min(
@@ -131,10 +133,11 @@ function editDistance(a: string, b: string): number {
         (above[j - 1] as number) + cost,
       );
       if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        row[j] = Math.min(row[j] as number, ((rows[i - 2] as number[])[j - 2] as number) + 1);
+        row[j] = Math.min(row[j] as number, (before[j - 2] as number) + 1);
     }
+    [before, above, row] = [above, row, before];
   }
-  return (rows[a.length] as number[])[b.length] as number;
+  return above[b.length] as number;
 }
 
 export interface UnknownVariable {
@@ -161,6 +164,8 @@ export function unknownVariables(
     let suggestion: string | undefined;
     let best = Math.max(2, Math.floor(name.length / 6)) + 1;
     for (const candidate of known) {
+      // at least as many edits as the lengths differ: only a closer candidate is worth computing
+      if (Math.abs(name.length - candidate.length) >= best) continue;
       const distance = editDistance(name, candidate);
       if (distance < best) {
         best = distance;

@@ -56,7 +56,7 @@ export const mqttBridgeSettings = defineSettings('mqtt bridge', {
     'MQTT_BRIDGE_RECEIVE_MAXIMUM',
     positiveInt,
     '2000',
-    'QoS 1 messages the broker may have unacknowledged at once (they are acknowledged after Kafka); bounds memory.',
+    'QoS 1 messages the broker may have unacknowledged at once (they are acknowledged after Kafka); the bridge reads no further while this many wait for Kafka, which bounds its memory.',
   ),
   maxBufferedEvents: setting(
     'MQTT_BRIDGE_MAX_BUFFERED_EVENTS',

@@ -124,8 +124,16 @@ interface PendingBatch {
   letters: Message[];
   /** MQTT messages taken into the batch, counted once per batch (not per message) in the metrics. */
   received: number;
-  /** Settles when Kafka acknowledged the batch; the PUBACKs of its MQTT messages wait for it. */
-  delivered?: Promise<void>;
+  /** Kafka acknowledged the batch: the PUBACKs of its messages go out as mqtt.js sends them. */
+  delivered: boolean;
+  /** PUBACKs mqtt.js sent before Kafka acknowledged the batch, held until it does. */
+  heldAcks: MqttPacket[];
+}
+
+/** What mqtt.js hands its `_sendPacket`: a PUBACK among other packets. */
+interface MqttPacket {
+  cmd: string;
+  messageId?: number;
 }
 
 /**
@@ -151,7 +159,14 @@ export class MqttBridge implements Component {
   private client?: MqttClient;
   private batch?: PendingBatch;
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly pendingAcks = new Map<number, Promise<void>>();
+  /** The batch of each QoS 1 message taken and not yet acknowledged to the broker, by MQTT message id (1-65535). */
+  private readonly pendingAcks = new Array<PendingBatch | undefined>(65_536).fill(undefined);
+  /** Messages taken whose batch Kafka has not acknowledged yet. */
+  private unacknowledged = 0;
+  /** mqtt.js's go-ahead for the next message, held while `receiveMaximum` messages are unacknowledged. */
+  private resumeReading?: () => void;
+  /** mqtt.js's own `_sendPacket`, for the PUBACKs held until Kafka acknowledged. */
+  private sendPacket: (packet: MqttPacket) => void = () => {};
   private readonly stopping = new AbortController();
   private reconnectAttempt = 0;
   private reconnectTimer?: NodeJS.Timeout;
@@ -261,58 +276,78 @@ export class MqttBridge implements Component {
    * mqtt.js sends a QoS 1 PUBACK as soon as `handleMessage` calls back, and reads the next message
    * only then: holding the callback until Kafka acknowledged would serialise every message on a
    * Kafka round trip. So messages are taken at once and only the PUBACK packet waits, in
-   * `_sendPacket` (mqtt.js 5), until Kafka acknowledged the batch holding the message. The
-   * broker's receive-maximum bounds how many wait.
+   * `_sendPacket` (mqtt.js 5), until Kafka acknowledged the batch holding the message; the PUBACKs
+   * of a batch go out together. The bridge reads no further while `receiveMaximum` messages wait
+   * for Kafka: Mosquitto 2.0 keeps to the client's receive maximum only for the first messages of
+   * a resumed session and then sends its whole queue (a 100,000-message backlog came as batches of
+   * 15,833, all held in memory at once).
    */
   private deferAcknowledgements(client: MqttClient): void {
     client.handleMessage = (packet, callback) => {
       this.take(packet);
-      callback();
+      if (this.unacknowledged < this.settings.receiveMaximum) callback();
+      else this.resumeReading = callback;
     };
-    const internals = client as unknown as {
-      _sendPacket: (packet: { cmd: string; messageId?: number }, ...rest: unknown[]) => void;
-    };
+    type SendPacket = (
+      packet: MqttPacket,
+      callback?: () => void,
+      storePut?: unknown,
+      noStore?: boolean,
+    ) => void;
+    const internals = client as unknown as { _sendPacket: SendPacket };
     const send = internals._sendPacket.bind(client);
-    internals._sendPacket = (packet, ...rest) => {
-      const delivered =
+    this.sendPacket = send;
+    internals._sendPacket = (packet, callback, storePut, noStore) => {
+      const batch =
         packet.cmd === 'puback' && packet.messageId !== undefined
-          ? this.pendingAcks.get(packet.messageId)
+          ? this.pendingAcks[packet.messageId]
           : undefined;
-      if (!delivered) {
-        send(packet, ...rest);
+      if (!batch) {
+        send(packet, callback, storePut, noStore);
         return;
       }
-      this.pendingAcks.delete(packet.messageId as number);
-      const [callback, ...more] = rest as [(() => void) | undefined, ...unknown[]];
-      // a message whose batch never reached Kafka (bridge stopping) stays unacknowledged: the broker redelivers it
-      delivered.then(
-        () => send(packet, undefined, ...more),
-        () => {},
-      );
+      this.pendingAcks[packet.messageId as number] = undefined;
+      if (batch.delivered) send(packet);
+      // a message whose batch never reaches Kafka (bridge stopping) stays unacknowledged: the broker redelivers it
+      else batch.heldAcks.push(packet);
       callback?.();
     };
+  }
+
+  /** Kafka acknowledged `batch`: its held PUBACKs go out, and reading resumes if it waited for room. */
+  private acknowledge(batch: PendingBatch): void {
+    batch.delivered = true;
+    for (const packet of batch.heldAcks) this.sendPacket(packet);
+    batch.heldAcks.length = 0;
+    this.unacknowledged -= batch.received;
+    const resume = this.resumeReading;
+    if (resume && this.unacknowledged < this.settings.receiveMaximum) {
+      this.resumeReading = undefined;
+      resume();
+    }
   }
 
   private take(packet: IPublishPacket): void {
     const receivedAt = Date.now();
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
     if (!this.batch) {
-      const batch: PendingBatch = { messages: [], letters: [], received: 0 };
+      const batch: PendingBatch = { messages: [], letters: [], received: 0, delivered: false, heldAcks: [] };
       this.batch = batch;
-      batch.delivered = new Promise<void>((resolveDelivered, reject) => {
-        // every message parsed from the same socket read joins this batch
-        setImmediate(() => {
-          this.batch = undefined;
-          this.metrics.received(topic, batch.received);
-          const sending = this.deliver(batch);
-          this.inFlight.add(sending);
-          sending.then(resolveDelivered, reject).finally(() => this.inFlight.delete(sending));
-        });
+      // every message parsed from the same socket read joins this batch
+      setImmediate(() => {
+        this.batch = undefined;
+        this.metrics.received(topic, batch.received);
+        const sending = this.deliver(batch).then(
+          () => this.acknowledge(batch),
+          () => {},
+        );
+        this.inFlight.add(sending);
+        sending.finally(() => this.inFlight.delete(sending));
       });
-      batch.delivered.catch(() => {});
     }
     const batch = this.batch;
     batch.received++;
+    this.unacknowledged++;
     try {
       this.route(packet, payload, receivedAt, batch);
     } catch (err) {
@@ -322,7 +357,7 @@ export class MqttBridge implements Component {
       batch.letters.push(this.letter(packet, payload, receivedAt, 'serde_invalid', error.message));
     }
     if (packet.qos > 0 && packet.messageId !== undefined) {
-      this.pendingAcks.set(packet.messageId, batch.delivered as Promise<void>);
+      this.pendingAcks[packet.messageId] = batch;
     }
   }
 

@@ -46,28 +46,35 @@ export function compileTopicTemplate(template: string): TopicTemplate {
     throw new Error(`topic template "${template}" must contain {deviceId} and {metric}`);
   }
   const filter = segments.map((s) => ('literal' in s ? s.literal : s.rest ? '#' : '+')).join('/');
+  const hasRest = segments.some((s) => 'field' in s && s.rest);
   return {
     template,
     filter,
+    // walks the topic segment by segment (indexOf, no split): it runs for every MQTT message
     match(topic: string) {
-      const parts = topic.split('/');
-      const fields: Partial<Record<FieldName, string>> = {};
-      for (let i = 0; i < segments.length; i++) {
-        const segment = segments[i] as Segment;
+      let deviceId: string | undefined;
+      let metric: string | undefined;
+      let siteId: string | null = null;
+      let start = 0;
+      for (const segment of segments) {
+        if (start > topic.length) return undefined; // fewer segments than the template
+        const slash = topic.indexOf('/', start);
+        const end = slash === -1 ? topic.length : slash;
         if ('literal' in segment) {
-          if (parts[i] !== segment.literal) return undefined;
-          continue;
+          if (end - start !== segment.literal.length || !topic.startsWith(segment.literal, start))
+            return undefined;
+        } else {
+          const value = segment.rest ? topic.slice(start) : topic.slice(start, end);
+          if (!value) return undefined;
+          if (segment.field === 'deviceId') deviceId = value;
+          else if (segment.field === 'metric') metric = value;
+          else siteId = value;
         }
-        const value = segment.rest ? parts.slice(i).join('/') : parts[i];
-        if (!value) return undefined;
-        fields[segment.field] = value;
+        start = end + 1;
       }
-      if (!segments.some((s) => 'field' in s && s.rest) && parts.length !== segments.length) return undefined;
-      return {
-        deviceId: fields.deviceId as string,
-        metric: fields.metric as string,
-        siteId: fields.siteId ?? null,
-      };
+      // more segments than the template, without a {field#} to take them
+      if (!hasRest && start <= topic.length) return undefined;
+      return { deviceId: deviceId as string, metric: metric as string, siteId };
     },
   };
 }

@@ -98,6 +98,7 @@ async function inProcess(plan: SinkBenchPlan, topic: string): Promise<Figure[]> 
     open: () => writer.open(),
     storedOffsets: (t, partitions) => writer.storedOffsets(t, partitions),
     close: (outcome) => writer.close(outcome),
+    encode: writer.encode?.bind(writer),
     write: async (records, offsets) => {
       const began = performance.now();
       await writer.write(records, offsets);

@@ -24,6 +24,12 @@ export interface SinkWriter {
   /** Connects and prepares tables; fails fast (fatal) when misconfigured. */
   open(): Promise<void>;
   /**
+   * Optional: turns a decoded record into what `write` then receives as its value (a row's bytes),
+   * as the record is buffered, so the batch holds bytes and the decoded value dies young. Throws a
+   * poison SluiceError for a value that can never be written: the record goes to the DLQ.
+   */
+  encode?(record: SinkRecord): unknown;
+  /**
    * Writes the rows and stores the offsets. Throws a SluiceError: retriable (nothing or all
    * was written; the same call is repeated), poison (some row can never be written: the batch
    * is split to find it), fatal. `records` may be empty (offsets only).
@@ -48,9 +54,9 @@ export interface DestinationOptions {
   batchMaxWaitMs: number;
 }
 
-/** A buffered message: decoded, or kept with why it could not be (it goes to the DLQ with its batch). */
+/** A buffered message: decoded (and encoded), or kept with why it could not be (it goes to the DLQ with its batch). */
 interface Buffered extends SinkRecord {
-  decodeError?: SluiceError;
+  rejection?: { error: SluiceError; stage: 'decode' | 'encode' };
 }
 
 /** Offsets after the last record of each partition in `records` (records are in offset order per partition). */
@@ -140,7 +146,7 @@ export class Destination implements StreamPlugin {
     { topic, partition, messages }: PartitionBatch,
     heartbeat: () => Promise<void>,
   ): Promise<Handled> {
-    this.take(topic, partition, messages);
+    await this.take(topic, partition, messages);
     if (this.buffer.length < this.options.batchRows) return { consumed: true };
     // a full batch is written while the next one is fetched and decoded…
     const flushed = this.flush(false);
@@ -158,19 +164,26 @@ export class Destination implements StreamPlugin {
     return { consumed: true };
   }
 
-  private take(topic: string, partition: number, messages: StreamMessage[]): void {
+  private async take(topic: string, partition: number, messages: StreamMessage[]): Promise<void> {
     const position = this.engine.position(topic, partition) ?? -1n;
     // offsets ascend: once one is at the stored position, so are the rest
     let belowPosition = position >= 0n;
     let taken = 0;
+    const encoding = this.options.writer.encode !== undefined;
     for (const message of messages) {
       if (belowPosition) {
         if (BigInt(message.offset) < position) continue; // already in the destination
         belowPosition = false;
       }
       taken++;
-      // decoded when its batch is written: the buffer holds only the raw messages
-      this.buffer.push({ topic, partition, offset: message.offset, message, value: undefined });
+      const record: Buffered = { topic, partition, offset: message.offset, message, value: undefined };
+      if (encoding) {
+        // awaited only when a writer schema had to be fetched: a microtask per record costs
+        const prepared = this.prepare(record);
+        if (prepared) await prepared;
+      }
+      // a writer without `encode` gets its records decoded when their batch is written
+      this.buffer.push(record);
     }
     if (taken > 0) this.engine.metrics.received(topic, taken);
     if (this.buffer.length > 0 && !this.flushTimer) {
@@ -224,32 +237,62 @@ export class Destination implements StreamPlugin {
   }
 
   /**
-   * Decodes the records not decoded yet. Done as the batch is written, not as it is buffered: decoded
-   * values held for a batch or two survived every young-generation collection meanwhile (ClickHouse
-   * sink: 27% of the process's time in the collector, 958 MiB peak RSS at 50,000-row batches).
+   * Decodes the record and has the writer encode it, or notes why either failed; returns a promise
+   * only when a writer schema has to be fetched. Decoded values must not be held for a batch or two:
+   * they survived every young-generation collection meanwhile (ClickHouse sink: 27% of the process's
+   * time in the collector, 958 MiB peak RSS at 50,000-row batches). So a writer that encodes gets
+   * each record as it is buffered and keeps its bytes; the others get theirs as the batch is written.
    */
-  private async decodeAll(batch: Buffered[]): Promise<void> {
+  private prepare(record: Buffered): Promise<void> | undefined {
+    let decoded: unknown;
+    try {
+      decoded = this.decode(record.topic, record.message);
+    } catch (err) {
+      record.rejection = { error: classifyError(err), stage: 'decode' };
+      return undefined;
+    }
+    if (!(decoded instanceof Promise)) {
+      this.encode(record, decoded);
+      return undefined;
+    }
+    return decoded.then(
+      (value) => this.encode(record, value),
+      (err) => {
+        record.rejection = { error: classifyError(err), stage: 'decode' };
+      },
+    );
+  }
+
+  private encode(record: Buffered, decoded: unknown): void {
+    record.value = decoded;
+    const { writer } = this.options;
+    if (!writer.encode) return;
+    try {
+      record.value = writer.encode(record);
+    } catch (err) {
+      record.value = undefined;
+      record.rejection = { error: classifyError(err), stage: 'encode' };
+    }
+  }
+
+  /** Prepares the records not prepared as they were buffered (a writer without `encode`). */
+  private async prepareAll(batch: Buffered[]): Promise<void> {
     for (const record of batch) {
-      if (record.value !== undefined || record.decodeError) continue;
-      try {
-        const value = this.decode(record.topic, record.message);
-        // awaited only when a writer schema had to be fetched: a microtask per record costs
-        record.value = value instanceof Promise ? await value : value;
-      } catch (err) {
-        record.decodeError = classifyError(err);
-      }
+      if (record.value !== undefined || record.rejection) continue;
+      const prepared = this.prepare(record);
+      if (prepared) await prepared;
     }
   }
 
   private async writeBatch(batch: Buffered[]): Promise<void> {
     const { engine } = this;
     const endTimer = engine.metrics.timeBatch();
-    await this.decodeAll(batch);
+    await this.prepareAll(batch);
     const offsets = nextOffsets(batch);
     const writable: SinkRecord[] = [];
     const rejected: Rejected[] = [];
     for (const record of batch) {
-      if (record.decodeError) rejected.push({ ...record, error: record.decodeError, stage: 'decode' });
+      if (record.rejection) rejected.push({ ...record, ...record.rejection });
       else writable.push(record);
     }
     const { poison, offsetsStored } = await this.writeIsolatingPoison(

@@ -158,13 +158,14 @@ describe('ClickHouse sink (local stack)', { timeout: 120_000 }, () => {
     const writer = testWriter('test-clickhouse-writer', topic, 'telemetry');
     await writer.open();
     try {
-      const record = {
+      const decoded = {
         topic,
         partition: 0,
         offset: '1000000',
         message: { offset: '1000000' } as KafkaMessage,
         value: reading,
       };
+      const record = { ...decoded, value: writer.encode(decoded) };
       await writer.write([record], [{ topic, partition: 0, offset: '1000001' }]);
     } finally {
       await writer.close();
@@ -236,13 +237,16 @@ describe('ClickHouse sink (local stack)', { timeout: 120_000 }, () => {
     const writer = testWriter('test-clickhouse-writer', pricingTopic, 'pricing');
     await writer.open();
     try {
-      const records = prices.map((value, i) => ({
-        topic: pricingTopic,
-        partition: 0,
-        offset: String(i),
-        message: { offset: String(i) } as KafkaMessage,
-        value,
-      }));
+      const records = prices.map((value, i) => {
+        const decoded = {
+          topic: pricingTopic,
+          partition: 0,
+          offset: String(i),
+          message: { offset: String(i) } as KafkaMessage,
+          value,
+        };
+        return { ...decoded, value: writer.encode(decoded) };
+      });
       await writer.write(records, [{ topic: pricingTopic, partition: 0, offset: '2' }]);
       assert.deepEqual(await writer.storedOffsets(pricingTopic), [
         { topic: pricingTopic, partition: 0, offset: '2' },

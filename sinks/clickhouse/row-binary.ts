@@ -17,6 +17,27 @@ export class RowBinaryWriter extends GrowingBuffer {
     return this.buffer.subarray(0, this.at);
   }
 
+  /**
+   * One row written by `write`, as a view of its bytes that stays valid (a later write that needs
+   * more room copies into a new buffer and leaves this one alone). A row whose write throws leaves
+   * nothing behind.
+   */
+  row(write: (rows: RowBinaryWriter) => void): Buffer {
+    const start = this.at;
+    try {
+      write(this);
+    } catch (err) {
+      this.at = start;
+      throw err;
+    }
+    return this.buffer.subarray(start, this.at);
+  }
+
+  /** Bytes written so far. */
+  get length(): number {
+    return this.at;
+  }
+
   private varUInt(value: number): void {
     const buffer = this.room(5);
     let rest = value;
@@ -105,5 +126,37 @@ export class RowBinaryWriter extends GrowingBuffer {
     const isNull = value === null;
     this.uint8(isNull ? 1 : 0);
     return !isNull;
+  }
+}
+
+/** Reads back a row's leading columns (what a writer needs of a row it encoded earlier). */
+export class RowBinaryReader {
+  private at = 0;
+
+  constructor(private readonly bytes: Buffer) {}
+
+  private varUInt(): number {
+    let value = 0;
+    let shift = 0;
+    for (;;) {
+      const byte = this.bytes[this.at++] as number;
+      value += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) return value;
+      shift += 7;
+    }
+  }
+
+  string(): string {
+    const length = this.varUInt();
+    this.at += length;
+    return this.bytes.toString('utf8', this.at - length, this.at);
+  }
+
+  skipString(): void {
+    this.at += this.varUInt();
+  }
+
+  nullableString(): string | null {
+    return this.bytes[this.at++] === 1 ? null : this.string();
   }
 }

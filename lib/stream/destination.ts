@@ -90,6 +90,7 @@ export class Destination implements StreamPlugin {
   private buffer: Buffered[] = [];
   private flushTimer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
+  private flushesPending = 0;
   /** Aborted when the group starts rebalancing: no write starts, a retrying one gives up, until the new assignment. */
   private rebalance = new AbortController();
   rowsWritten = 0;
@@ -148,19 +149,19 @@ export class Destination implements StreamPlugin {
   ): Promise<Handled> {
     await this.take(topic, partition, messages);
     if (this.buffer.length < this.options.batchRows) return { consumed: true };
-    // a full batch is written while the next one is fetched and decoded…
-    const flushed = this.flush(false);
-    flushed.catch(() => {}); // reported by flush; unwritten records stay buffered
-    if (this.buffer.length < 2 * this.options.batchRows) return { consumed: true };
-    // …but with two batches waiting this fetch is held until they are written: the backpressure
-    const beat = setInterval(() => heartbeat().catch(() => {}), 3_000);
-    try {
-      await flushed;
-    } catch {
-      // as above
-    } finally {
-      clearInterval(beat);
+    if (this.flushesPending > 0) {
+      // a full batch waits for the one being written (the backpressure): one batch is written while
+      // the next is fetched and encoded, and no more is held (the ClickHouse sink's peak RSS, below)
+      const beat = setInterval(() => heartbeat().catch(() => {}), 3_000);
+      try {
+        await this.flushing;
+      } catch {
+        // reported by flush; unwritten records stay buffered
+      } finally {
+        clearInterval(beat);
+      }
     }
+    this.flush(false).catch(() => {}); // as above
     return { consumed: true };
   }
 
@@ -208,8 +209,14 @@ export class Destination implements StreamPlugin {
 
   /** Writes the full batches buffered (and, when `partial`, the rest too); calls are serialized. */
   private flush(partial: boolean): Promise<void> {
-    this.flushing = this.flushing.catch(() => {}).then(() => this.flushBuffered(partial));
-    return this.flushing;
+    this.flushesPending++;
+    const flushing = this.flushing.catch(() => {}).then(() => this.flushBuffered(partial));
+    this.flushing = flushing;
+    flushing.then(
+      () => this.flushesPending--,
+      () => this.flushesPending--,
+    );
+    return flushing;
   }
 
   private async flushBuffered(partial: boolean): Promise<void> {

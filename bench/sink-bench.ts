@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Kafka } from 'kafkajs';
-import { componentNodeFlags } from '../lib/component.ts';
+import { nodeFlagsOf } from '../lib/component.ts';
 import { environment, projectRoot } from '../lib/config.ts';
 import { createKafka } from '../lib/kafka.ts';
 import { dlqContract } from '../schemas/catalog.ts';
@@ -203,7 +203,7 @@ async function separateProcesses(
   const children = Array.from({ length: processes }, () =>
     spawn(
       process.execPath,
-      [...componentNodeFlags, join(projectRoot, 'bin', 'sluice.mjs'), 'run', 'sink', plan.command],
+      [...nodeFlagsOf('sink'), join(projectRoot, 'bin', 'sluice.mjs'), 'run', 'sink', plan.command],
       {
         cwd: projectRoot,
         env,

@@ -53,12 +53,23 @@ export const platformNodeFlags = ['--max-semi-space-size=16', '--expose-gc'];
  */
 export const processorNodeFlags = ['--max-semi-space-size=16', '--expose-gc'];
 
-/** The V8 flags `sluice run <command>` starts with in its own process (the API's, the bridge's, the platform's, a processor's, or every component's). */
+/**
+ * The sinks': a 16 MiB semi-space. A sink encodes each record into its row's bytes as it buffers
+ * it (lib/stream/destination.ts), so what survives a scavenge is a batch of bytes, not of decoded
+ * values, and a large young generation only adds resident memory. `sluice run sink clickhouse`,
+ * 1,000,000 rows, alternating (machine shared): peak RSS 419-426 MiB with it, 525-532 MiB with
+ * the 64 MiB one, 4.96-5.36 against 4.71-5.53 µs CPU per row; an 8 MiB one gave 422-437 MiB at
+ * 5.49-5.65 µs. `sluice run sink postgres`, 200,000 rows: 298-303 against 403-404 MiB.
+ */
+export const sinkNodeFlags = ['--max-semi-space-size=16', '--expose-gc'];
+
+/** The V8 flags `sluice run <command>` starts with in its own process (the API's, the bridge's, the platform's, a processor's, a sink's, or every component's). */
 export function nodeFlagsOf(command: string): string[] {
   if (command === 'api') return apiNodeFlags;
   if (command === 'platform') return platformNodeFlags;
   if (command === 'processor') return processorNodeFlags;
   if (command === 'mqtt-bridge') return mqttBridgeNodeFlags;
+  if (command === 'sink') return sinkNodeFlags;
   return componentNodeFlags;
 }
 

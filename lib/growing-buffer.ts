@@ -12,6 +12,11 @@ export class GrowingBuffer {
     this.at = start;
   }
 
+  /** Bytes written so far. */
+  get written(): number {
+    return this.at;
+  }
+
   /** The buffer, with at least `bytes` free from `at` (a larger copy when it had not). */
   protected room(bytes: number): Buffer {
     if (this.at + bytes > this.buffer.length) {
@@ -20,5 +25,42 @@ export class GrowingBuffer {
       this.buffer = grown;
     }
     return this.buffer;
+  }
+
+  /**
+   * What `write` writes, as a view of its bytes that stays valid (a later write that needs more
+   * room copies into a new buffer and leaves this one alone). A write that throws leaves nothing.
+   */
+  piece(write: (self: this) => void): Buffer {
+    const start = this.at;
+    try {
+      write(this);
+    } catch (err) {
+      this.at = start;
+      throw err;
+    }
+    return this.buffer.subarray(start, this.at);
+  }
+}
+
+/** Bytes of a chunk; a row (some hundred bytes) fits in the headroom past it without a copy. */
+const chunkBytes = 1024 * 1024;
+const chunkHeadroom = 64 * 1024;
+
+/**
+ * Rows encoded one at a time as the sink buffers their records, each a view of a shared chunk: a
+ * batch holds bytes instead of decoded values (which would survive every young-generation
+ * collection while it is buffered), and a chunk is freed once no buffered row is in it.
+ */
+export class RowChunks<W extends GrowingBuffer> {
+  private chunk: W;
+
+  constructor(private readonly newChunk: (bytes: number) => W) {
+    this.chunk = newChunk(chunkBytes + chunkHeadroom);
+  }
+
+  row(write: (writer: W) => void): Buffer {
+    if (this.chunk.written >= chunkBytes) this.chunk = this.newChunk(chunkBytes + chunkHeadroom);
+    return this.chunk.piece(write);
   }
 }

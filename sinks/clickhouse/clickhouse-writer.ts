@@ -11,6 +11,7 @@ import {
 import { clickhouseLiteral } from '../../lib/clickhouse-sql.ts';
 import { SluiceError } from '../../lib/errors.ts';
 import { EventIdSet, readHexId } from '../../lib/event-id-set.ts';
+import { RowChunks } from '../../lib/growing-buffer.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { sitesLoaded } from '../../lib/metrics.ts';
 import {
@@ -251,13 +252,6 @@ function eventOfRow(row: Buffer): { eventId: string; siteId: string | null } {
   return { eventId, siteId: reader.nullableString() };
 }
 
-/**
- * Encoded rows are views of chunks of this size: a chunk is freed once no buffered row is in it,
- * and a row (some hundred bytes) fits in the headroom past it without copying the chunk.
- */
-const rowChunkBytes = 1024 * 1024;
-const rowChunkHeadroom = 64 * 1024;
-
 /** A topic or table name as a ClickHouse string literal, by the one escaping helper. */
 function quote(text: string): string {
   return clickhouseLiteral(text, 'String');
@@ -275,7 +269,7 @@ export class ClickHouseWriter implements SinkWriter {
   private outcomeUnknown = false;
   private retentionTimer?: NodeJS.Timeout;
   private readonly recentEventIds: RecentEventIds;
-  private rows = new RowBinaryWriter(rowChunkBytes + rowChunkHeadroom);
+  private readonly rows = new RowChunks((bytes) => new RowBinaryWriter(bytes));
   /** Query ids of the group's inserts start with this; this instance's with `ownInserts`. */
   private readonly groupInserts: string;
   private readonly ownInserts: string;
@@ -331,8 +325,7 @@ export class ClickHouseWriter implements SinkWriter {
   }
 
   /**
-   * A record as the insert takes it, as it is buffered: telemetry as its RowBinary row (a view of
-   * a shared chunk; the batch holds bytes, not decoded readings), a price as its JSONEachRow line.
+   * A record as the insert takes it, as it is buffered: telemetry as its RowBinary row (RowChunks), a price as its JSONEachRow line.
    * An invalid value throws, poison.
    */
   encode(record: SinkRecord): Buffer | string {
@@ -345,7 +338,6 @@ export class ClickHouseWriter implements SinkWriter {
       kafka_offset: Number(record.offset),
     };
     if (kind === 'pricing') return priceLine(record.value as PriceRecord, coordinates, timeOf(features));
-    if (this.rows.length >= rowChunkBytes) this.rows = new RowBinaryWriter(rowChunkBytes + rowChunkHeadroom);
     return this.rows.row((rows) =>
       writeTelemetryRow(rows, record.value as TelemetryReading, coordinates, features),
     );

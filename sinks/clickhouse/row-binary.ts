@@ -17,27 +17,6 @@ export class RowBinaryWriter extends GrowingBuffer {
     return this.buffer.subarray(0, this.at);
   }
 
-  /**
-   * One row written by `write`, as a view of its bytes that stays valid (a later write that needs
-   * more room copies into a new buffer and leaves this one alone). A row whose write throws leaves
-   * nothing behind.
-   */
-  row(write: (rows: RowBinaryWriter) => void): Buffer {
-    const start = this.at;
-    try {
-      write(this);
-    } catch (err) {
-      this.at = start;
-      throw err;
-    }
-    return this.buffer.subarray(start, this.at);
-  }
-
-  /** Bytes written so far. */
-  get length(): number {
-    return this.at;
-  }
-
   private varUInt(value: number): void {
     const buffer = this.room(5);
     let rest = value;

@@ -2,7 +2,16 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { SluiceError } from '../../lib/errors.ts';
 import { createPgPool } from '../../lib/postgres.ts';
-import { BinaryArray, type ElementType } from './binary-array.ts';
+import { BinaryArray, BinaryElements, type ElementType, readTimestampElement } from './binary-array.ts';
+
+/** The values as elements encoded apart (as the sink buffers rows), then copied into an array. */
+function fromElements(type: ElementType, values: (string | number | Buffer | null)[]): BinaryArray {
+  const elements = new BinaryElements(8);
+  const pieces = values.map((value) => elements.piece((row) => row.element(type, value)));
+  const array = new BinaryArray(type, 8);
+  for (const piece of pieces) array.pushEncoded(piece, 0, piece.length);
+  return array;
+}
 
 /** What the server reads from each binary array, printed back as text by the server itself. */
 describe('binary arrays as PostgreSQL reads them (local stack)', () => {
@@ -15,6 +24,7 @@ describe('binary arrays as PostgreSQL reads them (local stack)', () => {
   ): Promise<(string | null)[]> {
     const array = new BinaryArray(type, 8); // small: the buffer grows on the way
     for (const value of values) array.push(value);
+    assert.deepEqual(fromElements(type, values).bytes(), array.bytes(), 'elements copied as pushed');
     const client = await pool.connect();
     try {
       await client.query("SET TIME ZONE 'UTC'");
@@ -70,6 +80,12 @@ describe('binary arrays as PostgreSQL reads them (local stack)', () => {
       Date.parse('2026-11-21T08:15:30.250Z'),
       Date.parse('9999-12-31T23:59:59.999Z'),
     ];
+    const elements = new BinaryElements(8);
+    const pieces = times.map((time) => elements.piece((row) => row.element('timestamptz', time)));
+    assert.deepEqual(
+      pieces.map((piece) => readTimestampElement(piece, 0)),
+      times,
+    );
     assert.deepEqual(await serverText('timestamptz', [...times, null]), [
       '1970-01-01 00:00:00+00',
       '1969-12-31 23:59:59.999+00',

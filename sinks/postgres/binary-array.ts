@@ -14,37 +14,20 @@ const TWO_32 = 0x1_0000_0000;
 const POSTGRES_EPOCH_MS = 946_684_800_000;
 
 /**
- * A one-dimensional PostgreSQL array in its binary wire format (what array_send writes), built
- * element by element in one growing buffer. pg sends a Buffer parameter in binary, so the server
- * reads numbers and times as their bytes and texts with a length, where a text array literal has
- * it scan, unquote and convert every element (most of its time per row, measured). Nulls are
- * element lengths of -1.
+ * Array elements in PostgreSQL's binary wire format (what array_send writes for each): an int32
+ * byte length (-1 for NULL) and the value's bytes. pg sends a Buffer parameter in binary, so the
+ * server reads numbers and times as their bytes and texts with a length, where a text array
+ * literal has it scan, unquote and convert every element (most of its time per row, measured).
  */
-export class BinaryArray extends GrowingBuffer {
-  private count = 0;
-  private hasNull = false;
-
-  constructor(
-    readonly type: ElementType,
-    initialBytes = 4096,
-  ) {
-    super(initialBytes, HEADER_BYTES);
-  }
-
-  get length(): number {
-    return this.count;
-  }
-
-  /** Appends a value: a string for text, bytes for bytea, a number otherwise (epoch milliseconds for timestamptz). */
-  push(value: string | number | Buffer | null): void {
-    this.count++;
+export class BinaryElements extends GrowingBuffer {
+  /** Appends an element: a string for text, bytes for bytea, a number otherwise (epoch milliseconds for timestamptz). */
+  element(type: ElementType, value: string | number | Buffer | null): void {
     if (value === null) {
-      this.hasNull = true;
       this.room(4).writeInt32BE(-1, this.at);
       this.at += 4;
       return;
     }
-    switch (this.type) {
+    switch (type) {
       case 'text':
         this.text(value as string);
         return;
@@ -61,31 +44,20 @@ export class BinaryArray extends GrowingBuffer {
         this.at += 12;
         return;
       case 'int4':
-        if ((value as number) !== ((value as number) | 0)) throw notRepresentable(value, this.type);
+        if ((value as number) !== ((value as number) | 0)) throw notRepresentable(value, type);
         this.room(8).writeInt32BE(4, this.at);
         this.buffer.writeInt32BE(value as number, this.at + 4);
         this.at += 8;
         return;
       case 'int8':
-        if (!Number.isSafeInteger(value)) throw notRepresentable(value, this.type);
+        if (!Number.isSafeInteger(value)) throw notRepresentable(value, type);
         this.int64(value as number);
         return;
       case 'timestamptz':
-        if (!Number.isSafeInteger(value)) throw notRepresentable(value, this.type);
+        if (!Number.isSafeInteger(value)) throw notRepresentable(value, type);
         this.microseconds((value as number) - POSTGRES_EPOCH_MS);
         return;
     }
-  }
-
-  /** The array's bytes; valid until the next push. */
-  bytes(): Buffer {
-    const buffer = this.buffer;
-    buffer.writeInt32BE(1, 0);
-    buffer.writeInt32BE(this.hasNull ? 1 : 0, 4);
-    buffer.writeInt32BE(elementOids[this.type], 8);
-    buffer.writeInt32BE(this.count, 12);
-    buffer.writeInt32BE(1, 16);
-    return buffer.subarray(0, this.at);
   }
 
   /** UTF-8 written once after room for its length (at most 3 bytes per UTF-16 unit), the length filled in after. */
@@ -119,6 +91,65 @@ export class BinaryArray extends GrowingBuffer {
     buffer.writeInt32BE(msHigh * 1000 + carry, this.at + 4);
     buffer.writeUInt32BE(lowMicros - carry * TWO_32, this.at + 8);
     this.at += 12;
+  }
+}
+
+/** Milliseconds since the Unix epoch of a timestamptz element at `at` (written by BinaryElements). */
+export function readTimestampElement(bytes: Buffer, at: number): number {
+  const micros = bytes.readInt32BE(at + 4) * TWO_32 + bytes.readUInt32BE(at + 8);
+  return Math.floor(micros / 1000) + POSTGRES_EPOCH_MS;
+}
+
+/** Where the element at `at` ends (BinaryElements' format). */
+export function elementEnd(bytes: Buffer, at: number): number {
+  const length = bytes.readInt32BE(at);
+  return at + 4 + (length < 0 ? 0 : length);
+}
+
+/**
+ * A one-dimensional PostgreSQL array in its binary wire format (what array_send writes), built
+ * element by element in one growing buffer. Nulls are element lengths of -1.
+ */
+export class BinaryArray extends BinaryElements {
+  private count = 0;
+  private hasNull = false;
+
+  constructor(
+    readonly type: ElementType,
+    initialBytes = 4096,
+  ) {
+    super(initialBytes, HEADER_BYTES);
+  }
+
+  get length(): number {
+    return this.count;
+  }
+
+  /** Appends a value: a string for text, bytes for bytea, a number otherwise (epoch milliseconds for timestamptz). */
+  push(value: string | number | Buffer | null): void {
+    this.element(this.type, value);
+    this.count++;
+    if (value === null) this.hasNull = true;
+  }
+
+  /** Appends an element already encoded (by BinaryElements, as this array's type) from `bytes[start, end)`. */
+  pushEncoded(bytes: Buffer, start: number, end: number): void {
+    this.room(end - start);
+    bytes.copy(this.buffer, this.at, start, end);
+    this.at += end - start;
+    this.count++;
+    if (bytes.readInt32BE(start) < 0) this.hasNull = true;
+  }
+
+  /** The array's bytes; valid until the next push. */
+  bytes(): Buffer {
+    const buffer = this.buffer;
+    buffer.writeInt32BE(1, 0);
+    buffer.writeInt32BE(this.hasNull ? 1 : 0, 4);
+    buffer.writeInt32BE(elementOids[this.type], 8);
+    buffer.writeInt32BE(this.count, 12);
+    buffer.writeInt32BE(1, 16);
+    return buffer.subarray(0, this.at);
   }
 }
 

@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import type pg from 'pg';
 import { migrate } from '../../lib/db/migrate.ts';
 import { classifyError, SluiceError } from '../../lib/errors.ts';
+import { RowChunks } from '../../lib/growing-buffer.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { PartitionOffset, SinkRecord, SinkWriter } from '../../lib/stream/destination.ts';
 import type {
@@ -14,7 +15,13 @@ import type {
   TelemetryReading,
 } from '../../schemas/types.ts';
 import { priceColumns } from '../price-columns.ts';
-import { BinaryArray, type ElementType } from './binary-array.ts';
+import {
+  BinaryArray,
+  BinaryElements,
+  type ElementType,
+  elementEnd,
+  readTimestampElement,
+} from './binary-array.ts';
 import {
   ensureMonths,
   expireMonths,
@@ -229,8 +236,8 @@ function batchStatement(inserts: Statement[], offsets: Statement | undefined, ru
   return { text: `WITH ${parts.join(',\n')}\nSELECT inserted FROM counted`, values };
 }
 
-/** Appends a reading to the column arrays (telemetryColumns' order). */
-function appendTelemetry(columns: BinaryArray[], reading: TelemetryReading): void {
+/** A reading as its columns' array elements, one after the other (telemetryColumns' order). */
+function writeTelemetryElements(row: BinaryElements, reading: TelemetryReading): void {
   if (!Number.isFinite(reading.value)) {
     // a float8 array would carry NaN or Infinity into the table: refused like the row it is
     throw new SluiceError(
@@ -238,9 +245,22 @@ function appendTelemetry(columns: BinaryArray[], reading: TelemetryReading): voi
       `value ${reading.value} of ${reading.eventId} is not a number`,
     );
   }
-  for (let i = 0; i < telemetryColumns.length; i++) {
-    (columns[i] as BinaryArray).push((telemetryColumns[i] as TelemetryColumn).value(reading));
+  for (const column of telemetryColumns) row.element(column.type, column.value(reading));
+}
+
+const sourceTimeColumn = telemetryColumns.findIndex(({ name }) => name === 'source_time');
+
+/** Appends a row encoded by writeTelemetryElements to the column arrays; returns its source time (epoch ms). */
+function appendTelemetryRow(columns: BinaryArray[], row: Buffer): number {
+  let sourceTime = 0;
+  let at = 0;
+  for (let i = 0; i < columns.length; i++) {
+    const end = elementEnd(row, at);
+    if (i === sourceTimeColumn) sourceTime = readTimestampElement(row, at);
+    (columns[i] as BinaryArray).pushEncoded(row, at, end);
+    at = end;
   }
+  return sourceTime;
 }
 
 export function priceRow(price: PriceRecord) {
@@ -370,6 +390,7 @@ function classifyPostgresError(err: unknown): SluiceError {
  */
 export class PostgresWriter implements SinkWriter {
   private readonly knownMonths = new Set<number>();
+  private readonly rows = new RowChunks((bytes) => new BinaryElements(bytes));
   private maintenanceTimer?: NodeJS.Timeout;
   readonly runId = randomUUID();
 
@@ -415,27 +436,35 @@ export class PostgresWriter implements SinkWriter {
     for (const month of missing) this.knownMonths.add(month);
   }
 
+  /**
+   * A record as `write` takes it, as it is buffered: a reading as its column elements
+   * (RowChunks), checked against the retention; the other kinds (a few a batch) as decoded.
+   * An invalid value throws, poison.
+   */
+  encode(record: SinkRecord): unknown {
+    if (this.options.sources.get(record.topic) !== 'telemetry') return record.value;
+    const reading = record.value as TelemetryReading;
+    const firstKept = firstKeptMonth(this.options.retention);
+    if (firstKept !== undefined && monthIndex(reading.sourceTime) < firstKept) {
+      // its month is expired (detached or dropped): written, it would recreate the month
+      throw new SluiceError(
+        'ING_VALIDATION_FAILED',
+        `reading ${reading.eventId} of ${new Date(reading.sourceTime).toISOString()} is older than the retention (SINK_POSTGRES_RETENTION_MONTHS=${this.options.retention.months})`,
+      );
+    }
+    return this.rows.row((row) => writeTelemetryElements(row, reading));
+  }
+
   async write(records: SinkRecord[], offsets: PartitionOffset[]): Promise<void> {
     const telemetry = telemetryColumns.map(({ type }) => new BinaryArray(type, 16 * records.length));
     const prices: ReturnType<typeof priceRow>[] = [];
     const rawEvents = rawEventColumns.map(([, type]) => new BinaryArray(type, 64 * records.length));
     const runOutcomes: ReturnType<typeof runOutcomeRow>[] = [];
     const months = new Set<number>();
-    const firstKept = firstKeptMonth(this.options.retention);
     for (const record of records) {
       const kind = this.options.sources.get(record.topic);
-      if (kind === 'telemetry') {
-        const reading = record.value as TelemetryReading;
-        if (firstKept !== undefined && monthIndex(reading.sourceTime) < firstKept) {
-          // its month is expired (detached or dropped): written, it would recreate the month
-          throw new SluiceError(
-            'ING_VALIDATION_FAILED',
-            `reading ${reading.eventId} of ${new Date(reading.sourceTime).toISOString()} is older than the retention (SINK_POSTGRES_RETENTION_MONTHS=${this.options.retention.months})`,
-          );
-        }
-        appendTelemetry(telemetry, reading);
-        months.add(monthIndex(reading.sourceTime));
-      } else if (kind === 'pricing') prices.push(priceRow(record.value as PriceRecord));
+      if (kind === 'telemetry') months.add(monthIndex(appendTelemetryRow(telemetry, record.value as Buffer)));
+      else if (kind === 'pricing') prices.push(priceRow(record.value as PriceRecord));
       else if (kind === 'rawTelemetry' || kind === 'rawPricing') appendRawEvent(rawEvents, record, kind);
       else if (kind === 'runOutcomes') runOutcomes.push(runOutcomeRow(record));
       else throw new SluiceError('ING_PROGRAMMING', `no table for topic ${record.topic}`);

@@ -44,6 +44,15 @@ describe('binary arrays as PostgreSQL reads them (local stack)', () => {
     assert.deepEqual(await serverText('text', values), values);
   });
 
+  it('jsonb: objects and arrays as JSON text, unicode, null', async () => {
+    assert.deepEqual(await serverText('jsonb', ['{"site": "Zürich 🌡"}', '["stale"]', '[]', null]), [
+      '{"site": "Zürich 🌡"}',
+      '["stale"]',
+      '[]',
+      null,
+    ]);
+  });
+
   it('bytes: empty, invalid UTF-8, NUL, every byte value, null', async () => {
     const every = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
     const values = [Buffer.alloc(0), Buffer.from([0xff, 0xfe, 0x00, 0x41]), every, null];

@@ -3,7 +3,15 @@ import { SluiceError } from '../../lib/errors.ts';
 import { GrowingBuffer } from '../../lib/growing-buffer.ts';
 
 /** The element types the sink sends, with their PostgreSQL type oids (array_recv checks them). */
-const elementOids = { text: 25, bytea: 17, int4: 23, int8: 20, float8: 701, timestamptz: 1184 } as const;
+const elementOids = {
+  text: 25,
+  jsonb: 3802,
+  bytea: 17,
+  int4: 23,
+  int8: 20,
+  float8: 701,
+  timestamptz: 1184,
+} as const;
 
 export type ElementType = keyof typeof elementOids;
 
@@ -20,7 +28,13 @@ const POSTGRES_EPOCH_MS = 946_684_800_000;
  * literal has it scan, unquote and convert every element (most of its time per row, measured).
  */
 export class BinaryElements extends GrowingBuffer {
-  /** Appends an element: a string for text, bytes for bytea, a number otherwise (epoch milliseconds for timestamptz). */
+  /** Starts a tuple of COPY's binary format: its field count, the elements follow. */
+  tuple(fields: number): void {
+    this.room(2).writeInt16BE(fields, this.at);
+    this.at += 2;
+  }
+
+  /** Appends an element: a string for text or jsonb, bytes for bytea, a number otherwise (epoch milliseconds for timestamptz). */
   element(type: ElementType, value: string | number | Buffer | null): void {
     if (value === null) {
       this.room(4).writeInt32BE(-1, this.at);
@@ -31,6 +45,16 @@ export class BinaryElements extends GrowingBuffer {
       case 'text':
         this.text(value as string);
         return;
+      case 'jsonb': {
+        // jsonb's binary format: a version byte (1), then the JSON text
+        const text = value as string;
+        const buffer = this.room(5 + 3 * text.length);
+        buffer[this.at + 4] = 1;
+        const bytes = (buffer as NativeBuffer).utf8Write(text, this.at + 5, 3 * text.length);
+        buffer.writeInt32BE(1 + bytes, this.at);
+        this.at += 5 + bytes;
+        return;
+      }
       case 'bytea': {
         const bytes = value as Buffer;
         this.room(4 + bytes.length).writeInt32BE(bytes.length, this.at);

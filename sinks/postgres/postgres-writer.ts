@@ -1,7 +1,10 @@
 import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { migrate } from '../../lib/db/migrate.ts';
 import { classifyError, SluiceError } from '../../lib/errors.ts';
 import { RowChunks } from '../../lib/growing-buffer.ts';
@@ -73,24 +76,40 @@ export const telemetryColumns: readonly TelemetryColumn[] = [
   { name: 'processed_at', type: 'timestamptz', value: (r) => r.processedAt },
   { name: 'quality_level', type: 'text', value: (r) => r.quality.level },
   { name: 'quality_score', type: 'float8', value: (r) => r.quality.score },
-  { name: 'quality_flags', type: 'text', value: (r) => JSON.stringify(r.quality.flags) },
-  { name: 'enrichment', type: 'text', value: (r) => JSON.stringify(r.enrichment) },
+  { name: 'quality_flags', type: 'jsonb', value: (r) => JSON.stringify(r.quality.flags) },
+  { name: 'enrichment', type: 'jsonb', value: (r) => JSON.stringify(r.enrichment) },
   { name: 'lineage_topic', type: 'text', value: (r) => r.lineage.topic },
   { name: 'lineage_partition', type: 'int4', value: (r) => r.lineage.partition },
   { name: 'lineage_offset', type: 'int8', value: (r) => r.lineage.offset },
   { name: 'trace_id', type: 'text', value: (r) => r.traceId },
 ];
 
-/** Columns that travel as text and are stored as jsonb. */
-const jsonColumns = new Set(['quality_flags', 'enrichment']);
-
 const columnNames = telemetryColumns.map(({ name }) => name).join(', ');
 
+/** Readings that may be loaded already (an upstream duplicate): each skipped by its key. */
 const insertTelemetry = `
 INSERT INTO telemetry_readings (${columnNames})
-SELECT ${telemetryColumns.map(({ name }) => (jsonColumns.has(name) ? `${name}::jsonb` : name)).join(', ')}
+SELECT ${columnNames}
 FROM unnest(${telemetryColumns.map(({ type }, i) => `$${i + 1}::${type}[]`).join(', ')}) AS r(${columnNames})
 ON CONFLICT (event_id, source_time) DO NOTHING`;
+
+/**
+ * Readings as COPY's binary tuples (the rows as encoded: see writeTelemetryElements): the server
+ * reads them as they are, without the key lookup per row that ON CONFLICT costs. A duplicate
+ * fails the COPY (unique_violation), and the batch is inserted instead.
+ */
+const copyTelemetry = `COPY telemetry_readings (${columnNames}) FROM STDIN (FORMAT binary)`;
+const copyHeader = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]);
+const copyTrailer = Buffer.from([0xff, 0xff]);
+const uniqueViolation = '23505';
+/** Batches inserted (not copied) after one whose COPY met a duplicate: a stream of duplicates costs a failed COPY in this many. */
+const insertsAfterDuplicate = 100;
+
+async function copyTelemetryRows(client: pg.PoolClient, rows: Buffer[]): Promise<number> {
+  const copy = client.query(copyFrom(copyTelemetry));
+  await pipeline(Readable.from([copyHeader, Buffer.concat(rows), copyTrailer]), copy);
+  return copy.rowCount;
+}
 
 /** The columns of pricing_prices a price fills, with the type json_to_recordset reads each as. */
 const priceTableColumns: [name: string, type: string][] = [
@@ -218,7 +237,12 @@ interface Statement {
  * statements in a transaction the backend sat idle in it, waiting for the platform's busy event
  * loop between each, and PostgreSQL fell behind ClickHouse under load.
  */
-function batchStatement(inserts: Statement[], offsets: Statement | undefined, runId: string): Statement {
+function batchStatement(
+  inserts: Statement[],
+  offsets: Statement | undefined,
+  runId: string,
+  copiedRows: number,
+): Statement {
   const values: unknown[] = [];
   const bind = ({ text, values: own }: Statement) => {
     const shift = values.length;
@@ -227,7 +251,10 @@ function batchStatement(inserts: Statement[], offsets: Statement | undefined, ru
   };
   const parts = inserts.map((insert, i) => `w${i} AS (${bind(insert)} RETURNING 1)`);
   if (offsets) parts.push(`offsets AS (${bind(offsets)})`);
-  const counted = inserts.map((_, i) => `(SELECT count(*) FROM w${i})`).join(' + ') || '0';
+  const counted = [
+    ...inserts.map((_, i) => `(SELECT count(*) FROM w${i})`),
+    bind({ text: '$1::bigint', values: [copiedRows] }),
+  ].join(' + ');
   parts.push(`counted AS (SELECT ${counted} AS inserted)`);
   parts.push(
     `run AS (UPDATE pipeline_runs SET rows_written = rows_written + counted.inserted, updated_at = now()
@@ -239,28 +266,39 @@ function batchStatement(inserts: Statement[], offsets: Statement | undefined, ru
 /** A reading as its columns' array elements, one after the other (telemetryColumns' order). */
 function writeTelemetryElements(row: BinaryElements, reading: TelemetryReading): void {
   if (!Number.isFinite(reading.value)) {
-    // a float8 array would carry NaN or Infinity into the table: refused like the row it is
+    // a float8 would carry NaN or Infinity into the table: refused like the row it is
     throw new SluiceError(
       'ING_VALIDATION_FAILED',
       `value ${reading.value} of ${reading.eventId} is not a number`,
     );
   }
+  row.tuple(telemetryColumns.length);
   for (const column of telemetryColumns) row.element(column.type, column.value(reading));
 }
 
+/** Where the first element of a row written by writeTelemetryElements starts (after the field count). */
+const firstElement = 2;
 const sourceTimeColumn = telemetryColumns.findIndex(({ name }) => name === 'source_time');
 
-/** Appends a row encoded by writeTelemetryElements to the column arrays; returns its source time (epoch ms). */
-function appendTelemetryRow(columns: BinaryArray[], row: Buffer): number {
-  let sourceTime = 0;
-  let at = 0;
-  for (let i = 0; i < columns.length; i++) {
-    const end = elementEnd(row, at);
-    if (i === sourceTimeColumn) sourceTime = readTimestampElement(row, at);
-    (columns[i] as BinaryArray).pushEncoded(row, at, end);
-    at = end;
+/** The source time (epoch ms) of a row written by writeTelemetryElements. */
+function sourceTimeOfRow(row: Buffer): number {
+  let at = firstElement;
+  for (let i = 0; i < sourceTimeColumn; i++) at = elementEnd(row, at);
+  return readTimestampElement(row, at);
+}
+
+/** The column arrays (telemetryColumns' order) of rows written by writeTelemetryElements. */
+function telemetryArrays(rows: Buffer[]): Buffer[] {
+  const columns = telemetryColumns.map(({ type }) => new BinaryArray(type, 16 * rows.length));
+  for (const row of rows) {
+    let at = firstElement;
+    for (const column of columns) {
+      const end = elementEnd(row, at);
+      column.pushEncoded(row, at, end);
+      at = end;
+    }
   }
-  return sourceTime;
+  return columns.map((column) => column.bytes());
 }
 
 export function priceRow(price: PriceRecord) {
@@ -391,6 +429,8 @@ function classifyPostgresError(err: unknown): SluiceError {
 export class PostgresWriter implements SinkWriter {
   private readonly knownMonths = new Set<number>();
   private readonly rows = new RowChunks((bytes) => new BinaryElements(bytes));
+  /** Batches still to insert rather than copy (after a duplicate). */
+  private insertsBeforeCopy = 0;
   private maintenanceTimer?: NodeJS.Timeout;
   readonly runId = randomUUID();
 
@@ -456,22 +496,23 @@ export class PostgresWriter implements SinkWriter {
   }
 
   async write(records: SinkRecord[], offsets: PartitionOffset[]): Promise<void> {
-    const telemetry = telemetryColumns.map(({ type }) => new BinaryArray(type, 16 * records.length));
+    const telemetry: Buffer[] = [];
     const prices: ReturnType<typeof priceRow>[] = [];
     const rawEvents = rawEventColumns.map(([, type]) => new BinaryArray(type, 64 * records.length));
     const runOutcomes: ReturnType<typeof runOutcomeRow>[] = [];
     const months = new Set<number>();
     for (const record of records) {
       const kind = this.options.sources.get(record.topic);
-      if (kind === 'telemetry') months.add(monthIndex(appendTelemetryRow(telemetry, record.value as Buffer)));
-      else if (kind === 'pricing') prices.push(priceRow(record.value as PriceRecord));
+      if (kind === 'telemetry') {
+        const row = record.value as Buffer;
+        telemetry.push(row);
+        months.add(monthIndex(sourceTimeOfRow(row)));
+      } else if (kind === 'pricing') prices.push(priceRow(record.value as PriceRecord));
       else if (kind === 'rawTelemetry' || kind === 'rawPricing') appendRawEvent(rawEvents, record, kind);
       else if (kind === 'runOutcomes') runOutcomes.push(runOutcomeRow(record));
       else throw new SluiceError('ING_PROGRAMMING', `no table for topic ${record.topic}`);
     }
     const inserts: Statement[] = [];
-    if ((telemetry[0]?.length ?? 0) > 0)
-      inserts.push({ text: insertTelemetry, values: telemetry.map((column) => column.bytes()) });
     const pricesJson = prices.length > 0 ? JSON.stringify(prices) : undefined;
     if (pricesJson) inserts.push({ text: insertPrices, values: [pricesJson] });
     if ((rawEvents[0]?.length ?? 0) > 0)
@@ -483,28 +524,28 @@ export class PostgresWriter implements SinkWriter {
       partition,
       next_offset: offset,
     }));
-    const batch = batchStatement(
-      inserts,
+    const offsetsStatement =
       offsets.length > 0
         ? { text: storeOffsets, values: [this.options.consumerGroup, JSON.stringify(offsetRows)] }
-        : undefined,
-      this.runId,
-    );
+        : undefined;
     const client = await this.options.pool.connect().catch((err) => {
       throw classifyPostgresError(err);
     });
     let broken: Error | undefined;
     try {
       await this.ensurePartitions(months);
-      if (pricesJson) {
-        // closing versions must see the prices just inserted: a second statement, so a transaction
-        await client.query('BEGIN');
-        await client.query(batch);
-        await client.query(closePriceVersions, [pricesJson]);
-        await client.query('COMMIT');
-      } else {
-        await client.query(batch);
+      let copied: number | undefined;
+      if (telemetry.length > 0) {
+        copied = await this.copyRows(client, telemetry);
+        if (copied === undefined)
+          inserts.unshift({ text: insertTelemetry, values: telemetryArrays(telemetry) });
       }
+      // the statement stands alone unless it follows a COPY (begun by copyRows) or prices need a
+      // second one (closing versions must see the prices just inserted)
+      if (copied === undefined && pricesJson) await client.query('BEGIN');
+      await client.query(batchStatement(inserts, offsetsStatement, this.runId, copied ?? 0));
+      if (pricesJson) await client.query(closePriceVersions, [pricesJson]);
+      if (copied !== undefined || pricesJson) await client.query('COMMIT');
     } catch (err) {
       // the connection is dropped rather than rolled back: the server aborts what it held, and a
       // connection that failed mid-statement is not handed out again
@@ -518,6 +559,27 @@ export class PostgresWriter implements SinkWriter {
       throw error;
     } finally {
       client.release(broken);
+    }
+  }
+
+  /**
+   * Copies the readings in a transaction begun here, returning how many; undefined when one was
+   * loaded already (the transaction rolled back: the batch is inserted instead, as are the next
+   * few), or when copying is off for now.
+   */
+  private async copyRows(client: pg.PoolClient, rows: Buffer[]): Promise<number | undefined> {
+    if (this.insertsBeforeCopy > 0) {
+      this.insertsBeforeCopy--;
+      return undefined;
+    }
+    await client.query('BEGIN');
+    try {
+      return await copyTelemetryRows(client, rows);
+    } catch (err) {
+      if ((err as { code?: string }).code !== uniqueViolation) throw err;
+      await client.query('ROLLBACK');
+      this.insertsBeforeCopy = insertsAfterDuplicate;
+      return undefined;
     }
   }
 

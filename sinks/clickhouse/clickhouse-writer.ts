@@ -252,6 +252,39 @@ function eventOfRow(row: Buffer): { eventId: string; siteId: string | null } {
   return { eventId, siteId: reader.nullableString() };
 }
 
+/**
+ * Rows as an insert body of as few pieces as they allow: rows encoded one after the other in a
+ * chunk (RowChunks) travel as one view of it, not copied into one buffer (Buffer.concat of a
+ * batch's rows was 3.6% of the sink's CPU).
+ */
+class BodyPieces {
+  readonly pieces: Buffer[] = [];
+  private first?: Buffer;
+  private length = 0;
+
+  add(row: Buffer): void {
+    const first = this.first;
+    if (first && row.buffer === first.buffer && first.byteOffset + this.length === row.byteOffset) {
+      this.length += row.length;
+      return;
+    }
+    this.close();
+    this.first = row;
+    this.length = row.length;
+  }
+
+  /** The pieces, the last one included. */
+  done(): Buffer[] {
+    this.close();
+    return this.pieces;
+  }
+
+  private close(): void {
+    if (this.first) this.pieces.push(Buffer.from(this.first.buffer, this.first.byteOffset, this.length));
+    this.first = undefined;
+  }
+}
+
 /** A topic or table name as a ClickHouse string literal, by the one escaping helper. */
 function quote(text: string): string {
   return clickhouseLiteral(text, 'String');
@@ -364,8 +397,7 @@ export class ClickHouseWriter implements SinkWriter {
    * distinct sites of their telemetry, read back from the rows' leading columns.
    */
   private async insertRows(records: SinkRecord[]): Promise<{ loaded: SinkRecord[]; sites: Set<string> }> {
-    const telemetryRows: Buffer[] = [];
-    let telemetryBytes = 0;
+    const telemetryRows = new BodyPieces();
     const priceLines: string[] = [];
     const claimed: string[] = [];
     const inserted: SinkRecord[] = [];
@@ -379,14 +411,13 @@ export class ClickHouseWriter implements SinkWriter {
           const { eventId, siteId } = eventOfRow(row);
           if (!this.recentEventIds.claim(eventId)) continue; // a duplicate
           claimed.push(eventId);
-          telemetryRows.push(row);
-          telemetryBytes += row.length;
+          telemetryRows.add(row);
           if (siteId) sites.add(siteId);
         } else priceLines.push(record.value as string);
         inserted.push(record);
       }
-      if (telemetryBytes > 0) {
-        const rowBinary = Buffer.concat(telemetryRows, telemetryBytes);
+      const rowBinary = telemetryRows.done();
+      if (rowBinary.length > 0) {
         await this.insert(
           `${this.insertTable(tableOf.telemetry)} (${telemetryColumns.join(', ')})`,
           'RowBinary',
@@ -397,11 +428,9 @@ export class ClickHouseWriter implements SinkWriter {
         // the columns named, so those left out (loaded_at) take their DEFAULT: 18.16 fills the
         // fields a JSONEachRow row omits with the type's zero otherwise
         const columns = Object.keys(JSON.parse(priceLines[0] as string)).join(', ');
-        await this.insert(
-          `${this.insertTable(tableOf.pricing)} (${columns})`,
-          'JSONEachRow',
+        await this.insert(`${this.insertTable(tableOf.pricing)} (${columns})`, 'JSONEachRow', [
           Buffer.from(`${priceLines.join('\n')}\n`),
-        );
+        ]);
       }
     } catch (err) {
       this.recentEventIds.release(claimed);
@@ -416,7 +445,7 @@ export class ClickHouseWriter implements SinkWriter {
     return insertInto === 'local' ? storageTable(layout, table) : table;
   }
 
-  private insertSettings(table: string, body: Buffer): Record<string, string | number> {
+  private insertSettings(table: string, body: Buffer[]): Record<string, string | number> {
     const features = this.serverFeatures;
     const settings: Record<string, string | number> = {};
     if (features.asyncInsert && this.options.asyncInsert) {
@@ -425,16 +454,18 @@ export class ClickHouseWriter implements SinkWriter {
     }
     if (features.deduplicationToken) {
       // the same rows retried after an unknown outcome are dropped by the server as well
-      settings.insert_deduplication_token = createHash('sha256').update(table).update(body).digest('hex');
+      const hash = createHash('sha256').update(table);
+      for (const piece of body) hash.update(piece);
+      settings.insert_deduplication_token = hash.digest('hex');
     }
     return settings;
   }
 
-  private async insert(table: string, format: 'RowBinary' | 'JSONEachRow', body: Buffer): Promise<void> {
+  private async insert(table: string, format: 'RowBinary' | 'JSONEachRow', body: Buffer[]): Promise<void> {
     const result = await this.options.client.exec({
       query: `INSERT INTO ${table} FORMAT ${format}`,
       query_id: `${this.ownInserts}${randomUUID()}`,
-      values: Readable.from([body]),
+      values: Readable.from(body),
       clickhouse_settings: this.insertSettings(table, body),
     });
     for await (const _ of result.stream) {

@@ -79,8 +79,10 @@ export function nextOffsets(records: readonly { topic: string; partition: number
 }
 
 /**
- * The sink plugin: batches by size and time, decodes a batch as it writes it through the destination's writer
- * (rows and offsets in one database transaction) and moves on only once it acknowledged. While the
+ * The sink plugin: batches by size and time, decodes (and has the writer encode) each record as
+ * it is buffered or, for a writer without `encode`, as its batch is written through the
+ * destination's writer (rows and offsets in one database transaction), and moves on only once it
+ * acknowledged. While the
  * destination is down the engine pauses the partitions and retries with backoff (the buffer never
  * grows past one batch plus one fetch), and resumes where it stopped. Offsets live in the
  * destination; on every assignment the consumer seeks to them and drops anything below, so

@@ -5,7 +5,8 @@
  *
  *   (a) sustained: as many readings as the gateway takes for BENCH_SECONDS (60); the rate is what
  *       reached both sinks in that window (the slowest part sets it);
- *   (b) latency at a fixed 5,000 readings/s: from the gateway's 202 to the row being visible in
+ *   (b) latency at a fixed 5,000 readings/s, measured first (a process's memory at that rate is
+ *       its own, not what a burst left): from the gateway's 202 to the row being visible in
  *       ClickHouse and in PostgreSQL (sampled readings, polled every 100 ms), p50/p95/p99;
  *   (c) resident memory and CPU of every process, and whether each Node process's memory comes
  *       back within 20% of its idle figure a minute after the burst of (a);
@@ -113,7 +114,11 @@ try {
   const nodeProcesses = () =>
     new Map<string, number>([
       ['platform (node)', platformPid],
-      ...childPids(platformPid).map((pid) => [`${commandOf(pid)} (node)`, pid] as [string, number]),
+      ...childPids(platformPid)
+        .map((pid) => [commandOf(pid), pid] as const)
+        // its component processes, not a helper of the TypeScript loader (esbuild's service)
+        .filter(([command]) => /^(processor|sink) /.test(command))
+        .map(([command, pid]) => [`${command} (node)`, pid] as [string, number]),
     ]);
   const pids = () => {
     const found = nodeProcesses();
@@ -150,9 +155,82 @@ try {
   await sleep(20_000);
   const idleRss = nodeRss();
 
-  // (a) sustained: every lane posts as fast as it is answered
-  process.stderr.write(`(a) ${sustainedSeconds} s as fast as the gateway takes readings…\n`);
+  // (b) latency at a fixed rate, before any burst: ten requests a second, the first reading of each followed
   let sequence = 0;
+  process.stderr.write(`(b) ${fixedSeconds} s at ${fixedRate} readings/s, following sampled readings…\n`);
+  const perRequest = batch;
+  const interval = (1000 * perRequest) / fixedRate;
+  const samples: { eventId: string; ts: number; ackedAt: number; postgres?: number; clickhouse?: number }[] =
+    [];
+  let latencyRefused = 0;
+  let fixedAcknowledged = 0;
+  const latencyDevice = (n: number) =>
+    n % perRequest === 0 ? `${prefix}-lat-${n / perRequest}` : `${prefix}-${n % 2000}`;
+  watch.begin();
+  const started = Date.now();
+  const inFlight: Promise<void>[] = [];
+  let polling = true;
+  const poller = (async () => {
+    while (polling || samples.some((s) => s.postgres === undefined || s.clickhouse === undefined)) {
+      const pendingPg = samples.filter((s) => s.postgres === undefined).slice(0, 500);
+      const pendingCh = samples.filter((s) => s.clickhouse === undefined).slice(0, 500);
+      if (pendingPg.length > 0) {
+        const { rows: found } = await pool.query<{ event_id: string }>(
+          `SELECT event_id FROM telemetry_readings WHERE (source_time, event_id) IN
+             (SELECT to_timestamp(t / 1000.0), e FROM unnest($1::float8[], $2::text[]) AS x(t, e))`,
+          [pendingPg.map((s) => s.ts), pendingPg.map((s) => s.eventId)],
+        );
+        const seenAt = Date.now();
+        const ids = new Set(found.map((row) => row.event_id));
+        for (const sample of pendingPg)
+          if (ids.has(sample.eventId)) sample.postgres = seenAt - sample.ackedAt;
+      }
+      if (pendingCh.length > 0) {
+        const found = (await (
+          await clickhouse.query({
+            query: `SELECT event_id FROM telemetry_readings WHERE device_id LIKE '${prefix}-lat-%' AND event_id IN (${pendingCh
+              .map((s) => `'${s.eventId}'`)
+              .join(',')})`,
+            format: 'JSONEachRow',
+          })
+        ).json()) as { event_id: string }[];
+        const seenAt = Date.now();
+        const ids = new Set(found.map((row) => row.event_id));
+        for (const sample of pendingCh)
+          if (ids.has(sample.eventId)) sample.clickhouse = seenAt - sample.ackedAt;
+      }
+      if (Date.now() - started > (fixedSeconds + 120) * 1000) break;
+      await sleep(100);
+    }
+  })();
+  for (let request = 0; Date.now() - started < fixedSeconds * 1000; request++) {
+    const due = started + request * interval;
+    if (due > Date.now()) await sleep(due - Date.now());
+    const first = sequence;
+    sequence += perRequest;
+    const ts = Date.now();
+    inFlight.push(
+      post(gatewayUrl, key, body(first, perRequest, latencyDevice)).then(
+        (answer) => {
+          const eventId = answer.eventIds[0];
+          if (answer.status === 202 && eventId) {
+            samples.push({ eventId, ts, ackedAt: Date.now() });
+            fixedAcknowledged += answer.eventIds.length;
+          } else latencyRefused++;
+        },
+        () => {
+          latencyRefused++;
+        },
+      ),
+    );
+  }
+  await Promise.all(inFlight);
+  const fixedPhase = watch.end();
+  const fixedResources = fixedPhase.processes;
+  polling = false;
+  await poller;
+  // (a) sustained, after (b): every lane posts as fast as it is answered
+  process.stderr.write(`(a) ${sustainedSeconds} s as fast as the gateway takes readings…\n`);
   let acknowledged = 0;
   let refused = 0;
   let stop = false;
@@ -206,7 +284,9 @@ try {
   const drainStart = Date.now();
   for (;;) {
     const now = await rows();
-    if (now.postgres >= acknowledged && now.clickhouse >= acknowledged) break;
+    // every reading acknowledged in (b) and (a) is in both
+    const expected = fixedAcknowledged + acknowledged;
+    if (now.postgres >= expected && now.clickhouse >= expected) break;
     if (Date.now() - drainStart > 600_000) break;
     await sleep(2000);
   }
@@ -215,76 +295,6 @@ try {
   await sleep(60_000);
   const afterBurstRss = nodeRss();
 
-  // (b) latency at a fixed rate: ten requests a second, the first reading of each followed
-  process.stderr.write(`(b) ${fixedSeconds} s at ${fixedRate} readings/s, following sampled readings…\n`);
-  const perRequest = batch;
-  const interval = (1000 * perRequest) / fixedRate;
-  const samples: { eventId: string; ts: number; ackedAt: number; postgres?: number; clickhouse?: number }[] =
-    [];
-  let latencyRefused = 0;
-  const latencyDevice = (n: number) =>
-    n % perRequest === 0 ? `${prefix}-lat-${n / perRequest}` : `${prefix}-${n % 2000}`;
-  watch.begin();
-  const started = Date.now();
-  const inFlight: Promise<void>[] = [];
-  let polling = true;
-  const poller = (async () => {
-    while (polling || samples.some((s) => s.postgres === undefined || s.clickhouse === undefined)) {
-      const pendingPg = samples.filter((s) => s.postgres === undefined).slice(0, 500);
-      const pendingCh = samples.filter((s) => s.clickhouse === undefined).slice(0, 500);
-      if (pendingPg.length > 0) {
-        const { rows: found } = await pool.query<{ event_id: string }>(
-          `SELECT event_id FROM telemetry_readings WHERE (source_time, event_id) IN
-             (SELECT to_timestamp(t / 1000.0), e FROM unnest($1::float8[], $2::text[]) AS x(t, e))`,
-          [pendingPg.map((s) => s.ts), pendingPg.map((s) => s.eventId)],
-        );
-        const seenAt = Date.now();
-        const ids = new Set(found.map((row) => row.event_id));
-        for (const sample of pendingPg)
-          if (ids.has(sample.eventId)) sample.postgres = seenAt - sample.ackedAt;
-      }
-      if (pendingCh.length > 0) {
-        const found = (await (
-          await clickhouse.query({
-            query: `SELECT event_id FROM telemetry_readings WHERE device_id LIKE '${prefix}-lat-%' AND event_id IN (${pendingCh
-              .map((s) => `'${s.eventId}'`)
-              .join(',')})`,
-            format: 'JSONEachRow',
-          })
-        ).json()) as { event_id: string }[];
-        const seenAt = Date.now();
-        const ids = new Set(found.map((row) => row.event_id));
-        for (const sample of pendingCh)
-          if (ids.has(sample.eventId)) sample.clickhouse = seenAt - sample.ackedAt;
-      }
-      if (Date.now() - started > (fixedSeconds + 120) * 1000) break;
-      await sleep(100);
-    }
-  })();
-  for (let request = 0; Date.now() - started < fixedSeconds * 1000; request++) {
-    const due = started + request * interval;
-    if (due > Date.now()) await sleep(due - Date.now());
-    const first = sequence;
-    sequence += perRequest;
-    const ts = Date.now();
-    inFlight.push(
-      post(gatewayUrl, key, body(first, perRequest, latencyDevice)).then(
-        (answer) => {
-          const eventId = answer.eventIds[0];
-          if (answer.status === 202 && eventId) samples.push({ eventId, ts, ackedAt: Date.now() });
-          else latencyRefused++;
-        },
-        () => {
-          latencyRefused++;
-        },
-      ),
-    );
-  }
-  await Promise.all(inFlight);
-  const fixedPhase = watch.end();
-  const fixedResources = fixedPhase.processes;
-  polling = false;
-  await poller;
   const percentile = (values: number[], p: number) => {
     const sorted = [...values].sort((a, b) => a - b);
     return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;

@@ -19,58 +19,54 @@ import { backoffDelay } from './retry.ts';
 export const componentNodeFlags = ['--max-semi-space-size=64', '--expose-gc'];
 
 /**
- * The API's: V8's default young generation, as it holds no batches. 100 live-stream clients while
- * the gateway took 5,000 readings/s peaked at 278 MiB RSS with it, 357-386 MiB with the 64 MiB one
- * (`npm run bench operations-stream`). Deployments start `sluice run api` with these.
+ * The young generation (semi-space, MiB) of each `sluice run <command>` whose work differs from a
+ * component that holds decoded batches (`componentNodeFlags`' 64 MiB); undefined for V8's default.
+ * The platform starts its component processes with these, and the deployments (compose, the
+ * Kubernetes manifests) set the same in NODE_OPTIONS (test/compose.unit.test.ts checks both).
  */
-export const apiNodeFlags = ['--expose-gc'];
+const semiSpaceMiB: Record<string, number | undefined> = {
+  /**
+   * The API holds no batches. 100 live-stream clients while the gateway took 5,000 readings/s
+   * peaked at 278 MiB RSS with V8's default, 357-386 MiB with 64 MiB (`npm run bench operations-stream`).
+   */
+  api: undefined,
+  /**
+   * The MQTT bridge holds no more than the broker's receive maximum (2000 messages, a few MiB):
+   * draining 100,000 messages it peaked at 361-379 MiB RSS with 64 MiB and 265 MiB with 4, at the
+   * same CPU per message (15.6-17.7 against 15.0-17.1 µs with Mosquitto and Kafka; `npm run bench
+   * mqtt-bridge`, alternating, machine shared).
+   */
+  'mqtt-bridge': 4,
+  /**
+   * The platform's own process (`npm start`, `sluice up --detach`: the API, the gateway, the MQTT
+   * bridge, the scheduler). The gateway alone at full speed (`HTTP_GATEWAY_WORKERS=1 npm run bench
+   * http-gateway`, two alternating runs each, machine shared) peaked at 274-278 MiB RSS with 16
+   * against 346-379 MiB with 64, for 5.8-6.5 against 5.1-5.3 µs CPU a reading: at the platform's
+   * rates a few hundredths of a core.
+   */
+  platform: 16,
+  /**
+   * A processor, its main thread and each pipeline thread (a Worker's `resourceLimits` young
+   * generation does not apply when the flag is given: measured). Under a 1,000,000-reading backlog
+   * (`npm run bench processor`, two alternating runs each, machine shared) it peaked at 534-544 MiB
+   * RSS with 16 against 661-667 MiB with 64, at 7.0-7.6 against 7.2-8.1 µs CPU an event.
+   */
+  processor: 16,
+  /**
+   * A sink encodes each record into its row's bytes as it buffers it (lib/stream/destination.ts):
+   * what survives a scavenge is a batch of bytes, not of decoded values. `sluice run sink
+   * clickhouse`, 1,000,000 rows, alternating (machine shared): peak RSS 419-426 MiB with 16, 525-532
+   * MiB with 64, 4.96-5.36 against 4.71-5.53 µs CPU per row; 8 gave 422-437 MiB at 5.49-5.65 µs.
+   * `sluice run sink postgres`, 200,000 rows: 298-303 against 403-404 MiB.
+   */
+  sink: 16,
+};
 
-/**
- * The MQTT bridge's: a 4 MiB semi-space. It holds no batch beyond the broker's receive maximum
- * (2000 messages, a few MiB), so a large young generation only adds resident memory: draining
- * 100,000 messages it peaked at 361-379 MiB RSS with the 64 MiB one and 265 MiB with this, at the
- * same CPU per message (15.6-17.7 against 15.0-17.1 µs with Mosquitto and Kafka; `npm run bench
- * mqtt-bridge`, alternating, machine shared). Deployments start `sluice run mqtt-bridge` with these.
- */
-export const mqttBridgeNodeFlags = ['--max-semi-space-size=4', '--expose-gc'];
-
-/**
- * The platform process's (`npm start`, `sluice up --detach`: the API, the gateway, the MQTT bridge
- * and the scheduler, the processors and sinks in processes of their own): a 16 MiB semi-space. The
- * gateway alone at full speed (`HTTP_GATEWAY_WORKERS=1 npm run bench http-gateway`, two alternating
- * runs each, machine shared) peaked at 274-278 MiB RSS with it against 346-379 MiB with the 64 MiB
- * one, for 5.8-6.5 against 5.1-5.3 µs CPU a reading; at the platform's rates that CPU is a few
- * hundredths of a core, the memory a third of a process's budget.
- */
-export const platformNodeFlags = ['--max-semi-space-size=16', '--expose-gc'];
-
-/**
- * A processor's: a 16 MiB semi-space, for its main thread and each pipeline thread (a Worker's
- * `resourceLimits.maxYoungGenerationSizeMb` does not apply when the flag is given: measured). Under
- * a backlog of 1,000,000 readings (`npm run bench processor`, two alternating runs each, machine
- * shared) it peaked at 534-544 MiB RSS against 661-667 MiB with the 64 MiB one, at 7.0-7.6 against
- * 7.2-8.1 µs CPU an event: its batches are decoded, staged and encoded within one job.
- */
-export const processorNodeFlags = ['--max-semi-space-size=16', '--expose-gc'];
-
-/**
- * The sinks': a 16 MiB semi-space. A sink encodes each record into its row's bytes as it buffers
- * it (lib/stream/destination.ts), so what survives a scavenge is a batch of bytes, not of decoded
- * values, and a large young generation only adds resident memory. `sluice run sink clickhouse`,
- * 1,000,000 rows, alternating (machine shared): peak RSS 419-426 MiB with it, 525-532 MiB with
- * the 64 MiB one, 4.96-5.36 against 4.71-5.53 µs CPU per row; an 8 MiB one gave 422-437 MiB at
- * 5.49-5.65 µs. `sluice run sink postgres`, 200,000 rows: 298-303 against 403-404 MiB.
- */
-export const sinkNodeFlags = ['--max-semi-space-size=16', '--expose-gc'];
-
-/** The V8 flags `sluice run <command>` starts with in its own process (the API's, the bridge's, the platform's, a processor's, a sink's, or every component's). */
+/** The V8 flags `sluice run <command>` starts with in its own process. */
 export function nodeFlagsOf(command: string): string[] {
-  if (command === 'api') return apiNodeFlags;
-  if (command === 'platform') return platformNodeFlags;
-  if (command === 'processor') return processorNodeFlags;
-  if (command === 'mqtt-bridge') return mqttBridgeNodeFlags;
-  if (command === 'sink') return sinkNodeFlags;
-  return componentNodeFlags;
+  if (!Object.hasOwn(semiSpaceMiB, command)) return componentNodeFlags;
+  const semiSpace = semiSpaceMiB[command];
+  return semiSpace === undefined ? ['--expose-gc'] : [`--max-semi-space-size=${semiSpace}`, '--expose-gc'];
 }
 
 /**

@@ -9,6 +9,7 @@ import { ensureGoTool } from '../cli/stack/install.ts';
 import { stackSettings } from '../cli/stack/settings.ts';
 import { loadSettings, projectRoot } from '../lib/config.ts';
 import { httpGatewaySettings } from '../producers/http-gateway/config.ts';
+import { assertContainerNodeFlags } from './support.ts';
 
 /** Docker Compose itself (its `config` validates against the compose spec and resolves the file). */
 const composeVersion = 'v5.6.0';
@@ -98,6 +99,12 @@ describe('docker-compose.yml', () => {
       'grafana',
     ])
       assert.ok(services[server], `no ${server} service`);
+  });
+
+  it('starts each component with its own V8 flags (lib/component.ts nodeFlagsOf)', () => {
+    for (const [name, service] of Object.entries(services))
+      if (service.image?.startsWith('sluice:') && service.command)
+        assertContainerNodeFlags(service.command, service.environment?.NODE_OPTIONS, name);
   });
 
   it('pins every image to a version', () => {

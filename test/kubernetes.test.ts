@@ -12,7 +12,7 @@ import { pricingSettings } from '../processors/pricing/config.ts';
 import { telemetrySettings } from '../processors/telemetry/config.ts';
 import { clickhouseSinkSettings } from '../sinks/clickhouse/config.ts';
 import { postgresSinkSettings } from '../sinks/postgres/config.ts';
-import { sluice } from './support.ts';
+import { assertContainerNodeFlags, sluice } from './support.ts';
 
 const kustomizeVersion = 'v5.8.1';
 const k8s = join(projectRoot, 'deploy', 'k8s');
@@ -195,6 +195,20 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     const misspelt = structuredClone(deployment);
     misspelt.spec.template.spec.containers[0].readinesProbe = {};
     assert.match(unknownFields([misspelt]).join('\n'), /readinesProbe/);
+  });
+
+  it('starts each component with its own V8 flags (lib/component.ts nodeFlagsOf)', () => {
+    for (const resource of rendered.base as Resource[]) {
+      const pod =
+        resource.kind === 'CronJob' ? resource.spec.jobTemplate.spec.template : resource.spec?.template;
+      for (const container of (pod?.spec.containers ?? []) as {
+        args: string[];
+        env?: { name: string; value?: string }[];
+      }[]) {
+        const nodeOptions = container.env?.find((variable) => variable.name === 'NODE_OPTIONS')?.value;
+        assertContainerNodeFlags(container.args, nodeOptions, `${resource.kind} ${resource.metadata.name}`);
+      }
+    }
   });
 
   it('runs only commands the CLI has', () => {

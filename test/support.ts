@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
@@ -8,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { passwordFile } from '../cli/stack/clickhouse.ts';
 import { type ApiKeyRole, createApiKey, revokeApiKey } from '../lib/api-keys.ts';
+import { nodeFlagsOf } from '../lib/component.ts';
 import { projectRoot, sluiceHome } from '../lib/config.ts';
 
 /** A short random suffix so tests sharing the local stack never see each other's data. */
@@ -121,4 +123,28 @@ export async function waitFor(
 export function localClickHouseAdmin(home = sluiceHome()): { user: string; password: string } | undefined {
   const file = passwordFile(home);
   return existsSync(file) ? { user: 'default', password: readFileSync(file, 'utf8').trim() } : undefined;
+}
+
+/**
+ * Checks that a container of the Sluice image runs `sluice <args>` with the V8 flags `sluice run`
+ * would start it with (`nodeFlagsOf`): its NODE_OPTIONS, or the image's when it sets none.
+ */
+export function assertContainerNodeFlags(
+  args: string[],
+  nodeOptions: string | undefined,
+  where: string,
+): void {
+  // one-shot commands run with the image's flags (`collect` starts itself again with its own)
+  if (args[0] !== 'run') return;
+  const image = /NODE_OPTIONS="([^"]*)"/.exec(readFileSync(join(projectRoot, 'Dockerfile'), 'utf8'))?.[1];
+  const v8Flags = (options: string) =>
+    options
+      .split(/\s+/)
+      .filter((flag) => flag.startsWith('--max-semi-space-size') || flag === '--expose-gc')
+      .sort();
+  assert.deepEqual(
+    v8Flags(nodeOptions ?? image ?? ''),
+    [...nodeFlagsOf(args[1] ?? '')].sort(),
+    `${where}: V8 flags of sluice ${args.join(' ')}`,
+  );
 }

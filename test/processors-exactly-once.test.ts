@@ -98,7 +98,9 @@ describe('telemetry processor: exactly once under SIGKILL', () => {
     await producer.disconnect();
 
     child = startProcessor();
-    const killsAt = [15_000, 40_000, 65_000];
+    // early marks: a restarted processor catches up fast, and a mark it passes between two polls is
+    // missed (65,000 was once: from the second kill to the end within one poll, on a loaded machine)
+    const killsAt = [10_000, 25_000, 40_000];
     const deadline = Date.now() + 100_000;
     let kills = 0;
     for (;;) {

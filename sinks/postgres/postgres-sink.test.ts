@@ -189,14 +189,16 @@ describe('PostgreSQL sink (local stack)', { timeout: 120_000 }, () => {
       acks: -1,
       messages: raws.map((raw) => ({ key: raw.deviceId, value: serde.encode(rawTopic, raw) })),
     });
-    const sink = createPostgresArchiveSink(
-      loadSettings(postgresArchiveSettings, {
-        ...environment(),
-        SINK_POSTGRES_ARCHIVE_RAW_TELEMETRY_TOPIC: rawTopic,
-        SINK_POSTGRES_ARCHIVE_RAW_PRICING_TOPIC: '',
-        SINK_POSTGRES_ARCHIVE_GROUP_ID: `test-sink-postgres-archive-${suffix}`,
-      }),
-    );
+    const archiveSink = (group: string) =>
+      createPostgresArchiveSink(
+        loadSettings(postgresArchiveSettings, {
+          ...environment(),
+          SINK_POSTGRES_ARCHIVE_RAW_TELEMETRY_TOPIC: rawTopic,
+          SINK_POSTGRES_ARCHIVE_RAW_PRICING_TOPIC: '',
+          SINK_POSTGRES_ARCHIVE_GROUP_ID: group,
+        }),
+      );
+    const sink = archiveSink(`test-sink-postgres-archive-${suffix}`);
     await sink.start();
     const archived = async () =>
       (
@@ -229,5 +231,26 @@ describe('PostgreSQL sink (local stack)', { timeout: 120_000 }, () => {
       [rawTopic],
     );
     assert.equal(found.rows[0]?.n, 1);
+
+    // a group without stored offsets reads them again: its COPY meets the archived rows, and the
+    // batch is inserted instead, each row skipped by its Kafka position
+    const again = archiveSink(`test-sink-postgres-archive-again-${suffix}`);
+    await again.start();
+    try {
+      await waitFor(
+        'the second group past the three raw events',
+        async () =>
+          (
+            await pool.query(
+              `SELECT 1 FROM sink_offsets WHERE consumer_group = $1 AND topic = $2 AND next_offset >= 3`,
+              [`test-sink-postgres-archive-again-${suffix}`, rawTopic],
+            )
+          ).rows.length === 1,
+      );
+      assert.equal(again.health().state, 'ready');
+    } finally {
+      await again.stop(Date.now() + 10_000);
+    }
+    assert.deepEqual(await archived(), [json, bytes, plain]);
   });
 });

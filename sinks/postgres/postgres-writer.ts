@@ -94,9 +94,9 @@ FROM unnest(${telemetryColumns.map(({ type }, i) => `$${i + 1}::${type}[]`).join
 ON CONFLICT (event_id, source_time) DO NOTHING`;
 
 /**
- * Readings as COPY's binary tuples (the rows as encoded: see writeTelemetryElements): the server
- * reads them as they are, without the key lookup per row that ON CONFLICT costs. A duplicate
- * fails the COPY (unique_violation), and the batch is inserted instead.
+ * Rows as COPY's binary tuples (as encoded when buffered: writeTelemetryElements, writeRawEventElements):
+ * the server reads them as they are, without the key lookup per row that ON CONFLICT costs. A
+ * duplicate fails the COPY (unique_violation), and the batch is inserted instead.
  */
 const copyTelemetry = `COPY telemetry_readings (${columnNames}) FROM STDIN (FORMAT binary)`;
 const copyHeader = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]);
@@ -105,8 +105,8 @@ const uniqueViolation = '23505';
 /** Batches inserted (not copied) after one whose COPY met a duplicate: a stream of duplicates costs a failed COPY in this many. */
 const insertsAfterDuplicate = 100;
 
-async function copyTelemetryRows(client: pg.PoolClient, rows: Buffer[]): Promise<number> {
-  const copy = client.query(copyFrom(copyTelemetry));
+async function copyEncodedRows(client: pg.PoolClient, statement: string, rows: Buffer[]): Promise<number> {
+  const copy = client.query(copyFrom(statement));
   await pipeline(Readable.from([copyHeader, Buffer.concat(rows), copyTrailer]), copy);
   return copy.rowCount;
 }
@@ -197,7 +197,7 @@ FROM json_to_recordset($1::json) AS r(topic text, kafka_partition integer, kafka
   emitted_ms bigint)
 ON CONFLICT (topic, kafka_partition, kafka_offset) DO NOTHING`;
 
-/** The raw archive's columns, in unnest's order: envelope and payload travel as text and are stored as jsonb. */
+/** The raw archive's columns, in COPY's and unnest's order. */
 const rawEventColumns = [
   ['topic', 'text'],
   ['kafka_partition', 'int4'],
@@ -207,17 +207,20 @@ const rawEventColumns = [
   ['source', 'text'],
   ['subject', 'text'],
   ['received_at', 'timestamptz'],
-  ['envelope', 'text'],
-  ['payload', 'text'],
+  ['envelope', 'jsonb'],
+  ['payload', 'jsonb'],
   ['original', 'bytea'],
 ] as const satisfies readonly (readonly [string, ElementType])[];
 
+const rawEventNames = rawEventColumns.map(([name]) => name).join(', ');
+
+/** Raw events that may be archived already: each skipped by its Kafka position. */
 const insertRawEvents = `
-INSERT INTO raw_events (${rawEventColumns.map(([name]) => name).join(', ')})
-SELECT ${rawEventColumns.map(([name]) => (name === 'envelope' || name === 'payload' ? `${name}::jsonb` : name)).join(', ')}
-FROM unnest(${rawEventColumns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})
-  AS r(${rawEventColumns.map(([name]) => name).join(', ')})
+INSERT INTO raw_events (${rawEventNames})
+SELECT ${rawEventNames}
+FROM unnest(${rawEventColumns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')}) AS r(${rawEventNames})
 ON CONFLICT (topic, kafka_partition, kafka_offset) DO NOTHING`;
+const copyRawEvents = `COPY raw_events (${rawEventNames}) FROM STDIN (FORMAT binary)`;
 
 const storeOffsets = `
 INSERT INTO sink_offsets (consumer_group, topic, partition, next_offset)
@@ -287,9 +290,9 @@ function sourceTimeOfRow(row: Buffer): number {
   return readTimestampElement(row, at);
 }
 
-/** The column arrays (telemetryColumns' order) of rows written by writeTelemetryElements. */
-function telemetryArrays(rows: Buffer[]): Buffer[] {
-  const columns = telemetryColumns.map(({ type }) => new BinaryArray(type, 16 * rows.length));
+/** The column arrays (of `types`, in order) of rows encoded as COPY tuples, for the unnest insert. */
+function columnArrays(types: readonly ElementType[], rows: Buffer[]): Buffer[] {
+  const columns = types.map((type) => new BinaryArray(type, 16 * rows.length));
   for (const row of rows) {
     let at = firstElement;
     for (const column of columns) {
@@ -300,6 +303,9 @@ function telemetryArrays(rows: Buffer[]): Buffer[] {
   }
   return columns.map((column) => column.bytes());
 }
+
+const telemetryTypes = telemetryColumns.map(({ type }) => type);
+const rawEventTypes = rawEventColumns.map(([, type]) => type);
 
 export function priceRow(price: PriceRecord) {
   return {
@@ -361,16 +367,16 @@ export function payloadJsonText(bytes: Buffer): string {
     : JSON.stringify({ base64: bytes.toString('base64') });
 }
 
-/** Appends one raw record to the archive's column arrays (rawEventColumns' order). */
-function appendRawEvent(
-  columns: BinaryArray[],
+/** A raw record as its archive row's COPY tuple (rawEventColumns' order). */
+function writeRawEventElements(
+  row: BinaryElements,
   record: SinkRecord,
   kind: 'rawTelemetry' | 'rawPricing',
 ): void {
-  let row: [string, string, string, number, string, Buffer];
+  let described: [string, string, string, number, string, Buffer];
   if (kind === 'rawTelemetry') {
     const { payload, ...envelope } = record.value as RawTelemetryReading;
-    row = [
+    described = [
       'telemetry',
       envelope.source,
       envelope.deviceId,
@@ -381,7 +387,7 @@ function appendRawEvent(
   } else {
     const { item, ...envelope } = record.value as RawPriceOffer;
     const subject = `${envelope.provider}|${envelope.sku}|${envelope.region ?? ''}`;
-    row = [
+    described = [
       'pricing',
       envelope.provider,
       subject,
@@ -390,7 +396,7 @@ function appendRawEvent(
       Buffer.from(item, 'utf8'),
     ];
   }
-  const [rowKind, source, subject, receivedAt, envelope, original] = row;
+  const [rowKind, source, subject, receivedAt, envelope, original] = described;
   const values = [
     record.topic,
     record.partition,
@@ -404,8 +410,12 @@ function appendRawEvent(
     payloadJsonText(original),
     original,
   ];
+  row.tuple(rawEventColumns.length);
   for (let i = 0; i < values.length; i++)
-    (columns[i] as BinaryArray).push(values[i] as string | number | Buffer);
+    row.element(
+      (rawEventColumns[i] as (typeof rawEventColumns)[number])[1],
+      values[i] as string | number | Buffer,
+    );
 }
 
 /** pg reports a dropped connection without a SQLSTATE; those are outages, not bad data. */
@@ -422,9 +432,18 @@ function classifyPostgresError(err: unknown): SluiceError {
   return error;
 }
 
+/** A batch's rows of one table as encoded, with its COPY and the insert that replaces it after a duplicate. */
+interface EncodedRows {
+  copy: string;
+  insert: string;
+  types: readonly ElementType[];
+  rows: Buffer[];
+}
+
 /**
- * Writes a batch into PostgreSQL in one transaction: rows by event id with ON CONFLICT DO NOTHING
- * and the consumed offsets in sink_offsets, so a batch and its offsets land together or not at all.
+ * Writes a batch into PostgreSQL in one transaction: readings and raw events by COPY (after a
+ * duplicate, by insert with ON CONFLICT DO NOTHING), the other rows by insert, and the consumed
+ * offsets in sink_offsets, so a batch and its offsets land together or not at all.
  */
 export class PostgresWriter implements SinkWriter {
   private readonly knownMonths = new Set<number>();
@@ -477,12 +496,15 @@ export class PostgresWriter implements SinkWriter {
   }
 
   /**
-   * A record as `write` takes it, as it is buffered: a reading as its column elements
-   * (RowChunks), checked against the retention; the other kinds (a few a batch) as decoded.
+   * A record as `write` takes it, as it is buffered: a reading or a raw event as its row's COPY
+   * tuple (RowChunks), a reading checked against the retention; the other kinds (a few a batch) as decoded.
    * An invalid value throws, poison.
    */
   encode(record: SinkRecord): unknown {
-    if (this.options.sources.get(record.topic) !== 'telemetry') return record.value;
+    const kind = this.options.sources.get(record.topic);
+    if (kind === 'rawTelemetry' || kind === 'rawPricing')
+      return this.rows.row((row) => writeRawEventElements(row, record, kind));
+    if (kind !== 'telemetry') return record.value;
     const reading = record.value as TelemetryReading;
     const firstKept = firstKeptMonth(this.options.retention);
     if (firstKept !== undefined && monthIndex(reading.sourceTime) < firstKept) {
@@ -498,7 +520,7 @@ export class PostgresWriter implements SinkWriter {
   async write(records: SinkRecord[], offsets: PartitionOffset[]): Promise<void> {
     const telemetry: Buffer[] = [];
     const prices: ReturnType<typeof priceRow>[] = [];
-    const rawEvents = rawEventColumns.map(([, type]) => new BinaryArray(type, 64 * records.length));
+    const rawEvents: Buffer[] = [];
     const runOutcomes: ReturnType<typeof runOutcomeRow>[] = [];
     const months = new Set<number>();
     for (const record of records) {
@@ -508,15 +530,18 @@ export class PostgresWriter implements SinkWriter {
         telemetry.push(row);
         months.add(monthIndex(sourceTimeOfRow(row)));
       } else if (kind === 'pricing') prices.push(priceRow(record.value as PriceRecord));
-      else if (kind === 'rawTelemetry' || kind === 'rawPricing') appendRawEvent(rawEvents, record, kind);
+      else if (kind === 'rawTelemetry' || kind === 'rawPricing') rawEvents.push(record.value as Buffer);
       else if (kind === 'runOutcomes') runOutcomes.push(runOutcomeRow(record));
       else throw new SluiceError('ING_PROGRAMMING', `no table for topic ${record.topic}`);
     }
+    const copies: EncodedRows[] = [];
+    if (telemetry.length > 0)
+      copies.push({ copy: copyTelemetry, insert: insertTelemetry, types: telemetryTypes, rows: telemetry });
+    if (rawEvents.length > 0)
+      copies.push({ copy: copyRawEvents, insert: insertRawEvents, types: rawEventTypes, rows: rawEvents });
     const inserts: Statement[] = [];
     const pricesJson = prices.length > 0 ? JSON.stringify(prices) : undefined;
     if (pricesJson) inserts.push({ text: insertPrices, values: [pricesJson] });
-    if ((rawEvents[0]?.length ?? 0) > 0)
-      inserts.push({ text: insertRawEvents, values: rawEvents.map((column) => column.bytes()) });
     if (runOutcomes.length > 0)
       inserts.push({ text: insertRunOutcomes, values: [JSON.stringify(runOutcomes)] });
     const offsetRows = offsets.map(({ topic, partition, offset }) => ({
@@ -535,10 +560,12 @@ export class PostgresWriter implements SinkWriter {
     try {
       await this.ensurePartitions(months);
       let copied: number | undefined;
-      if (telemetry.length > 0) {
-        copied = await this.copyRows(client, telemetry);
+      if (copies.length > 0) {
+        copied = await this.copyRows(client, copies);
         if (copied === undefined)
-          inserts.unshift({ text: insertTelemetry, values: telemetryArrays(telemetry) });
+          inserts.unshift(
+            ...copies.map(({ insert, types, rows }) => ({ text: insert, values: columnArrays(types, rows) })),
+          );
       }
       // the statement stands alone unless it follows a COPY (begun by copyRows) or prices need a
       // second one (closing versions must see the prices just inserted)
@@ -563,18 +590,20 @@ export class PostgresWriter implements SinkWriter {
   }
 
   /**
-   * Copies the readings in a transaction begun here, returning how many; undefined when one was
-   * loaded already (the transaction rolled back: the batch is inserted instead, as are the next
-   * few), or when copying is off for now.
+   * Copies each table's rows in a transaction begun here, returning how many; undefined when one
+   * was loaded already (the transaction rolled back: the batch is inserted instead, as are the
+   * next few), or when copying is off for now.
    */
-  private async copyRows(client: pg.PoolClient, rows: Buffer[]): Promise<number | undefined> {
+  private async copyRows(client: pg.PoolClient, copies: EncodedRows[]): Promise<number | undefined> {
     if (this.insertsBeforeCopy > 0) {
       this.insertsBeforeCopy--;
       return undefined;
     }
     await client.query('BEGIN');
     try {
-      return await copyTelemetryRows(client, rows);
+      let copied = 0;
+      for (const { copy, rows } of copies) copied += await copyEncodedRows(client, copy, rows);
+      return copied;
     } catch (err) {
       if ((err as { code?: string }).code !== uniqueViolation) throw err;
       await client.query('ROLLBACK');

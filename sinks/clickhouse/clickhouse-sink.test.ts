@@ -11,6 +11,7 @@ import {
 import { environment, loadSettings } from '../../lib/config.ts';
 import { createKafka } from '../../lib/kafka.ts';
 import { componentLogger } from '../../lib/logger.ts';
+import { metricsRegistry } from '../../lib/metrics.ts';
 import type { AvroSerde } from '../../lib/serde.ts';
 import { dlqContract } from '../../schemas/catalog.ts';
 import { samples } from '../../schemas/samples.ts';
@@ -189,6 +190,12 @@ describe('ClickHouse sink (local stack)', { timeout: 120_000 }, () => {
       tag_keys: [odd],
       tag_values: [odd],
     });
+    // the site the writer read back from the encoded row names the reading's site in the metrics
+    const sites = await metricsRegistry.getSingleMetric('sluice_site_last_reading_timestamp_seconds')?.get();
+    assert.ok(
+      sites?.values.some((v) => v.labels.site === long),
+      `no metric for the reading's site among ${sites?.values.length} sites`,
+    );
   });
 
   it("a new owner's progress waits for every insert of its group the server still runs", async () => {

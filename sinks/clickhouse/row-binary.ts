@@ -132,7 +132,9 @@ export class RowBinaryReader {
   }
 
   skipString(): void {
-    this.at += this.varUInt();
+    // the length first: `this.at += this.varUInt()` would add it to the position before the varint
+    const length = this.varUInt();
+    this.at += length;
   }
 
   nullableString(): string | null {

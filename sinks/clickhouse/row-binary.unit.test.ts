@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RowBinaryWriter } from './row-binary.ts';
+import { RowBinaryReader, RowBinaryWriter } from './row-binary.ts';
 
 function written(write: (rows: RowBinaryWriter) => void): Buffer {
   const rows = new RowBinaryWriter(4); // tiny: every write also grows the buffer
@@ -73,5 +73,25 @@ describe('RowBinaryWriter', () => {
       }),
       Buffer.from([2, 1, 0x61, 2, 0x62, 0x63, 1, 2, 7]),
     );
+  });
+});
+
+describe('RowBinaryReader', () => {
+  it('reads back the leading columns it is asked for, skipping strings of every length class', () => {
+    const long = 'd'.repeat(300); // a two-byte varint length
+    const row = written((rows) => {
+      rows.string('event-1');
+      rows.string('sensor');
+      rows.string(long);
+      rows.nullableString('site-ä');
+      rows.string('temperature');
+    });
+    const reader = new RowBinaryReader(row);
+    assert.equal(reader.string(), 'event-1');
+    reader.skipString();
+    reader.skipString();
+    assert.equal(reader.nullableString(), 'site-ä');
+    assert.equal(reader.string(), 'temperature');
+    assert.equal(new RowBinaryReader(written((rows) => rows.nullableString(null))).nullableString(), null);
   });
 });

@@ -166,7 +166,7 @@ try {
     machine: `${machineConditions()} (shared: compare ratios, not absolutes)`,
   };
   report("HTTP gateway vs Kafka's own producer", conditions, rows);
-  const file = writeResults('http-gateway', {
+  writeResults('http-gateway', {
     conditions,
     readingsPerSecond,
     broker,
@@ -174,7 +174,6 @@ try {
     phase,
     latency: result.latency,
   });
-  process.stdout.write(`\nfigures written to ${file}\n`);
 } finally {
   gateway.kill('SIGTERM');
   await new Promise((resolve) => gateway.once('exit', resolve));

@@ -76,8 +76,7 @@ try {
       ['peak RSS, sink process', sink.peakRssMiB, 'MiB'],
       ['peak RSS, psql', copy.psqlPeakMiB, 'MiB'],
     ]);
-    const file = writeResults('postgres-sink', { conditions, sink, copy, ratio });
-    process.stdout.write(`\nfigures written to ${file}\n`);
+    writeResults('postgres-sink', { conditions, sink, copy, ratio });
   }
 } finally {
   await pool.query(`DROP TABLE IF EXISTS ${partition}`);

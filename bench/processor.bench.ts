@@ -282,7 +282,7 @@ const conditions = {
   machine: `${machineConditions()} (shared: compare ratios, not absolutes)`,
 };
 report("Telemetry processor vs Kafka's own producer and consumer", conditions, rows);
-const file = writeResults('processor', {
+writeResults('processor', {
   conditions,
   brokerBefore,
   brokerAfter,
@@ -292,5 +292,4 @@ const file = writeResults('processor', {
   stagesRate,
   windowMiB,
 });
-process.stdout.write(`\nfigures written to ${file}\n`);
 process.exit(0);

@@ -44,7 +44,7 @@ export function machineConditions(): string {
     .join(' ')} at the end`;
 }
 
-/** Writes a run's figures to bench/results/<bench>-<time>.json, for the docs to quote ranges. */
+/** Writes a run's figures to bench/results/<bench>-<time>.json, for the docs to quote ranges, and says where. */
 export function writeResults(bench: string, figures: Record<string, unknown>): string {
   const at = new Date().toISOString();
   const dir = join(projectRoot, 'bench', 'results');
@@ -54,5 +54,6 @@ export function writeResults(bench: string, figures: Record<string, unknown>): s
     file,
     `${JSON.stringify({ at, machine: { cores: cpus().length, loadAverage: loadavg() }, ...figures }, null, 2)}\n`,
   );
+  process.stdout.write(`\nfigures written to ${file}\n`);
   return file;
 }

@@ -3,8 +3,11 @@
  * and the producers in its process, each processor and sink in a process of its own) on a private stack, readings POSTed to its HTTP gateway and followed through the raw
  * topic, the telemetry processor and the normalized topic into PostgreSQL and ClickHouse.
  *
- *   (a) sustained: as many readings as the gateway takes for BENCH_SECONDS (60); the rate is what
- *       reached both sinks in that window (the slowest part sets it);
+ *   (a) sustained: the highest rate both sinks keep up with, offered at a steady pace for
+ *       BENCH_SECONDS (60), found by bisection (BENCH_STEPS probes) between what reached both sinks
+ *       during a burst and what the gateway took during it. The burst itself (as many readings as
+ *       the gateway takes, for BENCH_SECONDS) gives each stage's rate when the stages before it
+ *       take all the CPU they can: a flood is not a rate the pipeline sustains;
  *   (b) latency at a fixed 5,000 readings/s, measured first (a process's memory at that rate is
  *       its own, not what a burst left): from the gateway's 202 to the row being visible in
  *       ClickHouse and in PostgreSQL (sampled readings, polled every 100 ms), p50/p95/p99;
@@ -35,6 +38,10 @@ import { childPids, commandOf, ResourceWatch, rssOf } from './resources.ts';
 const sustainedSeconds = Number(process.env.BENCH_SECONDS ?? 60);
 const fixedRate = 5_000;
 const fixedSeconds = 60;
+/** A probe of (a) kept up when both sinks loaded at least this share of what the gateway acknowledged (a batch in flight is ~2%). */
+const keepUpShare = 0.97;
+/** Probes of (a) by bisection, each a sustained window (~80 s with its warm-up and drain). */
+const bisectionSteps = Number(process.env.BENCH_STEPS ?? 4);
 const batch = 500;
 /** Requests in flight at once during (a): each waits for Kafka's acknowledgement, so too few lanes limit the gateway. */
 const lanes = Number(process.env.BENCH_LANES ?? 32);
@@ -149,26 +156,102 @@ try {
     ).json()) as [{ n: string }];
     return { postgres: Number(postgres), clickhouse: Number(ch) };
   };
+  /** PostgreSQL's own counters: the WAL it wrote, full-page images, checkpoints, buffers its backends had to write out. */
+  const postgresCounters = async () => {
+    const {
+      rows: [wal],
+    } = await pool.query<{ bytes: string; fpi: string }>(
+      'SELECT wal_bytes AS bytes, wal_fpi AS fpi FROM pg_stat_wal',
+    );
+    const {
+      rows: [writer],
+    } = await pool.query<{ checkpoints: string; backend: string }>(
+      'SELECT checkpoints_timed + checkpoints_req AS checkpoints, buffers_backend AS backend FROM pg_stat_bgwriter',
+    );
+    return {
+      walBytes: Number(wal?.bytes),
+      fullPageImages: Number(wal?.fpi),
+      checkpoints: Number(writer?.checkpoints),
+      buffersWrittenByBackends: Number(writer?.backend),
+    };
+  };
   const normalizedEnd = async () =>
     (await topicWatermarks(kafka, topics.normalizedTelemetry.topic)).reduce((sum, p) => sum + p.high, 0);
 
   await sleep(20_000);
   const idleRss = nodeRss();
 
+  /**
+   * Posts `rate` readings a second for `seconds`: a request of `batch` readings every
+   * 1000·batch/rate ms, whether or not the ones before were answered (as devices send), each
+   * answer passed to `answered` with the time it was sent.
+   */
+  const offer = async (
+    rate: number,
+    seconds: number,
+    deviceOf: (n: number) => string,
+    answered: (answer: Answer, sentAt: number) => void,
+  ) => {
+    const interval = (1000 * batch) / rate;
+    const started = Date.now();
+    const inFlight: Promise<void>[] = [];
+    for (let request = 0; Date.now() - started < seconds * 1000; request++) {
+      const due = started + request * interval;
+      if (due > Date.now()) await sleep(due - Date.now());
+      const first = sequence;
+      sequence += batch;
+      const sentAt = Date.now();
+      inFlight.push(
+        post(gatewayUrl, key, body(first, batch, deviceOf)).then(
+          (answer) => answered(answer, sentAt),
+          () => answered({ status: 0, eventIds: [] }, sentAt),
+        ),
+      );
+    }
+    await Promise.all(inFlight);
+  };
+  /** Readings the gateway acknowledged so far, in every phase: each is expected in both sinks. */
+  let acknowledged = 0;
+  const device = (n: number) => `${prefix}-${n % 2000}`;
+  /** Waits until both sinks hold every acknowledged reading (at most `limitSeconds`); the seconds it took. */
+  const drain = async (limitSeconds: number) => {
+    const drainStart = Date.now();
+    for (;;) {
+      const now = await rows();
+      if (now.postgres >= acknowledged && now.clickhouse >= acknowledged) break;
+      if (Date.now() - drainStart > limitSeconds * 1000) break;
+      await sleep(1000);
+    }
+    return Math.round((Date.now() - drainStart) / 1000);
+  };
+  const mark = async () => ({
+    at: Date.now(),
+    rows: await rows(),
+    acked: acknowledged,
+    normalized: await normalizedEnd(),
+  });
+  /** Per-second rates of each stage between two marks. */
+  const rates = (from: Awaited<ReturnType<typeof mark>>, to: Awaited<ReturnType<typeof mark>>) => {
+    const window = (to.at - from.at) / 1000;
+    const rate = (a: number, b: number) => Math.round((b - a) / window);
+    return {
+      seconds: window,
+      gatewayAcknowledged: rate(from.acked, to.acked),
+      normalized: rate(from.normalized, to.normalized),
+      postgres: rate(from.rows.postgres, to.rows.postgres),
+      clickhouse: rate(from.rows.clickhouse, to.rows.clickhouse),
+    };
+  };
+
   // (b) latency at a fixed rate, before any burst: ten requests a second, the first reading of each followed
   let sequence = 0;
   process.stderr.write(`(b) ${fixedSeconds} s at ${fixedRate} readings/s, following sampled readings…\n`);
-  const perRequest = batch;
-  const interval = (1000 * perRequest) / fixedRate;
   const samples: { eventId: string; ts: number; ackedAt: number; postgres?: number; clickhouse?: number }[] =
     [];
   let latencyRefused = 0;
-  let fixedAcknowledged = 0;
-  const latencyDevice = (n: number) =>
-    n % perRequest === 0 ? `${prefix}-lat-${n / perRequest}` : `${prefix}-${n % 2000}`;
+  const latencyDevice = (n: number) => (n % batch === 0 ? `${prefix}-lat-${n / batch}` : device(n));
   watch.begin();
   const started = Date.now();
-  const inFlight: Promise<void>[] = [];
   let polling = true;
   const poller = (async () => {
     while (polling || samples.some((s) => s.postgres === undefined || s.clickhouse === undefined)) {
@@ -203,38 +286,23 @@ try {
       await sleep(100);
     }
   })();
-  for (let request = 0; Date.now() - started < fixedSeconds * 1000; request++) {
-    const due = started + request * interval;
-    if (due > Date.now()) await sleep(due - Date.now());
-    const first = sequence;
-    sequence += perRequest;
-    const ts = Date.now();
-    inFlight.push(
-      post(gatewayUrl, key, body(first, perRequest, latencyDevice)).then(
-        (answer) => {
-          const eventId = answer.eventIds[0];
-          if (answer.status === 202 && eventId) {
-            samples.push({ eventId, ts, ackedAt: Date.now() });
-            fixedAcknowledged += answer.eventIds.length;
-          } else latencyRefused++;
-        },
-        () => {
-          latencyRefused++;
-        },
-      ),
-    );
-  }
-  await Promise.all(inFlight);
+  await offer(fixedRate, fixedSeconds, latencyDevice, (answer, ts) => {
+    const eventId = answer.eventIds[0];
+    if (answer.status === 202 && eventId) {
+      samples.push({ eventId, ts, ackedAt: Date.now() });
+      acknowledged += answer.eventIds.length;
+    } else latencyRefused++;
+  });
   const fixedPhase = watch.end();
   const fixedResources = fixedPhase.processes;
   polling = false;
   await poller;
-  // (a) sustained, after (b): every lane posts as fast as it is answered
-  process.stderr.write(`(a) ${sustainedSeconds} s as fast as the gateway takes readings…\n`);
-  let acknowledged = 0;
+
+  // the burst, after (b): every lane posts as fast as it is answered; what each stage does when
+  // the gateway takes all it can (upstream stages then take CPU the sinks would need)
+  process.stderr.write(`(a) a ${sustainedSeconds} s burst, as fast as the gateway takes readings…\n`);
   let refused = 0;
   let stop = false;
-  const device = (n: number) => `${prefix}-${n % 2000}`;
   const laneLoop = async () => {
     while (!stop) {
       const first = sequence;
@@ -253,48 +321,84 @@ try {
   watch.begin();
   const loops = Array.from({ length: lanes }, laneLoop);
   await sleep(10_000); // warm-up: JIT, batches filling
-  const windowStart = {
-    at: Date.now(),
-    rows: await rows(),
-    acked: acknowledged,
-    normalized: await normalizedEnd(),
-  };
+  const burstStart = await mark();
   await sleep(sustainedSeconds * 1000);
-  const windowEnd = {
-    at: Date.now(),
-    rows: await rows(),
-    acked: acknowledged,
-    normalized: await normalizedEnd(),
-  };
+  const burstEnd = await mark();
   stop = true;
   await Promise.all(loops);
-  const sustainedPhase = watch.end();
-  const sustainedResources = sustainedPhase.processes;
-  const window = (windowEnd.at - windowStart.at) / 1000;
-  const rate = (from: number, to: number) => Math.round((to - from) / window);
-  const sustained = {
-    gatewayAcknowledged: rate(windowStart.acked, windowEnd.acked),
-    normalized: rate(windowStart.normalized, windowEnd.normalized),
-    postgres: rate(windowStart.rows.postgres, windowEnd.rows.postgres),
-    clickhouse: rate(windowStart.rows.clickhouse, windowEnd.rows.clickhouse),
-    refusedRequests: refused,
-  };
-  const endToEnd = Math.min(sustained.postgres, sustained.clickhouse);
+  const burstResources = watch.end().processes;
+  const burst = { ...rates(burstStart, burstEnd), refusedRequests: refused };
   process.stderr.write(`    draining the backlog…\n`);
-  const drainStart = Date.now();
-  for (;;) {
-    const now = await rows();
-    // every reading acknowledged in (b) and (a) is in both
-    const expected = fixedAcknowledged + acknowledged;
-    if (now.postgres >= expected && now.clickhouse >= expected) break;
-    if (Date.now() - drainStart > 600_000) break;
-    await sleep(2000);
-  }
-  const drainSeconds = Math.round((Date.now() - drainStart) / 1000);
+  const drainSeconds = await drain(600);
   process.stderr.write(`    idle a minute after the burst…\n`);
   await sleep(60_000);
   const afterBurstRss = nodeRss();
 
+  // (a) sustained: the highest offered rate both sinks keep up with for the window, found by
+  // bisection between the burst's end-to-end rate (kept while the gateway took more) and the
+  // gateway's burst rate (nothing downstream can go faster)
+  const keptUp = (r: ReturnType<typeof rates>) =>
+    Math.min(r.postgres, r.clickhouse) >= keepUpShare * r.gatewayAcknowledged;
+  const roundRate = (rate: number) => Math.floor(rate / 500) * 500;
+  const probes: (ReturnType<typeof rates> & { offered: number; refused: number; keptUp: boolean })[] = [];
+  let sustainedResources: ReturnType<typeof watch.end>['processes'] = {};
+  let sustainedMachineCpu = Number.NaN;
+  const probe = async (offered: number) => {
+    process.stderr.write(`(a) ${offered.toLocaleString('en-US')} readings/s for ${sustainedSeconds} s…\n`);
+    let probeRefused = 0;
+    watch.begin();
+    const offering = offer(offered, sustainedSeconds + 10, device, (answer) => {
+      if (answer.status === 202) acknowledged += answer.eventIds.length;
+      else probeRefused++;
+    });
+    await sleep(10_000); // the pipeline at the new rate: batches and lag settled
+    const from = await mark();
+    const countersBefore = await postgresCounters();
+    await offering;
+    const to = await mark();
+    const countersAfter = await postgresCounters();
+    const phase = watch.end();
+    const loaded = to.rows.postgres - from.rows.postgres;
+    const figures = {
+      offered,
+      ...rates(from, to),
+      refused: probeRefused,
+      postgresServer: {
+        walBytesPerRow: Math.round((countersAfter.walBytes - countersBefore.walBytes) / loaded),
+        fullPageImages: countersAfter.fullPageImages - countersBefore.fullPageImages,
+        checkpoints: countersAfter.checkpoints - countersBefore.checkpoints,
+        buffersWrittenByBackends:
+          countersAfter.buffersWrittenByBackends - countersBefore.buffersWrittenByBackends,
+      },
+      cpuCores: Object.fromEntries(Object.entries(phase.processes).map(([name, r]) => [name, r.cpuCores])),
+    };
+    const kept = probeRefused === 0 && keptUp(figures);
+    probes.push({ ...figures, keptUp: kept });
+    process.stderr.write(
+      `    gateway ${figures.gatewayAcknowledged}/s, PostgreSQL ${figures.postgres}/s, ClickHouse ${figures.clickhouse}/s: ${kept ? 'kept up' : 'fell behind'}; PostgreSQL's WAL ${figures.postgresServer.walBytesPerRow} B/row, ${figures.postgresServer.checkpoints} checkpoints\n`,
+    );
+    // bisection only raises the rate after a probe that kept up: the last such probe is the sustained one
+    if (kept) {
+      sustainedResources = phase.processes;
+      sustainedMachineCpu = (phase.machineCpuSeconds * 1e6) / (figures.gatewayAcknowledged * phase.seconds);
+    }
+    await drain(120);
+    return kept;
+  };
+  let low = roundRate(Math.min(burst.postgres, burst.clickhouse));
+  let high = roundRate(burst.gatewayAcknowledged);
+  let lowVerified = false;
+  for (let step = 0; step < bisectionSteps && high - low > 500; step++) {
+    const middle = roundRate((low + high) / 2);
+    if (await probe(middle)) {
+      low = middle;
+      lowVerified = true;
+    } else high = middle;
+  }
+  if (!lowVerified) await probe(low);
+  // what both sinks loaded while the highest rate they kept up with was offered
+  const sustainedProbe = probes.filter((p) => p.keptUp).sort((a, b) => b.offered - a.offered)[0];
+  const endToEnd = sustainedProbe ? Math.min(sustainedProbe.postgres, sustainedProbe.clickhouse) : 0;
   const percentile = (values: number[], p: number) => {
     const sorted = [...values].sort((a, b) => a - b);
     return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
@@ -322,7 +426,8 @@ try {
   const results = {
     at: new Date().toISOString(),
     machine: { cores: cpus().length, loadAverage: loadavg() },
-    sustained: { seconds: window, ...sustained, endToEnd, drainSeconds },
+    sustained: { seconds: sustainedSeconds, endToEnd, keepUpShare, probes },
+    burst: { ...burst, endToEnd: Math.min(burst.postgres, burst.clickhouse), drainSeconds },
     latencyAt5000PerSecondMs: latencies,
     memory: Object.fromEntries(
       [...idleRss].map(([name, idle]) => {
@@ -337,9 +442,9 @@ try {
         ];
       }),
     ),
-    resources: { sustained: sustainedResources, at5000PerSecond: fixedResources },
+    resources: { sustained: sustainedResources, burst: burstResources, at5000PerSecond: fixedResources },
     machineCpuMicrosecondsPerEvent: {
-      sustained: Math.round((sustainedPhase.machineCpuSeconds * 1e6) / (endToEnd * sustainedPhase.seconds)),
+      sustained: Math.round(sustainedMachineCpu),
       at5000PerSecond: Math.round((fixedPhase.machineCpuSeconds * 1e6) / (fixedRate * fixedPhase.seconds)),
     },
     kafka: { producerRecordsPerSecond: kafkaProducer, consumerRecordsPerSecond: kafkaConsumer },
@@ -353,17 +458,26 @@ try {
     {
       processes:
         'the platform (API, gateway, producers) and a process per processor and sink, as npm start runs them',
-      'sustained window': `${Math.round(window)} s, ${lanes} connections, ${batch} readings a request`,
+      sustained: `the highest offered rate both sinks kept up with (≥ ${keepUpShare * 100}% of the acknowledged rate, nothing refused) for ${sustainedSeconds} s, by bisection`,
+      burst: `${Math.round(burst.seconds)} s, ${lanes} connections as fast as answered, ${batch} readings a request`,
       'fixed rate': `${fixedRate} readings/s for ${fixedSeconds} s, ${samples.length} readings followed`,
       machine: machineConditions(),
     },
     [
-      ['sustained end to end (both sinks)', endToEnd, 'events/s'],
-      ['  gateway acknowledged', sustained.gatewayAcknowledged, 'events/s'],
-      ['  normalized topic', sustained.normalized, 'records/s'],
-      ['  PostgreSQL rows', sustained.postgres, 'rows/s'],
-      ['  ClickHouse rows', sustained.clickhouse, 'rows/s'],
-      ['  backlog drained after the window in', drainSeconds, 's'],
+      ['sustained end to end (both sinks kept up)', endToEnd, 'events/s'],
+      ...probes.map(
+        (p) =>
+          [
+            `  offered ${p.offered.toLocaleString('en-US')}/s: gateway / normalized / PostgreSQL / ClickHouse`,
+            `${p.gatewayAcknowledged} / ${p.normalized} / ${p.postgres} / ${p.clickhouse}${p.keptUp ? '' : ' (fell behind)'}`,
+            '/s',
+          ] as [string, string, string],
+      ),
+      ['burst: gateway acknowledged', burst.gatewayAcknowledged, 'events/s'],
+      ['  normalized topic', burst.normalized, 'records/s'],
+      ['  PostgreSQL rows', burst.postgres, 'rows/s'],
+      ['  ClickHouse rows', burst.clickhouse, 'rows/s'],
+      ['  backlog drained after the burst in', drainSeconds, 's'],
       [
         'machine CPU per event, sustained / at 5,000/s',
         `${results.machineCpuMicrosecondsPerEvent.sustained} / ${results.machineCpuMicrosecondsPerEvent.at5000PerSecond}`,

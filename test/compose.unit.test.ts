@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { apiSettings } from '../api/config.ts';
 import { ensureGoTool } from '../cli/stack/install.ts';
+import { postgresIngestSettings } from '../cli/stack/postgres.ts';
 import { stackSettings } from '../cli/stack/settings.ts';
 import { loadSettings, projectRoot } from '../lib/config.ts';
 import { httpGatewaySettings } from '../producers/http-gateway/config.ts';
@@ -175,6 +176,16 @@ describe('docker-compose.yml', () => {
         `${name} keeps its data in no named volume`,
       );
     }
+  });
+
+  it("runs PostgreSQL with the local stack's settings for Sluice's load", () => {
+    assert.deepEqual(
+      services.postgres?.command,
+      [
+        'postgres',
+        ...Object.entries(postgresIngestSettings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+      ],
+    );
   });
 
   it('connects every Sluice container to PostgreSQL as a role of least privilege, never as the superuser', () => {

@@ -7,6 +7,7 @@ import { Ajv } from 'ajv';
 import ts from 'typescript';
 import { parseAllDocuments } from 'yaml';
 import { ensureGoTool } from '../cli/stack/install.ts';
+import { postgresIngestSettings } from '../cli/stack/postgres.ts';
 import { loadSettings, projectRoot } from '../lib/config.ts';
 import { pricingSettings } from '../processors/pricing/config.ts';
 import { telemetrySettings } from '../processors/telemetry/config.ts';
@@ -209,6 +210,14 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
         assertContainerNodeFlags(container.args, nodeOptions, `${resource.kind} ${resource.metadata.name}`);
       }
     }
+  });
+
+  it("runs PostgreSQL with the local stack's settings for Sluice's load, its buffers sized for the pod", () => {
+    const cluster = rendered.operators?.find((r) => r.kind === 'Cluster') as Resource;
+    const parameters = cluster.spec.postgresql.parameters as Record<string, string>;
+    for (const [name, value] of Object.entries(postgresIngestSettings))
+      if (name !== 'shared_buffers') assert.equal(parameters[name], value, name);
+    assert.ok(parameters.shared_buffers, 'shared_buffers');
   });
 
   it('runs only commands the CLI has', () => {

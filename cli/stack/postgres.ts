@@ -61,6 +61,23 @@ function dataDir(serviceDir: string, account: { uid: number } | undefined): stri
 }
 
 /** The directory of the local server's Unix socket (its data dir), where only the superuser logs in (tests that replicate). */
+/**
+ * The server's settings for Sluice's load: every event is two inserts (its normalized row and its
+ * raw archive row) into tables whose event-id indexes take keys in no order. With PostgreSQL's
+ * defaults (128 MB buffers, 1 GB of WAL between checkpoints) an end-to-end run forced 41
+ * checkpoints, each followed by a full-page image of every index page touched again (15 of its
+ * 21 GB of WAL), and the backends wrote out 5.4 million buffers themselves: the database loaded
+ * 10,000-15,000 rows/s where it had kept 26,000 while its tables were small. Crash recovery
+ * replays at most max_wal_size of WAL.
+ */
+export const postgresIngestSettings = {
+  shared_buffers: '1GB',
+  wal_buffers: '64MB',
+  max_wal_size: '4GB',
+  min_wal_size: '1GB',
+  checkpoint_timeout: '10min',
+};
+
 export function localPostgresSocket(home: string): string {
   return dataDir(join(home, 'postgres'), serverAccount());
 }
@@ -168,8 +185,7 @@ export function postgresService(settings: StackSettings, serviceDir: string): Se
           data,
           '-c',
           'max_connections=200',
-          '-c',
-          'shared_buffers=256MB',
+          ...Object.entries(postgresIngestSettings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
         ],
         uid: account?.uid,
         gid: account?.gid,

@@ -46,7 +46,7 @@ export type ComponentName = keyof typeof componentCommands;
  * One component process (`sluice …`), its last log lines kept, its operations endpoints found in its
  * log, an exit nobody asked for reported, and any line that tells of an unhandled error.
  */
-export class ComponentProcess {
+export class WatchedProcess {
   readonly child: ChildProcess;
   opsUrl?: string;
   /** Set when a test signalled it: its exit is expected. */
@@ -152,7 +152,7 @@ export interface UnexpectedExit {
 
 export class PrivatePlatform {
   readonly home = mkdtempSync(join(tmpdir(), 'sluice-faults-'));
-  private readonly processes = new Map<string, ComponentProcess>();
+  private readonly processes = new Map<string, WatchedProcess>();
   private readonly logs = new Map<string, string[]>();
   readonly unexpectedExits: UnexpectedExit[] = [];
   /** Lines of any process that say a library error event or an exception went unhandled. */
@@ -216,10 +216,10 @@ export class PrivatePlatform {
   }
 
   /** Any `sluice …` command as a process of this platform (the whole platform: `run --no-demo`). */
-  startCommand(name: string, args: string[], env: Record<string, string> = {}): ComponentProcess {
+  startCommand(name: string, args: string[], env: Record<string, string> = {}): WatchedProcess {
     const lines = this.logs.get(name) ?? [];
     this.logs.set(name, lines);
-    const started = new ComponentProcess(name, args, { ...this.baseEnv, ...env }, lines, {
+    const started = new WatchedProcess(name, args, { ...this.baseEnv, ...env }, lines, {
       exits: this.unexpectedExits,
       crashLines: this.crashLines,
     });
@@ -248,7 +248,7 @@ export class PrivatePlatform {
     this.start(component);
   }
 
-  private running(component: ComponentName): ComponentProcess {
+  private running(component: ComponentName): WatchedProcess {
     const running = this.processes.get(component);
     if (!running) throw new Error(`${component} is not running`);
     return running;

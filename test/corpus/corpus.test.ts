@@ -24,7 +24,7 @@ import { telemetrySettings } from '../../processors/telemetry/config.ts';
 import { TelemetryPipeline } from '../../processors/telemetry/telemetry-pipeline.ts';
 import { dlqContract, topics } from '../../schemas/catalog.ts';
 import type { DeadLetter, RawPriceOffer, RawTelemetryReading } from '../../schemas/types.ts';
-import { ComponentProcess, type UnexpectedExit } from '../private-platform.ts';
+import { WatchedProcess, type UnexpectedExit } from '../private-platform.ts';
 import { sluiceAsync, uniqueSuffix } from '../support.ts';
 import {
   azurePage,
@@ -70,8 +70,8 @@ const env = {
 const kafka = createKafka('corpus-test');
 const pool = createPgPool();
 let serde: AvroSerde;
-let gateway: ComponentProcess;
-let bridge: ComponentProcess;
+let gateway: WatchedProcess;
+let bridge: WatchedProcess;
 let apiKey: string;
 const startOffsets = new Map<string, Map<number, number>>();
 const memory = new Map<string, number>();
@@ -123,11 +123,11 @@ describe('bad-input corpus through every entry point', { timeout: 600_000 }, () 
       );
     }
     apiKey = (await createApiKey(pool, { name: `corpus-${run}`, roles: ['ingest'] })).key;
-    gateway = new ComponentProcess('http-gateway', ['run', 'gateway'], env, logs.gateway, {
+    gateway = new WatchedProcess('http-gateway', ['run', 'gateway'], env, logs.gateway, {
       exits,
       crashLines,
     });
-    bridge = new ComponentProcess('mqtt-bridge', ['run', 'mqtt-bridge'], env, logs.bridge, {
+    bridge = new WatchedProcess('mqtt-bridge', ['run', 'mqtt-bridge'], env, logs.bridge, {
       exits,
       crashLines,
     });

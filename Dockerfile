@@ -45,6 +45,7 @@ WORKDIR /app
 ENV NODE_ENV=production \
     NODE_OPTIONS="--enable-source-maps --max-semi-space-size=64 --expose-gc" \
     MALLOC_ARENA_MAX=2 \
+    MALLOC_MMAP_THRESHOLD_=131072 \
     API_HOST=0.0.0.0 \
     HTTP_GATEWAY_HOST=0.0.0.0 \
     OPS_HOST=0.0.0.0 \

@@ -5,6 +5,7 @@ import { type ComponentFactory, nodeFlagsOf, runComponents } from '../lib/compon
 import { ComponentProcess, componentProcessProblems } from '../lib/component-process.ts';
 import { loadSettings, projectRoot, sluiceHome } from '../lib/config.ts';
 import { componentLogger, loggedProblems } from '../lib/logger.ts';
+import { mallocEnv } from '../lib/memory.ts';
 import type { Observed } from '../lib/ops.ts';
 import { telemetryProducers } from '../producers/telemetry-producers.ts';
 import { pipelines } from './commands/processors.ts';
@@ -158,13 +159,6 @@ function printLoggedProblems(): void {
   if (logged.length > 15) say(`  … and ${logged.length - 15} more kinds`);
 }
 
-/**
- * glibc gives every thread that allocates its own malloc arena; the pipeline threads' buffers then
- * stay reserved in theirs after a burst (measured: +41% resident after a burst without the cap,
- * +10–16% with it). Set where Sluice starts the platform (`npm start`, `sluice up --detach`).
- */
-const platformEnv = { MALLOC_ARENA_MAX: '2' };
-
 /** The platform as a background process (`sluice up --detach`), managed like a stack server. */
 function platformService(options: PlatformOptions): LocalService {
   const settings = loadSettings(apiSettings);
@@ -180,7 +174,7 @@ function platformService(options: PlatformOptions): LocalService {
       prepare: async () => {},
       launch: (dir) => ({
         command: process.execPath,
-        env: platformEnv,
+        env: mallocEnv,
         args: [
           ...nodeFlagsOf('platform'),
           // the entry this process runs: bin/sluice.mjs in a checkout, dist/cli/main.js when built

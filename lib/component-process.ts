@@ -3,6 +3,7 @@ import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import type { Component, Health } from './component.ts';
 import { SluiceError } from './errors.ts';
 import { type LoggedProblem, loggedProblems } from './logger.ts';
+import { mallocEnv } from './memory.ts';
 import { addMetricsSource, metricsRegistry } from './metrics.ts';
 import { type Observed, type Readiness, readiness } from './ops.ts';
 
@@ -118,7 +119,7 @@ export class ComponentProcess implements Component {
   async start(): Promise<void> {
     const child = spawn(this.launch.command, this.launch.args, {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      env: { ...process.env, [childVariable]: '1' },
+      env: { ...mallocEnv, ...process.env, [childVariable]: '1' },
     });
     this.child = child;
     this.exited = new Promise((resolveExit) => child.once('exit', () => resolveExit()));

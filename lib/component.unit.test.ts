@@ -13,6 +13,7 @@ import {
 import { projectRoot } from './config.ts';
 import { SluiceError } from './errors.ts';
 import { componentLogger } from './logger.ts';
+import { mallocEnv } from './memory.ts';
 
 const logger = componentLogger('supervision-test');
 const quick = { restartInitialMs: 20, restartMaxMs: 50, giveUpMs: 60_000 };
@@ -167,5 +168,15 @@ describe('V8 flags', () => {
       scripts.start ?? '',
       new RegExp(`node ${nodeFlagsOf('platform').join(' ')} bin/sluice.mjs up$`),
     );
+  });
+
+  it('npm start and the image set glibc’s malloc settings (lib/memory.ts mallocEnv)', () => {
+    const read = (file: string) => readFileSync(join(projectRoot, file), 'utf8');
+    const { scripts } = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
+    const settings = Object.entries(mallocEnv).map(([name, value]) => `${name}=${value}`);
+    assert.ok(scripts.start?.startsWith(`${settings.join(' ')} node `), scripts.start);
+    const image = read('Dockerfile');
+    for (const setting of settings)
+      assert.ok(image.includes(`    ${setting} \\\n`), `Dockerfile ENV lacks ${setting}`);
   });
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { nodeFlagsOf } from '../lib/component.ts';
 import { environment, projectRoot } from '../lib/config.ts';
+import { mallocEnv } from '../lib/memory.ts';
 import { sluiceAsync, withoutConnections } from './support.ts';
 
 /**
@@ -69,7 +70,8 @@ export class WatchedProcess {
       ],
       {
         cwd: projectRoot,
-        env,
+        // glibc's settings as npm start gives them (lib/memory.ts)
+        env: { ...mallocEnv, ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );

@@ -28,6 +28,7 @@ import { loadSettings, projectRoot } from '../lib/config.ts';
 import { createKafka, kafkaSettings, topicWatermarks } from '../lib/kafka.ts';
 import { createPgPool, postgresSettings } from '../lib/postgres.ts';
 import { topics } from '../schemas/catalog.ts';
+import { postgresArchiveSettings } from '../sinks/postgres/config.ts';
 import { PrivatePlatform, type ServerName } from '../test/private-platform.ts';
 import { uniqueSuffix } from '../test/support.ts';
 import { chart } from './e2e-chart.ts';
@@ -213,12 +214,25 @@ try {
   /** Readings the gateway acknowledged so far, in every phase: each is expected in both sinks. */
   let acknowledged = 0;
   const device = (n: number) => `${prefix}-${n % 2000}`;
-  /** Waits until both sinks hold every acknowledged reading (at most `limitSeconds`); the seconds it took. */
+  /** Raw records the archive sink has yet to store: the raw topic's end past its offsets in sink_offsets. */
+  const archiveBehind = async () => {
+    const raw = topics.rawTelemetry.topic;
+    const end = (await topicWatermarks(kafka, raw)).reduce((sum, p) => sum + p.high, 0);
+    const {
+      rows: [stored],
+    } = await pool.query<{ next: string | null }>(
+      'SELECT sum(next_offset) AS next FROM sink_offsets WHERE consumer_group = $1 AND topic = $2',
+      [loadSettings(postgresArchiveSettings, env).groupId, raw],
+    );
+    return end - Number(stored?.next ?? 0);
+  };
+  /** Waits until both sinks hold every acknowledged reading and the archive every raw record (at most `limitSeconds`); the seconds it took. */
   const drain = async (limitSeconds: number) => {
     const drainStart = Date.now();
     for (;;) {
       const now = await rows();
-      if (now.postgres >= acknowledged && now.clickhouse >= acknowledged) break;
+      if (now.postgres >= acknowledged && now.clickhouse >= acknowledged && (await archiveBehind()) <= 0)
+        break;
       if (Date.now() - drainStart > limitSeconds * 1000) break;
       await sleep(1000);
     }

@@ -104,10 +104,8 @@ try {
   const pool = createPgPool(loadSettings(postgresSettings, env));
   const clickhouse = createClickHouse(loadSettings(clickhouseSettings, env));
   const key = (await createApiKey(pool, { name: `bench-${run}`, roles: ['ingest'] })).key;
-  // as npm start runs it: its malloc arenas capped (cli/platform.ts)
-  const sluice = platform.startCommand('platform', ['run', 'platform', '--no-demo'], {
-    MALLOC_ARENA_MAX: '2',
-  });
+  // as npm start runs it, with glibc's malloc settings (lib/memory.ts mallocEnv, given by the private platform)
+  const sluice = platform.startCommand('platform', ['run', 'platform', '--no-demo']);
   for (;;) {
     const ready = await fetch(`http://127.0.0.1:${apiPort}/readyz`).then(
       (r) => r.ok,

@@ -4,6 +4,17 @@ import { uniqueSuffix } from '../../test/support.ts';
 import { createKafka, ensureTopics } from '../kafka.ts';
 import { kafkajsPort } from './kafkajs-port.ts';
 
+/** A consumer of one partition at a time, quick to poll. */
+const consumerOptions = (groupId: string) => ({
+  groupId,
+  sessionTimeoutMs: 10_000,
+  heartbeatIntervalMs: 1_000,
+  maxWaitTimeMs: 100,
+  maxBytesPerPartition: 1024 * 1024,
+  maxBytes: 1024 * 1024,
+  partitionsConcurrently: 1,
+});
+
 /** The kafkajs port's transactional output on the local stack's Kafka. */
 describe('kafkajs port (local stack)', { timeout: 120_000 }, () => {
   const kafka = createKafka('kafkajs-port-test');
@@ -19,15 +30,7 @@ describe('kafkajs port (local stack)', { timeout: 120_000 }, () => {
     const topic = `test.kafkajs-port.${suffix}`;
     const groupId = `test-kafkajs-port-${suffix}`;
     await ensureTopics(kafka, [{ topic, numPartitions: 1 }]);
-    const consumer = port.consumer({
-      groupId,
-      sessionTimeoutMs: 10_000,
-      heartbeatIntervalMs: 1_000,
-      maxWaitTimeMs: 100,
-      maxBytesPerPartition: 1024 * 1024,
-      maxBytes: 1024 * 1024,
-      partitionsConcurrently: 1,
-    });
+    const consumer = port.consumer(consumerOptions(groupId));
     const output = await port.partitionOutput(consumer, groupId, `${groupId}-0`);
     try {
       // a batch of duplicates only moves the offset: AddOffsetsToTxn is its transaction's first call,
@@ -40,5 +43,29 @@ describe('kafkajs port (local stack)', { timeout: 120_000 }, () => {
     await admin.connect();
     const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
     assert.equal(committed?.partitions[0]?.offset, '40');
+  });
+
+  it('takes a seek while kafkajs restarts its consumer (no group) as moot, and refuses one before run', async () => {
+    const suffix = uniqueSuffix();
+    const topic = `test.kafkajs-port.${suffix}`;
+    await ensureTopics(kafka, [{ topic, numPartitions: 1 }]);
+    const consumer = port.consumer(consumerOptions(`test-kafkajs-port-${suffix}`));
+    const position = { topic, partition: 0, offset: '0' };
+    assert.throws(() => consumer.seek(position), /Consumer group was not initialized/);
+    let assigned!: () => void;
+    const joined = new Promise<void>((resolve) => {
+      assigned = resolve;
+    });
+    await consumer.run([topic], true, {
+      revoking: () => {},
+      assigned: async () => assigned(),
+      batch: async () => true,
+      crashed: () => {},
+    });
+    await joined;
+    consumer.seek(position);
+    // what kafkajs does on a crash before it restarts the consumer: stops it, and its group is gone
+    await consumer.stop();
+    assert.doesNotThrow(() => consumer.seek(position));
   });
 });

@@ -124,6 +124,9 @@ async function whileCommitting(call: () => Promise<void>): Promise<void> {
   }
 }
 
+/** kafkajs' refusal of a seek while its consumer has no group (stopped, or between a crash and its restart). */
+const noGroupYet = /^Consumer group was not initialized/;
+
 /** ~20 s of waiting for the markers (20, 40, … 1,000 ms): past that, the broker is in trouble and the batch fails. */
 const markersWaitAttempts = 25;
 
@@ -192,7 +195,15 @@ class KafkajsConsumer implements StreamConsumer {
   }
 
   seek({ topic, partition, offset }: TopicPartitionOffset): void {
-    this.consumer.seek({ topic, partition, offset });
+    try {
+      this.consumer.seek({ topic, partition, offset });
+    } catch (err) {
+      // After a crash kafkajs stops its consumer and restarts it some seconds later: meanwhile it
+      // has no group and throws. The seek is moot then: the restart joins the group again and
+      // every assignment seeks to the stored or committed offsets (a processor's rewind after a
+      // failed commit raised this in a callback and took its process down, Kafka SIGKILLed).
+      if (!this.consuming || !(err instanceof Error && noGroupYet.test(err.message))) throw err;
+    }
   }
 
   pause(topics: string[], partitions?: number[]): void {

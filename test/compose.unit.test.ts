@@ -179,13 +179,10 @@ describe('docker-compose.yml', () => {
   });
 
   it("runs PostgreSQL with the local stack's settings for Sluice's load", () => {
-    assert.deepEqual(
-      services.postgres?.command,
-      [
-        'postgres',
-        ...Object.entries(postgresIngestSettings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
-      ],
-    );
+    assert.deepEqual(services.postgres?.command, [
+      'postgres',
+      ...Object.entries(postgresIngestSettings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+    ]);
   });
 
   it('connects every Sluice container to PostgreSQL as a role of least privilege, never as the superuser', () => {

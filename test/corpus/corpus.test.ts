@@ -24,7 +24,7 @@ import { telemetrySettings } from '../../processors/telemetry/config.ts';
 import { TelemetryPipeline } from '../../processors/telemetry/telemetry-pipeline.ts';
 import { dlqContract, topics } from '../../schemas/catalog.ts';
 import type { DeadLetter, RawPriceOffer, RawTelemetryReading } from '../../schemas/types.ts';
-import { WatchedProcess, type UnexpectedExit } from '../private-platform.ts';
+import { type UnexpectedExit, WatchedProcess } from '../private-platform.ts';
 import { sluiceAsync, uniqueSuffix } from '../support.ts';
 import {
   azurePage,

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon, { type Request } from 'autocannon';
 import { nodeFlagsOf } from '../lib/component.ts';
 import { projectRoot } from '../lib/config.ts';
+import { compiledCli } from '../test/support.ts';
 import { report } from './report.ts';
 
 /** The API in processes of its own (`sluice run api`), as in production, on one port. */
@@ -19,23 +19,19 @@ export class ApiProcesses {
   }
 
   async start(env: Record<string, string> = {}): Promise<ChildProcess> {
-    const child = spawn(
-      process.execPath,
-      [...nodeFlagsOf('api'), join(projectRoot, 'bin', 'sluice.mjs'), 'run', 'api'],
-      {
-        cwd: projectRoot,
-        env: {
-          ...process.env,
-          LOG_LEVEL: 'warn',
-          API_PORT: String(this.port),
-          OPS_PORT: String(this.port + 1),
-          API_RATE_LIMIT_PER_MINUTE: '1000000000',
-          ...this.env,
-          ...env,
-        },
-        stdio: ['ignore', 'inherit', 'inherit'],
+    const child = spawn(process.execPath, [...nodeFlagsOf('api'), compiledCli(), 'run', 'api'], {
+      cwd: projectRoot,
+      env: {
+        ...process.env,
+        LOG_LEVEL: 'warn',
+        API_PORT: String(this.port),
+        OPS_PORT: String(this.port + 1),
+        API_RATE_LIMIT_PER_MINUTE: '1000000000',
+        ...this.env,
+        ...env,
       },
-    );
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     this.children.push(child);
     await this.healthy(child);
     return child;

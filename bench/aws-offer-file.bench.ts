@@ -23,7 +23,7 @@ import { createRegistryClient } from '../lib/registry.ts';
 import { AvroSerde } from '../lib/serde.ts';
 import { topics } from '../schemas/catalog.ts';
 import { dimensionsPerProduct, syntheticOfferFile } from '../test/pricing-synthetic.ts';
-import { uniqueSuffix } from '../test/support.ts';
+import { compiledCli, uniqueSuffix } from '../test/support.ts';
 import { committedCount, deleteTopics } from '../test/telemetry-load.ts';
 import { report } from './report.ts';
 import { cpuSecondsOf, peakRssOf } from './resources.ts';
@@ -64,7 +64,7 @@ function sluice(
   env: Record<string, string | undefined>,
   { flags = componentNodeFlags, output = 'ignore' }: { flags?: string[]; output?: 'pipe' | 'ignore' } = {},
 ) {
-  const child = spawn(process.execPath, [...flags, join(projectRoot, 'bin', 'sluice.mjs'), ...args], {
+  const child = spawn(process.execPath, [...flags, compiledCli(), ...args], {
     cwd: projectRoot,
     env,
     stdio: ['ignore', output, 'inherit'],

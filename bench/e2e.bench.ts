@@ -30,7 +30,7 @@ import { createPgPool, postgresSettings } from '../lib/postgres.ts';
 import { topics } from '../schemas/catalog.ts';
 import { postgresArchiveSettings } from '../sinks/postgres/config.ts';
 import { PrivatePlatform, type ServerName } from '../test/private-platform.ts';
-import { uniqueSuffix } from '../test/support.ts';
+import { compiledCli, uniqueSuffix } from '../test/support.ts';
 import { chart } from './e2e-chart.ts';
 import { brokerPerformance } from './kafka-tools.ts';
 import { machineConditions, report, writeResults } from './report.ts';
@@ -94,7 +94,7 @@ async function post(url: string, key: string, text: string): Promise<Answer> {
 
 // ---- the run
 
-const platform = new PrivatePlatform(ports, { API_PORT: String(apiPort), LOG_LEVEL: 'warn' });
+const platform = new PrivatePlatform(ports, { API_PORT: String(apiPort), LOG_LEVEL: 'warn' }, compiledCli());
 const gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
 try {
   process.stderr.write('starting a private stack and the platform…\n');
@@ -104,7 +104,7 @@ try {
   const pool = createPgPool(loadSettings(postgresSettings, env));
   const clickhouse = createClickHouse(loadSettings(clickhouseSettings, env));
   const key = (await createApiKey(pool, { name: `bench-${run}`, roles: ['ingest'] })).key;
-  // as npm start runs it, with glibc's malloc settings (lib/memory.ts mallocEnv, given by the private platform)
+  // as npm start runs it: compiled, with glibc's malloc settings (lib/memory.ts mallocEnv, given by the private platform)
   const sluice = platform.startCommand('platform', ['run', 'platform', '--no-demo']);
   for (;;) {
     const ready = await fetch(`http://127.0.0.1:${apiPort}/readyz`).then(

@@ -11,13 +11,12 @@
  *   BENCH_CLIENTS=100 BENCH_RATE=5000 BENCH_SECONDS=30 to change the conditions
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createApiKey, revokeApiKey } from '../lib/api-keys.ts';
 import { nodeFlagsOf } from '../lib/component.ts';
 import { projectRoot } from '../lib/config.ts';
 import { createPgPool } from '../lib/postgres.ts';
-import { uniqueSuffix } from '../test/support.ts';
+import { compiledCli, uniqueSuffix } from '../test/support.ts';
 import { report } from './report.ts';
 import { rssOf } from './resources.ts';
 
@@ -35,15 +34,11 @@ const suffix = uniqueSuffix();
 const children: ChildProcess[] = [];
 
 async function start(args: string[], env: Record<string, string>, healthUrl: string): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    [...nodeFlagsOf(args[1] ?? ''), join(projectRoot, 'bin', 'sluice.mjs'), ...args],
-    {
-      cwd: projectRoot,
-      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+  const child = spawn(process.execPath, [...nodeFlagsOf(args[1] ?? ''), compiledCli(), ...args], {
+    cwd: projectRoot,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   children.push(child);
   for (let i = 0; i < 240; i++) {
     if (child.exitCode !== null) throw new Error(`sluice ${args.join(' ')} exited with ${child.exitCode}`);

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { nodeFlagsOf } from '../lib/component.ts';
 import { projectRoot } from '../lib/config.ts';
+import { compiledCli } from '../test/support.ts';
 
 /** `sluice run <name> [args…]` in its own process, as in production (with its V8 flags), with these settings. */
 export function startProducer(
@@ -10,15 +10,11 @@ export function startProducer(
   args: string[] = [],
   nodeFlags: string[] = [],
 ): ChildProcess {
-  return spawn(
-    process.execPath,
-    [...nodeFlagsOf(name), ...nodeFlags, join(projectRoot, 'bin', 'sluice.mjs'), 'run', name, ...args],
-    {
-      cwd: projectRoot,
-      env: { ...process.env, LOG_LEVEL: 'warn', ...settings },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    },
-  );
+  return spawn(process.execPath, [...nodeFlagsOf(name), ...nodeFlags, compiledCli(), 'run', name, ...args], {
+    cwd: projectRoot,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...settings },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
 }
 
 /** A process a benchmark stops and starts again (to queue a backlog for it, say): `start` spawns it. */

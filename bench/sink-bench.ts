@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Kafka } from 'kafkajs';
 import { nodeFlagsOf } from '../lib/component.ts';
@@ -10,7 +9,7 @@ import { createKafka } from '../lib/kafka.ts';
 import { dlqContract } from '../schemas/catalog.ts';
 import { type BatchingSinkOptions, createBatchingSink } from '../sinks/batching-sink.ts';
 import { normalizedReadings, privateTelemetryTopic, publishReadings } from '../sinks/fixtures.ts';
-import { uniqueSuffix, waitFor } from '../test/support.ts';
+import { compiledCli, uniqueSuffix, waitFor } from '../test/support.ts';
 import { deleteTopics } from '../test/telemetry-load.ts';
 import {
   cpuSecondsOf,
@@ -201,15 +200,11 @@ async function separateProcesses(
 ): Promise<{ figures: Figure[]; load: SeparateProcessesLoad }> {
   const env = { ...process.env, ...plan.env(topic, `bench-${topic}`), LOG_LEVEL: 'warn' };
   const children = Array.from({ length: processes }, () =>
-    spawn(
-      process.execPath,
-      [...nodeFlagsOf('sink'), join(projectRoot, 'bin', 'sluice.mjs'), 'run', 'sink', plan.command],
-      {
-        cwd: projectRoot,
-        env,
-        stdio: ['ignore', 'inherit', 'inherit'],
-      },
-    ),
+    spawn(process.execPath, [...nodeFlagsOf('sink'), compiledCli(), 'run', 'sink', plan.command], {
+      cwd: projectRoot,
+      env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    }),
   );
   try {
     const pids = children.map((child) => child.pid as number);

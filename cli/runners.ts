@@ -36,17 +36,17 @@ async function withLocalStack<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-function runNode(args: string[]): Promise<number> {
-  // JSON logs of components under test would bury the runner's report: warnings and up only, unless asked.
-  const env = { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
-  const child = spawn(process.execPath, [...componentNodeFlags, '--import', 'tsx', ...args], {
-    cwd: projectRoot,
-    stdio: 'inherit',
-    env,
-  });
+function runCommand(command: string, args: string[], env = process.env): Promise<number> {
+  const child = spawn(command, args, { cwd: projectRoot, stdio: 'inherit', env });
   return new Promise((resolveExit) =>
     child.once('exit', (code, signal) => resolveExit(code ?? (signal ? 1 : 0))),
   );
+}
+
+function runNode(args: string[]): Promise<number> {
+  // JSON logs of components under test would bury the runner's report: warnings and up only, unless asked.
+  const env = { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+  return runCommand(process.execPath, [...componentNodeFlags, '--import', 'tsx', ...args], env);
 }
 
 /** Tests that start clusters of their own (`npm run test:cluster`, a CI step of its own): run only when named. */
@@ -107,6 +107,9 @@ export function runBenchmarks(names: string[]): Promise<number> {
     .filter((file) => names.length === 0 || names.includes(basename(file, '.bench.ts')))
     .sort();
   return withLocalStack(async () => {
+    // the components a benchmark starts run compiled, as npm start and production run them
+    step('build', 'npm run build');
+    if ((await runCommand('npm', ['run', '--silent', 'build'])) !== 0) return 1;
     let failures = 0;
     for (const file of files) {
       step('bench', basename(file, '.bench.ts'));

@@ -160,13 +160,15 @@ describe('supervision', () => {
 });
 
 describe('V8 flags', () => {
-  it('npm start runs the platform with the platform’s flags', () => {
+  it('npm start builds and runs the compiled platform with the platform’s flags', () => {
     const { scripts } = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as {
       scripts: Record<string, string>;
     };
     assert.match(
       scripts.start ?? '',
-      new RegExp(`node ${nodeFlagsOf('platform').join(' ')} bin/sluice.mjs up$`),
+      new RegExp(
+        `^npm run --silent build && .* node ${nodeFlagsOf('platform').join(' ')} dist/cli/main.js up$`,
+      ),
     );
   });
 
@@ -174,7 +176,7 @@ describe('V8 flags', () => {
     const read = (file: string) => readFileSync(join(projectRoot, file), 'utf8');
     const { scripts } = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
     const settings = Object.entries(mallocEnv).map(([name, value]) => `${name}=${value}`);
-    assert.ok(scripts.start?.startsWith(`${settings.join(' ')} node `), scripts.start);
+    assert.ok(scripts.start?.includes(` && ${settings.join(' ')} node `), scripts.start);
     const image = read('Dockerfile');
     for (const setting of settings)
       assert.ok(image.includes(`    ${setting} \\\n`), `Dockerfile ENV lacks ${setting}`);

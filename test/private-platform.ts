@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { nodeFlagsOf } from '../lib/component.ts';
 import { environment, projectRoot } from '../lib/config.ts';
 import { mallocEnv } from '../lib/memory.ts';
-import { sluiceAsync, withoutConnections } from './support.ts';
+import { sluiceAsync, sourceCli, withoutConnections } from './support.ts';
 
 /**
  * A whole Sluice on a private stack (its own Kafka, registry, PostgreSQL, ClickHouse and Mosquitto,
@@ -59,15 +59,12 @@ export class WatchedProcess {
     env: NodeJS.ProcessEnv,
     lines: string[],
     report: { exits: UnexpectedExit[]; crashLines: string[] },
+    entry = sourceCli,
   ) {
     this.child = spawn(
       process.execPath,
       // `run <command>` with that command's V8 flags, as the platform and deployments start it
-      [
-        ...nodeFlagsOf(args[0] === 'run' ? (args[1] ?? '') : ''),
-        join(projectRoot, 'bin', 'sluice.mjs'),
-        ...args,
-      ],
+      [...nodeFlagsOf(args[0] === 'run' ? (args[1] ?? '') : ''), entry, ...args],
       {
         cwd: projectRoot,
         // glibc's settings as npm start gives them (lib/memory.ts)
@@ -161,9 +158,14 @@ export class PrivatePlatform {
   readonly crashLines: string[] = [];
   readonly baseEnv: NodeJS.ProcessEnv;
 
+  /**
+   * `entry`: the CLI its processes run, the sources (tests) or the compiled CLI (the end-to-end
+   * benchmark, as npm start runs it: test/support.ts compiledCli).
+   */
   constructor(
     readonly ports: PrivatePorts,
     componentEnv: Record<string, string> = {},
+    private readonly entry = sourceCli,
   ) {
     // PostgreSQL runs as its own user when we are root: it must reach its data dir under here
     chmodSync(this.home, 0o755);
@@ -221,10 +223,14 @@ export class PrivatePlatform {
   startCommand(name: string, args: string[], env: Record<string, string> = {}): WatchedProcess {
     const lines = this.logs.get(name) ?? [];
     this.logs.set(name, lines);
-    const started = new WatchedProcess(name, args, { ...this.baseEnv, ...env }, lines, {
-      exits: this.unexpectedExits,
-      crashLines: this.crashLines,
-    });
+    const started = new WatchedProcess(
+      name,
+      args,
+      { ...this.baseEnv, ...env },
+      lines,
+      { exits: this.unexpectedExits, crashLines: this.crashLines },
+      this.entry,
+    );
     this.processes.set(name, started);
     return started;
   }

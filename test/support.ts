@@ -58,11 +58,23 @@ function cliEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { ...withoutConnections(), ...env };
 }
 
-const cli = join(projectRoot, 'bin', 'sluice.mjs');
+/** The `sluice` CLI as development runs it: the TypeScript sources through tsx (tests run these). */
+export const sourceCli = join(projectRoot, 'bin', 'sluice.mjs');
+
+/**
+ * The compiled CLI (`npm run build`), as npm start and production run it: a benchmark measures
+ * that (under tsx every process also holds its loader and the transpiled modules, ~45 MiB more
+ * RSS a process). `sluice bench` builds it first.
+ */
+export function compiledCli(): string {
+  const entry = join(projectRoot, 'dist', 'cli', 'main.js');
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run npm run build (npm run bench builds it)`);
+  return entry;
+}
 
 /** Runs the `sluice` CLI as a user would, without inheriting connection variables unless given. */
 export function sluice(args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, [cli, ...args], {
+  const result = spawnSync(process.execPath, [sourceCli, ...args], {
     cwd: projectRoot,
     encoding: 'utf8',
     env: cliEnvironment(env),
@@ -76,7 +88,7 @@ export function sluice(args: string[], env: Record<string, string> = {}) {
  * load running meanwhile); connection variables are not inherited unless given.
  */
 export async function sluiceAsync(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const child = spawn(process.execPath, [cli, ...args], {
+  const child = spawn(process.execPath, [sourceCli, ...args], {
     cwd: projectRoot,
     env: cliEnvironment(env),
     stdio: ['ignore', 'pipe', 'pipe'],

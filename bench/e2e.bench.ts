@@ -225,9 +225,18 @@ try {
     return end - Number(stored?.next ?? 0);
   };
   /** Waits until both sinks hold every acknowledged reading and the archive every raw record (at most `limitSeconds`); the seconds it took. */
+  /** Stops the run, with the process's last lines, once a process of the platform exited unasked. */
+  const noneExited = () => {
+    const [exit] = platform.unexpectedExits;
+    if (exit)
+      throw new Error(
+        `${exit.component} exited (code ${exit.code}, signal ${exit.signal}):\n${exit.lastLines.join('\n')}`,
+      );
+  };
   const drain = async (limitSeconds: number) => {
     const drainStart = Date.now();
     for (;;) {
+      noneExited();
       const now = await rows();
       if (now.postgres >= acknowledged && now.clickhouse >= acknowledged && (await archiveBehind()) <= 0)
         break;
@@ -306,6 +315,7 @@ try {
     } else latencyRefused++;
   });
   const fixedPhase = watch.end();
+  noneExited();
   const fixedResources = fixedPhase.processes;
   polling = false;
   await poller;
@@ -339,6 +349,7 @@ try {
   stop = true;
   await Promise.all(loops);
   const burstResources = watch.end().processes;
+  noneExited();
   const burst = { ...rates(burstStart, burstEnd), refusedRequests: refused };
   process.stderr.write(`    draining the backlog…\n`);
   const drainSeconds = await drain(600);
@@ -370,6 +381,7 @@ try {
     const to = await mark();
     const countersAfter = await postgresCounters();
     const phase = watch.end();
+    noneExited();
     const loaded = to.rows.postgres - from.rows.postgres;
     const figures = {
       offered,

@@ -140,18 +140,20 @@ export class ResourceWatch {
     private readonly alone: ReadonlySet<string> = new Set(),
   ) {}
 
-  /** Each named process (its tree unless `alone`), from one scan of /proc. */
+  /**
+   * Each named process (its tree unless `alone`), from one scan of /proc; one that has ended is
+   * left out (the benchmark reports the exit: its figures would be nonsense).
+   */
   private measure(): Map<string, ProcessSample> {
     const named = [...this.pids()];
     const trees = processTrees(named.map(([, pid]) => pid));
-    return new Map(
-      named.map(([name, pid], i) => [
-        name,
-        this.alone.has(name)
-          ? { rss: rssOf(pid), cpuSeconds: cpuSecondsOf(pid) }
-          : (trees[i] as ProcessSample),
-      ]),
-    );
+    const measured = new Map<string, ProcessSample>();
+    named.forEach(([name, pid], i) => {
+      if (!this.alone.has(name)) measured.set(name, trees[i] as ProcessSample);
+      else if (existsSync(`/proc/${pid}`))
+        measured.set(name, { rss: rssOf(pid), cpuSeconds: cpuSecondsOf(pid) });
+    });
+    return measured;
   }
 
   begin(): void {

@@ -51,21 +51,26 @@ describe('kafkajs port (local stack)', { timeout: 120_000 }, () => {
     await ensureTopics(kafka, [{ topic, numPartitions: 1 }]);
     const consumer = port.consumer(consumerOptions(`test-kafkajs-port-${suffix}`));
     const position = { topic, partition: 0, offset: '0' };
-    assert.throws(() => consumer.seek(position), /Consumer group was not initialized/);
-    let assigned!: () => void;
-    const joined = new Promise<void>((resolve) => {
-      assigned = resolve;
-    });
-    await consumer.run([topic], true, {
-      revoking: () => {},
-      assigned: async () => assigned(),
-      batch: async () => true,
-      crashed: () => {},
-    });
-    await joined;
-    consumer.seek(position);
-    // what kafkajs does on a crash before it restarts the consumer: stops it, and its group is gone
-    await consumer.stop();
-    assert.doesNotThrow(() => consumer.seek(position));
+    try {
+      assert.throws(() => consumer.seek(position), /Consumer group was not initialized/);
+      let assigned!: () => void;
+      const joined = new Promise<void>((resolve) => {
+        assigned = resolve;
+      });
+      await consumer.run([topic], true, {
+        revoking: () => {},
+        assigned: async () => assigned(),
+        batch: async () => true,
+        crashed: () => {},
+      });
+      await joined;
+      consumer.seek(position);
+      // what kafkajs does on a crash before it restarts the consumer: stops it, and its group is gone
+      await consumer.stop();
+      assert.doesNotThrow(() => consumer.seek(position));
+    } finally {
+      // its connections would keep the test file's process alive after the tests
+      await consumer.disconnect();
+    }
   });
 });

@@ -224,7 +224,6 @@ try {
     );
     return end - Number(stored?.next ?? 0);
   };
-  /** Waits until both sinks hold every acknowledged reading and the archive every raw record (at most `limitSeconds`); the seconds it took. */
   /** Stops the run, with the process's last lines, once a process of the platform exited unasked. */
   const noneExited = () => {
     const [exit] = platform.unexpectedExits;
@@ -233,6 +232,7 @@ try {
         `${exit.component} exited (code ${exit.code}, signal ${exit.signal}):\n${exit.lastLines.join('\n')}`,
       );
   };
+  /** Waits until both sinks hold every acknowledged reading and the archive every raw record (at most `limitSeconds`); the seconds it took. */
   const drain = async (limitSeconds: number) => {
     const drainStart = Date.now();
     for (;;) {

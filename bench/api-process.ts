@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon, { type Request } from 'autocannon';
-import { nodeFlagsOf } from '../lib/component.ts';
+import { sluiceProcess } from '../lib/component.ts';
 import { projectRoot } from '../lib/config.ts';
 import { compiledCli } from '../test/support.ts';
 import { report } from './report.ts';
@@ -19,17 +19,18 @@ export class ApiProcesses {
   }
 
   async start(env: Record<string, string> = {}): Promise<ChildProcess> {
-    const child = spawn(process.execPath, [...nodeFlagsOf('api'), compiledCli(), 'run', 'api'], {
+    const launch = sluiceProcess(compiledCli(), ['run', 'api'], {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      API_PORT: String(this.port),
+      OPS_PORT: String(this.port + 1),
+      API_RATE_LIMIT_PER_MINUTE: '1000000000',
+      ...this.env,
+      ...env,
+    });
+    const child = spawn(launch.command, launch.args, {
       cwd: projectRoot,
-      env: {
-        ...process.env,
-        LOG_LEVEL: 'warn',
-        API_PORT: String(this.port),
-        OPS_PORT: String(this.port + 1),
-        API_RATE_LIMIT_PER_MINUTE: '1000000000',
-        ...this.env,
-        ...env,
-      },
+      env: launch.env,
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     this.children.push(child);

@@ -16,7 +16,7 @@ import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collectionNodeFlags } from '../cli/commands/collect.ts';
-import { componentNodeFlags } from '../lib/component.ts';
+import { sluiceProcess } from '../lib/component.ts';
 import { environment, projectRoot } from '../lib/config.ts';
 import { createKafka, ensureTopics } from '../lib/kafka.ts';
 import { createRegistryClient } from '../lib/registry.ts';
@@ -55,18 +55,19 @@ async function writeOfferFile(bytes: number): Promise<number> {
 }
 
 /**
- * `sluice <args>` in its own process: a component with componentNodeFlags, as `sluice up` starts it;
- * a collection with collectionNodeFlags, as `sluice collect` runs itself (so the process measured is
+ * `sluice <args>` in its own process: a component as `sluice up` starts it (`sluiceProcess`); a
+ * collection with collectionNodeFlags, as `sluice collect` runs itself (so the process measured is
  * the one collecting).
  */
 function sluice(
   args: string[],
   env: Record<string, string | undefined>,
-  { flags = componentNodeFlags, output = 'ignore' }: { flags?: string[]; output?: 'pipe' | 'ignore' } = {},
+  { flags, output = 'ignore' }: { flags?: string[]; output?: 'pipe' | 'ignore' } = {},
 ) {
-  const child = spawn(process.execPath, [...flags, compiledCli(), ...args], {
+  const launch = sluiceProcess(compiledCli(), args, env);
+  const child = spawn(launch.command, flags ? [...flags, compiledCli(), ...args] : launch.args, {
     cwd: projectRoot,
-    env,
+    env: launch.env,
     stdio: ['ignore', output, 'inherit'],
   });
   children.push(child);

@@ -13,7 +13,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createApiKey, revokeApiKey } from '../lib/api-keys.ts';
-import { nodeFlagsOf } from '../lib/component.ts';
+import { sluiceProcess } from '../lib/component.ts';
 import { projectRoot } from '../lib/config.ts';
 import { createPgPool } from '../lib/postgres.ts';
 import { compiledCli, uniqueSuffix } from '../test/support.ts';
@@ -34,9 +34,10 @@ const suffix = uniqueSuffix();
 const children: ChildProcess[] = [];
 
 async function start(args: string[], env: Record<string, string>, healthUrl: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...nodeFlagsOf(args[1] ?? ''), compiledCli(), ...args], {
+  const launch = sluiceProcess(compiledCli(), args, { ...process.env, LOG_LEVEL: 'warn', ...env });
+  const child = spawn(launch.command, launch.args, {
     cwd: projectRoot,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    env: launch.env,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   children.push(child);

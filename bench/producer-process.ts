@@ -1,18 +1,23 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { nodeFlagsOf } from '../lib/component.ts';
+import { sluiceProcess } from '../lib/component.ts';
 import { projectRoot } from '../lib/config.ts';
 import { compiledCli } from '../test/support.ts';
 
-/** `sluice run <name> [args…]` in its own process, as in production (with its V8 flags), with these settings. */
+/** `sluice run <name> [args…]` in its own process, as in production (`sluiceProcess`), with these settings. */
 export function startProducer(
   name: string,
   settings: Record<string, string>,
   args: string[] = [],
   nodeFlags: string[] = [],
 ): ChildProcess {
-  return spawn(process.execPath, [...nodeFlagsOf(name), ...nodeFlags, compiledCli(), 'run', name, ...args], {
+  const launch = sluiceProcess(compiledCli(), ['run', name, ...args], {
+    ...process.env,
+    LOG_LEVEL: 'warn',
+    ...settings,
+  });
+  return spawn(launch.command, [...nodeFlags, ...launch.args], {
     cwd: projectRoot,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...settings },
+    env: launch.env,
     stdio: ['ignore', 'inherit', 'inherit'],
   });
 }

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Kafka } from 'kafkajs';
-import { nodeFlagsOf } from '../lib/component.ts';
+import { sluiceProcess } from '../lib/component.ts';
 import { environment, projectRoot } from '../lib/config.ts';
 import { createKafka } from '../lib/kafka.ts';
 import { dlqContract } from '../schemas/catalog.ts';
@@ -198,11 +198,15 @@ async function separateProcesses(
   topic: string,
   processes: number,
 ): Promise<{ figures: Figure[]; load: SeparateProcessesLoad }> {
-  const env = { ...process.env, ...plan.env(topic, `bench-${topic}`), LOG_LEVEL: 'warn' };
+  const launch = sluiceProcess(compiledCli(), ['run', 'sink', plan.command], {
+    ...process.env,
+    ...plan.env(topic, `bench-${topic}`),
+    LOG_LEVEL: 'warn',
+  });
   const children = Array.from({ length: processes }, () =>
-    spawn(process.execPath, [...nodeFlagsOf('sink'), compiledCli(), 'run', 'sink', plan.command], {
+    spawn(launch.command, launch.args, {
       cwd: projectRoot,
-      env,
+      env: launch.env,
       stdio: ['ignore', 'inherit', 'inherit'],
     }),
   );

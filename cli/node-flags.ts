@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import type { ProcessCommand } from '../lib/component-process.ts';
+import { memoryEnv } from '../lib/memory.ts';
 
 /** Whether a V8 flag is one of `names` (`--name` or `--name=value`). */
 const isOneOf = (flag: string, names: readonly string[]) =>
@@ -7,10 +9,9 @@ const isOneOf = (flag: string, names: readonly string[]) =>
 
 /**
  * Runs this same command again in a child whose V8 flags are `wanted` instead of any of `replaced`
- * (V8 reads them only at start), unless this process has them already; passes on the child's exit
+ * (V8 reads them only at start) and `memoryEnv`, unless this process has those flags already; passes on the child's exit
  * code. Flags given through NODE_OPTIONS (the Docker image's) are replaced too. Answers whether the
- * child ran (the caller then returns). The child has an IPC channel only so that it notices if
- * this process dies, even by SIGKILL: it should then exit too (`process.once('disconnect', …)`).
+ * child ran (the caller then returns).
  */
 export async function rerunWithNodeFlags(
   wanted: readonly string[],
@@ -24,9 +25,23 @@ export async function rerunWithNodeFlags(
     flags.length === process.execArgv.length &&
     flags.every((flag) => process.execArgv.includes(flag));
   if (unchanged) return false;
-  const child = spawn(process.execPath, [...flags, ...process.argv.slice(1)], {
+  process.exitCode = await runAttached({
+    command: process.execPath,
+    args: [...flags, ...process.argv.slice(1)],
+    env: memoryEnv({ ...process.env, NODE_OPTIONS: keptOptions.join(' ') }),
+  });
+  return true;
+}
+
+/**
+ * Runs `launch` as this process's child in its terminal until it exits; resolves with its exit
+ * code. The child has an IPC channel only so that it notices if this process dies, even by
+ * SIGKILL: it should then exit too (`exitWithParent`).
+ */
+export async function runAttached(launch: ProcessCommand): Promise<number> {
+  const child = spawn(launch.command, launch.args, {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, NODE_OPTIONS: keptOptions.join(' ') },
+    env: launch.env,
   });
   // Ctrl-C reaches the child from the terminal; a signal sent to this process is passed on
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
@@ -35,11 +50,10 @@ export async function rerunWithNodeFlags(
   const [code] = (await once(child, 'exit')) as [number | null];
   process.off('SIGINT', forward);
   process.off('SIGTERM', forward);
-  process.exitCode = code ?? 1;
-  return true;
+  return code ?? 1;
 }
 
-/** A child started by rerunWithNodeFlags goes when the process the user started dies. */
+/** A child started by runAttached goes when the process the user started dies. */
 export function exitWithParent(): void {
   process.once('disconnect', () => process.kill(process.pid, 'SIGKILL'));
   process.channel?.unref();

@@ -1,11 +1,10 @@
 import { join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { apiSettings, apiUrl } from '../api/config.ts';
-import { type ComponentFactory, nodeFlagsOf, runComponents } from '../lib/component.ts';
+import { type ComponentFactory, runComponents, sluiceProcess } from '../lib/component.ts';
 import { ComponentProcess, componentProcessProblems } from '../lib/component-process.ts';
 import { loadSettings, projectRoot, sluiceHome } from '../lib/config.ts';
 import { componentLogger, loggedProblems } from '../lib/logger.ts';
-import { mallocEnv } from '../lib/memory.ts';
 import type { Observed } from '../lib/ops.ts';
 import { telemetryProducers } from '../producers/telemetry-producers.ts';
 import { pipelines } from './commands/processors.ts';
@@ -17,6 +16,7 @@ import {
   sinkFactory,
   sinkNames,
 } from './components.ts';
+import { exitWithParent, runAttached } from './node-flags.ts';
 import { bold, done, red, say, yellow } from './output.ts';
 import { LocalService } from './stack/service.ts';
 import { stackDown, stackUp } from './stack/stack.ts';
@@ -77,10 +77,24 @@ const runCommands: Record<CopyableComponent, string[]> = Object.fromEntries([
  * backoff when it dies) and reporting its health and metrics to it.
  */
 function processFactory(name: string, command: string[]): ComponentFactory {
-  // the entry this process runs: bin/sluice.mjs in a checkout, dist/cli/main.js when built
-  const entry = process.argv[1] ?? join(projectRoot, 'bin', 'sluice.mjs');
-  const args = [...nodeFlagsOf(command[0] ?? ''), entry, 'run', ...command];
-  return { name, create: () => new ComponentProcess(name, { command: process.execPath, args }) };
+  const launch = sluiceProcess(thisEntry(), ['run', ...command]);
+  return { name, create: () => new ComponentProcess(name, launch) };
+}
+
+/** The entry this process runs: bin/sluice.mjs in a checkout, dist/cli/main.js when built. */
+function thisEntry(): string {
+  return process.argv[1] ?? join(projectRoot, 'bin', 'sluice.mjs');
+}
+
+/** `sluice run platform` with `options`, as `sluice up` starts it. */
+function platformArgs(options: PlatformOptions): string[] {
+  return [
+    'run',
+    'platform',
+    ...(options.demo ? [] : ['--no-demo']),
+    ...instancesArgument(options.instances),
+    ...(options.oneProcess ? ['--one-process'] : []),
+  ];
 }
 
 /**
@@ -88,12 +102,11 @@ function processFactory(name: string, command: string[]): ComponentFactory {
  * process, and each processor and sink in a process of its own (all in this one with
  * `oneProcess`), every one restarted when it fails (`runComponents`); resolves with the process's
  * exit code. Nothing waits for the servers at start: the API answers at once, and a component
- * whose server is not there yet says so in /readyz and is started again with backoff.
+ * whose server is not there yet says so in /readyz and is started again with backoff. `attached`:
+ * in the terminal of `sluice up`, which it prints the URLs and the run's problems to.
  */
-export async function runPlatform(
-  options: PlatformOptions,
-  onStarted?: (apiUrl: string) => void,
-): Promise<number> {
+export async function runPlatform(options: PlatformOptions & { attached?: boolean }): Promise<number> {
+  if (options.attached) exitWithParent();
   const logger = componentLogger('platform');
   // topics and schemas, once for every producer (again after a failure)
   const serde = sharedSerde('platform');
@@ -125,10 +138,15 @@ export async function runPlatform(
       onSupervised: (supervised) => {
         components = supervised;
       },
-      onStarted: () => onStarted?.(apiUrl(loadSettings(apiSettings))),
+      onStarted: () => {
+        if (!options.attached) return;
+        printUrls(apiUrl(loadSettings(apiSettings)));
+        say('Press Ctrl-C to stop.');
+      },
     });
   } finally {
     await api.close();
+    if (options.attached) printLoggedProblems();
   }
 }
 
@@ -172,22 +190,7 @@ function platformService(options: PlatformOptions): LocalService {
       readyTimeoutMs: 90_000,
       install: async () => {},
       prepare: async () => {},
-      launch: (dir) => ({
-        command: process.execPath,
-        env: mallocEnv,
-        args: [
-          ...nodeFlagsOf('platform'),
-          // the entry this process runs: bin/sluice.mjs in a checkout, dist/cli/main.js when built
-          process.argv[1] ?? join(projectRoot, 'bin', 'sluice.mjs'),
-          'run',
-          'platform',
-          '--state',
-          dir,
-          ...(options.demo ? [] : ['--no-demo']),
-          ...instancesArgument(options.instances),
-          ...(options.oneProcess ? ['--one-process'] : []),
-        ],
-      }),
+      launch: (dir) => sluiceProcess(thisEntry(), [...platformArgs(options), '--state', dir]),
       probe: async () => (await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) })).ok,
     },
     sluiceHome(),
@@ -210,12 +213,11 @@ export async function platformUp({
     return;
   }
   try {
-    process.exitCode = await runPlatform(options, (url) => {
-      printUrls(url);
-      say('Press Ctrl-C to stop.');
-    });
+    // a process of its own, so that it starts with jemalloc, which stackUp may just have installed
+    process.exitCode = await runAttached(
+      sluiceProcess(thisEntry(), [...platformArgs(options), '--attached']),
+    );
   } finally {
-    printLoggedProblems();
     if (startedServers.length > 0) await stackDown(startedServers);
   }
 }

@@ -3,7 +3,6 @@ import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import type { Component, Health } from './component.ts';
 import { SluiceError } from './errors.ts';
 import { type LoggedProblem, loggedProblems } from './logger.ts';
-import { mallocEnv } from './memory.ts';
 import { addMetricsSource, metricsRegistry } from './metrics.ts';
 import { type Observed, type Readiness, readiness } from './ops.ts';
 
@@ -80,6 +79,7 @@ export function reportToParent(components: () => Observed[]): () => Promise<void
 export interface ProcessCommand {
   command: string;
   args: string[];
+  env: NodeJS.ProcessEnv;
 }
 
 /** Problems reported by component processes that exited (their last report), for the summary at the end. */
@@ -119,7 +119,7 @@ export class ComponentProcess implements Component {
   async start(): Promise<void> {
     const child = spawn(this.launch.command, this.launch.args, {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      env: { ...mallocEnv, ...process.env, [childVariable]: '1' },
+      env: { ...this.launch.env, [childVariable]: '1' },
     });
     this.child = child;
     this.exited = new Promise((resolveExit) => child.once('exit', () => resolveExit()));

@@ -40,6 +40,7 @@ function childProgram(exitCode?: number): string {
 const launch = (exitCode?: number) => ({
   command: process.execPath,
   args: ['--import', 'tsx', '--input-type=module', '--eval', childProgram(exitCode)],
+  env: process.env,
 });
 
 async function until(

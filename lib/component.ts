@@ -1,11 +1,11 @@
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { reportToParent, startedByPlatform } from './component-process.ts';
+import { type ProcessCommand, reportToParent, startedByPlatform } from './component-process.ts';
 import { defineSettings, loadSettings, positiveInt, type SettingsOf, setting } from './config.ts';
 import { classifyError, describeError, type SluiceError } from './errors.ts';
 import { closeServer } from './http-server.ts';
 import type { Logger } from './logger.ts';
-import { compactHeapWhenQuiet } from './memory.ts';
+import { compactHeapWhenQuiet, memoryEnv } from './memory.ts';
 import { startOpsServer } from './ops.ts';
 import { backoffDelay } from './retry.ts';
 
@@ -67,6 +67,23 @@ export function nodeFlagsOf(command: string): string[] {
   if (!Object.hasOwn(semiSpaceMiB, command)) return componentNodeFlags;
   const semiSpace = semiSpaceMiB[command];
   return semiSpace === undefined ? ['--expose-gc'] : [`--max-semi-space-size=${semiSpace}`, '--expose-gc'];
+}
+
+/**
+ * `sluice <args>` as a process of its own, as the platform, `sluice up` and the benchmarks start
+ * one: Node running `entry` (bin/sluice.mjs in a checkout, dist/cli/main.js when built) with the
+ * V8 flags of the `run` command it is, in `memoryEnv(env)`.
+ */
+export function sluiceProcess(
+  entry: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): ProcessCommand {
+  return {
+    command: process.execPath,
+    args: [...nodeFlagsOf(args[0] === 'run' ? (args[1] ?? '') : ''), entry, ...args],
+    env: memoryEnv(env),
+  };
 }
 
 /**

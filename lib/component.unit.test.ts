@@ -9,11 +9,12 @@ import {
   nodeFlagsOf,
   runComponents,
   type SupervisedComponent,
+  sluiceProcess,
 } from './component.ts';
 import { projectRoot } from './config.ts';
 import { SluiceError } from './errors.ts';
 import { componentLogger } from './logger.ts';
-import { mallocEnv } from './memory.ts';
+import { jemallocLibrary, mallocEnv, memoryEnv } from './memory.ts';
 
 const logger = componentLogger('supervision-test');
 const quick = { restartInitialMs: 20, restartMaxMs: 50, giveUpMs: 60_000 };
@@ -159,26 +160,47 @@ describe('supervision', () => {
   });
 });
 
-describe('V8 flags', () => {
-  it('npm start builds and runs the compiled platform with the platform’s flags', () => {
+describe('how a Sluice process starts', () => {
+  it('npm start builds and runs the compiled `sluice up`, which starts the platform with its flags', () => {
     const { scripts } = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as {
       scripts: Record<string, string>;
     };
-    assert.match(
-      scripts.start ?? '',
-      new RegExp(
-        `^npm run --silent build && .* node ${nodeFlagsOf('platform').join(' ')} dist/cli/main.js up$`,
-      ),
-    );
+    assert.equal(scripts.start, 'npm run --silent build && node dist/cli/main.js up');
+    const platform = sluiceProcess('dist/cli/main.js', ['run', 'platform', '--attached'], {});
+    assert.deepEqual(platform.args, [
+      ...nodeFlagsOf('platform'),
+      'dist/cli/main.js',
+      'run',
+      'platform',
+      '--attached',
+    ]);
   });
 
-  it('npm start and the image set glibc’s malloc settings (lib/memory.ts mallocEnv)', () => {
-    const read = (file: string) => readFileSync(join(projectRoot, file), 'utf8');
-    const { scripts } = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
-    const settings = Object.entries(mallocEnv).map(([name, value]) => `${name}=${value}`);
-    assert.ok(scripts.start?.includes(` && ${settings.join(' ')} node `), scripts.start);
-    const image = read('Dockerfile');
+  it('a Sluice process starts with jemalloc when the machine has it, with glibc’s settings otherwise', () => {
+    const env = sluiceProcess('dist/cli/main.js', ['run', 'sink', 'postgres'], { LOG_LEVEL: 'warn' }).env;
+    assert.equal(env.LOG_LEVEL, 'warn');
+    for (const [name, value] of Object.entries(mallocEnv)) assert.equal(env[name], value, name);
+    assert.equal(env.LD_PRELOAD, jemallocLibrary(), 'LD_PRELOAD');
+    const jemalloc = '/usr/lib/x86_64-linux-gnu/libjemalloc.so.2';
+    assert.equal(memoryEnv({}, jemalloc).LD_PRELOAD, jemalloc);
+    assert.equal(
+      memoryEnv({ LD_PRELOAD: '/opt/a.so' }, jemalloc).LD_PRELOAD,
+      `/opt/a.so:${jemalloc}`,
+      'the user’s kept',
+    );
+    assert.equal(memoryEnv({ LD_PRELOAD: jemalloc }, jemalloc).LD_PRELOAD, jemalloc, 'preloaded once');
+    assert.equal(memoryEnv({}, null).LD_PRELOAD, undefined, 'glibc where there is no jemalloc');
+    assert.equal(memoryEnv({ MALLOC_ARENA_MAX: '4' }, null).MALLOC_ARENA_MAX, '4', 'the user’s settings win');
+  });
+
+  it('the image preloads jemalloc and sets glibc’s settings (lib/memory.ts)', () => {
+    const image = readFileSync(join(projectRoot, 'Dockerfile'), 'utf8');
+    const settings = [
+      ...Object.entries(mallocEnv).map(([name, value]) => `${name}=${value}`),
+      'LD_PRELOAD=/usr/local/lib/libjemalloc.so.2',
+    ];
     for (const setting of settings)
       assert.ok(image.includes(`    ${setting} \\\n`), `Dockerfile ENV lacks ${setting}`);
+    assert.match(image, /apt-get install .*libjemalloc2/);
   });
 });

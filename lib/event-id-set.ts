@@ -24,14 +24,27 @@ export function readHexId(id: string, words: Uint32Array, at: number): boolean {
  * deletion): 34 bytes a slot instead of ~150 for a JavaScript string in a Set, and no string
  * hashing. The slot hash is seeded per process, so ids chosen by a producer cannot pile up in one
  * probe run. The table doubles when half full: memory follows the ids held (the caller bounds
- * them), and a small set probes a table that stays in the CPU caches.
+ * them), and a small set probes a table that stays in the CPU caches; `reserved` sizes it for that
+ * many ids from the start, its pages written, so it holds them without growing.
  */
 class HexIdSet {
-  private words = new Uint32Array(4096 * 4);
-  private used = new Uint8Array(4096);
-  private mask = 4095;
+  private words: Uint32Array;
+  private used: Uint8Array;
+  private mask: number;
   private size = 0;
   private readonly seed = randomInt(1, 2 ** 31);
+
+  constructor(reserved = 0) {
+    let capacity = 4096;
+    while (capacity < reserved * 2) capacity *= 2;
+    this.words = new Uint32Array(capacity * 4);
+    this.used = new Uint8Array(capacity);
+    this.mask = capacity - 1;
+    if (reserved > 0) {
+      this.words.fill(0);
+      this.used.fill(0);
+    }
+  }
 
   /** Rehashes into a table twice the size. */
   private grow(): void {
@@ -119,9 +132,14 @@ class HexIdSet {
  * any other id in a Set of strings.
  */
 export class EventIdSet {
-  private readonly hexIds = new HexIdSet();
+  private readonly hexIds: HexIdSet;
   private readonly otherIds = new Set<string>();
   private readonly scratch = new Uint32Array(4);
+
+  /** `reserved`: hex ids the set is sized and resident for from the start (HexIdSet). */
+  constructor(reserved = 0) {
+    this.hexIds = new HexIdSet(reserved);
+  }
 
   has(id: string): boolean {
     return readHexId(id, this.scratch, 0) ? this.hexIds.has(this.scratch, 0) : this.otherIds.has(id);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { portInUse } from '../cli/stack/service.ts';
+import { jemallocLibrary } from '../lib/memory.ts';
 import { sluice, waitFor } from './support.ts';
 
 // Fixed ports below 32768: Linux gives 32768–60999 to outgoing connections as ephemeral ports, which
@@ -90,6 +91,12 @@ describe('sluice up --detach / sluice down', () => {
         return inProcesses.every((name) => now.get(name) === 'ready');
       };
       await waitFor('the processors and sinks ready', allReady, 120_000);
+      // every process of the platform runs on jemalloc where the machine has it (lib/memory.ts memoryEnv)
+      const jemalloc = jemallocLibrary();
+      for (const { pid, command } of componentProcesses(home)) {
+        const maps = readFileSync(`/proc/${pid}/maps`, 'utf8');
+        assert.equal(maps.includes('libjemalloc'), jemalloc !== undefined, `jemalloc in ${command}`);
+      }
       const sinkProcess = componentProcesses(home).find((p) => p.command.endsWith('run sink clickhouse'));
       assert.ok(sinkProcess, `no ClickHouse sink process among ${JSON.stringify(componentProcesses(home))}`);
       await waitFor('rows counted by the sink process', async () =>

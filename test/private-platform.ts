@@ -3,9 +3,8 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { nodeFlagsOf } from '../lib/component.ts';
+import { sluiceProcess } from '../lib/component.ts';
 import { environment, projectRoot } from '../lib/config.ts';
-import { mallocEnv } from '../lib/memory.ts';
 import { sluiceAsync, sourceCli, withoutConnections } from './support.ts';
 
 /**
@@ -61,17 +60,13 @@ export class WatchedProcess {
     report: { exits: UnexpectedExit[]; crashLines: string[] },
     entry = sourceCli,
   ) {
-    this.child = spawn(
-      process.execPath,
-      // `run <command>` with that command's V8 flags, as the platform and deployments start it
-      [...nodeFlagsOf(args[0] === 'run' ? (args[1] ?? '') : ''), entry, ...args],
-      {
-        cwd: projectRoot,
-        // glibc's settings as npm start gives them (lib/memory.ts)
-        env: { ...mallocEnv, ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    // as the platform and `sluice up` start it: the command's V8 flags, jemalloc when installed
+    const launch = sluiceProcess(entry, args, env);
+    this.child = spawn(launch.command, launch.args, {
+      cwd: projectRoot,
+      env: launch.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     for (const stream of [this.child.stdout, this.child.stderr]) {
       let rest = '';
       stream?.setEncoding('utf8').on('data', (chunk: string) => {

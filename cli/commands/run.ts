@@ -168,7 +168,11 @@ export function registerRunCommands(program: Command): void {
     .option('--no-demo', 'do not start the demo producer')
     .option('--instances <counts>', 'copies of components, e.g. processor-telemetry=2', parseInstanceCounts)
     .option('--one-process', oneProcessHelp)
-    .action(async (options: PlatformOptions) => {
+    .option(
+      '--attached',
+      'in the terminal of `sluice up`: prints the URLs once started and the run’s warnings and errors at the end',
+    )
+    .action(async (options: PlatformOptions & { attached?: boolean }) => {
       process.exitCode = await runPlatform(options);
     });
 }

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot, sluiceCache } from '../../lib/config.ts';
-import { SluiceError } from '../../lib/errors.ts';
+import { describeError, SluiceError } from '../../lib/errors.ts';
+import { debianJemalloc, jemallocLibrary } from '../../lib/memory.ts';
 import { step } from '../output.ts';
 
 let aptUpdated = false;
@@ -51,6 +52,20 @@ export function ensureDebianPackage(pkg: string, probePath: string): void {
       'ING_STACK_INSTALL_FAILED',
       `apt-get install ${pkg} failed:\n${result.output.trim().split('\n').slice(-10).join('\n')}`,
     );
+  }
+}
+
+/**
+ * jemalloc for Sluice's own Node processes (lib/memory.ts `memoryEnv`), from Debian's
+ * `libjemalloc2`. Where it cannot be installed (not root, no apt) they run on glibc's malloc,
+ * which keeps more memory after a burst: a note says so, nothing fails.
+ */
+export function ensureJemalloc(): void {
+  if (process.platform !== 'linux' || jemallocLibrary()) return;
+  try {
+    ensureDebianPackage('libjemalloc2', debianJemalloc);
+  } catch (err) {
+    step('jemalloc', `not installed, Sluice's processes use glibc's malloc: ${describeError(err)}`);
   }
 }
 

@@ -4,6 +4,7 @@ import { sluiceHome } from '../../lib/config.ts';
 import { describeError } from '../../lib/errors.ts';
 import { done, failed, step } from '../output.ts';
 import { clickhouseServices, isClickHouseCluster } from './clickhouse.ts';
+import { ensureJemalloc } from './install.ts';
 import { kafkaServices } from './kafka.ts';
 import { mosquittoService } from './mosquitto.ts';
 import { postgresService } from './postgres.ts';
@@ -83,6 +84,7 @@ export async function stackUp(names: readonly string[] = [], home = sluiceHome()
   // apt and Maven run synchronously: were they interleaved with launches, a server's ready deadline
   // would expire while the event loop waited for another server's install
   for (const service of services) if (!service.isExternal) await service.definition.install();
+  ensureJemalloc();
   const starting = new Map<string, Promise<void>>();
   const startOne = async (service: LocalService, prerequisites: Promise<void>[]) => {
     if ((await Promise.allSettled(prerequisites)).some((result) => result.status === 'rejected'))

@@ -5,11 +5,13 @@ import type { RecordMeta } from './pipeline.ts';
  * The event ids accepted in the last `maxEvents` records of one partition and within `maxAgeMs`
  * of the newest record timestamp seen. Bounded by records (offsets), not by ids, so the window at
  * any committed offset can be rebuilt exactly by replaying the `maxEvents` records before it.
- * Memory is bounded: ~70 bytes per record of a full window for hex ids (Sluice's event ids), less
- * until it fills; other ids fall back to a string set.
+ * Memory is fixed: ~77 bytes per record of the window for hex ids (Sluice's event ids; 7.7 MB a
+ * partition at the default 100,000), reserved and written at construction, so a processor is as
+ * large idle as after a burst has filled its windows (which any steady load does in minutes);
+ * other ids fall back to a string set.
  */
 export class DedupeWindow {
-  private readonly ids = new EventIdSet();
+  private readonly ids: EventIdSet;
   // A ring of the admitted ids in offset order, for eviction.
   private readonly ringWords: Uint32Array;
   private readonly ringOffsets: Float64Array;
@@ -26,9 +28,10 @@ export class DedupeWindow {
     readonly maxEvents: number,
     readonly maxAgeMs: number,
   ) {
-    this.ringWords = new Uint32Array(maxEvents * 4);
-    this.ringOffsets = new Float64Array(maxEvents);
-    this.ringTimestamps = new Float64Array(maxEvents);
+    this.ids = new EventIdSet(maxEvents);
+    this.ringWords = new Uint32Array(maxEvents * 4).fill(0);
+    this.ringOffsets = new Float64Array(maxEvents).fill(0);
+    this.ringTimestamps = new Float64Array(maxEvents).fill(0);
   }
 
   get size(): number {

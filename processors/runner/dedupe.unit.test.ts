@@ -47,6 +47,25 @@ describe('dedupe window', () => {
     assert.equal(window.admit('id-49999', 50_001, 50_001), false);
   });
 
+  it('reserves its memory whole at construction: filling it with hex ids allocates nothing more', () => {
+    const records = 100_000;
+    const before = process.memoryUsage().arrayBuffers;
+    const window = new DedupeWindow(records, Number.MAX_SAFE_INTEGER);
+    const reserved = process.memoryUsage().arrayBuffers - before;
+    assert.ok(reserved > records * 70, `${reserved} bytes reserved`);
+    const random = seededRandom(7);
+    const hexId = () =>
+      Array.from({ length: 4 }, () =>
+        Math.floor(random() * 2 ** 32)
+          .toString(16)
+          .padStart(8, '0'),
+      ).join('');
+    for (let offset = 0; offset < 2 * records; offset++) assert.ok(window.admit(hexId(), offset, offset));
+    assert.equal(window.size, records);
+    // other tests' buffers may be collected meanwhile: the window must not have added any
+    assert.ok(process.memoryUsage().arrayBuffers - before <= reserved, 'the window grew');
+  });
+
   it('rebuilds exactly by replaying the records before a committed offset', () => {
     const ids = Array.from({ length: 500 }, (_, i) => `id-${i % 180}`);
     const live = new DedupeWindow(100, 60_000);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sluiceProcess } from '../lib/component.ts';
+import type { ProcessCommand } from '../lib/component-process.ts';
 import { environment, projectRoot } from '../lib/config.ts';
 import { sluiceAsync, sourceCli, withoutConnections } from './support.ts';
 
@@ -52,16 +53,13 @@ export class WatchedProcess {
   /** Set when a test signalled it: its exit is expected. */
   killedOnPurpose = false;
 
+  /** `launch`: as the platform and `sluice up` start one (`sluiceProcess`). */
   constructor(
     readonly name: string,
-    args: readonly string[],
-    env: NodeJS.ProcessEnv,
+    launch: ProcessCommand,
     lines: string[],
     report: { exits: UnexpectedExit[]; crashLines: string[] },
-    entry = sourceCli,
   ) {
-    // as the platform and `sluice up` start it: the command's V8 flags, jemalloc when installed
-    const launch = sluiceProcess(entry, args, env);
     this.child = spawn(launch.command, launch.args, {
       cwd: projectRoot,
       env: launch.env,
@@ -220,11 +218,12 @@ export class PrivatePlatform {
     this.logs.set(name, lines);
     const started = new WatchedProcess(
       name,
-      args,
-      { ...this.baseEnv, ...env },
+      sluiceProcess(this.entry, args, { ...this.baseEnv, ...env }),
       lines,
-      { exits: this.unexpectedExits, crashLines: this.crashLines },
-      this.entry,
+      {
+        exits: this.unexpectedExits,
+        crashLines: this.crashLines,
+      },
     );
     this.processes.set(name, started);
     return started;

@@ -11,6 +11,7 @@ import type { KafkaMessage } from 'kafkajs';
 import mqtt from 'mqtt';
 import { createApiKey } from '../../lib/api-keys.ts';
 import { prepareTopicsAndSchemas } from '../../lib/bootstrap.ts';
+import { sluiceProcess } from '../../lib/component.ts';
 import { loadSettings, projectRoot } from '../../lib/config.ts';
 import { createKafka, topicWatermarks } from '../../lib/kafka.ts';
 import { mqttSettings } from '../../lib/mqtt.ts';
@@ -25,7 +26,7 @@ import { TelemetryPipeline } from '../../processors/telemetry/telemetry-pipeline
 import { dlqContract, topics } from '../../schemas/catalog.ts';
 import type { DeadLetter, RawPriceOffer, RawTelemetryReading } from '../../schemas/types.ts';
 import { type UnexpectedExit, WatchedProcess } from '../private-platform.ts';
-import { sluiceAsync, uniqueSuffix } from '../support.ts';
+import { sluiceAsync, sourceCli, uniqueSuffix } from '../support.ts';
 import {
   azurePage,
   badAzureItems,
@@ -123,14 +124,10 @@ describe('bad-input corpus through every entry point', { timeout: 600_000 }, () 
       );
     }
     apiKey = (await createApiKey(pool, { name: `corpus-${run}`, roles: ['ingest'] })).key;
-    gateway = new WatchedProcess('http-gateway', ['run', 'gateway'], env, logs.gateway, {
-      exits,
-      crashLines,
-    });
-    bridge = new WatchedProcess('mqtt-bridge', ['run', 'mqtt-bridge'], env, logs.bridge, {
-      exits,
-      crashLines,
-    });
+    const watched = (name: string, args: string[], lines: string[]) =>
+      new WatchedProcess(name, sluiceProcess(sourceCli, args, env), lines, { exits, crashLines });
+    gateway = watched('http-gateway', ['run', 'gateway'], logs.gateway);
+    bridge = watched('mqtt-bridge', ['run', 'mqtt-bridge'], logs.bridge);
     for (const producer of [gateway, bridge]) {
       await waitFor(
         `${producer.name} ready`,

@@ -88,6 +88,8 @@ export class ProcessorPlugin implements StreamPlugin {
   private readonly onProgress?: (progress: RunnerProgress) => void;
   private readonly runOutcomes?: RunOutcomeOptions;
   private readonly partitions = new Map<number, PartitionState>();
+  /** Dedupe windows reserved for assigned partitions that are not open yet (`assigned`). */
+  private readonly reservedWindows = new Map<number, DedupeWindow>();
   private readonly finishedPartitions = new Set<number>();
   /** Transactions in flight. */
   private readonly commits = new Set<Promise<void>>();
@@ -143,10 +145,25 @@ export class ProcessorPlugin implements StreamPlugin {
    */
   async assigned(assignment: Assignment): Promise<void> {
     const assigned = new Set(assignment[this.topics.input.topic] ?? []);
+    const kept = new Set<number>();
     for (const [partition, state] of [...this.partitions]) {
       const settled = state.positioned && state.nextOffset >= state.restoreUntil;
       if (!assigned.has(partition) || !settled) void this.closeWhenCommitted(partition, state);
+      else kept.add(partition);
     }
+    // Each partition to open gets its dedupe window now, at full size, not at its first record: the
+    // process is as large idle as under load (the windows fill within minutes of any steady load).
+    for (const partition of this.reservedWindows.keys()) {
+      if (!assigned.has(partition)) this.reservedWindows.delete(partition);
+    }
+    for (const partition of assigned) {
+      if (!kept.has(partition) && !this.reservedWindows.has(partition))
+        this.reservedWindows.set(partition, this.newWindow());
+    }
+  }
+
+  private newWindow(): DedupeWindow {
+    return new DedupeWindow(this.settings.dedupeWindowEvents, this.settings.dedupeWindowMs);
   }
 
   /**
@@ -357,11 +374,18 @@ export class ProcessorPlugin implements StreamPlugin {
     this.engine.logger.info({ partition, committed: start, restoreFrom }, 'partition opened');
     return {
       output,
-      window: new DedupeWindow(this.settings.dedupeWindowEvents, this.settings.dedupeWindowMs),
+      window: this.takeReservedWindow(partition),
       restoreUntil: start,
       nextOffset: restoreFrom,
       positioned: false,
     };
+  }
+
+  /** The window `assigned` reserved for the partition, or a new one (a partition reopened since). */
+  private takeReservedWindow(partition: number): DedupeWindow {
+    const reserved = this.reservedWindows.get(partition);
+    this.reservedWindows.delete(partition);
+    return reserved ?? this.newWindow();
   }
 
   /** Closes the partition once its batch in flight settled (the producer is needed until its transaction ends). */

@@ -1,9 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon, { type Request } from 'autocannon';
-import { sluiceProcess } from '../lib/component.ts';
-import { projectRoot } from '../lib/config.ts';
-import { compiledCli } from '../test/support.ts';
+import { spawnCompiled } from './producer-process.ts';
 import { report } from './report.ts';
 
 /** The API in processes of its own (`sluice run api`), as in production, on one port. */
@@ -19,20 +17,19 @@ export class ApiProcesses {
   }
 
   async start(env: Record<string, string> = {}): Promise<ChildProcess> {
-    const launch = sluiceProcess(compiledCli(), ['run', 'api'], {
-      ...process.env,
-      LOG_LEVEL: 'warn',
-      API_PORT: String(this.port),
-      OPS_PORT: String(this.port + 1),
-      API_RATE_LIMIT_PER_MINUTE: '1000000000',
-      ...this.env,
-      ...env,
-    });
-    const child = spawn(launch.command, launch.args, {
-      cwd: projectRoot,
-      env: launch.env,
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
+    const child = spawnCompiled(
+      ['run', 'api'],
+      {
+        ...process.env,
+        LOG_LEVEL: 'warn',
+        API_PORT: String(this.port),
+        OPS_PORT: String(this.port + 1),
+        API_RATE_LIMIT_PER_MINUTE: '1000000000',
+        ...this.env,
+        ...env,
+      },
+      ['ignore', 'inherit', 'inherit'],
+    );
     this.children.push(child);
     await this.healthy(child);
     return child;

@@ -16,15 +16,15 @@ import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collectionNodeFlags } from '../cli/commands/collect.ts';
-import { sluiceProcess } from '../lib/component.ts';
 import { environment, projectRoot } from '../lib/config.ts';
 import { createKafka, ensureTopics } from '../lib/kafka.ts';
 import { createRegistryClient } from '../lib/registry.ts';
 import { AvroSerde } from '../lib/serde.ts';
 import { topics } from '../schemas/catalog.ts';
 import { dimensionsPerProduct, syntheticOfferFile } from '../test/pricing-synthetic.ts';
-import { compiledCli, uniqueSuffix } from '../test/support.ts';
+import { uniqueSuffix } from '../test/support.ts';
 import { committedCount, deleteTopics } from '../test/telemetry-load.ts';
+import { spawnCompiled } from './producer-process.ts';
 import { report } from './report.ts';
 import { cpuSecondsOf, peakRssOf } from './resources.ts';
 
@@ -64,12 +64,7 @@ function sluice(
   env: Record<string, string | undefined>,
   { flags, output = 'ignore' }: { flags?: string[]; output?: 'pipe' | 'ignore' } = {},
 ) {
-  const launch = sluiceProcess(compiledCli(), args, env);
-  const child = spawn(launch.command, flags ? [...flags, compiledCli(), ...args] : launch.args, {
-    cwd: projectRoot,
-    env: launch.env,
-    stdio: ['ignore', output, 'inherit'],
-  });
+  const child = spawnCompiled(args, env, ['ignore', output, 'inherit'], flags);
   children.push(child);
   return child;
 }

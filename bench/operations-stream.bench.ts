@@ -10,13 +10,12 @@
  *   npm run bench operations-stream
  *   BENCH_CLIENTS=100 BENCH_RATE=5000 BENCH_SECONDS=30 to change the conditions
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createApiKey, revokeApiKey } from '../lib/api-keys.ts';
-import { sluiceProcess } from '../lib/component.ts';
-import { projectRoot } from '../lib/config.ts';
 import { createPgPool } from '../lib/postgres.ts';
-import { compiledCli, uniqueSuffix } from '../test/support.ts';
+import { uniqueSuffix } from '../test/support.ts';
+import { spawnCompiled } from './producer-process.ts';
 import { report } from './report.ts';
 import { rssOf } from './resources.ts';
 
@@ -34,12 +33,11 @@ const suffix = uniqueSuffix();
 const children: ChildProcess[] = [];
 
 async function start(args: string[], env: Record<string, string>, healthUrl: string): Promise<ChildProcess> {
-  const launch = sluiceProcess(compiledCli(), args, { ...process.env, LOG_LEVEL: 'warn', ...env });
-  const child = spawn(launch.command, launch.args, {
-    cwd: projectRoot,
-    env: launch.env,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawnCompiled(args, { ...process.env, LOG_LEVEL: 'warn', ...env }, [
+    'ignore',
+    'ignore',
+    'inherit',
+  ]);
   children.push(child);
   for (let i = 0; i < 240; i++) {
     if (child.exitCode !== null) throw new Error(`sluice ${args.join(' ')} exited with ${child.exitCode}`);

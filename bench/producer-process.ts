@@ -1,25 +1,35 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { sluiceProcess } from '../lib/component.ts';
+import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
+import { nodeFlagsOf, sluiceProcess } from '../lib/component.ts';
 import { projectRoot } from '../lib/config.ts';
 import { compiledCli } from '../test/support.ts';
 
-/** `sluice run <name> [args…]` in its own process, as in production (`sluiceProcess`), with these settings. */
+/**
+ * `sluice <args>` of the compiled CLI in its own process, as production starts one
+ * (`sluiceProcess`; `nodeFlags` instead of the command's own).
+ */
+export function spawnCompiled(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  stdio: StdioOptions,
+  nodeFlags?: string[],
+): ChildProcess {
+  const launch = sluiceProcess(compiledCli(), args, env, nodeFlags);
+  return spawn(launch.command, launch.args, { cwd: projectRoot, env: launch.env, stdio });
+}
+
+/** `sluice run <name> [args…]` in its own process, as in production, with these settings (and extra V8 flags). */
 export function startProducer(
   name: string,
   settings: Record<string, string>,
   args: string[] = [],
   nodeFlags: string[] = [],
 ): ChildProcess {
-  const launch = sluiceProcess(compiledCli(), ['run', name, ...args], {
-    ...process.env,
-    LOG_LEVEL: 'warn',
-    ...settings,
-  });
-  return spawn(launch.command, [...nodeFlags, ...launch.args], {
-    cwd: projectRoot,
-    env: launch.env,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  return spawnCompiled(
+    ['run', name, ...args],
+    { ...process.env, LOG_LEVEL: 'warn', ...settings },
+    ['ignore', 'inherit', 'inherit'],
+    [...nodeFlagsOf(name), ...nodeFlags],
+  );
 }
 
 /** A process a benchmark stops and starts again (to queue a backlog for it, say): `start` spawns it. */

@@ -1,16 +1,15 @@
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Kafka } from 'kafkajs';
-import { sluiceProcess } from '../lib/component.ts';
-import { environment, projectRoot } from '../lib/config.ts';
+import { environment } from '../lib/config.ts';
 import { createKafka } from '../lib/kafka.ts';
 import { dlqContract } from '../schemas/catalog.ts';
 import { type BatchingSinkOptions, createBatchingSink } from '../sinks/batching-sink.ts';
 import { normalizedReadings, privateTelemetryTopic, publishReadings } from '../sinks/fixtures.ts';
-import { compiledCli, uniqueSuffix, waitFor } from '../test/support.ts';
+import { uniqueSuffix, waitFor } from '../test/support.ts';
 import { deleteTopics } from '../test/telemetry-load.ts';
+import { spawnCompiled } from './producer-process.ts';
 import {
   cpuSecondsOf,
   machineCpuSeconds,
@@ -198,17 +197,13 @@ async function separateProcesses(
   topic: string,
   processes: number,
 ): Promise<{ figures: Figure[]; load: SeparateProcessesLoad }> {
-  const launch = sluiceProcess(compiledCli(), ['run', 'sink', plan.command], {
+  const env = {
     ...process.env,
     ...plan.env(topic, `bench-${topic}`),
     LOG_LEVEL: 'warn',
-  });
+  };
   const children = Array.from({ length: processes }, () =>
-    spawn(launch.command, launch.args, {
-      cwd: projectRoot,
-      env: launch.env,
-      stdio: ['ignore', 'inherit', 'inherit'],
-    }),
+    spawnCompiled(['run', 'sink', plan.command], env, ['ignore', 'inherit', 'inherit']),
   );
   try {
     const pids = children.map((child) => child.pid as number);

@@ -72,18 +72,15 @@ export function nodeFlagsOf(command: string): string[] {
 /**
  * `sluice <args>` as a process of its own, as the platform, `sluice up` and the benchmarks start
  * one: Node running `entry` (bin/sluice.mjs in a checkout, dist/cli/main.js when built) with the
- * V8 flags of the `run` command it is, in `memoryEnv(env)`.
+ * V8 flags of the `run` command it is (or `nodeFlags`), in `memoryEnv(env)`.
  */
 export function sluiceProcess(
   entry: string,
   args: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
+  nodeFlags: readonly string[] = nodeFlagsOf(args[0] === 'run' ? (args[1] ?? '') : ''),
 ): ProcessCommand {
-  return {
-    command: process.execPath,
-    args: [...nodeFlagsOf(args[0] === 'run' ? (args[1] ?? '') : ''), entry, ...args],
-    env: memoryEnv(env),
-  };
+  return { command: process.execPath, args: [...nodeFlags, entry, ...args], env: memoryEnv(env) };
 }
 
 /**

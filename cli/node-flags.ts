@@ -9,7 +9,8 @@ const isOneOf = (flag: string, names: readonly string[]) =>
 
 /**
  * Runs this same command again in a child whose V8 flags are `wanted` instead of any of `replaced`
- * (V8 reads them only at start) and `memoryEnv`, unless this process has those flags already; passes on the child's exit
+ * (V8 reads them only at start) and `memoryEnv`, unless this process has those flags and that
+ * environment already (the allocator is chosen at start too); passes on the child's exit
  * code. Flags given through NODE_OPTIONS (the Docker image's) are replaced too. Answers whether the
  * child ran (the caller then returns).
  */
@@ -20,15 +21,17 @@ export async function rerunWithNodeFlags(
   const options = (process.env.NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean);
   const keptOptions = options.filter((flag) => !isOneOf(flag, replaced));
   const flags = [...process.execArgv.filter((flag) => !isOneOf(flag, replaced)), ...wanted];
+  const env = memoryEnv({ ...process.env, NODE_OPTIONS: keptOptions.join(' ') });
   const unchanged =
     keptOptions.length === options.length &&
     flags.length === process.execArgv.length &&
-    flags.every((flag) => process.execArgv.includes(flag));
+    flags.every((flag) => process.execArgv.includes(flag)) &&
+    Object.entries(env).every(([name, value]) => name === 'NODE_OPTIONS' || process.env[name] === value);
   if (unchanged) return false;
   process.exitCode = await runAttached({
     command: process.execPath,
     args: [...flags, ...process.argv.slice(1)],
-    env: memoryEnv({ ...process.env, NODE_OPTIONS: keptOptions.join(' ') }),
+    env,
   });
   return true;
 }

@@ -62,9 +62,8 @@ const prefix = `e2e-${run}`;
 
 // ---- load
 
-/** Readings no other request repeats (their message ids differ), as devices send them. */
-function body(first: number, count: number, deviceOf: (n: number) => string): string {
-  const now = Date.now();
+/** Readings no other request repeats (their message ids differ), as devices send them, timed `now`. */
+function body(first: number, count: number, deviceOf: (n: number) => string, now = Date.now()): string {
   const items: string[] = [];
   for (let n = first; n < first + count; n++) {
     items.push(
@@ -199,9 +198,10 @@ try {
       if (due > Date.now()) await sleep(due - Date.now());
       const first = sequence;
       sequence += batch;
+      // the readings' time is the one the latency probe looks them up by in PostgreSQL's key
       const sentAt = Date.now();
       inFlight.push(
-        post(gatewayUrl, key, body(first, batch, deviceOf)).then(
+        post(gatewayUrl, key, body(first, batch, deviceOf, sentAt)).then(
           (answer) => answered(answer, sentAt),
           () => answered({ status: 0, eventIds: [] }, sentAt),
         ),

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { classifyError, describeError, SluiceError } from '../errors.ts';
 import type { AvroSerde } from '../serde.ts';
 import type { Handled, Rejected, StreamEngine, StreamPlugin } from './engine.ts';
@@ -88,6 +89,15 @@ export function nextOffsets(records: readonly { topic: string; partition: number
  * destination; on every assignment the consumer seeks to them and drops anything below, so
  * redelivery never writes twice.
  */
+/**
+ * Records encoded between two turns of the event loop while a write is in flight: each of the
+ * write's round trips (BEGIN, COPY, offsets, COMMIT) waits for a turn, and a fetch's records
+ * encoded in one go held them. Sampling pg_stat_activity in the e2e bench at 28,000-30,000
+ * readings/s offered, the PostgreSQL sinks' backends sat idle in transaction 13-16% of the time
+ * before and 9% after.
+ */
+const takenBetweenTurns = 256;
+
 export class Destination implements StreamPlugin {
   private buffer: Buffered[] = [];
   private flushTimer?: NodeJS.Timeout;
@@ -173,6 +183,8 @@ export class Destination implements StreamPlugin {
     let belowPosition = position >= 0n;
     let taken = 0;
     const encoding = this.options.writer.encode !== undefined;
+    // records taken across a wait belong to the assignment they were fetched in, or to none
+    const { signal: rebalancing } = this.rebalance;
     for (const message of messages) {
       if (belowPosition) {
         if (BigInt(message.offset) < position) continue; // already in the destination
@@ -185,6 +197,8 @@ export class Destination implements StreamPlugin {
         const prepared = this.prepare(record);
         if (prepared) await prepared;
       }
+      if (taken % takenBetweenTurns === 0 && this.flushesPending > 0) await nextTurn();
+      if (rebalancing.aborted) return;
       // a writer without `encode` gets its records decoded when their batch is written
       this.buffer.push(record);
     }

@@ -173,6 +173,60 @@ try {
       buffersWrittenByBackends: Number(writer?.backend),
     };
   };
+  /**
+   * Samples what the sinks' backends do every 200 ms until the returned function is called, which
+   * answers the share of samples in each state per table a backend copies into: on CPU, reading
+   * COPY data from the sink, waiting (I/O, locks), idle in transaction (the sink has not sent the
+   * next statement), idle (no batch ready). Where the sinks' rate is lost: the server or its clients.
+   */
+  const sampleSinkBackends = () => {
+    const tableOf = new Map<number, string>();
+    const counts = new Map<string, Map<string, number>>();
+    let samples = 0;
+    let sampling = true;
+    const loop = (async () => {
+      while (sampling) {
+        const { rows: backends } = await pool.query<{
+          pid: number;
+          state: string | null;
+          wait_event: string | null;
+          query: string;
+        }>(
+          `SELECT pid, state, wait_event, query FROM pg_stat_activity
+           WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()`,
+        );
+        samples++;
+        for (const backend of backends) {
+          const copied = /^COPY (\w+)/.exec(backend.query)?.[1];
+          if (copied) tableOf.set(backend.pid, copied);
+          const table = tableOf.get(backend.pid);
+          if (!table) continue;
+          const state =
+            backend.state !== 'active'
+              ? (backend.state ?? 'unknown')
+              : backend.wait_event === null
+                ? 'on CPU'
+                : backend.wait_event === 'ClientRead'
+                  ? 'reading COPY data'
+                  : 'waiting';
+          const states = counts.get(table) ?? new Map<string, number>();
+          counts.set(table, states);
+          states.set(state, (states.get(state) ?? 0) + 1);
+        }
+        await sleep(200);
+      }
+    })();
+    return async () => {
+      sampling = false;
+      await loop;
+      return Object.fromEntries(
+        [...counts].map(([table, states]) => [
+          table,
+          Object.fromEntries([...states].map(([state, n]) => [state, Math.round((100 * n) / samples)])),
+        ]),
+      ) as Record<string, Record<string, number>>;
+    };
+  };
   const normalizedEnd = async () =>
     (await topicWatermarks(kafka, topics.normalizedTelemetry.topic)).reduce((sum, p) => sum + p.high, 0);
 
@@ -377,9 +431,11 @@ try {
     await sleep(10_000); // the pipeline at the new rate: batches and lag settled
     const from = await mark();
     const countersBefore = await postgresCounters();
+    const backendsSampled = sampleSinkBackends();
     await offering;
     const to = await mark();
     const countersAfter = await postgresCounters();
+    const sinkBackends = await backendsSampled();
     const phase = watch.end();
     noneExited();
     const loaded = to.rows.postgres - from.rows.postgres;
@@ -393,6 +449,7 @@ try {
         checkpoints: countersAfter.checkpoints - countersBefore.checkpoints,
         buffersWrittenByBackends:
           countersAfter.buffersWrittenByBackends - countersBefore.buffersWrittenByBackends,
+        sinkBackendsPercent: sinkBackends,
       },
       cpuCores: Object.fromEntries(Object.entries(phase.processes).map(([name, r]) => [name, r.cpuCores])),
     };
@@ -401,6 +458,12 @@ try {
     process.stderr.write(
       `    gateway ${figures.gatewayAcknowledged}/s, PostgreSQL ${figures.postgres}/s, ClickHouse ${figures.clickhouse}/s: ${kept ? 'kept up' : 'fell behind'}; PostgreSQL's WAL ${figures.postgresServer.walBytesPerRow} B/row, ${figures.postgresServer.checkpoints} checkpoints\n`,
     );
+    for (const [table, states] of Object.entries(sinkBackends))
+      process.stderr.write(
+        `    the backend copying into ${table}, % of the time: ${Object.entries(states)
+          .map(([state, share]) => `${state} ${share}`)
+          .join(', ')}\n`,
+      );
     // bisection only raises the rate after a probe that kept up: the last such probe is the sustained one
     if (kept) {
       sustainedResources = phase.processes;

@@ -73,6 +73,13 @@ function body(first: number, count: number, deviceOf: (n: number) => string, now
   return `[${items.join(',')}]`;
 }
 
+/** A sink's backend as pg_stat_activity shows it, in the words of the bench's report. */
+function backendState(state: string | null, waitEvent: string | null): string {
+  if (state !== 'active') return state ?? 'unknown';
+  if (waitEvent === null) return 'on CPU';
+  return waitEvent === 'ClientRead' ? 'reading COPY data' : 'waiting';
+}
+
 interface Answer {
   status: number;
   eventIds: string[];
@@ -201,14 +208,7 @@ try {
           if (copied) tableOf.set(backend.pid, copied);
           const table = tableOf.get(backend.pid);
           if (!table) continue;
-          const state =
-            backend.state !== 'active'
-              ? (backend.state ?? 'unknown')
-              : backend.wait_event === null
-                ? 'on CPU'
-                : backend.wait_event === 'ClientRead'
-                  ? 'reading COPY data'
-                  : 'waiting';
+          const state = backendState(backend.state, backend.wait_event);
           const states = counts.get(table) ?? new Map<string, number>();
           counts.set(table, states);
           states.set(state, (states.get(state) ?? 0) + 1);

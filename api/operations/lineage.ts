@@ -87,7 +87,8 @@ export class LineageService {
   async of(eventId: string): Promise<Lineage> {
     const [raw, telemetry, pricing] = await Promise.all([
       this.pool.query<RawRow>(
-        `SELECT topic, kafka_partition, kafka_offset, kind, received_at, loaded_at, envelope, payload, original
+        `SELECT topic, kafka_partition, kafka_offset, kind, received_at, loaded_at, envelope,
+                raw_event_payload(original) AS payload, original
            FROM raw_events WHERE event_id = $1 ORDER BY kafka_offset`,
         [eventId],
       ),

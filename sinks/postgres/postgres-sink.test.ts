@@ -175,7 +175,26 @@ describe('PostgreSQL sink (local stack)', { timeout: 120_000 }, () => {
     assert.deepEqual(current.rows, [{ usd: '0.090000000000' }]);
   });
 
-  it('archives raw readings with the original payload as JSONB and byte for byte, in a sink of its own', async () => {
+  it('reads an archived original back as JSONB: JSON as it is, other text as a string, other bytes as base64', async () => {
+    const originals: [Buffer, unknown][] = [
+      [Buffer.from(' {"unit":"degF","value":[1,2.5]} '), { unit: 'degF', value: [1, 2.5] }],
+      [Buffer.from('21.5 degC'), '21.5 degC'],
+      [Buffer.from('{"note":"\\u0000"}'), '{"note":"\\u0000"}'],
+      [Buffer.from(''), ''],
+      [Buffer.from([0x61, 0x00, 0x62]), { base64: 'YQBi' }],
+      [Buffer.alloc(100, 0xff), { base64: Buffer.alloc(100, 0xff).toString('base64') }],
+    ];
+    const read = await pool.query<{ payload: unknown }>(
+      'SELECT raw_event_payload(original) AS payload FROM unnest($1::bytea[]) WITH ORDINALITY AS o(original, n) ORDER BY n',
+      [originals.map(([bytes]) => bytes)],
+    );
+    assert.deepEqual(
+      read.rows.map((row) => row.payload),
+      originals.map(([, payload]) => payload),
+    );
+  });
+
+  it('archives raw readings byte for byte, their payload read back as JSONB, in a sink of its own', async () => {
     const sample = samples['raw.telemetry.readings.v1'];
     const binary = Buffer.from([0x01, 0xff, 0x00, 0x7f]);
     const text = Buffer.from('21.5 degC');
@@ -203,7 +222,8 @@ describe('PostgreSQL sink (local stack)', { timeout: 120_000 }, () => {
     const archived = async () =>
       (
         await pool.query(
-          `SELECT event_id, kind, subject, payload, original, envelope->>'messageId' AS message_id
+          `SELECT event_id, kind, subject, raw_event_payload(original) AS payload, original,
+                  envelope->>'messageId' AS message_id
            FROM raw_events WHERE topic = $1 ORDER BY kafka_offset`,
           [rawTopic],
         )
@@ -227,7 +247,7 @@ describe('PostgreSQL sink (local stack)', { timeout: 120_000 }, () => {
     assert.deepEqual(plain?.original, text);
     assert.equal(plain?.payload, '21.5 degC');
     const found = await pool.query(
-      `SELECT count(*)::int AS n FROM raw_events WHERE topic = $1 AND payload @> '{"unit":"degF"}'`,
+      `SELECT count(*)::int AS n FROM raw_events WHERE topic = $1 AND raw_event_payload(original) @> '{"unit":"degF"}'`,
       [rawTopic],
     );
     assert.equal(found.rows[0]?.n, 1);

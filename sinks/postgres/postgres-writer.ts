@@ -1,4 +1,3 @@
-import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Readable } from 'node:stream';
@@ -208,7 +207,6 @@ const rawEventColumns = [
   ['subject', 'text'],
   ['received_at', 'timestamptz'],
   ['envelope', 'jsonb'],
-  ['payload', 'jsonb'],
   ['original', 'bytea'],
 ] as const satisfies readonly (readonly [string, ElementType])[];
 
@@ -346,27 +344,6 @@ export function runOutcomeRow(record: SinkRecord) {
   };
 }
 
-/**
- * The original as jsonb text: itself when it is JSON, else its text as a JSON string, else (not
- * UTF-8 text, or holding NUL, which jsonb cannot) `{"base64": …}`: queryable either way, the bytes
- * stay in `original`. JSON is sent as it came (parsed here only to know it is JSON).
- */
-export function payloadJsonText(bytes: Buffer): string {
-  const text = bytes.toString('utf8');
-  const utf8 = isUtf8(bytes);
-  if (utf8 && !text.includes('\\u0000')) {
-    try {
-      JSON.parse(text);
-      return text;
-    } catch {
-      // not JSON: kept as text below
-    }
-  }
-  return utf8 && !text.includes('\u0000')
-    ? JSON.stringify(text)
-    : JSON.stringify({ base64: bytes.toString('base64') });
-}
-
 /** A raw record as its archive row's COPY tuple (rawEventColumns' order). */
 function writeRawEventElements(
   row: BinaryElements,
@@ -407,7 +384,6 @@ function writeRawEventElements(
     subject,
     receivedAt,
     envelope,
-    payloadJsonText(original),
     original,
   ];
   row.tuple(rawEventColumns.length);

@@ -8,7 +8,7 @@ const processorSettings = defineSettings('telemetry processor', {
     inputTopic: topics.rawTelemetry.topic,
     outputTopic: topics.normalizedTelemetry.topic,
     groupId: 'sluice-telemetry-processor',
-    threads: '2',
+    threads: 'auto',
   }),
   temperatureUnit: setting(
     'PROCESSOR_TELEMETRY_TEMPERATURE_UNIT',

@@ -16,10 +16,11 @@ import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collectionNodeFlags } from '../cli/commands/collect.ts';
-import { environment, projectRoot } from '../lib/config.ts';
+import { environment, loadSettings, projectRoot } from '../lib/config.ts';
 import { createKafka, ensureTopics } from '../lib/kafka.ts';
 import { createRegistryClient } from '../lib/registry.ts';
 import { AvroSerde } from '../lib/serde.ts';
+import { pricingSettings } from '../processors/pricing/config.ts';
 import { topics } from '../schemas/catalog.ts';
 import { dimensionsPerProduct, syntheticOfferFile } from '../test/pricing-synthetic.ts';
 import { uniqueSuffix } from '../test/support.ts';
@@ -158,7 +159,7 @@ try {
     {
       machine: `${cpus().length} cores, load average ${loadAtStart.toFixed(1)} at start`,
       file: `${(fileBytes / 1024 ** 3).toFixed(2)} GiB, ${products.toLocaleString('en-US')} products × ${dimensionsPerProduct(service)} price dimensions (generated in ${generationSeconds.toFixed(0)} s, not counted)`,
-      path: 'fixture server (own process, from disk) → collector (own process) → Kafka → processor (own process, transactions, 2 pipeline threads)',
+      path: `fixture server (own process, from disk) → collector (own process) → Kafka → processor (own process, transactions, ${loadSettings(pricingSettings, env).threads} pipeline threads)`,
     },
     [
       [

@@ -57,9 +57,11 @@ const semiSpaceMiB: Record<string, number | undefined> = {
    * what survives a scavenge is a batch of bytes, not of decoded values. `sluice run sink
    * clickhouse`, 1,000,000 rows, alternating (machine shared): peak RSS 419-426 MiB with 16, 525-532
    * MiB with 64, 4.96-5.36 against 4.71-5.53 µs CPU per row; 8 gave 422-437 MiB at 5.49-5.65 µs.
-   * `sluice run sink postgres`, 200,000 rows: 298-303 against 403-404 MiB.
+   * `sluice run sink postgres`, 200,000 rows: 298-303 against 403-404 MiB. With 2 MiB fetches (6
+   * December, `sluice run sink clickhouse`, 1,000,000 rows, 25,000-row batches, alternating): 280-304
+   * MiB with 8 against 303-318 with 16, at 8.2-8.8 against 8.4-8.9 µs CPU a row (start included).
    */
-  sink: 16,
+  sink: 8,
 };
 
 /** The V8 flags `sluice run <command>` starts with in its own process. */

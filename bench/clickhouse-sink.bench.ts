@@ -28,8 +28,9 @@ import { type Figure, type LoadFigures, runSinkBench, timeLoad } from './sink-be
 const events = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const partitions = 6;
 const client = createClickHouse();
-// the sink's own default unless SINK_CLICKHOUSE_BATCH_ROWS says otherwise
-const batchRows = String(loadSettings(clickhouseSinkSettings).batchRows);
+// the sink's own defaults unless SINK_CLICKHOUSE_BATCH_ROWS or …_BATCH_MAX_WAIT_MS say otherwise
+const sinkSettings = loadSettings(clickhouseSinkSettings);
+const batchRows = String(sinkSettings.batchRows);
 
 /** A reading as the Kafka engine's JSONEachRow takes it: the columns the sink writes, times in epoch seconds (18.16's DateTime). */
 function engineRow(reading: TelemetryReading, topic: string, index: number): string {
@@ -235,7 +236,11 @@ try {
     events,
     processes: 1,
     servers: ['kafka', 'clickhouse'],
-    conditions: { 'batch rows': batchRows, 'max wait': '1000 ms', 'Kafka partitions': String(partitions) },
+    conditions: {
+      'batch rows': batchRows,
+      'max wait': `${sinkSettings.batchMaxWaitMs} ms`,
+      'Kafka partitions': String(partitions),
+    },
     env: (topic, groupId) => ({
       SINK_CLICKHOUSE_TELEMETRY_TOPIC: topic,
       SINK_CLICKHOUSE_PRICING_TOPIC: '',

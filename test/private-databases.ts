@@ -1,9 +1,30 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { type ClickHouseSettings, clickhouseSettings, createClickHouse } from '../lib/clickhouse.ts';
 import { environment, loadSettings } from '../lib/config.ts';
 import { migrate } from '../lib/db/migrate.ts';
 import { type PostgresRole, postgresSettings, roleConnection } from '../lib/postgres.ts';
 import { localClickHouseAdmin } from './support.ts';
+
+/** insufficient_privilege: a backend of another role (the writer, the reader) still in the database. */
+const otherRolesBackend = '42501';
+
+/**
+ * Drops the database, ending its connections first. The owner cannot end the backends of the other
+ * roles; those left are of clients already gone (a component stopped, a pool ended) and exit within
+ * moments, so the drop is tried again for up to 10 s.
+ */
+async function dropDatabase(admin: pg.Pool, name: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== otherRolesBackend || attempt >= 50) throw err;
+      await sleep(200);
+    }
+  }
+}
 
 /**
  * A PostgreSQL database and a ClickHouse database of a test's own on the local stack, made anew
@@ -31,7 +52,7 @@ export class PrivateDatabases {
     // the schema's owner makes the database and its tables; the components write as the writer
     const admin = new pg.Pool({ connectionString: roleConnection(settings, 'owner').url, max: 1 });
     try {
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await dropDatabase(admin, name);
       await admin.query(`CREATE DATABASE ${name}`);
     } finally {
       await admin.end();
@@ -76,7 +97,7 @@ export class PrivateDatabases {
     }
     const admin = new pg.Pool({ connectionString: this.servers.ownerUrl, max: 1 });
     try {
-      await admin.query(`DROP DATABASE IF EXISTS ${this.name} WITH (FORCE)`);
+      await dropDatabase(admin, this.name);
     } finally {
       await admin.end();
     }

@@ -1,8 +1,9 @@
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka } from 'kafkajs';
-import mqtt, { type MqttClient } from 'mqtt';
 import { loadSettings, sluiceHome } from '../lib/config.ts';
 import { topicWatermarks } from '../lib/kafka.ts';
 import { mqttSettings } from '../lib/mqtt.ts';
@@ -34,9 +35,119 @@ export function bridgeProcess(settings: Record<string, string>): RestartableProc
   return new RestartableProcess('mqtt-bridge', () => startProducer('mqtt-bridge', settings, [], nodeFlags));
 }
 
-export function connectPublishers(count: number, prefix: string): Promise<MqttClient[]> {
+/** One QoS 1 message. */
+export interface Publication {
+  topic: string;
+  payload: string | Uint8Array;
+}
+
+/** Writes an MQTT remaining length (variable-length integer, minimal) at `at`; where it ends. */
+function writeRemainingLength(out: Buffer, at: number, value: number): number {
+  let left = value;
+  do {
+    out[at++] = (left % 128) | (left >= 128 ? 0x80 : 0);
+    left = Math.floor(left / 128);
+  } while (left > 0);
+  return at;
+}
+
+/**
+ * An MQTT 3.1.1 publisher that writes a burst of QoS 1 PUBLISH packets at once, encoded by hand,
+ * and counts the broker's PUBACKs: the load generator shares the machine's cores with the consumer
+ * it measures, and mqtt.js' per-message promise, packet object and outgoing store cost about what
+ * the consumer does, so its publishers bounded the live figures. Keep-alive off, nothing
+ * subscribed: the broker sends a 4-byte CONNACK, then a 4-byte PUBACK per message.
+ */
+export class BurstPublisher {
+  private received = 0;
+  private nextId = 1;
+  private waiting?: { bytes: number; done: () => void };
+  private failure?: Error;
+  /** Bytes the broker has to send for everything written so far to be acknowledged. */
+  private expected = 4;
+
+  private constructor(private readonly socket: Socket) {
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => {
+      this.received += chunk.length;
+      if (this.waiting && this.received >= this.waiting.bytes) this.waiting.done();
+    });
+    socket.on('error', (error) => {
+      this.failure = error;
+      this.waiting?.done();
+    });
+  }
+
+  static async connect(url: string, clientId: string): Promise<BurstPublisher> {
+    const { hostname, port } = new URL(url);
+    const socket = connect({ host: hostname, port: Number(port || 1883) });
+    await once(socket, 'connect');
+    const publisher = new BurstPublisher(socket);
+    // CONNECT: protocol name, level 4 (3.1.1), flags: clean session, keep-alive 0; the client id
+    const id = Buffer.from(clientId);
+    const body = Buffer.concat([
+      Buffer.from([0, 4, ...Buffer.from('MQTT'), 4, 0x02, 0, 0, id.length >> 8, id.length & 0xff]),
+      id,
+    ]);
+    const packet = Buffer.allocUnsafe(5 + body.length);
+    const start = writeRemainingLength(packet, 1, body.length);
+    packet[0] = 0x10;
+    body.copy(packet, start);
+    socket.write(packet.subarray(0, start + body.length));
+    await publisher.acknowledged();
+    return publisher;
+  }
+
+  /** Publishes the messages in one write; resolves once the broker acknowledged every one. */
+  async publish(messages: readonly Publication[]): Promise<void> {
+    const lengths = messages.map(({ topic, payload }) => [
+      Buffer.byteLength(topic),
+      typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length,
+    ]);
+    // at most 5 bytes of fixed header, 2 of topic length, 2 of packet id a message
+    const out = Buffer.allocUnsafe(lengths.reduce((sum, [t = 0, p = 0]) => sum + 9 + t + p, 0));
+    let at = 0;
+    messages.forEach(({ topic, payload }, i) => {
+      const [topicLength = 0, payloadLength = 0] = lengths[i] as number[];
+      // PUBLISH, QoS 1: topic, packet id, payload
+      out[at++] = 0x32;
+      at = writeRemainingLength(out, at, 2 + topicLength + 2 + payloadLength);
+      at = out.writeUInt16BE(topicLength, at);
+      at += out.write(topic, at);
+      at = out.writeUInt16BE(this.nextId, at);
+      this.nextId = this.nextId === 0xffff ? 1 : this.nextId + 1;
+      if (typeof payload === 'string') at += out.write(payload, at);
+      else {
+        out.set(payload, at);
+        at += payloadLength;
+      }
+    });
+    this.expected += 4 * messages.length;
+    this.socket.write(out.subarray(0, at));
+    await this.acknowledged();
+  }
+
+  /** Resolves once the broker acknowledged everything written (fails with the socket's error). */
+  private acknowledged(): Promise<void> {
+    return new Promise((resolveAcked, failed) => {
+      const done = () => {
+        this.waiting = undefined;
+        if (this.failure) failed(this.failure);
+        else resolveAcked();
+      };
+      if (this.failure || this.received >= this.expected) done();
+      else this.waiting = { bytes: this.expected, done };
+    });
+  }
+
+  end(): void {
+    this.socket.end(Buffer.from([0xe0, 0]));
+  }
+}
+
+export function connectPublishers(count: number, prefix: string): Promise<BurstPublisher[]> {
   return Promise.all(
-    Array.from({ length: count }, (_, i) => mqtt.connectAsync(brokerUrl, { clientId: `${prefix}-pub-${i}` })),
+    Array.from({ length: count }, (_, i) => BurstPublisher.connect(brokerUrl, `${prefix}-pub-${i}`)),
   );
 }
 

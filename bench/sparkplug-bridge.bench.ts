@@ -43,15 +43,10 @@ async function publish(count: number): Promise<number> {
   await Promise.all(
     clients.map(async (client, c) => {
       const load = loads[c] as (typeof loads)[number];
-      for (const { topic, payload } of load.births) await client.publishAsync(topic, payload, { qos: 1 });
+      for (const birth of load.births) await client.publish([birth]);
       for (let sent = 0; sent < perNode; ) {
         const burst = Math.min(500, perNode - sent);
-        await Promise.all(
-          Array.from({ length: burst }, (_, i) => {
-            const { topic, payload } = load.data(sent + i);
-            return client.publishAsync(topic, payload, { qos: 1 });
-          }),
-        );
+        await client.publish(Array.from({ length: burst }, (_, i) => load.data(sent + i)));
         sent += burst;
       }
     }),
@@ -62,9 +57,9 @@ async function publish(count: number): Promise<number> {
 
 try {
   await waitUntilBridging(records, () =>
-    (clients[0] as (typeof clients)[number]).publishAsync(`${group}/sites/s/devices/probe/metrics/m`, '1', {
-      qos: 1,
-    }),
+    (clients[0] as (typeof clients)[number]).publish([
+      { topic: `${group}/sites/s/devices/probe/metrics/m`, payload: '1' },
+    ]),
   );
   // each round starts with the births: a restarted bridge has no birth certificates
   const figures = await liveAndBacklog(bridge, records, () => publish(messages), stackServers());
@@ -78,6 +73,6 @@ try {
     phaseRows('bridge', figures, { sent: 'metrics', landed: 'raw events', rate: 'metrics/s' }),
   );
 } finally {
-  await Promise.all(clients.map((client) => client.endAsync()));
+  for (const client of clients) client.end();
   await bridge.stop();
 }

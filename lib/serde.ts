@@ -6,7 +6,8 @@ import type { SchemaRegistryClient } from './registry.ts';
 
 /** Confluent wire format: magic byte 0, 4-byte big-endian schema id, Avro body. */
 const MAGIC = 0;
-const HEADER_BYTES = 5;
+/** The Confluent framing before an Avro body: a magic byte and the schema id. */
+export const HEADER_BYTES = 5;
 
 interface Writer {
   id: number;

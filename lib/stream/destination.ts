@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { classifyError, describeError, SluiceError } from '../errors.ts';
-import type { AvroSerde } from '../serde.ts';
+import { type AvroSerde, HEADER_BYTES } from '../serde.ts';
 import type { Handled, Rejected, StreamEngine, StreamPlugin } from './engine.ts';
 import type { Assignment, PartitionBatch, StreamMessage, TopicPartitionOffset } from './kafka-port.ts';
 
@@ -30,6 +30,12 @@ export interface SinkWriter {
    * poison SluiceError for a value that can never be written: the record goes to the DLQ.
    */
   encode?(record: SinkRecord): unknown;
+  /**
+   * Optional: what `encode` makes of a record, taken straight from its Avro body (`message.value`
+   * from `start`, written with the topic's own registered schema) without decoding it; undefined
+   * leaves the record to decoding and `encode` (a record it cannot take, or one `encode` refuses).
+   */
+  encodeRaw?(record: SinkRecord, start: number): unknown;
   /**
    * Writes the rows and stores the offsets. Throws a SluiceError: retriable (nothing or all
    * was written; the same call is repeated), poison (some row can never be written: the batch
@@ -267,6 +273,7 @@ export class Destination implements StreamPlugin {
    * each record as it is buffered and keeps its bytes; the others get theirs as the batch is written.
    */
   private prepare(record: Buffered): Promise<void> | undefined {
+    if (this.encodedRaw(record)) return undefined;
     let decoded: unknown;
     try {
       decoded = this.decode(record.topic, record.message);
@@ -284,6 +291,22 @@ export class Destination implements StreamPlugin {
         record.rejection = { error: classifyError(err), stage: 'decode' };
       },
     );
+  }
+
+  /** True when the writer's `encodeRaw` took the record (written with its topic's own schema) from its bytes. */
+  private encodedRaw(record: Buffered): boolean {
+    const { writer } = this.options;
+    const body = record.message.value;
+    if (!writer.encodeRaw || !body || body.length < HEADER_BYTES || body[0] !== 0) return false;
+    if (body.readInt32BE(1) !== this.engine.serde.schemaId(record.topic)) return false;
+    try {
+      record.value = writer.encodeRaw(record, HEADER_BYTES);
+    } catch (err) {
+      record.value = undefined;
+      record.rejection = { error: classifyError(err), stage: 'encode' };
+      return true;
+    }
+    return record.value !== undefined;
   }
 
   private encode(record: Buffered, decoded: unknown): void {

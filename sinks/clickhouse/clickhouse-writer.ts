@@ -25,6 +25,7 @@ import { priceColumns } from '../price-columns.ts';
 import { migrateClickHouse, storageTable } from './clickhouse-schema.ts';
 import { applyRetention, type RetentionPolicy } from './retention.ts';
 import { RowBinaryReader, RowBinaryWriter } from './row-binary.ts';
+import { isUntranscodable, transcodable, transcodeTelemetryRow } from './telemetry-transcoder.ts';
 
 export type ClickHouseSourceKind = 'telemetry' | 'pricing';
 
@@ -303,6 +304,8 @@ export class ClickHouseWriter implements SinkWriter {
   private retentionTimer?: NodeJS.Timeout;
   private readonly recentEventIds: RecentEventIds;
   private readonly rows = new RowChunks((bytes) => new RowBinaryWriter(bytes));
+  /** Source topic names as RowBinary strings, encoded once a topic. */
+  private readonly topicBytes = new Map<string, Buffer>();
   /** Query ids of the group's inserts start with this; this instance's with `ownInserts`. */
   private readonly groupInserts: string;
   private readonly ownInserts: string;
@@ -374,6 +377,26 @@ export class ClickHouseWriter implements SinkWriter {
     return this.rows.row((rows) =>
       writeTelemetryRow(rows, record.value as TelemetryReading, coordinates, features),
     );
+  }
+
+  /** A telemetry record's row straight from its Avro body (transcodeTelemetryRow); undefined for anything else. */
+  encodeRaw(record: SinkRecord, start: number): Buffer | undefined {
+    if (!transcodable || this.options.sources.get(record.topic) !== 'telemetry') return undefined;
+    let topic = this.topicBytes.get(record.topic);
+    if (!topic) {
+      topic = Buffer.from(record.topic);
+      this.topicBytes.set(record.topic, topic);
+    }
+    const coordinates = { topic, partition: record.partition, offset: Number(record.offset) };
+    const milliseconds = this.serverFeatures.dateTime64;
+    try {
+      return this.rows.row((rows) =>
+        transcodeTelemetryRow(rows, record.message.value as Buffer, start, coordinates, milliseconds),
+      );
+    } catch (err) {
+      if (isUntranscodable(err)) return undefined;
+      throw err;
+    }
   }
 
   async write(records: SinkRecord[], offsets: PartitionOffset[]): Promise<void> {

@@ -17,7 +17,7 @@ export class RowBinaryWriter extends GrowingBuffer {
     return this.buffer.subarray(0, this.at);
   }
 
-  private varUInt(value: number): void {
+  varUInt(value: number): void {
     const buffer = this.room(5);
     let rest = value;
     while (rest >= 0x80) {
@@ -51,6 +51,24 @@ export class RowBinaryWriter extends GrowingBuffer {
     this.varUInt(bytes);
     const buffer = this.room(bytes);
     this.at += (buffer as NativeBuffer).utf8Write(value, this.at, bytes);
+  }
+
+  /** A string given as its UTF-8 bytes, `length` of them from `start` in `source`. */
+  rawString(source: Buffer, start: number, length: number): void {
+    if (length < 0x80) this.room(1 + length)[this.at++] = length;
+    else this.varUInt(length);
+    this.rawBytes(source, start, length);
+  }
+
+  /** `length` bytes of `source` from `start`, as they are (a Float64 is an Avro double's 8 bytes). */
+  rawBytes(source: Buffer, start: number, length: number): void {
+    const buffer = this.room(length);
+    // up to here a copy in JS beats Buffer#copy's checks and native call
+    if (length <= 64) for (let i = 0; i < length; i++) buffer[this.at++] = source[start + i] as number;
+    else {
+      source.copy(buffer, this.at, start, start + length);
+      this.at += length;
+    }
   }
 
   nullableString(value: string | null): void {

@@ -6,8 +6,7 @@ import type { SchemaRegistryClient } from './registry.ts';
 
 /** Confluent wire format: magic byte 0, 4-byte big-endian schema id, Avro body. */
 const MAGIC = 0;
-/** The Confluent framing before an Avro body: a magic byte and the schema id. */
-export const HEADER_BYTES = 5;
+const HEADER_BYTES = 5;
 
 interface Writer {
   id: number;
@@ -59,6 +58,15 @@ export class AvroSerde {
 
   schemaId(topic: string): number {
     return this.writer(topic).id;
+  }
+
+  /**
+   * Where the Avro body of `message` starts when it is framed with the schema registered for
+   * `topic` (so it reads without schema resolution); -1 for any other message.
+   */
+  ownSchemaBody(topic: string, message: Buffer | null): number {
+    if (!message || message.length < HEADER_BYTES || message[0] !== MAGIC) return -1;
+    return message.readInt32BE(1) === this.schemaId(topic) ? HEADER_BYTES : -1;
   }
 
   private writer(topic: string): Writer {

@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { classifyError, describeError, SluiceError } from '../errors.ts';
-import { type AvroSerde, HEADER_BYTES } from '../serde.ts';
+import type { AvroSerde } from '../serde.ts';
 import type { Handled, Rejected, StreamEngine, StreamPlugin } from './engine.ts';
 import type { Assignment, PartitionBatch, StreamMessage, TopicPartitionOffset } from './kafka-port.ts';
 
@@ -296,11 +296,11 @@ export class Destination implements StreamPlugin {
   /** True when the writer's `encodeRaw` took the record (written with its topic's own schema) from its bytes. */
   private encodedRaw(record: Buffered): boolean {
     const { writer } = this.options;
-    const body = record.message.value;
-    if (!writer.encodeRaw || !body || body.length < HEADER_BYTES || body[0] !== 0) return false;
-    if (body.readInt32BE(1) !== this.engine.serde.schemaId(record.topic)) return false;
+    if (!writer.encodeRaw) return false;
+    const start = this.engine.serde.ownSchemaBody(record.topic, record.message.value);
+    if (start < 0) return false;
     try {
-      record.value = writer.encodeRaw(record, HEADER_BYTES);
+      record.value = writer.encodeRaw(record, start);
     } catch (err) {
       record.value = undefined;
       record.rejection = { error: classifyError(err), stage: 'encode' };

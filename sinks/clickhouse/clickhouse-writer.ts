@@ -24,7 +24,7 @@ import type { PriceRecord, TelemetryReading } from '../../schemas/types.ts';
 import { priceColumns } from '../price-columns.ts';
 import { migrateClickHouse, storageTable } from './clickhouse-schema.ts';
 import { applyRetention, type RetentionPolicy } from './retention.ts';
-import { RowBinaryReader, RowBinaryWriter } from './row-binary.ts';
+import { maxDateTimeMs, RowBinaryReader, RowBinaryWriter } from './row-binary.ts';
 import { isUntranscodable, transcodable, transcodeTelemetryRow } from './telemetry-transcoder.ts';
 
 export type ClickHouseSourceKind = 'telemetry' | 'pricing';
@@ -111,11 +111,8 @@ export class RecentEventIds {
   }
 }
 
-// DateTime is an unsigned 32-bit count of seconds: outside it ClickHouse would wrap silently.
-const maxTimeMs = 4_294_967_295_000;
-
 function checkedTime(epochMs: number, field: string): number {
-  if (!(epochMs >= 0 && epochMs <= maxTimeMs)) {
+  if (!(epochMs >= 0 && epochMs <= maxDateTimeMs)) {
     throw new SluiceError('ING_VALIDATION_FAILED', `${field} ${epochMs} is outside 1970-2106`);
   }
   return epochMs;

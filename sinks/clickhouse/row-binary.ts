@@ -1,6 +1,9 @@
 import { copyShortAscii, type NativeBuffer, SHORT_STRING } from '../../lib/avro.ts';
 import { GrowingBuffer } from '../../lib/growing-buffer.ts';
 
+/** The last time a DateTime holds (an unsigned 32-bit count of seconds): past it ClickHouse would wrap silently. */
+export const maxDateTimeMs = 4_294_967_295_000;
+
 /**
  * Rows in ClickHouse's RowBinary format, written straight into one growing buffer: numbers as
  * their little-endian bytes, strings as a varint length and their UTF-8 bytes, Nullable as a

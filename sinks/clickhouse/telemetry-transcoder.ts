@@ -1,5 +1,5 @@
 import { readSchema, topics } from '../../schemas/catalog.ts';
-import type { RowBinaryWriter } from './row-binary.ts';
+import { maxDateTimeMs, type RowBinaryWriter } from './row-binary.ts';
 
 /**
  * The Avro layout this transcoder reads, in the normalized telemetry schema's field order: each
@@ -7,7 +7,7 @@ import type { RowBinaryWriter } from './row-binary.ts';
  * file at load, so a schema change turns the transcoder off (every record then takes the decoding
  * path) instead of misreading bytes; the unit test fails until the transcoder follows it.
  */
-export const transcodedLayout = [
+const transcodedFields = [
   'eventId:string',
   'source:enum(http|mqtt|opcua|modbus|file)',
   'deviceId:string',
@@ -33,7 +33,8 @@ export const transcodedLayout = [
   'lineage.partition:int',
   'lineage.offset:long',
   'traceId:null|string',
-].join(',');
+];
+export const transcodedLayout = transcodedFields.join(',');
 
 type SchemaNode = string | { type: string; [key: string]: unknown } | SchemaNode[];
 
@@ -65,12 +66,16 @@ export function layoutOf(record: Record<string, unknown>, prefix = ''): string[]
 export const transcodable =
   layoutOf(readSchema(topics.normalizedTelemetry.schemaFile)).join(',') === transcodedLayout;
 
-const utf8 = (symbols: string[]) => symbols.map((symbol) => Buffer.from(symbol));
-const sources = utf8(['http', 'mqtt', 'opcua', 'modbus', 'file']);
-const qualityLevels = utf8(['measured', 'estimated', 'rough']);
-
-// DateTime is an unsigned 32-bit count of seconds: the decoding path refuses times outside it
-const maxTimeMs = 4_294_967_295_000;
+/** The symbols of an enum field of the layout as UTF-8, in their order (Avro writes the index). */
+function symbolsOf(path: string): Buffer[] {
+  const field = transcodedFields.find((f) => f.startsWith(`${path}:enum(`)) as string;
+  return field
+    .slice(`${path}:enum(`.length, -1)
+    .split('|')
+    .map((symbol) => Buffer.from(symbol));
+}
+const sources = symbolsOf('source');
+const qualityLevels = symbolsOf('quality.level');
 
 /** Thrown inside the row write: the row is dropped and the record takes the decoding path. */
 const untranscodable = new Error('untranscodable');
@@ -143,7 +148,7 @@ class AvroCursor {
 
   time(): number {
     const ms = this.long();
-    if (!(ms >= 0 && ms <= maxTimeMs)) throw untranscodable;
+    if (!(ms >= 0 && ms <= maxDateTimeMs)) throw untranscodable;
     return ms;
   }
 }

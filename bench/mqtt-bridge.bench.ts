@@ -140,12 +140,9 @@ try {
     machineCpuPerMessageBacklog:
       cpuPerMessage(bridge.backlog).machine / cpuPerMessage(telegraf.backlog).machine,
   };
-  const ratios = {
-    backlogDrain: ratio(exact.backlogDrain),
-    live: ratio(exact.live),
-    peakRss: ratio(exact.peakRss),
-    machineCpuPerMessageBacklog: ratio(exact.machineCpuPerMessageBacklog),
-  };
+  const ratios = Object.fromEntries(
+    Object.entries(exact).map(([name, value]) => [name, ratio(value)]),
+  ) as typeof exact;
   const targets: [string, number, string, boolean][] = [
     ['bridge ÷ Telegraf, backlog drain msg/s', ratios.backlogDrain, '≥ 2×', exact.backlogDrain >= 2],
     ['bridge ÷ Telegraf, live msg/s', ratios.live, '≥ 2×', exact.live >= 2],

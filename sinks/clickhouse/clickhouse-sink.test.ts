@@ -19,7 +19,7 @@ import { uniqueSuffix, waitFor } from '../../test/support.ts';
 import { deleteTopics } from '../../test/telemetry-load.ts';
 import { normalizedReadings, privateTelemetryTopic, publishReadings, readDeadLetters } from '../fixtures.ts';
 import { createClickHouseSink } from './clickhouse-sink.ts';
-import { type ClickHouseSourceKind, ClickHouseWriter } from './clickhouse-writer.ts';
+import { type ClickHouseSourceKind, ClickHouseWriter, telemetryColumns } from './clickhouse-writer.ts';
 import { clickhouseSinkSettings } from './config.ts';
 
 describe('ClickHouse sink (local stack)', { timeout: 120_000 }, () => {
@@ -142,12 +142,13 @@ describe('ClickHouse sink (local stack)', { timeout: 120_000 }, () => {
     assert.deepEqual(fromRollup, fromRaw);
   });
 
-  it('writes strings (tabs, quotes, non-ASCII, short and long), numbers and times back exactly (RowBinary)', async () => {
-    const odd = 'a\tb\nc\\d\'e"f\r Zürich 東京 🌡';
-    const long = `${'Ω≈ç√∫'.repeat(30)}-${'x'.repeat(200)}`; // a length varint of two bytes
-    const [sample] = normalizedReadings(1, { prefix: `${prefix}-escape` });
+  const odd = 'a\tb\nc\\d\'e"f\r Zürich 東京 🌡';
+  const long = `${'Ω≈ç√∫'.repeat(30)}-${'x'.repeat(200)}`; // a length varint of two bytes
+  /** A reading of awkward strings, numbers and times; the `index`-th event id of its device. */
+  function oddReading(index = 0) {
+    const sample = normalizedReadings(index + 1, { prefix: `${prefix}-escape` })[index];
     assert.ok(sample);
-    const reading = {
+    return {
       ...sample,
       deviceId: `${prefix}-escape-${odd}`,
       siteId: long,
@@ -156,6 +157,10 @@ describe('ClickHouse sink (local stack)', { timeout: 120_000 }, () => {
       quality: { ...sample.quality, flags: [odd, 'stale'] },
       enrichment: { ...sample.enrichment, tags: { [odd]: odd } },
     };
+  }
+
+  it('writes strings (tabs, quotes, non-ASCII, short and long), numbers and times back exactly (RowBinary)', async () => {
+    const reading = oddReading();
     const writer = testWriter('test-clickhouse-writer', topic, 'telemetry');
     await writer.open();
     try {
@@ -196,6 +201,48 @@ describe('ClickHouse sink (local stack)', { timeout: 120_000 }, () => {
       sites?.values.some((v) => v.labels.site === long),
       `no metric for the reading's site among ${sites?.values.length} sites`,
     );
+  });
+
+  it('loads a record from its Avro bytes (transcoded) with the values the decoded reading gives', async () => {
+    const decoded = oddReading(); // the row the test above wrote through the decoding path
+    const reading = oddReading(1);
+    const body = serde.encode(topic, reading);
+    const writer = testWriter('test-clickhouse-transcoded', topic, 'telemetry');
+    await writer.open();
+    try {
+      const record = {
+        topic,
+        partition: 0,
+        offset: '0',
+        message: { value: body } as KafkaMessage,
+        value: undefined,
+      };
+      assert.ok(Buffer.isBuffer(writer.encodeRaw(record, serde.ownSchemaBody(topic, body))), 'transcoded');
+    } finally {
+      await writer.close();
+    }
+    const before = await loadedOffsets();
+    await publishReadings(producer, serde, topic, [reading]);
+    const sink = createClickHouseSink(settings);
+    await sink.start();
+    try {
+      await waitFor('the record loaded', async () => (await loadedOffsets()) === before + 1);
+    } finally {
+      await sink.stop(Date.now() + 10_000);
+    }
+    const columns = telemetryColumns.filter(
+      (column) => column !== 'event_id' && !column.startsWith('kafka_'),
+    );
+    const [fromBytes, fromDecoded] = await Promise.all(
+      [reading, decoded].map(
+        async ({ eventId }) =>
+          (
+            await rows(`SELECT ${columns.join(', ')} FROM telemetry_readings WHERE event_id = '${eventId}'`)
+          )[0],
+      ),
+    );
+    assert.ok(fromBytes);
+    assert.deepEqual(fromBytes, fromDecoded);
   });
 
   it("a new owner's progress waits for every insert of its group the server still runs", async () => {

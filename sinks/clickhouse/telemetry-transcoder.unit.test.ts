@@ -89,6 +89,24 @@ describe('transcodeTelemetryRow', () => {
     }
   });
 
+  it('reads arrays and maps written in blocks with a negative count and their byte size', () => {
+    const flags = ['flag-one', 'flag-two'];
+    const reading = { ...sample, quality: { ...sample.quality, flags } };
+    const body = type.toBuffer(reading);
+    // avsc writes the flags as one block of count 2 (zig-zag 4); a writer may give -2 and the byte size
+    const items = Buffer.concat(flags.map((flag) => Buffer.from([flag.length * 2, ...Buffer.from(flag)])));
+    const at = body.indexOf(items);
+    assert.equal(body[at - 1], 4);
+    const blocked = Buffer.concat([
+      body.subarray(0, at - 1),
+      Buffer.from([3, items.length * 2]),
+      body.subarray(at),
+    ]);
+    assert.deepEqual(type.fromBuffer(blocked), type.fromBuffer(body));
+    const { decoded, transcoded } = bothRows(blocked, false);
+    assert.deepEqual(transcoded, decoded);
+  });
+
   it('leaves to the decoding path what it would refuse and what is malformed', () => {
     const body = type.toBuffer(sample);
     const refused = [

@@ -100,10 +100,18 @@ export interface StreamProducer {
   disconnect(): Promise<void>;
 }
 
-/** Delivers one input partition's outputs together with its consumed offset. */
+/**
+ * Delivers one input partition's outputs together with its consumed offset: with transactions,
+ * what `send` puts in the partition's open transaction is committed by `commit` with the offset
+ * (exactly once), and a failed send or commit aborts it; without, each send is written at once and
+ * `commit` commits the group's offset after them (at least once). Calls are made one at a time.
+ */
 export interface PartitionOutput {
-  /** Outputs and the next offset to consume, in one transaction (exactly once) or one after the other. */
-  commit(messages: [topic: string, messages: OutputMessage[]][], next: TopicPartitionOffset): Promise<void>;
+  /** Outputs of one or more batches, in the open transaction (opening one). */
+  send(messages: [topic: string, messages: OutputMessage[]][]): Promise<void>;
+  /** Ends the open transaction (or opens and ends one) with the next offset to consume. */
+  commit(next: TopicPartitionOffset): Promise<void>;
+  /** Aborts the open transaction, if one is, and disconnects. */
   close(): Promise<void>;
 }
 

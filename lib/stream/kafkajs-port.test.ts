@@ -36,7 +36,7 @@ describe('kafkajs port (local stack)', { timeout: 120_000 }, () => {
       // a batch of duplicates only moves the offset: AddOffsetsToTxn is its transaction's first call,
       // sent right after the previous commit, while the coordinator may still be writing its markers
       for (let offset = 1; offset <= 40; offset++)
-        await output.commit([], { topic, partition: 0, offset: String(offset) });
+        await output.commit({ topic, partition: 0, offset: String(offset) });
     } finally {
       await output.close();
     }

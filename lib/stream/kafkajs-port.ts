@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Admin, Consumer, Kafka, Message, Producer, TopicMessages } from 'kafkajs';
+import type { Admin, Consumer, Kafka, Message, Producer, TopicMessages, Transaction } from 'kafkajs';
 import { createProducer, ensureTopics } from '../kafka.ts';
 import { backoffDelay, sharedOnce } from '../retry.ts';
 import type {
@@ -38,11 +38,11 @@ export function kafkajsPort(kafka: Kafka): KafkaPort {
         // without transactions every partition sends through one producer, then commits its offset
         const producer = await sharedProducer();
         return {
-          async commit(messages, next) {
+          async send(messages) {
             for (const topicMessages of sendsOf(messages))
               await producer.sendBatch({ acks: -1, topicMessages });
-            await consumer.commit([next]);
           },
+          commit: (next) => consumer.commit([next]),
           close: async () => undefined,
         };
       }
@@ -84,12 +84,27 @@ async function transactionalOutput(
   await producer.connect();
   const fence = await producer.transaction();
   await fence.abort();
+  let open: Transaction | undefined;
+  /** Aborts the open transaction after a failed call: its sends are never read committed. */
+  const abandon = async () => {
+    const transaction = open;
+    open = undefined;
+    if (transaction?.isActive()) await transaction.abort().catch(() => undefined);
+  };
   return {
-    async commit(messages, next) {
-      const transaction = await producer.transaction();
+    async send(messages) {
       try {
-        for (const topicMessages of sendsOf(messages))
-          await transaction.sendBatch({ acks: -1, topicMessages });
+        open ??= await producer.transaction();
+        for (const topicMessages of sendsOf(messages)) await open.sendBatch({ acks: -1, topicMessages });
+      } catch (err) {
+        await abandon();
+        throw err;
+      }
+    },
+    async commit(next) {
+      try {
+        open ??= await producer.transaction();
+        const transaction = open;
         await whileCommitting(() =>
           transaction.sendOffsets({
             consumerGroupId: groupId,
@@ -97,12 +112,16 @@ async function transactionalOutput(
           }),
         );
         await transaction.commit();
+        open = undefined;
       } catch (err) {
-        if (transaction.isActive()) await transaction.abort().catch(() => undefined);
+        await abandon();
         throw err;
       }
     },
-    close: () => producer.disconnect(),
+    async close() {
+      await abandon();
+      await producer.disconnect();
+    },
   };
 }
 

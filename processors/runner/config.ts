@@ -72,6 +72,12 @@ export function runnerSettings(prefix: string, defaults: RunnerDefaults) {
       '6',
       'Partitions processed at the same time by one instance (each with its own transaction).',
     ),
+    backlogCommitIntervalMs: setting(
+      `${prefix}_BACKLOG_COMMIT_INTERVAL_MS`,
+      positiveInt,
+      '500',
+      'While a partition has a backlog, its batches share one transaction for up to this long (fewer commits for the broker to write); a batch that reaches the end of its partition commits at once.',
+    ),
     threads: setting(
       `${prefix}_THREADS`,
       z.union([z.literal('auto').transform(pipelineThreadsForCores), nonNegativeInt]),

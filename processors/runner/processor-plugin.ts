@@ -57,8 +57,36 @@ interface PartitionState {
   nextOffset: number;
   /** False until the consumer was moved to the start of the restore range. */
   positioned: boolean;
-  /** The partition's batch in flight, from its evaluation until its transaction settles. */
-  inFlight?: Promise<void>;
+  /** The batch being evaluated: closing the partition (a rejoin) waits for it. */
+  evaluating?: Promise<void>;
+  /** The output's sends and commits, one after the other (never rejects). */
+  queue: Promise<void>;
+  /** The transaction being filled, not committed yet. */
+  open?: OpenTransaction;
+}
+
+/**
+ * Batches of one partition sent in one transaction. Under a backlog a partition's batches share a
+ * transaction for up to `backlogCommitIntervalMs`: each commit costs the broker a write of its
+ * markers and transaction state whatever its size, and a 1 MiB batch a transaction made the broker
+ * spend about as much CPU on the processor as on the rest of its work.
+ */
+interface OpenTransaction {
+  /** Where the partition is fetched again from if the transaction fails: its last committed offset. */
+  rewindTo: number;
+  /** The offset the commit stores: after the last batch sent in it. */
+  nextOffset: number;
+  startedAt: number;
+  batches: SentBatch[];
+  /** Commits it when the backlog interval is up. */
+  timer?: NodeJS.Timeout;
+  failed: boolean;
+}
+
+interface SentBatch {
+  counts: RunnerProgress;
+  rejectionCodes: string[];
+  endTimer: () => void;
 }
 
 const heartbeatEvery = 500;
@@ -91,7 +119,7 @@ export class ProcessorPlugin implements StreamPlugin {
   /** Dedupe windows reserved for assigned partitions that are not open yet (`assigned`). */
   private readonly reservedWindows = new Map<number, DedupeWindow>();
   private readonly finishedPartitions = new Set<number>();
-  /** Transactions in flight. */
+  /** Commits in flight. */
   private readonly commits = new Set<Promise<void>>();
   private readonly progress: RunnerProgress = { processed: 0, accepted: 0, rejected: 0, duplicates: 0 };
   /** The pipeline on this thread (no pipeline threads), and its evaluator. */
@@ -167,10 +195,10 @@ export class ProcessorPlugin implements StreamPlugin {
   }
 
   /**
-   * Processes a batch and starts its transaction; hands back the commit in flight as the batch's
-   * acknowledgement. The client fetches again only once every batch of its last fetch is handed
-   * back, so awaiting each commit here left the process idle while the last ones and the next
-   * fetch went back and forth.
+   * Processes a batch and sends its outputs in the partition's transaction; hands back the send or
+   * commit in flight as the batch's acknowledgement. The client fetches again only once every
+   * batch of its last fetch is handed back, so awaiting each commit here left the process idle
+   * while the last ones and the next fetch went back and forth.
    */
   async handle(batch: PartitionBatch, heartbeat: () => Promise<void>): Promise<Handled> {
     const { topic, partition } = batch;
@@ -199,63 +227,161 @@ export class ProcessorPlugin implements StreamPlugin {
       }
     }
     const endTimer = this.engine.metrics.timeBatch();
-    const nextOffset = Number(batch.lastOffset) + 1;
-    // closing the partition (a rejoin) waits for this: its producer must outlive the transaction
-    let settled: () => void = () => undefined;
-    state.inFlight = new Promise((resolveSettled) => {
-      settled = resolveSettled;
+    let evaluated: () => void = () => undefined;
+    state.evaluating = new Promise((resolveEvaluated) => {
+      evaluated = resolveEvaluated;
     });
-    let result: BatchResult;
     try {
-      result = await this.transform(batch, state, heartbeat);
-    } catch (err) {
-      settled();
-      endTimer();
-      await this.failBatch(partition, state, err);
-      throw err;
+      let result: BatchResult;
+      try {
+        result = await this.transform(batch, state, heartbeat);
+      } catch (err) {
+        endTimer();
+        await this.abandon(partition, state, state.open, err);
+        throw err;
+      }
+      // closed while it was evaluated (its transaction failed): fetched again from the rewind
+      if (this.partitions.get(partition) !== state) {
+        endTimer();
+        return { consumed: false };
+      }
+      return { consumed: true, settled: this.deliver(batch, state, result, endTimer) };
+    } finally {
+      evaluated();
     }
+  }
+
+  /**
+   * Sends the batch's outputs in the partition's open transaction, and commits it when the batch
+   * reached the end of the partition (its outputs then go out at once) or the transaction has been
+   * open for the backlog interval; later otherwise (a timer, the next batch, a rebalance or a stop).
+   * Resolves once the send (or the commit) is done: the partition's next batch waits for it.
+   */
+  private deliver(
+    batch: PartitionBatch,
+    state: PartitionState,
+    result: BatchResult,
+    endTimer: () => void,
+  ): Promise<void> {
+    const { partition } = batch;
     const { counts, rejectionCodes, outputs, deadLetters, runOutcomes } = result;
-    // the next fetch may start from here; the partition's next batch waits for this commit
-    const committedOffset = state.nextOffset;
+    const nextOffset = Number(batch.lastOffset) + 1;
+    const rewindTo = state.nextOffset;
     state.nextOffset = nextOffset;
-    const opened = state;
-    const committing = (
-      counts.processed > 0
-        ? opened.output.commit(
-            [
-              [this.topics.output.topic, outputs],
-              [this.topics.dlq.topic, deadLetters],
-              [this.runOutcomes?.topic.topic ?? '', runOutcomes],
-            ],
-            { topic, partition, offset: String(nextOffset) },
-          )
-        : Promise.resolve()
-    ).then(
-      () => {
-        endTimer();
-        this.engine.logger.debug(
-          { partition, firstOffset, nextOffset, restoreUntil: opened.restoreUntil, ...counts },
-          'batch committed',
-        );
-        this.account(partition, counts, rejectionCodes, opened);
-        this.engine.acknowledged([{ topic, partition, offset: String(nextOffset) }]);
-        const end = this.until?.get(partition);
-        if (end !== undefined && nextOffset >= end) this.finishPartition(partition);
-      },
-      async (err: unknown) => {
-        endTimer();
-        await this.failBatch(partition, opened, err);
+    if (counts.processed === 0 && !state.open) {
+      // only rebuilt the window: nothing to send or commit
+      endTimer();
+      this.acknowledge(partition, nextOffset);
+      return Promise.resolve();
+    }
+    const now = Date.now();
+    state.open ??= { rewindTo, nextOffset, startedAt: now, batches: [], failed: false };
+    const transaction = state.open;
+    transaction.nextOffset = nextOffset;
+    transaction.batches.push({ counts, rejectionCodes, endTimer });
+    if (outputs.length + deadLetters.length + runOutcomes.length > 0) {
+      const messages: [string, OutputMessage[]][] = [
+        [this.topics.output.topic, outputs],
+        [this.topics.dlq.topic, deadLetters],
+        [this.runOutcomes?.topic.topic ?? '', runOutcomes],
+      ];
+      this.enqueue(partition, state, transaction, () => state.output.send(messages));
+    }
+    const openFor = now - transaction.startedAt;
+    const interval = this.settings.backlogCommitIntervalMs;
+    if (nextOffset >= Number(batch.highWatermark) || openFor >= interval)
+      return this.commitOpen(partition, state);
+    transaction.timer ??= setTimeout(() => void this.commitOpen(partition, state), interval - openFor);
+    return state.queue;
+  }
+
+  /** Runs a send or commit after the partition's earlier ones; a failure abandons the transaction. */
+  private enqueue(
+    partition: number,
+    state: PartitionState,
+    transaction: OpenTransaction,
+    call: () => Promise<void>,
+    done?: () => void,
+  ): Promise<void> {
+    state.queue = state.queue.then(async () => {
+      if (transaction.failed) return;
+      try {
+        await call();
+      } catch (err) {
+        void this.abandon(partition, state, transaction, err);
         // fetched again from the last commit (and the failure raised with the next batch), also
         // when nothing new arrives on the partition
-        this.engine.rewind({ topic, partition, offset: String(committedOffset) }, err);
-      },
+        this.engine.rewind(
+          { topic: this.topics.input.topic, partition, offset: String(transaction.rewindTo) },
+          err,
+        );
+        return;
+      }
+      done?.();
+    });
+    return state.queue;
+  }
+
+  /** Commits the partition's open transaction, if one is; resolves once its output is idle. */
+  private commitOpen(partition: number, state: PartitionState): Promise<void> {
+    const transaction = state.open;
+    if (!transaction) return state.queue;
+    state.open = undefined;
+    clearTimeout(transaction.timer);
+    const next = { topic: this.topics.input.topic, partition, offset: String(transaction.nextOffset) };
+    const committing = this.enqueue(
+      partition,
+      state,
+      transaction,
+      () => state.output.commit(next),
+      () => this.committed(partition, state, transaction),
     );
     this.commits.add(committing);
-    void committing.finally(() => {
-      this.commits.delete(committing);
-      settled();
-    });
-    return { consumed: true, settled: committing };
+    void committing.finally(() => this.commits.delete(committing));
+    return committing;
+  }
+
+  private committed(partition: number, state: PartitionState, transaction: OpenTransaction): void {
+    for (const { counts, rejectionCodes, endTimer } of transaction.batches) {
+      endTimer();
+      this.account(partition, counts, rejectionCodes, state);
+    }
+    this.engine.logger.debug(
+      {
+        partition,
+        from: transaction.rewindTo,
+        nextOffset: transaction.nextOffset,
+        batches: transaction.batches.length,
+        restoreUntil: state.restoreUntil,
+      },
+      'transaction committed',
+    );
+    this.acknowledge(partition, transaction.nextOffset);
+  }
+
+  private acknowledge(partition: number, nextOffset: number): void {
+    this.engine.acknowledged([{ topic: this.topics.input.topic, partition, offset: String(nextOffset) }]);
+    const end = this.until?.get(partition);
+    if (end !== undefined && nextOffset >= end) this.finishPartition(partition);
+  }
+
+  /**
+   * A batch, send or commit that failed: the transaction's batches are not committed and the
+   * window may hold their ids, so the partition is closed (its output aborting the transaction) and
+   * rebuilt from its committed offset when it is next fetched.
+   */
+  private abandon(
+    partition: number,
+    state: PartitionState,
+    transaction: OpenTransaction | undefined,
+    err: unknown,
+  ): Promise<void> {
+    if (transaction) {
+      forget(transaction);
+      if (state.open === transaction) state.open = undefined;
+    }
+    if (this.partitions.get(partition) === state) this.partitions.delete(partition);
+    return state.queue.then(() => this.failBatch(partition, state, err));
   }
 
   /** A batch that failed: its records are not committed, and the window may hold their ids, so the partition is rebuilt. */
@@ -378,6 +504,7 @@ export class ProcessorPlugin implements StreamPlugin {
       restoreUntil: start,
       nextOffset: restoreFrom,
       positioned: false,
+      queue: Promise.resolve(),
     };
   }
 
@@ -388,16 +515,24 @@ export class ProcessorPlugin implements StreamPlugin {
     return reserved ?? this.newWindow();
   }
 
-  /** Closes the partition once its batch in flight settled (the producer is needed until its transaction ends). */
+  /** Closes the partition once its batch being evaluated and its open transaction are committed. */
   private async closeWhenCommitted(partition: number, state: PartitionState): Promise<void> {
-    await state.inFlight;
+    await state.evaluating;
+    await this.commitOpen(partition, state);
     await this.closePartition(partition, state);
   }
 
-  /** Forgets the partition's state (only if it is still `state`, when given) and closes its output. */
+  /**
+   * Forgets the partition's state (only if it is still `state`, when given) and closes its output
+   * once its sends and commits are done, aborting a transaction left open (never committed).
+   */
   private async closePartition(partition: number, state = this.partitions.get(partition)): Promise<void> {
     if (this.partitions.get(partition) === state) this.partitions.delete(partition);
-    await state?.output.close().catch((err) => {
+    if (!state) return;
+    if (state.open) forget(state.open);
+    state.open = undefined;
+    await state.queue;
+    await state.output.close().catch((err) => {
       this.engine.logger.warn({ partition, err: describeError(err) }, 'producer did not disconnect cleanly');
     });
   }
@@ -437,7 +572,13 @@ export class ProcessorPlugin implements StreamPlugin {
     return { ...this.progress };
   }
 
+  /** The group is rebalancing: what is open commits now, before a partition may move. */
+  revoking(): void {
+    for (const [partition, state] of this.partitions) void this.commitOpen(partition, state);
+  }
+
   async drain(): Promise<void> {
+    this.revoking();
     await Promise.allSettled([...this.commits]);
   }
 
@@ -450,6 +591,14 @@ export class ProcessorPlugin implements StreamPlugin {
   health(): Health | undefined {
     return this.threads ? this.threads.health() : this.running?.health?.();
   }
+}
+
+/** A transaction that will not commit: its timer is stopped and its batches' timers end. */
+function forget(transaction: OpenTransaction): void {
+  if (transaction.failed) return;
+  transaction.failed = true;
+  clearTimeout(transaction.timer);
+  for (const { endTimer } of transaction.batches) endTimer();
 }
 
 /** The offset, in this record's own partition, of the record a dead-letter replay copies (dlq-replay.ts). */

@@ -155,4 +155,58 @@ describe('telemetry processor on the local stack', () => {
       .reduce((sum, value) => sum + value.value, 0);
     assert.equal(counted, 150);
   });
+
+  it("under a backlog sends a partition's batches in one transaction, committed once it reaches the end", async (t) => {
+    const backlog = `${input}.backlog`;
+    await privateRawTopic(kafka, serde, backlog);
+    await serde.register(dlqContract(backlog), readSchema('dlq.v1.avsc'));
+    const load = buildLoad({ unique: 3000, duplicates: 0, invalid: 0, devicePrefix }, 7);
+    // small record batches: a fetch returns whole ones, so these bound its size as much as the fetch limit
+    await publishLoad(producer, serde, backlog, load.events, 60);
+    const admin = kafka.admin();
+    await admin.connect();
+    const outputs: string[] = [];
+    /** Commit markers written to the output: each takes an offset of a partition it touched. */
+    async function markersOf(commitIntervalMs: string): Promise<number> {
+      const name = `${backlog}.${commitIntervalMs}`;
+      outputs.push(name);
+      await serde.register({ ...topics.normalizedTelemetry, topic: name });
+      const group = `${groupId}-backlog-${commitIntervalMs}`;
+      const processor = createTelemetryProcessor({
+        settings: settingsFor({
+          PROCESSOR_TELEMETRY_INPUT_TOPIC: backlog,
+          PROCESSOR_TELEMETRY_OUTPUT_TOPIC: name,
+          PROCESSOR_TELEMETRY_GROUP_ID: group,
+          PROCESSOR_TELEMETRY_TRANSACTIONAL_ID_PREFIX: group,
+          // batches of ~50 records: ~10 a partition
+          PROCESSOR_TELEMETRY_MAX_BYTES_PER_PARTITION: '16384',
+          PROCESSOR_TELEMETRY_MAX_BYTES: '98304',
+          PROCESSOR_TELEMETRY_BACKLOG_COMMIT_INTERVAL_MS: commitIntervalMs,
+        }),
+      });
+      await processor.start();
+      await waitFor(
+        async () => (await committedCount(kafka, group, backlog)) === load.events.length,
+        60_000,
+        `the backlog committed (${commitIntervalMs} ms)`,
+      );
+      await processor.stop(Date.now() + 10_000);
+      const readings = await readAll(kafka, name, (value) => serde.decodeSync<TelemetryReading>(name, value));
+      assert.deepEqual(readings.map(({ value }) => value.eventId).sort(), [...load.validIds].sort());
+      const ends = await admin.fetchTopicOffsets(name);
+      return ends.reduce((sum, { high }) => sum + Number(high), 0) - readings.length;
+    }
+    try {
+      const spanning = await markersOf('60000');
+      const perBatch = await markersOf('1');
+      t.diagnostic(
+        `commit markers: ${spanning} with transactions spanning batches, ${perBatch} one batch at a time`,
+      );
+      assert.ok(spanning <= 6, `${spanning} commits: one a partition`);
+      assert.ok(perBatch >= 5 * spanning, `${perBatch} commits one batch at a time, against ${spanning}`);
+    } finally {
+      await admin.disconnect();
+      await deleteTopics(kafka, [backlog, `dlq.${backlog}`, ...outputs]);
+    }
+  });
 });

@@ -53,6 +53,8 @@ interface PartitionState {
   window: DedupeWindow;
   /** Records before this offset only rebuild the dedupe window; they were committed before. */
   restoreUntil: number;
+  /** Where the partition is fetched again from after a failure: its last commit. */
+  committedOffset: number;
   /** The offset the next batch must start at (or after, when the broker filtered records). */
   nextOffset: number;
   /** False until the consumer was moved to the start of the restore range. */
@@ -72,8 +74,6 @@ interface PartitionState {
  * spend about as much CPU on the processor as on the rest of its work.
  */
 interface OpenTransaction {
-  /** Where the partition is fetched again from if the transaction fails: its last committed offset. */
-  rewindTo: number;
   /** The offset the commit stores: after the last batch sent in it. */
   nextOffset: number;
   startedAt: number;
@@ -119,6 +119,8 @@ export class ProcessorPlugin implements StreamPlugin {
   /** Dedupe windows reserved for assigned partitions that are not open yet (`assigned`). */
   private readonly reservedWindows = new Map<number, DedupeWindow>();
   private readonly finishedPartitions = new Set<number>();
+  /** Batches handed back and not yet delivered. */
+  private readonly processing = new Set<Promise<void>>();
   /** Commits in flight. */
   private readonly commits = new Set<Promise<void>>();
   private readonly progress: RunnerProgress = { processed: 0, accepted: 0, rejected: 0, duplicates: 0 };
@@ -195,10 +197,10 @@ export class ProcessorPlugin implements StreamPlugin {
   }
 
   /**
-   * Processes a batch and sends its outputs in the partition's transaction; hands back the send or
-   * commit in flight as the batch's acknowledgement. The client fetches again only once every
-   * batch of its last fetch is handed back, so awaiting each commit here left the process idle
-   * while the last ones and the next fetch went back and forth.
+   * Hands the batch back at once with its processing (evaluation, then the send or commit of its
+   * outputs) as its acknowledgement: the client fetches again only once every batch of its last
+   * fetch is handed back, so awaiting the evaluation here left the pipeline threads idle while the
+   * next fetch went back and forth, and the main thread idle while they evaluated.
    */
   async handle(batch: PartitionBatch, heartbeat: () => Promise<void>): Promise<Handled> {
     const { topic, partition } = batch;
@@ -226,29 +228,44 @@ export class ProcessorPlugin implements StreamPlugin {
         return { consumed: false };
       }
     }
+    const processing = this.process(batch, state, heartbeat);
+    this.processing.add(processing);
+    void processing.finally(() => this.processing.delete(processing));
+    return { consumed: true, settled: processing };
+  }
+
+  /**
+   * Evaluates the batch and delivers it. A failure (the rebalance error `heartbeat` throws
+   * included) rewinds the partition to its last commit and is raised with the next batch. Never
+   * rejects.
+   */
+  private async process(
+    batch: PartitionBatch,
+    state: PartitionState,
+    heartbeat: () => Promise<void>,
+  ): Promise<void> {
+    const { topic, partition } = batch;
     const endTimer = this.engine.metrics.timeBatch();
     let evaluated: () => void = () => undefined;
     state.evaluating = new Promise((resolveEvaluated) => {
       evaluated = resolveEvaluated;
     });
+    let result: BatchResult;
     try {
-      let result: BatchResult;
-      try {
-        result = await this.transform(batch, state, heartbeat);
-      } catch (err) {
-        endTimer();
-        await this.abandon(partition, state, state.open, err);
-        throw err;
-      }
-      // closed while it was evaluated (its transaction failed): fetched again from the rewind
-      if (this.partitions.get(partition) !== state) {
-        endTimer();
-        return { consumed: false };
-      }
-      return { consumed: true, settled: this.deliver(batch, state, result, endTimer) };
-    } finally {
+      result = await this.transform(batch, state, heartbeat);
+    } catch (err) {
+      endTimer();
       evaluated();
+      this.engine.rewind({ topic, partition, offset: String(state.committedOffset) }, err);
+      await this.abandon(partition, state, state.open, err);
+      return;
     }
+    // closed while it was evaluated (a send or commit failed): the partition was rewound
+    const closed = this.partitions.get(partition) !== state;
+    const delivered = closed ? undefined : this.deliver(batch, state, result, endTimer);
+    if (closed) endTimer();
+    evaluated();
+    await delivered;
   }
 
   /**
@@ -266,7 +283,6 @@ export class ProcessorPlugin implements StreamPlugin {
     const { partition } = batch;
     const { counts, rejectionCodes, outputs, deadLetters, runOutcomes } = result;
     const nextOffset = Number(batch.lastOffset) + 1;
-    const rewindTo = state.nextOffset;
     state.nextOffset = nextOffset;
     if (counts.processed === 0 && !state.open) {
       // only rebuilt the window: nothing to send or commit
@@ -275,7 +291,7 @@ export class ProcessorPlugin implements StreamPlugin {
       return Promise.resolve();
     }
     const now = Date.now();
-    state.open ??= { rewindTo, nextOffset, startedAt: now, batches: [], failed: false };
+    state.open ??= { nextOffset, startedAt: now, batches: [], failed: false };
     const transaction = state.open;
     transaction.nextOffset = nextOffset;
     transaction.batches.push({ counts, rejectionCodes, endTimer });
@@ -312,7 +328,7 @@ export class ProcessorPlugin implements StreamPlugin {
         // fetched again from the last commit (and the failure raised with the next batch), also
         // when nothing new arrives on the partition
         this.engine.rewind(
-          { topic: this.topics.input.topic, partition, offset: String(transaction.rewindTo) },
+          { topic: this.topics.input.topic, partition, offset: String(state.committedOffset) },
           err,
         );
         return;
@@ -342,6 +358,8 @@ export class ProcessorPlugin implements StreamPlugin {
   }
 
   private committed(partition: number, state: PartitionState, transaction: OpenTransaction): void {
+    const from = state.committedOffset;
+    state.committedOffset = transaction.nextOffset;
     for (const { counts, rejectionCodes, endTimer } of transaction.batches) {
       endTimer();
       this.account(partition, counts, rejectionCodes, state);
@@ -349,7 +367,7 @@ export class ProcessorPlugin implements StreamPlugin {
     this.engine.logger.debug(
       {
         partition,
-        from: transaction.rewindTo,
+        from,
         nextOffset: transaction.nextOffset,
         batches: transaction.batches.length,
         restoreUntil: state.restoreUntil,
@@ -502,6 +520,7 @@ export class ProcessorPlugin implements StreamPlugin {
       output,
       window: this.takeReservedWindow(partition),
       restoreUntil: start,
+      committedOffset: start,
       nextOffset: restoreFrom,
       positioned: false,
       queue: Promise.resolve(),
@@ -578,6 +597,7 @@ export class ProcessorPlugin implements StreamPlugin {
   }
 
   async drain(): Promise<void> {
+    await Promise.allSettled([...this.processing]);
     this.revoking();
     await Promise.allSettled([...this.commits]);
   }

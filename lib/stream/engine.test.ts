@@ -247,6 +247,16 @@ describe('stream engine (local stack)', { timeout: 180_000 }, () => {
     }
   });
 
+  it('stops fatally when a failed batch cannot be rewound: the consumer would go on past it', async () => {
+    const topic = `test.engine.rewind.${suffix}`;
+    const engine = sinkEngine(`engine-rewind-${suffix}`, topic, new TableServer());
+    // a consumer that has not joined its group refuses seeks, as kafkajs' does between a crash and its restart
+    engine.rewind({ topic, partition: 0, offset: '0' }, new Error('the commit failed'));
+    assert.equal(engine.failed.aborted, true);
+    assert.equal(engine.health().state, 'down');
+    assert.match(engine.health().reason ?? '', /Consumer group was not initialized/);
+  });
+
   it('retries an unexplained failure a few times, then stops fatally; the supervisor starts it again and it resumes', async () => {
     const topic = `test.engine.fatal.${suffix}`;
     const name = `engine-fatal-${suffix}`;

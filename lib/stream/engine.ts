@@ -207,10 +207,18 @@ export class StreamEngine<P extends StreamPlugin = StreamPlugin> implements Comp
     }
   }
 
-  /** A batch's acknowledgement failed after it was handed back: the partition is fetched again from `position`. */
+  /**
+   * A batch's acknowledgement failed after it was handed back: the partition is fetched again from
+   * `position`. Never throws: a consumer that cannot be moved back would go on past the batch, so
+   * the engine stops instead, and its replacement starts from the committed offsets.
+   */
   rewind(position: TopicPartitionOffset, error: unknown): void {
     this.ackFailure ??= error;
-    this.consumer.seek(position);
+    try {
+      this.consumer.seek(position);
+    } catch (err) {
+      this.fail(classifyError(err));
+    }
   }
 
   /** The partitions' next offsets to process (a batch acknowledged, or where they resume). */

@@ -197,10 +197,10 @@ export class ProcessorPlugin implements StreamPlugin {
   }
 
   /**
-   * Hands the batch back at once with its processing (evaluation, then the send or commit of its
-   * outputs) as its acknowledgement: the client fetches again only once every batch of its last
-   * fetch is handed back, so awaiting the evaluation here left the pipeline threads idle while the
-   * next fetch went back and forth, and the main thread idle while they evaluated.
+   * Hands the batch back with its processing (evaluation, then the send or commit of its outputs)
+   * as its acknowledgement, at once under a backlog: the client fetches again only once every batch
+   * of its last fetch is handed back, so awaiting the evaluation there left the pipeline threads
+   * idle while the next fetch went back and forth, and the main thread idle while they evaluated.
    */
   async handle(batch: PartitionBatch, heartbeat: () => Promise<void>): Promise<Handled> {
     const { topic, partition } = batch;
@@ -231,6 +231,9 @@ export class ProcessorPlugin implements StreamPlugin {
     const processing = this.process(batch, state, heartbeat);
     this.processing.add(processing);
     void processing.finally(() => this.processing.delete(processing));
+    // A partition that caught up is handed back once evaluated, as before: the next fetch has
+    // little to overlap, and at low rates fetches (and transactions) stay as large as they were.
+    if (Number(batch.lastOffset) + 1 >= Number(batch.highWatermark)) await state.evaluating;
     return { consumed: true, settled: processing };
   }
 
@@ -270,9 +273,10 @@ export class ProcessorPlugin implements StreamPlugin {
 
   /**
    * Sends the batch's outputs in the partition's open transaction, and commits it when the batch
-   * reached the end of the partition (its outputs then go out at once) or the transaction has been
-   * open for the backlog interval; later otherwise (a timer, the next batch, a rebalance or a stop).
-   * Resolves once the send (or the commit) is done: the partition's next batch waits for it.
+   * reached the end of the partition or of `until` (its outputs then go out at once) or the
+   * transaction has been open for the backlog interval; later otherwise (a timer, the next batch,
+   * a rebalance or a stop). Resolves once the send (or the commit) is done: the partition's next
+   * batch waits for it.
    */
   private deliver(
     batch: PartitionBatch,
@@ -305,8 +309,9 @@ export class ProcessorPlugin implements StreamPlugin {
     }
     const openFor = now - transaction.startedAt;
     const interval = this.settings.backlogCommitIntervalMs;
-    if (nextOffset >= Number(batch.highWatermark) || openFor >= interval)
-      return this.commitOpen(partition, state);
+    // at `until`'s end too: the commit stops the partition, which must not go on past it meanwhile
+    const end = Math.min(Number(batch.highWatermark), this.until?.get(partition) ?? Number.POSITIVE_INFINITY);
+    if (nextOffset >= end || openFor >= interval) return this.commitOpen(partition, state);
     transaction.timer ??= setTimeout(() => void this.commitOpen(partition, state), interval - openFor);
     return state.queue;
   }

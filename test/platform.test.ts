@@ -65,10 +65,11 @@ describe('sluice up --detach / sluice down', () => {
       assert.ok(raw > 0, 'the demo producer published nothing');
       const dashboard = await fetch('http://127.0.0.1:27080/');
       assert.match(await dashboard.text(), /<title>Sluice<\/title>/);
-      const metrics = await (await fetch('http://127.0.0.1:27080/metrics')).text();
-      assert.match(
-        metrics,
-        /sluice_events_sent_total\{component="demo-producer",topic="raw.telemetry.readings.v1"\} [1-9]/,
+      // the topic's offsets can move before the demo producer has its acknowledgement and counts it
+      await waitFor('the demo producer counting its sends', async () =>
+        /sluice_events_sent_total\{component="demo-producer",topic="raw.telemetry.readings.v1"\} [1-9]/.test(
+          await (await fetch('http://127.0.0.1:27080/metrics')).text(),
+        ),
       );
 
       // each processor and sink runs in a process of its own, reported in the API's /readyz and

@@ -233,7 +233,7 @@ export class ProcessorPlugin implements StreamPlugin {
     void processing.finally(() => this.processing.delete(processing));
     // A partition that caught up is handed back once evaluated, as before: the next fetch has
     // little to overlap, and at low rates fetches (and transactions) stay as large as they were.
-    if (Number(batch.lastOffset) + 1 >= Number(batch.highWatermark)) await state.evaluating;
+    if (this.reachesEnd(batch)) await state.evaluating;
     return { consumed: true, settled: processing };
   }
 
@@ -247,7 +247,7 @@ export class ProcessorPlugin implements StreamPlugin {
     state: PartitionState,
     heartbeat: () => Promise<void>,
   ): Promise<void> {
-    const { topic, partition } = batch;
+    const { partition } = batch;
     const endTimer = this.engine.metrics.timeBatch();
     let evaluated: () => void = () => undefined;
     state.evaluating = new Promise((resolveEvaluated) => {
@@ -259,7 +259,6 @@ export class ProcessorPlugin implements StreamPlugin {
     } catch (err) {
       endTimer();
       evaluated();
-      this.engine.rewind({ topic, partition, offset: String(state.committedOffset) }, err);
       await this.abandon(partition, state, state.open, err);
       return;
     }
@@ -309,11 +308,18 @@ export class ProcessorPlugin implements StreamPlugin {
     }
     const openFor = now - transaction.startedAt;
     const interval = this.settings.backlogCommitIntervalMs;
-    // at `until`'s end too: the commit stops the partition, which must not go on past it meanwhile
-    const end = Math.min(Number(batch.highWatermark), this.until?.get(partition) ?? Number.POSITIVE_INFINITY);
-    if (nextOffset >= end || openFor >= interval) return this.commitOpen(partition, state);
+    if (this.reachesEnd(batch) || openFor >= interval) return this.commitOpen(partition, state);
     transaction.timer ??= setTimeout(() => void this.commitOpen(partition, state), interval - openFor);
     return state.queue;
+  }
+
+  /**
+   * The batch reached its partition's end (caught up), or `until`'s: the commit that stops the
+   * partition there must not wait while it goes on past it.
+   */
+  private reachesEnd(batch: PartitionBatch): boolean {
+    const end = this.until?.get(batch.partition) ?? Number.POSITIVE_INFINITY;
+    return Number(batch.lastOffset) + 1 >= Math.min(Number(batch.highWatermark), end);
   }
 
   /** Runs a send or commit after the partition's earlier ones; a failure abandons the transaction. */
@@ -330,12 +336,6 @@ export class ProcessorPlugin implements StreamPlugin {
         await call();
       } catch (err) {
         void this.abandon(partition, state, transaction, err);
-        // fetched again from the last commit (and the failure raised with the next batch), also
-        // when nothing new arrives on the partition
-        this.engine.rewind(
-          { topic: this.topics.input.topic, partition, offset: String(state.committedOffset) },
-          err,
-        );
         return;
       }
       done?.();
@@ -391,7 +391,8 @@ export class ProcessorPlugin implements StreamPlugin {
   /**
    * A batch, send or commit that failed: the transaction's batches are not committed and the
    * window may hold their ids, so the partition is closed (its output aborting the transaction) and
-   * rebuilt from its committed offset when it is next fetched.
+   * rebuilt from its committed offset. It is fetched again from there (the failure raised with the
+   * next batch), also when nothing new arrives on it.
    */
   private abandon(
     partition: number,
@@ -404,6 +405,10 @@ export class ProcessorPlugin implements StreamPlugin {
       if (state.open === transaction) state.open = undefined;
     }
     if (this.partitions.get(partition) === state) this.partitions.delete(partition);
+    this.engine.rewind(
+      { topic: this.topics.input.topic, partition, offset: String(state.committedOffset) },
+      err,
+    );
     return state.queue.then(() => this.failBatch(partition, state, err));
   }
 

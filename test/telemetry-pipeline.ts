@@ -10,6 +10,7 @@ import { createRegistryClient } from '../lib/registry.ts';
 import { AvroSerde } from '../lib/serde.ts';
 import { telemetrySettings } from '../processors/telemetry/config.ts';
 import { createTelemetryProcessor } from '../processors/telemetry/telemetry-processor.ts';
+import { rawTopicEnd, type TopicPosition } from '../producers/testing.ts';
 import { dlqContract, readSchema, topics } from '../schemas/catalog.ts';
 import type { DeadLetter, RawTelemetryReading, TelemetryReading } from '../schemas/types.ts';
 import { createClickHouseSink } from '../sinks/clickhouse/clickhouse-sink.ts';
@@ -92,7 +93,16 @@ export interface TelemetryPipeline {
   stop(): Promise<void>;
 }
 
-export async function startTelemetryPipeline(): Promise<TelemetryPipeline> {
+export interface TelemetryPipelineOptions {
+  /** Where the processor and the raw archive start on the raw topic (default: its end now). */
+  rawFrom?: TopicPosition;
+  /** The processor's settings besides the pipeline's own (PROCESSOR_TELEMETRY_…). */
+  processor?: Record<string, string>;
+}
+
+export async function startTelemetryPipeline(
+  options: TelemetryPipelineOptions = {},
+): Promise<TelemetryPipeline> {
   const suffix = uniqueSuffix();
   const normalizedTopic = `test.normalized.telemetry.${suffix}`;
   const dlqTopic = `test.dlq.telemetry.${suffix}`;
@@ -109,14 +119,10 @@ export async function startTelemetryPipeline(): Promise<TelemetryPipeline> {
   await serde.register({ ...dlqContract(rawTopic), topic: dlqTopic }, readSchema('dlq.v1.avsc'));
 
   // both consumers of the raw topic start at its end: the test's own events only, however much the topic holds
+  const ends = options.rawFrom ?? (await rawTopicEnd(kafka, rawTopic));
   const admin = kafka.admin();
   await admin.connect();
-  const ends = await admin.fetchTopicOffsets(rawTopic);
-  await admin.setOffsets({
-    groupId: processorGroup,
-    topic: rawTopic,
-    partitions: ends.map(({ partition, offset }) => ({ partition, offset })),
-  });
+  await admin.setOffsets({ groupId: processorGroup, topic: rawTopic, partitions: ends });
   await admin.disconnect();
   await pool.query(
     `INSERT INTO sink_offsets (consumer_group, topic, partition, next_offset)
@@ -133,6 +139,7 @@ export async function startTelemetryPipeline(): Promise<TelemetryPipeline> {
         PROCESSOR_TELEMETRY_TRANSACTIONAL_ID_PREFIX: processorGroup,
         PROCESSOR_TELEMETRY_SESSION_TIMEOUT_MS: '6000',
         PROCESSOR_TELEMETRY_HEARTBEAT_INTERVAL_MS: '1000',
+        ...options.processor,
       }),
     }),
     createPostgresSink(

@@ -7,6 +7,8 @@ import { describe, it } from 'node:test';
  * patches/kafkajs+2.2.4.patch rewrites kafkajs' per-record hot paths (record encoding and decoding,
  * varints, native CRC32C, grouping by partition) for speed. These check the rewritten pieces keep the wire
  * format: values at the varint boundaries, headers, null keys and values, and the CRC check value.
+ * It also makes transactions cheaper (coordinators reused, AddPartitionsToTxn retried after 20 ms),
+ * checked against a cluster that counts its requests.
  */
 const require = createRequire(import.meta.url);
 interface KafkaEncoder {
@@ -44,6 +46,20 @@ const produceRequest = require('kafkajs/src/protocol/requests/produce/v3/request
 const decodeRecordBatch = require('kafkajs/src/protocol/recordBatch/v0/decoder.js') as (
   decoder: KafkaDecoder,
 ) => Promise<{ records: Record<string, unknown>[]; firstTimestamp: string; inTransaction: boolean }>;
+const createEosManager = require('kafkajs/src/producer/eosManager/index.js') as (options: {
+  logger: unknown;
+  cluster: unknown;
+  transactional: boolean;
+  transactionalId: string;
+}) => {
+  initProducerId(): Promise<void>;
+  beginTransaction(): void;
+  addPartitionsToTransaction(
+    topicData: { topic: string; partitions: { partition: number }[] }[],
+  ): Promise<void>;
+  sendOffsets(options: { consumerGroupId: string; topics: unknown[] }): Promise<void>;
+  commit(): Promise<void>;
+};
 const groupMessagesPerPartition = require('kafkajs/src/producer/groupMessagesPerPartition.js') as (
   args: Record<string, unknown>,
 ) => Record<string, unknown[]>;
@@ -207,5 +223,90 @@ describe('kafkajs patch keeps the wire format', () => {
         });
       }
     }
+  });
+
+  describe('transactions', () => {
+    const silent = { debug() {}, info() {}, warn() {}, error() {} };
+    /** A coordinator answering `error` to the first `times` AddPartitionsToTxn of each transaction. */
+    function countingCluster(error: string, times: number) {
+      const requests: Record<string, number> = {};
+      let refusals = 0;
+      let connected = true;
+      const count = (name: string) => {
+        requests[name] = (requests[name] ?? 0) + 1;
+      };
+      const broker = {
+        isConnected: () => connected,
+        initProducerId: async () => {
+          count('InitProducerId');
+          return { producerId: 7, producerEpoch: 0 };
+        },
+        addPartitionsToTxn: async () => {
+          count('AddPartitionsToTxn');
+          if (refusals++ < times) throw Object.assign(new Error(error), { type: error });
+        },
+        addOffsetsToTxn: async () => count('AddOffsetsToTxn'),
+        txnOffsetCommit: async () => count('TxnOffsetCommit'),
+        endTxn: async () => {
+          count('EndTxn');
+          refusals = 0;
+        },
+      };
+      const cluster = {
+        retry: { retries: 0 },
+        refreshMetadataIfNecessary: async () => undefined,
+        // as kafkajs' findBroker, connects the coordinator it finds
+        findGroupCoordinator: async () => {
+          count('FindCoordinator');
+          connected = true;
+          return broker;
+        },
+      };
+      return { cluster, requests, disconnect: () => (connected = false) };
+    }
+
+    async function transaction(eos: ReturnType<typeof createEosManager>, partition: number) {
+      eos.beginTransaction();
+      await eos.addPartitionsToTransaction([{ topic: 'out', partitions: [{ partition }] }]);
+      await eos.sendOffsets({
+        consumerGroupId: 'group',
+        topics: [{ topic: 'in', partitions: [{ partition, offset: '1' }] }],
+      });
+      await eos.commit();
+    }
+
+    it('finds each coordinator once and retries a transaction started while the last one completes after 20 ms', async () => {
+      const { cluster, requests, disconnect } = countingCluster('CONCURRENT_TRANSACTIONS', 3);
+      const eos = createEosManager({ logger: silent, cluster, transactional: true, transactionalId: 'tx' });
+      await eos.initProducerId();
+      const started = performance.now();
+      for (let i = 0; i < 5; i++) await transaction(eos, i);
+      const elapsed = performance.now() - started;
+      assert.deepEqual(requests, {
+        FindCoordinator: 2, // the transaction's coordinator and the group's
+        InitProducerId: 1,
+        AddPartitionsToTxn: 5 * 4,
+        AddOffsetsToTxn: 5,
+        TxnOffsetCommit: 5,
+        EndTxn: 5,
+      });
+      // 15 retries at 20 ms; the send retrier's backoff started at 300 ms and doubled
+      assert.ok(elapsed >= 15 * 18 && elapsed < 1500, `${elapsed} ms`);
+      disconnect();
+      await transaction(eos, 5).catch(() => undefined);
+      // found again once: connecting it, the lookup also reconnects the group's (the same broker here)
+      assert.equal(requests.FindCoordinator, 3, 'a coordinator whose connection closed is found again');
+    });
+
+    it('forgets the coordinators after a failed request', async () => {
+      const { cluster, requests } = countingCluster('NOT_COORDINATOR', 1);
+      const eos = createEosManager({ logger: silent, cluster, transactional: true, transactionalId: 'tx' });
+      await eos.initProducerId();
+      eos.beginTransaction();
+      const partitions = [{ topic: 'out', partitions: [{ partition: 0 }] }];
+      await assert.rejects(eos.addPartitionsToTransaction(partitions), { type: 'NOT_COORDINATOR' });
+      await eos.addPartitionsToTransaction(partitions);
+      assert.deepEqual(requests, { FindCoordinator: 2, InitProducerId: 1, AddPartitionsToTxn: 2 });
+    });
   });
 });

@@ -151,6 +151,8 @@ export function clickhouseServices(settings: StackSettings, home = sluiceHome())
         return { command: serverBinary, args: [`--config-file=${join(dir, 'config.xml')}`] };
       },
       probe: async () => (await query(base, 'SELECT 1', password())).trim() === '1',
+      // its output stays empty: config.xml's logger writes here
+      errorLog: (dir) => join(dir, 'log', 'server.err.log'),
       async afterReady() {
         await query(base, `CREATE DATABASE IF NOT EXISTS ${database}`, password());
       },

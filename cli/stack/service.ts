@@ -41,6 +41,8 @@ export interface ServiceDefinition {
   launch(dir: string): LaunchCommand;
   /** A real protocol round trip: true once the server answers. */
   probe(): Promise<boolean>;
+  /** Where the server writes its own errors, if not to its output: shown too when it fails to start. */
+  errorLog?(dir: string): string;
   /** Runs once ready, on every start (create databases, users…); must be idempotent. */
   afterReady?(): Promise<void>;
   /** Connection variables of an external server, for `.sluice/env`. */
@@ -189,13 +191,21 @@ export class LocalService {
     return true;
   }
 
+  /** The last lines of the server's output and of its error log, for a start that failed. */
+  private lastLines(): string {
+    const errorLog = this.definition.errorLog?.(this.dir);
+    return [this.logFile, ...(errorLog ? [errorLog] : [])]
+      .map((file) => `last lines of ${file}:\n${tail(file)}`)
+      .join('\n');
+  }
+
   private async waitReady(pid: number): Promise<void> {
     const deadline = Date.now() + this.definition.readyTimeoutMs;
     while (Date.now() < deadline) {
       if (!isOurProcess(pid, this.marker)) {
         throw new SluiceError(
           'ING_STACK_START_FAILED',
-          `${this.name} exited during start-up; last lines of ${this.logFile}:\n${tail(this.logFile)}`,
+          `${this.name} exited during start-up; ${this.lastLines()}`,
         );
       }
       if (await this.definition.probe().catch(() => false)) {
@@ -206,7 +216,7 @@ export class LocalService {
     }
     throw new SluiceError(
       'ING_STACK_START_FAILED',
-      `${this.name} was not ready after ${this.definition.readyTimeoutMs / 1000}s; last lines of ${this.logFile}:\n${tail(this.logFile)}`,
+      `${this.name} was not ready after ${this.definition.readyTimeoutMs / 1000}s; ${this.lastLines()}`,
     );
   }
 

@@ -73,7 +73,7 @@ export function deviceAndBelow(deviceId: string): string {
 /**
  * The telemetry path behind the producers, for end-to-end tests: the telemetry processor on the
  * real raw topic, both sinks and the raw archive into the real tables, as the platform runs them, but on private
- * normalized and DLQ topics and consumer groups, started at the raw topic's end. A test sends
+ * normalized and DLQ topics and consumer groups, started at the raw topic's end (or `rawFrom`). A test sends
  * through a real producer and reads the values that come out of the topics and both databases.
  */
 export interface TelemetryPipeline {
@@ -118,7 +118,7 @@ export async function startTelemetryPipeline(
   await serde.register({ ...topics.normalizedTelemetry, topic: normalizedTopic });
   await serde.register({ ...dlqContract(rawTopic), topic: dlqTopic }, readSchema('dlq.v1.avsc'));
 
-  // both consumers of the raw topic start at its end: the test's own events only, however much the topic holds
+  // both consumers of the raw topic start at its end (or rawFrom): the test's own events only, however much the topic holds
   const ends = options.rawFrom ?? (await rawTopicEnd(kafka, rawTopic));
   const admin = kafka.admin();
   await admin.connect();

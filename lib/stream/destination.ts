@@ -106,6 +106,12 @@ const takenBetweenTurns = 256;
  */
 export class Destination implements StreamPlugin {
   private buffer: Buffered[] = [];
+  /**
+   * Per partition, the offset after the last record buffered: after an assignment's seek kafkajs
+   * fetches again what a fetch made before it (from Kafka's committed offsets, which trail the
+   * destination's) already delivered past the stored offset, and those records must not be taken twice.
+   */
+  private readonly bufferedUpTo = new Map<string, bigint>();
   private flushTimer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
   private flushesPending = 0;
@@ -140,6 +146,7 @@ export class Destination implements StreamPlugin {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     this.buffer = [];
+    this.bufferedUpTo.clear();
     this.engine.forgetPositions();
     const { writer } = this.options;
     if (writer.awaitEarlierWrites) {
@@ -184,16 +191,20 @@ export class Destination implements StreamPlugin {
   }
 
   private async take(topic: string, partition: number, messages: StreamMessage[]): Promise<void> {
-    const position = this.engine.position(topic, partition) ?? -1n;
-    // offsets ascend: once one is at the stored position, so are the rest
+    const key = `${topic}\u0000${partition}`;
+    const written = this.engine.position(topic, partition) ?? -1n;
+    const buffered = this.bufferedUpTo.get(key) ?? -1n;
+    const position = buffered > written ? buffered : written;
+    // offsets ascend: once one is at the position, so are the rest
     let belowPosition = position >= 0n;
     let taken = 0;
+    let lastTaken: string | undefined;
     const encoding = this.options.writer.encode !== undefined;
     // records taken across a wait belong to the assignment they were fetched in, or to none
     const { signal: rebalancing } = this.rebalance;
     for (const message of messages) {
       if (belowPosition) {
-        if (BigInt(message.offset) < position) continue; // already in the destination
+        if (BigInt(message.offset) < position) continue; // already in the destination or the buffer
         belowPosition = false;
       }
       taken++;
@@ -204,10 +215,13 @@ export class Destination implements StreamPlugin {
         if (prepared) await prepared;
       }
       if (taken % takenBetweenTurns === 0 && this.flushesPending > 0) await nextTurn();
-      if (rebalancing.aborted) return;
+      if (rebalancing.aborted) break;
       // a writer without `encode` gets its records decoded when their batch is written
       this.buffer.push(record);
+      lastTaken = record.offset;
     }
+    if (lastTaken !== undefined) this.bufferedUpTo.set(key, BigInt(lastTaken) + 1n);
+    if (rebalancing.aborted) return;
     if (taken > 0) this.engine.metrics.received(topic, taken);
     if (this.buffer.length > 0 && !this.flushTimer) {
       this.flushTimer = setTimeout(() => {

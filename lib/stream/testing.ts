@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { SluiceError } from '../errors.ts';
 import { append } from '../group.ts';
 import type { PartitionOffset, SinkRecord, SinkWriter } from './destination.ts';
@@ -19,6 +20,8 @@ export class TableServer {
   readonly offsets = new Map<string, string>();
   /** Event ids refused as invalid. */
   readonly invalid = new Set<string>();
+  /** How long the stored offsets take to come (a destination slow to answer after a restart). */
+  offsetsDelayMs = 0;
   /** Writes answered 500 before the server writes again. */
   failNextWrites = 0;
   failedWrites = 0;
@@ -55,6 +58,7 @@ export class TableServer {
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
     if (request.url === '/offsets') {
+      await sleep(this.offsetsDelayMs);
       const stored = (body.partitions as number[]).flatMap((partition) => {
         const offset = this.offsets.get(`${body.topic}:${partition}`);
         return offset === undefined ? [] : [{ topic: body.topic as string, partition, offset }];

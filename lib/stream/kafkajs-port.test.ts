@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { uniqueSuffix } from '../../test/support.ts';
 import { createKafka, ensureTopics } from '../kafka.ts';
 import { kafkajsPort } from './kafkajs-port.ts';
@@ -43,6 +44,56 @@ describe('kafkajs port (local stack)', { timeout: 120_000 }, () => {
     await admin.connect();
     const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
     assert.equal(committed?.partitions[0]?.offset, '40');
+  });
+
+  it('runs the assignment hook of a join only after the one before it ended', async () => {
+    const suffix = uniqueSuffix();
+    const topic = `test.kafkajs-port.${suffix}`;
+    const groupId = `test-kafkajs-port-${suffix}`;
+    await ensureTopics(kafka, [{ topic, numPartitions: 2 }]);
+    const first = port.consumer(consumerOptions(groupId));
+    const second = port.consumer(consumerOptions(groupId));
+    const hooksOfFirst: { started: number; ended?: number; partitions: number[] }[] = [];
+    let secondJoined!: () => void;
+    const joinedBySecond = new Promise<void>((resolve) => {
+      secondJoined = resolve;
+    });
+    const hooks = (assigned: (partitions: number[]) => Promise<void>) => ({
+      revoking: () => {},
+      assigned: (assignment: Record<string, number[]>) => assigned(assignment[topic] ?? []),
+      batch: async () => true,
+      crashed: () => {},
+    });
+    try {
+      // the first member's first hook lasts until the second member joined and the first, rejoining
+      // for it on its next heartbeat (every second), got its share: kafkajs does not wait for the hook
+      await first.run(
+        [topic],
+        true,
+        hooks(async (partitions) => {
+          const hook = { started: Date.now(), partitions, ended: undefined as number | undefined };
+          hooksOfFirst.push(hook);
+          if (hooksOfFirst.length === 1) {
+            await joinedBySecond;
+            await sleep(4_000);
+          }
+          hook.ended = Date.now();
+        }),
+      );
+      await second.run(
+        [topic],
+        true,
+        hooks(async () => secondJoined()),
+      );
+      for (let waited = 0; hooksOfFirst.length < 2 && waited < 20_000; waited += 100) await sleep(100);
+      assert.equal(hooksOfFirst.length, 2, 'the first member never rejoined');
+      const [before, after] = hooksOfFirst as [(typeof hooksOfFirst)[0], (typeof hooksOfFirst)[0]];
+      assert.deepEqual(before.partitions, [0, 1]);
+      assert.equal(after.partitions.length, 1);
+      assert.ok(before.ended !== undefined && after.started >= before.ended, 'the hooks overlapped');
+    } finally {
+      await Promise.all([first.disconnect(), second.disconnect()]);
+    }
   });
 
   it('takes a seek while kafkajs restarts its consumer (no group) as moot, and refuses one before run', async () => {

@@ -1,7 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin, Consumer, Kafka, Message, Producer, TopicMessages, Transaction } from 'kafkajs';
 import { createProducer, ensureTopics } from '../kafka.ts';
-import { backoffDelay, sharedOnce } from '../retry.ts';
+import { sharedOnce } from '../retry.ts';
 import type {
   ConsumerHooks,
   KafkaPort,
@@ -105,12 +104,12 @@ async function transactionalOutput(
       try {
         open ??= await producer.transaction();
         const transaction = open;
-        await whileCommitting(() =>
-          transaction.sendOffsets({
-            consumerGroupId: groupId,
-            topics: [{ topic: next.topic, partitions: [{ partition: next.partition, offset: next.offset }] }],
-          }),
-        );
+        // a transaction of offsets only starts with AddOffsetsToTxn, retried while the last commit's
+        // markers are written by the kafkajs patch (patches/kafkajs+2.2.4.patch)
+        await transaction.sendOffsets({
+          consumerGroupId: groupId,
+          topics: [{ topic: next.topic, partitions: [{ partition: next.partition, offset: next.offset }] }],
+        });
         await transaction.commit();
         open = undefined;
       } catch (err) {
@@ -125,29 +124,8 @@ async function transactionalOutput(
   };
 }
 
-/**
- * Runs `call` again while the coordinator answers CONCURRENT_TRANSACTIONS: it does until the previous
- * commit's markers are written, and a transaction with no output (a batch of duplicates) starts
- * with AddOffsetsToTxn, which kafkajs does not retry (it does AddPartitionsToTxn; the Java client
- * retries both). Unretried, the error failed the batch and, five in a row, restarted the consumer.
- */
-async function whileCommitting(call: () => Promise<void>): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await call();
-    } catch (err) {
-      if ((err as { type?: string }).type !== 'CONCURRENT_TRANSACTIONS' || attempt >= markersWaitAttempts)
-        throw err;
-      await sleep(backoffDelay(attempt, { initialDelayMs: 20, maxDelayMs: 1_000, factor: 2 }));
-    }
-  }
-}
-
 /** kafkajs' refusal of a seek while its consumer has no group (stopped, or between a crash and its restart). */
 const noGroupYet = /^Consumer group was not initialized/;
-
-/** ~20 s of waiting for the markers (20, 40, … 1,000 ms): past that, the broker is in trouble and the batch fails. */
-const markersWaitAttempts = 25;
 
 class KafkajsConsumer implements StreamConsumer {
   private readonly consumer: Consumer;
@@ -178,7 +156,10 @@ class KafkajsConsumer implements StreamConsumer {
     consumer.on(consumer.events.REBALANCING, () => hooks.revoking());
     let assigned: Promise<void> = Promise.resolve();
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      assigned = hooks.assigned(payload.memberAssignment);
+      // one after the other: kafkajs does not wait for the hook, and a join that came while the
+      // last one's hook still ran (reading stored offsets while a database was down) would
+      // otherwise interleave with it, its older positions set after the newer one's writes
+      assigned = assigned.catch(() => undefined).then(() => hooks.assigned(payload.memberAssignment));
       assigned.catch(() => undefined); // the batches waiting for it raise it
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {

@@ -227,13 +227,18 @@ describe('kafkajs patch keeps the wire format', () => {
 
   describe('transactions', () => {
     const silent = { debug() {}, info() {}, warn() {}, error() {} };
-    /** A coordinator answering `error` to the first `times` AddPartitionsToTxn of each transaction. */
-    function countingCluster(error: string, times: number) {
+    /** A coordinator answering `error` to the first `times` requests `refused` of each transaction. */
+    function countingCluster(
+      error: string,
+      times: number,
+      refused: 'AddPartitionsToTxn' | 'AddOffsetsToTxn' = 'AddPartitionsToTxn',
+    ) {
       const requests: Record<string, number> = {};
       let refusals = 0;
       let connected = true;
       const count = (name: string) => {
         requests[name] = (requests[name] ?? 0) + 1;
+        if (name === refused && refusals++ < times) throw Object.assign(new Error(error), { type: error });
       };
       const broker = {
         isConnected: () => connected,
@@ -241,10 +246,7 @@ describe('kafkajs patch keeps the wire format', () => {
           count('InitProducerId');
           return { producerId: 7, producerEpoch: 0 };
         },
-        addPartitionsToTxn: async () => {
-          count('AddPartitionsToTxn');
-          if (refusals++ < times) throw Object.assign(new Error(error), { type: error });
-        },
+        addPartitionsToTxn: async () => count('AddPartitionsToTxn'),
         addOffsetsToTxn: async () => count('AddOffsetsToTxn'),
         txnOffsetCommit: async () => count('TxnOffsetCommit'),
         endTxn: async () => {
@@ -296,6 +298,27 @@ describe('kafkajs patch keeps the wire format', () => {
       await transaction(eos, 5).catch(() => undefined);
       // found again once: connecting it, the lookup also reconnects the group's (the same broker here)
       assert.equal(requests.FindCoordinator, 3, 'a coordinator whose connection closed is found again');
+    });
+
+    it('retries a transaction of offsets only (its first request AddOffsetsToTxn) while the last one completes', async () => {
+      const { cluster, requests } = countingCluster('CONCURRENT_TRANSACTIONS', 3, 'AddOffsetsToTxn');
+      const eos = createEosManager({ logger: silent, cluster, transactional: true, transactionalId: 'tx' });
+      await eos.initProducerId();
+      for (let i = 0; i < 2; i++) {
+        eos.beginTransaction();
+        await eos.sendOffsets({
+          consumerGroupId: 'group',
+          topics: [{ topic: 'in', partitions: [{ partition: 0, offset: String(i + 1) }] }],
+        });
+        await eos.commit();
+      }
+      assert.deepEqual(requests, {
+        FindCoordinator: 2,
+        InitProducerId: 1,
+        AddOffsetsToTxn: 2 * 4,
+        TxnOffsetCommit: 2,
+        EndTxn: 2,
+      });
     });
 
     it('forgets the coordinators after a failed request', async () => {

@@ -1,5 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  createWriteStream,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  type WriteStream,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -59,6 +68,8 @@ export class WatchedProcess {
     launch: ProcessCommand,
     lines: string[],
     report: { exits: UnexpectedExit[]; crashLines: string[] },
+    /** Where every line goes too (the kept lines are the last 400). */
+    logFile?: WriteStream,
   ) {
     this.child = spawn(launch.command, launch.args, {
       cwd: projectRoot,
@@ -71,6 +82,7 @@ export class WatchedProcess {
         const parts = (rest + chunk).split('\n');
         rest = parts.pop() ?? '';
         for (const line of parts) {
+          logFile?.write(`${line}\n`);
           lines.push(line);
           if (lines.length > 400) lines.splice(0, lines.length - 400);
           if (
@@ -146,6 +158,8 @@ export class PrivatePlatform {
   readonly home = mkdtempSync(join(tmpdir(), 'sluice-faults-'));
   private readonly processes = new Map<string, WatchedProcess>();
   private readonly logs = new Map<string, string[]>();
+  /** Every line of each component, in `<home>/logs/<name>.log`: `down` can keep them. */
+  private readonly logFiles = new Map<string, WriteStream>();
   readonly unexpectedExits: UnexpectedExit[] = [];
   /** Lines of any process that say a library error event or an exception went unhandled. */
   readonly crashLines: string[] = [];
@@ -216,6 +230,12 @@ export class PrivatePlatform {
   startCommand(name: string, args: string[], env: Record<string, string> = {}): WatchedProcess {
     const lines = this.logs.get(name) ?? [];
     this.logs.set(name, lines);
+    let logFile = this.logFiles.get(name);
+    if (!logFile) {
+      mkdirSync(join(this.home, 'logs'), { recursive: true });
+      logFile = createWriteStream(join(this.home, 'logs', `${name}.log`), { flags: 'a' });
+      this.logFiles.set(name, logFile);
+    }
     const started = new WatchedProcess(
       name,
       sluiceProcess(this.entry, args, { ...this.baseEnv, ...env }),
@@ -224,6 +244,7 @@ export class PrivatePlatform {
         exits: this.unexpectedExits,
         crashLines: this.crashLines,
       },
+      logFile,
     );
     this.processes.set(name, started);
     return started;
@@ -281,10 +302,15 @@ export class PrivatePlatform {
     return (this.logs.get(component) ?? []).slice(-count);
   }
 
-  /** Stops every component (SIGTERM, then SIGKILL after 15 s) and the stack, and removes the home. */
-  async down(): Promise<void> {
+  /**
+   * Stops every component (SIGTERM, then SIGKILL after 15 s) and the stack, and removes the home;
+   * `keepLogsIn`: the components' whole logs are copied there first (a failed run's evidence).
+   */
+  async down(keepLogsIn?: string): Promise<void> {
     await Promise.all([...this.processes.values()].map((running) => running.stop()));
+    await Promise.all([...this.logFiles.values()].map((file) => new Promise((closed) => file.end(closed))));
     await this.stack(['down']).catch(() => {});
+    if (keepLogsIn) cpSync(join(this.home, 'logs'), keepLogsIn, { recursive: true });
     rmSync(this.home, { recursive: true, force: true });
   }
 }

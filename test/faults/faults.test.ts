@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { cpus, loadavg } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClickHouseClient } from '@clickhouse/client';
@@ -18,6 +19,7 @@ import { PricingFixtureServer } from '../pricing-fixture-server.ts';
 import { type ComponentName, componentCommands, PrivatePlatform } from '../private-platform.ts';
 import { sluiceAsync, uniqueSuffix } from '../support.ts';
 import {
+  clickhouseCopies,
   formatLedger,
   type LedgerColumn,
   ledgerColumn,
@@ -123,11 +125,16 @@ describe(`fault suite (${full ? 'full' : 'bounded'}), on a private stack`, {
     );
   });
 
+  /** Set once the suite's test passed: otherwise the components' logs are kept for the post-mortem. */
+  let passed = false;
+
   after(async () => {
     await pool?.end();
     await owner?.end();
     await clickhouse?.close();
-    await platform.down();
+    const keepLogsIn = passed ? undefined : join(tmpdir(), `sluice-faults-logs-${run}`);
+    await platform.down(keepLogsIn);
+    if (keepLogsIn) process.stderr.write(`# faults: the components' whole logs are in ${keepLogsIn}\n`);
     await fixture?.close();
   });
 
@@ -374,6 +381,14 @@ describe(`fault suite (${full ? 'full' : 'bounded'}), on a private stack`, {
     );
 
     if (ledger.some((column) => column.lost > 0 || column.duplicated > 0)) {
+      for (const [table, where] of [
+        ['telemetry_readings', `device_id LIKE '${prefix}%'`],
+        ['pricing_prices', `collection_id = '${priceRun}'`],
+      ] as const) {
+        const copies = await clickhouseCopies(clickhouse, table, where);
+        if (copies.length > 0)
+          process.stderr.write(`# ${table} rows ClickHouse holds more than once:\n${copies.join('\n')}\n`);
+      }
       for (const component of components)
         process.stderr.write(
           `# last lines of ${component}:\n${platform.lastLines(component, 15).join('\n')}\n`,
@@ -402,6 +417,7 @@ describe(`fault suite (${full ? 'full' : 'bounded'}), on a private stack`, {
     assert.equal(http.unacknowledged, 0, 'the gateway never took some readings back in the end');
     assert.equal(prices.status, 'succeeded');
     for (const component of components) await platform.waitReady(component, 1000, Date.now());
+    passed = true;
   });
 });
 

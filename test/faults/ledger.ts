@@ -290,6 +290,26 @@ export async function readPrices(
   };
 }
 
+/**
+ * Events a ClickHouse table holds more than once (unmerged copies), each copy with its Kafka
+ * coordinates, load time and part: which inserts wrote them twice, for a failure's message.
+ */
+export async function clickhouseCopies(
+  clickhouse: ClickHouseClient,
+  table: 'telemetry_readings' | 'pricing_prices',
+  where: string,
+  limit = 20,
+): Promise<string[]> {
+  const result = await clickhouse.query({
+    query: `SELECT event_id, count() AS copies,
+              groupArray(concat(toString(kafka_partition), '@', toString(kafka_offset), ' loaded ', toString(loaded_at), ' in ', _part)) AS rows
+            FROM ${table} WHERE ${where} GROUP BY event_id HAVING copies > 1 ORDER BY event_id LIMIT ${limit}`,
+    format: 'JSONEachRow',
+  });
+  const rows = await result.json<{ event_id: string; rows: string[] }>();
+  return rows.map((row) => `#   ${row.event_id}: ${row.rows.join('; ')}`);
+}
+
 export function formatLedger(columns: LedgerColumn[]): string {
   const rows: [string, keyof LedgerColumn][] = [
     ['sent', 'sent'],

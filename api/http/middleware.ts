@@ -15,6 +15,12 @@ import type { CachePolicy } from './route.ts';
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/**
+ * Probes are not logged: an orchestrator asks every few seconds, and a 503 from /readyz while the
+ * platform starts is an answer, not a failed request (it read as an error in `npm start`'s summary).
+ */
+const probePaths = new Set(['/healthz', '/readyz']);
+
 const requestDuration = new Histogram({
   name: 'sluice_api_request_duration_seconds',
   help: 'API requests by route and status, from arrival to the last byte.',
@@ -24,8 +30,9 @@ const requestDuration = new Histogram({
 });
 
 /**
- * Request ids and access logs: an incoming X-Request-Id is kept when well formed, else one is
- * made; it is sent back in X-Request-Id, logged with the request and put in problem bodies.
+ * Request ids and access logs (probes left out): an incoming X-Request-Id is kept when well
+ * formed, else one is made; it is sent back in X-Request-Id, logged with the request and put in
+ * problem bodies.
  */
 export function requestLogging(logger: Logger): RequestHandler {
   const logging = pinoHttp({
@@ -36,6 +43,7 @@ export function requestLogging(logger: Logger): RequestHandler {
       response.setHeader('X-Request-Id', id);
       return id;
     },
+    autoLogging: { ignore: (request) => probePaths.has((request.url ?? '').split('?')[0] as string) },
     customLogLevel: (_request, response, err) =>
       err || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
     serializers: {

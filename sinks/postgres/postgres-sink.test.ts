@@ -202,11 +202,14 @@ describe('PostgreSQL sink (local stack)', { timeout: 120_000 }, () => {
       { ...sample, eventId: `${prefix}-raw-json`, deviceId: `${prefix}-raw` },
       { ...sample, eventId: `${prefix}-raw-binary`, deviceId: `${prefix}-raw`, payload: binary },
       { ...sample, eventId: `${prefix}-raw-text`, deviceId: `${prefix}-raw`, payload: text },
+      // a device id as a hostile client sends it: accepted, and dead-lettered by the processor
+      { ...sample, eventId: `${prefix}-raw-nul`, deviceId: `${prefix}-raw\u0000\u001b[2J`, payload: text },
     ];
     await producer.send({
       topic: rawTopic,
       acks: -1,
-      messages: raws.map((raw) => ({ key: raw.deviceId, value: serde.encode(rawTopic, raw) })),
+      // one key, one partition: archived in this order
+      messages: raws.map((raw) => ({ key: `${prefix}-raw`, value: serde.encode(rawTopic, raw) })),
     });
     const archiveSink = (group: string) =>
       createPostgresArchiveSink(
@@ -223,17 +226,17 @@ describe('PostgreSQL sink (local stack)', { timeout: 120_000 }, () => {
       (
         await pool.query(
           `SELECT event_id, kind, subject, raw_event_payload(original) AS payload, original,
-                  envelope->>'messageId' AS message_id
+                  envelope->>'messageId' AS message_id, envelope->>'deviceId' AS device_id
            FROM raw_events WHERE topic = $1 ORDER BY kafka_offset`,
           [rawTopic],
         )
       ).rows;
     try {
-      await waitFor('three archived raw events', async () => (await archived()).length === 3);
+      await waitFor('four archived raw events', async () => (await archived()).length === 4);
     } finally {
       await sink.stop(Date.now() + 10_000);
     }
-    const [json, bytes, plain] = await archived();
+    const [json, bytes, plain, controls] = await archived();
     assert.deepEqual(json, {
       event_id: `${prefix}-raw-json`,
       kind: 'telemetry',
@@ -241,11 +244,16 @@ describe('PostgreSQL sink (local stack)', { timeout: 120_000 }, () => {
       payload: JSON.parse(sample.payload.toString('utf8')),
       original: sample.payload,
       message_id: sample.messageId,
+      device_id: `${prefix}-raw`,
     });
     assert.deepEqual(bytes?.original, binary);
     assert.deepEqual(bytes?.payload, { base64: binary.toString('base64') });
     assert.deepEqual(plain?.original, text);
     assert.equal(plain?.payload, '21.5 degC');
+    // PostgreSQL's text holds no NUL: written as \u0000, the other control characters as they came
+    assert.equal(controls?.subject, `${prefix}-raw\\u0000\u001b[2J`);
+    assert.equal(controls?.device_id, controls?.subject);
+    assert.deepEqual(controls?.original, text);
     const found = await pool.query(
       `SELECT count(*)::int AS n FROM raw_events WHERE topic = $1 AND raw_event_payload(original) @> '{"unit":"degF"}'`,
       [rawTopic],
@@ -258,11 +266,11 @@ describe('PostgreSQL sink (local stack)', { timeout: 120_000 }, () => {
     await again.start();
     try {
       await waitFor(
-        'the second group past the three raw events',
+        'the second group past the four raw events',
         async () =>
           (
             await pool.query(
-              `SELECT 1 FROM sink_offsets WHERE consumer_group = $1 AND topic = $2 AND next_offset >= 3`,
+              `SELECT 1 FROM sink_offsets WHERE consumer_group = $1 AND topic = $2 AND next_offset >= 4`,
               [`test-sink-postgres-archive-again-${suffix}`, rawTopic],
             )
           ).rows.length === 1,
@@ -271,6 +279,6 @@ describe('PostgreSQL sink (local stack)', { timeout: 120_000 }, () => {
     } finally {
       await again.stop(Date.now() + 10_000);
     }
-    assert.deepEqual(await archived(), [json, bytes, plain]);
+    assert.deepEqual(await archived(), [json, bytes, plain, controls]);
   });
 });

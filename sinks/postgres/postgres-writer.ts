@@ -344,6 +344,25 @@ export function runOutcomeRow(record: SinkRecord) {
   };
 }
 
+/**
+ * Text for a text or jsonb column: PostgreSQL holds no NUL in either (22021, 22P05), and a raw
+ * record keeps what arrived, control characters too (the processor dead-letters those). Its NULs
+ * are written as the six characters `\u0000`; the original bytes are in `original`, verbatim.
+ */
+function storableText(text: string): string {
+  return text.includes('\0') ? text.replaceAll('\0', '\\u0000') : text;
+}
+
+/** An envelope as jsonb takes it: JSON, its strings' NULs written as storableText writes them. */
+function storableJson(value: object): string {
+  const json = JSON.stringify(value);
+  // JSON.stringify writes a NUL as \u0000: only then are the strings gone through
+  if (!json.includes('\\u0000')) return json;
+  return JSON.stringify(value, (_key, field: unknown) =>
+    typeof field === 'string' ? storableText(field) : field,
+  );
+}
+
 /** A raw record as its archive row's COPY tuple (rawEventColumns' order). */
 function writeRawEventElements(
   row: BinaryElements,
@@ -355,10 +374,10 @@ function writeRawEventElements(
     const { payload, ...envelope } = record.value as RawTelemetryReading;
     described = [
       'telemetry',
-      envelope.source,
-      envelope.deviceId,
+      storableText(envelope.source),
+      storableText(envelope.deviceId),
       envelope.receivedAt,
-      JSON.stringify(envelope),
+      storableJson(envelope),
       payload,
     ];
   } else {
@@ -366,10 +385,10 @@ function writeRawEventElements(
     const subject = `${envelope.provider}|${envelope.sku}|${envelope.region ?? ''}`;
     described = [
       'pricing',
-      envelope.provider,
-      subject,
+      storableText(envelope.provider),
+      storableText(subject),
       envelope.fetchedAt,
-      JSON.stringify(envelope),
+      storableJson(envelope),
       Buffer.from(item, 'utf8'),
     ];
   }
@@ -378,7 +397,7 @@ function writeRawEventElements(
     record.topic,
     record.partition,
     Number(record.offset),
-    (record.value as { eventId: string }).eventId,
+    storableText((record.value as { eventId: string }).eventId),
     rowKind,
     source,
     subject,

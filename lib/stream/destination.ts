@@ -389,9 +389,13 @@ export class Destination implements StreamPlugin {
     offsets: PartitionOffset[],
   ): Promise<{ poison: Rejected[]; offsetsStored: boolean }> {
     try {
-      // a rebalance ends the retries too: the batch may belong to another instance now
+      // a rebalance ends the retries too: the batch may belong to another instance now; and no
+      // attempt starts while the group may have given the partitions to another member unseen
       await this.engine.retry(
-        () => this.options.writer.write(records, offsets),
+        () => {
+          this.engine.assertMembership();
+          return this.options.writer.write(records, offsets);
+        },
         'write',
         AbortSignal.any([this.engine.stopSignal, this.rebalance.signal]),
       );

@@ -82,6 +82,13 @@ export interface StreamEngineOptions<P extends StreamPlugin> {
 const partitionKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
 /**
+ * The share of the session timeout a member may go unconfirmed (no heartbeat answered) and still
+ * write for its partitions: the coordinator counts the timeout from the heartbeat it received, the
+ * member from the answer, and the rest covers a write's way to its destination.
+ */
+const membershipMargin = 0.8;
+
+/**
  * The one consume loop: hands each partition's batches to the plugin in order (the next one once
  * the previous is acknowledged), tracks positions and lag, pauses consumption while an operation
  * keeps failing and resumes when it succeeds, retries by the one error classification (unclassified
@@ -230,6 +237,23 @@ export class StreamEngine<P extends StreamPlugin = StreamPlugin> implements Comp
   /** The next offset to process in a partition, when known. */
   position(topic: string, partition: number): bigint | undefined {
     return this.positions.get(partitionKey(topic, partition));
+  }
+
+  /**
+   * Throws (retriable) when the group has not confirmed this member for most of a session timeout:
+   * its partitions may be another member's by then (the process was paused, or cut off from the
+   * coordinator while its timers ran), and a write for them waits for the next heartbeat or the new
+   * assignment. A destination without transactions has nothing else to fence such a late writer off.
+   */
+  assertMembership(): void {
+    const confirmedAt = this.consumer.membershipConfirmedAt();
+    const limitMs = this.options.consumer.sessionTimeoutMs * membershipMargin;
+    const silentMs = confirmedAt === undefined ? Number.POSITIVE_INFINITY : Date.now() - confirmedAt;
+    if (silentMs <= limitMs) return;
+    throw new SluiceError(
+      'ING_KAFKA_UNAVAILABLE',
+      `${confirmedAt === undefined ? 'the group has not confirmed this member yet' : `the group has not confirmed this member for ${(silentMs / 1000).toFixed(1)} s`} (session timeout ${this.options.consumer.sessionTimeoutMs / 1000} s): its partitions may have moved, so its writes wait for a heartbeat or the next assignment`,
+    );
   }
 
   /** Forgets positions and lag: a new assignment sets them anew. */

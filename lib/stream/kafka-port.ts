@@ -88,6 +88,11 @@ export interface StreamConsumer {
   committed(topic: string): Promise<Map<number, number>>;
   /** Each partition's log start (low) and last stable offset (high). */
   offsetRange(topic: string, partition: number): Promise<{ low: number; high: number }>;
+  /**
+   * When the group last confirmed this member (its join, or a heartbeat answered), if it has: a
+   * session timeout later the coordinator may have handed its partitions to another member.
+   */
+  membershipConfirmedAt(): number | undefined;
   /** Stops fetching; a batch being handled finishes. */
   stop(): Promise<void>;
   disconnect(): Promise<void>;

@@ -133,6 +133,7 @@ class KafkajsConsumer implements StreamConsumer {
   private adminConnected?: Promise<void>;
   /** Once run() returned: before it (the first assignment's reads) kafkajs refuses pause and resume. */
   private consuming = false;
+  private confirmedAt?: number;
 
   constructor(
     kafka: Kafka,
@@ -155,7 +156,11 @@ class KafkajsConsumer implements StreamConsumer {
     const { consumer } = this;
     consumer.on(consumer.events.REBALANCING, () => hooks.revoking());
     let assigned: Promise<void> = Promise.resolve();
+    consumer.on(consumer.events.HEARTBEAT, () => {
+      this.confirmedAt = Date.now();
+    });
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.confirmedAt = Date.now();
       // one after the other: kafkajs does not wait for the hook, and a join that came while the
       // last one's hook still ran (reading stored offsets while a database was down) would
       // otherwise interleave with it, its older positions set after the newer one's writes
@@ -240,6 +245,10 @@ class KafkajsConsumer implements StreamConsumer {
     const admin = await this.connectedAdmin();
     const watermarks = (await admin.fetchTopicOffsets(topic)).find((entry) => entry.partition === partition);
     return { low: Number(watermarks?.low ?? 0), high: Number(watermarks?.high ?? 0) };
+  }
+
+  membershipConfirmedAt(): number | undefined {
+    return this.confirmedAt;
   }
 
   stop(): Promise<void> {

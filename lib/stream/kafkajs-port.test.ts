@@ -96,6 +96,57 @@ describe('kafkajs port (local stack)', { timeout: 120_000 }, () => {
     }
   });
 
+  it('tells of a rebalance that a held batch heartbeat meets: its fetch loop, waiting for the batch, cannot', async () => {
+    const suffix = uniqueSuffix();
+    const topic = `test.kafkajs-port.${suffix}`;
+    const groupId = `test-kafkajs-port-${suffix}`;
+    await ensureTopics(kafka, [{ topic, numPartitions: 2 }]);
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic, messages: [{ value: 'held' }] });
+    await producer.disconnect();
+    const first = port.consumer(consumerOptions(groupId));
+    const second = port.consumer(consumerOptions(groupId));
+    let holding!: () => void;
+    const batchHeld = new Promise<void>((resolve) => {
+      holding = resolve;
+    });
+    const seen: string[] = [];
+    try {
+      await first.run([topic], true, {
+        revoking: () => seen.push('revoking'),
+        assigned: async () => undefined,
+        // a batch its destination holds (a sink waiting for its write), beating as the sinks do
+        batch: async (_batch, heartbeat) => {
+          holding();
+          for (let beats = 0; beats < 60; beats++) {
+            await sleep(250);
+            try {
+              await heartbeat();
+            } catch (err) {
+              seen.push(`heartbeat ${(err as { type?: string }).type}`);
+              return true;
+            }
+          }
+          return true;
+        },
+        crashed: () => {},
+      });
+      await batchHeld;
+      await second.run([topic], true, {
+        revoking: () => {},
+        assigned: async () => undefined,
+        batch: async () => true,
+        crashed: () => {},
+      });
+      for (let waited = 0; seen.length < 2 && waited < 20_000; waited += 100) await sleep(100);
+      // told before the batch learns it (kafkajs' own event comes once the batch was handed back)
+      assert.deepEqual(seen.slice(0, 2), ['revoking', 'heartbeat REBALANCE_IN_PROGRESS']);
+    } finally {
+      await Promise.all([first.disconnect(), second.disconnect()]);
+    }
+  });
+
   it('takes a seek while kafkajs restarts its consumer (no group) as moot, and refuses one before run', async () => {
     const suffix = uniqueSuffix();
     const topic = `test.kafkajs-port.${suffix}`;

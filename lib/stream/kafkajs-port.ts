@@ -124,6 +124,14 @@ async function transactionalOutput(
   };
 }
 
+/** Heartbeat answers after which the member's partitions may be moving to another member (or have). */
+const partitionsLost = new Set([
+  'REBALANCE_IN_PROGRESS',
+  'ILLEGAL_GENERATION',
+  'NOT_COORDINATOR_FOR_GROUP',
+  'UNKNOWN_MEMBER_ID',
+]);
+
 /** kafkajs' refusal of a seek while its consumer has no group (stopped, or between a crash and its restart). */
 const noGroupYet = /^Consumer group was not initialized/;
 
@@ -188,7 +196,16 @@ class KafkajsConsumer implements StreamConsumer {
               firstOffset: batch.firstOffset() ?? batch.messages[0]?.offset ?? batch.lastOffset(),
               lastOffset: batch.lastOffset(),
             },
-            heartbeat,
+            async () => {
+              try {
+                await heartbeat();
+              } catch (err) {
+                // kafkajs tells of a rebalance only once its fetch loop sees one, and that loop
+                // waits for this batch: a batch held for its destination would wait for ever
+                if (partitionsLost.has((err as { type?: string }).type ?? '')) hooks.revoking();
+                throw err;
+              }
+            },
           );
           if (consumed) resolveOffset(batch.lastOffset());
         } catch (err) {

@@ -66,18 +66,19 @@ interface Buffered extends SinkRecord {
   rejection?: { error: SluiceError; stage: 'decode' | 'encode' };
 }
 
+const partitionKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+
 /** Offsets after the last record of each partition in `records` (records are in offset order per partition). */
 export function nextOffsets(records: readonly { topic: string; partition: number; offset: string }[]) {
-  const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
   const last = new Map<string, { topic: string; partition: number; offset: string }>();
   let previous: (typeof records)[number] | undefined;
   for (const record of records) {
     // noted when the partition changes, not per record: a partition's later run overwrites its earlier one
     if (previous && (previous.partition !== record.partition || previous.topic !== record.topic))
-      last.set(key(previous.topic, previous.partition), previous);
+      last.set(partitionKey(previous.topic, previous.partition), previous);
     previous = record;
   }
-  if (previous) last.set(key(previous.topic, previous.partition), previous);
+  if (previous) last.set(partitionKey(previous.topic, previous.partition), previous);
   return [...last.values()].map(({ topic, partition, offset }) => ({
     topic,
     partition,
@@ -112,6 +113,8 @@ export class Destination implements StreamPlugin {
    * destination's) already delivered past the stored offset, and those records must not be taken twice.
    */
   private readonly bufferedUpTo = new Map<string, bigint>();
+  /** The partitions of the current assignment (partitionKey). */
+  private owned = new Set<string>();
   private flushTimer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
   private flushesPending = 0;
@@ -147,6 +150,11 @@ export class Destination implements StreamPlugin {
     this.flushTimer = undefined;
     this.buffer = [];
     this.bufferedUpTo.clear();
+    this.owned = new Set(
+      Object.entries(assignment).flatMap(([topic, partitions]) =>
+        partitions.map((partition) => partitionKey(topic, partition)),
+      ),
+    );
     this.engine.forgetPositions();
     const { writer } = this.options;
     if (writer.awaitEarlierWrites) {
@@ -191,7 +199,9 @@ export class Destination implements StreamPlugin {
   }
 
   private async take(topic: string, partition: number, messages: StreamMessage[]): Promise<void> {
-    const key = `${topic}\u0000${partition}`;
+    const key = partitionKey(topic, partition);
+    // a batch fetched before a rebalance, of a partition that is another member's now
+    if (!this.owned.has(key)) return;
     const written = this.engine.position(topic, partition) ?? -1n;
     const buffered = this.bufferedUpTo.get(key) ?? -1n;
     const position = buffered > written ? buffered : written;
@@ -215,13 +225,13 @@ export class Destination implements StreamPlugin {
         if (prepared) await prepared;
       }
       if (taken % takenBetweenTurns === 0 && this.flushesPending > 0) await nextTurn();
-      if (rebalancing.aborted) break;
+      // dropped with the buffer by the assignment that aborted it (which may have run meanwhile)
+      if (rebalancing.aborted) return;
       // a writer without `encode` gets its records decoded when their batch is written
       this.buffer.push(record);
       lastTaken = record.offset;
     }
     if (lastTaken !== undefined) this.bufferedUpTo.set(key, BigInt(lastTaken) + 1n);
-    if (rebalancing.aborted) return;
     if (taken > 0) this.engine.metrics.received(topic, taken);
     if (this.buffer.length > 0 && !this.flushTimer) {
       this.flushTimer = setTimeout(() => {

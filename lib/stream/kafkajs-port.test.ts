@@ -147,7 +147,7 @@ describe('kafkajs port (local stack)', { timeout: 120_000 }, () => {
     }
   });
 
-  it('takes a seek while kafkajs restarts its consumer (no group) as moot, and refuses one before run', async () => {
+  it('takes a seek, pause or resume while kafkajs restarts its consumer (no group) as moot, and refuses a seek before run', async () => {
     const suffix = uniqueSuffix();
     const topic = `test.kafkajs-port.${suffix}`;
     await ensureTopics(kafka, [{ topic, numPartitions: 1 }]);
@@ -170,6 +170,9 @@ describe('kafkajs port (local stack)', { timeout: 120_000 }, () => {
       // what kafkajs does on a crash before it restarts the consumer: stops it, and its group is gone
       await consumer.stop();
       assert.doesNotThrow(() => consumer.seek(position));
+      // and so are a pause and a resume (a sink pausing for a failing write)
+      assert.doesNotThrow(() => consumer.pause([topic]));
+      assert.doesNotThrow(() => consumer.resume([topic]));
     } finally {
       // its connections would keep the test file's process alive after the tests
       await consumer.disconnect();

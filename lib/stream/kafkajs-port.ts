@@ -186,7 +186,11 @@ class KafkajsConsumer implements StreamConsumer {
       partitionsConsumedConcurrently: this.options.partitionsConcurrently,
       eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
         try {
-          await assigned;
+          // the latest join's hook: one may have come while this batch waited for an earlier one
+          for (let awaited = assigned; ; awaited = assigned) {
+            await awaited;
+            if (awaited === assigned) break;
+          }
           const consumed = await hooks.batch(
             {
               topic: batch.topic,
@@ -201,8 +205,11 @@ class KafkajsConsumer implements StreamConsumer {
                 await heartbeat();
               } catch (err) {
                 // kafkajs tells of a rebalance only once its fetch loop sees one, and that loop
-                // waits for this batch: a batch held for its destination would wait for ever
-                if (partitionsLost.has((err as { type?: string }).type ?? '')) hooks.revoking();
+                // waits for this batch: a batch held for its destination would wait for ever. A
+                // heartbeat that cannot reach the coordinator past the session is as good as lost.
+                const sessionOver = Date.now() - (this.confirmedAt ?? 0) > this.options.sessionTimeoutMs;
+                if (sessionOver || partitionsLost.has((err as { type?: string }).type ?? ''))
+                  hooks.revoking();
                 throw err;
               }
             },
@@ -216,24 +223,34 @@ class KafkajsConsumer implements StreamConsumer {
     this.consuming = true;
   }
 
-  seek({ topic, partition, offset }: TopicPartitionOffset): void {
+  /**
+   * Runs a call on kafkajs' consumer group. After a crash kafkajs stops its consumer and restarts it
+   * some seconds later: meanwhile it has no group and throws. A seek, pause or resume is moot then:
+   * the restart joins the group again, every assignment seeks to the stored or committed offsets,
+   * and fetching starts unpaused (a processor's rewind after a failed commit raised this in a
+   * callback and took its process down, Kafka SIGKILLed; a sink's pause for a failing write made
+   * its engine stop).
+   */
+  private onGroup(call: () => void): void {
     try {
-      this.consumer.seek({ topic, partition, offset });
+      call();
     } catch (err) {
-      // After a crash kafkajs stops its consumer and restarts it some seconds later: meanwhile it
-      // has no group and throws. The seek is moot then: the restart joins the group again and
-      // every assignment seeks to the stored or committed offsets (a processor's rewind after a
-      // failed commit raised this in a callback and took its process down, Kafka SIGKILLed).
       if (!this.consuming || !(err instanceof Error && noGroupYet.test(err.message))) throw err;
     }
   }
 
+  seek({ topic, partition, offset }: TopicPartitionOffset): void {
+    this.onGroup(() => this.consumer.seek({ topic, partition, offset }));
+  }
+
   pause(topics: string[], partitions?: number[]): void {
-    if (this.consuming) this.consumer.pause(topics.map((topic) => ({ topic, partitions })));
+    if (this.consuming)
+      this.onGroup(() => this.consumer.pause(topics.map((topic) => ({ topic, partitions }))));
   }
 
   resume(topics: string[], partitions?: number[]): void {
-    if (this.consuming) this.consumer.resume(topics.map((topic) => ({ topic, partitions })));
+    if (this.consuming)
+      this.onGroup(() => this.consumer.resume(topics.map((topic) => ({ topic, partitions }))));
   }
 
   async commit(offsets: TopicPartitionOffset[]): Promise<void> {

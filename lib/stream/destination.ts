@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { classifyError, describeError, SluiceError } from '../errors.ts';
 import type { AvroSerde } from '../serde.ts';
-import type { Handled, Rejected, StreamEngine, StreamPlugin } from './engine.ts';
+import { type Handled, partitionKey, type Rejected, type StreamEngine, type StreamPlugin } from './engine.ts';
 import type { Assignment, PartitionBatch, StreamMessage, TopicPartitionOffset } from './kafka-port.ts';
 
 /** One consumed message, decoded with its topic's schema. */
@@ -65,8 +65,6 @@ export interface DestinationOptions {
 interface Buffered extends SinkRecord {
   rejection?: { error: SluiceError; stage: 'decode' | 'encode' };
 }
-
-const partitionKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
 /** Offsets after the last record of each partition in `records` (records are in offset order per partition). */
 export function nextOffsets(records: readonly { topic: string; partition: number; offset: string }[]) {

@@ -79,7 +79,8 @@ export interface StreamEngineOptions<P extends StreamPlugin> {
   plugin(engine: StreamEngine<P>): P;
 }
 
-const partitionKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+/** A partition as a map key. */
+export const partitionKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
 /**
  * The share of the session timeout a member may go unconfirmed (no heartbeat answered) and still

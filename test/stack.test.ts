@@ -223,25 +223,6 @@ describe('sluice stack CLI', () => {
     assert.deepEqual(status(), before);
   });
 
-  it('after a service is killed, `stack up` restarts only that one', async () => {
-    const before = status();
-    const mosquitto = before.find((s) => s.name === 'mosquitto');
-    assert.ok(mosquitto?.pid);
-    process.kill(mosquitto.pid, 'SIGKILL');
-    while (status().find((s) => s.name === 'mosquitto')?.state !== 'crashed') await sleep(50);
-    const result = sluice(['stack', 'up']);
-    assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stderr, /mosquitto\s+started \(pid \d+\)/);
-    assert.equal(result.stderr.match(/already running/g)?.length, 4, result.stderr);
-    const after = status();
-    for (const service of after) {
-      const old = before.find((s) => s.name === service.name);
-      assert.equal(service.state, 'running');
-      if (service.name === 'mosquitto') assert.notEqual(service.pid, old?.pid);
-      else assert.equal(service.pid, old?.pid, `${service.name} must not be restarted`);
-    }
-  });
-
   it('a bad setting is one line naming the variable, not a stack trace', () => {
     const result = sluice(['stack', 'up'], { KAFKA_BROKERS: 'not a host' });
     assert.equal(result.status, 2);
@@ -256,15 +237,34 @@ describe('sluice stack CLI', () => {
     assert.deepEqual([mosquitto?.state, mosquitto?.url], ['external', 'mqtt://broker.example:1883']);
   });
 
-  it('a second stack elsewhere starts and `stack down` leaves no process behind', async () => {
+  // A stack of its own: killing the shared Mosquitto would break other test files running meanwhile.
+  it('a second stack elsewhere starts, `stack up` restarts only a killed service, and `stack down` leaves no process behind', async () => {
     const home = mkdtempSync(join(tmpdir(), 'sluice-stack-test-'));
     chmodSync(home, 0o755); // PostgreSQL runs as its own user and must reach its data dir
     const env = { SLUICE_HOME: home, SLUICE_MOSQUITTO_PORT: '21883', SLUICE_POSTGRES_PORT: '25432' };
+    const services = ['mosquitto', 'postgres'];
     try {
-      const up = sluice(['stack', 'up', 'mosquitto', 'postgres'], env);
+      const up = sluice(['stack', 'up', ...services], env);
       assert.equal(up.status, 0, up.stderr);
+      const before = status(env).filter((s) => s.state === 'running');
+      assert.deepEqual(before.map((s) => s.name).sort(), services);
+
+      const killed = before.find((s) => s.name === 'mosquitto');
+      assert.ok(killed?.pid);
+      process.kill(killed.pid, 'SIGKILL');
+      while (status(env).find((s) => s.name === 'mosquitto')?.state !== 'crashed') await sleep(50);
+      const again = sluice(['stack', 'up', ...services], env);
+      assert.equal(again.status, 0, again.stderr);
+      assert.match(again.stderr, /mosquitto\s+started \(pid \d+\)/);
+      assert.equal(again.stderr.match(/already running/g)?.length, 1, again.stderr);
       const running = status(env).filter((s) => s.state === 'running');
-      assert.deepEqual(running.map((s) => s.name).sort(), ['mosquitto', 'postgres']);
+      assert.deepEqual(running.map((s) => s.name).sort(), services);
+      for (const service of running) {
+        const old = before.find((s) => s.name === service.name);
+        if (service.name === 'mosquitto') assert.notEqual(service.pid, old?.pid);
+        else assert.equal(service.pid, old?.pid, `${service.name} must not be restarted`);
+      }
+
       const down = sluice(['stack', 'down'], env);
       assert.equal(down.status, 0, down.stderr);
       for (const service of running) {

@@ -243,6 +243,29 @@ describe('stream engine (local stack)', { timeout: 180_000 }, () => {
     }
   });
 
+  it('a graceful stop writes what it holds while still a member of the group, then leaves', async () => {
+    const topic = `test.engine.drain.${suffix}`;
+    const table = new TableServer();
+    await table.start();
+    await ensureTopics(kafka, [{ topic, numPartitions: 1 }]);
+    await serde.register(contractOf(topic));
+    await publish(topic, readings(150, 'drain'));
+    // fewer records than a batch and a long wait: only the stop's drain writes them
+    const engine = sinkEngine(`engine-drain-${suffix}`, topic, table, { batchMaxWaitMs: 60_000 });
+    const name = `engine-drain-${suffix}`;
+    await engine.start();
+    try {
+      await waitFor('every record buffered', async () => (await receivedCount(name)) === 150);
+      assert.equal(table.writes.size, 0);
+    } finally {
+      await engine.stop(Date.now() + 10_000);
+      await table.stop();
+    }
+    // a write after leaving would have been refused: the member no longer holds the partition
+    assert.equal(table.offsets.get(`${topic}:0`), '150');
+    assert.equal(table.writes.size, 150);
+  });
+
   it('sends what can never be written to dlq.<topic> with its reason and writes the rest', async () => {
     const topic = `test.engine.poison.${suffix}`;
     const table = new TableServer();

@@ -253,7 +253,7 @@ export class StreamEngine<P extends StreamPlugin = StreamPlugin> implements Comp
     if (silentMs <= limitMs) return;
     throw new SluiceError(
       'ING_KAFKA_UNAVAILABLE',
-      `${confirmedAt === undefined ? 'the group has not confirmed this member yet' : `the group has not confirmed this member for ${(silentMs / 1000).toFixed(1)} s`} (session timeout ${this.options.consumer.sessionTimeoutMs / 1000} s): its partitions may have moved, so its writes wait for a heartbeat or the next assignment`,
+      `${confirmedAt === undefined ? 'this member has not joined the group or has left it' : `the group has not confirmed this member for ${(silentMs / 1000).toFixed(1)} s`} (session timeout ${this.options.consumer.sessionTimeoutMs / 1000} s): its partitions may have moved, so its writes wait for a heartbeat or the next assignment`,
     );
   }
 
@@ -380,8 +380,13 @@ export class StreamEngine<P extends StreamPlugin = StreamPlugin> implements Comp
     const giveUp = setTimeout(() => this.stopping.abort(), Math.max(0, deadline - Date.now()));
     try {
       const consumerStopped = (async () => {
+        // drained while still a member: once it has left, its partitions may be another member's
+        // and its writes would land beside theirs (the port confirms no membership from then on)
+        if (this.plugin.drain && !this.failure.signal.aborted) {
+          this.consumer.pause(this.options.sources);
+          await this.plugin.drain();
+        }
         await this.consumer.stop();
-        if (!this.failure.signal.aborted) await this.plugin.drain?.();
         await this.consumer.disconnect();
       })();
       // a client that does not answer is left behind at the deadline

@@ -89,8 +89,9 @@ export interface StreamConsumer {
   /** Each partition's log start (low) and last stable offset (high). */
   offsetRange(topic: string, partition: number): Promise<{ low: number; high: number }>;
   /**
-   * When the group last confirmed this member (its join, or a heartbeat answered), if it has: a
-   * session timeout later the coordinator may have handed its partitions to another member.
+   * When the group last confirmed this member (its join, or a heartbeat answered), if it has and
+   * has not been stopped since: a session timeout later the coordinator may have handed its
+   * partitions to another member.
    */
   membershipConfirmedAt(): number | undefined;
   /** Stops fetching; a batch being handled finishes. */

@@ -142,6 +142,7 @@ class KafkajsConsumer implements StreamConsumer {
   /** Once run() returned: before it (the first assignment's reads) kafkajs refuses pause and resume. */
   private consuming = false;
   private confirmedAt?: number;
+  private leaving = false;
 
   constructor(
     kafka: Kafka,
@@ -164,11 +165,12 @@ class KafkajsConsumer implements StreamConsumer {
     const { consumer } = this;
     consumer.on(consumer.events.REBALANCING, () => hooks.revoking());
     let assigned: Promise<void> = Promise.resolve();
-    consumer.on(consumer.events.HEARTBEAT, () => {
-      this.confirmedAt = Date.now();
-    });
+    const confirmed = () => {
+      if (!this.leaving) this.confirmedAt = Date.now();
+    };
+    consumer.on(consumer.events.HEARTBEAT, confirmed);
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      this.confirmedAt = Date.now();
+      confirmed();
       // one after the other: kafkajs does not wait for the hook, and a join that came while the
       // last one's hook still ran (reading stored offsets while a database was down) would
       // otherwise interleave with it, its older positions set after the newer one's writes
@@ -286,6 +288,10 @@ class KafkajsConsumer implements StreamConsumer {
   }
 
   stop(): Promise<void> {
+    // leaving: from now on the group may give its partitions to others, whatever a held batch's
+    // heartbeat answers meanwhile
+    this.leaving = true;
+    this.confirmedAt = undefined;
     return this.consumer.stop();
   }
 

@@ -203,7 +203,13 @@ describe('PostgreSQL sink (local stack)', { timeout: 120_000 }, () => {
       { ...sample, eventId: `${prefix}-raw-binary`, deviceId: `${prefix}-raw`, payload: binary },
       { ...sample, eventId: `${prefix}-raw-text`, deviceId: `${prefix}-raw`, payload: text },
       // a device id as a hostile client sends it: accepted, and dead-lettered by the processor
-      { ...sample, eventId: `${prefix}-raw-nul`, deviceId: `${prefix}-raw\u0000\u001b[2J`, payload: text },
+      {
+        ...sample,
+        eventId: `${prefix}-raw-nul`,
+        deviceId: `${prefix}-raw\u0000\u001b[2J`,
+        payload: text,
+        attributes: { 'hop\u0000': 'a\\u0000b\u0000' },
+      },
     ];
     await producer.send({
       topic: rawTopic,
@@ -226,7 +232,8 @@ describe('PostgreSQL sink (local stack)', { timeout: 120_000 }, () => {
       (
         await pool.query(
           `SELECT event_id, kind, subject, raw_event_payload(original) AS payload, original,
-                  envelope->>'messageId' AS message_id, envelope->>'deviceId' AS device_id
+                  envelope->>'messageId' AS message_id, envelope->>'deviceId' AS device_id,
+                  envelope->'attributes' AS attributes
            FROM raw_events WHERE topic = $1 ORDER BY kafka_offset`,
           [rawTopic],
         )
@@ -245,6 +252,7 @@ describe('PostgreSQL sink (local stack)', { timeout: 120_000 }, () => {
       original: sample.payload,
       message_id: sample.messageId,
       device_id: `${prefix}-raw`,
+      attributes: sample.attributes,
     });
     assert.deepEqual(bytes?.original, binary);
     assert.deepEqual(bytes?.payload, { base64: binary.toString('base64') });
@@ -253,6 +261,8 @@ describe('PostgreSQL sink (local stack)', { timeout: 120_000 }, () => {
     // PostgreSQL's text holds no NUL: written as \u0000, the other control characters as they came
     assert.equal(controls?.subject, `${prefix}-raw\\u0000\u001b[2J`);
     assert.equal(controls?.device_id, controls?.subject);
+    // map keys too; a string's own backslash before "u0000" stays as it came
+    assert.deepEqual(controls?.attributes, { 'hop\\u0000': 'a\\u0000b\\u0000' });
     assert.deepEqual(controls?.original, text);
     const found = await pool.query(
       `SELECT count(*)::int AS n FROM raw_events WHERE topic = $1 AND raw_event_payload(original) @> '{"unit":"degF"}'`,

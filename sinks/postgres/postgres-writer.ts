@@ -353,15 +353,15 @@ function storableText(text: string): string {
   return text.includes('\0') ? text.replaceAll('\0', '\\u0000') : text;
 }
 
-/** An envelope as jsonb takes it: JSON, its strings' NULs written as storableText writes them. */
+/** An envelope as jsonb takes it: JSON, the NULs of its strings and map keys written as storableText writes them. */
 function storableJson(value: object): string {
   const json = JSON.stringify(value);
-  // JSON.stringify writes a NUL as \u0000: only then are the strings gone through
-  if (!json.includes('\\u0000')) return json;
-  return JSON.stringify(value, (_key, field: unknown) =>
-    typeof field === 'string' ? storableText(field) : field,
-  );
+  // JSON.stringify writes a NUL as \u0000; preceded by an even number of backslashes it is that
+  // escape, and not a string's own backslash followed by "u0000"
+  return json.includes('\\u0000') ? json.replace(escapedNul, '$1\\\\u0000') : json;
 }
+
+const escapedNul = /(?<!\\)((?:\\\\)*)\\u0000/g;
 
 /** A raw record as its archive row's COPY tuple (rawEventColumns' order). */
 function writeRawEventElements(

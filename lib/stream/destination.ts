@@ -116,6 +116,8 @@ export class Destination implements StreamPlugin {
   private flushTimer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
   private flushesPending = 0;
+  /** Set once drained at a stop: what comes after is left to the partitions' next owner. */
+  private drained = false;
   /** Aborted when the group starts rebalancing: no write starts, a retrying one gives up, until the new assignment. */
   private rebalance = new AbortController();
   rowsWritten = 0;
@@ -198,8 +200,8 @@ export class Destination implements StreamPlugin {
 
   private async take(topic: string, partition: number, messages: StreamMessage[]): Promise<void> {
     const key = partitionKey(topic, partition);
-    // a batch fetched before a rebalance, of a partition that is another member's now
-    if (!this.owned.has(key)) return;
+    // a batch fetched before a rebalance, of a partition that is another member's now, or after the drain
+    if (!this.owned.has(key) || this.drained) return;
     const written = this.engine.position(topic, partition) ?? -1n;
     const buffered = this.bufferedUpTo.get(key) ?? -1n;
     const position = buffered > written ? buffered : written;
@@ -271,7 +273,8 @@ export class Destination implements StreamPlugin {
     while (
       (this.buffer.length >= this.options.batchRows || (partial && this.buffer.length > 0)) &&
       !this.engine.failed.aborted &&
-      !this.rebalance.signal.aborted
+      !this.rebalance.signal.aborted &&
+      !this.drained
     ) {
       const batch = this.buffer.splice(0, this.options.batchRows);
       try {
@@ -428,6 +431,8 @@ export class Destination implements StreamPlugin {
         'last batch not written; it is consumed again on restart',
       );
     });
+    this.drained = true;
+    clearTimeout(this.flushTimer);
   }
 
   async close(failure: SluiceError | undefined): Promise<void> {

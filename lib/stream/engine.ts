@@ -107,6 +107,8 @@ export class StreamEngine<P extends StreamPlugin = StreamPlugin> implements Comp
   private readonly options: StreamEngineOptions<P>;
   private readonly deadLetters;
   private readonly stopping = new AbortController();
+  /** Set once stop() began: consumption stays paused whatever succeeds from then on. */
+  private stopRequested = false;
   private readonly failure = new AbortController();
   private state: Health = { state: 'down', reason: 'not started' };
   private outageStartedAt?: number;
@@ -140,7 +142,7 @@ export class StreamEngine<P extends StreamPlugin = StreamPlugin> implements Comp
     return this.failure.signal;
   }
 
-  /** Aborted once a stop passed its deadline: retries give up. */
+  /** Aborted once a stop passed its deadline or ended: retries give up. */
   get stopSignal(): AbortSignal {
     return this.stopping.signal;
   }
@@ -179,7 +181,7 @@ export class StreamEngine<P extends StreamPlugin = StreamPlugin> implements Comp
       throw error;
     }
     this.logger.info({ assignment }, 'partitions assigned');
-    if (this.outageStartedAt !== undefined) this.recover();
+    if (this.outageStartedAt !== undefined && !this.stopRequested) this.recover();
     else if (!this.failure.signal.aborted) this.setHealth({ state: 'ready' });
   }
 
@@ -313,7 +315,7 @@ export class StreamEngine<P extends StreamPlugin = StreamPlugin> implements Comp
         onRetry: (error) => this.degrade(error, what),
       },
     );
-    if (this.outageStartedAt !== undefined) this.recover();
+    if (this.outageStartedAt !== undefined && !this.stopRequested) this.recover();
     return result;
   }
 
@@ -381,11 +383,13 @@ export class StreamEngine<P extends StreamPlugin = StreamPlugin> implements Comp
     try {
       const consumerStopped = (async () => {
         // drained while still a member: once it has left, its partitions may be another member's
-        // and its writes would land beside theirs (the port confirms no membership from then on)
-        if (this.plugin.drain && !this.failure.signal.aborted) {
-          this.consumer.pause(this.options.sources);
+        // and its writes would land beside theirs (the port confirms no membership from then on).
+        // A destination that is away takes nothing now: the member leaves at once instead of at
+        // the deadline, and the next owner fetches what it held.
+        this.stopRequested = true;
+        this.consumer.pause(this.options.sources);
+        if (this.plugin.drain && !this.failure.signal.aborted && this.outageStartedAt === undefined)
           await this.plugin.drain();
-        }
         await this.consumer.stop();
         await this.consumer.disconnect();
       })();
@@ -397,6 +401,7 @@ export class StreamEngine<P extends StreamPlugin = StreamPlugin> implements Comp
       await this.plugin.close(this.failure.signal.reason as SluiceError | undefined);
     } finally {
       clearTimeout(giveUp);
+      this.stopping.abort(); // what still retries (a write a late batch started) gives up
       if (!this.failure.signal.aborted) this.setHealth({ state: 'down', reason: 'stopped' });
     }
   }

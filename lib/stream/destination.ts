@@ -432,7 +432,6 @@ export class Destination implements StreamPlugin {
       );
     });
     this.drained = true;
-    clearTimeout(this.flushTimer);
   }
 
   async close(failure: SluiceError | undefined): Promise<void> {

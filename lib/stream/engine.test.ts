@@ -98,6 +98,17 @@ describe('stream engine (local stack)', { timeout: 180_000 }, () => {
     });
   }
 
+  /** A table server, and a one-partition topic holding `count` readings. */
+  async function tableAndTopic(kind: string, count: number): Promise<{ topic: string; table: TableServer }> {
+    const topic = `test.engine.${kind}.${suffix}`;
+    const table = new TableServer();
+    await table.start();
+    await ensureTopics(kafka, [{ topic, numPartitions: 1 }]);
+    await serde.register(contractOf(topic));
+    await publish(topic, readings(count, kind));
+    return { topic, table };
+  }
+
   before(async () => {
     kafka = createKafka('engine-test');
     serde = new AvroSerde(createRegistryClient());
@@ -214,12 +225,7 @@ describe('stream engine (local stack)', { timeout: 180_000 }, () => {
   });
 
   it("resumes from the destination's offsets past Kafka's committed ones, taking each record once", async () => {
-    const topic = `test.engine.resume.${suffix}`;
-    const table = new TableServer();
-    await table.start();
-    await ensureTopics(kafka, [{ topic, numPartitions: 1 }]);
-    await serde.register(contractOf(topic));
-    await publish(topic, readings(1_000, 'resume'));
+    const { topic, table } = await tableAndTopic('resume', 1_000);
     // a sink killed after a write and before its offsets' copy reached Kafka: kafkajs' first fetch,
     // made while the stored offsets are read, starts below them and holds records past them, which
     // the seek then fetches again; a batch left open for a second has both fetches' records in it
@@ -244,15 +250,10 @@ describe('stream engine (local stack)', { timeout: 180_000 }, () => {
   });
 
   it('a graceful stop writes what it holds while still a member of the group, then leaves', async () => {
-    const topic = `test.engine.drain.${suffix}`;
-    const table = new TableServer();
-    await table.start();
-    await ensureTopics(kafka, [{ topic, numPartitions: 1 }]);
-    await serde.register(contractOf(topic));
-    await publish(topic, readings(150, 'drain'));
+    const { topic, table } = await tableAndTopic('drain', 150);
     // fewer records than a batch and a long wait: only the stop's drain writes them
-    const engine = sinkEngine(`engine-drain-${suffix}`, topic, table, { batchMaxWaitMs: 60_000 });
     const name = `engine-drain-${suffix}`;
+    const engine = sinkEngine(name, topic, table, { batchMaxWaitMs: 60_000 });
     await engine.start();
     try {
       await waitFor('every record buffered', async () => (await receivedCount(name)) === 150);

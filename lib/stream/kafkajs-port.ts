@@ -165,12 +165,11 @@ class KafkajsConsumer implements StreamConsumer {
     const { consumer } = this;
     consumer.on(consumer.events.REBALANCING, () => hooks.revoking());
     let assigned: Promise<void> = Promise.resolve();
-    const confirmed = () => {
-      if (!this.leaving) this.confirmedAt = Date.now();
-    };
-    consumer.on(consumer.events.HEARTBEAT, confirmed);
+    consumer.on(consumer.events.HEARTBEAT, () => {
+      this.confirmedAt = Date.now();
+    });
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      confirmed();
+      this.confirmedAt = Date.now();
       // one after the other: kafkajs does not wait for the hook, and a join that came while the
       // last one's hook still ran (reading stored offsets while a database was down) would
       // otherwise interleave with it, its older positions set after the newer one's writes
@@ -209,7 +208,8 @@ class KafkajsConsumer implements StreamConsumer {
                 // kafkajs tells of a rebalance only once its fetch loop sees one, and that loop
                 // waits for this batch: a batch held for its destination would wait for ever. A
                 // heartbeat that cannot reach the coordinator past the session is as good as lost.
-                const sessionOver = Date.now() - (this.confirmedAt ?? 0) > this.options.sessionTimeoutMs;
+                const sessionOver =
+                  Date.now() - (this.membershipConfirmedAt() ?? 0) > this.options.sessionTimeoutMs;
                 if (sessionOver || partitionsLost.has((err as { type?: string }).type ?? ''))
                   hooks.revoking();
                 throw err;
@@ -284,14 +284,12 @@ class KafkajsConsumer implements StreamConsumer {
   }
 
   membershipConfirmedAt(): number | undefined {
-    return this.confirmedAt;
+    // once leaving, the group may give its partitions to others whatever a held batch's heartbeat answers
+    return this.leaving ? undefined : this.confirmedAt;
   }
 
   stop(): Promise<void> {
-    // leaving: from now on the group may give its partitions to others, whatever a held batch's
-    // heartbeat answers meanwhile
     this.leaving = true;
-    this.confirmedAt = undefined;
     return this.consumer.stop();
   }
 

@@ -9,7 +9,7 @@ import mqtt from 'mqtt';
 import { portInUse } from '../cli/stack/service.ts';
 import { loadStackSettings } from '../cli/stack/settings.ts';
 import { createClickHouse } from '../lib/clickhouse.ts';
-import { loadSettings, sluiceHome } from '../lib/config.ts';
+import { loadSettings, parseEnvFile, sluiceHome } from '../lib/config.ts';
 import { createKafka, createProducer, ensureTopics } from '../lib/kafka.ts';
 import { mqttSettings } from '../lib/mqtt.ts';
 import { createPgPool, postgresSettings } from '../lib/postgres.ts';
@@ -221,6 +221,21 @@ describe('sluice stack CLI', () => {
     assert.equal(result.stderr.match(/already running/g)?.length, 5, result.stderr);
     assert.doesNotMatch(result.stderr, /started \(pid/);
     assert.deepEqual(status(), before);
+  });
+
+  it('from a shell that sourced `.sluice/env`, the servers are still the stack’s own and `stack up` keeps every variable', () => {
+    const file = join(sluiceHome(), 'env');
+    const before = readFileSync(file, 'utf8');
+    const sourced = parseEnvFile(before);
+    assert.ok(sourced.CLICKHOUSE_USER && sourced.DATABASE_OWNER_URL, before);
+    assert.deepEqual(
+      status(sourced).filter((s) => s.state !== 'running'),
+      [],
+    );
+    const result = sluice(['stack', 'up'], sourced);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stderr.match(/already running/g)?.length, 5, result.stderr);
+    assert.equal(readFileSync(file, 'utf8'), before);
   });
 
   it('a bad setting is one line naming the variable, not a stack trace', () => {

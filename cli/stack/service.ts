@@ -125,9 +125,12 @@ export class LocalService {
     return this.definition.name;
   }
 
+  /** Whether its variable points elsewhere: the stack's own address (a shell that sourced `.sluice/env`) is not external. */
   get isExternal(): boolean {
     const envVar = this.definition.envVar;
-    return envVar !== undefined && process.env[envVar] !== undefined;
+    if (envVar === undefined) return false;
+    const value = process.env[envVar];
+    return value !== undefined && value !== this.definition.connection[envVar];
   }
 
   livePid(): number | undefined {

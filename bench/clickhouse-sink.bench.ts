@@ -13,11 +13,12 @@ import { clickhouseSinkOptions } from '../sinks/clickhouse/clickhouse-sink.ts';
 import { telemetryColumns } from '../sinks/clickhouse/clickhouse-writer.ts';
 import { clickhouseSinkSettings } from '../sinks/clickhouse/config.ts';
 import { normalizedReadings } from '../sinks/fixtures.ts';
+import { PrivateDatabases } from '../test/private-databases.ts';
 import { localClickHouseAdmin, uniqueSuffix } from '../test/support.ts';
 import { deleteTopics } from '../test/telemetry-load.ts';
 import { machineConditions, report, writeResults } from './report.ts';
 import { processTree, processTrees, ResourceWatch, runningStackServerPid } from './resources.ts';
-import { type Figure, type LoadFigures, runSinkBench, timeLoad } from './sink-bench.ts';
+import { type Figure, runSinkBench, timeLoad } from './sink-bench.ts';
 
 /**
  * From Kafka into ClickHouse through the real sink (decode, RowBinary, insert, progress view), then
@@ -27,6 +28,16 @@ import { type Figure, type LoadFigures, runSinkBench, timeLoad } from './sink-be
  */
 const events = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const partitions = 6;
+const credentials = localClickHouseAdmin();
+if (!credentials)
+  throw new Error(
+    'the bench needs the local stack (`sluice stack up`): its ClickHouse admin creates the peers',
+  );
+const database = `bench_${uniqueSuffix().replace(/\W/g, '_')}`;
+// The sink and the engine both load empty tables, in a database of the bench's own: into tables the
+// stack has filled run after run, the sink's start would read their old rows and its parts would merge with them.
+const databases = await PrivateDatabases.create(database);
+Object.assign(process.env, databases.env);
 const client = createClickHouse();
 // the sink's own defaults unless SINK_CLICKHOUSE_BATCH_ROWS or …_BATCH_MAX_WAIT_MS say otherwise
 const sinkSettings = loadSettings(clickhouseSinkSettings);
@@ -112,7 +123,9 @@ async function kafkaEngine(admin: ReturnType<typeof createClickHouse>, database:
   await kafkaAdmin.disconnect();
   const brokers = environment().KAFKA_BROKERS ?? '';
   // 18.16 fills no DEFAULT in a view's target: the view names loaded_at itself
-  await admin.command({ query: `CREATE TABLE ${database}.engine_readings AS sluice.telemetry_readings` });
+  await admin.command({
+    query: `CREATE TABLE ${database}.engine_readings AS ${database}.telemetry_readings`,
+  });
   await admin.command({
     query: `CREATE TABLE ${database}.engine_feed (${await feedColumns(admin)})
             ENGINE = Kafka SETTINGS kafka_broker_list = '${brokers}', kafka_topic_list = '${topic}',
@@ -137,6 +150,7 @@ async function kafkaEngine(admin: ReturnType<typeof createClickHouse>, database:
       loaded: () => countOf(admin, `${database}.engine_readings`),
       cpuSeconds: () => 0,
       servers: ['kafka', 'clickhouse'],
+      settled: mergesEnded,
     });
     const phase = watch.end();
     return { ...timing, peakRssMiB: phase.processes['clickhouse-server']?.peakMiB ?? 0 };
@@ -149,11 +163,30 @@ async function kafkaEngine(admin: ReturnType<typeof createClickHouse>, database:
 /** The columns the sink writes, with telemetry_readings' types, for the engine's Kafka table. */
 async function feedColumns(admin: ReturnType<typeof createClickHouse>): Promise<string> {
   const result = await admin.query({
-    query: `SELECT name, type FROM system.columns WHERE database = 'sluice' AND table = 'telemetry_readings'`,
+    query: `SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = 'telemetry_readings'`,
     format: 'JSONEachRow',
   });
   const types = new Map((await result.json<{ name: string; type: string }>()).map((c) => [c.name, c.type]));
   return telemetryColumns.map((name) => `${name} ${types.get(name)}`).join(', ');
+}
+
+/** Whether no merge of the bench's tables runs: the load's cost includes the merges it set off. */
+async function mergesEnded(): Promise<boolean> {
+  const result = await admin.query({
+    query: `SELECT toString(count()) AS n FROM system.merges WHERE database = '${database}'`,
+    format: 'JSONEachRow',
+  });
+  return Number((await result.json<{ n: string }>())[0]?.n) === 0;
+}
+
+/** Empties the tables of the bench's database (the engine's and the client's are made later). */
+async function emptyTables(): Promise<void> {
+  const result = await admin.query({
+    query: `SELECT name FROM system.tables WHERE database = '${database}' AND engine LIKE '%MergeTree'`,
+    format: 'JSONEachRow',
+  });
+  for (const { name } of await result.json<{ name: string }>())
+    await admin.command({ query: `TRUNCATE TABLE ${database}.${name}` });
 }
 
 async function countOf(admin: ReturnType<typeof createClickHouse>, table: string): Promise<number> {
@@ -166,7 +199,9 @@ async function countOf(admin: ReturnType<typeof createClickHouse>, table: string
 
 /** clickhouse-client inserting the file in one INSERT … FORMAT JSONEachRow: what the server can take. */
 async function clientInsert(admin: ReturnType<typeof createClickHouse>, database: string, file: string) {
-  await admin.command({ query: `CREATE TABLE ${database}.client_readings AS sluice.telemetry_readings` });
+  await admin.command({
+    query: `CREATE TABLE ${database}.client_readings AS ${database}.telemetry_readings`,
+  });
   const credentials = localClickHouseAdmin();
   const input = openSync(file, 'r');
   const server = runningStackServerPid('clickhouse');
@@ -220,13 +255,7 @@ function target(met: boolean, text: string): string {
   return `target ${text}: ${met ? 'met' : 'not met'}`;
 }
 
-const credentials = localClickHouseAdmin();
-if (!credentials)
-  throw new Error(
-    'the bench needs the local stack (`sluice stack up`): its ClickHouse admin creates the peers',
-  );
 const admin = createClickHouse({ ...loadSettings(clickhouseSettings, environment()), ...credentials });
-const database = `bench_${uniqueSuffix().replace(/\W/g, '_')}`;
 const workDir = join(sluiceHome(), 'bench');
 mkdirSync(workDir, { recursive: true });
 const file = join(workDir, `${database}.jsonl`);
@@ -237,6 +266,8 @@ try {
     events,
     processes: 1,
     servers: ['kafka', 'clickhouse'],
+    settled: mergesEnded,
+    empty: emptyTables,
     conditions: {
       'batch rows': batchRows,
       'max wait': `${sinkSettings.batchMaxWaitMs} ms`,
@@ -259,34 +290,46 @@ try {
     },
   });
   if (!sink) throw new Error('BENCH_SINK_PROCESSES=0: no `sluice run sink` figures to set against the peers');
-  await admin.command({ query: `CREATE DATABASE ${database}` });
   process.stderr.write(`publishing ${events} JSONEachRow readings to ${engineTopic}…\n`);
   await peerInput(engineTopic, file);
   process.stderr.write('(a) ClickHouse Kafka engine + materialized view…\n');
   const engine = await kafkaEngine(admin, database, engineTopic);
   process.stderr.write('(b) clickhouse-client INSERT … FORMAT JSONEachRow…\n');
   const ceiling = await clientInsert(admin, database, file);
-  const engineLoad: LoadFigures = engine.load;
+  // The engine shows its rows in two or three steps, so a 20–90% window of it times one step and
+  // misses the parsing before it: both loads are compared from their start, to the last row for the
+  // rate and to the end of the merges they set off for the CPU (the engine's few large inserts leave
+  // fewer merges than the sink's batches, and most of them after its last row).
+  const { wholeLoad: engineLoad, settled: engineSettled } = engine.load;
+  const { wholeLoad: sinkLoad, settled: sinkSettled } = sink;
+  if (!engineSettled || !sinkSettled) throw new Error('a load was not timed until its merges ended');
   const ratios = {
-    rowsPerSecondToEngine: ratio(sink.rowsPerSecond, engineLoad.rowsPerSecond),
-    cpuPerRowToEngine: ratio(sink.involvedCpuMicrosecondsPerRow, engineLoad.involvedCpuMicrosecondsPerRow),
-    machineCpuPerRowToEngine: ratio(
-      sink.machineCpuMicrosecondsPerRow,
-      engineLoad.machineCpuMicrosecondsPerRow,
+    rowsPerSecondToEngine: ratio(sinkLoad.rowsPerSecond, engineLoad.rowsPerSecond),
+    cpuPerRowToEngine: ratio(
+      sinkSettled.involvedCpuMicrosecondsPerRow,
+      engineSettled.involvedCpuMicrosecondsPerRow,
     ),
-    rowsPerSecondToClient: ratio(sink.rowsPerSecond, ceiling.rowsPerSecond),
+    machineCpuPerRowToEngine: ratio(
+      sinkSettled.machineCpuMicrosecondsPerRow,
+      engineSettled.machineCpuMicrosecondsPerRow,
+    ),
+    cpuPerRowToEngineToLastRow: ratio(
+      sinkLoad.involvedCpuMicrosecondsPerRow,
+      engineLoad.involvedCpuMicrosecondsPerRow,
+    ),
+    rowsPerSecondToClient: ratio(sinkLoad.rowsPerSecond, ceiling.rowsPerSecond),
   };
   const peakRssMB = Math.round((sink.peakRssMiB * 2 ** 20) / 1e6);
   const results = {
     events,
     batchRows: Number(batchRows),
     sink,
-    kafkaEngine: { ...engineLoad, clickhousePeakRssMiB: engine.peakRssMiB },
+    kafkaEngine: { ...engine.load, clickhousePeakRssMiB: engine.peakRssMiB },
     clickhouseClient: ceiling,
     ratios,
     targets: {
-      rowsPerSecond: sink.rowsPerSecond >= 1.5 * engineLoad.rowsPerSecond,
-      cpuPerRow: sink.involvedCpuMicrosecondsPerRow <= 2 * engineLoad.involvedCpuMicrosecondsPerRow,
+      rowsPerSecond: sinkLoad.rowsPerSecond >= 1.5 * engineLoad.rowsPerSecond,
+      cpuPerRow: sinkSettled.involvedCpuMicrosecondsPerRow <= 2 * engineSettled.involvedCpuMicrosecondsPerRow,
       peakRss: peakRssMB <= 300,
     },
   };
@@ -307,28 +350,29 @@ try {
       ['  CPU per row, client + clickhouse-server + kafka', ceiling.involvedCpuMicrosecondsPerRow, 'µs'],
       ['  whole machine', ceiling.machineCpuMicrosecondsPerRow, 'µs'],
       [
-        'sink ÷ Kafka engine rows/s',
+        'sink ÷ Kafka engine rows/s, start → all rows',
         `${ratios.rowsPerSecondToEngine}×`,
         target(results.targets.rowsPerSecond, '≥ 1.5×'),
       ],
       [
-        'sink ÷ Kafka engine CPU per row (sink + kafka + clickhouse)',
+        'sink ÷ Kafka engine CPU per row, start → merges ended (sink + kafka + clickhouse)',
         `${ratios.cpuPerRowToEngine}×`,
         target(results.targets.cpuPerRow, '≤ 2×'),
       ],
-      ['sink ÷ Kafka engine CPU per row, whole machine', `${ratios.machineCpuPerRowToEngine}×`, ''],
+      ['  whole machine', `${ratios.machineCpuPerRowToEngine}×`, ''],
+      ['  start → all rows', `${ratios.cpuPerRowToEngineToLastRow}×`, ''],
       [
         'sink peak RSS (`sluice run sink clickhouse`)',
         `${peakRssMB} MB`,
         target(results.targets.peakRss, `≤ 300 MB at batch ${batchRows}`),
       ],
-      ['sink ÷ clickhouse-client rows/s', `${ratios.rowsPerSecondToClient}×`, ''],
+      ['sink ÷ clickhouse-client rows/s, start → all rows', `${ratios.rowsPerSecondToClient}×`, ''],
     ],
   );
 } finally {
   rmSync(file, { force: true });
-  await admin.command({ query: `DROP DATABASE IF EXISTS ${database}` }).catch(() => {});
   await deleteTopics(createKafka('bench-clickhouse-cleanup'), [engineTopic]).catch(() => {});
   await admin.close();
   await client.close();
+  await databases.drop();
 }

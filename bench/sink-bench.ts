@@ -37,13 +37,16 @@ export interface SinkBenchPlan {
   readingsStartMs?: number;
   /** Separate sink processes when BENCH_SINK_PROCESSES does not say (default: one per core; 0 skips them). */
   processes?: number;
+  /** Whether the destination's background work on what it loaded has ended: then each load is timed until it has. */
+  settled?(): Promise<boolean>;
+  /** Empties the destination's tables, so that each load starts on empty ones. */
+  empty?(): Promise<void>;
 }
 
 export type Figure = [string, string, string];
 
-/** What a load cost, taken between 20% and 90% loaded. */
-export interface LoadFigures {
-  seconds: number;
+/** What loading a span of rows cost. */
+export interface SpanFigures {
   rowsPerSecond: number;
   /** CPU of the loading processes (the component alone) per row. */
   cpuMicrosecondsPerRow: number;
@@ -51,6 +54,16 @@ export interface LoadFigures {
   involvedCpuMicrosecondsPerRow: number;
   /** CPU of the whole machine per row, whoever used it (other work included). */
   machineCpuMicrosecondsPerRow: number;
+  /** Each involved server's share of that CPU per row. */
+  serverCpuMicrosecondsPerRow: Partial<Record<StackServer, number>>;
+}
+
+/** What a load cost: between 20% and 90% loaded (the steady state), and from its start to the last row. */
+export interface LoadFigures extends SpanFigures {
+  seconds: number;
+  wholeLoad: SpanFigures;
+  /** From its start until the destination's background work it set off (merges) ended, where the load says when. */
+  settled?: SpanFigures & { seconds: number };
 }
 
 export interface TimedLoad {
@@ -61,6 +74,8 @@ export interface TimedLoad {
   /** CPU seconds the loading processes used so far. */
   cpuSeconds(): number;
   servers: StackServer[];
+  /** Whether the destination's background work on the loaded rows has ended (asked after the last row). */
+  settled?(): Promise<boolean>;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -120,6 +135,7 @@ async function inProcess(plan: SinkBenchPlan, topic: string): Promise<Figure[]> 
       return (user + system) / 1e6;
     },
     servers: plan.servers,
+    settled: plan.settled,
   });
   clearInterval(sampler);
   await sink.stop(Date.now() + 10_000);
@@ -141,40 +157,75 @@ async function inProcess(plan: SinkBenchPlan, topic: string): Promise<Figure[]> 
  */
 export async function timeLoad(load: TimedLoad): Promise<{ figures: Figure[]; load: LoadFigures }> {
   const pids = load.servers.map(runningStackServerPid);
-  const samples: { at: number; loaded: number; cpu: number; involved: number; machine: number }[] = [];
-  await waitFor(
-    'every row loaded',
-    async () => {
-      const loaded = await load.loaded();
-      const cpu = load.cpuSeconds();
-      const servers = processTrees(pids).reduce((sum, tree) => sum + tree.cpuSeconds, 0);
-      samples.push({
-        at: performance.now(),
-        loaded,
-        cpu,
-        involved: cpu + servers,
-        machine: machineCpuSeconds(),
-      });
-      return loaded >= load.events;
-    },
-    600_000,
-  );
+  const samples: {
+    at: number;
+    loaded: number;
+    cpu: number;
+    servers: number[];
+    involved: number;
+    machine: number;
+  }[] = [];
+  const sample = async (): Promise<number> => {
+    const loaded = await load.loaded();
+    const cpu = load.cpuSeconds();
+    const servers = processTrees(pids).map((tree) => tree.cpuSeconds);
+    samples.push({
+      at: performance.now(),
+      loaded,
+      cpu,
+      servers,
+      involved: servers.reduce((sum, seconds) => sum + seconds, cpu),
+      machine: machineCpuSeconds(),
+    });
+    return loaded;
+  };
+  await waitFor('every row loaded', async () => (await sample()) >= load.events, 600_000);
+  const allLoaded = samples.length;
+  const { settled } = load;
+  // two samples in a row with nothing running: a merge may start just after another ended
+  let quiet = 0;
+  if (settled)
+    await waitFor(
+      'the background work on the loaded rows to end',
+      async () => {
+        quiet = (await settled()) ? quiet + 1 : 0;
+        await sample();
+        return quiet >= 2;
+      },
+      300_000,
+    );
   const first = samples[0];
-  const last = samples.at(-1);
-  let from = samples.find((sample) => sample.loaded >= 0.2 * load.events);
-  let to = samples.find((sample) => sample.loaded >= 0.9 * load.events);
+  const last = samples[allLoaded - 1];
+  const settledSample = settled ? samples.at(-1) : undefined;
+  let from = samples.find((s) => s.loaded >= 0.2 * load.events);
+  let to = samples.find((s) => s.loaded >= 0.9 * load.events);
   // a loader flushing in large steps (the Kafka engine) may pass both marks at once: then from the start
   if (from === to) [from, to] = [first, last];
   if (!from || !to || !first || !last || to === from)
     throw new Error('too few progress samples to time the load');
-  const rows = to.loaded - from.loaded;
-  const perRow = (seconds: number) => Math.round((seconds * 1e8) / rows) / 100;
+  type Sample = (typeof samples)[number];
+  const span = (start: Sample, end: Sample): SpanFigures => {
+    const rows = end.loaded - start.loaded;
+    const perRow = (seconds: number) => Math.round((seconds * 1e8) / rows) / 100;
+    return {
+      rowsPerSecond: Math.round(rows / ((end.at - start.at) / 1000)),
+      cpuMicrosecondsPerRow: perRow(end.cpu - start.cpu),
+      involvedCpuMicrosecondsPerRow: perRow(end.involved - start.involved),
+      machineCpuMicrosecondsPerRow: perRow(end.machine - start.machine),
+      serverCpuMicrosecondsPerRow: Object.fromEntries(
+        load.servers.map((server, i) => [server, perRow((end.servers[i] ?? 0) - (start.servers[i] ?? 0))]),
+      ),
+    };
+  };
+  const wholeLoad = span(first, last);
   const figures: LoadFigures = {
     seconds: Math.round(last.at - first.at) / 1000,
-    rowsPerSecond: Math.round(rows / ((to.at - from.at) / 1000)),
-    cpuMicrosecondsPerRow: perRow(to.cpu - from.cpu),
-    involvedCpuMicrosecondsPerRow: perRow(to.involved - from.involved),
-    machineCpuMicrosecondsPerRow: perRow(to.machine - from.machine),
+    ...span(from, to),
+    wholeLoad,
+    settled: settledSample && {
+      ...span(first, settledSample),
+      seconds: Math.round(settledSample.at - first.at) / 1000,
+    },
   };
   const { label } = load;
   return {
@@ -185,6 +236,28 @@ export async function timeLoad(load: TimedLoad): Promise<{ figures: Figure[]; lo
       [`CPU per row 20–90%, ${label}`, figures.cpuMicrosecondsPerRow.toFixed(2), 'µs'],
       [`  + ${load.servers.join(' + ')}`, figures.involvedCpuMicrosecondsPerRow.toFixed(2), 'µs'],
       ['  whole machine', figures.machineCpuMicrosecondsPerRow.toFixed(2), 'µs'],
+      [`throughput start → all rows, ${label}`, wholeLoad.rowsPerSecond.toLocaleString('en-US'), 'rows/s'],
+      [`CPU per row start → all rows, ${label}`, wholeLoad.cpuMicrosecondsPerRow.toFixed(2), 'µs'],
+      [`  + ${load.servers.join(' + ')}`, wholeLoad.involvedCpuMicrosecondsPerRow.toFixed(2), 'µs'],
+      ...load.servers.map(
+        (server): Figure => [
+          `    of which ${server}`,
+          (wholeLoad.serverCpuMicrosecondsPerRow[server] ?? 0).toFixed(2),
+          'µs',
+        ],
+      ),
+      ['  whole machine', wholeLoad.machineCpuMicrosecondsPerRow.toFixed(2), 'µs'],
+      ...(figures.settled
+        ? ([
+            [`merges ended, ${label}`, figures.settled.seconds.toFixed(2), 's after start'],
+            [
+              `CPU per row start → merges ended, ${label} + ${load.servers.join(' + ')}`,
+              figures.settled.involvedCpuMicrosecondsPerRow.toFixed(2),
+              'µs',
+            ],
+            ['  whole machine', figures.settled.machineCpuMicrosecondsPerRow.toFixed(2), 'µs'],
+          ] satisfies Figure[])
+        : []),
     ],
   };
 }
@@ -221,6 +294,7 @@ async function separateProcesses(
       loaded: () => plan.storedOffsets(topic),
       cpuSeconds: () => pids.reduce((sum, pid) => sum + cpuSecondsOf(pid), 0),
       servers: plan.servers,
+      settled: plan.settled,
     });
     const peakRssMiB = Math.round(Math.max(...pids.map(peakRssOf)) / 2 ** 20);
     return {
@@ -266,6 +340,7 @@ export async function runSinkBench(plan: SinkBenchPlan): Promise<SeparateProcess
     topics.push(await loadedTopic(kafka, plan));
     figures.push(...(await inProcess(plan, topics[0] as string)));
     if (processes > 0) {
+      await plan.empty?.();
       topics.push(await loadedTopic(kafka, plan));
       const run = await separateProcesses(plan, topics[1] as string, processes);
       figures.push(...run.figures);

@@ -1,8 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { type Logger, pino } from 'pino';
-import pretty from 'pino-pretty';
+import type pretty from 'pino-pretty';
 import { defineSettings, loadSettings, oneOf, setting } from './config.ts';
+import { lazyModule } from './lazy-module.ts';
+
+// a terminal's readable lines only: components in containers and under the platform log JSON
+const prettyLibrary = lazyModule<typeof pretty>('pino-pretty');
 
 export type { Logger };
 
@@ -111,7 +115,7 @@ export function rootLogger(): Logger {
       },
     },
     readable
-      ? pretty({
+      ? prettyLibrary()({
           destination: output,
           colorize: true,
           translateTime: 'SYS:HH:MM:ss',

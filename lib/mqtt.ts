@@ -1,7 +1,10 @@
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { IClientOptions, MqttClient } from 'mqtt';
 import { defineSettings, setting, url } from './config.ts';
 import { describeError, settingError } from './errors.ts';
+import { lazyModule } from './lazy-module.ts';
 import type { Logger } from './logger.ts';
+
+const mqttLibrary = lazyModule<typeof import('mqtt')>('mqtt');
 
 export const mqttSettings = defineSettings('mqtt', {
   url: setting(
@@ -21,7 +24,7 @@ export function createMqttClient(
   options: IClientOptions,
   logger: Logger,
 ): { client: MqttClient; connected: Promise<void> } {
-  const client = mqtt.connect(brokerUrl, options);
+  const client = mqttLibrary().connect(brokerUrl, options);
   client.on('error', (err) => logger.debug({ err: describeError(err) }, 'MQTT client error'));
   const connected = new Promise<void>((resolveConnected, reject) => {
     const onError = (err: Error) => {

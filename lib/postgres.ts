@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import {
   defineSettings,
   loadSettings,
@@ -9,9 +9,12 @@ import {
   url,
 } from './config.ts';
 import { describeError, settingError } from './errors.ts';
+import { lazyModule } from './lazy-module.ts';
 import { componentLogger } from './logger.ts';
 
 const postgresUrl = url(['postgres', 'postgresql']);
+
+const postgresLibrary = lazyModule<typeof pg>('pg');
 
 export const postgresSettings = defineSettings('postgres', {
   url: setting(
@@ -71,7 +74,8 @@ export function createPgPool(
   const connection = roleConnection(settings, role);
   const logger = componentLogger('postgres', { pool: role });
   const named = (err: Error) => settingError(connection.setting, connection.url, err);
-  class SettingNamingClient extends pg.Client {
+  const { Client, Pool } = postgresLibrary();
+  class SettingNamingClient extends Client {
     // the pool connects with a callback; `connect()` alone returns a promise
     override connect(): Promise<pg.Client>;
     override connect(callback: (err: Error | null, client?: pg.Client) => void): void;
@@ -83,7 +87,7 @@ export function createPgPool(
       return undefined;
     }
   }
-  const pool = new pg.Pool({
+  const pool = new Pool({
     ...extra,
     connectionString: connection.url,
     max: settings.poolSize,

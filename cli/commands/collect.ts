@@ -1,10 +1,10 @@
-import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { prepareTopicsAndSchemas } from '../../lib/bootstrap.ts';
 import { runComponents } from '../../lib/component.ts';
 import { loadSettings } from '../../lib/config.ts';
 import { describeError, SluiceError } from '../../lib/errors.ts';
 import { createKafka, createProducer } from '../../lib/kafka.ts';
+import { lazyModule } from '../../lib/lazy-module.ts';
 import { componentLogger } from '../../lib/logger.ts';
 import { pushOutcome } from '../../lib/metrics.ts';
 import { createPgPool } from '../../lib/postgres.ts';
@@ -21,6 +21,8 @@ import {
 import type { CloudProvider } from '../../schemas/types.ts';
 import { exitWithParent, rerunWithNodeFlags } from '../node-flags.ts';
 import { done, failed, say } from '../output.ts';
+
+const progressBars = lazyModule<typeof import('cli-progress')>('cli-progress');
 
 function definedFilters(filters: Record<string, string | undefined>): RunFilters {
   return Object.fromEntries(
@@ -112,14 +114,14 @@ async function collect(request: CollectionRequest, json: boolean): Promise<void>
   const serde = await prepareTopicsAndSchemas(kafka);
   const producer = createProducer(kafka);
   const pool = createPgPool();
-  const bar = new SingleBar(
+  const bar = new (progressBars().SingleBar)(
     {
       stream: process.stderr,
       format:
         '{runId} |{bar}| {value}/{total} streams | {pages} pages | {published} items | {rate} items/s | {failed} failed',
       hideCursor: true,
     },
-    Presets.shades_classic,
+    progressBars().Presets.shades_classic,
   );
   try {
     await producer.connect();

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import type { ReprocessCounts } from '../../api/operations/actions.ts';
 import { loadSettings } from '../../lib/config.ts';
 import { SluiceError } from '../../lib/errors.ts';
 import { createKafka } from '../../lib/kafka.ts';
+import { lazyModule } from '../../lib/lazy-module.ts';
 import { createRegistryClient } from '../../lib/registry.ts';
 import { AvroSerde } from '../../lib/serde.ts';
 import { pricingSettings } from '../../processors/pricing/config.ts';
@@ -15,6 +15,8 @@ import { planReplay, positionGroup, withAdmin } from '../../processors/runner/re
 import { telemetrySettings } from '../../processors/telemetry/config.ts';
 import { createTelemetryProcessor } from '../../processors/telemetry/telemetry-processor.ts';
 import { done, step } from '../output.ts';
+
+const progressBars = lazyModule<typeof import('cli-progress')>('cli-progress');
 
 export const pipelines = ['telemetry', 'pricing'] as const;
 export type PipelineName = (typeof pipelines)[number];
@@ -104,7 +106,7 @@ export async function reprocess(
 }
 
 function progressBar(label: string) {
-  return new cliProgress.SingleBar(
+  return new (progressBars().SingleBar)(
     {
       format: `${label} [{bar}] {percentage}% | {value}/{total} records | {eta_formatted} left`,
       stream: process.stderr,
@@ -112,7 +114,7 @@ function progressBar(label: string) {
       noTTYOutput: true,
       notTTYSchedule: 5000,
     },
-    cliProgress.Presets.shades_classic,
+    progressBars().Presets.shades_classic,
   );
 }
 

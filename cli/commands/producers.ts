@@ -1,13 +1,16 @@
-import { MultiBar, type SingleBar } from 'cli-progress';
+import type { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { createApiKey, listApiKeys, parseRoles, revokeApiKey } from '../../lib/api-keys.ts';
 import { prepareTopicsAndSchemas } from '../../lib/bootstrap.ts';
 import { SluiceError } from '../../lib/errors.ts';
 import { createKafka } from '../../lib/kafka.ts';
+import { lazyModule } from '../../lib/lazy-module.ts';
 import { redirectLogs } from '../../lib/logger.ts';
 import { createPgPool } from '../../lib/postgres.ts';
 import { type ImportFormat, importFormats } from '../../producers/file-import/config.ts';
 import { bold, done, failed, readableLogLine, say, step, yellow } from '../output.ts';
+
+const progressBars = lazyModule<typeof import('cli-progress')>('cli-progress');
 
 async function withPool<T>(work: (pool: ReturnType<typeof createPgPool>) => Promise<T>): Promise<T> {
   const pool = createPgPool();
@@ -30,7 +33,7 @@ async function importTelemetry(file: string, format: ImportFormat | undefined): 
   const { TelemetryFileImport } = await import('../../producers/file-import/file-import.ts');
   const kafka = createKafka('file-import');
   const serde = await prepareTopicsAndSchemas(kafka);
-  const bars = new MultiBar({
+  const bars = new (progressBars().MultiBar)({
     stream: process.stderr,
     format:
       '  import  {bar} {percentage}% | {done}/{size} | {rows} rows | {rate} rows/s | ETA {eta_formatted}',

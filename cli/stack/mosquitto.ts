@@ -1,11 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import mqtt from 'mqtt';
+import { lazyModule } from '../../lib/lazy-module.ts';
 import { ensureDebianPackage } from './install.ts';
 import type { ServiceDefinition } from './service.ts';
 import type { StackSettings } from './settings.ts';
 import { renderTemplate } from './template.ts';
+
+const mqttLibrary = lazyModule<typeof import('mqtt')>('mqtt');
 
 const binary = '/usr/sbin/mosquitto';
 
@@ -33,7 +35,7 @@ export function mosquittoService(settings: StackSettings): ServiceDefinition {
       return { command: binary, args: ['-c', join(dir, 'mosquitto.conf')] };
     },
     async probe() {
-      const client = await mqtt.connectAsync(url, {
+      const client = await mqttLibrary().connectAsync(url, {
         connectTimeout: 2000,
         reconnectPeriod: 0,
         clientId: `sluice-probe-${process.pid}`,

@@ -2,12 +2,15 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { migrate } from '../../lib/db/migrate.ts';
 import { SluiceError } from '../../lib/errors.ts';
+import { lazyModule } from '../../lib/lazy-module.ts';
 import { ensureDebianPackage, postgresBinDir } from './install.ts';
 import type { ServiceDefinition } from './service.ts';
 import type { StackSettings } from './settings.ts';
+
+const postgresLibrary = lazyModule<typeof pg>('pg');
 
 const database = 'sluice';
 
@@ -109,7 +112,13 @@ export function postgresService(settings: StackSettings, serviceDir: string): Se
   const data = dataDir(serviceDir, account);
   /** A session of the superuser over the socket in the data dir. */
   const asSuperuser = async (db: string, run: (client: pg.Client) => Promise<void>, user = superuser) => {
-    const client = new pg.Client({ host: data, port, user, database: db, connectionTimeoutMillis: 2000 });
+    const client = new (postgresLibrary().Client)({
+      host: data,
+      port,
+      user,
+      database: db,
+      connectionTimeoutMillis: 2000,
+    });
     client.on('error', () => {});
     try {
       await client.connect();
@@ -207,7 +216,7 @@ export function postgresService(settings: StackSettings, serviceDir: string): Se
         else await client.query(`ALTER DATABASE ${database} OWNER TO ${roles.owner.name}`);
       });
       // The local database comes with Sluice's schema, as `sluice db migrate` would apply it (as the owner).
-      const pool = new pg.Pool({ connectionString: roleUrl(roles.owner), max: 1 });
+      const pool = new (postgresLibrary().Pool)({ connectionString: roleUrl(roles.owner), max: 1 });
       pool.on('error', () => {});
       try {
         await migrate(pool);

@@ -3,10 +3,10 @@ import { hostname } from 'node:os';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { migrate } from '../../lib/db/migrate.ts';
 import { classifyError, SluiceError } from '../../lib/errors.ts';
 import { RowChunks } from '../../lib/growing-buffer.ts';
+import { lazyModule } from '../../lib/lazy-module.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { PartitionOffset, SinkRecord, SinkWriter } from '../../lib/stream/destination.ts';
 import type {
@@ -97,6 +97,8 @@ ON CONFLICT (event_id, source_time) DO NOTHING`;
  * the server reads them as they are, without the key lookup per row that ON CONFLICT costs. A
  * duplicate fails the COPY (unique_violation), and the batch is inserted instead.
  */
+// the ClickHouse sink's process imports this module too (the components' list) and never copies
+const copyStreams = lazyModule<typeof import('pg-copy-streams')>('pg-copy-streams');
 const copyTelemetry = `COPY telemetry_readings (${columnNames}) FROM STDIN (FORMAT binary)`;
 const copyHeader = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]);
 const copyTrailer = Buffer.from([0xff, 0xff]);
@@ -105,7 +107,7 @@ const uniqueViolation = '23505';
 const insertsAfterDuplicate = 100;
 
 async function copyEncodedRows(client: pg.PoolClient, statement: string, rows: Buffer[]): Promise<number> {
-  const copy = client.query(copyFrom(statement));
+  const copy = client.query(copyStreams().from(statement));
   await pipeline(Readable.from([copyHeader, Buffer.concat(rows), copyTrailer]), copy);
   return copy.rowCount;
 }

@@ -136,6 +136,18 @@ describe('Avro serde against the registry', () => {
     }
   });
 
+  it('a schema the registry cannot read is refused as a fatal serde error naming the subject', async () => {
+    const contract = testContract(topics.normalizedTelemetry);
+    const unreadable = { type: 'record', name: 'Broken', fields: [{ name: 'a', type: 'no-such-type' }] };
+    await assert.rejects(createRegistryClient().register(contract, unreadable), (err: unknown) => {
+      assert.ok(err instanceof SluiceError);
+      assert.equal(err.code, 'ING_SERDE_INVALID');
+      assert.equal(err.disposition, 'fatal');
+      assert.match(err.message, new RegExp(`schema for ${contract.topic}-value is not a valid schema`));
+      return true;
+    });
+  });
+
   it('bad bytes are poison errors, never a crash', async () => {
     const topic = topics.rawTelemetry.topic;
     const good = serde.encode(topic, samples['raw.telemetry.readings.v1']);

@@ -125,12 +125,15 @@ export class LocalService {
     return this.definition.name;
   }
 
-  /** Whether its variable points elsewhere: the stack's own address (a shell that sourced `.sluice/env`) is not external. */
+  /** Where its variable points, when elsewhere: the stack's own address (a shell that sourced `.sluice/env`) is not external. */
+  get externalValue(): string | undefined {
+    const { envVar, connection } = this.definition;
+    const value = envVar === undefined ? undefined : process.env[envVar];
+    return envVar !== undefined && value !== connection[envVar] ? value : undefined;
+  }
+
   get isExternal(): boolean {
-    const envVar = this.definition.envVar;
-    if (envVar === undefined) return false;
-    const value = process.env[envVar];
-    return value !== undefined && value !== this.definition.connection[envVar];
+    return this.externalValue !== undefined;
   }
 
   livePid(): number | undefined {
@@ -140,8 +143,8 @@ export class LocalService {
 
   async status(): Promise<ServiceStatus> {
     const base = { name: this.name, url: this.definition.url, detail: this.definition.detail };
-    if (this.isExternal)
-      return { ...base, url: process.env[this.definition.envVar as string] ?? '', state: 'external' };
+    const external = this.externalValue;
+    if (external !== undefined) return { ...base, url: external, state: 'external' };
     const pid = this.livePid();
     if (pid === undefined) {
       return { ...base, state: existsSync(this.pidFile) ? 'crashed' : 'stopped' };

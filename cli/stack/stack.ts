@@ -54,11 +54,12 @@ function select(services: LocalService[], names: readonly string[]): LocalServic
 function writeEnvFile(services: LocalService[], home: string): void {
   const variables = new Map<string, string>();
   for (const service of services) {
-    const envVar = service.definition.envVar as string;
-    const external = process.env[envVar] as string;
-    const vars = service.isExternal
-      ? (service.definition.external?.(external) ?? { [envVar]: external })
-      : service.definition.connection;
+    const external = service.externalValue;
+    const { envVar = '', connection } = service.definition;
+    const vars =
+      external === undefined
+        ? connection
+        : (service.definition.external?.(external) ?? { [envVar]: external });
     // a cluster's nodes name the same variables: each once
     for (const [key, value] of Object.entries(vars)) variables.set(key, value);
   }

@@ -27,7 +27,24 @@ export interface CompatibilityResult {
 export class SchemaRegistryClient {
   constructor(readonly baseUrl: string) {}
 
+  /** A call, tried three times when the registry cannot be reached or fails (5xx): every call is idempotent. */
   private async request(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; data: unknown }> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.requestOnce(method, path, body);
+      } catch (err) {
+        const unreachable = err instanceof SluiceError && err.code === 'ING_NETWORK';
+        if (!unreachable || attempt >= 3) throw err;
+        await sleep(300 * attempt);
+      }
+    }
+  }
+
+  private async requestOnce(
     method: string,
     path: string,
     body?: unknown,
@@ -72,33 +89,30 @@ export class SchemaRegistryClient {
     const level = await this.compatibility(subject);
     if (level !== undefined && level !== contract.compatibility)
       await this.setCompatibility(subject, contract.compatibility);
-    let answer: { status: number; data: unknown };
-    try {
-      answer = await this.request('POST', `/subjects/${encodeURIComponent(subject)}/versions`, {
-        schema: JSON.stringify(schema),
-      });
-    } catch (err) {
-      // a registry restarting answers again within moments (5xx, a refused connection)
-      if (attempts > 1 && err instanceof SluiceError && err.code === 'ING_NETWORK') {
-        await sleep(500);
-        return this.register(contract, schema, attempts - 1);
-      }
-      throw err;
-    }
-    const { status, data } = answer;
+    const { status, data } = await this.request('POST', `/subjects/${encodeURIComponent(subject)}/versions`, {
+      schema: JSON.stringify(schema),
+    });
     if (status === 200) {
       if (level === undefined) await this.setCompatibility(subject, contract.compatibility);
       return (data as { id: number }).id;
     }
     const refusal = JSON.stringify(data);
+    if (attempts > 1 && isConcurrentRuleCreation(refusal))
+      return this.register(contract, schema, attempts - 1);
+    // no Confluent-compatible API at that URL (Apicurio's is under …/apis/ccompat/v7)
+    if (status === 404)
+      throw settingError(
+        'SCHEMA_REGISTRY_URL',
+        this.baseUrl,
+        new Error(`POST /subjects/${subject}/versions answered 404`),
+        'ING_CONFIG_INVALID',
+      );
     if (status === 409 || status === 422) {
       const why = status === 409 ? `breaks ${contract.compatibility} compatibility` : 'is not a valid schema';
       throw new SluiceError('ING_SERDE_INVALID', `schema for ${subject} ${why}: ${refusal}`, {
         disposition: 'fatal',
       });
     }
-    if (attempts > 1 && isConcurrentRuleCreation(refusal))
-      return this.register(contract, schema, attempts - 1);
     throw new SluiceError('ING_KAFKA_REJECTED', `schema registry refused ${subject} (${status}): ${refusal}`);
   }
 

@@ -7,6 +7,7 @@ import { finished } from 'node:stream/promises';
 import { loadStackSettings } from '../cli/stack/settings.ts';
 import { clickhouseSettings, createClickHouse } from '../lib/clickhouse.ts';
 import { environment, loadSettings, sluiceHome } from '../lib/config.ts';
+import { describeError } from '../lib/errors.ts';
 import { createKafka, createProducer, ensureTopics } from '../lib/kafka.ts';
 import type { TelemetryReading } from '../schemas/types.ts';
 import { clickhouseSinkOptions } from '../sinks/clickhouse/clickhouse-sink.ts';
@@ -33,15 +34,17 @@ if (!credentials)
   throw new Error(
     'the bench needs the local stack (`sluice stack up`): its ClickHouse admin creates the peers',
   );
+// the sink's own defaults unless SINK_CLICKHOUSE_BATCH_ROWS or …_BATCH_MAX_WAIT_MS say otherwise
+const sinkSettings = loadSettings(clickhouseSinkSettings);
+const batchRows = String(sinkSettings.batchRows);
+const workDir = join(sluiceHome(), 'bench');
+mkdirSync(workDir, { recursive: true });
 const database = `bench_${uniqueSuffix().replace(/\W/g, '_')}`;
 // The sink and the engine both load empty tables, in a database of the bench's own: into tables the
 // stack has filled run after run, the sink's start would read their old rows and its parts would merge with them.
 const databases = await PrivateDatabases.create(database);
 Object.assign(process.env, databases.env);
 const client = createClickHouse();
-// the sink's own defaults unless SINK_CLICKHOUSE_BATCH_ROWS or …_BATCH_MAX_WAIT_MS say otherwise
-const sinkSettings = loadSettings(clickhouseSinkSettings);
-const batchRows = String(sinkSettings.batchRows);
 
 /** A reading as the Kafka engine's JSONEachRow takes it: the columns the sink writes, times in epoch seconds (18.16's DateTime). */
 function engineRow(reading: TelemetryReading, topic: string, index: number): string {
@@ -182,7 +185,9 @@ async function mergesEnded(): Promise<boolean> {
 /** Empties the tables of the bench's database (the engine's and the client's are made later). */
 async function emptyTables(): Promise<void> {
   const result = await admin.query({
-    query: `SELECT name FROM system.tables WHERE database = '${database}' AND engine LIKE '%MergeTree'`,
+    // schema_migrations stays: the next sink's start would apply every migration again
+    query: `SELECT name FROM system.tables WHERE database = '${database}' AND engine LIKE '%MergeTree'
+            AND name != 'schema_migrations'`,
     format: 'JSONEachRow',
   });
   for (const { name } of await result.json<{ name: string }>())
@@ -256,8 +261,6 @@ function target(met: boolean, text: string): string {
 }
 
 const admin = createClickHouse({ ...loadSettings(clickhouseSettings, environment()), ...credentials });
-const workDir = join(sluiceHome(), 'bench');
-mkdirSync(workDir, { recursive: true });
 const file = join(workDir, `${database}.jsonl`);
 const engineTopic = `bench.clickhouse-engine.${database}`;
 try {
@@ -372,7 +375,9 @@ try {
 } finally {
   rmSync(file, { force: true });
   await deleteTopics(createKafka('bench-clickhouse-cleanup'), [engineTopic]).catch(() => {});
-  await admin.close();
-  await client.close();
-  await databases.drop();
+  await admin.close().catch(() => {});
+  await client.close().catch(() => {});
+  await databases.drop().catch((err: unknown) => {
+    process.stderr.write(`the bench's databases ${database} were not dropped: ${describeError(err)}\n`);
+  });
 }

@@ -182,7 +182,7 @@ export async function timeLoad(load: TimedLoad): Promise<{ figures: Figure[]; lo
   await waitFor('every row loaded', async () => (await sample()) >= load.events, 600_000);
   const allLoaded = samples.length;
   const { settled } = load;
-  // two samples in a row with nothing running: a merge may start just after another ended
+  // nothing running for a second (five samples): a merge may start a moment after another ended
   let quiet = 0;
   if (settled)
     await waitFor(
@@ -190,7 +190,7 @@ export async function timeLoad(load: TimedLoad): Promise<{ figures: Figure[]; lo
       async () => {
         quiet = (await settled()) ? quiet + 1 : 0;
         await sample();
-        return quiet >= 2;
+        return quiet >= 5;
       },
       300_000,
     );

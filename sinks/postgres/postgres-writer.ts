@@ -92,13 +92,14 @@ SELECT ${columnNames}
 FROM unnest(${telemetryColumns.map(({ type }, i) => `$${i + 1}::${type}[]`).join(', ')}) AS r(${columnNames})
 ON CONFLICT (event_id, source_time) DO NOTHING`;
 
+// the ClickHouse sink's process imports this module too (the components' list) and never copies
+const copyStreams = lazyModule<typeof import('pg-copy-streams')>('pg-copy-streams');
+
 /**
  * Rows as COPY's binary tuples (as encoded when buffered: writeTelemetryElements, writeRawEventElements):
  * the server reads them as they are, without the key lookup per row that ON CONFLICT costs. A
  * duplicate fails the COPY (unique_violation), and the batch is inserted instead.
  */
-// the ClickHouse sink's process imports this module too (the components' list) and never copies
-const copyStreams = lazyModule<typeof import('pg-copy-streams')>('pg-copy-streams');
 const copyTelemetry = `COPY telemetry_readings (${columnNames}) FROM STDIN (FORMAT binary)`;
 const copyHeader = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]);
 const copyTrailer = Buffer.from([0xff, 0xff]);

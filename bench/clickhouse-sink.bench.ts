@@ -175,11 +175,7 @@ async function feedColumns(admin: ReturnType<typeof createClickHouse>): Promise<
 
 /** Whether no merge of the bench's tables runs: the load's cost includes the merges it set off. */
 async function mergesEnded(): Promise<boolean> {
-  const result = await admin.query({
-    query: `SELECT toString(count()) AS n FROM system.merges WHERE database = '${database}'`,
-    format: 'JSONEachRow',
-  });
-  return Number((await result.json<{ n: string }>())[0]?.n) === 0;
+  return (await countOf(admin, 'system.merges', `database = '${database}'`)) === 0;
 }
 
 /** Empties the tables of the bench's database (the engine's and the client's are made later). */
@@ -194,9 +190,13 @@ async function emptyTables(): Promise<void> {
     await admin.command({ query: `TRUNCATE TABLE ${database}.${name}` });
 }
 
-async function countOf(admin: ReturnType<typeof createClickHouse>, table: string): Promise<number> {
+async function countOf(
+  admin: ReturnType<typeof createClickHouse>,
+  table: string,
+  where = '1',
+): Promise<number> {
   const result = await admin.query({
-    query: `SELECT toString(count()) AS n FROM ${table}`,
+    query: `SELECT toString(count()) AS n FROM ${table} WHERE ${where}`,
     format: 'JSONEachRow',
   });
   return Number((await result.json<{ n: string }>())[0]?.n ?? 0);
@@ -207,7 +207,6 @@ async function clientInsert(admin: ReturnType<typeof createClickHouse>, database
   await admin.command({
     query: `CREATE TABLE ${database}.client_readings AS ${database}.telemetry_readings`,
   });
-  const credentials = localClickHouseAdmin();
   const input = openSync(file, 'r');
   const server = runningStackServerPid('clickhouse');
   const kafkaPid = runningStackServerPid('kafka');

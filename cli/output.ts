@@ -1,4 +1,9 @@
+import { lazyModule } from '../lib/lazy-module.ts';
+
 /** Human progress output for the CLI (stderr, so stdout stays clean for --json and pipes). */
+
+/** cli-progress, loaded by the commands that draw a bar (not by every component's process). */
+export const progressBars = lazyModule<typeof import('cli-progress')>('cli-progress');
 
 const useColor = process.stderr.isTTY && !process.env.NO_COLOR;
 const paint = (code: number) => (text: string) => (useColor ? `\x1b[${code}m${text}\x1b[0m` : text);

@@ -4,7 +4,8 @@ import { describeError, settingError } from './errors.ts';
 import { lazyModule } from './lazy-module.ts';
 import type { Logger } from './logger.ts';
 
-const mqttLibrary = lazyModule<typeof import('mqtt')>('mqtt');
+/** mqtt.js, loaded by the first client (components without MQTT never load it). */
+export const mqttLibrary = lazyModule<typeof import('mqtt')>('mqtt');
 
 export const mqttSettings = defineSettings('mqtt', {
   url: setting(

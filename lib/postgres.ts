@@ -14,7 +14,8 @@ import { componentLogger } from './logger.ts';
 
 const postgresUrl = url(['postgres', 'postgresql']);
 
-const postgresLibrary = lazyModule<typeof pg>('pg');
+/** `pg`, loaded by the first pool or client (components without PostgreSQL never load it). */
+export const postgresLibrary = lazyModule<typeof pg>('pg');
 
 export const postgresSettings = defineSettings('postgres', {
   url: setting(

@@ -4,7 +4,6 @@ import { runComponents } from '../../lib/component.ts';
 import { loadSettings } from '../../lib/config.ts';
 import { describeError, SluiceError } from '../../lib/errors.ts';
 import { createKafka, createProducer } from '../../lib/kafka.ts';
-import { lazyModule } from '../../lib/lazy-module.ts';
 import { componentLogger } from '../../lib/logger.ts';
 import { pushOutcome } from '../../lib/metrics.ts';
 import { createPgPool } from '../../lib/postgres.ts';
@@ -20,9 +19,7 @@ import {
 } from '../../producers/pricing-collection/run-store.ts';
 import type { CloudProvider } from '../../schemas/types.ts';
 import { exitWithParent, rerunWithNodeFlags } from '../node-flags.ts';
-import { done, failed, say } from '../output.ts';
-
-const progressBars = lazyModule<typeof import('cli-progress')>('cli-progress');
+import { done, failed, progressBars, say } from '../output.ts';
 
 function definedFilters(filters: Record<string, string | undefined>): RunFilters {
   return Object.fromEntries(

@@ -4,7 +4,6 @@ import type { ReprocessCounts } from '../../api/operations/actions.ts';
 import { loadSettings } from '../../lib/config.ts';
 import { SluiceError } from '../../lib/errors.ts';
 import { createKafka } from '../../lib/kafka.ts';
-import { lazyModule } from '../../lib/lazy-module.ts';
 import { createRegistryClient } from '../../lib/registry.ts';
 import { AvroSerde } from '../../lib/serde.ts';
 import { pricingSettings } from '../../processors/pricing/config.ts';
@@ -14,9 +13,7 @@ import type { RunnerProgress } from '../../processors/runner/processor-plugin.ts
 import { planReplay, positionGroup, withAdmin } from '../../processors/runner/reprocess.ts';
 import { telemetrySettings } from '../../processors/telemetry/config.ts';
 import { createTelemetryProcessor } from '../../processors/telemetry/telemetry-processor.ts';
-import { done, step } from '../output.ts';
-
-const progressBars = lazyModule<typeof import('cli-progress')>('cli-progress');
+import { done, progressBars, step } from '../output.ts';
 
 export const pipelines = ['telemetry', 'pricing'] as const;
 export type PipelineName = (typeof pipelines)[number];

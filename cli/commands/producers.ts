@@ -4,13 +4,10 @@ import { createApiKey, listApiKeys, parseRoles, revokeApiKey } from '../../lib/a
 import { prepareTopicsAndSchemas } from '../../lib/bootstrap.ts';
 import { SluiceError } from '../../lib/errors.ts';
 import { createKafka } from '../../lib/kafka.ts';
-import { lazyModule } from '../../lib/lazy-module.ts';
 import { redirectLogs } from '../../lib/logger.ts';
 import { createPgPool } from '../../lib/postgres.ts';
 import { type ImportFormat, importFormats } from '../../producers/file-import/config.ts';
-import { bold, done, failed, readableLogLine, say, step, yellow } from '../output.ts';
-
-const progressBars = lazyModule<typeof import('cli-progress')>('cli-progress');
+import { bold, done, failed, progressBars, readableLogLine, say, step, yellow } from '../output.ts';
 
 async function withPool<T>(work: (pool: ReturnType<typeof createPgPool>) => Promise<T>): Promise<T> {
   const pool = createPgPool();

@@ -1,13 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { lazyModule } from '../../lib/lazy-module.ts';
+import { mqttLibrary } from '../../lib/mqtt.ts';
 import { ensureDebianPackage } from './install.ts';
 import type { ServiceDefinition } from './service.ts';
 import type { StackSettings } from './settings.ts';
 import { renderTemplate } from './template.ts';
-
-const mqttLibrary = lazyModule<typeof import('mqtt')>('mqtt');
 
 const binary = '/usr/sbin/mosquitto';
 

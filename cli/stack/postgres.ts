@@ -5,12 +5,10 @@ import { dirname, join } from 'node:path';
 import type pg from 'pg';
 import { migrate } from '../../lib/db/migrate.ts';
 import { SluiceError } from '../../lib/errors.ts';
-import { lazyModule } from '../../lib/lazy-module.ts';
+import { postgresLibrary } from '../../lib/postgres.ts';
 import { ensureDebianPackage, postgresBinDir } from './install.ts';
 import type { ServiceDefinition } from './service.ts';
 import type { StackSettings } from './settings.ts';
-
-const postgresLibrary = lazyModule<typeof pg>('pg');
 
 const database = 'sluice';
 

@@ -46,6 +46,13 @@ const semiSpaceMiB: Record<string, number | undefined> = {
    */
   platform: 16,
   /**
+   * `sluice run gateway`, its primary and workers (cluster workers inherit the flags). Its
+   * benchmark (`npm run bench http-gateway`, two workers, alternating, 6 December) peaked at
+   * 181-227 MiB a worker with 16 against 268-292 with 64 (317-332 in the run before), at 9.4-10.2
+   * against 8.5-10.5 µs CPU a reading and 160,258-179,125 against 149,158-199,057 readings/s.
+   */
+  gateway: 16,
+  /**
    * A processor, its main thread and each pipeline thread (a Worker's `resourceLimits` young
    * generation does not apply when the flag is given: measured). Under a 1,000,000-reading backlog
    * (`npm run bench processor`, two alternating runs each, machine shared) it peaked at 534-544 MiB

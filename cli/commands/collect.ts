@@ -111,14 +111,15 @@ async function collect(request: CollectionRequest, json: boolean): Promise<void>
   const serde = await prepareTopicsAndSchemas(kafka);
   const producer = createProducer(kafka);
   const pool = createPgPool();
-  const bar = new (progressBars().SingleBar)(
+  const { SingleBar, Presets } = progressBars();
+  const bar = new SingleBar(
     {
       stream: process.stderr,
       format:
         '{runId} |{bar}| {value}/{total} streams | {pages} pages | {published} items | {rate} items/s | {failed} failed',
       hideCursor: true,
     },
-    progressBars().Presets.shades_classic,
+    Presets.shades_classic,
   );
   try {
     await producer.connect();

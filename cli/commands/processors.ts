@@ -103,7 +103,8 @@ export async function reprocess(
 }
 
 function progressBar(label: string) {
-  return new (progressBars().SingleBar)(
+  const { SingleBar, Presets } = progressBars();
+  return new SingleBar(
     {
       format: `${label} [{bar}] {percentage}% | {value}/{total} records | {eta_formatted} left`,
       stream: process.stderr,
@@ -111,7 +112,7 @@ function progressBar(label: string) {
       noTTYOutput: true,
       notTTYSchedule: 5000,
     },
-    progressBars().Presets.shades_classic,
+    Presets.shades_classic,
   );
 }
 

@@ -7,7 +7,7 @@ import { closeServer } from './http-server.ts';
 import type { Logger } from './logger.ts';
 import { compactHeapWhenQuiet, memoryEnv } from './memory.ts';
 import { startOpsServer } from './ops.ts';
-import { backoffDelay } from './retry.ts';
+import { backoffDelay, whenAborted } from './retry.ts';
 
 /**
  * V8 flags every Sluice process starts with (`bin/sluice.mjs`'s shebang and `npm start` repeat
@@ -228,7 +228,8 @@ export class SupervisedComponent {
         })();
         this.starting = starting.catch(() => {});
         // a start that hangs (a server that never answers) must not hold the shutdown: stop() deals with it
-        const instance = await Promise.race([starting, once(stopping)]);
+        const stopped = whenAborted(stopping);
+        const instance = await Promise.race([starting, stopped.aborted]).finally(stopped.release);
         if (stopping.aborted || !instance) return undefined;
         this.running = true;
         this.settleFirstAttempt();
@@ -406,7 +407,7 @@ export async function runComponents(
     if (!stop.signal.aborted) onStarted?.();
   });
   try {
-    await once(stop.signal);
+    await whenAborted(stop.signal).aborted;
   } finally {
     const deadline = Date.now() + graceMs;
     for (const component of [...supervised].reverse()) {
@@ -425,11 +426,4 @@ export async function runComponents(
     process.off('SIGTERM', onSignal);
   }
   return exitCode;
-}
-
-function once(signal: AbortSignal): Promise<void> {
-  return new Promise((resolveAbort) => {
-    if (signal.aborted) resolveAbort();
-    else signal.addEventListener('abort', () => resolveAbort(), { once: true });
-  });
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -8,7 +9,7 @@ import {
   type Health,
   nodeFlagsOf,
   runComponents,
-  type SupervisedComponent,
+  SupervisedComponent,
   sluiceProcess,
 } from './component.ts';
 import { projectRoot } from './config.ts';
@@ -145,6 +146,30 @@ describe('supervision', () => {
       { settings: { ...quick, giveUpMs: 300 }, graceMs: 100 },
     );
     assert.equal(code, 1);
+  });
+
+  it('leaves no listener on the stop signal behind, however often it restarts', async () => {
+    const stop = new AbortController();
+    let made = 0;
+    const supervised = new SupervisedComponent(
+      {
+        name: 'flaky',
+        create: () => {
+          made++;
+          return new Scripted('flaky', { startFails: new Error('ECONNREFUSED') });
+        },
+      },
+      { restartInitialMs: 1, restartMaxMs: 2, giveUpMs: 60_000 },
+      logger,
+    );
+    const running = supervised.run(stop.signal);
+    while (made < 20) await sleep(5);
+    assert.ok(
+      getEventListeners(stop.signal, 'abort').length <= 1,
+      `${getEventListeners(stop.signal, 'abort').length} listeners after ${made} starts`,
+    );
+    stop.abort();
+    assert.equal(await running, undefined);
   });
 
   it('ends the run when a one-shot job given as an instance fails', async () => {

@@ -64,3 +64,18 @@ export function sharedOnce<T>(make: () => Promise<T>): () => Promise<T> {
     return pending;
   };
 }
+
+/**
+ * Resolves when `signal` aborts. `release` takes the listener off again: a supervisor races the
+ * process's stop signal on every restart, and listeners left behind would grow with the restarts.
+ */
+export function whenAborted(signal: AbortSignal): { aborted: Promise<void>; release: () => void } {
+  let release = () => {};
+  const aborted = new Promise<void>((resolveAbort) => {
+    if (signal.aborted) return resolveAbort();
+    const onAbort = () => resolveAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    release = () => signal.removeEventListener('abort', onAbort);
+  });
+  return { aborted, release };
+}

@@ -6,7 +6,7 @@ import { append } from '../group.ts';
 import { componentLogger, type Logger } from '../logger.ts';
 import { type ComponentMetrics, componentMetrics } from '../metrics.ts';
 import { reasonOfError } from '../reasons.ts';
-import { retry, sharedOnce } from '../retry.ts';
+import { retry, sharedOnce, whenAborted } from '../retry.ts';
 import type { AvroSerde } from '../serde.ts';
 import type {
   Assignment,
@@ -395,7 +395,7 @@ export class StreamEngine<P extends StreamPlugin = StreamPlugin> implements Comp
       })();
       // a client that does not answer is left behind at the deadline
       consumerStopped.catch(() => undefined); // raised by the race below, unless the deadline came first
-      await Promise.race([consumerStopped, aborted(this.stopping.signal)]);
+      await Promise.race([consumerStopped, whenAborted(this.stopping.signal).aborted]);
       if (this.deadLetters.used) await this.deadLetters.producer.disconnect();
       await this.port.close();
       await this.plugin.close(this.failure.signal.reason as SluiceError | undefined);
@@ -405,11 +405,4 @@ export class StreamEngine<P extends StreamPlugin = StreamPlugin> implements Comp
       if (!this.failure.signal.aborted) this.setHealth({ state: 'down', reason: 'stopped' });
     }
   }
-}
-
-function aborted(signal: AbortSignal): Promise<void> {
-  return new Promise((resolveAborted) => {
-    if (signal.aborted) resolveAborted();
-    else signal.addEventListener('abort', () => resolveAborted(), { once: true });
-  });
 }

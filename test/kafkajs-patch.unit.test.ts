@@ -8,7 +8,8 @@ import { describe, it } from 'node:test';
  * varints, native CRC32C, grouping by partition) for speed. These check the rewritten pieces keep the wire
  * format: values at the varint boundaries, headers, null keys and values, and the CRC check value.
  * It also makes transactions cheaper (coordinators reused, AddPartitionsToTxn retried after 20 ms),
- * checked against a cluster that counts its requests.
+ * checked against a cluster that counts its requests, and stops an idle connection's request queue
+ * from polling itself every millisecond.
  */
 const require = createRequire(import.meta.url);
 interface KafkaEncoder {
@@ -63,6 +64,22 @@ const createEosManager = require('kafkajs/src/producer/eosManager/index.js') as 
 const groupMessagesPerPartition = require('kafkajs/src/producer/groupMessagesPerPartition.js') as (
   args: Record<string, unknown>,
 ) => Record<string, unknown[]>;
+
+interface RequestQueue {
+  pending: unknown[];
+  throttledUntil: number;
+  throttleCheckTimeoutId: NodeJS.Timeout | null;
+  fulfillRequest(response: { correlationId: number; payload: Buffer | null; size: number }): void;
+  scheduleCheckPendingRequests(): void;
+}
+const RequestQueue = require('kafkajs/src/network/requestQueue/index.js') as new (options: {
+  maxInFlightRequests: number | null;
+  requestTimeout: number;
+  enforceRequestTimeout: boolean;
+  clientId: string;
+  broker: string;
+  logger: Record<string, () => void>;
+}) => RequestQueue;
 
 /** A decoder past the record's length prefix, where the batch decoder hands records over. */
 function afterLength(record: Buffer): KafkaDecoder {
@@ -330,6 +347,42 @@ describe('kafkajs patch keeps the wire format', () => {
       await assert.rejects(eos.addPartitionsToTransaction(partitions), { type: 'NOT_COORDINATOR' });
       await eos.addPartitionsToTransaction(partitions);
       assert.deepEqual(requests, { FindCoordinator: 2, InitProducerId: 1, AddPartitionsToTxn: 2 });
+    });
+  });
+
+  describe('request queue', () => {
+    const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+    const queue = () =>
+      new RequestQueue({
+        maxInFlightRequests: null,
+        requestTimeout: 30_000,
+        enforceRequestTimeout: true,
+        clientId: 'test',
+        broker: '127.0.0.1:9092',
+        logger: quiet,
+      });
+
+    it('schedules no check after a response when nothing waits and nothing is throttled', () => {
+      // stock 2.2.4 set a timer of (-1 - Date.now()) ms here, run after 1 ms, which set the next one:
+      // every connection polled itself a thousand times a second for its whole life (kafkajs#1704)
+      const idle = queue();
+      idle.fulfillRequest({ correlationId: 1, payload: null, size: 0 });
+      const scheduled = idle.throttleCheckTimeoutId;
+      clearTimeout(scheduled ?? undefined);
+      assert.equal(scheduled, null);
+    });
+
+    it('still checks again for a request that waits, and at the end of a throttle', () => {
+      const waiting = queue();
+      waiting.pending.push({});
+      waiting.scheduleCheckPendingRequests();
+      assert.notEqual(waiting.throttleCheckTimeoutId, null);
+      clearTimeout(waiting.throttleCheckTimeoutId ?? undefined);
+      const throttled = queue();
+      throttled.throttledUntil = Date.now() + 60_000;
+      throttled.scheduleCheckPendingRequests();
+      assert.notEqual(throttled.throttleCheckTimeoutId, null);
+      clearTimeout(throttled.throttleCheckTimeoutId ?? undefined);
     });
   });
 });

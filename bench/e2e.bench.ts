@@ -5,7 +5,8 @@
  *
  *   (a) sustained: the highest rate both sinks keep up with, offered at a steady pace for
  *       BENCH_SECONDS (60), found by bisection (BENCH_STEPS probes) between what reached both sinks
- *       during a burst and what the gateway took during it. The burst itself (as many readings as
+ *       during a burst and what the gateway took during it (by steps of a fifth down from the
+ *       first when it does not keep up either). The burst itself (as many readings as
  *       the gateway takes, for BENCH_SECONDS) gives each stage's rate when the stages before it
  *       take all the CPU they can: a flood is not a rate the pipeline sustains;
  *   (b) latency at a fixed 5,000 readings/s, measured first (a process's memory at that rate is
@@ -495,7 +496,13 @@ try {
       lowVerified = true;
     } else high = middle;
   }
-  if (!lowVerified) await probe(low);
+  // what both sinks loaded in the burst is not always a rate they keep up with on their own (on a
+  // slow machine the burst ran them flat out): step down until one keeps up
+  let stepDown = low;
+  for (let step = 0; !lowVerified && step < bisectionSteps; step++) {
+    lowVerified = await probe(stepDown);
+    stepDown = roundRate(stepDown * 0.8);
+  }
   // what both sinks loaded while the highest rate they kept up with was offered
   const sustainedProbe = probes.filter((p) => p.keptUp).sort((a, b) => b.offered - a.offered)[0];
   const endToEnd = sustainedProbe ? Math.min(sustainedProbe.postgres, sustainedProbe.clickhouse) : 0;

@@ -91,6 +91,7 @@ describe('telemetry identity and original bytes, producer to both sinks', () => 
       })
     ).json<{ metric: string; value: number; unit: string; t: string }>();
     assert.deepEqual(inClickHouse, expected);
+    await pipeline.caughtUp();
     const normalized = (await pipeline.normalized()).filter((r) => r.deviceId === device);
     assert.equal(normalized.length, 4, 'the processor passes each distinct reading once');
   });

@@ -86,6 +86,12 @@ export interface TelemetryPipeline {
   loaded(where: string, count: number, timeoutMs?: number): Promise<void>;
   /** The readings matching the SQL condition as each database holds them (ClickHouse FINAL). */
   stored(where: string): Promise<{ postgres: StoredReading[]; clickhouse: StoredReading[] }>;
+  /**
+   * Waits until this pipeline's processor has committed the raw topic up to where it ends now: what
+   * was sent before is in its normalized or DLQ topic. Rows in the tables do not tell, since another
+   * test's pipeline on the same raw topic may have loaded them first.
+   */
+  caughtUp(timeoutMs?: number): Promise<void>;
   /** Every normalized reading this pipeline produced so far. */
   normalized(): Promise<TelemetryReading[]>;
   /** Every dead letter this pipeline produced so far, with the raw reading it holds. */
@@ -211,6 +217,24 @@ export async function startTelemetryPipeline(
           .then((result) => result.json<StoredRow>()),
       ]);
       return { postgres: rows.map(storedReading), clickhouse: clickhouseRows.map(storedReading) };
+    },
+    caughtUp: async (timeoutMs = 60_000) => {
+      const ends = await rawTopicEnd(kafka, rawTopic);
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        await waitFor(
+          `the pipeline's processor committed ${rawTopic} to its end`,
+          async () => {
+            const [committed] = await admin.fetchOffsets({ groupId: processorGroup, topics: [rawTopic] });
+            const at = new Map(committed?.partitions.map((p) => [p.partition, Number(p.offset)]));
+            return ends.every(({ partition, offset }) => (at.get(partition) ?? -1) >= Number(offset));
+          },
+          timeoutMs,
+        );
+      } finally {
+        await admin.disconnect();
+      }
     },
     normalized: () =>
       readAll(
